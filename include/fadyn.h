@@ -1,0 +1,19 @@
+/* fadyn.h — umbrella header of libfadyn, the learning dynamics of feedback
+ * alignment (Lillicrap et al., "Random feedback weights support learning in
+ * deep neural networks").  One header per module under fadyn/. */
+#ifndef FADYN_H
+#define FADYN_H
+
+#include "fadyn/dynamics.h"
+#include "fadyn/error.h"
+#include "fadyn/integrate.h"
+#include "fadyn/io.h"
+#include "fadyn/json.h"
+#include "fadyn/linalg.h"
+#include "fadyn/observer.h"
+#include "fadyn/ode.h"
+#include "fadyn/plot.h"
+#include "fadyn/problem.h"
+#include "fadyn/version.h"
+
+#endif

@@ -1,0 +1,18 @@
+/* fadyn/json.h — JSON summaries through jansson, written atomically. */
+#ifndef FADYN_JSON_H
+#define FADYN_JSON_H
+
+#include "fadyn/error.h"
+
+#include <jansson.h>
+
+/* A real, or null when x is not finite (JSON has no NaN). */
+json_t *fadyn_json_real(double x);
+
+/* Dump obj (indented, keys in insertion order) to path atomically. */
+int fadyn_json_write(const json_t *obj, const char *path, fadyn_err *err);
+
+/* The common header of every summary: tool, version, command. */
+json_t *fadyn_json_summary_new(const char *command);
+
+#endif

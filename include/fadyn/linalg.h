@@ -1,0 +1,50 @@
+/* fadyn/linalg.h — dense linear algebra on flat row-major double arrays.
+ *
+ * Thin, allocation-free wrappers over CBLAS (OpenBLAS) and LAPACKE: the
+ * products every module needs, the angle between two update vectors
+ * (MATH.md §1), the Moore–Penrose pseudoinverse by SVD, and eigenvalues.
+ * All functions are thread-safe (no shared state); those needing scratch
+ * take it from the caller or from a workspace. */
+#ifndef FADYN_LINALG_H
+#define FADYN_LINALG_H
+
+#include <stddef.h>
+
+/* C = alpha op(A) op(B) + beta C, row-major; op(A) is m x k, op(B) k x n.
+ * ta/tb: 0 for the matrix, 1 for its transpose. */
+void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
+                const double *B, double beta, double *C);
+
+/* Frobenius norm of n contiguous entries, and dot product. */
+double fadyn_norm(const double *a, size_t n);
+double fadyn_dot(const double *a, const double *b, size_t n);
+
+/* Angle in degrees, 0..180, between a and b flattened:
+ * arccos(aᵀb / (‖a‖‖b‖)).  The paper writes |aᵀb|; this is the signed form
+ * (MATH.md §1).  NaN when either vector is zero. */
+double fadyn_angle_deg(const double *a, const double *b, size_t n);
+
+/* Largest |a_i|, and 1 if every entry is finite, else 0. */
+double fadyn_max_abs(const double *a, size_t n);
+int fadyn_all_finite(const double *a, size_t n);
+
+/* Workspace for the pseudoinverse of matrices of at most m x n. */
+typedef struct fadyn_pinv_ws fadyn_pinv_ws;
+fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n);
+void fadyn_pinv_ws_free(fadyn_pinv_ws *ws);
+
+/* Aplus (n x m) = A⁺ for A (m x n), by SVD (LAPACKE dgesvd); singular values
+ * below max(m,n)·eps·σ_max are treated as zero.  Returns FADYN_OK or
+ * FADYN_ELAPACK.  The rank is written to *rank if non-NULL. */
+int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus,
+               size_t *rank);
+
+/* Eigenvalues of the symmetric n x n matrix S (only its upper triangle is
+ * read; S is not modified), ascending, into ev[n].  scratch: n*n doubles. */
+int fadyn_eig_sym(size_t n, const double *S, double *ev, double *scratch);
+
+/* Eigenvalues (re, im) of the general n x n matrix J (not modified).
+ * scratch: n*n doubles. */
+int fadyn_eig_general(size_t n, const double *J, double *re, double *im, double *scratch);
+
+#endif

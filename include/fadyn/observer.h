@@ -1,0 +1,52 @@
+/* fadyn/observer.h — the diagnostics of a state of the expected dynamics:
+ * the one place where loss, NSE, V, C, s and the angles are defined
+ * (MATH.md §1, §3).  Everything that reports them calls this.
+ *
+ * With one hidden layer (A = W_0, W = W_1, B = B_0):
+ *   loss  = ½ tr(E Σ Eᵀ),   nse = tr(E Σ Eᵀ) / tr(T Σ Tᵀ)
+ *   V     = ‖B E‖²_F                                   (eq 23)
+ *   C     = B W + Wᵀ Bᵀ − A Aᵀ  (fa, eq 14),  Wᵀ W − A Aᵀ  (bp),
+ *           A Aᵀ (shallow: A does not move)
+ *   drift = ‖C(t) − C(0)‖_F; drift_rel divides by ‖first term‖ + ‖A Aᵀ‖
+ *   s     = tr(A Aᵀ)                                   (eq 35)
+ *   angle_bp  = ∠(u, Wᵀ E Σ),  angle_pbp = ∠(u, W⁺ E Σ), u the rule's
+ *               hidden update (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow)
+ * Deeper chains: C sums over every hidden layer k (fa: B_{k-1} W_k + (…)ᵀ −
+ * W_{k-1} W_{k-1}ᵀ); V, s and the angles refer to the last hidden layer,
+ * the one fed by B_{L-2} E. */
+#ifndef FADYN_OBSERVER_H
+#define FADYN_OBSERVER_H
+
+#include "fadyn/problem.h"
+
+typedef struct {
+    double t, loss, nse, V, drift, drift_rel, s, angle_bp, angle_pbp;
+} fadyn_obs;
+
+/* Column names of fadyn_obs, in order, and their number. */
+extern const char *const fadyn_obs_names[];
+#define FADYN_OBS_NCOLS 9
+
+typedef struct fadyn_observer fadyn_observer;
+
+/* Record C(0) at state y0.  Keeps a pointer to p. */
+fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0);
+void fadyn_observer_free(fadyn_observer *o);
+
+/* Diagnostics of state y at time t.  FADYN_ELAPACK if the SVD fails. */
+int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs *out);
+
+/* Row as an array of FADYN_OBS_NCOLS doubles, in fadyn_obs_names order. */
+void fadyn_obs_to_array(const fadyn_obs *r, double *v);
+
+/* ‖B E‖², its closed-form derivative (MATH.md §3, any C, Σ = I):
+ *   V̇ = −2‖B E Aᵀ‖² − ‖Aᵀ B E‖² − tr(C B E Eᵀ Bᵀ)
+ * for one hidden layer, fa, Σ = I; NaN otherwise. */
+double fadyn_observer_vdot(fadyn_observer *o, const double *y);
+
+/* The bounds on s = tr(AAᵀ) (one hidden layer; NaN otherwise):
+ * paper eq 47, ‖BT‖² + 2 n_h; derived (MATH.md §3), max(s0, (2 n_h² ‖BT‖)^{2/3}). */
+double fadyn_s_bound_paper(const fadyn_problem *p);
+double fadyn_s_bound_derived(const fadyn_problem *p, double s0);
+
+#endif

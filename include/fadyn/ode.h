@@ -1,0 +1,36 @@
+/* fadyn/ode.h — one run of the expected dynamics with its observations:
+ * the engine behind `fadyn ode`, `fadyn verify` and `fadyn compare`.
+ *
+ * fadyn_ode_run integrates the problem's dynamics from its initial weights
+ * and evaluates the observer at every sample time, keeping the rows and the
+ * summary statistics the issue asks for (conserved-quantity drift, largest
+ * rise of V, largest s, the bounds on s). */
+#ifndef FADYN_ODE_H
+#define FADYN_ODE_H
+
+#include "fadyn/integrate.h"
+#include "fadyn/observer.h"
+#include "fadyn/problem.h"
+
+typedef struct {
+    fadyn_obs *rows;      /* one per delivered sample */
+    size_t nrows;
+    double *y;            /* final state (p->dim) */
+    fadyn_integ_stats stats;
+    int status;           /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS, or an error */
+    fadyn_err err;        /* detail when status != FADYN_OK */
+    /* summaries over the rows */
+    double final_nse;
+    double drift_max, drift_rel_max;
+    double lyapunov_max_rise; /* max over consecutive samples of V(t_{i+1}) − V(t_i) */
+    double s_max, s0;
+    double s_bound_paper, s_bound_derived; /* NaN unless one hidden layer */
+    double angle_bp_final, angle_pbp_final;
+} fadyn_ode_result;
+
+/* Run; res is filled even when the run diverges (rows so far).  Returns
+ * res->status.  Free with fadyn_ode_result_free. */
+int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res);
+void fadyn_ode_result_free(fadyn_ode_result *res);
+
+#endif

@@ -1,0 +1,8 @@
+/* fadyn/version.h — the library's version string. */
+#ifndef FADYN_VERSION_H
+#define FADYN_VERSION_H
+
+/* e.g. "0.1.0 (git abc1234)" */
+const char *fadyn_version(void);
+
+#endif

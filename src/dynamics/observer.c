@@ -1,0 +1,204 @@
+/* observer.c — loss, NSE, V (eq 23), the conserved C (eq 14), s (eq 35), the
+ * bounds on s (eq 47 and MATH.md §3) and the alignment angles. */
+#include "fadyn/observer.h"
+#include "fadyn/dynamics.h"
+#include "fadyn/linalg.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const fadyn_obs_names[] = {"t",         "loss", "nse",      "V",        "drift",
+                                       "drift_rel", "s",    "angle_bp", "angle_pbp"};
+
+struct fadyn_observer {
+    const fadyn_problem *p;
+    fadyn_dyn *dyn;
+    fadyn_pinv_ws *pinv;
+    double *E, *ES, *C0, *C, *tmp, *tmp2, *u, *ubp, *upbp, *Wplus, *block;
+    size_t csize; /* total entries of all C_k */
+    double tsT;   /* tr(T Σ Tᵀ) */
+};
+
+#define WK(y, k) ((y) + fadyn_problem_offset(o->p, (k)))
+
+/* C_k for every hidden layer k = 1..L-1, concatenated; also the scale
+ * ‖first terms‖ + ‖W_{k-1}W_{k-1}ᵀ‖ for the relative drift. */
+static double conserved(fadyn_observer *o, const double *y, double *C)
+{
+    const fadyn_problem *p = o->p;
+    const size_t *n = p->sizes;
+    double scale2a = 0.0, scale2b = 0.0;
+    for (size_t k = 1; k < p->depth; k++) {
+        size_t m = n[k];
+        double *first = o->tmp;
+        /* AAᵀ for the weights into layer k */
+        fadyn_gemm(0, 1, m, m, n[k - 1], 1.0, WK(y, k - 1), WK(y, k - 1), 0.0, C);
+        scale2b += pow(fadyn_norm(C, m * m), 2);
+        if (p->rule == FADYN_RULE_FA) { /* eq 14: B W + Wᵀ Bᵀ */
+            fadyn_gemm(0, 0, m, m, n[k + 1], 1.0, p->B[k - 1], WK(y, k), 0.0, first);
+            for (size_t i = 0; i < m; i++)
+                for (size_t j = 0; j <= i; j++) {
+                    double s = first[i * m + j] + first[j * m + i];
+                    first[i * m + j] = first[j * m + i] = s;
+                }
+        } else if (p->rule == FADYN_RULE_BP) { /* Wᵀ W */
+            fadyn_gemm(1, 0, m, m, n[k + 1], 1.0, WK(y, k), WK(y, k), 0.0, first);
+        } else {
+            memset(first, 0, m * m * sizeof(double));
+        }
+        scale2a += pow(fadyn_norm(first, m * m), 2);
+        for (size_t i = 0; i < m * m; i++) C[i] = first[i] - C[i];
+        C += m * m;
+    }
+    return sqrt(scale2a) + sqrt(scale2b);
+}
+
+fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0)
+{
+    fadyn_observer *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->p = p;
+    const size_t *n = p->sizes, L = p->depth, n0 = n[0];
+    size_t nh = n[L - 1], no = n[L], big = 0;
+    o->csize = 0;
+    for (size_t k = 1; k < L; k++) {
+        o->csize += n[k] * n[k];
+        if (n[k] * n[k] > big) big = n[k] * n[k];
+    }
+    if (nh * n0 > big) big = nh * n0;
+    size_t total = 2 * no * n0 + 2 * o->csize + 2 * big + 3 * nh * n0 + nh * no;
+    o->block = calloc(total, sizeof(double));
+    o->dyn = fadyn_dyn_alloc(p);
+    o->pinv = fadyn_pinv_ws_alloc(no, nh);
+    if (!o->block || !o->dyn || !o->pinv) {
+        fadyn_observer_free(o);
+        return NULL;
+    }
+    double *q = o->block;
+    o->E = q, q += no * n0;
+    o->ES = q, q += no * n0;
+    o->C0 = q, q += o->csize;
+    o->C = q, q += o->csize;
+    o->tmp = q, q += big;
+    o->tmp2 = q, q += big;
+    o->u = q, q += nh * n0;
+    o->ubp = q, q += nh * n0;
+    o->upbp = q, q += nh * n0;
+    o->Wplus = q, q += nh * no;
+    conserved(o, y0, o->C0);
+    double t = 0.0;
+    for (size_t i = 0; i < no; i++)
+        for (size_t j = 0; j < n0; j++) t += p->T[i * n0 + j] * p->T[i * n0 + j] * (p->sigma ? p->sigma[j] : 1.0);
+    o->tsT = t;
+    return o;
+}
+
+void fadyn_observer_free(fadyn_observer *o)
+{
+    if (!o) return;
+    fadyn_dyn_free(o->dyn);
+    fadyn_pinv_ws_free(o->pinv);
+    free(o->block);
+    free(o);
+}
+
+int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs *r)
+{
+    const fadyn_problem *p = o->p;
+    const size_t *n = p->sizes, L = p->depth, n0 = n[0];
+    size_t nh = n[L - 1], no = n[L];
+    const double *W = WK(y, L - 1), *A = WK(y, L - 2);
+    fadyn_dyn_error(o->dyn, y, o->E);
+    memcpy(o->ES, o->E, no * n0 * sizeof(double));
+    if (p->sigma)
+        for (size_t i = 0; i < no; i++)
+            for (size_t j = 0; j < n0; j++) o->ES[i * n0 + j] *= p->sigma[j];
+    double tese = fadyn_dot(o->E, o->ES, no * n0); /* tr(E Σ Eᵀ) */
+    r->t = t;
+    r->loss = 0.5 * tese;
+    r->nse = o->tsT > 0.0 ? tese / o->tsT : NAN;
+    /* V = ‖B E‖² (eq 23), with the feedback into the last hidden layer */
+    fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[L - 2], o->E, 0.0, o->tmp2);
+    r->V = pow(fadyn_norm(o->tmp2, nh * n0), 2);
+    /* drift of C (eq 14) */
+    double scale = conserved(o, y, o->C);
+    double d2 = 0.0;
+    for (size_t i = 0; i < o->csize; i++) d2 += (o->C[i] - o->C0[i]) * (o->C[i] - o->C0[i]);
+    r->drift = sqrt(d2);
+    r->drift_rel = scale > 0.0 ? r->drift / scale : (r->drift == 0.0 ? 0.0 : INFINITY);
+    /* s = tr(A Aᵀ) (eq 35) for the weights into the last hidden layer */
+    size_t na = n[L - 2];
+    r->s = pow(fadyn_norm(A, nh * na), 2);
+    /* angles of the hidden update to bp's Wᵀ E Σ and pbp's W⁺ E Σ */
+    fadyn_gemm(1, 0, nh, n0, no, 1.0, W, o->ES, 0.0, o->ubp);
+    int rc = fadyn_pinv(o->pinv, no, nh, W, o->Wplus, NULL);
+    if (rc != 0) return rc;
+    fadyn_gemm(0, 0, nh, n0, no, 1.0, o->Wplus, o->ES, 0.0, o->upbp);
+    if (p->rule == FADYN_RULE_SHALLOW) {
+        r->angle_bp = r->angle_pbp = NAN;
+        return 0;
+    }
+    if (p->rule == FADYN_RULE_FA)
+        fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[L - 2], o->ES, 0.0, o->u);
+    else
+        memcpy(o->u, o->ubp, nh * n0 * sizeof(double));
+    r->angle_bp = fadyn_angle_deg(o->u, o->ubp, nh * n0);
+    r->angle_pbp = fadyn_angle_deg(o->u, o->upbp, nh * n0);
+    return 0;
+}
+
+void fadyn_obs_to_array(const fadyn_obs *r, double *v)
+{
+    double a[FADYN_OBS_NCOLS] = {r->t,         r->loss, r->nse,      r->V,        r->drift,
+                                 r->drift_rel, r->s,    r->angle_bp, r->angle_pbp};
+    memcpy(v, a, sizeof a);
+}
+
+double fadyn_observer_vdot(fadyn_observer *o, const double *y)
+{
+    const fadyn_problem *p = o->p;
+    if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) return NAN;
+    const size_t *n = p->sizes, n0 = n[0], nh = n[1], no = n[2];
+    const double *A = y;
+    double *BE = o->u, *M = o->tmp, *C = o->C;
+    fadyn_dyn_error(o->dyn, y, o->E);
+    fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[0], o->E, 0.0, BE);
+    conserved(o, y, C);
+    /* ‖B E Aᵀ‖² */
+    fadyn_gemm(0, 1, nh, nh, n0, 1.0, BE, A, 0.0, M);
+    double t1 = pow(fadyn_norm(M, nh * nh), 2);
+    /* M = B E Eᵀ Bᵀ; ‖Aᵀ B E‖² = tr(A Aᵀ M); tr(C M) */
+    fadyn_gemm(0, 1, nh, nh, n0, 1.0, BE, BE, 0.0, M);
+    fadyn_gemm(0, 1, nh, nh, n0, 1.0, A, A, 0.0, o->tmp2);
+    double t2 = fadyn_dot(o->tmp2, M, nh * nh);
+    double t3 = fadyn_dot(C, M, nh * nh);
+    return -2.0 * t1 - t2 - t3;
+}
+
+static double norm_BT(const fadyn_problem *p, double *scratch)
+{
+    const size_t *n = p->sizes;
+    fadyn_gemm(0, 0, n[1], n[0], n[2], 1.0, p->B[0], p->T, 0.0, scratch);
+    return fadyn_norm(scratch, n[1] * n[0]);
+}
+
+double fadyn_s_bound_paper(const fadyn_problem *p)
+{
+    if (p->depth != 2) return NAN;
+    double *s = malloc(p->sizes[1] * p->sizes[0] * sizeof(double));
+    if (!s) return NAN;
+    double bt = norm_BT(p, s);
+    free(s);
+    return bt * bt + 2.0 * (double)p->sizes[1]; /* eq 47 as printed */
+}
+
+double fadyn_s_bound_derived(const fadyn_problem *p, double s0)
+{
+    if (p->depth != 2) return NAN;
+    double *s = malloc(p->sizes[1] * p->sizes[0] * sizeof(double));
+    if (!s) return NAN;
+    double bt = norm_BT(p, s), nh = (double)p->sizes[1];
+    free(s);
+    return fmax(s0, pow(2.0 * nh * nh * bt, 2.0 / 3.0)); /* MATH.md §3 */
+}

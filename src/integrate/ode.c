@@ -1,0 +1,77 @@
+/* ode.c — a run of the expected dynamics (MATH.md §2) with its observer (§3). */
+#include "fadyn/ode.h"
+#include "fadyn/dynamics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    fadyn_observer *obs;
+    fadyn_ode_result *res;
+    size_t cap;
+} sampler;
+
+static int on_sample(void *ctx, double t, const double *y)
+{
+    sampler *s = ctx;
+    fadyn_ode_result *r = s->res;
+    if (r->nrows == s->cap) return FADYN_ENOMEM; /* rows are preallocated */
+    fadyn_obs *o = &r->rows[r->nrows];
+    int rc = fadyn_observer_eval(s->obs, t, y, o);
+    if (rc != FADYN_OK) return rc;
+    if (r->nrows > 0) {
+        double rise = o->V - r->rows[r->nrows - 1].V;
+        if (rise > r->lyapunov_max_rise || r->nrows == 1) r->lyapunov_max_rise = rise;
+    }
+    r->drift_max = fmax(r->drift_max, o->drift);
+    r->drift_rel_max = fmax(r->drift_rel_max, o->drift_rel);
+    r->s_max = fmax(r->s_max, o->s);
+    r->nrows++;
+    return FADYN_OK;
+}
+
+int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->lyapunov_max_rise = NAN;
+    res->s_bound_paper = res->s_bound_derived = NAN;
+    res->final_nse = res->angle_bp_final = res->angle_pbp_final = NAN;
+    int rc = fadyn_integ_params_check(ip, &res->err);
+    if (rc != FADYN_OK) return res->status = rc;
+    res->rows = calloc(ip->samples, sizeof(fadyn_obs));
+    res->y = malloc(p->dim * sizeof(double));
+    fadyn_dyn *dyn = fadyn_dyn_alloc(p);
+    fadyn_observer *obs = fadyn_observer_alloc(p, p->w0);
+    if (!res->rows || !res->y || !dyn || !obs) {
+        fadyn_dyn_free(dyn);
+        fadyn_observer_free(obs);
+        return res->status = fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
+    }
+    memcpy(res->y, p->w0, p->dim * sizeof(double));
+    sampler s = {obs, res, ip->samples};
+    gsl_odeiv2_system sys = fadyn_dyn_system(dyn);
+    rc = fadyn_integrate(&sys, ip, res->y, on_sample, &s, &res->stats, &res->err);
+    if (rc == FADYN_ELAPACK)
+        fadyn_err_set(&res->err, rc, "the SVD for the pseudoinverse failed near t = %g",
+                      res->stats.t_reached);
+    if (res->nrows > 0) {
+        const fadyn_obs *last = &res->rows[res->nrows - 1];
+        res->final_nse = last->nse;
+        res->angle_bp_final = last->angle_bp;
+        res->angle_pbp_final = last->angle_pbp;
+        res->s0 = res->rows[0].s;
+        res->s_bound_paper = fadyn_s_bound_paper(p);
+        res->s_bound_derived = fadyn_s_bound_derived(p, res->s0);
+    }
+    fadyn_dyn_free(dyn);
+    fadyn_observer_free(obs);
+    return res->status = rc;
+}
+
+void fadyn_ode_result_free(fadyn_ode_result *res)
+{
+    free(res->rows);
+    free(res->y);
+    memset(res, 0, sizeof *res);
+}

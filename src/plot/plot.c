@@ -1,0 +1,121 @@
+/* plot.c — gnuplot terminals, scripts and the pipe that runs them. */
+#include "fadyn/plot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int ends_with(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, int height,
+                            fadyn_err *err)
+{
+    memset(t, 0, sizeof *t);
+    if (width <= 0) width = 1200;
+    if (height <= 0) height = 900;
+    if (strcmp(arg, "dumb") == 0) {
+        t->dumb = 1;
+        strcpy(t->dir, ".");
+        snprintf(t->terminal, sizeof t->terminal, "dumb size 110,36");
+        return FADYN_OK;
+    }
+    const char *ext = strrchr(arg, '.');
+    if (!ext || strchr(ext, '/'))
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "--plot %s: give a file ending in .png, .svg or .pdf, or 'dumb'", arg);
+    if (ends_with(arg, ".png"))
+        snprintf(t->terminal, sizeof t->terminal,
+                 "pngcairo size %d,%d enhanced font 'DejaVu Sans,11'", width, height);
+    else if (ends_with(arg, ".svg"))
+        snprintf(t->terminal, sizeof t->terminal,
+                 "svg size %d,%d enhanced font 'DejaVu Sans,11' background 'white'", width,
+                 height);
+    else if (ends_with(arg, ".pdf"))
+        snprintf(t->terminal, sizeof t->terminal, "pdfcairo size %.1fin,%.1fin enhanced",
+                 width / 120.0, height / 120.0);
+    else
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "--plot %s: unknown extension (use .png, .svg, .pdf or 'dumb')", arg);
+    if (strlen(arg) >= sizeof t->stem)
+        return fadyn_err_set(err, FADYN_EINVAL, "--plot %s: path too long", arg);
+    const char *slash = strrchr(arg, '/');
+    const char *name = slash ? slash + 1 : arg;
+    if (slash) {
+        size_t n = (size_t)(slash - arg);
+        memcpy(t->dir, arg, n ? n : 1);
+        t->dir[n ? n : 1] = '\0';
+    } else {
+        strcpy(t->dir, ".");
+    }
+    snprintf(t->image, sizeof t->image, "%s", name);
+    snprintf(t->base, sizeof t->base, "%.*s", (int)(strrchr(name, '.') - name), name);
+    snprintf(t->stem, sizeof t->stem, "%.*s", (int)(ext - arg), arg);
+    return fadyn_path_writable(arg, err);
+}
+
+int fadyn_plot_have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path) return 0;
+    char buf[4096];
+    const char *p = path;
+    while (*p) {
+        const char *q = strchr(p, ':');
+        size_t n = q ? (size_t)(q - p) : strlen(p);
+        if (n > 0 && n + 9 < sizeof buf) {
+            memcpy(buf, p, n);
+            strcpy(buf + n, "/gnuplot");
+            if (access(buf, X_OK) == 0) return 1;
+        }
+        if (!q) break;
+        p = q + 1;
+    }
+    return 0;
+}
+
+int fadyn_plot_sibling(const fadyn_plot_target *t, const char *suffix, char *out, size_t n)
+{
+    int k = t->dumb ? snprintf(out, n, "fadyn-plot%s", suffix)
+                    : snprintf(out, n, "%s%s", t->stem, suffix);
+    return (k < 0 || (size_t)k >= n) ? FADYN_EINVAL : FADYN_OK;
+}
+
+void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b)
+{
+    fadyn_strbuf_printf(b, "# written by fadyn; re-render with: gnuplot %s.gp\n", t->base);
+    fadyn_strbuf_printf(b, "set terminal %s\n", t->terminal);
+    if (!t->dumb) fadyn_strbuf_printf(b, "set output '%s'\n", t->image);
+    fadyn_strbuf_printf(b, "set datafile separator tab\nset key noautotitle\n");
+}
+
+int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err)
+{
+    if (!t->dumb) {
+        char gp[4200];
+        if (fadyn_plot_sibling(t, ".gp", gp, sizeof gp) != FADYN_OK)
+            return fadyn_err_set(err, FADYN_EINVAL, "plot path too long");
+        int rc = fadyn_write_text(gp, script, err);
+        if (rc != FADYN_OK) return rc;
+    }
+    if (!fadyn_plot_have_gnuplot())
+        return fadyn_err_set(err, FADYN_ENOGNUPLOT,
+                             "gnuplot not found: the data and script are written; install it "
+                             "with 'apt-get install gnuplot-nox' to draw the figure");
+    fflush(stdout);
+    FILE *pipe = popen("gnuplot", "w");
+    if (!pipe) return fadyn_err_set(err, FADYN_EPLOT, "cannot start gnuplot");
+    /* The saved script is relative to its directory; the piped one starts there. */
+    fprintf(pipe, "cd '%s'\n", t->dir);
+    fputs(script, pipe);
+    int st = pclose(pipe);
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return fadyn_err_set(err, FADYN_EPLOT, "gnuplot failed on %s.gp (status %d)", t->stem,
+                             WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return FADYN_OK;
+}

@@ -1,0 +1,51 @@
+/* helpers.c — shared pieces of the Criterion tests. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
+                unsigned long seed, double w_scale)
+{
+    cr_assert_eq(fadyn_problem_alloc(p, depth, sizes, rule, NULL), FADYN_OK);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    fadyn_init_params ip = fadyn_init_params_default();
+    ip.w_scale = w_scale;
+    fadyn_problem_draw(p, &ip, r);
+    gsl_rng_free(r);
+}
+
+int th_run(const char *args, char *capture, size_t n)
+{
+    const char *bin = getenv("FADYN_BIN");
+    if (!bin) bin = "build/fadyn";
+    char err_path[] = "/tmp/fadyn-test-XXXXXX";
+    int fd = mkstemp(err_path);
+    cr_assert(fd >= 0);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, err_path);
+    int st = system(cmd);
+    if (capture && n > 0) {
+        capture[0] = '\0';
+        FILE *f = fdopen(fd, "r");
+        if (f) {
+            if (fgets(capture, (int)n, f)) capture[strcspn(capture, "\n")] = '\0';
+            fclose(f);
+        }
+    } else {
+        close(fd);
+    }
+    unlink(err_path);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void th_tmpdir(char *out, size_t n)
+{
+    snprintf(out, n, "/tmp/fadyn-test-dir-XXXXXX");
+    cr_assert_not_null(mkdtemp(out));
+}

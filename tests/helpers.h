@@ -1,0 +1,21 @@
+/* helpers.h — small shared pieces of the Criterion tests. */
+#ifndef FADYN_TEST_HELPERS_H
+#define FADYN_TEST_HELPERS_H
+
+#include "fadyn.h"
+
+#include <gsl/gsl_rng.h>
+
+/* A drawn problem (paper's scales unless changed), seeded. */
+void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
+                unsigned long seed, double w_scale);
+
+/* Run `fadyn ARGS` (the built binary, $FADYN_BIN or build/fadyn) through the
+ * shell with stdout/stderr to /dev/null unless capture is given; returns the
+ * exit status.  capture (may be NULL) receives stderr's first line. */
+int th_run(const char *args, char *capture, size_t n);
+
+/* A fresh temporary directory (mkdtemp) whose name is written to out. */
+void th_tmpdir(char *out, size_t n);
+
+#endif
