@@ -15,6 +15,12 @@
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
                 const double *B, double beta, double *C);
 
+/* Set the number of threads BLAS may use (OpenBLAS); returns the previous
+ * number.  Call with 1 around OpenMP-parallel outer loops (runs, grid
+ * points) so the threads do not multiply.  Not thread-safe: call it outside
+ * parallel regions. */
+int fadyn_blas_set_threads(int n);
+
 /* Frobenius norm of n contiguous entries, and dot product. */
 double fadyn_norm(const double *a, size_t n);
 double fadyn_dot(const double *a, const double *b, size_t n);

@@ -19,6 +19,13 @@ void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, cons
                 C, (int)n);
 }
 
+int fadyn_blas_set_threads(int n)
+{
+    int old = openblas_get_num_threads();
+    openblas_set_num_threads(n);
+    return old;
+}
+
 double fadyn_norm(const double *a, size_t n)
 {
     double s = 0.0;
