@@ -79,6 +79,12 @@ int fadyn_phase_near_separatrix(double b, double t, double a, double w, double d
 double fadyn_phase_fold_a(double b, double t);
 double fadyn_phase_separatrix_w(double b, double t, double a);
 
+/* Points of the separatrix inside win's a-range: the parabola piece (n
+ * points), one NaN point as a break, then the unstable segment (n points,
+ * w = t/a; a = 0 skipped).  a[], w[] hold 2n + 1; returns the count. */
+size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size_t n, double *a,
+                              double *w);
+
 /* Stability of the equilibrium (a, t/a), a ≠ 0, from the eigenvalues of
  * the 2x2 Jacobian (LAPACKE dgeev): one is 0 (along the hyperbola) and is
  * ignored — the one of smaller modulus; the other, lambda, decides.

@@ -177,3 +177,35 @@ int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_en
     for (size_t k = c.k; k < n; k++) tt[k] = a[k] = w[k] = NAN; /* after a failure */
     return rc;
 }
+
+/* n points of a ↦ (a, f(a)) for a in [lo, hi] into a[], w[]; 0 if empty. */
+static size_t sample_curve(double lo, double hi, size_t n, double b, double t, int hyperbola,
+                           double *a, double *w)
+{
+    if (!(lo < hi) || n < 2) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = lo + (hi - lo) * (double)i / (double)(n - 1);
+        if (hyperbola && x == 0.0) continue;
+        a[k] = x;
+        w[k] = hyperbola ? t / x : fadyn_phase_separatrix_w(b, t, x);
+        k++;
+    }
+    return k;
+}
+
+size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size_t n, double *a,
+                              double *w)
+{
+    double af = fadyn_phase_fold_a(b, t);
+    size_t k;
+    /* the parabola beyond the fold, on the bad side; the unstable segment
+     * of the bad branch between the fold and a = 0 */
+    if (b * t > 0.0) k = sample_curve(a_lo, fmin(af, a_hi), n, b, t, 0, a, w);
+    else k = sample_curve(fmax(af, a_lo), a_hi, n, b, t, 0, a, w);
+    a[k] = w[k] = NAN;
+    k++;
+    if (b * t > 0.0) k += sample_curve(fmax(af, a_lo), fmin(0.0, a_hi), n, b, t, 1, a + k, w + k);
+    else k += sample_curve(fmax(0.0, a_lo), fmin(af, a_hi), n, b, t, 1, a + k, w + k);
+    return k;
+}
