@@ -59,13 +59,15 @@ double fadyn_phase_C(double b, double a, double w);
 double fadyn_phase_fold_C(double b, double t);
 
 /* Real roots of a³ + C a − 2 b t, ascending (Cardano / trigonometric form,
- * polished by Newton); returns their number (1 or 3; a double root at the
- * fold counts twice). */
+ * polished by Newton); returns their number: 3 when C <= the fold C (a
+ * double root at the fold counts twice), else 1 (repeated in r[0..2]). */
 size_t fadyn_phase_roots(double C, double b, double t, double r[3]);
 
 /* The class MATH.md §4 predicts for the start (a, w): bad iff
  * C < −3|bt|^{2/3} and a < a₂(C) (b t > 0) or a > a₂(C) (b t < 0), a₂ the
- * middle root; otherwise good.  Never diverged or unconverged. */
+ * middle root; otherwise good.  Never diverged or unconverged.  On the
+ * measure-zero boundary (a = a₂, or C exactly at the fold on the bad side of
+ * the double root) the start ends on the bad branch and is called bad. */
 fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w);
 
 /* 1 if the predicted class changes within one grid cell of (a, w): at one

@@ -36,9 +36,10 @@ void fadyn_plot_window(fadyn_strbuf *b, const fadyn_window *w);
 
 int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn_err *err);
 
-/* `fadyn basin` grid mode: the classes of the TSV (a0 w0 class ...) as an
- * image, the analytic separatrix from sep_file (block 0: a w) and the
- * disagreements marked. */
+/* `fadyn basin` grid mode: the classes of stem.tsv (a0 w0 class a_end w_end
+ * t_end C predicted, class words) as an image, the analytic separatrix and
+ * the equilibria from sep_file (block 0: a w of the separatrix; block 1: a w
+ * of the hyperbola a w = t) and the disagreements marked. */
 typedef struct {
     double b, t;
     fadyn_window win;
@@ -49,5 +50,17 @@ typedef struct {
 } fadyn_basin_plot;
 
 int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err);
+
+/* `fadyn basin --sizes`: the fractions of end states against the initial
+ * scale ω, from stem.tsv with columns scale posdef indefinite negdef
+ * unconverged diverged stable (fractions). */
+int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t samples,
+                        fadyn_err *err);
+
+/* `fadyn basin --slice`: the end-state class over the slice, from the
+ * columns u, v and align (fadyn_align code, −1 unconverged, −2 diverged)
+ * of stem.tsv. */
+int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
+                           fadyn_err *err);
 
 #endif

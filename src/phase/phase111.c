@@ -84,8 +84,8 @@ static int cmp_double(const void *x, const void *y)
 size_t fadyn_phase_roots(double C, double b, double t, double r[3])
 {
     double q = 2.0 * b * t; /* a³ + C a − q = 0 */
-    if (C < fadyn_phase_fold_C(b, t)) {
-        /* three real roots, trigonometric form (C < 0 here) */
+    if (C <= fadyn_phase_fold_C(b, t)) {
+        /* three real roots (a double one at the fold), trigonometric form (C < 0 here) */
         double m = 2.0 * sqrt(-C / 3.0);
         double arg = -3.0 * q / (C * m); /* cos 3θ of the depressed cubic */
         arg = arg > 1.0 ? 1.0 : arg < -1.0 ? -1.0 : arg;
@@ -105,13 +105,16 @@ size_t fadyn_phase_roots(double C, double b, double t, double r[3])
 fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w)
 {
     double C = fadyn_phase_C(b, a, w);
-    if (!(C < fadyn_phase_fold_C(b, t))) return FADYN_PHASE_GOOD;
+    if (!(C <= fadyn_phase_fold_C(b, t))) return FADYN_PHASE_GOOD;
     double r[3];
     fadyn_phase_roots(C, b, t, r);
     /* along the parabola ȧ = bt − a(a² + C)/2 pushes away from the middle
      * root a₂: below it (bt > 0) to a₁ on the bad branch; the mirror for
-     * bt < 0 by the symmetry (a, w, b, t) → (−a, w, b, −t). */
-    int bad = b * t > 0.0 ? a < r[1] : a > r[1];
+     * bt < 0 by the symmetry (a, w, b, t) → (−a, w, b, −t).  On the
+     * boundary itself (a = a₂, or C at the fold and a beyond the double
+     * root) the start rests on, or creeps into, an equilibrium of the bad
+     * branch: bad too. */
+    int bad = b * t > 0.0 ? a <= r[1] : a >= r[1];
     return bad ? FADYN_PHASE_BAD : FADYN_PHASE_GOOD;
 }
 
