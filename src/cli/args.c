@@ -3,6 +3,7 @@
 #include "fadyn/io.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,6 +134,16 @@ int cli_double_list(const char *cmd, const char *opt, const char *s, double *out
                     size_t *n)
 {
     return each_item(cmd, opt, s, max, n, parse_double_item, out);
+}
+
+int cli_bad_option(const char *cmd, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        cli_error(cmd, "-%c: unknown option or missing value (see --help)", optopt);
+    else
+        cli_error(cmd, "%s: unknown option or missing value (see --help)", arg);
+    return CLI_EXIT_USAGE;
 }
 
 int cli_check_out(const char *cmd, const char *opt, const char *path)

@@ -133,11 +133,19 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
                                                          ip->rtol);
     if (!d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
     gsl_odeiv2_driver_set_hmin(d, ip->hmin);
-    gsl_odeiv2_driver_set_nmax(d, ip->nmax);
     double t = 0.0;
     rc = fn ? fn(ctx, 0.0, y) : 0;
     for (size_t i = 1; rc == FADYN_OK && i < ip->samples; i++) {
         double ti = fadyn_integ_sample_time(ip, i);
+        /* the driver counts steps per call: give each call what is left */
+        unsigned long used = (unsigned long)d->e->count;
+        if (used >= ip->nmax) {
+            rc = fadyn_err_set(err, FADYN_MAXSTEPS,
+                               "stopped at t = %.6g: the step limit (%lu steps) was reached", t,
+                               ip->nmax);
+            break;
+        }
+        gsl_odeiv2_driver_set_nmax(d, ip->nmax - used);
         int s = gsl_odeiv2_driver_apply(d, &t, ti, y);
         if (s == GSL_EBADFUNC) {
             rc = fadyn_err_set(err, FADYN_DIVERGED,
