@@ -91,10 +91,10 @@ static int guarded_f(double t, const double y[], double dydt[], void *params)
     guard *g = params;
     g->nrhs++;
     size_t n = g->inner->dimension;
-    if (!fadyn_all_finite(y, n) || fadyn_max_abs(y, n) > g->radius) return GSL_EBADFUNC;
+    if (fadyn_exceeds(y, n, g->radius)) return GSL_EBADFUNC;
     int s = g->inner->function(t, y, dydt, g->inner->params);
     if (s != GSL_SUCCESS) return s;
-    return fadyn_all_finite(dydt, n) ? GSL_SUCCESS : GSL_EBADFUNC;
+    return fadyn_exceeds(dydt, n, INFINITY) ? GSL_EBADFUNC : GSL_SUCCESS;
 }
 
 static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], void *params)
@@ -124,7 +124,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     gsl_odeiv2_system gs = {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
     fadyn_integ_stats st;
     memset(&st, 0, sizeof st);
-    if (!fadyn_all_finite(y, sys->dimension) || fadyn_max_abs(y, sys->dimension) > ip->radius) {
+    if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
         if (stats) *stats = st;
         return fadyn_err_set(err, FADYN_DIVERGED, "the initial state is non-finite or beyond "
                                                   "--radius %g", ip->radius);
