@@ -4,7 +4,8 @@ the matrix directory fadyn wrote with --save-init) integrated by solve_ivp
 DOP853 at the same tolerances; prints time (min/median of repeats), RHS
 evaluations and the distance of the end state from fadyn's (--save-final).
 
-usage: scipy_ode.py INIT_DIR FINAL_DIR T_END RTOL ATOL
+usage: scipy_ode.py INIT_DIR FINAL_DIR T_END RTOL ATOL [FADYN_MS]
+(FADYN_MS: fadyn's min time for the same run, to print the ratio)
 """
 import sys
 import time
@@ -38,6 +39,9 @@ def main():
     dev = np.linalg.norm(sol.y[:, -1] - yf) / np.linalg.norm(yf)
     print(f"scipy solve_ivp DOP853: min {times[0]*1e3:.1f} ms, median {times[2]*1e3:.1f} ms, "
           f"{sol.nfev} rhs evals; end state vs fadyn rk8pd: relative distance {dev:.1e}")
+    if len(sys.argv) > 6 and sys.argv[6]:
+        ms = float(sys.argv[6])
+        print(f"fadyn rk8pd {ms:.2f} ms (min): {times[0] * 1e3 / ms:.1f}x faster than SciPy")
 
 
 if __name__ == "__main__":
