@@ -346,10 +346,10 @@ int cmd_ode(int argc, char **argv)
     }
     fadyn_problem p;
     rc = build_problem(&o, &p, &err);
-    if (rc) {
+    if (rc) { /* every failure here comes from the input, memory included */
         cli_error_err(CMD, &err);
         fadyn_problem_free(&p);
-        return cli_exit_code(rc);
+        return CLI_EXIT_USAGE;
     }
     if (o.save_init && (rc = fadyn_problem_save(&p, NULL, o.save_init, &err))) {
         cli_error(CMD, "--save-init %s", err.msg);
