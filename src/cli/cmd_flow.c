@@ -214,7 +214,7 @@ static int write_eq(FILE *f, const flow_data *d, int good, int stable)
 static void write_heads(FILE *f, const double *a, const double *w, size_t n, size_t k,
                         const fadyn_window *win)
 {
-    double len = 0.0, at[] = FLOW_HEAD_AT, size = 0.02 * (win->a_hi - win->a_lo);
+    double len = 0.0, at[] = FLOW_HEAD_AT, size = 0.04 * (win->a_hi - win->a_lo);
     for (size_t i = 1; i < n && isfinite(a[i]); i++) len += hypot(a[i] - a[i - 1], w[i] - w[i - 1]);
     if (!(len > 4 * size)) return;
     for (size_t h = 0; h < sizeof at / sizeof at[0]; h++) {

@@ -12,6 +12,11 @@
 static const char *const traj_colours[] = {"#2c7bb6", "#7b3294", "#008080", "#c51b7d",
                                            "#4d4d4d", "#1f78b4"};
 
+static const char *traj_colour(size_t k)
+{
+    return k == 0 ? FLOW_ZERO : traj_colours[(k - 1) % (sizeof traj_colours / sizeof *traj_colours)];
+}
+
 /* An aspect ratio of 1 (true geometry) unless the window is very elongated. */
 static void set_aspect(fadyn_strbuf *b, const fadyn_window *w)
 {
@@ -51,6 +56,10 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
         "size 0.025, 0.45\n"
         );
     /* layers, back to front: basin, field, equilibria, theory, trajectories */
+    for (size_t k = 0; k < fp->ntraj; k++) /* heads: an arrow style per trajectory */
+        fadyn_strbuf_printf(&b, "set style arrow %zu head filled size screen 0.025,20,90 lw 1 "
+                                "lc rgb '%s'\n",
+                            10 + k, traj_colour(k));
     fadyn_strbuf_printf(&b, "plot \\\n");
     if (fp->have[FADYN_FLOW_BASIN])
         fadyn_strbuf_printf(&b,
@@ -80,17 +89,17 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
             "  data index %d using 1:2 with lines lw 1 lc rgb 'black' title 'analytic "
             "separatrix (MATH.md §4)', \\\n", FADYN_FLOW_SEPARATRIX);
     for (size_t k = 0; k < fp->ntraj; k++) {
-        const char *col = k == 0 ? FLOW_ZERO : traj_colours[(k - 1) % 6];
+        const char *col = traj_colour(k);
         char title[128];
         if (k == 0) snprintf(title, sizeof title, "from (0, 0)");
         else snprintf(title, sizeof title, "from (%g, %g)", fp->from[k - 1][0], fp->from[k - 1][1]);
         fadyn_strbuf_printf(&b,
             "  data index %zu using 2:3 with lines lw %d lc rgb '%s' title '%s', \\\n"
-            "  data index %d using ($5 == %zu ? $1 : NaN):2:3:4 with vectors head filled size screen 0.02,20,60 lw 1.5 lc "
-            "rgb '%s' notitle, \\\n"
+            "  data index %d using ($5 == %zu ? $1 : NaN):2:3:4 with vectors arrowstyle %zu "
+            "notitle, \\\n"
             "  data index %zu every ::0::0 using 2:3 with points pt 7 ps 1.3 lc rgb '%s' "
             "notitle%s\n",
-            (size_t)FADYN_FLOW_TRAJ + k, k == 0 ? 4 : 3, col, title, FADYN_FLOW_HEADS, k, col,
+            (size_t)FADYN_FLOW_TRAJ + k, k == 0 ? 4 : 3, col, title, FADYN_FLOW_HEADS, k, 10 + k,
             (size_t)FADYN_FLOW_TRAJ + k, col, k + 1 < fp->ntraj ? ", \\" : "");
     }
     if (fp->ntraj == 0) fadyn_strbuf_printf(&b, "  NaN notitle\n");
