@@ -221,3 +221,25 @@ Test(cli_phase, flow_writes_named_blocks)
     cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tr, 1), "class")), "bad");
     json_decref(j);
 }
+
+/* The picture: an image, its script, and gnuplot silent (no block skipped or
+ * mis-indexed) even when a window leaves some curves and trajectories out. */
+Test(cli_phase, flow_plot_renders_without_warnings)
+{
+    if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
+    static const char *const windows[] = {"-3,3,-3,3", "-1.6,-0.4,-1.6,-0.4", "5,6,5,6"};
+    for (int k = 0; k < 3; k++) {
+        char dir[64], cmd[512], line[1024], p[128];
+        th_tmpdir(dir, sizeof dir);
+        snprintf(cmd, sizeof cmd,
+                 "flow --window %s --grid 9x9 --basin-grid 31x31 --from -1.05,-1 --plot %s/f.png "
+                 "--quiet",
+                 windows[k], dir);
+        cr_expect_eq(th_run(cmd, line, sizeof line), 0, "window %s", windows[k]);
+        if (k < 2) cr_expect_str_eq(line, "", "window %s: stderr '%s'", windows[k], line);
+        snprintf(p, sizeof p, "%s/f.png", dir);
+        cr_expect(exists(p), "window %s: no image", windows[k]);
+        snprintf(p, sizeof p, "%s/f.gp", dir);
+        cr_expect(exists(p), "window %s: no script", windows[k]);
+    }
+}

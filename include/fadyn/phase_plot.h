@@ -28,7 +28,10 @@ typedef struct {
     size_t ntraj;            /* trajectories, the first from (0, 0) */
     double from[64][2];      /* starts of trajectories 1.. */
     double bad_fraction;     /* of the basin grid, for the title */
-    int have[FADYN_FLOW_TRAJ]; /* 1 if block k has at least one point */
+    int have[FADYN_FLOW_TRAJ]; /* 1 if block k has a point inside the window */
+    /* per trajectory: a sample, an arrow head, the start inside the window
+     * (gnuplot warns about plots with no point in range) */
+    unsigned char traj_in[65], head_in[65], start_in[65];
 } fadyn_flow_plot;
 
 /* Ranges, axis labels and aspect of a phase-plane window (shared). */

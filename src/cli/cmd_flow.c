@@ -189,6 +189,15 @@ static int compute(const flow_opts *o, flow_data *d, fadyn_err *err)
     return rc;
 }
 
+/* gnuplot does not count a block without data rows as an index: an empty
+ * block gets one undefined row so that the indices stay in step. */
+#define EMPTY_ROW "nan\tnan\tnan\tnan\tnan\n"
+
+static int inside(const fadyn_window *w, double a, double ww)
+{
+    return a >= w->a_lo && a <= w->a_hi && ww >= w->w_lo && ww <= w->w_hi;
+}
+
 static void block(FILE *f, int k, const char *name, const char *cols)
 {
     if (k > 0) fputs("\n\n", f);
@@ -196,27 +205,34 @@ static void block(FILE *f, int k, const char *name, const char *cols)
 }
 
 /* The equilibria of one kind as runs separated by blank lines. */
-static int write_eq(FILE *f, const flow_data *d, int good, int stable)
+static int write_eq(FILE *f, const flow_data *d, const fadyn_window *win, int good, int stable)
 {
     int open = 0, any = 0;
+    size_t rows = 0;
     for (size_t i = 0; i < d->neq; i++) {
         const fadyn_phase_eq *e = &d->eq[i];
         int in = stable ? e->stable && e->good == good : !e->stable;
         if (in && open && i > 0 && (e->a > 0) != (d->eq[i - 1].a > 0)) fputc('\n', f);
-        if (in) fprintf(f, "%.10g\t%.10g\t%.10g\n", e->a, e->w, e->lambda), any = 1;
+        if (in) {
+            fprintf(f, "%.10g\t%.10g\t%.10g\n", e->a, e->w, e->lambda);
+            any |= inside(win, e->a, e->w);
+            rows++;
+        }
         else if (open) fputc('\n', f);
         open = in;
     }
+    if (!rows) fputs(EMPTY_ROW, f);
     return any;
 }
 
 /* Arrow heads at fixed fractions of a trajectory's arc length. */
-static void write_heads(FILE *f, const double *a, const double *w, size_t n, size_t k,
-                        const fadyn_window *win)
+static int write_heads(FILE *f, const double *a, const double *w, size_t n, size_t k,
+                       const fadyn_window *win)
 {
+    int any = 0;
     double len = 0.0, at[] = FLOW_HEAD_AT, size = 0.04 * (win->a_hi - win->a_lo);
     for (size_t i = 1; i < n && isfinite(a[i]); i++) len += hypot(a[i] - a[i - 1], w[i] - w[i - 1]);
-    if (!(len > 4 * size)) return;
+    if (!(len > 4 * size)) return 0;
     for (size_t h = 0; h < sizeof at / sizeof at[0]; h++) {
         double s = 0.0, goal = at[h] * len;
         for (size_t i = 1; i < n && isfinite(a[i]); i++) {
@@ -226,11 +242,13 @@ static void write_heads(FILE *f, const double *a, const double *w, size_t n, siz
                 double x = a[i - 1] + (goal - s) * u, y = w[i - 1] + (goal - s) * v;
                 fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%zu\n", x - size * u, y - size * v,
                         size * u, size * v, k);
+                any |= inside(win, x, y);
                 break;
             }
             s += seg;
         }
     }
+    return any;
 }
 
 static int write_data(const char *path, const flow_opts *o, const flow_data *d,
@@ -262,16 +280,20 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d,
             fp->have[FADYN_FLOW_FIELD] = 1;
         }
     block(f, FADYN_FLOW_GOOD, "stable equilibria with b w > 0 (good)", "a\tw\tlambda");
-    fp->have[FADYN_FLOW_GOOD] = write_eq(f, d, 1, 1);
+    fp->have[FADYN_FLOW_GOOD] = write_eq(f, d, &pc->win, 1, 1);
     block(f, FADYN_FLOW_BAD, "stable equilibria with b w < 0 (bad)", "a\tw\tlambda");
-    fp->have[FADYN_FLOW_BAD] = write_eq(f, d, 0, 1);
+    fp->have[FADYN_FLOW_BAD] = write_eq(f, d, &pc->win, 0, 1);
     block(f, FADYN_FLOW_UNSTABLE, "unstable equilibria", "a\tw\tlambda");
-    fp->have[FADYN_FLOW_UNSTABLE] = write_eq(f, d, 0, 0);
+    fp->have[FADYN_FLOW_UNSTABLE] = write_eq(f, d, &pc->win, 0, 0);
     block(f, FADYN_FLOW_SEPARATRIX, "analytic separatrix (parabola piece, unstable segment)",
           "a\tw");
+    if (d->nsep <= 1) fputs(EMPTY_ROW, f); /* only the break: both pieces empty */
     for (size_t i = 0; i < d->nsep; i++) {
         if (isnan(d->sep_a[i])) fputc('\n', f);
-        else fprintf(f, "%.10g\t%.10g\n", d->sep_a[i], d->sep_w[i]), fp->have[FADYN_FLOW_SEPARATRIX] = 1;
+        else {
+            fprintf(f, "%.10g\t%.10g\n", d->sep_a[i], d->sep_w[i]);
+            fp->have[FADYN_FLOW_SEPARATRIX] |= inside(&pc->win, d->sep_a[i], d->sep_w[i]);
+        }
     }
     block(f, FADYN_FLOW_BASIN, "integrated basin grid (bad: 1 if the start ends bad)",
           "a\tw\tbad");
@@ -284,17 +306,23 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d,
     }
     fp->have[FADYN_FLOW_BASIN] = 1;
     block(f, FADYN_FLOW_HEADS, "arrow heads of the trajectories", "a\tw\tda\tdw\ttrajectory");
+    fputs(EMPTY_ROW, f); /* a trajectory too short for heads leaves the block empty */
     for (size_t k = 0; k < d->ntraj; k++) {
         const double *tr = d->traj + k * 3 * FLOW_NTRAJ;
-        write_heads(f, tr + FLOW_NTRAJ, tr + 2 * FLOW_NTRAJ, FLOW_NTRAJ, k, &pc->win);
+        fp->head_in[k] =
+            (unsigned char)write_heads(f, tr + FLOW_NTRAJ, tr + 2 * FLOW_NTRAJ, FLOW_NTRAJ, k, &pc->win);
     }
     for (size_t k = 0; k < d->ntraj; k++) {
         char name[128];
         snprintf(name, sizeof name, "trajectory from (%g, %g)", start_a(o, k), start_w(o, k));
         block(f, (int)(FADYN_FLOW_TRAJ + k), name, "t\ta\tw");
         const double *tr = d->traj + k * 3 * FLOW_NTRAJ;
-        for (size_t i = 0; i < FLOW_NTRAJ && isfinite(tr[FLOW_NTRAJ + i]); i++)
+        fp->traj_in[k] = 0;
+        fp->start_in[k] = (unsigned char)inside(&pc->win, start_a(o, k), start_w(o, k));
+        for (size_t i = 0; i < FLOW_NTRAJ && isfinite(tr[FLOW_NTRAJ + i]); i++) {
             fprintf(f, "%.10g\t%.10g\t%.10g\n", tr[i], tr[FLOW_NTRAJ + i], tr[2 * FLOW_NTRAJ + i]);
+            fp->traj_in[k] |= (unsigned char)inside(&pc->win, tr[FLOW_NTRAJ + i], tr[2 * FLOW_NTRAJ + i]);
+        }
     }
     return fadyn_ofile_commit(&of, err);
 }

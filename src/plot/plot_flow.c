@@ -3,6 +3,8 @@
 #include "fadyn/phase_plot.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 /* Colours: the paper's picture, with the theory as thin black lines. */
 #define FLOW_GOOD "#1a9641"
@@ -11,6 +13,20 @@
 #define FLOW_ZERO "#ff7f00"
 static const char *const traj_colours[] = {"#2c7bb6", "#7b3294", "#008080", "#c51b7d",
                                            "#4d4d4d", "#1f78b4"};
+
+/* One item of the plot command: "plot X" first, then ", \\\n  X". */
+static void item(fadyn_strbuf *b, int *first, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void item(fadyn_strbuf *b, int *first, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fadyn_strbuf_printf(b, "%s%s", *first ? "plot \\\n  " : ", \\\n  ", buf);
+    *first = 0;
+}
 
 static const char *traj_colour(size_t k)
 {
@@ -60,49 +76,53 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
         fadyn_strbuf_printf(&b, "set style arrow %zu head filled size screen 0.025,20,90 lw 1 "
                                 "lc rgb '%s'\n",
                             10 + k, traj_colour(k));
-    fadyn_strbuf_printf(&b, "plot \\\n");
-    if (fp->have[FADYN_FLOW_BASIN])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2:(244):(182):(182):($3 > 0.5 ? 255 : 0) with rgbalpha "
-            "notitle, \\\n"
-            "  keyentry with boxes fill solid 1.0 lc rgb '%s' title 'bad basin (integrated)', \\\n",
-            FADYN_FLOW_BASIN, FLOW_BASIN);
+    /* layers, back to front: basin, field, equilibria, theory, trajectories;
+     * an item only when some point of it lies in the window */
+    int first = 1;
+    if (fp->have[FADYN_FLOW_BASIN]) {
+        item(&b, &first,
+             "data index %d using 1:2:(244):(182):(182):($3 > 0.5 ? 255 : 0) with rgbalpha "
+             "notitle", FADYN_FLOW_BASIN);
+        item(&b, &first,
+             "keyentry with boxes fill solid 1.0 lc rgb '%s' title 'bad basin (integrated)'",
+             FLOW_BASIN);
+    }
     if (fp->have[FADYN_FLOW_FIELD])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2:3:4:(log10($5)) with vectors head filled size screen 0.007,25 lw 1 lc palette "
-            "title 'flow direction (colour: speed)', \\\n",
-            FADYN_FLOW_FIELD);
+        item(&b, &first,
+             "data index %d using 1:2:3:4:(log10($5)) with vectors head filled size screen "
+             "0.007,25 lw 1 lc palette title 'flow direction (colour: speed)'",
+             FADYN_FLOW_FIELD);
     if (fp->have[FADYN_FLOW_GOOD])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2 with lines lw 4 lc rgb '%s' title 'stable, bw > 0 (good)', "
-            "\\\n", FADYN_FLOW_GOOD, FLOW_GOOD);
+        item(&b, &first, "data index %d using 1:2 with lines lw 4 lc rgb '%s' title 'stable, "
+                         "bw > 0 (good)'", FADYN_FLOW_GOOD, FLOW_GOOD);
     if (fp->have[FADYN_FLOW_BAD])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2 with lines lw 4 lc rgb '%s' title 'stable, bw < 0 (bad)', "
-            "\\\n", FADYN_FLOW_BAD, FLOW_BAD);
+        item(&b, &first, "data index %d using 1:2 with lines lw 4 lc rgb '%s' title 'stable, "
+                         "bw < 0 (bad)'", FADYN_FLOW_BAD, FLOW_BAD);
     if (fp->have[FADYN_FLOW_UNSTABLE])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2 with lines lw 5 dt (6,4) lc rgb '%s' title 'unstable "
-            "equilibria', \\\n", FADYN_FLOW_UNSTABLE, FLOW_BAD);
+        item(&b, &first, "data index %d using 1:2 with lines lw 5 dt (6,4) lc rgb '%s' title "
+                         "'unstable equilibria'", FADYN_FLOW_UNSTABLE, FLOW_BAD);
     if (fp->have[FADYN_FLOW_SEPARATRIX])
-        fadyn_strbuf_printf(&b,
-            "  data index %d using 1:2 with lines lw 1 lc rgb 'black' title 'analytic "
-            "separatrix (MATH.md §4)', \\\n", FADYN_FLOW_SEPARATRIX);
+        item(&b, &first, "data index %d using 1:2 with lines lw 1 lc rgb 'black' title "
+                         "'analytic separatrix (MATH.md §4)'", FADYN_FLOW_SEPARATRIX);
     for (size_t k = 0; k < fp->ntraj; k++) {
         const char *col = traj_colour(k);
         char title[128];
         if (k == 0) snprintf(title, sizeof title, "from (0, 0)");
         else snprintf(title, sizeof title, "from (%g, %g)", fp->from[k - 1][0], fp->from[k - 1][1]);
-        fadyn_strbuf_printf(&b,
-            "  data index %zu using 2:3 with lines lw %d lc rgb '%s' title '%s', \\\n"
-            "  data index %d using ($5 == %zu ? $1 : NaN):2:3:4 with vectors arrowstyle %zu "
-            "notitle, \\\n"
-            "  data index %zu every ::0::0 using 2:3 with points pt 7 ps 1.3 lc rgb '%s' "
-            "notitle%s\n",
-            (size_t)FADYN_FLOW_TRAJ + k, k == 0 ? 4 : 3, col, title, FADYN_FLOW_HEADS, k, 10 + k,
-            (size_t)FADYN_FLOW_TRAJ + k, col, k + 1 < fp->ntraj ? ", \\" : "");
+        if (fp->traj_in[k])
+            item(&b, &first, "data index %zu using 2:3 with lines lw %d lc rgb '%s' title '%s'",
+                 (size_t)FADYN_FLOW_TRAJ + k, k == 0 ? 4 : 3, col, title);
+        else /* outside the window: still named, and said so */
+            item(&b, &first, "keyentry with lines lw 3 lc rgb '%s' title '%s (outside)'", col,
+                 title);
+        if (fp->head_in[k])
+            item(&b, &first, "data index %d using ($5 == %zu ? $1 : NaN):2:3:4 with vectors "
+                             "arrowstyle %zu notitle", FADYN_FLOW_HEADS, k, 10 + k);
+        if (fp->start_in[k])
+            item(&b, &first, "data index %zu every ::0::0 using 2:3 with points pt 7 ps 1.3 lc "
+                             "rgb '%s' notitle", (size_t)FADYN_FLOW_TRAJ + k, col);
     }
-    if (fp->ntraj == 0) fadyn_strbuf_printf(&b, "  NaN notitle\n");
+    fadyn_strbuf_printf(&b, "\n");
     if (b.oom) {
         fadyn_strbuf_free(&b);
         return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
