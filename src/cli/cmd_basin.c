@@ -537,7 +537,10 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
         for (size_t k = 0; k < nrows; k++) {
             json_t *e = json_object();
             json_object_set_new(e, "init_scale", json_real(slice ? o->scales[0] : o->scales[k]));
-            for (int c = 0; c < 6; c++) json_object_set_new(e, keys[c], json_real(rows[k].frac[c]));
+            for (int c = 0; c < 6; c++) /* stable: null when not computed */
+                json_object_set_new(e, keys[c], c == 5 && !rows[k].checked
+                                                    ? json_null()
+                                                    : json_real(rows[k].frac[c]));
             json_object_set_new(e, "stability_checked", json_integer((json_int_t)rows[k].checked));
             json_object_set_new(e, "jacobian_agrees_with_reduced",
                                 json_integer((json_int_t)rows[k].agree));
