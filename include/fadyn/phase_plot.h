@@ -34,6 +34,10 @@ typedef struct {
     unsigned char traj_in[65], head_in[65], start_in[65];
 } fadyn_flow_plot;
 
+/* Render the script in b (or report that building it ran out of memory),
+ * then free b.  (Generic; a candidate for fadyn/plot.h.) */
+int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err);
+
 /* Ranges, axis labels and aspect of a phase-plane window (shared). */
 void fadyn_plot_window(fadyn_strbuf *b, const fadyn_window *w);
 

@@ -64,7 +64,7 @@ typedef enum { MODE_GRID, MODE_POINTS, MODE_NET, MODE_SLICE } basin_mode;
 
 typedef struct {
     phase_common pc;
-    int mode, grid_given;
+    int mode, grid_given, slice;
     size_t na, nw;
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes, samples;
     double scales[64];
@@ -72,16 +72,11 @@ typedef struct {
     unsigned long seed;
     double span;
     fadyn_nd_params np;
-    const char *out, *summary, *plot;
-    int quiet;
 } basin_opts;
 
 #define CMD "basin"
 
-enum {
-    O_GRID = 256, O_SIZES, O_SAMPLES, O_INIT_SCALE, O_SEED, O_T_END, O_NO_STAB, O_SLICE, O_SPAN,
-    O_OUT, O_SUMMARY, O_PLOT, O_QUIET, O_HELP
-};
+enum { O_GRID = 256, O_SIZES, O_SAMPLES, O_INIT_SCALE, O_SEED, O_T_END, O_NO_STAB, O_SLICE, O_SPAN };
 
 static const struct option long_opts[] = {
     PHASE_COMMON_OPTIONS,
@@ -94,11 +89,6 @@ static const struct option long_opts[] = {
     {"no-stability", no_argument, 0, O_NO_STAB},
     {"slice", no_argument, 0, O_SLICE},
     {"span", required_argument, 0, O_SPAN},
-    {"out", required_argument, 0, O_OUT},
-    {"summary", required_argument, 0, O_SUMMARY},
-    {"plot", required_argument, 0, O_PLOT},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
 
@@ -143,6 +133,25 @@ static int check_net(basin_opts *o)
     return 0;
 }
 
+static int own_option(void *ctx, int code, const char *arg)
+{
+    basin_opts *o = ctx;
+    switch (code) {
+    case O_GRID:
+        o->grid_given = 1;
+        return phase_grid(CMD, "--grid", arg, sizeof(fadyn_basin_point), &o->na, &o->nw);
+    case O_SIZES:
+        return cli_size_list(CMD, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
+    case O_SAMPLES: return cli_size(CMD, "--samples", arg, &o->samples);
+    case O_INIT_SCALE: return cli_double_list(CMD, "--init-scale", arg, o->scales, 64, &o->nscales);
+    case O_SEED: return cli_ulong(CMD, "--seed", arg, &o->seed);
+    case O_T_END: return cli_double(CMD, "--t-end", arg, &o->np.integ.t_end);
+    case O_NO_STAB: o->np.stability = 0; return 0;
+    case O_SLICE: o->slice = 1; return 0;
+    default: return cli_double(CMD, "--span", arg, &o->span);
+    }
+}
+
 static int parse(int argc, char **argv, basin_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -155,48 +164,9 @@ static int parse(int argc, char **argv, basin_opts *o)
     o->seed = 1;
     o->span = 1.0;
     o->np = fadyn_nd_params_default();
-    int c, idx = 0, rc = 0, slice = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, &idx)) != -1) {
-        switch (c) {
-        case PHASE_OPT: rc = phase_common_option(CMD, &o->pc, long_opts[idx].name, optarg); break;
-        case O_GRID:
-            rc = phase_grid(CMD, "--grid", optarg, sizeof(fadyn_basin_point), &o->na, &o->nw);
-            o->grid_given = 1;
-            break;
-        case O_SIZES:
-            rc = cli_size_list(CMD, "--sizes", optarg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-            break;
-        case O_SAMPLES: rc = cli_size(CMD, "--samples", optarg, &o->samples); break;
-        case O_INIT_SCALE:
-            rc = cli_double_list(CMD, "--init-scale", optarg, o->scales, 64, &o->nscales);
-            break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
-        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->np.integ.t_end); break;
-        case O_NO_STAB: o->np.stability = 0; break;
-        case O_SLICE: slice = 1; break;
-        case O_SPAN: rc = cli_double(CMD, "--span", optarg, &o->span); break;
-        case O_OUT: o->out = optarg; break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
-        case 'h':
-        case O_HELP:
-            fputs(HELP_HEAD, stdout);
-            fputs(PHASE_COMMON_HELP, stdout);
-            fputs(HELP_TAIL, stdout);
-            return -1;
-        default:
-            cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
-        }
-    }
+    int rc = phase_parse(CMD, argc, argv, long_opts, &o->pc, HELP_HEAD, HELP_TAIL, own_option, o);
     if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
+    int slice = o->slice;
     if (slice && o->nsizes == 0) {
         cli_error(CMD, "--slice: give the network with --sizes, e.g. --sizes 30,20,10");
         return CLI_EXIT_USAGE;
@@ -209,9 +179,7 @@ static int parse(int argc, char **argv, basin_opts *o)
         o->mode = o->pc.nfrom && !o->grid_given ? MODE_POINTS : MODE_GRID;
         if ((rc = phase_common_check(CMD, &o->pc))) return rc;
     }
-    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
-    return 0;
+    return phase_outputs_check(CMD, &o->pc, 1300, 1000);
 }
 
 /* ---- the 1-1-1 network: grid and points ------------------------------- */
@@ -324,13 +292,13 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
     }
     fadyn_basin_stats st;
     int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &pc->bp, p, &st, &err);
-    if (rc == FADYN_OK && o->out) rc = write_points(o->out, p, n, &err);
-    if (rc == FADYN_OK && o->summary) rc = write_grid_summary(o->summary, o, &st, &err);
+    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, n, &err);
+    if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
     if (rc == FADYN_OK && pt) {
         char data[4200], sep[4200];
         fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
         fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
-        if (pt->dumb || !o->out || strcmp(data, o->out) != 0) rc = write_points(data, p, n, &err);
+        if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0) rc = write_points(data, p, n, &err);
         if (rc == FADYN_OK) rc = write_curves(sep, pc, &err);
         fadyn_basin_plot bpl = {pc->b, pc->t, pc->win, o->na, o->nw, st.disagree,
                                 (double)st.counts[FADYN_PHASE_BAD] / (double)n,
@@ -346,7 +314,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
         cli_error_err(CMD, &err);
         return CLI_EXIT_FAILED;
     }
-    if (!o->quiet) {
+    if (!o->pc.quiet) {
         printf("fadyn basin: b = %g, t = %g, %zux%zu grid over [%g,%g]x[%g,%g]\n", pc->b, pc->t,
                o->na, o->nw, pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi);
         for (int c = 0; c < FADYN_PHASE_NCLASS; c++)
@@ -380,8 +348,8 @@ static int run_points(const basin_opts *o)
     for (size_t k = 0; k < pc->nfrom && rc == FADYN_OK; k++)
         rc = fadyn_phase_settle(ws, pc->b, pc->t, pc->from[k][0], pc->from[k][1], &p[k], &err);
     fadyn_phase_ws_free(ws);
-    if (rc == FADYN_OK && o->out) rc = write_points(o->out, p, pc->nfrom, &err);
-    if (rc == FADYN_OK && o->summary) {
+    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, pc->nfrom, &err);
+    if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");
         json_object_set_new(j, "parameters", params_json(o));
         json_object_set_new(j, "mode", json_string("points"));
@@ -394,14 +362,14 @@ static int run_points(const basin_opts *o)
                                fadyn_json_real(p[k].t_end), "C", p[k].C, "predicted",
                                fadyn_phase_class_name(p[k].predicted)));
         json_object_set_new(j, "points", arr);
-        rc = fadyn_json_write(j, o->summary, &err);
+        rc = fadyn_json_write(j, o->pc.summary, &err);
         json_decref(j);
     }
     if (rc) {
         cli_error_err(CMD, &err);
         return CLI_EXIT_FAILED;
     }
-    if (!o->quiet) {
+    if (!o->pc.quiet) {
         printf("fadyn basin: b = %g, t = %g (fold at C = %.6g)\n", pc->b, pc->t,
                fadyn_phase_fold_C(pc->b, pc->t));
         printf("  %10s %10s  %-11s %12s %12s %10s %10s  %s\n", "a0", "w0", "class", "a_end",
@@ -510,13 +478,13 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
         cols[2 * n + i] = slice ? -o->span + 2.0 * o->span * (double)a / (double)(o->na - 1) : NAN;
         cols[3 * n + i] = slice ? -o->span + 2.0 * o->span * (double)b / (double)(o->nw - 1) : NAN;
     }
-    if (rc == FADYN_OK && o->out)
-        rc = write_net(o->out, r, n, cols, cols + n, cols + 2 * n, &err);
+    if (rc == FADYN_OK && o->pc.out)
+        rc = write_net(o->pc.out, r, n, cols, cols + n, cols + 2 * n, &err);
     size_t nrows = slice ? 1 : o->nscales;
     net_row rows[64];
     for (size_t k = 0; k < nrows; k++)
         rows[k] = net_tally(o, slice ? r : r + k * o->samples, slice ? n : o->samples);
-    if (rc == FADYN_OK && o->summary) {
+    if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");
         json_t *par = json_object();
         json_object_set_new(par, "sizes", json_pack("[III]", (json_int_t)o->sizes[0],
@@ -552,14 +520,14 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
         json_object_set_new(j, "zero_modes_expected", json_integer((json_int_t)rows[0].zero_expected));
         json_object_set_new(j, "wall_seconds", json_real(wall));
         json_object_set_new(j, "trajectories_per_second", json_real((double)n / wall));
-        rc = fadyn_json_write(j, o->summary, &err);
+        rc = fadyn_json_write(j, o->pc.summary, &err);
         json_decref(j);
     }
     if (rc == FADYN_OK && pt) {
         char data[4200];
         fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
         if (slice) {
-            if (!o->out || strcmp(data, o->out) != 0 || pt->dumb)
+            if (!o->pc.out || strcmp(data, o->pc.out) != 0 || pt->dumb)
                 rc = write_net(data, r, n, cols, cols + n, cols + 2 * n, &err);
             if (rc == FADYN_OK) rc = fadyn_plot_basin_slice(pt, sizes, o->scales[0], &err);
         } else {
@@ -585,7 +553,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
         cli_error_err(CMD, &err);
         return CLI_EXIT_FAILED;
     }
-    if (!o->quiet) {
+    if (!o->pc.quiet) {
         printf("fadyn basin: %s network under fa, %s, %.2f s\n", sizes,
                slice ? "2-D slice" : "random starts", wall);
         printf("  %10s %8s %8s %8s %8s %8s %8s  %s\n", "scale", "posdef", "indef", "negdef",
@@ -606,16 +574,10 @@ int cmd_basin(int argc, char **argv)
     basin_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    fadyn_plot_target pt;
-    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 1300, 1000, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
+    const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
     switch (o.mode) {
     case MODE_POINTS: return run_points(&o);
-    case MODE_GRID: return run_grid(&o, o.plot ? &pt : NULL);
-    default: return run_net(&o, o.plot ? &pt : NULL);
+    case MODE_GRID: return run_grid(&o, pt);
+    default: return run_net(&o, pt);
     }
 }

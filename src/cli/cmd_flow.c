@@ -42,8 +42,6 @@ typedef struct {
     phase_common pc;
     size_t ga, gw, ba, bw;
     double t_end;
-    const char *out, *summary, *plot;
-    int quiet;
 } flow_opts;
 
 #define CMD "flow"
@@ -51,20 +49,26 @@ typedef struct {
 #define FLOW_NTRAJ 600  /* samples of a trajectory */
 #define FLOW_HEAD_AT {0.3, 0.7} /* arc-length fractions of the arrow heads */
 
-enum { O_GRID = 256, O_BASIN_GRID, O_T_END, O_OUT, O_SUMMARY, O_PLOT, O_QUIET, O_HELP };
+enum { O_GRID = 256, O_BASIN_GRID, O_T_END };
 
 static const struct option long_opts[] = {
     PHASE_COMMON_OPTIONS,
     {"grid", required_argument, 0, O_GRID},
     {"basin-grid", required_argument, 0, O_BASIN_GRID},
     {"t-end", required_argument, 0, O_T_END},
-    {"out", required_argument, 0, O_OUT},
-    {"summary", required_argument, 0, O_SUMMARY},
-    {"plot", required_argument, 0, O_PLOT},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
 };
+
+static int own_option(void *ctx, int code, const char *arg)
+{
+    flow_opts *o = ctx;
+    switch (code) {
+    case O_GRID: return phase_grid(CMD, "--grid", arg, 5 * sizeof(double), &o->ga, &o->gw);
+    case O_BASIN_GRID:
+        return phase_grid(CMD, "--basin-grid", arg, sizeof(fadyn_basin_point), &o->ba, &o->bw);
+    default: return cli_double(CMD, "--t-end", arg, &o->t_end);
+    }
+}
 
 static int parse(int argc, char **argv, flow_opts *o)
 {
@@ -73,48 +77,14 @@ static int parse(int argc, char **argv, flow_opts *o)
     o->ga = o->gw = 21;
     o->ba = o->bw = 301;
     o->t_end = 50.0;
-    int c, idx = 0, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, &idx)) != -1) {
-        switch (c) {
-        case PHASE_OPT: rc = phase_common_option(CMD, &o->pc, long_opts[idx].name, optarg); break;
-        case O_GRID:
-            rc = phase_grid(CMD, "--grid", optarg, 5 * sizeof(double), &o->ga, &o->gw);
-            break;
-        case O_BASIN_GRID:
-            rc = phase_grid(CMD, "--basin-grid", optarg, sizeof(fadyn_basin_point), &o->ba,
-                            &o->bw);
-            break;
-        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->t_end); break;
-        case O_OUT: o->out = optarg; break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
-        case 'h':
-        case O_HELP:
-            fputs(HELP_HEAD, stdout);
-            fputs(PHASE_COMMON_HELP, stdout);
-            fputs(HELP_TAIL, stdout);
-            return -1;
-        default:
-            cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
-        }
-    }
+    int rc = phase_parse(CMD, argc, argv, long_opts, &o->pc, HELP_HEAD, HELP_TAIL, own_option, o);
     if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
     if (!(o->t_end > 0.0)) {
         cli_error(CMD, "--t-end %g: must be > 0", o->t_end);
         return CLI_EXIT_USAGE;
     }
     if ((rc = phase_common_check(CMD, &o->pc))) return rc;
-    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
-    return 0;
+    return phase_outputs_check(CMD, &o->pc, 1350, 1000);
 }
 
 /* Everything the picture shows, computed once. */
@@ -394,38 +364,34 @@ int cmd_flow(int argc, char **argv)
     flow_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    const phase_common *pc = &o.pc;
     fadyn_err err;
     fadyn_err_clear(&err);
-    fadyn_plot_target pt;
-    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 1350, 1000, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
     flow_data d;
     int exit_code = CLI_EXIT_OK;
     fadyn_flow_plot fp;
     memset(&fp, 0, sizeof fp);
     rc = compute(&o, &d, &err);
     if (rc) goto fail;
-    fp.b = o.pc.b;
-    fp.t = o.pc.t;
-    fp.win = o.pc.win;
+    fp.b = pc->b;
+    fp.t = pc->t;
+    fp.win = pc->win;
     fp.ntraj = d.ntraj;
-    memcpy(fp.from, o.pc.from, sizeof fp.from);
+    memcpy(fp.from, pc->from, sizeof fp.from);
     fp.bad_fraction = (double)d.bst.counts[FADYN_PHASE_BAD] / (double)d.bst.n;
-    if (o.out && (rc = write_data(o.out, &o, &d, &fp, &err))) goto fail;
-    if (o.summary && (rc = write_summary(o.summary, &o, &d, &err))) goto fail;
-    if (o.plot) {
+    if (pc->out && (rc = write_data(pc->out, &o, &d, &fp, &err))) goto fail;
+    if (pc->summary && (rc = write_summary(pc->summary, &o, &d, &err))) goto fail;
+    if (pc->plot) {
         char data[4200];
-        fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
-        if (pt.dumb || !o.out || strcmp(data, o.out) != 0)
+        fadyn_plot_sibling(&pc->pt, ".tsv", data, sizeof data);
+        if (pc->pt.dumb || !pc->out || strcmp(data, pc->out) != 0)
             if ((rc = write_data(data, &o, &d, &fp, &err))) goto fail;
-        rc = fadyn_plot_flow(&pt, &fp, &err);
-        if (pt.dumb) remove(data);
+        rc = fadyn_plot_flow(&pc->pt, &fp, &err);
+        if (pc->pt.dumb) remove(data);
         if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err);
         else if (rc) goto fail;
     }
-    if (!o.quiet) print_summary(&o, &d);
+    if (!pc->quiet) print_summary(&o, &d);
     if (d.eq_mismatch) {
         cli_error(CMD, "stability check failed: %zu equilibria where the Jacobian and "
                        "a^2 + b w > 0 disagree",

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,10 @@ int phase_common_option(const char *cmd, phase_common *pc, const char *name, con
     if (strcmp(name, "t-max") == 0) return cli_double(cmd, opt, val, &pc->bp.t_max);
     if (strcmp(name, "e-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.e_tol);
     if (strcmp(name, "speed-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.speed_tol);
+    if (strcmp(name, "out") == 0) return pc->out = val, 0;
+    if (strcmp(name, "summary") == 0) return pc->summary = val, 0;
+    if (strcmp(name, "plot") == 0) return pc->plot = val, 0;
+    if (strcmp(name, "quiet") == 0) return pc->quiet = 1, 0;
     if (strcmp(name, "stepper") == 0) {
         pc->bp.stepper = val;
         return 0;
@@ -165,5 +170,48 @@ int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, si
     }
     *na = (size_t)a;
     *nw = (size_t)w;
+    return 0;
+}
+
+int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts,
+                phase_common *pc, const char *help_head, const char *help_tail, phase_own_fn own,
+                void *ctx)
+{
+    int c, idx = 0, rc = 0;
+    opterr = 0;
+    optind = 1;
+    while (rc == 0 && (c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+        if (c == PHASE_OPT) {
+            rc = phase_common_option(cmd, pc, opts[idx].name, optarg);
+        } else if (c == 'h') {
+            fputs(help_head, stdout);
+            fputs(PHASE_COMMON_HELP, stdout);
+            fputs(help_tail, stdout);
+            return -1;
+        } else if (c == '?' || c == ':') {
+            cli_error(cmd, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
+            rc = CLI_EXIT_USAGE;
+        } else {
+            rc = own(ctx, c, optarg);
+        }
+    }
+    if (rc == 0 && optind < argc) {
+        cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
+        rc = CLI_EXIT_USAGE;
+    }
+    return rc;
+}
+
+int phase_outputs_check(const char *cmd, phase_common *pc, int plot_w, int plot_h)
+{
+    int rc;
+    if (pc->out && (rc = cli_check_out(cmd, "--out", pc->out))) return rc;
+    if (pc->summary && (rc = cli_check_out(cmd, "--summary", pc->summary))) return rc;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (pc->plot && fadyn_plot_target_parse(&pc->pt, pc->plot, plot_w, plot_h, &err) != FADYN_OK) {
+        cli_error_err(cmd, &err);
+        return CLI_EXIT_USAGE;
+    }
     return 0;
 }

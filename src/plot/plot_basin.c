@@ -3,8 +3,7 @@
  * layered network against the initial scale, and a slice of weight space. */
 #include "fadyn/phase_plot.h"
 
-/* Render b (or report that it ran out of memory) and free it. */
-static int finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
+int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
 {
     int rc = b->oom ? fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script")
                     : fadyn_plot_render(t, b->s, err);
@@ -18,6 +17,14 @@ static void start(const fadyn_plot_target *t, fadyn_strbuf *b)
     fadyn_strbuf_init(b);
     fadyn_plot_preamble(t, b);
     fadyn_strbuf_printf(b, "data = '%s.tsv'\n", t->dumb ? "fadyn-plot" : t->base);
+}
+
+/* Legend entries: a filled box of each colour with its title. */
+static void key_boxes(fadyn_strbuf *b, const char *const keys[][2], size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        fadyn_strbuf_printf(b, "  keyentry with boxes fill solid lc rgb '%s' title '%s', \\\n",
+                            keys[k][0], keys[k][1]);
 }
 
 int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err)
@@ -38,17 +45,19 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
         "g(c) = c eq 'good' ? 233 : c eq 'bad' ? 182 : c eq 'diverged' ? 40 : 189\n"
         "b(c) = c eq 'good' ? 192 : c eq 'bad' ? 182 : c eq 'diverged' ? 40 : 189\n"
         "plot data using 'a0':'w0':(r(strcol(3))):(g(strcol(3))):(b(strcol(3))) with rgbimage "
-        "notitle, \\\n"
-        "  keyentry with boxes fill solid lc rgb '#c7e9c0' title 'good (integrated)', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#f4b6b6' title 'bad (integrated)', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#282828' title 'diverged', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#bdbdbd' title 'unconverged', \\\n"
+        "notitle, \\\n");
+    static const char *const keys[][2] = {{"#c7e9c0", "good (integrated)"},
+                                          {"#f4b6b6", "bad (integrated)"},
+                                          {"#282828", "diverged"},
+                                          {"#bdbdbd", "unconverged"}};
+    key_boxes(&b, keys, 4);
+    fadyn_strbuf_printf(&b,
         "  sep index 1 using 1:2 with lines lw 2 lc rgb '#555555' title 'equilibria a w = t', \\\n"
         "  sep index 0 using 1:2 with lines lw 1.5 lc rgb 'black' title 'analytic separatrix', "
         "\\\n"
         "  data using 'a0':(strcol(3) ne strcol(8) ? $2 : NaN) with points pt 2 ps 1.2 lw 2 "
         "lc rgb '#0000cc' title 'integrated ≠ analytic'\n");
-    return finish(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t samples,
@@ -71,7 +80,7 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
         "  data using 1:7 with linespoints lw 2 dt 2 pt 1 lc rgb '#2c7bb6' "
         "title 'stable equilibrium (Jacobian)'\n",
         sizes, samples);
-    return finish(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
@@ -88,13 +97,15 @@ int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double
         "set palette defined (-2.5 '#282828', -1.5 '#282828', -1.5 '#bdbdbd', -0.5 '#bdbdbd', "
         "-0.5 '#1a9641', 0.5 '#1a9641', 0.5 '#fdae61', 1.5 '#fdae61', 1.5 '#d7191c', "
         "2.5 '#d7191c')\n"
-        "plot data using 'u':'v':'align' with image notitle, \\\n"
-        "  keyentry with boxes fill solid lc rgb '#1a9641' title 'sym(WB) positive definite', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#fdae61' title 'indefinite', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#d7191c' title 'negative definite', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#bdbdbd' title 'unconverged', \\\n"
-        "  keyentry with boxes fill solid lc rgb '#282828' title 'diverged', \\\n"
-        "  '+' using (0):(0) with points pt 6 ps 2 lw 3 lc rgb 'black' title 'the start ω d_0'\n",
+        "plot data using 'u':'v':'align' with image notitle, \\\n",
         sizes, scale);
-    return finish(t, &b, err);
+    static const char *const keys[][2] = {{"#1a9641", "sym(WB) positive definite"},
+                                          {"#fdae61", "indefinite"},
+                                          {"#d7191c", "negative definite"},
+                                          {"#bdbdbd", "unconverged"},
+                                          {"#282828", "diverged"}};
+    key_boxes(&b, keys, 5);
+    fadyn_strbuf_printf(&b,
+        "  '+' using (0):(0) with points pt 6 ps 2 lw 3 lc rgb 'black' title 'the start ω d_0'\n");
+    return fadyn_plot_render_buf(t, &b, err);
 }

@@ -123,11 +123,5 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
                              "rgb '%s' notitle", (size_t)FADYN_FLOW_TRAJ + k, col);
     }
     fadyn_strbuf_printf(&b, "\n");
-    if (b.oom) {
-        fadyn_strbuf_free(&b);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
-    }
-    int rc = fadyn_plot_render(t, b.s, err);
-    fadyn_strbuf_free(&b);
-    return rc;
+    return fadyn_plot_render_buf(t, &b, err);
 }
