@@ -36,6 +36,7 @@ fadyn_nd_params fadyn_nd_params_default(void)
 struct fadyn_nd_ws {
     const fadyn_problem *p;
     fadyn_dyn *d;
+    fadyn_observer *obs; /* for the NSE only (its C(0) is p's start, unused) */
     size_t ni, nh, no, dim;
     double *block;
     double *y, *f, *J, *scratch, *re, *im; /* dim, dim, dim², dim², dim, dim */
@@ -57,7 +58,8 @@ fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err)
     size_t total = 4 * N + 2 * N * N + 2 * no * no + ni * ni + (ni > no ? ni : no);
     ws->block = malloc(total * sizeof(double));
     ws->d = fadyn_dyn_alloc(p);
-    if (!ws->block || !ws->d) goto oom;
+    ws->obs = fadyn_observer_alloc(p, p->w0);
+    if (!ws->block || !ws->d || !ws->obs) goto oom;
     double *q = ws->block;
     ws->y = q, q += N;
     ws->f = q, q += N;
@@ -80,6 +82,7 @@ void fadyn_nd_ws_free(fadyn_nd_ws *ws)
 {
     if (!ws) return;
     fadyn_dyn_free(ws->d);
+    fadyn_observer_free(ws->obs);
     free(ws->block);
     free(ws);
 }
@@ -161,14 +164,11 @@ int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np,
     out->stable = out->stable_reduced = -1;
     out->nse = out->speed = NAN;
     memcpy(ws->y, y0, ws->dim * sizeof(double));
-    fadyn_observer *obs = fadyn_observer_alloc(ws->p, y0);
-    if (!obs) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory for the observer");
-    nd_ctx c = {ws, obs, np, 0.0, NAN, NAN, FADYN_OK};
+    nd_ctx c = {ws, ws->obs, np, 0.0, NAN, NAN, FADYN_OK};
     gsl_odeiv2_system sys = fadyn_dyn_system(ws->d);
     fadyn_integ_stats st;
     unsigned long r0 = fadyn_dyn_rhs_count(ws->d);
     int rc = fadyn_integrate(&sys, &np->integ, ws->y, nd_check, &c, &st, err);
-    fadyn_observer_free(obs);
     out->rhs_evals = fadyn_dyn_rhs_count(ws->d) - r0;
     out->t_end = c.t;
     out->nse = c.nse;
