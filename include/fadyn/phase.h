@@ -15,6 +15,7 @@
 
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
+#include "fadyn/ode.h"
 #include "fadyn/problem.h"
 
 #include <gsl/gsl_odeiv2.h>
@@ -120,6 +121,8 @@ typedef struct {
     double radius;       /* diverged beyond this max(|a|, |w|), 1e6 */
     int engine;          /* fadyn_basin_engine */
     size_t checks;       /* wrapper engine: log-spaced convergence checks, 400 */
+    fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
+    void *progress_ctx;
 } fadyn_basin_params;
 
 fadyn_basin_params fadyn_basin_params_default(void);
@@ -178,6 +181,10 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
                      const fadyn_basin_params *bp, fadyn_basin_point *pts,
                      fadyn_basin_stats *st, fadyn_err *err);
 
+/* Count one unit of work done (atomically) and, on OpenMP thread 0 only,
+ * report done/total to fn (if not NULL): for the grids' progress. */
+void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total);
+
 /* ---- trajectories for pictures ----------------------------------------- */
 
 /* Sample the trajectory from (a0, w0) at n log-spaced times up to t_end
@@ -207,6 +214,8 @@ typedef struct {
     double zero_tol;          /* Jacobian modes with |λ| <= zero_tol·max|λ| are along the
                                  equilibrium manifold and excluded, 1e-7 */
     int stability;            /* compute the Jacobian eigenvalues, 1 */
+    fadyn_progress_fn progress; /* called by thread 0 with the fraction of starts done, NULL */
+    void *progress_ctx;
 } fadyn_nd_params;
 
 fadyn_nd_params fadyn_nd_params_default(void);

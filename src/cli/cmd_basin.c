@@ -279,6 +279,12 @@ static int write_grid_summary(const char *path, const basin_opts *o, const fadyn
     return rc;
 }
 
+static void on_progress(void *ctx, double fraction)
+{
+    (void)ctx;
+    cli_progress("fadyn basin", fraction);
+}
+
 static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
 {
     const phase_common *pc = &o->pc;
@@ -291,7 +297,10 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
         return CLI_EXIT_USAGE;
     }
     fadyn_basin_stats st;
-    int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &pc->bp, p, &st, &err);
+    fadyn_basin_params bp = pc->bp;
+    bp.progress = on_progress;
+    int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &bp, p, &st, &err);
+    cli_progress_done();
     if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, n, &err);
     if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
     if (rc == FADYN_OK && pt) {
@@ -465,10 +474,13 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
     char sizes[128];
     snprintf(sizes, sizeof sizes, "%zu-%zu-%zu", o->sizes[0], o->sizes[1], o->sizes[2]);
     double t0 = now();
+    fadyn_nd_params np = o->np;
+    np.progress = on_progress;
     int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw,
-                                    &o->np, r, &err)
+                                    &np, r, &err)
                    : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales,
-                                       &o->np, r, &err);
+                                       &np, r, &err);
+    cli_progress_done();
     double wall = now() - t0;
     /* columns: scale, sample, u, v */
     for (size_t i = 0; i < n; i++) {

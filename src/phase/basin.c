@@ -25,6 +25,8 @@ fadyn_basin_params fadyn_basin_params_default(void)
         .radius = 1e6,
         .engine = FADYN_BASIN_EVOLVE,
         .checks = 400,
+        .progress = NULL,
+        .progress_ctx = NULL,
     };
     return bp;
 }
@@ -212,6 +214,15 @@ double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j)
     return nw < 2 ? win->w_lo : win->w_lo + (win->w_hi - win->w_lo) * (double)j / (double)(nw - 1);
 }
 
+void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total)
+{
+    if (!fn) return;
+    size_t d;
+#pragma omp atomic capture
+    d = ++*done;
+    if (omp_get_thread_num() == 0) fn(ctx, (double)d / (double)total);
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -238,6 +249,7 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
     memset(st, 0, sizeof *st);
     int status = FADYN_OK;
     int threads = 1;
+    size_t rows_done = 0;
 #pragma omp parallel reduction(max : threads)
     {
         threads = omp_get_num_threads();
@@ -252,6 +264,7 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
                 trc = fadyn_phase_settle(ws, b, t, fadyn_grid_a(win, na, i),
                                          fadyn_grid_w(win, nw, j), p, &terr);
             }
+            fadyn_phase_progress(bp->progress, bp->progress_ctx, &rows_done, nw);
         }
         fadyn_phase_ws_free(ws);
 #pragma omp critical

@@ -30,6 +30,8 @@ fadyn_nd_params fadyn_nd_params_default(void)
     np.def_tol = 1e-9;
     np.zero_tol = 1e-6;
     np.stability = 1;
+    np.progress = NULL;
+    np.progress_ctx = NULL;
     return np;
 }
 
@@ -241,6 +243,7 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;
     int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
     for (size_t s = 0; s < samples; s++) {
         fadyn_err terr;
@@ -256,6 +259,7 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
             rc = fadyn_nd_run(ws, y0, np, &res[k * samples + s], &terr);
         }
         keep_first(rc, &terr, &status, err);
+        fadyn_phase_progress(np->progress, np->progress_ctx, &done, samples);
         free(y0);
         fadyn_nd_ws_free(ws);
         fadyn_problem_free(&p);
@@ -284,6 +288,7 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
     fadyn_nd_params npl = *np;
     npl.stability = 0;
     int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
     if (status == FADYN_OK) {
 #pragma omp parallel
         {
@@ -301,6 +306,7 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
                     for (size_t m = 0; m < p.dim; m++)
                         y0[m] = scale * (p.w0[m] + u * d1.w0[m] + v * d2.w0[m]);
                     rc = fadyn_nd_run(ws, y0, &npl, &res[j * nu + i], &terr);
+                    fadyn_phase_progress(np->progress, np->progress_ctx, &done, nu * nv);
                 }
             keep_first(rc, &terr, &status, err);
             free(y0);
