@@ -35,7 +35,7 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
         "sep = '%s'\n"
         "set title sprintf(\"fadyn basin: where each start of the 1-1-1 network ends, b = %g, "
         "t = %g, %zux%zu grid\\nbad %.2f%%%% integrated, %.2f%%%% predicted (MATH.md §4); "
-        "%zu disagreements\") font ',13'\n",
+        "disagreements: %zu\") font ',13'\n",
         bp->sep_file, bp->b, bp->t, bp->na, bp->nw, 100.0 * bp->bad_fraction,
         100.0 * bp->analytic_fraction, bp->disagree);
     fadyn_plot_window(&b, &bp->win);
@@ -52,7 +52,7 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
                                           {"#bdbdbd", "unconverged"}};
     key_boxes(&b, keys, 4);
     fadyn_strbuf_printf(&b,
-        "  sep index 1 using 1:2 with lines lw 2 lc rgb '#555555' title 'equilibria a w = t', \\\n"
+        "  sep index 1 using 1:2 with lines lw 2 dt (5,4) lc rgb '#555555' title 'equilibria a w = t', \\\n"
         "  sep index 0 using 1:2 with lines lw 1.5 lc rgb 'black' title 'analytic separatrix', "
         "\\\n"
         "  data using 'a0':(strcol(3) ne strcol(8) ? $2 : NaN) with points pt 2 ps 1.2 lw 2 "
