@@ -14,6 +14,7 @@
 #include "fadyn/ode.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/verify.h"
 #include "fadyn/version.h"
 
 #endif

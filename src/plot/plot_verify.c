@@ -1,0 +1,56 @@
+/* plot_verify.c — the figure of `fadyn verify --plot`: one instance's V, s
+ * against both bounds, the drift of C and the angles against t. */
+#include "fadyn/verify.h"
+
+int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
+                      const fadyn_verify_trace *tr, fadyn_err *err)
+{
+    fadyn_strbuf b;
+    fadyn_strbuf_init(&b);
+    fadyn_plot_preamble(t, &b);
+    fadyn_strbuf_printf(&b,
+        "data = '%s.tsv'\n"
+        "set multiplot layout 2,2 title \"fadyn verify --break %s: instance 0, %zu-%zu-%zu, "
+        "%s\" font ',13'\n"
+        "set grid\nset xlabel 't'\nset logscale x\nset format x '10^{%%T}'\nset key top right\n"
+        "pos(c) = (column('t') > 0 && column(c) > 0) ? column(c) : NaN\n",
+        t->dumb ? "fadyn-plot" : t->base, fadyn_break_name(vp->brk), tr->sizes[0], tr->sizes[1],
+        tr->sizes[2], tr->start);
+    fadyn_strbuf_printf(&b,
+        "set title 'Lyapunov function V = ||BE||^2 (Lemma 2: non-increasing when C = 0)'\n"
+        "set logscale y\nset format y '10^{%%T}'\n"
+        "plot data using 't':(pos('V')) with lines lw 2 lc rgb '#9400d3' title 'V', \\\n"
+        "     data using 't':(column('t') > 0 && column('vdot') > 0 ? column('vdot') : NaN) "
+        "with points pt 7 ps 0.6 lc rgb '#cc0000' title 'dV/dt > 0 (closed form)'\n");
+    fadyn_strbuf_printf(&b,
+        "set title 's = tr(AA^T) against its bounds'\nunset logscale y\nset format y '%%g'\n"
+        "set ylabel 's'\nset key bottom right\n"
+        "plot data using 't':(column('t') > 0 ? column('s') : NaN) with lines lw 2 "
+        "lc rgb '#0060ad' title 's(t)', \\\n"
+        "     %.10g with lines lw 2 dt 2 lc rgb '#e07000' title 'eq 47: |BT|^2 + 2n_h', \\\n"
+        "     %.10g with lines lw 2 dt 4 lc rgb '#008800' title 'derived: max(s_0, (2n_h^2|BT|)^{2/3})'\n",
+        tr->s_bound_paper, tr->s_bound_derived);
+    fadyn_strbuf_printf(&b,
+        "set title 'drift of C = BW + W^TB^T - AA^T (eq 14)'\nset logscale y\n"
+        "set format y '10^{%%T}'\nset ylabel ''\nset key top left\n"
+        "plot data using 't':(pos('drift')) with lines lw 2 lc rgb '#cc0000' "
+        "title '||C(t) - C(0)||', \\\n"
+        "     data using 't':(pos('drift_rel')) with lines lw 1 dt 2 lc rgb '#cc0000' "
+        "title 'relative'\n");
+    fadyn_strbuf_printf(&b,
+        "set title 'angle of the fa hidden update BE to bp and pbp'\nunset logscale y\n"
+        "set format y '%%g'\nset yrange [0:180]\nset ytics 30\nset ylabel 'degrees'\n"
+        "set key top right\n"
+        "plot data using 't':(column('t') > 0 ? column('angle_bp') : NaN) with lines lw 2 "
+        "title '∠ to bp (W^T E)', \\\n"
+        "     data using 't':(column('t') > 0 ? column('angle_pbp') : NaN) with lines lw 2 "
+        "title '∠ to pbp (W^+ E)'\n"
+        "unset multiplot\n");
+    if (b.oom) {
+        fadyn_strbuf_free(&b);
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
+    }
+    int rc = fadyn_plot_render(t, b.s, err);
+    fadyn_strbuf_free(&b);
+    return rc;
+}
