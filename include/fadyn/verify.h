@@ -59,7 +59,7 @@ typedef struct {
     double skew_scale;                         /* C = 0 start: A = 0, W = B⁺ P S P, S skew ~ U[-x,x], 0.5 */
     double small_scale;                        /* Fig. 4 start ω (paper), 0.01 */
     double big_scale;                          /* --break c-nonzero start ω, 1 */
-    double fd_rel;                             /* central-difference step, relative, 1e-4 */
+    double fd_rel;                             /* central-difference step, relative, 1e-5 */
     double nse_floor;                          /* Fig. 4 counts the time with NSE above it, 1e-8 */
     double fig4_tie_deg;                       /* Fig. 4: angles within it count as equal, 1e-6 */
     /* Proof 2: sigmoid network y = W σ(A x) (MATH.md §5) */

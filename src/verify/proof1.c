@@ -326,7 +326,7 @@ int check_theorem1(fadyn_verify_inst *in, double *val)
     const vtraj *t = traj_or_fail(in, START_ZERO, val);
     if (!t) return FADYN_OK;
     val[0] = t->rows[t->n - 1].nse;
-    val[1] = rank_floor(&t->p);
+    val[1] = val[0] - rank_floor(&t->p); /* above the best any n_h-unit network reaches */
     return FADYN_OK;
 }
 
