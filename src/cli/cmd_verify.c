@@ -307,7 +307,7 @@ static int make_plot(const verify_opts *o, fadyn_err *err)
     if (fadyn_path_join(path, sizeof path, o->plot, name) != FADYN_OK)
         return fadyn_err_set(err, FADYN_EINVAL, "--plot %s: path too long", o->plot);
     fadyn_plot_target pt;
-    if ((rc = fadyn_plot_target_parse(&pt, path, 1200, 900, err))) return rc;
+    if ((rc = fadyn_plot_target_parse(&pt, path, 1000, 750, err))) return rc;
     fadyn_verify_trace tr;
     if ((rc = fadyn_verify_trace_run(&o->vp, 0, &tr, err))) return rc;
     char data[4200];

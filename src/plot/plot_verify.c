@@ -17,16 +17,16 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         t->dumb ? "fadyn-plot" : t->base, fadyn_break_name(vp->brk), tr->sizes[0], tr->sizes[1],
         tr->sizes[2], tr->start);
     fadyn_strbuf_printf(&b,
-        "set title 'Lyapunov function V = ||BE||^2 (Lemma 2: non-increasing when C = 0)'\n"
-        "set logscale y\nset format y '10^{%%T}'\n"
+        "set title 'V = ||BE||^2 (Lemma 2: non-increasing if C = 0) and the NSE (Thm 1)'\n"
+        "set logscale y\nset format y '10^{%%T}'\nset key bottom left\n"
         "plot data using 't':(pos('V')) with lines lw 2 lc rgb '#9400d3' title 'V', \\\n"
+        "     data using 't':(pos('nse')) with lines lw 2 dt 2 lc rgb '#333333' title 'NSE', \\\n"
         "     data using 't':(column('t') > 0 && column('vdot') > 0 ? column('vdot') : NaN) "
         "with points pt 7 ps 0.6 lc rgb '#cc0000' title 'dV/dt > 0 (closed form)'\n");
     fadyn_strbuf_printf(&b,
-        "set title 's = tr(AA^T) against its bounds'\nunset logscale y\nset format y '%%g'\n"
+        "set title 's = tr(AA^T) against its bounds (Lemma 3)'\n"
         "set ylabel 's'\nset key bottom right\n"
-        "plot data using 't':(column('t') > 0 ? column('s') : NaN) with lines lw 2 "
-        "lc rgb '#0060ad' title 's(t)', \\\n"
+        "plot data using 't':(pos('s')) with lines lw 2 lc rgb '#0060ad' title 's(t)', \\\n"
         "     %.10g with lines lw 2 dt 2 lc rgb '#e07000' title 'eq 47: |BT|^2 + 2n_h', \\\n"
         "     %.10g with lines lw 2 dt 4 lc rgb '#008800' title 'derived: max(s_0, (2n_h^2|BT|)^{2/3})'\n",
         tr->s_bound_paper, tr->s_bound_derived);
@@ -38,14 +38,14 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         "     data using 't':(pos('drift_rel')) with lines lw 1 dt 2 lc rgb '#cc0000' "
         "title 'relative'\n");
     fadyn_strbuf_printf(&b,
-        "set title 'angle of the fa hidden update BE to bp and pbp'\nunset logscale y\n"
-        "set format y '%%g'\nset yrange [0:180]\nset ytics 30\nset ylabel 'degrees'\n"
-        "set key top right\n"
-        "plot data using 't':(column('t') > 0 ? column('angle_bp') : NaN) with lines lw 2 "
-        "title '∠ to bp (W^T E)', \\\n"
-        "     data using 't':(column('t') > 0 ? column('angle_pbp') : NaN) with lines lw 2 "
-        "title '∠ to pbp (W^+ E)'\n"
-        "unset multiplot\n");
+        "set title 'angles of the fa update BE (while NSE > %g)'\n"
+        "unset logscale y\nset format y '%%g'\nset yrange [0:180]\nset ytics 30\n"
+        "set ylabel 'degrees'\nset key top right\n"
+        "ang(c) = (column('t') > 0 && column('nse') > %.6g) ? column(c) : NaN\n"
+        "plot data using 't':(ang('angle_bp')) with lines lw 2 title '∠ to bp (W^T E)', \\\n"
+        "     data using 't':(ang('angle_pbp')) with lines lw 2 title '∠ to pbp (W^+ E)'\n"
+        "unset multiplot\n",
+        vp->nse_floor, vp->nse_floor);
     if (b.oom) {
         fadyn_strbuf_free(&b);
         return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");

@@ -14,8 +14,7 @@ const char *start_words(start_kind k)
 {
     static const char *const w[START_COUNT] = {
         "C = 0 start (A = 0, W = B+ P S P)", "zero start (A = W = 0)",
-        "small random start (U[-w,w], w = small_scale)",
-        "large random start (C != 0, U[-w,w], w = big_scale)"};
+        "small random start (Fig. 4)", "large random start U[-1,1] (C != 0)"};
     return (unsigned)k < START_COUNT ? w[k] : "?";
 }
 
