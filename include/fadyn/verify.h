@@ -22,6 +22,7 @@
 
 #include "fadyn/error.h"
 #include "fadyn/observer.h"
+#include "fadyn/ode.h"
 #include "fadyn/plot.h"
 
 #include <stddef.h>
@@ -100,7 +101,6 @@ typedef struct {
     fadyn_check_fn fn;
     double tolerance;
     fadyn_reduce worst; /* MAX: pass iff worst <= tolerance; MIN: iff worst >= tolerance */
-    int informational;  /* measured and shown, never changes the verdict */
     const char *extra_name[FADYN_VERIFY_NEXTRA]; /* NULL if unused */
     fadyn_reduce extra_reduce[FADYN_VERIFY_NEXTRA];
 } fadyn_check;
@@ -124,15 +124,13 @@ typedef struct {
     int pass;
 } fadyn_check_result;
 
-/* Progress: fraction of instances done (called from one thread at a time). */
-typedef void (*fadyn_verify_progress_fn)(void *ctx, double fraction);
-
 /* Run the selected checks (selected NULL: all) into res[fadyn_check_count()]
- * (unselected entries have instances = 0).  Returns FADYN_OK if every
- * selected non-informational check passes, FADYN_CHECK_FAILED if one fails,
+ * (unselected entries have instances = 0); progress (may be NULL) receives
+ * the fraction of instances done, from one thread at a time.  Returns FADYN_OK if every
+ * selected check passes, FADYN_CHECK_FAILED if one fails,
  * or a negative error (bad parameters, out of memory). */
 int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_check_result *res,
-                     fadyn_verify_progress_fn progress, void *pctx, fadyn_err *err);
+                     fadyn_progress_fn progress, void *pctx, fadyn_err *err);
 
 /* Sizes of instance i after the break is applied (rank: n_o > n_h). */
 void fadyn_verify_instance_sizes(const fadyn_verify_params *vp, size_t i, size_t sizes[3]);

@@ -41,14 +41,13 @@ static const char *const HELP =
     "  --threads N         OpenMP threads over instances (default: all)\n"
     "  --summary FILE      the table as JSON: a 'checks' list of objects with name,\n"
     "                      equation, claim, measure, instances, failing, worst,\n"
-    "                      worst_instance, tolerance, comparison, informational, pass\n"
+    "                      worst_instance, tolerance, comparison, pass\n"
     "  --plot DIR          V, s against both bounds, the drift of C and the angles for\n"
     "                      instance 0: DIR/verify-BREAK.png (.gp and .tsv beside it)\n"
     "  --quiet             no table on standard output\n"
     "\n"
-    "Informational checks (eq 47 as printed) are measured and shown but never change\n"
-    "the exit status. Exit status: 0 every other check passes, 1 one fails, 2 bad\n"
-    "input. See docs/verification.md.\n";
+    "Exit status: 0 every check passes, 1 one fails, 2 bad input.\n"
+    "See docs/verification.md.\n";
 
 typedef struct {
     fadyn_verify_params vp;
@@ -190,9 +189,8 @@ static void list_checks(void)
 {
     printf("%-22s %-12s %s\n", "check", "equation", "claim / measured per instance (tolerance)");
     for (const fadyn_check *c = fadyn_checks; c->name; c++)
-        printf("%-22s %-12s %s%s\n%36s%s (%s %g)\n", c->name, c->equation, c->claim,
-               c->informational ? " [informational]" : "", "", c->measure,
-               c->worst == FADYN_REDUCE_MIN ? ">=" : "<=", c->tolerance);
+        printf("%-22s %-12s %s\n%36s%s (%s %.10g)\n", c->name, c->equation, c->claim, "",
+               c->measure, c->worst == FADYN_REDUCE_MIN ? ">=" : "<=", c->tolerance);
 }
 
 static const char *comparison(const fadyn_check *c)
@@ -202,9 +200,8 @@ static const char *comparison(const fadyn_check *c)
 
 static void verdict(const fadyn_check_result *r, char *out, size_t n)
 {
-    if (r->pass) snprintf(out, n, r->check->informational ? "holds (info)" : "pass");
-    else snprintf(out, n, "%s %zu/%zu%s", r->check->informational ? "FINDING" : "FAIL", r->failing,
-                  r->instances, r->check->informational ? " (info)" : "");
+    if (r->pass) snprintf(out, n, "pass");
+    else snprintf(out, n, "FAIL %zu/%zu", r->failing, r->instances);
 }
 
 static void print_table(const verify_opts *o, const fadyn_check_result *res, size_t nc)
@@ -219,7 +216,7 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
     }
     printf("\n%-22s %-12s %9s  %-14s %-10s %s\n", "claim", "eq", "instances", "worst measured",
            "tolerance", "verdict");
-    size_t fails = 0, run = 0, info = 0;
+    size_t fails = 0, run = 0;
     for (size_t c = 0; c < nc; c++) {
         const fadyn_check_result *r = &res[c];
         if (!r->instances) continue;
@@ -229,8 +226,7 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
         printf("%-22s %-12s %9zu  %-14.4g %-10s %s\n", r->check->name, r->check->equation,
                r->instances, r->worst, tol, v);
         run++;
-        info += (size_t)r->check->informational;
-        fails += (size_t)(!r->pass && !r->check->informational);
+        fails += (size_t)!r->pass;
     }
     printf("notes: Theorem 1 and Proof 1 trajectories run to t = %g;", vp->t_end);
     for (size_t c = 0; c < nc; c++)
@@ -240,9 +236,9 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
                        res[c].extra[k]);
     printf("\n");
     if (fails == 0)
-        printf("verdict: all %zu required checks pass (%zu informational)\n", run - info, info);
+        printf("verdict: all %zu checks pass\n", run);
     else
-        printf("verdict: %zu of %zu required checks FAIL\n", fails, run - info);
+        printf("verdict: %zu of %zu checks FAIL\n", fails, run);
 }
 
 static int write_summary(const verify_opts *o, const fadyn_check_result *res, size_t nc,
@@ -285,7 +281,6 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
         json_object_set_new(e, "worst_instance", json_integer((json_int_t)r->worst_instance));
         json_object_set_new(e, "tolerance", json_real(ck->tolerance));
         json_object_set_new(e, "comparison", json_string(comparison(ck)));
-        json_object_set_new(e, "informational", json_boolean(ck->informational));
         json_object_set_new(e, "pass", json_boolean(r->pass));
         for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
             if (ck->extra_name[k]) json_object_set_new(e, ck->extra_name[k], fadyn_json_real(r->extra[k]));

@@ -215,23 +215,26 @@ const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind)
     return t;
 }
 
-/* The trajectory of the C = 0 family, or NULL (val[0] = NaN) if the run
- * did not reach the horizon: an unfinished run fails its checks. */
-static const vtraj *traj_or_fail(fadyn_verify_inst *in, start_kind k, double *val)
+/* The trajectory of start kind k into *out, or NULL (val[0] = NaN) if the
+ * run did not reach the horizon: an unfinished run fails its checks.
+ * Returns FADYN_ENOMEM if it could not be run for lack of memory. */
+static int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out)
 {
     const vtraj *t = inst_traj(in, k);
+    *out = t;
     if (t->status != FADYN_OK || t->n < 2) {
         val[0] = NAN;
-        return NULL;
+        *out = NULL;
     }
-    return t;
+    return t->status == FADYN_ENOMEM ? FADYN_ENOMEM : FADYN_OK;
 }
 
 /* ---- the checks ------------------------------------------------------------------ */
 int check_conserved(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_CZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_CZERO, val, &t);
+    if (!t) return rc;
     double m = 0.0;
     for (size_t i = 0; i < t->n; i++) m = fmax(m, t->rows[i].drift_rel); /* eq 14 */
     val[0] = m;
@@ -240,8 +243,9 @@ int check_conserved(fadyn_verify_inst *in, double *val)
 
 int check_v_nonincreasing(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_CZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_CZERO, val, &t);
+    if (!t) return rc;
     double m = -INFINITY;
     for (size_t i = 1; i < t->n; i++) m = fmax(m, t->rows[i].V - t->rows[i - 1].V); /* Lemma 2 */
     val[0] = m / t->rows[0].V;
@@ -250,8 +254,9 @@ int check_v_nonincreasing(fadyn_verify_inst *in, double *val)
 
 int check_vdot(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_CZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_CZERO, val, &t);
+    if (!t) return rc;
     double err = 0.0, scale = 0.0;
     for (size_t i = 0; i < t->n; i++) {
         err = fmax(err, fabs(t->vdot[i] - t->vdot_fd[i]));
@@ -263,8 +268,9 @@ int check_vdot(fadyn_verify_inst *in, double *val)
 
 static int s_ratio(fadyn_verify_inst *in, double *val, int paper)
 {
-    const vtraj *t = traj_or_fail(in, START_CZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_CZERO, val, &t);
+    if (!t) return rc;
     double bound = paper ? fadyn_s_bound_paper(&t->p) : fadyn_s_bound_derived(&t->p, t->rows[0].s);
     double m = 0.0;
     for (size_t i = 0; i < t->n; i++) m = fmax(m, t->rows[i].s); /* eq 35 */
@@ -284,8 +290,9 @@ int check_s_derived(fadyn_verify_inst *in, double *val)
 
 int check_vddot(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_CZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_CZERO, val, &t);
+    if (!t) return rc;
     double vmax = 0.0, amax = 0.0;
     for (size_t i = 0; i < t->n; i++) {
         vmax = fmax(vmax, fabs(t->vdot[i]));
@@ -322,8 +329,9 @@ static double rank_floor(const fadyn_problem *p)
 
 int check_theorem1(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_ZERO, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_ZERO, val, &t);
+    if (!t) return rc;
     val[0] = t->rows[t->n - 1].nse;
     val[1] = val[0] - rank_floor(&t->p); /* above the best any n_h-unit network reaches */
     return FADYN_OK;
@@ -334,8 +342,9 @@ int check_theorem1(fadyn_verify_inst *in, double *val)
  * (ties within fig4_tie_deg count: with n_o = 1, W⁺ ∝ Wᵀ). */
 int check_fig4(fadyn_verify_inst *in, double *val)
 {
-    const vtraj *t = traj_or_fail(in, START_SMALL, val);
-    if (!t) return FADYN_OK;
+    const vtraj *t;
+    int rc = traj_get(in, START_SMALL, val, &t);
+    if (!t) return rc;
     double total = 0.0, holds = 0.0;
     int always = 1;
     for (size_t i = 1; i < t->n; i++) {

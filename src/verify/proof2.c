@@ -35,7 +35,8 @@ static void net_free(net *n)
     fadyn_pinv_ws_free(n->ws);
 }
 
-/* A random sigmoid network 3 layers deep, a pair (x, y*), and Δh_GN = W⁺ e. */
+/* A random sigmoid network 3 layers deep, a pair (x, y*), and Δh_GN = W⁺ e.
+ * On failure n is already freed. */
 static int net_draw(fadyn_verify_inst *in, net *n)
 {
     memset(n, 0, sizeof *n);
@@ -77,10 +78,10 @@ static int net_draw(fadyn_verify_inst *in, net *n)
     fadyn_gemm(0, 0, no, 1, nh, 1.0, n->W, n->h, 0.0, n->e);
     for (size_t i = 0; i < no; i++) n->e[i] = n->ys[i] - n->e[i]; /* e = y* − y */
     int rc = fadyn_pinv(n->ws, no, nh, n->W, n->Wp, NULL);
-    if (rc != FADYN_OK) return rc;
     fadyn_gemm(0, 0, nh, 1, no, 1.0, n->Wp, n->e, 0.0, n->g); /* Δh_GN = W⁺ e */
     n->xx = fadyn_dot(n->x, n->x, ni);
-    return FADYN_OK;
+    if (rc != FADYN_OK) net_free(n);
+    return rc;
 }
 
 /* The pbp update (eq 55 with W⁺ for Wᵀ), rate rate[i] for unit i, scaled by
@@ -105,10 +106,7 @@ int check_p2_first_order(fadyn_verify_inst *in, double *val)
 {
     net n;
     int rc = net_draw(in, &n);
-    if (rc != FADYN_OK) {
-        net_free(&n);
-        return rc;
-    }
+    if (rc != FADYN_OK) return rc;
     const fadyn_verify_params *vp = in->vp;
     double *rate = n.dA, prev = NAN, order = INFINITY, err = NAN;
     for (double eta = vp->p2_eta_max; eta >= vp->p2_eta_min * (1.0 - 1e-9); eta /= 10.0) {
@@ -132,10 +130,7 @@ int check_p2_gn(fadyn_verify_inst *in, double *val)
 {
     net n;
     int rc = net_draw(in, &n);
-    if (rc != FADYN_OK) {
-        net_free(&n);
-        return rc;
-    }
+    if (rc != FADYN_OK) return rc;
     double *rate = n.dA, d = in->vp->p2_fd_step;
     for (size_t i = 0; i < n.nh; i++) rate[i] = 1.0 / (n.sp[i] * n.sp[i] * n.xx); /* eq 58 */
     /* the first-order change of h: central difference along ΔA */

@@ -96,55 +96,55 @@ int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err)
 
 const fadyn_check fadyn_checks[] = {
     {"p1-conserved-c", "eq 14", "C = BW + W^T B^T - AA^T is constant along fa",
-     "max_t |C(t)-C(0)| / (|BW+W^T B^T| + |AA^T|)", check_conserved, 1e-7, FADYN_REDUCE_MAX, 0,
+     "max_t |C(t)-C(0)| / (|BW+W^T B^T| + |AA^T|)", check_conserved, 1e-7, FADYN_REDUCE_MAX,
      NOX},
     {"p1-v-nonincreasing", "Lemma 2", "with C = 0, V = |BE|^2 never rises",
-     "max rise of V between samples / V(0)", check_v_nonincreasing, 1e-9, FADYN_REDUCE_MAX, 0,
+     "max rise of V between samples / V(0)", check_v_nonincreasing, 1e-9, FADYN_REDUCE_MAX,
      NOX},
     {"p1-vdot-closed-form", "eq 34", "Vdot = -2|BEA^T|^2 - |A^T BE|^2 - tr(C BEE^T B^T)",
      "max_t |closed form - central difference| / max_t |Vdot|", check_vdot, 1e-6,
-     FADYN_REDUCE_MAX, 0, NOX},
-    {"p1-s-bound-eq47", "eq 47", "s = tr(AA^T) <= |BT|^2 + 2 n_h (as printed)",
-     "max_t s(t) / bound", check_s_paper, 1.0 + 1e-9, FADYN_REDUCE_MAX, 1,
+     FADYN_REDUCE_MAX, NOX},
+    {"p1-s-bound-eq47", "eq 47", "with C = 0, s = tr(AA^T) <= |BT|^2 + 2 n_h",
+     "max_t s(t) / bound", check_s_paper, 1.0 + 1e-9, FADYN_REDUCE_MAX,
      {"s_max_over_bound_mean", NULL}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MAX}},
-    {"p1-s-bound-derived", "MATH 3", "s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
-     "max_t s(t) / bound", check_s_derived, 1.0 + 1e-9, FADYN_REDUCE_MAX, 0, NOX},
+    {"p1-s-bound-derived", "MATH 3", "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
+     "max_t s(t) / bound", check_s_derived, 1.0 + 1e-9, FADYN_REDUCE_MAX, NOX},
     {"p1-vddot-bounded", "Lemma 4", "Vddot stays bounded, so Vdot -> 0 (Barbalat)",
-     "|Vdot(t_end)| / max_t |Vdot|", check_vddot, 1e-6, FADYN_REDUCE_MAX, 0,
+     "|Vdot(t_end)| / max_t |Vdot|", check_vddot, 1e-6, FADYN_REDUCE_MAX,
      {"vddot_max_over_V0", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
     {"p1-theorem1", "Thm 1", "from zero with B of full column rank, E -> 0",
-     "NSE at the horizon t_end", check_theorem1, 1e-6, FADYN_REDUCE_MAX, 0,
+     "NSE at the horizon t_end", check_theorem1, 1e-6, FADYN_REDUCE_MAX,
      {"nse_above_rank_floor_max", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
     {"p2-first-order", "eq 56-57", "pbp: dh_i = eta s'_i^2 x^T x dh_GN,i + O(eta^2)",
-     "relative error at the smallest eta", check_p2_first_order, 1e-4, FADYN_REDUCE_MAX, 0,
+     "relative error at the smallest eta", check_p2_first_order, 1e-4, FADYN_REDUCE_MAX,
      {"remainder_order_min", NULL}, {FADYN_REDUCE_MIN, FADYN_REDUCE_MAX}},
     {"p2-equals-gn", "eq 58", "with eta_i = 1/(s'_i^2 x^T x) the first-order dh is W^+ e",
-     "relative error of the linearised dh", check_p2_gn, 1e-6, FADYN_REDUCE_MAX, 0,
+     "relative error of the linearised dh", check_p2_gn, 1e-6, FADYN_REDUCE_MAX,
      {"full_step_rel_diff_max", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
     {"p3-lemma5-form", "Lemma 5", "from zero, h = s_h B y and W = s_w y (By)^T",
-     "max over steps of the relative residual", check_p3_form, 1e-10, FADYN_REDUCE_MAX, 0,
+     "max over steps of the relative residual", check_p3_form, 1e-10, FADYN_REDUCE_MAX,
      NOX},
     {"p3-scalars", "eq 76-77", "s_h, s_w follow eq 76-77",
      "max over steps of |fit - recursion| / max(|fit|, |recursion|)", check_p3_scalars, 1e-10,
-     FADYN_REDUCE_MAX, 0, NOX},
+     FADYN_REDUCE_MAX, NOX},
     {"p3-angle-pbp", "Thm 2", "angle(dh_fa, dh_pbp = W^+ e) = 0 at every step",
-     "max angle over steps, degrees", check_p3_angle, 1e-4, FADYN_REDUCE_MAX, 0,
+     "max angle over steps, degrees", check_p3_angle, 1e-4, FADYN_REDUCE_MAX,
      {"angle_bp_max_deg", "angle_bp_mean_deg"}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MEAN}},
     {"fig4-pbp-closer", "Fig 4", "from a small start dh_fa is closer to pbp than to bp",
-     "fraction of the learning time with angle_pbp <= angle_bp", check_fig4, 0.5, FADYN_REDUCE_MIN, 0,
+     "fraction of the learning time with angle_pbp <= angle_bp", check_fig4, 0.5, FADYN_REDUCE_MIN,
      {"instances_always", "time_fraction_mean"}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MEAN}},
     {"baldi-111-converges", "Baldi Thm 2", "1-1-1 chain converges from every start (b != 0)",
-     "|t - w a| / |t| at t_end", check_chain111_converges, 1e-6, FADYN_REDUCE_MAX, 0, NOX},
+     "|t - w a| / |t| at t_end", check_chain111_converges, 1e-6, FADYN_REDUCE_MAX, NOX},
     {"baldi-111-stability", "Baldi Thm 2", "an equilibrium attracts iff b w + a^2 > 0",
-     "misclassified equilibria", check_chain111_stability, 0.0, FADYN_REDUCE_MAX, 0,
+     "misclassified equilibria", check_chain111_stability, 0.0, FADYN_REDUCE_MAX,
      {"attracting_fraction", NULL}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MAX}},
     {"baldi-1111-converges", "Baldi Thm 3", "1-1-1-1 chain converges from every start",
-     "|t - a3 a2 a1| / |t| at t_end", check_chain1111_converges, 1e-6, FADYN_REDUCE_MAX, 0,
+     "|t - a3 a2 a1| / |t| at t_end", check_chain1111_converges, 1e-6, FADYN_REDUCE_MAX,
      NOX},
     {"baldi-1111-degree7", "Baldi Thm 3", "its limit is a root of the degree-7 polynomial",
      "|p7(a1)| / (sum of |terms|) at t_end", check_chain1111_degree7, 1e-8, FADYN_REDUCE_MAX,
-     0, NOX},
-    {NULL, NULL, NULL, NULL, NULL, 0.0, FADYN_REDUCE_MAX, 0, NOX},
+     NOX},
+    {NULL, NULL, NULL, NULL, NULL, 0.0, FADYN_REDUCE_MAX, NOX},
 };
 
 size_t fadyn_check_count(void)
@@ -249,7 +249,7 @@ static double reduce(fadyn_reduce how, const double *v, size_t n, size_t stride,
 }
 
 int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_check_result *res,
-                     fadyn_verify_progress_fn progress, void *pctx, fadyn_err *err)
+                     fadyn_progress_fn progress, void *pctx, fadyn_err *err)
 {
     int rc = fadyn_verify_params_check(vp, err);
     if (rc != FADYN_OK) return rc;
@@ -305,7 +305,7 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
         for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
             if (ck->extra_name[k]) r->extra[k] = reduce(ck->extra_reduce[k], v + 1 + k, ni, nv, NULL);
         r->pass = r->failing == 0;
-        if (!r->pass && !ck->informational) rc = FADYN_CHECK_FAILED;
+        if (!r->pass) rc = FADYN_CHECK_FAILED;
     }
     free(val);
     return rc;
