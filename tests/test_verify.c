@@ -8,7 +8,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 /* Run `fadyn verify ARGS --summary DIR/s.json`; return the exit status and
  * the parsed summary in *out (caller json_decref). */
@@ -196,6 +198,7 @@ Test(verify, bad_input_is_refused_with_one_line, .timeout = 60)
         {"--threads 5000", "--threads"},
         {"--seed -1", "--seed"},
         {"--summary /nonexistent/dir/s.json", "--summary"},
+        {"--plot /proc/fadyn-no", "--plot"},
         {"--frobnicate", "frobnicate"},
         {"extra", "extra"},
     };
@@ -213,6 +216,16 @@ Test(verify, bad_input_is_refused_with_one_line, .timeout = 60)
     cr_expect_eq(th_run("verify --help", NULL, 0), 0);
     cr_expect_eq(th_run("verify --list", NULL, 0), 0);
 }
+
+static void spoil_instances(fadyn_verify_params *v) { v->instances = 0; }
+static void spoil_nsizes(fadyn_verify_params *v) { v->nsizes = 0; }
+static void spoil_size(fadyn_verify_params *v) { v->sizes[1][2] = 0; }
+static void spoil_break(fadyn_verify_params *v) { v->brk = FADYN_BREAK_COUNT; }
+static void spoil_threads(fadyn_verify_params *v) { v->threads = -1; }
+static void spoil_t_end(fadyn_verify_params *v) { v->t_end = NAN; }
+static void spoil_samples(fadyn_verify_params *v) { v->samples = 2; }
+static void spoil_eta(fadyn_verify_params *v) { v->p2_eta_min = v->p2_eta_max; }
+static void spoil_p3(fadyn_verify_params *v) { v->p3_rate = 0.0; }
 
 Test(verify, library_tables_and_parsers)
 {
@@ -248,8 +261,53 @@ Test(verify, library_tables_and_parsers)
         cr_expect_eq(s[0], vp.sizes[i][0]);
     }
     vp = fadyn_verify_params_default();
-    vp.instances = 0;
-    cr_expect_eq(fadyn_verify_params_check(&vp, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_verify_params_check(&vp, &err), FADYN_OK);
+    /* each bad parameter is named */
+    struct {
+        void (*spoil)(fadyn_verify_params *);
+        const char *says;
+    } bad[] = {
+        {spoil_instances, "--instances"}, {spoil_nsizes, "--sizes"}, {spoil_size, "--sizes"},
+        {spoil_break, "--break"},         {spoil_threads, "--threads"}, {spoil_t_end, "--t-end"},
+        {spoil_samples, "samples"},       {spoil_eta, "Proof 2"},      {spoil_p3, "Proof 3"},
+    };
     fadyn_check_result res[64];
-    cr_expect_eq(fadyn_verify_run(&vp, NULL, res, NULL, NULL, &err), FADYN_EINVAL);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        vp = fadyn_verify_params_default();
+        bad[k].spoil(&vp);
+        fadyn_err_clear(&err);
+        cr_expect_eq(fadyn_verify_params_check(&vp, &err), FADYN_EINVAL, "case %zu", k);
+        cr_expect(strstr(err.msg, bad[k].says), "case %zu: '%s'", k, err.msg);
+        cr_expect_eq(fadyn_verify_run(&vp, NULL, res, NULL, NULL, &err), FADYN_EINVAL);
+        fadyn_verify_trace tr;
+        cr_expect_eq(fadyn_verify_trace_run(&vp, 0, &tr, &err), FADYN_EINVAL);
+    }
+}
+
+Test(verify, plot_without_gnuplot_keeps_script_and_data, .timeout = 60)
+{
+    char dir[64], cmd[512], path[256];
+    th_tmpdir(dir, sizeof dir);
+    const char *bin = getenv("FADYN_BIN");
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/env PATH=/nonexistent %s verify --instances 1 --only baldi-111-c "
+             "--plot %s >/dev/null 2>%s/err",
+             bin ? bin : "build/fadyn", dir, dir);
+    int st = system(cmd);
+    cr_assert(WIFEXITED(st));
+    cr_expect_eq(WEXITSTATUS(st), 0, "a missing gnuplot is reported, not a failure");
+    snprintf(path, sizeof path, "%s/err", dir);
+    FILE *f = fopen(path, "r");
+    char line[512] = "";
+    cr_assert_not_null(f);
+    cr_expect_not_null(fgets(line, sizeof line, f));
+    fclose(f);
+    cr_expect(strstr(line, "gnuplot not found"), "'%s'", line);
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/verify-none.gp", dir);
+    cr_expect_eq(stat(path, &sb), 0);
+    snprintf(path, sizeof path, "%s/verify-none.tsv", dir);
+    cr_expect_eq(stat(path, &sb), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
 }
