@@ -91,25 +91,27 @@ Test(verify, defaults_pass_on_a_small_ensemble, .timeout = 60)
     json_decref(s);
 }
 
-Test(verify, break_c_nonzero_fails_the_c0_and_zero_start_claims, .timeout = 60)
+/* Under a break: exit 1, and exactly the checks in fails fail. */
+static json_t *run_break(const char *args, const char *const *fails)
 {
     json_t *s;
-    int st = run_summary("--break c-nonzero --instances 12 --only p1,p3,fig4", &s);
-    cr_assert_eq(st, 1);
+    cr_assert_eq(run_summary(args, &s), 1, "'%s' should exit 1", args);
+    expect_failures(s, fails);
+    return s;
+}
+
+Test(verify, break_c_nonzero_fails_the_c0_and_zero_start_claims, .timeout = 60)
+{
     const char *fails[] = {"p1-v-nonincreasing", "p1-s-bound-eq47", "p1-s-bound-derived",
                            "p1-theorem1", "p3-lemma5-form", "p3-scalars", "p3-angle-pbp",
                            "fig4-pbp-closer", NULL};
-    expect_failures(s, fails);
-    json_decref(s);
+    json_decref(run_break("--break c-nonzero --instances 12", fails));
 }
 
-Test(verify, break_rank_fails_theorem1, .timeout = 60)
+Test(verify, break_rank_fails_theorem1_and_fig4, .timeout = 60)
 {
-    json_t *s;
-    int st = run_summary("--break rank --instances 12 --only p1-theorem1,p1-conserved,p3,p2", &s);
-    cr_assert_eq(st, 1);
-    const char *fails[] = {"p1-theorem1", NULL};
-    expect_failures(s, fails);
+    const char *fails[] = {"p1-theorem1", "fig4-pbp-closer", NULL};
+    json_t *s = run_break("--break rank --instances 12", fails);
     /* with n_o > n_h and a full-rank T no network reaches E = 0, and fa ends
      * above even the best rank-n_h approximation's NSE (Eckart–Young) */
     json_t *t = find(s, "p1-theorem1");
@@ -119,13 +121,10 @@ Test(verify, break_rank_fails_theorem1, .timeout = 60)
 
 Test(verify, break_sign_fails_the_identities_with_their_analytic_values, .timeout = 60)
 {
-    json_t *s;
-    int st = run_summary("--break sign --instances 12 --only p1-conserved,p1-vdot,p1-theorem1,p2,p3,baldi", &s);
-    cr_assert_eq(st, 1);
     const char *fails[] = {"p1-conserved-c", "p1-vdot-closed-form", "p2-first-order",
-                           "p2-equals-gn", "p3-scalars", "p3-angle-pbp", "baldi-111-stability",
-                           "baldi-1111-degree7", NULL};
-    expect_failures(s, fails);
+                           "p2-equals-gn", "p3-scalars", "p3-angle-pbp", "fig4-pbp-closer",
+                           "baldi-111-stability", "baldi-1111-degree7", NULL};
+    json_t *s = run_break("--break sign --instances 12", fails);
     /* Δh = −(prediction): ‖−p − p‖/‖p‖ = 2; fit = −recursion: 2; Be ∥ −W⁺e: 180° */
     cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-first-order"), "worst")), 2.0, 1e-3);
     cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-equals-gn"), "worst")), 2.0, 1e-6);
