@@ -7,15 +7,14 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 /* Run `fadyn verify ARGS --summary DIR/s.json`; return the exit status and
  * the parsed summary in *out (caller json_decref). */
-static int run_summary(const char *args, json_t **out)
-{
+static int run_summary(const char *args, json_t **out) {
     char dir[64], cmd[4096], path[128];
     th_tmpdir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/s.json", dir);
@@ -29,25 +28,24 @@ static int run_summary(const char *args, json_t **out)
     return st;
 }
 
-static json_t *find(json_t *sum, const char *name)
-{
+static json_t *find(json_t *sum, const char *name) {
     json_t *checks = json_object_get(sum, "checks"), *c;
     size_t i;
-    json_array_foreach(checks, i, c)
-        if (strcmp(json_string_value(json_object_get(c, "name")), name) == 0) return c;
+    json_array_foreach(checks, i, c) if (strcmp(json_string_value(json_object_get(c, "name")),
+                                                name) == 0) return c;
     return NULL;
 }
 
 /* Every check in the summary passes unless listed in fails (NULL-terminated). */
-static void expect_failures(json_t *sum, const char *const *fails)
-{
+static void expect_failures(json_t *sum, const char *const *fails) {
     json_t *checks = json_object_get(sum, "checks"), *c;
     size_t i;
     cr_assert_gt(json_array_size(checks), 0);
     json_array_foreach(checks, i, c) {
         const char *name = json_string_value(json_object_get(c, "name"));
         int expect_fail = 0;
-        for (const char *const *f = fails; *f; f++) expect_fail |= strcmp(*f, name) == 0;
+        for (const char *const *f = fails; *f; f++)
+            expect_fail |= strcmp(*f, name) == 0;
         int pass = json_is_true(json_object_get(c, "pass"));
         cr_expect_eq(pass, !expect_fail, "%s: pass = %d, expected %d (worst %g)", name, pass,
                      !expect_fail, json_real_value(json_object_get(c, "worst")));
@@ -55,8 +53,7 @@ static void expect_failures(json_t *sum, const char *const *fails)
 }
 
 /* pass agrees with worst against the tolerance, in the stated direction. */
-static void expect_consistent(json_t *sum)
-{
+static void expect_consistent(json_t *sum) {
     json_t *checks = json_object_get(sum, "checks"), *c;
     size_t i;
     json_array_foreach(checks, i, c) {
@@ -76,8 +73,7 @@ static void expect_consistent(json_t *sum)
     }
 }
 
-Test(verify, defaults_pass_on_a_small_ensemble, .timeout = 60)
-{
+Test(verify, defaults_pass_on_a_small_ensemble, .timeout = 60) {
     json_t *s;
     int st = run_summary("--instances 6", &s);
     cr_assert_eq(st, 0);
@@ -86,30 +82,28 @@ Test(verify, defaults_pass_on_a_small_ensemble, .timeout = 60)
     expect_consistent(s);
     cr_assert(json_is_true(json_object_get(s, "pass")));
     /* Proof 2: the remainder of the first-order identity is O(η) (Taylor) */
-    double order = json_real_value(json_object_get(find(s, "p2-first-order"), "remainder_order_min"));
+    double order =
+        json_real_value(json_object_get(find(s, "p2-first-order"), "remainder_order_min"));
     cr_expect(order > 0.9 && order < 1.1, "order %g", order);
     json_decref(s);
 }
 
 /* Under a break: exit 1, and exactly the checks in fails fail. */
-static json_t *run_break(const char *args, const char *const *fails)
-{
+static json_t *run_break(const char *args, const char *const *fails) {
     json_t *s;
     cr_assert_eq(run_summary(args, &s), 1, "'%s' should exit 1", args);
     expect_failures(s, fails);
     return s;
 }
 
-Test(verify, break_c_nonzero_fails_the_c0_and_zero_start_claims, .timeout = 60)
-{
+Test(verify, break_c_nonzero_fails_the_c0_and_zero_start_claims, .timeout = 60) {
     const char *fails[] = {"p1-v-nonincreasing", "p1-s-bound-eq47", "p1-s-bound-derived",
-                           "p1-theorem1", "p3-lemma5-form", "p3-scalars", "p3-angle-pbp",
-                           "fig4-pbp-closer", NULL};
+                           "p1-theorem1",        "p3-lemma5-form",  "p3-scalars",
+                           "p3-angle-pbp",       "fig4-pbp-closer", NULL};
     json_decref(run_break("--break c-nonzero --instances 12", fails));
 }
 
-Test(verify, break_rank_fails_theorem1_and_fig4, .timeout = 60)
-{
+Test(verify, break_rank_fails_theorem1_and_fig4, .timeout = 60) {
     const char *fails[] = {"p1-theorem1", "fig4-pbp-closer", NULL};
     json_t *s = run_break("--break rank --instances 12", fails);
     /* with n_o > n_h and a full-rank T no network reaches E = 0, and fa ends
@@ -119,22 +113,25 @@ Test(verify, break_rank_fails_theorem1_and_fig4, .timeout = 60)
     json_decref(s);
 }
 
-Test(verify, break_sign_fails_the_identities_with_their_analytic_values, .timeout = 60)
-{
-    const char *fails[] = {"p1-conserved-c", "p1-vdot-closed-form", "p2-first-order",
-                           "p2-equals-gn", "p3-scalars", "p3-angle-pbp", "fig4-pbp-closer",
-                           "baldi-111-stability", "baldi-1111-degree7", NULL};
+Test(verify, break_sign_fails_the_identities_with_their_analytic_values, .timeout = 60) {
+    const char *fails[] = {"p1-conserved-c",     "p1-vdot-closed-form",
+                           "p2-first-order",     "p2-equals-gn",
+                           "p3-scalars",         "p3-angle-pbp",
+                           "fig4-pbp-closer",    "baldi-111-stability",
+                           "baldi-1111-degree7", NULL};
     json_t *s = run_break("--break sign --instances 12", fails);
     /* Δh = −(prediction): ‖−p − p‖/‖p‖ = 2; fit = −recursion: 2; Be ∥ −W⁺e: 180° */
-    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-first-order"), "worst")), 2.0, 1e-3);
-    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-equals-gn"), "worst")), 2.0, 1e-6);
+    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-first-order"), "worst")), 2.0,
+                       1e-3);
+    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p2-equals-gn"), "worst")), 2.0,
+                       1e-6);
     cr_expect_float_eq(json_real_value(json_object_get(find(s, "p3-scalars"), "worst")), 2.0, 1e-9);
-    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p3-angle-pbp"), "worst")), 180.0, 1e-3);
+    cr_expect_float_eq(json_real_value(json_object_get(find(s, "p3-angle-pbp"), "worst")), 180.0,
+                       1e-3);
     json_decref(s);
 }
 
-Test(verify, exit_status_follows_the_selected_checks, .timeout = 60)
-{
+Test(verify, exit_status_follows_the_selected_checks, .timeout = 60) {
     /* the sign fault leaves Theorem 1 true (it is fa with feedback -B) and
      * breaks eq 76-77 */
     cr_expect_eq(th_run("verify --break sign --instances 2 --only p1-theorem1", NULL, 0), 0);
@@ -142,8 +139,7 @@ Test(verify, exit_status_follows_the_selected_checks, .timeout = 60)
     cr_expect_eq(th_run("verify --instances 2 --only p3,baldi", NULL, 0), 0);
 }
 
-Test(verify, plot_writes_the_figure_with_its_data, .timeout = 60)
-{
+Test(verify, plot_writes_the_figure_with_its_data, .timeout = 60) {
     char dir[64], cmd[256], path[256];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "verify --instances 1 --only baldi-111-c --plot %s/figs", dir);
@@ -176,8 +172,7 @@ Test(verify, plot_writes_the_figure_with_its_data, .timeout = 60)
     cr_assert_eq(system(cmd), 0);
 }
 
-Test(verify, bad_input_is_refused_with_one_line, .timeout = 60)
-{
+Test(verify, bad_input_is_refused_with_one_line, .timeout = 60) {
     char dir[64], args[512], msg[512];
     th_tmpdir(dir, sizeof dir);
     struct {
@@ -203,7 +198,8 @@ Test(verify, bad_input_is_refused_with_one_line, .timeout = 60)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         snprintf(args, sizeof args, "verify %s --summary %s/s.json", cases[k].args, dir);
-        if (strstr(cases[k].args, "--summary")) snprintf(args, sizeof args, "verify %s", cases[k].args);
+        if (strstr(cases[k].args, "--summary"))
+            snprintf(args, sizeof args, "verify %s", cases[k].args);
         cr_expect_eq(th_run(args, msg, sizeof msg), 2, "'%s' should exit 2", args);
         cr_expect(strstr(msg, "fadyn verify: ") == msg && strstr(msg, cases[k].says),
                   "'%s': message '%s'", args, msg);
@@ -216,18 +212,35 @@ Test(verify, bad_input_is_refused_with_one_line, .timeout = 60)
     cr_expect_eq(th_run("verify --list", NULL, 0), 0);
 }
 
-static void spoil_instances(fadyn_verify_params *v) { v->instances = 0; }
-static void spoil_nsizes(fadyn_verify_params *v) { v->nsizes = 0; }
-static void spoil_size(fadyn_verify_params *v) { v->sizes[1][2] = 0; }
-static void spoil_break(fadyn_verify_params *v) { v->brk = FADYN_BREAK_COUNT; }
-static void spoil_threads(fadyn_verify_params *v) { v->threads = -1; }
-static void spoil_t_end(fadyn_verify_params *v) { v->t_end = NAN; }
-static void spoil_samples(fadyn_verify_params *v) { v->samples = 2; }
-static void spoil_eta(fadyn_verify_params *v) { v->p2_eta_min = v->p2_eta_max; }
-static void spoil_p3(fadyn_verify_params *v) { v->p3_rate = 0.0; }
+static void spoil_instances(fadyn_verify_params *v) {
+    v->instances = 0;
+}
+static void spoil_nsizes(fadyn_verify_params *v) {
+    v->nsizes = 0;
+}
+static void spoil_size(fadyn_verify_params *v) {
+    v->sizes[1][2] = 0;
+}
+static void spoil_break(fadyn_verify_params *v) {
+    v->brk = FADYN_BREAK_COUNT;
+}
+static void spoil_threads(fadyn_verify_params *v) {
+    v->threads = -1;
+}
+static void spoil_t_end(fadyn_verify_params *v) {
+    v->t_end = NAN;
+}
+static void spoil_samples(fadyn_verify_params *v) {
+    v->samples = 2;
+}
+static void spoil_eta(fadyn_verify_params *v) {
+    v->p2_eta_min = v->p2_eta_max;
+}
+static void spoil_p3(fadyn_verify_params *v) {
+    v->p3_rate = 0.0;
+}
 
-Test(verify, library_tables_and_parsers)
-{
+Test(verify, library_tables_and_parsers) {
     fadyn_break b;
     for (int k = 0; k < FADYN_BREAK_COUNT; k++) {
         cr_assert_eq(fadyn_break_parse(fadyn_break_name((fadyn_break)k), &b), FADYN_OK);
@@ -240,14 +253,16 @@ Test(verify, library_tables_and_parsers)
     fadyn_err err;
     cr_assert_eq(fadyn_check_select("p3", sel, &err), FADYN_OK);
     for (size_t c = 0; c < n; c++)
-        cr_expect_eq(sel[c], strncmp(fadyn_checks[c].name, "p3-", 3) == 0, "%s", fadyn_checks[c].name);
+        cr_expect_eq(sel[c], strncmp(fadyn_checks[c].name, "p3-", 3) == 0, "%s",
+                     fadyn_checks[c].name);
     cr_assert_eq(fadyn_check_select("p2,nothing", sel, &err), FADYN_EINVAL);
     cr_assert(strstr(err.msg, "nothing"));
     /* names are unique: select by full name picks one */
     for (size_t c = 0; c < n; c++) {
         cr_assert_eq(fadyn_check_select(fadyn_checks[c].name, sel, NULL), FADYN_OK);
         size_t k = 0;
-        for (size_t j = 0; j < n; j++) k += (size_t)sel[j];
+        for (size_t j = 0; j < n; j++)
+            k += (size_t)sel[j];
         cr_expect_eq(k, 1, "%s is a prefix of another name", fadyn_checks[c].name);
     }
     /* --break rank: every default triple gets n_o > n_h */
@@ -266,9 +281,9 @@ Test(verify, library_tables_and_parsers)
         void (*spoil)(fadyn_verify_params *);
         const char *says;
     } bad[] = {
-        {spoil_instances, "--instances"}, {spoil_nsizes, "--sizes"}, {spoil_size, "--sizes"},
+        {spoil_instances, "--instances"}, {spoil_nsizes, "--sizes"},    {spoil_size, "--sizes"},
         {spoil_break, "--break"},         {spoil_threads, "--threads"}, {spoil_t_end, "--t-end"},
-        {spoil_samples, "samples"},       {spoil_eta, "Proof 2"},      {spoil_p3, "Proof 3"},
+        {spoil_samples, "samples"},       {spoil_eta, "Proof 2"},       {spoil_p3, "Proof 3"},
     };
     fadyn_check_result res[64];
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
@@ -283,8 +298,7 @@ Test(verify, library_tables_and_parsers)
     }
 }
 
-Test(verify, plot_without_gnuplot_keeps_script_and_data, .timeout = 60)
-{
+Test(verify, plot_without_gnuplot_keeps_script_and_data, .timeout = 60) {
     char dir[64], cmd[512], path[256];
     th_tmpdir(dir, sizeof dir);
     const char *bin = getenv("FADYN_BIN");

@@ -41,42 +41,42 @@ int fadyn_break_parse(const char *name, fadyn_break *b);
 const char *fadyn_break_name(fadyn_break b);
 
 #define FADYN_VERIFY_MAX_SIZES 16
-#define FADYN_VERIFY_NEXTRA 2
+#define FADYN_VERIFY_NEXTRA    2
 
 typedef struct {
-    size_t instances;                          /* per check, 24 */
-    unsigned long seed;                        /* 1 */
-    size_t nsizes;                             /* instance i uses sizes[i % nsizes] */
-    size_t sizes[FADYN_VERIFY_MAX_SIZES][3];   /* n_i, n_h, n_o */
-    fadyn_break brk;                           /* FADYN_BREAK_NONE */
-    int representable;                         /* under rank: T of rank n_h (0: T ~ U[-1,1]) */
-    int threads;                               /* OpenMP threads, 0: the runtime's choice */
+    size_t instances;                        /* per check, 24 */
+    unsigned long seed;                      /* 1 */
+    size_t nsizes;                           /* instance i uses sizes[i % nsizes] */
+    size_t sizes[FADYN_VERIFY_MAX_SIZES][3]; /* n_i, n_h, n_o */
+    fadyn_break brk;                         /* FADYN_BREAK_NONE */
+    int representable;                       /* under rank: T of rank n_h (0: T ~ U[-1,1]) */
+    int threads;                             /* OpenMP threads, 0: the runtime's choice */
     /* Proof 1 and Fig. 4: trajectories of the expected dynamics (MATH.md §2–3) */
-    const char *stepper;                       /* "rk8pd" */
-    double rtol, atol;                         /* 1e-10, 1e-12 */
-    double t_end;                              /* horizon, 400 */
-    size_t samples;                            /* sample times, 401 */
-    int log_time;                              /* logarithmic from t = 1e-3 (1), or linear (0) */
-    double skew_scale;                         /* C = 0 start: A = 0, W = B⁺ P S P, S skew ~ U[-x,x], 0.5 */
-    double small_scale;                        /* Fig. 4 start ω (paper), 0.01 */
-    double big_scale;                          /* --break c-nonzero start ω, 1 */
-    double fd_rel;                             /* central-difference step, relative, 1e-5 */
-    double nse_floor;                          /* Fig. 4 counts the time with NSE above it, 1e-8 */
-    double fig4_tie_deg;                       /* Fig. 4: angles within it count as equal, 1e-6 */
+    const char *stepper; /* "rk8pd" */
+    double rtol, atol;   /* 1e-10, 1e-12 */
+    double t_end;        /* horizon, 400 */
+    size_t samples;      /* sample times, 401 */
+    int log_time;        /* logarithmic from t = 1e-3 (1), or linear (0) */
+    double skew_scale;   /* C = 0 start: A = 0, W = B⁺ P S P, S skew ~ U[-x,x], 0.5 */
+    double small_scale;  /* Fig. 4 start ω (paper), 0.01 */
+    double big_scale;    /* --break c-nonzero start ω, 1 */
+    double fd_rel;       /* central-difference step, relative, 1e-5 */
+    double nse_floor;    /* Fig. 4 counts the time with NSE above it, 1e-8 */
+    double fig4_tie_deg; /* Fig. 4: angles within it count as equal, 1e-6 */
     /* Proof 2: sigmoid network y = W σ(A x) (MATH.md §5) */
-    double p2_eta_max, p2_eta_min;             /* η sweep (decades), 1e-2 .. 1e-6 */
-    double p2_fd_step;                         /* directional central difference, 1e-5 */
+    double p2_eta_max, p2_eta_min; /* η sweep (decades), 1e-2 .. 1e-6 */
+    double p2_fd_step;             /* directional central difference, 1e-5 */
     /* Proof 3: one pair from zero (MATH.md §6) */
-    double p3_rate;                            /* η · (contraction rate at the fixed point), 0.1 */
-    size_t p3_steps;                           /* 600 */
-    double p3_e_floor;                         /* angles only while ‖e‖/‖ỹ‖ > it, 1e-6 */
-    double p3_blowup;                          /* stop when ‖e‖/‖ỹ‖ exceeds it, 1e6 */
+    double p3_rate;    /* η · (contraction rate at the fixed point), 0.1 */
+    size_t p3_steps;   /* 600 */
+    double p3_e_floor; /* angles only while ‖e‖/‖ỹ‖ > it, 1e-6 */
+    double p3_blowup;  /* stop when ‖e‖/‖ỹ‖ exceeds it, 1e6 */
     /* Baldi et al. 2018 scalar chains */
-    double chain_t_end;                        /* 2000 */
-    double chain_start;                        /* starts ~ U[-x, x], 2 */
-    double chain_min_bt;                       /* |b|, |t| >= it, 0.2 */
-    double chain_perturb;                      /* off-equilibrium kick κ, 1e-6; back within √κ = attracted */
-    double chain_margin;                       /* skip equilibria with |a² + b w| < it, 0.05 */
+    double chain_t_end;   /* 2000 */
+    double chain_start;   /* starts ~ U[-x, x], 2 */
+    double chain_min_bt;  /* |b|, |t| >= it, 0.2 */
+    double chain_perturb; /* off-equilibrium kick κ, 1e-6; back within √κ = attracted */
+    double chain_margin;  /* skip equilibria with |a² + b w| < it, 0.05 */
 } fadyn_verify_params;
 
 fadyn_verify_params fadyn_verify_params_default(void);
@@ -116,9 +116,9 @@ int fadyn_check_select(const char *list, int *selected, fadyn_err *err);
 
 typedef struct {
     const fadyn_check *check;
-    size_t instances;        /* evaluated */
-    size_t failing;          /* instances beyond the tolerance (or non-finite) */
-    double worst;            /* max or min over instances of val[0] (NaN if one was) */
+    size_t instances; /* evaluated */
+    size_t failing;   /* instances beyond the tolerance (or non-finite) */
+    double worst;     /* max or min over instances of val[0] (NaN if one was) */
     size_t worst_instance;
     double extra[FADYN_VERIFY_NEXTRA];
     int pass;
@@ -148,8 +148,8 @@ typedef struct {
     int status;        /* the integration's status */
 } fadyn_verify_trace;
 
-int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance,
-                           fadyn_verify_trace *tr, fadyn_err *err);
+int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn_verify_trace *tr,
+                           fadyn_err *err);
 void fadyn_verify_trace_free(fadyn_verify_trace *tr);
 
 /* The figure of one trace: V, s against both bounds, the drift of C and the

@@ -55,8 +55,21 @@ typedef struct {
     int list, quiet;
 } verify_opts;
 
-enum { O_INSTANCES = 256, O_REPR, O_SEED, O_SIZES, O_ONLY, O_LIST, O_BREAK, O_T_END, O_THREADS,
-       O_SUMMARY, O_PLOT, O_QUIET, O_HELP };
+enum {
+    O_INSTANCES = 256,
+    O_REPR,
+    O_SEED,
+    O_SIZES,
+    O_ONLY,
+    O_LIST,
+    O_BREAK,
+    O_T_END,
+    O_THREADS,
+    O_SUMMARY,
+    O_PLOT,
+    O_QUIET,
+    O_HELP
+};
 
 static const struct option long_opts[] = {
     {"instances", required_argument, 0, O_INSTANCES},
@@ -78,8 +91,7 @@ static const struct option long_opts[] = {
 #define CMD "verify"
 
 /* "30,20,10:12,8,4" into vp->sizes. */
-static int parse_sizes(const char *arg, fadyn_verify_params *vp)
-{
+static int parse_sizes(const char *arg, fadyn_verify_params *vp) {
     char buf[1024];
     if (strlen(arg) >= sizeof buf) {
         cli_error(CMD, "--sizes: list too long");
@@ -111,8 +123,7 @@ static int parse_sizes(const char *arg, fadyn_verify_params *vp)
     return 0;
 }
 
-static int parse(int argc, char **argv, verify_opts *o)
-{
+static int parse(int argc, char **argv, verify_opts *o) {
     memset(o, 0, sizeof *o);
     o->vp = fadyn_verify_params_default();
     unsigned long threads = 0;
@@ -121,19 +132,33 @@ static int parse(int argc, char **argv, verify_opts *o)
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (c) {
-        case O_INSTANCES: rc = cli_size(CMD, "--instances", optarg, &o->vp.instances); break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->vp.seed); break;
-        case O_SIZES: rc = parse_sizes(optarg, &o->vp); break;
-        case O_ONLY: o->only = optarg; break;
-        case O_LIST: o->list = 1; break;
-        case O_REPR: o->vp.representable = 1; break;
+        case O_INSTANCES:
+            rc = cli_size(CMD, "--instances", optarg, &o->vp.instances);
+            break;
+        case O_SEED:
+            rc = cli_ulong(CMD, "--seed", optarg, &o->vp.seed);
+            break;
+        case O_SIZES:
+            rc = parse_sizes(optarg, &o->vp);
+            break;
+        case O_ONLY:
+            o->only = optarg;
+            break;
+        case O_LIST:
+            o->list = 1;
+            break;
+        case O_REPR:
+            o->vp.representable = 1;
+            break;
         case O_BREAK:
             if (fadyn_break_parse(optarg, &o->vp.brk) != FADYN_OK) {
                 cli_error(CMD, "--break '%s': unknown (none, c-nonzero, rank, sign)", optarg);
                 rc = CLI_EXIT_USAGE;
             }
             break;
-        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->vp.t_end); break;
+        case O_T_END:
+            rc = cli_double(CMD, "--t-end", optarg, &o->vp.t_end);
+            break;
         case O_THREADS:
             rc = cli_ulong(CMD, "--threads", optarg, &threads);
             if (rc == 0 && threads > 1024) {
@@ -142,15 +167,26 @@ static int parse(int argc, char **argv, verify_opts *o)
             }
             o->vp.threads = (int)threads;
             break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
+        case O_SUMMARY:
+            o->summary = optarg;
+            break;
+        case O_PLOT:
+            o->plot = optarg;
+            break;
+        case O_QUIET:
+            o->quiet = 1;
+            break;
         case 'h':
-        case O_HELP: fputs(HELP, stdout); return -1;
+        case O_HELP:
+            fputs(HELP, stdout);
+            return -1;
         case '?':
         default:
-            if (optopt) cli_error(CMD, "option -%c: unknown or missing its value (see --help)", optopt);
-            else cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
+            if (optopt)
+                cli_error(CMD, "option -%c: unknown or missing its value (see --help)", optopt);
+            else
+                cli_error(CMD, "%s: unknown option or missing value (see --help)",
+                          argv[optind - 1]);
             rc = CLI_EXIT_USAGE;
         }
     }
@@ -185,27 +221,25 @@ static int parse(int argc, char **argv, verify_opts *o)
     return 0;
 }
 
-static void list_checks(void)
-{
+static void list_checks(void) {
     printf("%-22s %-12s %s\n", "check", "equation", "claim / measured per instance (tolerance)");
     for (const fadyn_check *c = fadyn_checks; c->name; c++)
         printf("%-22s %-12s %s\n%36s%s (%s %.10g)\n", c->name, c->equation, c->claim, "",
                c->measure, c->worst == FADYN_REDUCE_MIN ? ">=" : "<=", c->tolerance);
 }
 
-static const char *comparison(const fadyn_check *c)
-{
+static const char *comparison(const fadyn_check *c) {
     return c->worst == FADYN_REDUCE_MIN ? ">=" : "<=";
 }
 
-static void verdict(const fadyn_check_result *r, char *out, size_t n)
-{
-    if (r->pass) snprintf(out, n, "pass");
-    else snprintf(out, n, "FAIL %zu/%zu", r->failing, r->instances);
+static void verdict(const fadyn_check_result *r, char *out, size_t n) {
+    if (r->pass)
+        snprintf(out, n, "pass");
+    else
+        snprintf(out, n, "FAIL %zu/%zu", r->failing, r->instances);
 }
 
-static void print_table(const verify_opts *o, const fadyn_check_result *res, size_t nc)
-{
+static void print_table(const verify_opts *o, const fadyn_check_result *res, size_t nc) {
     const fadyn_verify_params *vp = &o->vp;
     printf("fadyn verify: %zu instances per check, seed %lu, break %s, sizes", vp->instances,
            vp->seed, fadyn_break_name(vp->brk));
@@ -242,8 +276,7 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
 }
 
 static int write_summary(const verify_opts *o, const fadyn_check_result *res, size_t nc,
-                         int all_pass, fadyn_err *err)
-{
+                         int all_pass, fadyn_err *err) {
     const fadyn_verify_params *vp = &o->vp;
     json_t *j = fadyn_json_summary_new("verify");
     json_t *par = json_object();
@@ -252,7 +285,8 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
     json_t *sz = json_array();
     for (size_t k = 0; k < vp->nsizes; k++) {
         json_t *t = json_array();
-        for (size_t i = 0; i < 3; i++) json_array_append_new(t, json_integer((json_int_t)vp->sizes[k][i]));
+        for (size_t i = 0; i < 3; i++)
+            json_array_append_new(t, json_integer((json_int_t)vp->sizes[k][i]));
         json_array_append_new(sz, t);
     }
     json_object_set_new(par, "sizes", sz);
@@ -283,7 +317,8 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
         json_object_set_new(e, "comparison", json_string(comparison(ck)));
         json_object_set_new(e, "pass", json_boolean(r->pass));
         for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
-            if (ck->extra_name[k]) json_object_set_new(e, ck->extra_name[k], fadyn_json_real(r->extra[k]));
+            if (ck->extra_name[k])
+                json_object_set_new(e, ck->extra_name[k], fadyn_json_real(r->extra[k]));
         json_array_append_new(list, e);
     }
     json_object_set_new(j, "checks", list);
@@ -293,8 +328,7 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
 }
 
 /* DIR/verify-BREAK.{tsv,gp,png} for instance 0. */
-static int make_plot(const verify_opts *o, fadyn_err *err)
-{
+static int make_plot(const verify_opts *o, fadyn_err *err) {
     int rc = fadyn_mkdir_p(o->plot, err);
     if (rc) return rc;
     char name[64], path[4096];
@@ -326,14 +360,12 @@ static int make_plot(const verify_opts *o, fadyn_err *err)
     return rc;
 }
 
-static void progress(void *ctx, double fraction)
-{
+static void progress(void *ctx, double fraction) {
     (void)ctx;
     cli_progress("fadyn verify", fraction);
 }
 
-int cmd_verify(int argc, char **argv)
-{
+int cmd_verify(int argc, char **argv) {
     verify_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;

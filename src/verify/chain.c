@@ -19,13 +19,13 @@ typedef struct {
     int sign;
 } chain;
 
-static int chain_rhs(double tt, const double a[], double f[], void *params)
-{
+static int chain_rhs(double tt, const double a[], double f[], void *params) {
     (void)tt;
     const chain *c = params;
     double P[CHAIN_MAX + 1];
     P[0] = 1.0;
-    for (size_t k = 0; k < c->L; k++) P[k + 1] = P[k] * a[k];
+    for (size_t k = 0; k < c->L; k++)
+        P[k + 1] = P[k] * a[k];
     double delta = c->t - P[c->L]; /* δ_L = e */
     for (size_t k = c->L; k-- > 0;) {
         f[k] = delta * P[k];
@@ -35,26 +35,25 @@ static int chain_rhs(double tt, const double a[], double f[], void *params)
     return GSL_SUCCESS;
 }
 
-static double nonzero_uniform(gsl_rng *r, double lo)
-{
+static double nonzero_uniform(gsl_rng *r, double lo) {
     double u = lo + (1.0 - lo) * gsl_rng_uniform(r);
     return gsl_rng_uniform(r) < 0.5 ? -u : u;
 }
 
-static void chain_draw(fadyn_verify_inst *in, chain *c, size_t L, unsigned salt, double *a)
-{
+static void chain_draw(fadyn_verify_inst *in, chain *c, size_t L, unsigned salt, double *a) {
     const fadyn_verify_params *vp = in->vp;
     gsl_rng *r = inst_rng(in, salt);
     c->L = L;
     c->sign = inst_sign(in);
-    for (size_t k = 0; k + 1 < L; k++) c->b[k] = nonzero_uniform(r, vp->chain_min_bt);
+    for (size_t k = 0; k + 1 < L; k++)
+        c->b[k] = nonzero_uniform(r, vp->chain_min_bt);
     c->t = nonzero_uniform(r, vp->chain_min_bt);
-    for (size_t k = 0; k < L; k++) a[k] = vp->chain_start * (2.0 * gsl_rng_uniform(r) - 1.0);
+    for (size_t k = 0; k < L; k++)
+        a[k] = vp->chain_start * (2.0 * gsl_rng_uniform(r) - 1.0);
 }
 
 /* Integrate a over [0, horizon]; FADYN_OK or the run's outcome. */
-static int chain_run(const fadyn_verify_inst *in, chain *c, double *a, double horizon)
-{
+static int chain_run(const fadyn_verify_inst *in, chain *c, double *a, double horizon) {
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.stepper = in->vp->stepper;
     ip.rtol = in->vp->rtol;
@@ -65,15 +64,14 @@ static int chain_run(const fadyn_verify_inst *in, chain *c, double *a, double ho
     return fadyn_integrate(&sys, &ip, a, NULL, NULL, NULL, NULL);
 }
 
-static double product(const double *a, size_t L)
-{
+static double product(const double *a, size_t L) {
     double p = 1.0;
-    for (size_t k = 0; k < L; k++) p *= a[k];
+    for (size_t k = 0; k < L; k++)
+        p *= a[k];
     return p;
 }
 
-static int converges(fadyn_verify_inst *in, double *val, size_t L, unsigned salt)
-{
+static int converges(fadyn_verify_inst *in, double *val, size_t L, unsigned salt) {
     chain c;
     double a[CHAIN_MAX];
     chain_draw(in, &c, L, salt, a);
@@ -82,21 +80,18 @@ static int converges(fadyn_verify_inst *in, double *val, size_t L, unsigned salt
     return FADYN_OK;
 }
 
-int check_chain111_converges(fadyn_verify_inst *in, double *val)
-{
+int check_chain111_converges(fadyn_verify_inst *in, double *val) {
     return converges(in, val, 2, SALT_CHAIN111);
 }
 
-int check_chain1111_converges(fadyn_verify_inst *in, double *val)
-{
+int check_chain1111_converges(fadyn_verify_inst *in, double *val) {
     return converges(in, val, 3, SALT_CHAIN1111);
 }
 
 /* A random equilibrium (a*, w* = t/a*) of the 1-1-1 chain, kicked off it by
  * chain_perturb: it attracts (the run ends within √perturb of it) iff
  * a*² + b w* > 0 (MATH.md §4).  val[0] = 1 for a misclassification. */
-int check_chain111_stability(fadyn_verify_inst *in, double *val)
-{
+int check_chain111_stability(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
     chain c;
     double a[2];
@@ -131,8 +126,7 @@ int check_chain111_stability(fadyn_verify_inst *in, double *val)
  * (eq 14 for scalars), the limit's a0 = u is a root of the degree-7
  *   p7(u) = u · (u² + C1)/(2 b0) · ([(u² + C1)/(2 b0)]² + C2)/(2 b1) − t.
  * val[0] = |p7(u)| / (|first term| + |t|). */
-int check_chain1111_degree7(fadyn_verify_inst *in, double *val)
-{
+int check_chain1111_degree7(fadyn_verify_inst *in, double *val) {
     chain c;
     double a[3];
     chain_draw(in, &c, 3, SALT_CHAIN1111, a);

@@ -10,29 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *start_words(start_kind k)
-{
+const char *start_words(start_kind k) {
     static const char *const w[START_COUNT] = {
         "C = 0 start (A = 0, W = B+ P S P)", "zero start (A = W = 0)",
         "small random start (Fig. 4)", "large random start U[-1,1] (C != 0)"};
     return (unsigned)k < START_COUNT ? w[k] : "?";
 }
 
-start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted)
-{
+start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted) {
     return in->vp->brk == FADYN_BREAK_C_NONZERO ? START_BIG : wanted;
 }
 
-static void fill_uniform(double *a, size_t n, double scale, gsl_rng *r)
-{
-    for (size_t i = 0; i < n; i++) a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+static void fill_uniform(double *a, size_t n, double scale, gsl_rng *r) {
+    for (size_t i = 0; i < n; i++)
+        a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
 }
 
 /* Under --break rank with vp->representable the target has rank n_h, so a
  * failure to reach E = 0 would be fa's and not the network's capacity:
  * T = T1 T2 sqrt(3/n_h), entries of the same variance as U[-1,1]. */
-static int low_rank_target(fadyn_problem *p, gsl_rng *r)
-{
+static int low_rank_target(fadyn_problem *p, gsl_rng *r) {
     const size_t ni = p->sizes[0], nh = p->sizes[1], no = p->sizes[2];
     double *T1 = malloc((no * nh + nh * ni) * sizeof(double));
     if (!T1) return FADYN_ENOMEM;
@@ -45,8 +42,7 @@ static int low_rank_target(fadyn_problem *p, gsl_rng *r)
 
 /* A = 0 and W = B⁺ P S P with P = B B⁺ and S skew: then B W = P S P is skew
  * and C = BW + WᵀBᵀ − AAᵀ = 0 (eq 14) with W ≠ 0. */
-static int czero_start(fadyn_problem *p, double scale, gsl_rng *r)
-{
+static int czero_start(fadyn_problem *p, double scale, gsl_rng *r) {
     const size_t nh = p->sizes[1], no = p->sizes[2];
     double *buf = malloc((2 * no * nh + 3 * nh * nh) * sizeof(double));
     fadyn_pinv_ws *ws = fadyn_pinv_ws_alloc(nh, no);
@@ -78,8 +74,7 @@ static int czero_start(fadyn_problem *p, double scale, gsl_rng *r)
 }
 
 /* The instance's linear problem (T, B from the family's stream) and start. */
-static int build_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p)
-{
+static int build_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p) {
     const fadyn_verify_params *vp = in->vp;
     int rc = fadyn_problem_alloc(p, 2, in->sizes, FADYN_RULE_FA, NULL);
     if (rc != FADYN_OK) return rc;
@@ -87,13 +82,18 @@ static int build_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p)
     fadyn_init_params ip = fadyn_init_params_default();
     ip.w_scale = 0.0;
     fadyn_problem_draw(p, &ip, r);
-    if (vp->brk == FADYN_BREAK_RANK && vp->representable && (rc = low_rank_target(p, r)))
-        return rc;
+    if (vp->brk == FADYN_BREAK_RANK && vp->representable && (rc = low_rank_target(p, r))) return rc;
     switch (k) {
-    case START_ZERO: break;
-    case START_SMALL: fill_uniform(p->w0, p->dim, vp->small_scale, r); break;
-    case START_BIG: fill_uniform(p->w0, p->dim, vp->big_scale, r); break;
-    default: rc = czero_start(p, vp->skew_scale, r);
+    case START_ZERO:
+        break;
+    case START_SMALL:
+        fill_uniform(p->w0, p->dim, vp->small_scale, r);
+        break;
+    case START_BIG:
+        fill_uniform(p->w0, p->dim, vp->big_scale, r);
+        break;
+    default:
+        rc = czero_start(p, vp->skew_scale, r);
     }
     return rc;
 }
@@ -101,19 +101,18 @@ static int build_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p)
 /* ---- the flow, with the fault injection of --break sign ----------------------- */
 typedef struct {
     fadyn_dyn *d;
-    size_t na;  /* entries of A = W_0, the hidden layer's incoming weights */
-    int sign;   /* 1: Ȧ = −B E (the injected fault) */
+    size_t na; /* entries of A = W_0, the hidden layer's incoming weights */
+    int sign;  /* 1: Ȧ = −B E (the injected fault) */
 } flow;
 
-static void flow_eval(flow *fl, const double *y, double *f)
-{
+static void flow_eval(flow *fl, const double *y, double *f) {
     fadyn_dyn_rhs(fl->d, y, f); /* eq 12–13 */
     if (fl->sign)
-        for (size_t i = 0; i < fl->na; i++) f[i] = -f[i];
+        for (size_t i = 0; i < fl->na; i++)
+            f[i] = -f[i];
 }
 
-static int flow_gsl(double t, const double y[], double f[], void *params)
-{
+static int flow_gsl(double t, const double y[], double f[], void *params) {
     (void)t;
     flow_eval(params, y, f);
     return GSL_SUCCESS;
@@ -128,17 +127,16 @@ typedef struct {
 } sampler;
 
 /* V and the closed-form V̇ at y + δ f. */
-static void probe(sampler *s, const double *y, double delta, double *V, double *vdot)
-{
+static void probe(sampler *s, const double *y, double delta, double *V, double *vdot) {
     fadyn_obs o;
-    for (size_t i = 0; i < s->dim; i++) s->yp[i] = y[i] + delta * s->f[i];
+    for (size_t i = 0; i < s->dim; i++)
+        s->yp[i] = y[i] + delta * s->f[i];
     fadyn_observer_eval(s->obs, 0.0, s->yp, &o);
     *V = o.V;
     *vdot = fadyn_observer_vdot(s->obs, s->yp);
 }
 
-static int on_sample(void *ctx, double t, const double *y)
-{
+static int on_sample(void *ctx, double t, const double *y) {
     sampler *s = ctx;
     vtraj *tr = s->tr;
     if (tr->n == s->cap) return FADYN_ENOMEM;
@@ -163,8 +161,7 @@ static int on_sample(void *ctx, double t, const double *y)
     return FADYN_OK;
 }
 
-void vtraj_free(vtraj *t)
-{
+void vtraj_free(vtraj *t) {
     if (!t->done) return;
     fadyn_problem_free(&t->p);
     free(t->rows);
@@ -172,8 +169,7 @@ void vtraj_free(vtraj *t)
     memset(t, 0, sizeof *t);
 }
 
-static int vtraj_run(fadyn_verify_inst *in, start_kind k, vtraj *tr)
-{
+static int vtraj_run(fadyn_verify_inst *in, start_kind k, vtraj *tr) {
     const fadyn_verify_params *vp = in->vp;
     memset(tr, 0, sizeof *tr);
     tr->done = 1;
@@ -207,8 +203,7 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, vtraj *tr)
     return tr->status;
 }
 
-const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind)
-{
+const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind) {
     start_kind k = inst_start(in, kind);
     vtraj *t = &in->traj[k];
     if (!t->done) vtraj_run(in, k, t);
@@ -218,8 +213,7 @@ const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind)
 /* The trajectory of start kind k into *out, or NULL (val[0] = NaN) if the
  * run did not reach the horizon: an unfinished run fails its checks.
  * Returns FADYN_ENOMEM if it could not be run for lack of memory. */
-static int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out)
-{
+static int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out) {
     const vtraj *t = inst_traj(in, k);
     *out = t;
     if (t->status != FADYN_OK || t->n < 2) {
@@ -230,30 +224,29 @@ static int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtra
 }
 
 /* ---- the checks ------------------------------------------------------------------ */
-int check_conserved(fadyn_verify_inst *in, double *val)
-{
+int check_conserved(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double m = 0.0;
-    for (size_t i = 0; i < t->n; i++) m = fmax(m, t->rows[i].drift_rel); /* eq 14 */
+    for (size_t i = 0; i < t->n; i++)
+        m = fmax(m, t->rows[i].drift_rel); /* eq 14 */
     val[0] = m;
     return FADYN_OK;
 }
 
-int check_v_nonincreasing(fadyn_verify_inst *in, double *val)
-{
+int check_v_nonincreasing(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double m = -INFINITY;
-    for (size_t i = 1; i < t->n; i++) m = fmax(m, t->rows[i].V - t->rows[i - 1].V); /* Lemma 2 */
+    for (size_t i = 1; i < t->n; i++)
+        m = fmax(m, t->rows[i].V - t->rows[i - 1].V); /* Lemma 2 */
     val[0] = m / t->rows[0].V;
     return FADYN_OK;
 }
 
-int check_vdot(fadyn_verify_inst *in, double *val)
-{
+int check_vdot(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
@@ -266,30 +259,27 @@ int check_vdot(fadyn_verify_inst *in, double *val)
     return FADYN_OK;
 }
 
-static int s_ratio(fadyn_verify_inst *in, double *val, int paper)
-{
+static int s_ratio(fadyn_verify_inst *in, double *val, int paper) {
     const vtraj *t;
     int rc = traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double bound = paper ? fadyn_s_bound_paper(&t->p) : fadyn_s_bound_derived(&t->p, t->rows[0].s);
     double m = 0.0;
-    for (size_t i = 0; i < t->n; i++) m = fmax(m, t->rows[i].s); /* eq 35 */
+    for (size_t i = 0; i < t->n; i++)
+        m = fmax(m, t->rows[i].s); /* eq 35 */
     val[0] = val[1] = m / bound;
     return FADYN_OK;
 }
 
-int check_s_paper(fadyn_verify_inst *in, double *val)
-{
+int check_s_paper(fadyn_verify_inst *in, double *val) {
     return s_ratio(in, val, 1); /* eq 47 */
 }
 
-int check_s_derived(fadyn_verify_inst *in, double *val)
-{
+int check_s_derived(fadyn_verify_inst *in, double *val) {
     return s_ratio(in, val, 0); /* MATH.md §3 */
 }
 
-int check_vddot(fadyn_verify_inst *in, double *val)
-{
+int check_vddot(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
@@ -307,8 +297,7 @@ int check_vddot(fadyn_verify_inst *in, double *val)
 /* The smallest NSE any network with n_h hidden units reaches (Σ = I):
  * the squared singular values of T beyond the n_h largest over all of them
  * (Eckart–Young); 0 when n_o <= n_h. */
-static double rank_floor(const fadyn_problem *p)
-{
+static double rank_floor(const fadyn_problem *p) {
     const size_t ni = p->sizes[0], nh = p->sizes[1], no = p->sizes[2];
     if (no <= nh || ni <= nh) return 0.0;
     double *M = malloc((2 * no * no + no) * sizeof(double));
@@ -327,8 +316,7 @@ static double rank_floor(const fadyn_problem *p)
     return all > 0.0 ? lo / all : 0.0;
 }
 
-int check_theorem1(fadyn_verify_inst *in, double *val)
-{
+int check_theorem1(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_ZERO, val, &t);
     if (!t) return rc;
@@ -340,8 +328,7 @@ int check_theorem1(fadyn_verify_inst *in, double *val)
 /* Fig. 4: the fraction of the learning time (NSE above nse_floor) during
  * which the fa update is at least as close to pbp's W⁺E as to bp's WᵀE
  * (ties within fig4_tie_deg count: with n_o = 1, W⁺ ∝ Wᵀ). */
-int check_fig4(fadyn_verify_inst *in, double *val)
-{
+int check_fig4(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
     int rc = traj_get(in, START_SMALL, val, &t);
     if (!t) return rc;
@@ -364,9 +351,8 @@ int check_fig4(fadyn_verify_inst *in, double *val)
 }
 
 /* ---- the trace for plots ------------------------------------------------------------ */
-int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance,
-                           fadyn_verify_trace *tr, fadyn_err *err)
-{
+int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn_verify_trace *tr,
+                           fadyn_err *err) {
     memset(tr, 0, sizeof *tr);
     int rc = fadyn_verify_params_check(vp, err);
     if (rc != FADYN_OK) return rc;
@@ -395,7 +381,8 @@ int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance,
             rc = FADYN_ENOMEM;
         }
     }
-    for (int k = 0; k < START_COUNT; k++) vtraj_free(&in.traj[k]);
+    for (int k = 0; k < START_COUNT; k++)
+        vtraj_free(&in.traj[k]);
     gsl_rng_free(in.rng);
     if (rc != FADYN_OK) {
         fadyn_verify_trace_free(tr);
@@ -404,8 +391,7 @@ int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance,
     return FADYN_OK;
 }
 
-void fadyn_verify_trace_free(fadyn_verify_trace *tr)
-{
+void fadyn_verify_trace_free(fadyn_verify_trace *tr) {
     free(tr->rows);
     free(tr->vdot);
     tr->rows = NULL;

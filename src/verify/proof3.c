@@ -18,8 +18,7 @@ typedef struct {
     fadyn_pinv_ws *ws;
 } pair;
 
-static int pair_alloc(pair *q, const size_t *sizes)
-{
+static int pair_alloc(pair *q, const size_t *sizes) {
     memset(q, 0, sizeof *q);
     size_t ni = sizes[0], nh = sizes[1], no = sizes[2];
     q->ni = ni, q->nh = nh, q->no = no;
@@ -43,32 +42,29 @@ static int pair_alloc(pair *q, const size_t *sizes)
     return FADYN_OK;
 }
 
-static void pair_free(pair *q)
-{
+static void pair_free(pair *q) {
     free(q->block);
     fadyn_pinv_ws_free(q->ws);
 }
 
 /* |a − c b| / |a| with c the least-squares coefficient; c into *coef. */
-static double collinear_residual(const double *a, const double *b, size_t n, double *coef)
-{
+static double collinear_residual(const double *a, const double *b, size_t n, double *coef) {
     double bb = fadyn_dot(b, b, n), na = fadyn_norm(a, n);
     *coef = bb > 0.0 ? fadyn_dot(a, b, n) / bb : 0.0;
     if (na == 0.0) return 0.0;
     double r = 0.0;
-    for (size_t i = 0; i < n; i++) r += (a[i] - *coef * b[i]) * (a[i] - *coef * b[i]);
+    for (size_t i = 0; i < n; i++)
+        r += (a[i] - *coef * b[i]) * (a[i] - *coef * b[i]);
     return sqrt(r) / na;
 }
 
-static double rel_gap(double fit, double rec)
-{
+static double rel_gap(double fit, double rec) {
     double m = fmax(fabs(fit), fabs(rec));
     return m > 0.0 ? fabs(fit - rec) / m : 0.0;
 }
 
 /* The run: every measure of the three checks, into out[]. */
-static int p3_run(fadyn_verify_inst *in, double *out)
-{
+static int p3_run(fadyn_verify_inst *in, double *out) {
     const fadyn_verify_params *vp = in->vp;
     pair q;
     int rc = pair_alloc(&q, in->sizes);
@@ -78,12 +74,17 @@ static int p3_run(fadyn_verify_inst *in, double *out)
     }
     const size_t ni = q.ni, nh = q.nh, no = q.no;
     gsl_rng *r = inst_rng(in, SALT_P3);
-    for (size_t i = 0; i < nh * no; i++) q.B[i] = gsl_rng_uniform(r) - 0.5;
-    for (size_t i = 0; i < ni; i++) q.x[i] = gsl_ran_gaussian(r, 1.0);
-    for (size_t i = 0; i < no; i++) q.y[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
+    for (size_t i = 0; i < nh * no; i++)
+        q.B[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < ni; i++)
+        q.x[i] = gsl_ran_gaussian(r, 1.0);
+    for (size_t i = 0; i < no; i++)
+        q.y[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
     if (inst_start(in, START_ZERO) == START_BIG) { /* --break c-nonzero */
-        for (size_t i = 0; i < nh * ni; i++) q.A[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
-        for (size_t i = 0; i < no * nh; i++) q.W[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+        for (size_t i = 0; i < nh * ni; i++)
+            q.A[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+        for (size_t i = 0; i < no * nh; i++)
+            q.W[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
     }
     fadyn_gemm(0, 0, nh, 1, no, 1.0, q.B, q.y, 0.0, q.By);
     const double beta = fadyn_dot(q.By, q.By, nh), xx = fadyn_dot(q.x, q.x, ni);
@@ -98,7 +99,8 @@ static int p3_run(fadyn_verify_inst *in, double *out)
     for (size_t k = 0; k < vp->p3_steps && rc == FADYN_OK; k++) {
         fadyn_gemm(0, 0, nh, 1, ni, 1.0, q.A, q.x, 0.0, q.h); /* h = A x */
         fadyn_gemm(0, 0, no, 1, nh, 1.0, q.W, q.h, 0.0, q.e);
-        for (size_t i = 0; i < no; i++) q.e[i] = q.y[i] - q.e[i]; /* e = ỹ − W h */
+        for (size_t i = 0; i < no; i++)
+            q.e[i] = q.y[i] - q.e[i]; /* e = ỹ − W h */
         /* Lemma 5: h ∥ Bỹ and W ∥ ỹ(Bỹ)ᵀ, with the coefficients of eq 76–77 */
         double ch, cw;
         double rh = collinear_residual(q.h, q.By, nh, &ch);
@@ -124,9 +126,9 @@ static int p3_run(fadyn_verify_inst *in, double *out)
         }
         fadyn_gemm(0, 1, no, nh, 1, eta, q.e, q.h, 1.0, q.W);
         fadyn_gemm(0, 1, nh, ni, 1, sgn * etaA, q.Be, q.x, 1.0, q.A);
-        double sy = sw * sh * beta; /* s_y = s_w s_h (Bỹ)ᵀ(Bỹ) */
-        double sh_next = sh + eta * (1.0 - sy);         /* eq 76 */
-        sw += eta * (1.0 - sy) * sh;                     /* eq 77 */
+        double sy = sw * sh * beta;             /* s_y = s_w s_h (Bỹ)ᵀ(Bỹ) */
+        double sh_next = sh + eta * (1.0 - sy); /* eq 76 */
+        sw += eta * (1.0 - sy) * sh;            /* eq 77 */
         sh = sh_next;
     }
     out[P3_FORM] = form;
@@ -138,32 +140,29 @@ static int p3_run(fadyn_verify_inst *in, double *out)
     return rc;
 }
 
-static int p3_get(fadyn_verify_inst *in)
-{
+static int p3_get(fadyn_verify_inst *in) {
     if (in->p3_done) return FADYN_OK;
     in->p3_done = 1;
     int rc = p3_run(in, in->p3);
     if (rc != FADYN_OK)
-        for (int k = 0; k < 5; k++) in->p3[k] = NAN;
+        for (int k = 0; k < 5; k++)
+            in->p3[k] = NAN;
     return rc;
 }
 
-int check_p3_form(fadyn_verify_inst *in, double *val)
-{
+int check_p3_form(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_FORM];
     return rc;
 }
 
-int check_p3_scalars(fadyn_verify_inst *in, double *val)
-{
+int check_p3_scalars(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_SCALARS];
     return rc;
 }
 
-int check_p3_angle(fadyn_verify_inst *in, double *val)
-{
+int check_p3_angle(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_ANGLE];
     val[1] = in->p3[P3_ANGLE_BP_MAX];

@@ -12,8 +12,7 @@
 
 static const char *const break_names[FADYN_BREAK_COUNT] = {"none", "c-nonzero", "rank", "sign"};
 
-int fadyn_break_parse(const char *name, fadyn_break *b)
-{
+int fadyn_break_parse(const char *name, fadyn_break *b) {
     for (int i = 0; i < FADYN_BREAK_COUNT; i++)
         if (strcmp(name, break_names[i]) == 0) {
             *b = (fadyn_break)i;
@@ -22,13 +21,11 @@ int fadyn_break_parse(const char *name, fadyn_break *b)
     return FADYN_EINVAL;
 }
 
-const char *fadyn_break_name(fadyn_break b)
-{
+const char *fadyn_break_name(fadyn_break b) {
     return (unsigned)b < FADYN_BREAK_COUNT ? break_names[b] : "unknown";
 }
 
-fadyn_verify_params fadyn_verify_params_default(void)
-{
+fadyn_verify_params fadyn_verify_params_default(void) {
     fadyn_verify_params vp = {
         .instances = 24,
         .seed = 1,
@@ -66,8 +63,7 @@ fadyn_verify_params fadyn_verify_params_default(void)
     return vp;
 }
 
-int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err)
-{
+int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err) {
     if (vp->instances < 1) return fadyn_err_set(err, FADYN_EINVAL, "--instances: need at least 1");
     if (vp->nsizes < 1 || vp->nsizes > FADYN_VERIFY_MAX_SIZES)
         return fadyn_err_set(err, FADYN_EINVAL, "--sizes: give 1 to %d triples",
@@ -92,6 +88,8 @@ int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err)
 }
 
 /* ---- the battery ---------------------------------------------------------- */
+/* One entry per check, kept by hand. */
+/* clang-format off */
 #define NOX {NULL, NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}
 
 const fadyn_check fadyn_checks[] = {
@@ -146,18 +144,19 @@ const fadyn_check fadyn_checks[] = {
      NOX},
     {NULL, NULL, NULL, NULL, NULL, 0.0, FADYN_REDUCE_MAX, NOX},
 };
+/* clang-format on */
 
-size_t fadyn_check_count(void)
-{
+size_t fadyn_check_count(void) {
     size_t n = 0;
-    while (fadyn_checks[n].name) n++;
+    while (fadyn_checks[n].name)
+        n++;
     return n;
 }
 
-int fadyn_check_select(const char *list, int *selected, fadyn_err *err)
-{
+int fadyn_check_select(const char *list, int *selected, fadyn_err *err) {
     size_t n = fadyn_check_count();
-    for (size_t c = 0; c < n; c++) selected[c] = 0;
+    for (size_t c = 0; c < n; c++)
+        selected[c] = 0;
     const char *s = list;
     for (;;) {
         size_t len = strcspn(s, ",");
@@ -178,38 +177,35 @@ int fadyn_check_select(const char *list, int *selected, fadyn_err *err)
 
 /* ---- instances -------------------------------------------------------------- */
 /* splitmix64: decorrelated seeds from (seed, instance, family). */
-static uint64_t mix(uint64_t x)
-{
+static uint64_t mix(uint64_t x) {
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
 }
 
-gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt)
-{
+gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt) {
     uint64_t s = mix(mix(mix((uint64_t)in->vp->seed) ^ (uint64_t)in->index) ^ salt);
     gsl_rng_set(in->rng, (unsigned long)(s >> 1) | 1UL);
     return in->rng;
 }
 
-int inst_sign(const fadyn_verify_inst *in)
-{
+int inst_sign(const fadyn_verify_inst *in) {
     return in->vp->brk == FADYN_BREAK_SIGN;
 }
 
-void fadyn_verify_instance_sizes(const fadyn_verify_params *vp, size_t i, size_t sizes[3])
-{
+void fadyn_verify_instance_sizes(const fadyn_verify_params *vp, size_t i, size_t sizes[3]) {
     const size_t *s = vp->sizes[i % vp->nsizes];
     sizes[0] = s[0], sizes[1] = s[1], sizes[2] = s[2];
     if (vp->brk == FADYN_BREAK_RANK) { /* n_o > n_h: swap, or widen the output */
-        if (s[1] > s[2]) sizes[1] = s[2], sizes[2] = s[1];
-        else if (s[1] == s[2]) sizes[2] = s[1] + 2;
+        if (s[1] > s[2])
+            sizes[1] = s[2], sizes[2] = s[1];
+        else if (s[1] == s[2])
+            sizes[2] = s[1] + 2;
     }
 }
 
-static int inst_init(fadyn_verify_inst *in, const fadyn_verify_params *vp, size_t i)
-{
+static int inst_init(fadyn_verify_inst *in, const fadyn_verify_params *vp, size_t i) {
     memset(in, 0, sizeof *in);
     in->vp = vp;
     in->index = i;
@@ -218,21 +214,19 @@ static int inst_init(fadyn_verify_inst *in, const fadyn_verify_params *vp, size_
     return in->rng ? FADYN_OK : FADYN_ENOMEM;
 }
 
-static void inst_free(fadyn_verify_inst *in)
-{
-    for (int k = 0; k < START_COUNT; k++) vtraj_free(&in->traj[k]);
+static void inst_free(fadyn_verify_inst *in) {
+    for (int k = 0; k < START_COUNT; k++)
+        vtraj_free(&in->traj[k]);
     gsl_rng_free(in->rng);
 }
 
 /* ---- the run ------------------------------------------------------------------ */
-static int beyond(const fadyn_check *c, double v)
-{
+static int beyond(const fadyn_check *c, double v) {
     if (!isfinite(v)) return 1;
     return c->worst == FADYN_REDUCE_MIN ? v < c->tolerance : v > c->tolerance;
 }
 
-static double reduce(fadyn_reduce how, const double *v, size_t n, size_t stride, size_t *arg)
-{
+static double reduce(fadyn_reduce how, const double *v, size_t n, size_t stride, size_t *arg) {
     double acc = how == FADYN_REDUCE_MIN ? INFINITY : how == FADYN_REDUCE_MAX ? -INFINITY : 0.0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
@@ -241,16 +235,17 @@ static double reduce(fadyn_reduce how, const double *v, size_t n, size_t stride,
             if (arg) *arg = i;
             return NAN;
         }
-        if (how == FADYN_REDUCE_MEAN) acc += x / (double)n;
-        else if (how == FADYN_REDUCE_MAX ? x > acc : x < acc) acc = x, at = i;
+        if (how == FADYN_REDUCE_MEAN)
+            acc += x / (double)n;
+        else if (how == FADYN_REDUCE_MAX ? x > acc : x < acc)
+            acc = x, at = i;
     }
     if (arg) *arg = at;
     return acc;
 }
 
 int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_check_result *res,
-                     fadyn_progress_fn progress, void *pctx, fadyn_err *err)
-{
+                     fadyn_progress_fn progress, void *pctx, fadyn_err *err) {
     int rc = fadyn_verify_params_check(vp, err);
     if (rc != FADYN_OK) return rc;
     const size_t nc = fadyn_check_count(), ni = vp->instances, nv = 1 + FADYN_VERIFY_NEXTRA;
@@ -269,7 +264,8 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
         } else {
             for (size_t c = 0; c < nc; c++) {
                 double *v = val + (c * ni + i) * nv;
-                for (size_t k = 0; k < nv; k++) v[k] = NAN;
+                for (size_t k = 0; k < nv; k++)
+                    v[k] = NAN;
                 if (selected && !selected[c]) continue;
                 if (fadyn_checks[c].fn(&in, v) == FADYN_ENOMEM) {
 #pragma omp atomic write
@@ -296,14 +292,17 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
         memset(r, 0, sizeof *r);
         r->check = ck;
         r->worst = NAN;
-        for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++) r->extra[k] = NAN;
+        for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
+            r->extra[k] = NAN;
         if (selected && !selected[c]) continue;
         const double *v = val + c * ni * nv;
         r->instances = ni;
-        for (size_t i = 0; i < ni; i++) r->failing += (size_t)beyond(ck, v[i * nv]);
+        for (size_t i = 0; i < ni; i++)
+            r->failing += (size_t)beyond(ck, v[i * nv]);
         r->worst = reduce(ck->worst, v, ni, nv, &r->worst_instance);
         for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
-            if (ck->extra_name[k]) r->extra[k] = reduce(ck->extra_reduce[k], v + 1 + k, ni, nv, NULL);
+            if (ck->extra_name[k])
+                r->extra[k] = reduce(ck->extra_reduce[k], v + 1 + k, ni, nv, NULL);
         r->pass = r->failing == 0;
         if (!r->pass) rc = FADYN_CHECK_FAILED;
     }

@@ -27,7 +27,7 @@ typedef struct {
     double *vdot_fd; /* central difference of V along the vector field */
     double *vddot;   /* central difference of the closed-form V̇ along the field */
     size_t n;
-    int status;      /* FADYN_OK or the integration's outcome */
+    int status; /* FADYN_OK or the integration's outcome */
     int done;
 } vtraj;
 
