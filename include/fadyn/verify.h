@@ -142,6 +142,7 @@ typedef struct {
     fadyn_obs *rows;
     double *vdot;
     size_t nrows;
+    size_t instance;
     size_t sizes[3];
     double s_bound_paper, s_bound_derived;
     const char *start; /* how the instance starts, in words */

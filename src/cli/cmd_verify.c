@@ -43,7 +43,8 @@ static const char *const HELP =
     "                      equation, claim, measure, instances, failing, worst,\n"
     "                      worst_instance, tolerance, comparison, pass\n"
     "  --plot DIR          V, s against both bounds, the drift of C and the angles for\n"
-    "                      instance 0: DIR/verify-BREAK.png (.gp and .tsv beside it)\n"
+    "                      one instance: DIR/verify-BREAK.png (.gp and .tsv beside it)\n"
+    "  --plot-instance N   the instance --plot draws (default 0)\n"
     "  --quiet             no table on standard output\n"
     "\n"
     "Exit status: 0 every check passes, 1 one fails, 2 bad input.\n"
@@ -52,6 +53,7 @@ static const char *const HELP =
 typedef struct {
     fadyn_verify_params vp;
     const char *only, *summary, *plot;
+    size_t plot_instance;
     int list, quiet;
 } verify_opts;
 
@@ -67,6 +69,7 @@ enum {
     O_THREADS,
     O_SUMMARY,
     O_PLOT,
+    O_PLOT_INSTANCE,
     O_QUIET,
     O_HELP
 };
@@ -83,6 +86,7 @@ static const struct option long_opts[] = {
     {"threads", required_argument, 0, O_THREADS},
     {"summary", required_argument, 0, O_SUMMARY},
     {"plot", required_argument, 0, O_PLOT},
+    {"plot-instance", required_argument, 0, O_PLOT_INSTANCE},
     {"quiet", no_argument, 0, O_QUIET},
     {"help", no_argument, 0, O_HELP},
     {0, 0, 0, 0},
@@ -172,6 +176,9 @@ static int parse(int argc, char **argv, verify_opts *o) {
             break;
         case O_PLOT:
             o->plot = optarg;
+            break;
+        case O_PLOT_INSTANCE:
+            rc = cli_size(CMD, "--plot-instance", optarg, &o->plot_instance);
             break;
         case O_QUIET:
             o->quiet = 1;
@@ -327,7 +334,7 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
     return rc;
 }
 
-/* DIR/verify-BREAK.{tsv,gp,png} for instance 0. */
+/* DIR/verify-BREAK.{tsv,gp,png} for instance o->plot_instance. */
 static int make_plot(const verify_opts *o, fadyn_err *err) {
     int rc = fadyn_mkdir_p(o->plot, err);
     if (rc) return rc;
@@ -338,7 +345,7 @@ static int make_plot(const verify_opts *o, fadyn_err *err) {
     fadyn_plot_target pt;
     if ((rc = fadyn_plot_target_parse(&pt, path, 1000, 750, err))) return rc;
     fadyn_verify_trace tr;
-    if ((rc = fadyn_verify_trace_run(&o->vp, 0, &tr, err))) return rc;
+    if ((rc = fadyn_verify_trace_run(&o->vp, o->plot_instance, &tr, err))) return rc;
     char data[4200];
     fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
     fadyn_ofile f;

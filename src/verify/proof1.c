@@ -365,6 +365,7 @@ int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn
     if (!in.rng) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     const vtraj *t = inst_traj(&in, START_CZERO);
     tr->status = t->status;
+    tr->instance = instance;
     tr->start = start_words(inst_start(&in, START_CZERO));
     memcpy(tr->sizes, in.sizes, sizeof tr->sizes);
     rc = t->status == FADYN_ENOMEM ? FADYN_ENOMEM : FADYN_OK;
