@@ -193,6 +193,7 @@ Test(verify, bad_input_is_refused_with_one_line, .timeout = 60) {
         {"--seed -1", "--seed"},
         {"--summary /nonexistent/dir/s.json", "--summary"},
         {"--plot /proc/fadyn-no", "--plot"},
+        {"--plot-instance -3", "--plot-instance"},
         {"--frobnicate", "frobnicate"},
         {"extra", "extra"},
     };

@@ -131,8 +131,7 @@ static void probe(sampler *s, const double *y, double delta, double *V, double *
     fadyn_obs o;
     for (size_t i = 0; i < s->dim; i++)
         s->yp[i] = y[i] + delta * s->f[i];
-    fadyn_observer_eval(s->obs, 0.0, s->yp, &o);
-    *V = o.V;
+    *V = fadyn_observer_eval(s->obs, 0.0, s->yp, &o) == FADYN_OK ? o.V : NAN;
     *vdot = fadyn_observer_vdot(s->obs, s->yp);
 }
 
