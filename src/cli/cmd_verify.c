@@ -16,7 +16,7 @@ static const char *const HELP =
     "table, see --list) is measured on an ensemble of seeded random instances; the\n"
     "worst case is compared with the claim's tolerance.\n"
     "  Proof 1 (eq 14, Lemmas 2-4, eq 47, Theorem 1) on trajectories of the expected\n"
-    "  dynamics; Proof 2 (pbp ~ Gauss-Newton, eq 56-58) on sigmoid networks; Proof 3\n"
+    "  dynamics; Proof 2 (pbp ~ Gauss-Newton, eq 55-58) on sigmoid networks; Proof 3\n"
     "  (Lemma 5, eq 76-77, Theorem 2) on one training pair from zero; Fig. 4's claim;\n"
     "  Baldi et al. 2018 on the scalar chains 1-1-1 and 1-1-1-1.\n"
     "\n"
