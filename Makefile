@@ -89,6 +89,7 @@ demo-run: all
 	    --summary plots/basin-111.json --plot plots/basin-111.png
 	$(BUILD)/fadyn basin --sizes 30,20,10 --samples 10 --init-scale 0.001,0.01,0.1,1 \
 	    --summary plots/basin-30-20-10.json --plot plots/basin-30-20-10.png
+	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
 
 check: deps
 	@$(MAKE) --no-print-directory check-run

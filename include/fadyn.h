@@ -15,6 +15,7 @@
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/verify.h"
 #include "fadyn/version.h"
 
 #endif
