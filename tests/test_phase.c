@@ -449,3 +449,31 @@ Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets)
     fadyn_problem_free(&p);
     cr_expect_str_eq(fadyn_align_name(FADYN_ALIGN_NEGDEF), "negdef");
 }
+
+Test(phase, far_starts_settle_on_the_cubic_roots)
+{
+    /* far from the origin the flow is fast and stiff (rate a² + b w ~ 1e4..1e6):
+     * the first step is scaled to the speed, an overshooting explicit step is
+     * retried, and an implicit stepper settles where the explicit one crawls */
+    static const double starts[][2] = {{-100, 50}, {80, -60}, {1000, 1000}};
+    const char *steppers[] = {"rk8pd", "msbdf", "bsimp"};
+    for (int k = 0; k < 3; k++) {
+        fadyn_basin_params bp = fadyn_basin_params_default();
+        bp.stepper = steppers[k];
+        fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+        for (int s = 0; s < 3; s++) {
+            if (k == 0 && s == 2) continue; /* rk8pd crawls there (documented) */
+            double a0 = starts[s][0], w0 = starts[s][1], r[3];
+            fadyn_basin_point p;
+            cr_assert_eq(fadyn_phase_settle(ws, 1, 1, a0, w0, &p, NULL), FADYN_OK);
+            size_t n = fadyn_phase_roots(fadyn_phase_C(1, a0, w0), 1, 1, r);
+            cr_assert_eq(n, 3);
+            /* bad: the outer negative root a₁; good: the positive root a₃ */
+            double expect = p.predicted == FADYN_PHASE_BAD ? r[0] : r[2];
+            cr_expect_eq(p.cls, p.predicted, "%s from (%g, %g)", steppers[k], a0, w0);
+            cr_expect_float_eq(p.a, expect, 1e-6 * fabs(expect), "%s from (%g, %g): %g vs %g",
+                               steppers[k], a0, w0, p.a, expect);
+        }
+        fadyn_phase_ws_free(ws);
+    }
+}

@@ -113,7 +113,9 @@ typedef enum {
 typedef struct {
     const char *stepper; /* fadyn_steppers name, "rk8pd" */
     double rtol, atol;   /* 1e-7, 1e-9 */
-    double h0;           /* 1e-2 */
+    double h0;           /* first step at most, 1e-2 ... */
+    double h0_rel;       /* ... and at most h0_rel (1 + |y|) / |f(y)|, 1e-2: a step that
+                            moves the state by ~1% (large windows are stiff) */
     double e_tol;        /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
     double speed_tol;    /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
     double t_max;        /* unconverged after this time, 1e4 */
@@ -145,8 +147,13 @@ typedef struct fadyn_phase_ws fadyn_phase_ws;
 fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err);
 void fadyn_phase_ws_free(fadyn_phase_ws *ws);
 
+/* The first step from y: min(h0, h0_rel (1 + |y|) / |f(y)|). */
+double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2]);
+
 /* Integrate (a0, w0) under (b, t) until it converges, diverges or runs out
- * of time; fill *out.  Returns FADYN_OK (the outcome is in out->cls) or an
+ * of time; fill *out.  A step that comes back non-finite (an explicit stage
+ * overshooting where the flow is very fast) is retried from the same state
+ * with a tenth of the step; a finite state beyond the radius is diverged.  Returns FADYN_OK (the outcome is in out->cls) or an
  * error (FADYN_EGSL). */
 int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double w0,
                        fadyn_basin_point *out, fadyn_err *err);

@@ -279,6 +279,17 @@ static int write_grid_summary(const char *path, const basin_opts *o, const fadyn
     return rc;
 }
 
+/* Starts that did not settle under an explicit stepper: far from the origin
+ * the flow is stiff (the rate along the parabola is a² + b w). */
+static void stiff_hint(const phase_common *pc, size_t unconverged)
+{
+    const fadyn_stepper_info *si = fadyn_stepper_find(pc->bp.stepper);
+    if (unconverged && si && !si->implicit)
+        fprintf(stderr, "fadyn basin: note: %zu starts did not settle; far from the origin the "
+                        "flow is stiff (rate a^2 + b w): try --stepper msbdf\n",
+                unconverged);
+}
+
 static void on_progress(void *ctx, double fraction)
 {
     (void)ctx;
@@ -337,6 +348,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
                st.wall_seconds, st.threads, (double)n / st.wall_seconds,
                (double)st.rhs_evals / (double)n, (double)st.steps / (double)n);
     }
+    stiff_hint(pc, st.counts[FADYN_PHASE_UNCONVERGED]);
     if (st.disagree > st.disagree_near) {
         cli_error(CMD, "check failed: %zu starts end in another class than MATH.md §4 predicts, "
                        "farther than one grid cell from the separatrix",
@@ -357,6 +369,10 @@ static int run_points(const basin_opts *o)
     for (size_t k = 0; k < pc->nfrom && rc == FADYN_OK; k++)
         rc = fadyn_phase_settle(ws, pc->b, pc->t, pc->from[k][0], pc->from[k][1], &p[k], &err);
     fadyn_phase_ws_free(ws);
+    size_t unconverged = 0;
+    for (size_t k = 0; rc == FADYN_OK && k < pc->nfrom; k++)
+        unconverged += p[k].cls == FADYN_PHASE_UNCONVERGED;
+    stiff_hint(pc, unconverged);
     if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, pc->nfrom, &err);
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");

@@ -18,6 +18,7 @@ fadyn_basin_params fadyn_basin_params_default(void)
         .rtol = 1e-7,
         .atol = 1e-9,
         .h0 = 1e-2,
+        .h0_rel = 1e-2,
         .e_tol = 1e-6,
         .speed_tol = 1e-6,
         .t_max = 1e4,
@@ -45,8 +46,9 @@ int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err)
                              bp->speed_tol);
     if (!(bp->t_max > 0.0 && isfinite(bp->t_max)))
         return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", bp->t_max);
-    if (!(bp->radius > 0.0) || !(bp->h0 > 0.0) || bp->nmax == 0)
-        return fadyn_err_set(err, FADYN_EINVAL, "need radius > 0, h0 > 0 and nmax > 0");
+    if (!(bp->radius > 0.0) || !(bp->h0 > 0.0) || !(bp->h0_rel > 0.0) || bp->nmax == 0)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "need radius > 0, h0 > 0, h0_rel > 0 and nmax > 0");
     if (bp->engine != FADYN_BASIN_EVOLVE && bp->engine != FADYN_BASIN_WRAPPER)
         return fadyn_err_set(err, FADYN_EINVAL, "unknown basin engine %d", bp->engine);
     if (bp->engine == FADYN_BASIN_WRAPPER && bp->checks < 2)
@@ -110,25 +112,42 @@ static int end_class(double b, const double *y)
     return b * y[1] > 0.0 ? FADYN_PHASE_GOOD : FADYN_PHASE_BAD;
 }
 
+double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2])
+{
+    fadyn_phase_sys s = {b, t, 0, 0};
+    double f[2];
+    fadyn_phase_rhs(0.0, y, f, &s);
+    double speed = hypot(f[0], f[1]), h = bp->h0;
+    if (speed > 0.0 && isfinite(speed)) h = fmin(h, bp->h0_rel * (1.0 + hypot(y[0], y[1])) / speed);
+    return h;
+}
+
 static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
                          fadyn_err *err)
 {
     const fadyn_basin_params *bp = &ws->bp;
     gsl_odeiv2_driver *d = ws->d;
     gsl_odeiv2_driver_reset(d);
-    double t = 0.0, h = bp->h0;
+    double t = 0.0;
     unsigned long n = 0;
     int cls = FADYN_PHASE_UNCONVERGED;
     if (escaped(bp, y)) cls = FADYN_PHASE_DIVERGED;
     else if (settled(bp, ws->s.b, ws->s.t, y)) cls = end_class(ws->s.b, y);
+    double h = cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y)
+                                              : bp->h0;
     while (cls == FADYN_PHASE_UNCONVERGED && t < bp->t_max && n < bp->nmax) {
+        double y0[2] = {y[0], y[1]}, t0 = t, h0 = h;
         int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, &t, bp->t_max, &h, y);
         n++;
-        if (s != GSL_SUCCESS && s != GSL_EBADFUNC) {
+        if (s != GSL_SUCCESS)
             return fadyn_err_set(err, FADYN_EGSL, "GSL evolve failed at t = %.6g: %s", t,
                                  gsl_strerror(s));
+        if (!(isfinite(y[0]) && isfinite(y[1]))) { /* an overshooting step: retry smaller */
+            y[0] = y0[0], y[1] = y0[1], t = t0, h = h0 / 10.0;
+            gsl_odeiv2_driver_reset(d);
+            continue;
         }
-        if (s == GSL_EBADFUNC || escaped(bp, y)) cls = FADYN_PHASE_DIVERGED;
+        if (escaped(bp, y)) cls = FADYN_PHASE_DIVERGED;
         else if (settled(bp, ws->s.b, ws->s.t, y)) cls = end_class(ws->s.b, y);
     }
     *tt = t;
@@ -161,7 +180,7 @@ static int settle_wrapper(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin
     ip.stepper = bp->stepper;
     ip.rtol = bp->rtol;
     ip.atol = bp->atol;
-    ip.h0 = bp->h0;
+    ip.h0 = fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y);
     ip.nmax = bp->nmax;
     ip.radius = bp->radius;
     ip.t_end = bp->t_max;

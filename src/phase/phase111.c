@@ -175,6 +175,8 @@ int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_en
     ip.log_time = 1;
     ip.t_min = t_end * 1e-4;
     double y[2] = {a0, w0};
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    ip.h0 = fmin(ip.h0, fadyn_phase_first_step(&bp, b, t, y));
     traj_ctx c = {tt, a, w, 0};
     int rc = fadyn_integrate(&sys, &ip, y, traj_sample, &c, NULL, err);
     for (size_t k = c.k; k < n; k++) tt[k] = a[k] = w[k] = NAN; /* after a failure */
