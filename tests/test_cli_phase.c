@@ -11,23 +11,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int exists(const char *path)
-{
+static int exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
 }
 
 /* Bad input: exit 2, one line on stderr mentioning what is wrong, no output. */
-static void expect_bad(const char *cmd, const char *args, const char *must_mention)
-{
+static void expect_bad(const char *cmd, const char *args, const char *must_mention) {
     char dir[64], line_cmd[2048], line[1024];
     th_tmpdir(dir, sizeof dir);
-    snprintf(line_cmd, sizeof line_cmd, "%s %s --out %s/o.tsv --summary %s/o.json", cmd, args,
-             dir, dir);
+    snprintf(line_cmd, sizeof line_cmd, "%s %s --out %s/o.tsv --summary %s/o.json", cmd, args, dir,
+             dir);
     int st = th_run(line_cmd, line, sizeof line);
     cr_expect_eq(st, 2, "%s '%s': exit %d (%s)", cmd, args, st, line);
-    cr_expect(strstr(line, must_mention) != NULL, "%s '%s': message '%s' should mention '%s'",
-              cmd, args, line, must_mention);
+    cr_expect(strstr(line, must_mention) != NULL, "%s '%s': message '%s' should mention '%s'", cmd,
+              args, line, must_mention);
     char p[128];
     snprintf(p, sizeof p, "%s/o.tsv", dir);
     cr_expect(!exists(p), "%s '%s' left %s behind", cmd, args, p);
@@ -36,8 +34,7 @@ static void expect_bad(const char *cmd, const char *args, const char *must_menti
 }
 
 /* The inputs both commands share. */
-static void shared_bad(const char *cmd)
-{
+static void shared_bad(const char *cmd) {
     expect_bad(cmd, "--b 0", "no signal reaches the hidden unit");
     expect_bad(cmd, "--t 0", "--t 0");
     expect_bad(cmd, "--b nan", "--b");
@@ -65,15 +62,13 @@ static void shared_bad(const char *cmd)
     expect_bad(cmd, "extra", "extra");
 }
 
-Test(cli_phase, flow_bad_arguments)
-{
+Test(cli_phase, flow_bad_arguments) {
     shared_bad("flow");
     expect_bad("flow", "--basin-grid 1x5", "--basin-grid");
     expect_bad("flow", "--t-end 0", "--t-end");
 }
 
-Test(cli_phase, basin_bad_arguments)
-{
+Test(cli_phase, basin_bad_arguments) {
     shared_bad("basin");
     expect_bad("basin", "--sizes 30,0,10", "--sizes");
     expect_bad("basin", "--sizes 30,20,10,5", "one hidden layer");
@@ -85,8 +80,7 @@ Test(cli_phase, basin_bad_arguments)
     expect_bad("basin", "--sizes 3,2,2 --slice --span 0", "--span");
 }
 
-Test(cli_phase, unwritable_outputs_are_bad_input)
-{
+Test(cli_phase, unwritable_outputs_are_bad_input) {
     char line[1024];
     cr_expect_eq(th_run("basin --out /nonexistent/dir/o.tsv", line, sizeof line), 2);
     cr_expect(strstr(line, "--out") != NULL, "%s", line);
@@ -94,22 +88,19 @@ Test(cli_phase, unwritable_outputs_are_bad_input)
     cr_expect(strstr(line, "--summary") != NULL, "%s", line);
 }
 
-Test(cli_phase, help_exits_0)
-{
+Test(cli_phase, help_exits_0) {
     cr_expect_eq(th_run("flow --help", NULL, 0), 0);
     cr_expect_eq(th_run("basin --help", NULL, 0), 0);
 }
 
 /* A --from outside the window is allowed and said. */
-Test(cli_phase, from_outside_the_window_is_noted)
-{
+Test(cli_phase, from_outside_the_window_is_noted) {
     char line[1024];
     cr_expect_eq(th_run("basin --from 5,5", line, sizeof line), 0);
     cr_expect(strstr(line, "outside the window") != NULL, "%s", line);
 }
 
-static json_t *load(const char *dir, const char *name)
-{
+static json_t *load(const char *dir, const char *name) {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     json_error_t je;
@@ -118,8 +109,7 @@ static json_t *load(const char *dir, const char *name)
     return j;
 }
 
-Test(cli_phase, basin_grid_outputs)
-{
+Test(cli_phase, basin_grid_outputs) {
     char dir[64], cmd[512], p[128], line[512];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
@@ -131,7 +121,8 @@ Test(cli_phase, basin_grid_outputs)
     json_t *c = json_object_get(j, "counts");
     json_int_t total = 0;
     const char *cls[] = {"good", "bad", "diverged", "unconverged"};
-    for (int k = 0; k < 4; k++) total += json_integer_value(json_object_get(c, cls[k]));
+    for (int k = 0; k < 4; k++)
+        total += json_integer_value(json_object_get(c, cls[k]));
     cr_expect_eq(total, 41 * 31);
     cr_expect_eq(json_integer_value(json_object_get(j, "points")), 41 * 31);
     double bad = json_real_value(json_object_get(j, "bad_fraction"));
@@ -163,12 +154,13 @@ Test(cli_phase, basin_grid_outputs)
     cr_expect_eq(rows, 41 * 31);
 }
 
-Test(cli_phase, basin_points_and_network_summaries)
-{
+Test(cli_phase, basin_points_and_network_summaries) {
     char dir[64], cmd[512];
     th_tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd, "basin --b -1 --t 2 --from 0,0 --from 3,3 --summary %s/p.json "
-                              "--quiet", dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --b -1 --t 2 --from 0,0 --from 3,3 --summary %s/p.json "
+             "--quiet",
+             dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
     json_t *j = load(dir, "p.json");
     json_t *pts = json_object_get(j, "points");
@@ -179,8 +171,10 @@ Test(cli_phase, basin_points_and_network_summaries)
     cr_expect_float_eq(json_real_value(json_array_get(end, 1)), 2 / a, 1e-5);
     json_decref(j);
 
-    snprintf(cmd, sizeof cmd, "basin --sizes 4,3,2 --samples 2 --init-scale 0.01,1 --summary "
-                              "%s/n.json --out %s/n.tsv --quiet", dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --sizes 4,3,2 --samples 2 --init-scale 0.01,1 --summary "
+             "%s/n.json --out %s/n.tsv --quiet",
+             dir, dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
     j = load(dir, "n.json");
     json_t *fr = json_object_get(j, "fractions");
@@ -189,28 +183,31 @@ Test(cli_phase, basin_points_and_network_summaries)
         json_t *e = json_array_get(fr, k);
         double sum = 0;
         const char *keys[] = {"posdef", "indefinite", "negdef", "unconverged", "diverged"};
-        for (int c = 0; c < 5; c++) sum += json_real_value(json_object_get(e, keys[c]));
+        for (int c = 0; c < 5; c++)
+            sum += json_real_value(json_object_get(e, keys[c]));
         cr_expect_float_eq(sum, 1.0, 1e-12);
         cr_expect_eq(json_integer_value(json_object_get(e, "jacobian_agrees_with_reduced")),
                      json_integer_value(json_object_get(e, "stability_checked")));
     }
-    cr_expect_eq(json_integer_value(json_object_get(j, "zero_modes_expected")), 3 * 4 + 2 * 3 - 2 * 4);
+    cr_expect_eq(json_integer_value(json_object_get(j, "zero_modes_expected")),
+                 3 * 4 + 2 * 3 - 2 * 4);
     json_decref(j);
 }
 
-Test(cli_phase, flow_writes_named_blocks)
-{
+Test(cli_phase, flow_writes_named_blocks) {
     char dir[64], cmd[512], p[128], line[512];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
              "flow --grid 5x5 --basin-grid 21x21 --from -2.5,1 --out %s/f.tsv --summary %s/f.json "
-             "--quiet", dir, dir);
+             "--quiet",
+             dir, dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
     snprintf(p, sizeof p, "%s/f.tsv", dir);
     FILE *f = fopen(p, "r");
     cr_assert_not_null(f);
     int blocks = 0;
-    while (fgets(line, sizeof line, f)) blocks += strncmp(line, "# block ", 8) == 0;
+    while (fgets(line, sizeof line, f))
+        blocks += strncmp(line, "# block ", 8) == 0;
     fclose(f);
     cr_expect_eq(blocks, FADYN_FLOW_TRAJ + 2, "7 fixed blocks and 2 trajectories");
     json_t *j = load(dir, "f.json");
@@ -224,8 +221,7 @@ Test(cli_phase, flow_writes_named_blocks)
 
 /* The picture: an image, its script, and gnuplot silent (no block skipped or
  * mis-indexed) even when a window leaves some curves and trajectories out. */
-Test(cli_phase, flow_plot_renders_without_warnings)
-{
+Test(cli_phase, flow_plot_renders_without_warnings) {
     if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
     static const char *const windows[] = {"-3,3,-3,3", "-1.6,-0.4,-1.6,-0.4", "5,6,5,6"};
     for (int k = 0; k < 3; k++) {

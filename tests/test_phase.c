@@ -11,12 +11,11 @@
 #include <stdlib.h>
 
 /* (b, t) pairs of every sign combination and a few magnitudes. */
-static const double BT[][2] = {{1, 1},   {0.5, 2}, {-1, 1},  {-2, -0.5},
-                               {1, -3},  {3, 0.2}, {-0.7, -1.5}, {2.5, -0.4}};
+static const double BT[][2] = {{1, 1},  {0.5, 2}, {-1, 1},      {-2, -0.5},
+                               {1, -3}, {3, 0.2}, {-0.7, -1.5}, {2.5, -0.4}};
 #define NBT (sizeof BT / sizeof BT[0])
 
-Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences)
-{
+Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences) {
     /* the scalar system is the 1-1-1 case of the layered engine (eq 12–13) */
     size_t sizes[] = {1, 1, 1};
     fadyn_problem p;
@@ -55,8 +54,7 @@ Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences)
 }
 
 /* Samples of trajectories for the invariance test. */
-Test(phase, C_is_conserved_along_trajectories)
-{
+Test(phase, C_is_conserved_along_trajectories) {
     enum { N = 200 };
     static const double starts[][2] = {{0, 0}, {-3, 2}, {2.5, -2.5}, {-1, -2.5}, {0.3, 2.9}};
     double tt[N], a[N], w[N];
@@ -64,9 +62,9 @@ Test(phase, C_is_conserved_along_trajectories)
         for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
             double b = BT[k][0], t = BT[k][1];
             double C0 = fadyn_phase_C(b, starts[s][0], starts[s][1]);
-            cr_assert_eq(fadyn_phase_trajectory(b, t, starts[s][0], starts[s][1], 30, N, tt, a, w,
-                                                NULL),
-                         FADYN_OK);
+            cr_assert_eq(
+                fadyn_phase_trajectory(b, t, starts[s][0], starts[s][1], 30, N, tt, a, w, NULL),
+                FADYN_OK);
             double moved = 0;
             for (size_t i = 0; i < N; i++) {
                 /* 2bw − a², from the samples: constant up to the tolerance */
@@ -79,8 +77,7 @@ Test(phase, C_is_conserved_along_trajectories)
         }
 }
 
-Test(phase, origin_ends_at_the_cube_root)
-{
+Test(phase, origin_ends_at_the_cube_root) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
     cr_assert_not_null(ws);
@@ -98,8 +95,7 @@ Test(phase, origin_ends_at_the_cube_root)
     fadyn_phase_ws_free(ws);
 }
 
-Test(phase, cubic_roots_agree_with_gsl_poly)
-{
+Test(phase, cubic_roots_agree_with_gsl_poly) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     for (size_t k = 0; k < NBT; k++)
         for (int i = 0; i < 200; i++) {
@@ -117,8 +113,7 @@ Test(phase, cubic_roots_agree_with_gsl_poly)
     gsl_rng_free(r);
 }
 
-Test(phase, stability_along_the_hyperbola_matches_the_criterion)
-{
+Test(phase, stability_along_the_hyperbola_matches_the_criterion) {
     size_t checked = 0;
     for (size_t k = 0; k < NBT; k++) {
         double b = BT[k][0], t = BT[k][1];
@@ -141,8 +136,7 @@ Test(phase, stability_along_the_hyperbola_matches_the_criterion)
     cr_expect_eq(fadyn_phase_eq_stability(1, 1, 0.0, &e, NULL), FADYN_EINVAL);
 }
 
-Test(phase, bad_branch_stable_beyond_the_fold_for_b_t_one)
-{
+Test(phase, bad_branch_stable_beyond_the_fold_for_b_t_one) {
     /* MATH.md §4: for b = t = 1 the bad branch is stable for a < −1 only */
     fadyn_phase_eq e;
     fadyn_phase_eq_stability(1, 1, -1.2, &e, NULL);
@@ -155,8 +149,7 @@ Test(phase, bad_branch_stable_beyond_the_fold_for_b_t_one)
     cr_expect_float_eq(fadyn_phase_fold_C(1, 1), -3.0, 1e-15);
 }
 
-Test(phase, points_well_inside_each_region_get_the_predicted_class)
-{
+Test(phase, points_well_inside_each_region_get_the_predicted_class) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -182,8 +175,7 @@ Test(phase, points_well_inside_each_region_get_the_predicted_class)
     fadyn_phase_ws_free(ws);
 }
 
-Test(phase, hand_picked_starts_for_b_t_one)
-{
+Test(phase, hand_picked_starts_for_b_t_one) {
     /* C and a₂ by hand: (−3,−3): C = −15 < −3, a far below a₂ → bad;
      * (2, 2): C = 4 > −3 → good; (−2, 1): C = −2 > −3 → good although a < 0;
      * (−2.5, 1): C = −4.25 and a₂ ≈ −0.59 > a → bad. */
@@ -195,8 +187,7 @@ Test(phase, hand_picked_starts_for_b_t_one)
     cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2), FADYN_PHASE_BAD);
 }
 
-Test(phase, negative_b_swaps_the_branches)
-{
+Test(phase, negative_b_swaps_the_branches) {
     /* (a, w, b, t) → (−a, −w, −b, t) maps solutions to solutions and keeps C */
     fadyn_basin_params bp = fadyn_basin_params_default();
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
@@ -233,8 +224,7 @@ Test(phase, negative_b_swaps_the_branches)
     fadyn_phase_ws_free(ws);
 }
 
-Test(phase, grid_disagrees_only_next_to_the_separatrix)
-{
+Test(phase, grid_disagrees_only_next_to_the_separatrix) {
     /* the issue's done-when: 201x201 over [−3,3]² for b = t = 1, and a
      * window with b t < 0 */
     static const double cases[][2] = {{1, 1}, {-1.5, 0.7}};
@@ -259,8 +249,7 @@ Test(phase, grid_disagrees_only_next_to_the_separatrix)
     free(p);
 }
 
-Test(phase, wrapper_engine_and_other_steppers_agree)
-{
+Test(phase, wrapper_engine_and_other_steppers_agree) {
     /* a second integrator path: the shared fadyn_integrate wrapper, and rkf45 */
     size_t n = 41;
     fadyn_window win = {-3, 3, -3, 3};
@@ -284,8 +273,7 @@ Test(phase, wrapper_engine_and_other_steppers_agree)
     free(p);
 }
 
-Test(phase, time_limit_gives_unconverged)
-{
+Test(phase, time_limit_gives_unconverged) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     bp.t_max = 0.01;
     for (int e = 0; e < 2; e++) {
@@ -299,8 +287,7 @@ Test(phase, time_limit_gives_unconverged)
     }
 }
 
-Test(phase, start_beyond_the_radius_diverges)
-{
+Test(phase, start_beyond_the_radius_diverges) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     bp.radius = 10;
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
@@ -310,8 +297,7 @@ Test(phase, start_beyond_the_radius_diverges)
     fadyn_phase_ws_free(ws);
 }
 
-Test(phase, bad_parameters_are_refused)
-{
+Test(phase, bad_parameters_are_refused) {
     fadyn_err err;
     fadyn_basin_params bp = fadyn_basin_params_default();
     bp.stepper = "rk9";
@@ -341,8 +327,7 @@ Test(phase, bad_parameters_are_refused)
     cr_expect_str_eq(fadyn_phase_class_name(99), "?");
 }
 
-Test(phase, separatrix_points_lie_on_their_curves)
-{
+Test(phase, separatrix_points_lie_on_their_curves) {
     for (size_t k = 0; k < NBT; k++) {
         double b = BT[k][0], t = BT[k][1], a[201], w[201];
         size_t n = fadyn_phase_separatrix(b, t, -3, 3, 100, a, w);
@@ -369,8 +354,7 @@ Test(phase, separatrix_points_lie_on_their_curves)
 
 /* ---- layered networks -------------------------------------------------- */
 
-Test(phase_nd, end_states_stable_with_the_expected_zero_modes)
-{
+Test(phase_nd, end_states_stable_with_the_expected_zero_modes) {
     size_t sizes[] = {5, 4, 3}, samples = 3;
     double scales[] = {0.01, 1.0};
     fadyn_nd_params np = fadyn_nd_params_default();
@@ -389,14 +373,14 @@ Test(phase_nd, end_states_stable_with_the_expected_zero_modes)
         cr_expect_float_eq(res[i].mu_min, 0.0, 1e-8);
         cr_expect_float_eq(res[i].lambda_re_max, -res[i].nu_re_min, 1e-5);
         cr_expect_leq(res[i].s_min, res[i].s_max);
-        int expect = res[i].s_min > 0 ? FADYN_ALIGN_POSDEF
-                     : res[i].s_max < 0 ? FADYN_ALIGN_NEGDEF : FADYN_ALIGN_INDEF;
+        int expect = res[i].s_min > 0   ? FADYN_ALIGN_POSDEF
+                     : res[i].s_max < 0 ? FADYN_ALIGN_NEGDEF
+                                        : FADYN_ALIGN_INDEF;
         cr_expect_eq(res[i].align, expect);
     }
 }
 
-Test(phase_nd, one_one_one_network_matches_the_scalar_system)
-{
+Test(phase_nd, one_one_one_network_matches_the_scalar_system) {
     /* the sampled-basin engine on sizes 1,1,1 against fadyn_phase_settle */
     size_t sizes[] = {1, 1, 1};
     fadyn_problem p;
@@ -427,12 +411,12 @@ Test(phase_nd, one_one_one_network_matches_the_scalar_system)
     fadyn_problem_free(&p);
 }
 
-Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets)
-{
+Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets) {
     size_t sizes[] = {4, 3, 2};
     fadyn_nd_params np = fadyn_nd_params_default();
     fadyn_nd_result res[12];
-    for (int i = 0; i < 12; i++) res[i].status = -99;
+    for (int i = 0; i < 12; i++)
+        res[i].status = -99;
     cr_assert_eq(fadyn_nd_slice(2, sizes, 3, 0.1, 1.0, 4, 3, &np, res, NULL), FADYN_OK);
     for (int i = 0; i < 12; i++) {
         cr_expect_eq(res[i].status, FADYN_OK);
@@ -450,8 +434,7 @@ Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets)
     cr_expect_str_eq(fadyn_align_name(FADYN_ALIGN_NEGDEF), "negdef");
 }
 
-Test(phase, far_starts_settle_on_the_cubic_roots)
-{
+Test(phase, far_starts_settle_on_the_cubic_roots) {
     /* far from the origin the flow is fast and stiff (rate a² + b w ~ 1e4..1e6):
      * the first step is scaled to the speed, an overshooting explicit step is
      * retried, and an implicit stepper settles where the explicit one crawls */

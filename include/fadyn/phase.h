@@ -94,11 +94,11 @@ size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size
  * Cross-check: MATH.md's criterion a² + b w > 0 (lambda = −(a² + b w)). */
 typedef struct {
     double a, w;
-    double lambda;      /* the non-zero eigenvalue (real part) */
-    double lambda_zero; /* the ignored one: ~0 up to rounding */
-    int stable;         /* lambda < 0 */
-    int stable_analytic;/* a² + b w > 0 */
-    int good;           /* b w > 0 (eq 1) */
+    double lambda;       /* the non-zero eigenvalue (real part) */
+    double lambda_zero;  /* the ignored one: ~0 up to rounding */
+    int stable;          /* lambda < 0 */
+    int stable_analytic; /* a² + b w > 0 */
+    int good;            /* b w > 0 (eq 1) */
 } fadyn_phase_eq;
 
 int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err);
@@ -111,18 +111,18 @@ typedef enum {
 } fadyn_basin_engine;
 
 typedef struct {
-    const char *stepper; /* fadyn_steppers name, "rk8pd" */
-    double rtol, atol;   /* 1e-7, 1e-9 */
-    double h0;           /* first step at most, 1e-2 ... */
-    double h0_rel;       /* ... and at most h0_rel (1 + |y|) / |f(y)|, 1e-2: a step that
-                            moves the state by ~1% (large windows are stiff) */
-    double e_tol;        /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
-    double speed_tol;    /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
-    double t_max;        /* unconverged after this time, 1e4 */
-    unsigned long nmax;  /* ... or this many steps, 100 000 */
-    double radius;       /* diverged beyond this max(|a|, |w|), 1e6 */
-    int engine;          /* fadyn_basin_engine */
-    size_t checks;       /* wrapper engine: log-spaced convergence checks, 400 */
+    const char *stepper;        /* fadyn_steppers name, "rk8pd" */
+    double rtol, atol;          /* 1e-7, 1e-9 */
+    double h0;                  /* first step at most, 1e-2 ... */
+    double h0_rel;              /* ... and at most h0_rel (1 + |y|) / |f(y)|, 1e-2: a step that
+                                   moves the state by ~1% (large windows are stiff) */
+    double e_tol;               /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
+    double speed_tol;           /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
+    double t_max;               /* unconverged after this time, 1e4 */
+    unsigned long nmax;         /* ... or this many steps, 100 000 */
+    double radius;              /* diverged beyond this max(|a|, |w|), 1e6 */
+    int engine;                 /* fadyn_basin_engine */
+    size_t checks;              /* wrapper engine: log-spaced convergence checks, 400 */
     fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
     void *progress_ctx;
 } fadyn_basin_params;
@@ -132,12 +132,12 @@ fadyn_basin_params fadyn_basin_params_default(void);
 int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err);
 
 typedef struct {
-    double a0, w0;     /* start */
-    double a, w;       /* end */
-    double t_end;      /* time reached (convergence time if converged) */
-    double C;          /* conserved quantity of the start */
-    int cls;           /* fadyn_phase_class, integrated */
-    int predicted;     /* fadyn_phase_class, MATH.md §4 */
+    double a0, w0; /* start */
+    double a, w;   /* end */
+    double t_end;  /* time reached (convergence time if converged) */
+    double C;      /* conserved quantity of the start */
+    int cls;       /* fadyn_phase_class, integrated */
+    int predicted; /* fadyn_phase_class, MATH.md §4 */
     unsigned long steps, rhs_evals;
 } fadyn_basin_point;
 
@@ -153,8 +153,8 @@ double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, 
 /* Integrate (a0, w0) under (b, t) until it converges, diverges or runs out
  * of time; fill *out.  A step that comes back non-finite (an explicit stage
  * overshooting where the flow is very fast) is retried from the same state
- * with a tenth of the step; a finite state beyond the radius is diverged.  Returns FADYN_OK (the outcome is in out->cls) or an
- * error (FADYN_EGSL). */
+ * with a tenth of the step; a finite state beyond the radius is diverged.  Returns FADYN_OK (the
+ * outcome is in out->cls) or an error (FADYN_EGSL). */
 int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double w0,
                        fadyn_basin_point *out, fadyn_err *err);
 
@@ -170,12 +170,12 @@ double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i);
 double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j);
 
 typedef struct {
-    size_t n;                        /* points */
+    size_t n; /* points */
     size_t counts[FADYN_PHASE_NCLASS];
-    size_t predicted_bad;            /* analytic count of bad starts */
-    size_t disagree;                 /* integrated class != predicted */
-    size_t disagree_near;            /* ... of which within one cell of the separatrix */
-    unsigned long steps, rhs_evals;  /* totals */
+    size_t predicted_bad;           /* analytic count of bad starts */
+    size_t disagree;                /* integrated class != predicted */
+    size_t disagree_near;           /* ... of which within one cell of the separatrix */
+    unsigned long steps, rhs_evals; /* totals */
     double wall_seconds;
     int threads;
 } fadyn_basin_stats;
@@ -185,8 +185,8 @@ typedef struct {
  * class and the separatrix test are evaluated too.  Errors: FADYN_EINVAL,
  * FADYN_ENOMEM, FADYN_EGSL. */
 int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
-                     const fadyn_basin_params *bp, fadyn_basin_point *pts,
-                     fadyn_basin_stats *st, fadyn_err *err);
+                     const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
+                     fadyn_err *err);
 
 /* Count one unit of work done (atomically) and, on OpenMP thread 0 only,
  * report done/total to fn (if not NULL): for the grids' progress. */
@@ -214,13 +214,13 @@ typedef enum {
 const char *fadyn_align_name(int align);
 
 typedef struct {
-    fadyn_integ_params integ; /* t_end 400, rk8pd, rtol 1e-8, samples 41 (log time) */
-    double nse_tol;           /* converged when NSE < nse_tol, 1e-10 ... */
-    double speed_tol;         /* ... and ‖ẏ‖ < speed_tol, 1e-6 */
-    double def_tol;           /* eigenvalues of S within def_tol·max|ev| of 0 count as 0, 1e-9 */
-    double zero_tol;          /* Jacobian modes with |λ| <= zero_tol·max|λ| are along the
-                                 equilibrium manifold and excluded, 1e-7 */
-    int stability;            /* compute the Jacobian eigenvalues, 1 */
+    fadyn_integ_params integ;   /* t_end 400, rk8pd, rtol 1e-8, samples 41 (log time) */
+    double nse_tol;             /* converged when NSE < nse_tol, 1e-10 ... */
+    double speed_tol;           /* ... and ‖ẏ‖ < speed_tol, 1e-6 */
+    double def_tol;             /* eigenvalues of S within def_tol·max|ev| of 0 count as 0, 1e-9 */
+    double zero_tol;            /* Jacobian modes with |λ| <= zero_tol·max|λ| are along the
+                                   equilibrium manifold and excluded, 1e-7 */
+    int stability;              /* compute the Jacobian eigenvalues, 1 */
     fadyn_progress_fn progress; /* called by thread 0 with the fraction of starts done, NULL */
     void *progress_ctx;
 } fadyn_nd_params;
@@ -228,18 +228,18 @@ typedef struct {
 fadyn_nd_params fadyn_nd_params_default(void);
 
 typedef struct {
-    int status;             /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS */
-    int converged;          /* NSE and speed below tolerance at the end */
+    int status;    /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS */
+    int converged; /* NSE and speed below tolerance at the end */
     double nse, speed, t_end;
-    double s_min, s_max;    /* extreme eigenvalues of sym(W B) */
-    int align;              /* fadyn_align (of the end state, converged or not) */
-    double nu_re_min;       /* min Re eig(W B) */
-    double mu_min;          /* min eig(Aᵀ A) */
-    int stable;             /* Jacobian: every non-excluded mode has Re λ < 0; −1 not computed */
-    int stable_reduced;     /* nu_re_min + mu_min > 0 (at E = 0 the non-zero modes are
-                               −(μ_i + ν_j), μ ∈ eig AᵀA, ν ∈ eig WB); −1 not computed */
-    size_t zero_modes;      /* excluded modes; dim − n_o n_i expected at a regular equilibrium */
-    double lambda_re_max;   /* largest Re λ among the kept modes */
+    double s_min, s_max;  /* extreme eigenvalues of sym(W B) */
+    int align;            /* fadyn_align (of the end state, converged or not) */
+    double nu_re_min;     /* min Re eig(W B) */
+    double mu_min;        /* min eig(Aᵀ A) */
+    int stable;           /* Jacobian: every non-excluded mode has Re λ < 0; −1 not computed */
+    int stable_reduced;   /* nu_re_min + mu_min > 0 (at E = 0 the non-zero modes are
+                             −(μ_i + ν_j), μ ∈ eig AᵀA, ν ∈ eig WB); −1 not computed */
+    size_t zero_modes;    /* excluded modes; dim − n_o n_i expected at a regular equilibrium */
+    double lambda_re_max; /* largest Re λ among the kept modes */
     unsigned long rhs_evals;
 } fadyn_nd_result;
 
@@ -251,8 +251,8 @@ void fadyn_nd_ws_free(fadyn_nd_ws *ws);
 
 /* Integrate p's dynamics from y0 (p->dim values) and classify the end.
  * Returns FADYN_OK (outcome in *out) or an error. */
-int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np,
-                 fadyn_nd_result *out, fadyn_err *err);
+int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, fadyn_nd_result *out,
+                 fadyn_err *err);
 
 /* Sampled starts: for sample s a problem is drawn from seed + s (T, B and
  * the direction of the start U[−1,1]), and for every scale ω the start is ω
@@ -266,8 +266,8 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
  * U[−1,1] from seed, T and B too), u, v over [−span, span] on an nu x nv
  * grid, res[j*nu + i] for (u_i, v_j).  Stability is not computed (np's
  * flag is ignored): a Jacobian eigen-solve per grid point is too slow. */
-int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale,
-                   double span, size_t nu, size_t nv, const fadyn_nd_params *np,
-                   fadyn_nd_result *res, fadyn_err *err);
+int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale, double span,
+                   size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
+                   fadyn_err *err);
 
 #endif

@@ -12,26 +12,29 @@
  * each headed by a comment naming it; blocks are separated by two blank
  * lines and a block's separate pieces by one. */
 enum {
-    FADYN_FLOW_FIELD = 0, /* a w da dw speed: arrows normalised to 0.8 cell */
-    FADYN_FLOW_GOOD,      /* a w lambda: stable equilibria with b w > 0 */
-    FADYN_FLOW_BAD,       /* a w lambda: stable equilibria with b w < 0 */
-    FADYN_FLOW_UNSTABLE,  /* a w lambda: unstable equilibria */
-    FADYN_FLOW_SEPARATRIX,/* a w: the analytic separatrix (parabola piece, unstable segment) */
-    FADYN_FLOW_BASIN,     /* a w bad: the integrated basin grid (1 bad, 0 not) */
-    FADYN_FLOW_HEADS,     /* a w da dw k: arrow heads along trajectory k */
-    FADYN_FLOW_TRAJ       /* t a w: trajectory 0 (from 0,0), then one per --from */
+    FADYN_FLOW_FIELD = 0,  /* a w da dw speed: arrows normalised to 0.7 cell */
+    FADYN_FLOW_GOOD,       /* a w lambda: stable equilibria with b w > 0 */
+    FADYN_FLOW_BAD,        /* a w lambda: stable equilibria with b w < 0 */
+    FADYN_FLOW_UNSTABLE,   /* a w lambda: unstable equilibria */
+    FADYN_FLOW_SEPARATRIX, /* a w: the analytic separatrix (parabola piece, unstable segment) */
+    FADYN_FLOW_BASIN,      /* a w bad: the integrated basin grid (1 bad, 0 not) */
+    FADYN_FLOW_HEADS,      /* a w da dw k: arrow heads along trajectory k */
+    FADYN_FLOW_TRAJ        /* t a w: trajectory 0 (from 0,0), then one per --from */
 };
+
+#define FADYN_FLOW_MAX_FROM 64 /* --from starts a figure draws */
 
 typedef struct {
     double b, t;
     fadyn_window win;
-    size_t ntraj;            /* trajectories, the first from (0, 0) */
-    double from[64][2];      /* starts of trajectories 1.. */
-    double bad_fraction;     /* of the basin grid, for the title */
-    int have[FADYN_FLOW_TRAJ]; /* 1 if block k has a point inside the window */
+    size_t ntraj;                        /* trajectories, the first from (0, 0) */
+    double from[FADYN_FLOW_MAX_FROM][2]; /* starts of trajectories 1.. */
+    double bad_fraction;                 /* of the basin grid, for the title */
+    int have[FADYN_FLOW_TRAJ];           /* 1 if block k has a point inside the window */
     /* per trajectory: a sample, an arrow head, the start inside the window
      * (gnuplot warns about plots with no point in range) */
-    unsigned char traj_in[65], head_in[65], start_in[65];
+    unsigned char traj_in[FADYN_FLOW_MAX_FROM + 1], head_in[FADYN_FLOW_MAX_FROM + 1],
+        start_in[FADYN_FLOW_MAX_FROM + 1];
 } fadyn_flow_plot;
 
 /* Render the script in b (or report that building it ran out of memory),

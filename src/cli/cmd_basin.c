@@ -76,7 +76,17 @@ typedef struct {
 
 #define CMD "basin"
 
-enum { O_GRID = 256, O_SIZES, O_SAMPLES, O_INIT_SCALE, O_SEED, O_T_END, O_NO_STAB, O_SLICE, O_SPAN };
+enum {
+    O_GRID = 256,
+    O_SIZES,
+    O_SAMPLES,
+    O_INIT_SCALE,
+    O_SEED,
+    O_T_END,
+    O_NO_STAB,
+    O_SLICE,
+    O_SPAN
+};
 
 static const struct option long_opts[] = {
     PHASE_COMMON_OPTIONS,
@@ -92,8 +102,7 @@ static const struct option long_opts[] = {
     {0, 0, 0, 0},
 };
 
-static int check_net(basin_opts *o)
-{
+static int check_net(basin_opts *o) {
     if (o->nsizes != 3) {
         cli_error(CMD, "--sizes: the network mode needs one hidden layer (3 sizes), got %zu",
                   o->nsizes);
@@ -125,16 +134,16 @@ static int check_net(basin_opts *o)
     }
     size_t dim = o->sizes[1] * (o->sizes[0] + o->sizes[2]);
     if (o->np.stability && o->mode == MODE_NET && dim > 4000) {
-        cli_error(CMD, "--sizes: %zu weights make a %zux%zu Jacobian per start; use "
-                       "--no-stability or smaller sizes (at most 4000 weights)",
+        cli_error(CMD,
+                  "--sizes: %zu weights make a %zux%zu Jacobian per start; use "
+                  "--no-stability or smaller sizes (at most 4000 weights)",
                   dim, dim, dim);
         return CLI_EXIT_USAGE;
     }
     return 0;
 }
 
-static int own_option(void *ctx, int code, const char *arg)
-{
+static int own_option(void *ctx, int code, const char *arg) {
     basin_opts *o = ctx;
     switch (code) {
     case O_GRID:
@@ -142,18 +151,26 @@ static int own_option(void *ctx, int code, const char *arg)
         return phase_grid(CMD, "--grid", arg, sizeof(fadyn_basin_point), &o->na, &o->nw);
     case O_SIZES:
         return cli_size_list(CMD, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-    case O_SAMPLES: return cli_size(CMD, "--samples", arg, &o->samples);
-    case O_INIT_SCALE: return cli_double_list(CMD, "--init-scale", arg, o->scales, 64, &o->nscales);
-    case O_SEED: return cli_ulong(CMD, "--seed", arg, &o->seed);
-    case O_T_END: return cli_double(CMD, "--t-end", arg, &o->np.integ.t_end);
-    case O_NO_STAB: o->np.stability = 0; return 0;
-    case O_SLICE: o->slice = 1; return 0;
-    default: return cli_double(CMD, "--span", arg, &o->span);
+    case O_SAMPLES:
+        return cli_size(CMD, "--samples", arg, &o->samples);
+    case O_INIT_SCALE:
+        return cli_double_list(CMD, "--init-scale", arg, o->scales, 64, &o->nscales);
+    case O_SEED:
+        return cli_ulong(CMD, "--seed", arg, &o->seed);
+    case O_T_END:
+        return cli_double(CMD, "--t-end", arg, &o->np.integ.t_end);
+    case O_NO_STAB:
+        o->np.stability = 0;
+        return 0;
+    case O_SLICE:
+        o->slice = 1;
+        return 0;
+    default:
+        return cli_double(CMD, "--span", arg, &o->span);
     }
 }
 
-static int parse(int argc, char **argv, basin_opts *o)
-{
+static int parse(int argc, char **argv, basin_opts *o) {
     memset(o, 0, sizeof *o);
     phase_common_default(&o->pc);
     o->na = o->nw = 201;
@@ -184,11 +201,10 @@ static int parse(int argc, char **argv, basin_opts *o)
 
 /* ---- the 1-1-1 network: grid and points ------------------------------- */
 
-static const char *const POINT_COLS[] = {"a0",    "w0", "class", "a_end",
-                                         "w_end", "t_end", "C",  "predicted"};
+static const char *const POINT_COLS[] = {"a0",    "w0",    "class", "a_end",
+                                         "w_end", "t_end", "C",     "predicted"};
 
-static int write_points(const char *path, const fadyn_basin_point *p, size_t n, fadyn_err *err)
-{
+static int write_points(const char *path, const fadyn_basin_point *p, size_t n, fadyn_err *err) {
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
@@ -201,8 +217,7 @@ static int write_points(const char *path, const fadyn_basin_point *p, size_t n, 
 }
 
 /* The separatrix (block 0) and the hyperbola (block 1) for the class map. */
-static int write_curves(const char *path, const phase_common *pc, fadyn_err *err)
-{
+static int write_curves(const char *path, const phase_common *pc, fadyn_err *err) {
     enum { N = 801 };
     static const size_t cap = 2 * N + 1;
     double *a = malloc(2 * cap * sizeof(double));
@@ -214,13 +229,16 @@ static int write_curves(const char *path, const phase_common *pc, fadyn_err *err
         size_t n = fadyn_phase_separatrix(pc->b, pc->t, pc->win.a_lo, pc->win.a_hi, N, a, w);
         fprintf(of.f, "# block 0: analytic separatrix\n# a\tw\n");
         for (size_t i = 0; i < n; i++)
-            if (isnan(a[i])) fputc('\n', of.f);
-            else fprintf(of.f, "%.10g\t%.10g\n", a[i], w[i]);
+            if (isnan(a[i]))
+                fputc('\n', of.f);
+            else
+                fprintf(of.f, "%.10g\t%.10g\n", a[i], w[i]);
         fprintf(of.f, "\n\n# block 1: equilibria a w = t\n# a\tw\n");
         for (size_t i = 0; i < 2 * N; i++) {
             double x = pc->win.a_lo + (pc->win.a_hi - pc->win.a_lo) * (double)i / (2.0 * N - 1);
             if (i > 0 && (x > 0) != (pc->win.a_lo + (pc->win.a_hi - pc->win.a_lo) *
-                                                    (double)(i - 1) / (2.0 * N - 1) > 0))
+                                                        (double)(i - 1) / (2.0 * N - 1) >
+                                     0))
                 fputc('\n', of.f);
             if (x != 0.0) fprintf(of.f, "%.10g\t%.10g\n", x, pc->t / x);
         }
@@ -230,14 +248,13 @@ static int write_curves(const char *path, const phase_common *pc, fadyn_err *err
     return rc;
 }
 
-static json_t *params_json(const basin_opts *o)
-{
+static json_t *params_json(const basin_opts *o) {
     const phase_common *pc = &o->pc;
     json_t *par = json_object();
     json_object_set_new(par, "b", json_real(pc->b));
     json_object_set_new(par, "t", json_real(pc->t));
-    json_object_set_new(par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi,
-                                                 pc->win.w_lo, pc->win.w_hi));
+    json_object_set_new(
+        par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi));
     json_object_set_new(par, "stepper", json_string(pc->bp.stepper));
     json_object_set_new(par, "engine",
                         json_string(pc->bp.engine == FADYN_BASIN_EVOLVE ? "evolve" : "wrapper"));
@@ -250,8 +267,7 @@ static json_t *params_json(const basin_opts *o)
 }
 
 static int write_grid_summary(const char *path, const basin_opts *o, const fadyn_basin_stats *st,
-                              fadyn_err *err)
-{
+                              fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("basin");
     json_t *par = params_json(o);
     json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)o->na, (json_int_t)o->nw));
@@ -281,23 +297,21 @@ static int write_grid_summary(const char *path, const basin_opts *o, const fadyn
 
 /* Starts that did not settle under an explicit stepper: far from the origin
  * the flow is stiff (the rate along the parabola is a² + b w). */
-static void stiff_hint(const phase_common *pc, size_t unconverged)
-{
+static void stiff_hint(const phase_common *pc, size_t unconverged) {
     const fadyn_stepper_info *si = fadyn_stepper_find(pc->bp.stepper);
     if (unconverged && si && !si->implicit)
-        fprintf(stderr, "fadyn basin: note: %zu starts did not settle; far from the origin the "
-                        "flow is stiff (rate a^2 + b w): try --stepper msbdf\n",
+        fprintf(stderr,
+                "fadyn basin: note: %zu starts did not settle; far from the origin the "
+                "flow is stiff (rate a^2 + b w): try --stepper msbdf\n",
                 unconverged);
 }
 
-static void on_progress(void *ctx, double fraction)
-{
+static void on_progress(void *ctx, double fraction) {
     (void)ctx;
     cli_progress("fadyn basin", fraction);
 }
 
-static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
-{
+static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     const phase_common *pc = &o->pc;
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -318,11 +332,18 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
         char data[4200], sep[4200];
         fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
         fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
-        if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0) rc = write_points(data, p, n, &err);
+        if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0)
+            rc = write_points(data, p, n, &err);
         if (rc == FADYN_OK) rc = write_curves(sep, pc, &err);
-        fadyn_basin_plot bpl = {pc->b, pc->t, pc->win, o->na, o->nw, st.disagree,
+        fadyn_basin_plot bpl = {pc->b,
+                                pc->t,
+                                pc->win,
+                                o->na,
+                                o->nw,
+                                st.disagree,
                                 (double)st.counts[FADYN_PHASE_BAD] / (double)n,
-                                (double)st.predicted_bad / (double)n, NULL};
+                                (double)st.predicted_bad / (double)n,
+                                NULL};
         const char *slash = strrchr(sep, '/');
         bpl.sep_file = slash ? slash + 1 : sep;
         if (rc == FADYN_OK) rc = fadyn_plot_basin(pt, &bpl, &err);
@@ -350,16 +371,16 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt)
     }
     stiff_hint(pc, st.counts[FADYN_PHASE_UNCONVERGED]);
     if (st.disagree > st.disagree_near) {
-        cli_error(CMD, "check failed: %zu starts end in another class than MATH.md §4 predicts, "
-                       "farther than one grid cell from the separatrix",
+        cli_error(CMD,
+                  "check failed: %zu starts end in another class than MATH.md §4 predicts, "
+                  "farther than one grid cell from the separatrix",
                   st.disagree - st.disagree_near);
         return CLI_EXIT_FAILED;
     }
     return CLI_EXIT_OK;
 }
 
-static int run_points(const basin_opts *o)
-{
+static int run_points(const basin_opts *o) {
     const phase_common *pc = &o->pc;
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -410,32 +431,46 @@ static int run_points(const basin_opts *o)
 /* ---- layered networks ------------------------------------------------ */
 
 static const char *const NET_COLS[] = {
-    "scale", "sample", "u", "v", "status", "converged", "nse", "t_end", "s_min", "s_max",
-    "align", "nu_re_min", "mu_min", "stable", "stable_reduced", "zero_modes", "lambda_re_max"};
+    "scale",      "sample",       "u",      "v",      "status",
+    "converged",  "nse",          "t_end",  "s_min",  "s_max",
+    "align",      "nu_re_min",    "mu_min", "stable", "stable_reduced",
+    "zero_modes", "lambda_re_max"};
 #define NET_NCOLS 17
 
 /* Class code of a result for tables and the slice image: fadyn_align, or
  * −1 unconverged, −2 diverged. */
-static int net_code(const fadyn_nd_result *r)
-{
+static int net_code(const fadyn_nd_result *r) {
     if (r->status == FADYN_DIVERGED) return -2;
     if (!r->converged) return -1;
     return r->align;
 }
 
 static int write_net(const char *path, const fadyn_nd_result *r, size_t n, const double *c1,
-                     const double *c2, const double *c3, fadyn_err *err)
-{
+                     const double *c2, const double *c3, fadyn_err *err) {
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
     fadyn_tsv_header(of.f, NET_COLS, NET_NCOLS);
     for (size_t i = 0; i < n; i++) {
-        double v[NET_NCOLS] = {c1[i], c2[i], c3[i], c3[n + i],
-                               r[i].status == FADYN_OK ? 0 : r[i].status == FADYN_DIVERGED ? 1 : 2,
-                               r[i].converged, r[i].nse, r[i].t_end, r[i].s_min, r[i].s_max,
-                               net_code(&r[i]), r[i].nu_re_min, r[i].mu_min, r[i].stable,
-                               r[i].stable_reduced, (double)r[i].zero_modes, r[i].lambda_re_max};
+        double v[NET_NCOLS] = {c1[i],
+                               c2[i],
+                               c3[i],
+                               c3[n + i],
+                               r[i].status == FADYN_OK         ? 0
+                               : r[i].status == FADYN_DIVERGED ? 1
+                                                               : 2,
+                               r[i].converged,
+                               r[i].nse,
+                               r[i].t_end,
+                               r[i].s_min,
+                               r[i].s_max,
+                               net_code(&r[i]),
+                               r[i].nu_re_min,
+                               r[i].mu_min,
+                               r[i].stable,
+                               r[i].stable_reduced,
+                               (double)r[i].zero_modes,
+                               r[i].lambda_re_max};
         fadyn_tsv_row(of.f, v, NET_NCOLS);
     }
     return fadyn_ofile_commit(&of, err);
@@ -448,8 +483,7 @@ typedef struct {
     size_t checked, agree, zero_expected, zero_match;
 } net_row;
 
-static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n)
-{
+static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n) {
     net_row row;
     memset(&row, 0, sizeof row);
     size_t expect = o->sizes[1] * (o->sizes[0] + o->sizes[2]) - o->sizes[2] * o->sizes[0];
@@ -467,15 +501,13 @@ static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n
     return row;
 }
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
-{
+static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     fadyn_err err;
     fadyn_err_clear(&err);
     int slice = o->mode == MODE_SLICE;
@@ -492,10 +524,10 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
     double t0 = now();
     fadyn_nd_params np = o->np;
     np.progress = on_progress;
-    int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw,
-                                    &np, r, &err)
-                   : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales,
-                                       &np, r, &err);
+    int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw, &np,
+                                    r, &err)
+                   : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales, &np,
+                                       r, &err);
     cli_progress_done();
     double wall = now() - t0;
     /* columns: scale, sample, u, v */
@@ -515,9 +547,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");
         json_t *par = json_object();
-        json_object_set_new(par, "sizes", json_pack("[III]", (json_int_t)o->sizes[0],
-                                                    (json_int_t)o->sizes[1],
-                                                    (json_int_t)o->sizes[2]));
+        json_object_set_new(par, "sizes",
+                            json_pack("[III]", (json_int_t)o->sizes[0], (json_int_t)o->sizes[1],
+                                      (json_int_t)o->sizes[2]));
         json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
         json_object_set_new(par, "samples", json_integer((json_int_t)(slice ? n : o->samples)));
         json_object_set_new(par, "t_end", json_real(o->np.integ.t_end));
@@ -534,9 +566,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
             json_t *e = json_object();
             json_object_set_new(e, "init_scale", json_real(slice ? o->scales[0] : o->scales[k]));
             for (int c = 0; c < 6; c++) /* stable: null when not computed */
-                json_object_set_new(e, keys[c], c == 5 && !rows[k].checked
-                                                    ? json_null()
-                                                    : json_real(rows[k].frac[c]));
+                json_object_set_new(e, keys[c],
+                                    c == 5 && !rows[k].checked ? json_null()
+                                                               : json_real(rows[k].frac[c]));
             json_object_set_new(e, "stability_checked", json_integer((json_int_t)rows[k].checked));
             json_object_set_new(e, "jacobian_agrees_with_reduced",
                                 json_integer((json_int_t)rows[k].agree));
@@ -545,7 +577,8 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
             json_array_append_new(arr, e);
         }
         json_object_set_new(j, "fractions", arr);
-        json_object_set_new(j, "zero_modes_expected", json_integer((json_int_t)rows[0].zero_expected));
+        json_object_set_new(j, "zero_modes_expected",
+                            json_integer((json_int_t)rows[0].zero_expected));
         json_object_set_new(j, "wall_seconds", json_real(wall));
         json_object_set_new(j, "trajectories_per_second", json_real((double)n / wall));
         rc = fadyn_json_write(j, o->pc.summary, &err);
@@ -588,24 +621,28 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt)
                "unconv", "diverged", "stable", "Jacobian = reduced criterion");
         for (size_t k = 0; k < nrows; k++) {
             printf("  %10g", slice ? o->scales[0] : o->scales[k]);
-            for (int c = 0; c < 5; c++) printf(" %8.3f", rows[k].frac[c]);
-            if (rows[k].checked) printf(" %8.3f  %zu/%zu\n", rows[k].frac[5], rows[k].agree,
-                                        rows[k].checked);
-            else printf(" %8s  (not computed)\n", "-");
+            for (int c = 0; c < 5; c++)
+                printf(" %8.3f", rows[k].frac[c]);
+            if (rows[k].checked)
+                printf(" %8.3f  %zu/%zu\n", rows[k].frac[5], rows[k].agree, rows[k].checked);
+            else
+                printf(" %8s  (not computed)\n", "-");
         }
     }
     return CLI_EXIT_OK;
 }
 
-int cmd_basin(int argc, char **argv)
-{
+int cmd_basin(int argc, char **argv) {
     basin_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
     switch (o.mode) {
-    case MODE_POINTS: return run_points(&o);
-    case MODE_GRID: return run_grid(&o, pt);
-    default: return run_net(&o, pt);
+    case MODE_POINTS:
+        return run_points(&o);
+    case MODE_GRID:
+        return run_grid(&o, pt);
+    default:
+        return run_net(&o, pt);
     }
 }

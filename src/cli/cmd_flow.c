@@ -44,10 +44,11 @@ typedef struct {
     double t_end;
 } flow_opts;
 
-#define CMD "flow"
-#define FLOW_NEQ 1601   /* samples of the hyperbola per branch */
+#define CMD        "flow"
+#define FLOW_NEQ   1601 /* samples of the hyperbola per branch */
 #define FLOW_NTRAJ 600  /* samples of a trajectory */
-#define FLOW_HEAD_AT {0.3, 0.7} /* arc-length fractions of the arrow heads */
+#define FLOW_HEAD_AT                                                                               \
+    { 0.3, 0.7 } /* arc-length fractions of the arrow heads */
 
 enum { O_GRID = 256, O_BASIN_GRID, O_T_END };
 
@@ -59,19 +60,19 @@ static const struct option long_opts[] = {
     {0, 0, 0, 0},
 };
 
-static int own_option(void *ctx, int code, const char *arg)
-{
+static int own_option(void *ctx, int code, const char *arg) {
     flow_opts *o = ctx;
     switch (code) {
-    case O_GRID: return phase_grid(CMD, "--grid", arg, 5 * sizeof(double), &o->ga, &o->gw);
+    case O_GRID:
+        return phase_grid(CMD, "--grid", arg, 5 * sizeof(double), &o->ga, &o->gw);
     case O_BASIN_GRID:
         return phase_grid(CMD, "--basin-grid", arg, sizeof(fadyn_basin_point), &o->ba, &o->bw);
-    default: return cli_double(CMD, "--t-end", arg, &o->t_end);
+    default:
+        return cli_double(CMD, "--t-end", arg, &o->t_end);
     }
 }
 
-static int parse(int argc, char **argv, flow_opts *o)
-{
+static int parse(int argc, char **argv, flow_opts *o) {
     memset(o, 0, sizeof *o);
     phase_common_default(&o->pc);
     o->ga = o->gw = 21;
@@ -94,25 +95,27 @@ typedef struct {
     fadyn_phase_eq *eq; /* 2 FLOW_NEQ samples of the hyperbola */
     size_t neq, eq_checked, eq_mismatch;
     size_t ntraj;
-    double *traj; /* ntraj x 3 x FLOW_NTRAJ: t, a, w */
+    double *traj;            /* ntraj x 3 x FLOW_NTRAJ: t, a, w */
     fadyn_basin_point *ends; /* settled end of each trajectory */
     double sep_a[2 * FLOW_NEQ + 1], sep_w[2 * FLOW_NEQ + 1];
     size_t nsep;
 } flow_data;
 
-static void flow_data_free(flow_data *d)
-{
+static void flow_data_free(flow_data *d) {
     free(d->basin);
     free(d->eq);
     free(d->traj);
     free(d->ends);
 }
 
-static double start_a(const flow_opts *o, size_t k) { return k ? o->pc.from[k - 1][0] : 0.0; }
-static double start_w(const flow_opts *o, size_t k) { return k ? o->pc.from[k - 1][1] : 0.0; }
+static double start_a(const flow_opts *o, size_t k) {
+    return k ? o->pc.from[k - 1][0] : 0.0;
+}
+static double start_w(const flow_opts *o, size_t k) {
+    return k ? o->pc.from[k - 1][1] : 0.0;
+}
 
-static int compute(const flow_opts *o, flow_data *d, fadyn_err *err)
-{
+static int compute(const flow_opts *o, flow_data *d, fadyn_err *err) {
     const phase_common *pc = &o->pc;
     memset(d, 0, sizeof *d);
     d->ntraj = 1 + pc->nfrom;
@@ -122,8 +125,8 @@ static int compute(const flow_opts *o, flow_data *d, fadyn_err *err)
     d->ends = malloc(d->ntraj * sizeof *d->ends);
     if (!d->basin || !d->eq || !d->traj || !d->ends)
         return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->ba, o->bw, &pc->bp, d->basin, &d->bst,
-                              err);
+    int rc =
+        fadyn_basin_grid(pc->b, pc->t, &pc->win, o->ba, o->bw, &pc->bp, d->basin, &d->bst, err);
     if (rc) return rc;
     /* equilibria a w = t on both branches across the window's a-range */
     for (int side = 0; side < 2; side++) {
@@ -143,8 +146,8 @@ static int compute(const flow_opts *o, flow_data *d, fadyn_err *err)
             }
         }
     }
-    d->nsep = fadyn_phase_separatrix(pc->b, pc->t, pc->win.a_lo, pc->win.a_hi, FLOW_NEQ,
-                                     d->sep_a, d->sep_w);
+    d->nsep = fadyn_phase_separatrix(pc->b, pc->t, pc->win.a_lo, pc->win.a_hi, FLOW_NEQ, d->sep_a,
+                                     d->sep_w);
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&pc->bp, err);
     if (!ws) return err ? err->code : FADYN_ENOMEM;
     for (size_t k = 0; k < d->ntraj && rc == FADYN_OK; k++) {
@@ -163,20 +166,17 @@ static int compute(const flow_opts *o, flow_data *d, fadyn_err *err)
  * block gets one undefined row so that the indices stay in step. */
 #define EMPTY_ROW "nan\tnan\tnan\tnan\tnan\n"
 
-static int inside(const fadyn_window *w, double a, double ww)
-{
+static int inside(const fadyn_window *w, double a, double ww) {
     return a >= w->a_lo && a <= w->a_hi && ww >= w->w_lo && ww <= w->w_hi;
 }
 
-static void block(FILE *f, int k, const char *name, const char *cols)
-{
+static void block(FILE *f, int k, const char *name, const char *cols) {
     if (k > 0) fputs("\n\n", f);
     fprintf(f, "# block %d: %s\n# %s\n", k, name, cols);
 }
 
 /* The equilibria of one kind as runs separated by blank lines. */
-static int write_eq(FILE *f, const flow_data *d, const fadyn_window *win, int good, int stable)
-{
+static int write_eq(FILE *f, const flow_data *d, const fadyn_window *win, int good, int stable) {
     int open = 0, any = 0;
     size_t rows = 0;
     for (size_t i = 0; i < d->neq; i++) {
@@ -187,8 +187,8 @@ static int write_eq(FILE *f, const flow_data *d, const fadyn_window *win, int go
             fprintf(f, "%.10g\t%.10g\t%.10g\n", e->a, e->w, e->lambda);
             any |= inside(win, e->a, e->w);
             rows++;
-        }
-        else if (open) fputc('\n', f);
+        } else if (open)
+            fputc('\n', f);
         open = in;
     }
     if (!rows) fputs(EMPTY_ROW, f);
@@ -197,11 +197,11 @@ static int write_eq(FILE *f, const flow_data *d, const fadyn_window *win, int go
 
 /* Arrow heads at fixed fractions of a trajectory's arc length. */
 static int write_heads(FILE *f, const double *a, const double *w, size_t n, size_t k,
-                       const fadyn_window *win)
-{
+                       const fadyn_window *win) {
     int any = 0;
     double len = 0.0, at[] = FLOW_HEAD_AT, size = 0.04 * (win->a_hi - win->a_lo);
-    for (size_t i = 1; i < n && isfinite(a[i]); i++) len += hypot(a[i] - a[i - 1], w[i] - w[i - 1]);
+    for (size_t i = 1; i < n && isfinite(a[i]); i++)
+        len += hypot(a[i] - a[i - 1], w[i] - w[i - 1]);
     if (!(len > 4 * size)) return 0;
     for (size_t h = 0; h < sizeof at / sizeof at[0]; h++) {
         double s = 0.0, goal = at[h] * len;
@@ -221,9 +221,8 @@ static int write_heads(FILE *f, const double *a, const double *w, size_t n, size
     return any;
 }
 
-static int write_data(const char *path, const flow_opts *o, const flow_data *d,
-                      fadyn_flow_plot *fp, fadyn_err *err)
-{
+static int write_data(const char *path, const flow_opts *o, const flow_data *d, fadyn_flow_plot *fp,
+                      fadyn_err *err) {
     const phase_common *pc = &o->pc;
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
@@ -259,14 +258,14 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d,
           "a\tw");
     if (d->nsep <= 1) fputs(EMPTY_ROW, f); /* only the break: both pieces empty */
     for (size_t i = 0; i < d->nsep; i++) {
-        if (isnan(d->sep_a[i])) fputc('\n', f);
+        if (isnan(d->sep_a[i]))
+            fputc('\n', f);
         else {
             fprintf(f, "%.10g\t%.10g\n", d->sep_a[i], d->sep_w[i]);
             fp->have[FADYN_FLOW_SEPARATRIX] |= inside(&pc->win, d->sep_a[i], d->sep_w[i]);
         }
     }
-    block(f, FADYN_FLOW_BASIN, "integrated basin grid (bad: 1 if the start ends bad)",
-          "a\tw\tbad");
+    block(f, FADYN_FLOW_BASIN, "integrated basin grid (bad: 1 if the start ends bad)", "a\tw\tbad");
     for (size_t j = 0; j < o->bw; j++) {
         for (size_t i = 0; i < o->ba; i++) {
             const fadyn_basin_point *p = &d->basin[j * o->ba + i];
@@ -279,8 +278,8 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d,
     fputs(EMPTY_ROW, f); /* a trajectory too short for heads leaves the block empty */
     for (size_t k = 0; k < d->ntraj; k++) {
         const double *tr = d->traj + k * 3 * FLOW_NTRAJ;
-        fp->head_in[k] =
-            (unsigned char)write_heads(f, tr + FLOW_NTRAJ, tr + 2 * FLOW_NTRAJ, FLOW_NTRAJ, k, &pc->win);
+        fp->head_in[k] = (unsigned char)write_heads(f, tr + FLOW_NTRAJ, tr + 2 * FLOW_NTRAJ,
+                                                    FLOW_NTRAJ, k, &pc->win);
     }
     for (size_t k = 0; k < d->ntraj; k++) {
         char name[128];
@@ -291,37 +290,34 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d,
         fp->start_in[k] = (unsigned char)inside(&pc->win, start_a(o, k), start_w(o, k));
         for (size_t i = 0; i < FLOW_NTRAJ && isfinite(tr[FLOW_NTRAJ + i]); i++) {
             fprintf(f, "%.10g\t%.10g\t%.10g\n", tr[i], tr[FLOW_NTRAJ + i], tr[2 * FLOW_NTRAJ + i]);
-            fp->traj_in[k] |= (unsigned char)inside(&pc->win, tr[FLOW_NTRAJ + i], tr[2 * FLOW_NTRAJ + i]);
+            fp->traj_in[k] |=
+                (unsigned char)inside(&pc->win, tr[FLOW_NTRAJ + i], tr[2 * FLOW_NTRAJ + i]);
         }
     }
     return fadyn_ofile_commit(&of, err);
 }
 
-static int write_summary(const char *path, const flow_opts *o, const flow_data *d,
-                         fadyn_err *err)
-{
+static int write_summary(const char *path, const flow_opts *o, const flow_data *d, fadyn_err *err) {
     const phase_common *pc = &o->pc;
     json_t *j = fadyn_json_summary_new("flow");
     json_t *par = json_object();
     json_object_set_new(par, "b", json_real(pc->b));
     json_object_set_new(par, "t", json_real(pc->t));
-    json_object_set_new(par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi,
-                                                 pc->win.w_lo, pc->win.w_hi));
+    json_object_set_new(
+        par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi));
     json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)o->ga, (json_int_t)o->gw));
-    json_object_set_new(par, "basin_grid",
-                        json_pack("[II]", (json_int_t)o->ba, (json_int_t)o->bw));
+    json_object_set_new(par, "basin_grid", json_pack("[II]", (json_int_t)o->ba, (json_int_t)o->bw));
     json_object_set_new(par, "t_end", json_real(o->t_end));
     json_object_set_new(par, "stepper", json_string(pc->bp.stepper));
     json_object_set_new(j, "parameters", par);
     json_t *tr = json_array();
     for (size_t k = 0; k < d->ntraj; k++) {
         const fadyn_basin_point *e = &d->ends[k];
-        json_array_append_new(
-            tr, json_pack("{s:[ff],s:[oo],s:s,s:s,s:o,s:f}", "from", e->a0, e->w0, "end",
-                          fadyn_json_real(e->a), fadyn_json_real(e->w), "class",
-                          fadyn_phase_class_name(e->cls), "predicted",
-                          fadyn_phase_class_name(e->predicted), "t_settled",
-                          fadyn_json_real(e->t_end), "C", e->C));
+        json_array_append_new(tr, json_pack("{s:[ff],s:[oo],s:s,s:s,s:o,s:f}", "from", e->a0, e->w0,
+                                            "end", fadyn_json_real(e->a), fadyn_json_real(e->w),
+                                            "class", fadyn_phase_class_name(e->cls), "predicted",
+                                            fadyn_phase_class_name(e->predicted), "t_settled",
+                                            fadyn_json_real(e->t_end), "C", e->C));
     }
     json_object_set_new(j, "trajectories", tr);
     double z = cbrt(2.0 * pc->b * pc->t);
@@ -338,17 +334,16 @@ static int write_summary(const char *path, const flow_opts *o, const flow_data *
     return rc;
 }
 
-static void print_summary(const flow_opts *o, const flow_data *d)
-{
+static void print_summary(const flow_opts *o, const flow_data *d) {
     const phase_common *pc = &o->pc;
     printf("fadyn flow: b = %g, t = %g, window [%g,%g]x[%g,%g]\n", pc->b, pc->t, pc->win.a_lo,
            pc->win.a_hi, pc->win.w_lo, pc->win.w_hi);
     double z = cbrt(2.0 * pc->b * pc->t);
     for (size_t k = 0; k < d->ntraj; k++) {
         const fadyn_basin_point *e = &d->ends[k];
-        printf("  from (%g, %g): ends at (%.6g, %.6g), %s (analytic %s), C = %.6g\n", e->a0,
-               e->w0, e->a, e->w, fadyn_phase_class_name(e->cls),
-               fadyn_phase_class_name(e->predicted), e->C);
+        printf("  from (%g, %g): ends at (%.6g, %.6g), %s (analytic %s), C = %.6g\n", e->a0, e->w0,
+               e->a, e->w, fadyn_phase_class_name(e->cls), fadyn_phase_class_name(e->predicted),
+               e->C);
     }
     printf("  analytic end from (0, 0): a = (2bt)^(1/3) = %.6g, w = t/a = %.6g\n", z, pc->t / z);
     printf("  bad basin: %.4f of the %zux%zu grid (analytic %.4f)\n",
@@ -359,8 +354,7 @@ static void print_summary(const flow_opts *o, const flow_data *d)
            d->eq_checked, d->eq_mismatch);
 }
 
-int cmd_flow(int argc, char **argv)
-{
+int cmd_flow(int argc, char **argv) {
     flow_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
@@ -388,13 +382,16 @@ int cmd_flow(int argc, char **argv)
             if ((rc = write_data(data, &o, &d, &fp, &err))) goto fail;
         rc = fadyn_plot_flow(&pc->pt, &fp, &err);
         if (pc->pt.dumb) remove(data);
-        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err);
-        else if (rc) goto fail;
+        if (rc == FADYN_ENOGNUPLOT)
+            cli_error_err(CMD, &err);
+        else if (rc)
+            goto fail;
     }
     if (!pc->quiet) print_summary(&o, &d);
     if (d.eq_mismatch) {
-        cli_error(CMD, "stability check failed: %zu equilibria where the Jacobian and "
-                       "a^2 + b w > 0 disagree",
+        cli_error(CMD,
+                  "stability check failed: %zu equilibria where the Jacobian and "
+                  "a^2 + b w > 0 disagree",
                   d.eq_mismatch);
         exit_code = CLI_EXIT_FAILED;
     }

@@ -29,16 +29,14 @@ const char *const PHASE_COMMON_HELP =
     "                      wrapper: the shared fadyn_integrate driver, one per start\n"
     "                      (slower: it allocates a driver per start; kept as a cross-check)\n";
 
-void phase_common_default(phase_common *pc)
-{
+void phase_common_default(phase_common *pc) {
     memset(pc, 0, sizeof *pc);
     pc->b = pc->t = 1.0;
     pc->win = (fadyn_window){-3.0, 3.0, -3.0, 3.0};
     pc->bp = fadyn_basin_params_default();
 }
 
-int phase_common_option(const char *cmd, phase_common *pc, const char *name, const char *val)
-{
+int phase_common_option(const char *cmd, phase_common *pc, const char *name, const char *val) {
     char opt[64];
     snprintf(opt, sizeof opt, "--%s", name);
     if (strcmp(name, "b") == 0) return cli_double(cmd, opt, val, &pc->b);
@@ -57,8 +55,10 @@ int phase_common_option(const char *cmd, phase_common *pc, const char *name, con
         return 0;
     }
     if (strcmp(name, "engine") == 0) {
-        if (strcmp(val, "evolve") == 0) pc->bp.engine = FADYN_BASIN_EVOLVE;
-        else if (strcmp(val, "wrapper") == 0) pc->bp.engine = FADYN_BASIN_WRAPPER;
+        if (strcmp(val, "evolve") == 0)
+            pc->bp.engine = FADYN_BASIN_EVOLVE;
+        else if (strcmp(val, "wrapper") == 0)
+            pc->bp.engine = FADYN_BASIN_WRAPPER;
         else {
             cli_error(cmd, "--engine '%s': unknown (evolve, wrapper)", val);
             return CLI_EXIT_USAGE;
@@ -104,8 +104,7 @@ int phase_common_option(const char *cmd, phase_common *pc, const char *name, con
     return 1;
 }
 
-int phase_common_check(const char *cmd, const phase_common *pc)
-{
+int phase_common_check(const char *cmd, const phase_common *pc) {
     if (pc->b == 0.0) {
         cli_error(cmd, "--b 0: no signal reaches the hidden unit (da/dt = b (t - w a) = 0, a "
                        "never moves); give a non-zero feedback weight");
@@ -126,23 +125,22 @@ int phase_common_check(const char *cmd, const phase_common *pc)
     for (size_t k = 0; k < pc->nfrom; k++) {
         double a = pc->from[k][0], ww = pc->from[k][1];
         if (a < w->a_lo || a > w->a_hi || ww < w->w_lo || ww > w->w_hi)
-            fprintf(stderr, "fadyn %s: note: --from %g,%g lies outside the window "
-                            "[%g,%g]x[%g,%g] (integrated anyway)\n",
+            fprintf(stderr,
+                    "fadyn %s: note: --from %g,%g lies outside the window "
+                    "[%g,%g]x[%g,%g] (integrated anyway)\n",
                     cmd, a, ww, w->a_lo, w->a_hi, w->w_lo, w->w_hi);
     }
     return 0;
 }
 
 /* Physical memory in bytes (0 if unknown). */
-static double phys_bytes(void)
-{
+static double phys_bytes(void) {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
 }
 
 int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, size_t *na,
-               size_t *nw)
-{
+               size_t *nw) {
     unsigned long a = 0, w = 0;
     char *end = NULL;
     errno = 0;
@@ -162,9 +160,11 @@ int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, si
         return CLI_EXIT_USAGE;
     }
     double need = (double)a * (double)w * (double)bytes, have = phys_bytes();
-    if ((double)a * (double)w > (double)SIZE_MAX / (double)bytes || (have > 0.0 && need > have / 2)) {
-        cli_error(cmd, "%s '%s': %.3g points need %.3g GB, more than half this machine's memory "
-                       "(%.3g GB)",
+    if ((double)a * (double)w > (double)SIZE_MAX / (double)bytes ||
+        (have > 0.0 && need > have / 2)) {
+        cli_error(cmd,
+                  "%s '%s': %.3g points need %.3g GB, more than half this machine's memory "
+                  "(%.3g GB)",
                   opt, s, (double)a * (double)w, need / 1e9, have / 1e9);
         return CLI_EXIT_USAGE;
     }
@@ -173,10 +173,8 @@ int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, si
     return 0;
 }
 
-int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts,
-                phase_common *pc, const char *help_head, const char *help_tail, phase_own_fn own,
-                void *ctx)
-{
+int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts, phase_common *pc,
+                const char *help_head, const char *help_tail, phase_own_fn own, void *ctx) {
     int c, idx = 0, rc = 0;
     opterr = 0;
     optind = 1;
@@ -202,8 +200,7 @@ int phase_parse(const char *cmd, int argc, char **argv, const struct option *opt
     return rc;
 }
 
-int phase_outputs_check(const char *cmd, phase_common *pc, int plot_w, int plot_h)
-{
+int phase_outputs_check(const char *cmd, phase_common *pc, int plot_w, int plot_h) {
     int rc;
     if (pc->out && (rc = cli_check_out(cmd, "--out", pc->out))) return rc;
     if (pc->summary && (rc = cli_check_out(cmd, "--summary", pc->summary))) return rc;

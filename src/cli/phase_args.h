@@ -4,12 +4,13 @@
 #define FADYN_CLI_PHASE_ARGS_H
 
 #include "fadyn/phase.h"
+#include "fadyn/phase_plot.h"
 #include "fadyn/plot.h"
 
 #include <getopt.h>
 #include <stddef.h>
 
-#define PHASE_MAX_FROM 64
+#define PHASE_MAX_FROM FADYN_FLOW_MAX_FROM
 
 typedef struct {
     double b, t;
@@ -41,16 +42,18 @@ int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, si
 /* getopt_long entries of the shared options; their val is PHASE_OPT, and
  * the handler passes long_opts[index].name to phase_common_option. */
 #define PHASE_OPT 1000
-#define PHASE_COMMON_OPTIONS                                                                 \
-    {"b", required_argument, 0, PHASE_OPT}, {"t", required_argument, 0, PHASE_OPT},         \
-        {"window", required_argument, 0, PHASE_OPT}, {"from", required_argument, 0, PHASE_OPT}, \
-        {"stepper", required_argument, 0, PHASE_OPT}, {"rtol", required_argument, 0, PHASE_OPT}, \
-        {"atol", required_argument, 0, PHASE_OPT}, {"t-max", required_argument, 0, PHASE_OPT},   \
-        {"e-tol", required_argument, 0, PHASE_OPT},                                           \
-        {"speed-tol", required_argument, 0, PHASE_OPT},                                       \
-        {"engine", required_argument, 0, PHASE_OPT}, {"out", required_argument, 0, PHASE_OPT},  \
-        {"summary", required_argument, 0, PHASE_OPT}, {"plot", required_argument, 0, PHASE_OPT}, \
-        {"quiet", no_argument, 0, PHASE_OPT}, {"help", no_argument, 0, 'h'}
+#define PHASE_COMMON_OPTIONS                                                                       \
+    {"b", required_argument, 0, PHASE_OPT}, {"t", required_argument, 0, PHASE_OPT},                \
+        {"window", required_argument, 0, PHASE_OPT}, {"from", required_argument, 0, PHASE_OPT},    \
+        {"stepper", required_argument, 0, PHASE_OPT}, {"rtol", required_argument, 0, PHASE_OPT},   \
+        {"atol", required_argument, 0, PHASE_OPT}, {"t-max", required_argument, 0, PHASE_OPT},     \
+        {"e-tol", required_argument, 0, PHASE_OPT},                                                \
+        {"speed-tol", required_argument, 0, PHASE_OPT},                                            \
+        {"engine", required_argument, 0, PHASE_OPT}, {"out", required_argument, 0, PHASE_OPT},     \
+        {"summary", required_argument, 0, PHASE_OPT}, {"plot", required_argument, 0, PHASE_OPT},   \
+        {"quiet", no_argument, 0, PHASE_OPT}, {                                                    \
+        "help", no_argument, 0, 'h'                                                                \
+    }
 
 /* The help text of the shared options. */
 extern const char *const PHASE_COMMON_HELP;
@@ -62,9 +65,8 @@ typedef int (*phase_own_fn)(void *ctx, int code, const char *arg);
  * shared options into pc, the others to own(ctx, ...).  --help prints
  * help_head, the shared help and help_tail and returns -1; otherwise 0, or
  * CLI_EXIT_USAGE after the one-line error. */
-int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts,
-                phase_common *pc, const char *help_head, const char *help_tail, phase_own_fn own,
-                void *ctx);
+int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts, phase_common *pc,
+                const char *help_head, const char *help_tail, phase_own_fn own, void *ctx);
 
 /* After the command's own checks: --out/--summary writable, --plot parsed
  * (plot_w x plot_h pixels).  0 or CLI_EXIT_USAGE. */

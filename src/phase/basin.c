@@ -11,8 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-fadyn_basin_params fadyn_basin_params_default(void)
-{
+fadyn_basin_params fadyn_basin_params_default(void) {
     fadyn_basin_params bp = {
         .stepper = "rk8pd",
         .rtol = 1e-7,
@@ -32,8 +31,7 @@ fadyn_basin_params fadyn_basin_params_default(void)
     return bp;
 }
 
-int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err)
-{
+int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err) {
     if (!bp->stepper || !fadyn_stepper_find(bp->stepper))
         return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s: unknown (see fadyn ode --help)",
                              bp->stepper ? bp->stepper : "(none)");
@@ -47,8 +45,7 @@ int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err)
     if (!(bp->t_max > 0.0 && isfinite(bp->t_max)))
         return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", bp->t_max);
     if (!(bp->radius > 0.0) || !(bp->h0 > 0.0) || !(bp->h0_rel > 0.0) || bp->nmax == 0)
-        return fadyn_err_set(err, FADYN_EINVAL,
-                             "need radius > 0, h0 > 0, h0_rel > 0 and nmax > 0");
+        return fadyn_err_set(err, FADYN_EINVAL, "need radius > 0, h0 > 0, h0_rel > 0 and nmax > 0");
     if (bp->engine != FADYN_BASIN_EVOLVE && bp->engine != FADYN_BASIN_WRAPPER)
         return fadyn_err_set(err, FADYN_EINVAL, "unknown basin engine %d", bp->engine);
     if (bp->engine == FADYN_BASIN_WRAPPER && bp->checks < 2)
@@ -63,8 +60,7 @@ struct fadyn_phase_ws {
     gsl_odeiv2_driver *d;  /* holds step, control and evolve (NULL: wrapper engine) */
 };
 
-fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err)
-{
+fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err) {
     if (fadyn_basin_params_check(bp, err) != FADYN_OK) return NULL;
     fadyn_phase_ws *ws = calloc(1, sizeof *ws);
     if (!ws) {
@@ -86,8 +82,7 @@ fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *er
     return ws;
 }
 
-void fadyn_phase_ws_free(fadyn_phase_ws *ws)
-{
+void fadyn_phase_ws_free(fadyn_phase_ws *ws) {
     if (!ws) return;
     if (ws->d) gsl_odeiv2_driver_free(ws->d);
     free(ws);
@@ -95,25 +90,21 @@ void fadyn_phase_ws_free(fadyn_phase_ws *ws)
 
 /* Settled: |E| and the speed below their tolerances (at an equilibrium of
  * the hyperbola a w = t both vanish). */
-static int settled(const fadyn_basin_params *bp, double b, double t, const double *y)
-{
+static int settled(const fadyn_basin_params *bp, double b, double t, const double *y) {
     double e = t - y[1] * y[0];
     return fabs(e) < bp->e_tol && fabs(e) * hypot(b, y[0]) < bp->speed_tol;
 }
 
-static int escaped(const fadyn_basin_params *bp, const double *y)
-{
+static int escaped(const fadyn_basin_params *bp, const double *y) {
     return !(isfinite(y[0]) && isfinite(y[1])) || fmax(fabs(y[0]), fabs(y[1])) > bp->radius;
 }
 
 /* Class of a settled end state: eq (1) holds when e w b e > 0, i.e. b w > 0. */
-static int end_class(double b, const double *y)
-{
+static int end_class(double b, const double *y) {
     return b * y[1] > 0.0 ? FADYN_PHASE_GOOD : FADYN_PHASE_BAD;
 }
 
-double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2])
-{
+double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2]) {
     fadyn_phase_sys s = {b, t, 0, 0};
     double f[2];
     fadyn_phase_rhs(0.0, y, f, &s);
@@ -123,18 +114,19 @@ double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, 
 }
 
 static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
-                         fadyn_err *err)
-{
+                         fadyn_err *err) {
     const fadyn_basin_params *bp = &ws->bp;
     gsl_odeiv2_driver *d = ws->d;
     gsl_odeiv2_driver_reset(d);
     double t = 0.0;
     unsigned long n = 0;
     int cls = FADYN_PHASE_UNCONVERGED;
-    if (escaped(bp, y)) cls = FADYN_PHASE_DIVERGED;
-    else if (settled(bp, ws->s.b, ws->s.t, y)) cls = end_class(ws->s.b, y);
-    double h = cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y)
-                                              : bp->h0;
+    if (escaped(bp, y))
+        cls = FADYN_PHASE_DIVERGED;
+    else if (settled(bp, ws->s.b, ws->s.t, y))
+        cls = end_class(ws->s.b, y);
+    double h =
+        cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y) : bp->h0;
     while (cls == FADYN_PHASE_UNCONVERGED && t < bp->t_max && n < bp->nmax) {
         double y0[2] = {y[0], y[1]}, t0 = t, h0 = h;
         int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, &t, bp->t_max, &h, y);
@@ -147,8 +139,10 @@ static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_
             gsl_odeiv2_driver_reset(d);
             continue;
         }
-        if (escaped(bp, y)) cls = FADYN_PHASE_DIVERGED;
-        else if (settled(bp, ws->s.b, ws->s.t, y)) cls = end_class(ws->s.b, y);
+        if (escaped(bp, y))
+            cls = FADYN_PHASE_DIVERGED;
+        else if (settled(bp, ws->s.b, ws->s.t, y))
+            cls = end_class(ws->s.b, y);
     }
     *tt = t;
     out->steps = n;
@@ -165,16 +159,14 @@ typedef struct {
     double t_at;
 } wrap_ctx;
 
-static int wrap_check(void *ctx, double t, const double *y)
-{
+static int wrap_check(void *ctx, double t, const double *y) {
     wrap_ctx *c = ctx;
     c->t_at = t;
     return settled(c->bp, c->b, c->t, y) ? FADYN_CHECK_FAILED : FADYN_OK;
 }
 
 static int settle_wrapper(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
-                          fadyn_err *err)
-{
+                          fadyn_err *err) {
     const fadyn_basin_params *bp = &ws->bp;
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.stepper = bp->stepper;
@@ -193,19 +185,27 @@ static int settle_wrapper(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin
     *tt = c.t_at;
     out->steps = st.steps;
     switch (rc) {
-    case FADYN_CHECK_FAILED: out->cls = end_class(ws->s.b, y); break;
-    case FADYN_DIVERGED: out->cls = FADYN_PHASE_DIVERGED; *tt = st.t_reached; break;
+    case FADYN_CHECK_FAILED:
+        out->cls = end_class(ws->s.b, y);
+        break;
+    case FADYN_DIVERGED:
+        out->cls = FADYN_PHASE_DIVERGED;
+        *tt = st.t_reached;
+        break;
     case FADYN_OK:
-    case FADYN_MAXSTEPS: out->cls = FADYN_PHASE_UNCONVERGED; *tt = st.t_reached; break;
-    default: return rc;
+    case FADYN_MAXSTEPS:
+        out->cls = FADYN_PHASE_UNCONVERGED;
+        *tt = st.t_reached;
+        break;
+    default:
+        return rc;
     }
     if (err) fadyn_err_clear(err);
     return FADYN_OK;
 }
 
 int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double w0,
-                       fadyn_basin_point *out, fadyn_err *err)
-{
+                       fadyn_basin_point *out, fadyn_err *err) {
     ws->s.b = b;
     ws->s.t = t;
     unsigned long r0 = ws->s.nrhs;
@@ -223,18 +223,15 @@ int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double
     return rc;
 }
 
-double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i)
-{
+double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i) {
     return na < 2 ? win->a_lo : win->a_lo + (win->a_hi - win->a_lo) * (double)i / (double)(na - 1);
 }
 
-double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j)
-{
+double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j) {
     return nw < 2 ? win->w_lo : win->w_lo + (win->w_hi - win->w_lo) * (double)j / (double)(nw - 1);
 }
 
-void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total)
-{
+void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total) {
     if (!fn) return;
     size_t d;
 #pragma omp atomic capture
@@ -242,17 +239,15 @@ void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t 
     if (omp_get_thread_num() == 0) fn(ctx, (double)d / (double)total);
 }
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
-                     const fadyn_basin_params *bp, fadyn_basin_point *pts,
-                     fadyn_basin_stats *st, fadyn_err *err)
-{
+                     const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
+                     fadyn_err *err) {
     if (!(b != 0.0) || !(t != 0.0) || !isfinite(b) || !isfinite(t))
         return fadyn_err_set(err, FADYN_EINVAL, "b = %g, t = %g: both must be finite and non-zero",
                              b, t);
@@ -304,7 +299,8 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
             if (p->predicted == FADYN_PHASE_BAD) st->predicted_bad++;
             if (p->cls != p->predicted) {
                 st->disagree++;
-                st->disagree_near += (size_t)fadyn_phase_near_separatrix(b, t, p->a0, p->w0, da, dw);
+                st->disagree_near +=
+                    (size_t)fadyn_phase_near_separatrix(b, t, p->a0, p->w0, da, dw);
             }
         }
     st->wall_seconds = now() - t0;

@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *fadyn_align_name(int align)
-{
+const char *fadyn_align_name(int align) {
     static const char *const names[FADYN_ALIGN_NCLASS] = {"posdef", "indefinite", "negdef"};
     return align >= 0 && align < FADYN_ALIGN_NCLASS ? names[align] : "?";
 }
 
-fadyn_nd_params fadyn_nd_params_default(void)
-{
+fadyn_nd_params fadyn_nd_params_default(void) {
     fadyn_nd_params np;
     np.integ = fadyn_integ_params_default();
     np.integ.t_end = 400.0;
@@ -45,8 +43,7 @@ struct fadyn_nd_ws {
     double *WB, *S, *AtA, *ev;             /* no², no², ni², max(ni, no) */
 };
 
-fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err)
-{
+fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err) {
     if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) {
         fadyn_err_set(err, FADYN_EINVAL,
                       "--sizes: the sampled basin needs one hidden layer (3 sizes), fa, Σ = I");
@@ -80,8 +77,7 @@ oom:
     return NULL;
 }
 
-void fadyn_nd_ws_free(fadyn_nd_ws *ws)
-{
+void fadyn_nd_ws_free(fadyn_nd_ws *ws) {
     if (!ws) return;
     fadyn_dyn_free(ws->d);
     fadyn_observer_free(ws->obs);
@@ -99,8 +95,7 @@ typedef struct {
     int obs_rc;
 } nd_ctx;
 
-static int nd_check(void *ctx, double t, const double *y)
-{
+static int nd_check(void *ctx, double t, const double *y) {
     nd_ctx *c = ctx;
     fadyn_obs o;
     c->obs_rc = fadyn_observer_eval(c->obs, t, y, &o);
@@ -109,14 +104,12 @@ static int nd_check(void *ctx, double t, const double *y)
     c->t = t;
     c->nse = o.nse;
     c->speed = fadyn_norm(c->ws->f, c->ws->dim);
-    return c->nse < c->np->nse_tol && c->speed < c->np->speed_tol ? FADYN_CHECK_FAILED
-                                                                  : FADYN_OK;
+    return c->nse < c->np->nse_tol && c->speed < c->np->speed_tol ? FADYN_CHECK_FAILED : FADYN_OK;
 }
 
 /* S = sym(W B) (eq 1 for every e iff S > 0), its extreme eigenvalues, the
  * eigenvalues ν of W B and μ of Aᵀ A. */
-static int classify_end(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out)
-{
+static int classify_end(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out) {
     size_t ni = ws->ni, nh = ws->nh, no = ws->no;
     const double *A = ws->y, *W = ws->y + nh * ni, *B = ws->p->B[0];
     fadyn_gemm(0, 0, no, no, nh, 1.0, W, B, 0.0, ws->WB);
@@ -133,7 +126,8 @@ static int classify_end(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_res
     if (fadyn_eig_general(no, ws->WB, ws->re, ws->im, ws->scratch) != FADYN_OK)
         return FADYN_ELAPACK;
     out->nu_re_min = INFINITY;
-    for (size_t j = 0; j < no; j++) out->nu_re_min = fmin(out->nu_re_min, ws->re[j]);
+    for (size_t j = 0; j < no; j++)
+        out->nu_re_min = fmin(out->nu_re_min, ws->re[j]);
     fadyn_gemm(1, 0, ni, ni, nh, 1.0, A, A, 0.0, ws->AtA);
     if (fadyn_eig_sym(ni, ws->AtA, ws->ev, ws->scratch) != FADYN_OK) return FADYN_ELAPACK;
     out->mu_min = fmax(ws->ev[0], 0.0);
@@ -142,26 +136,27 @@ static int classify_end(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_res
 
 /* Jacobian eigenvalues at the end state, the modes along the equilibrium
  * manifold (|λ| <= zero_tol·max|λ|) excluded. */
-static int stability(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out)
-{
+static int stability(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out) {
     size_t N = ws->dim;
     fadyn_dyn_jacobian(ws->d, ws->y, ws->J);
     if (fadyn_eig_general(N, ws->J, ws->re, ws->im, ws->scratch) != FADYN_OK) return FADYN_ELAPACK;
     double big = 0.0;
-    for (size_t i = 0; i < N; i++) big = fmax(big, hypot(ws->re[i], ws->im[i]));
+    for (size_t i = 0; i < N; i++)
+        big = fmax(big, hypot(ws->re[i], ws->im[i]));
     out->zero_modes = 0;
     out->lambda_re_max = -INFINITY;
     for (size_t i = 0; i < N; i++) {
-        if (hypot(ws->re[i], ws->im[i]) <= np->zero_tol * big) out->zero_modes++;
-        else out->lambda_re_max = fmax(out->lambda_re_max, ws->re[i]);
+        if (hypot(ws->re[i], ws->im[i]) <= np->zero_tol * big)
+            out->zero_modes++;
+        else
+            out->lambda_re_max = fmax(out->lambda_re_max, ws->re[i]);
     }
     out->stable = out->lambda_re_max < 0.0;
     return FADYN_OK;
 }
 
-int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np,
-                 fadyn_nd_result *out, fadyn_err *err)
-{
+int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, fadyn_nd_result *out,
+                 fadyn_err *err) {
     memset(out, 0, sizeof *out);
     out->stable = out->stable_reduced = -1;
     out->nse = out->speed = NAN;
@@ -177,11 +172,20 @@ int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np,
     out->speed = c.speed;
     if (c.obs_rc != FADYN_OK) return fadyn_err_set(err, c.obs_rc, "observer failed");
     switch (rc) {
-    case FADYN_CHECK_FAILED: out->status = FADYN_OK; out->converged = 1; break;
-    case FADYN_OK: out->status = FADYN_OK; break;
+    case FADYN_CHECK_FAILED:
+        out->status = FADYN_OK;
+        out->converged = 1;
+        break;
+    case FADYN_OK:
+        out->status = FADYN_OK;
+        break;
     case FADYN_DIVERGED:
-    case FADYN_MAXSTEPS: out->status = rc; out->t_end = st.t_reached; return FADYN_OK;
-    default: return rc;
+    case FADYN_MAXSTEPS:
+        out->status = rc;
+        out->t_end = st.t_reached;
+        return FADYN_OK;
+    default:
+        return rc;
     }
     if (err) fadyn_err_clear(err);
     if (classify_end(ws, np, out) != FADYN_OK)
@@ -196,8 +200,7 @@ int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np,
 
 /* Draw T, B and a direction U[−1,1] for the start into p from seed. */
 static int draw(fadyn_problem *p, size_t depth, const size_t *sizes, unsigned long seed,
-                fadyn_err *err)
-{
+                fadyn_err *err) {
     int rc = fadyn_problem_alloc(p, depth, sizes, FADYN_RULE_FA, err);
     if (rc != FADYN_OK) return rc;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -217,8 +220,7 @@ typedef struct {
     const fadyn_nd_params *np;
 } nd_job;
 
-static int check_job(const nd_job *job, fadyn_err *err)
-{
+static int check_job(const nd_job *job, fadyn_err *err) {
     if (job->depth != 2)
         return fadyn_err_set(err, FADYN_EINVAL,
                              "--sizes: the sampled basin needs one hidden layer (3 sizes)");
@@ -226,8 +228,7 @@ static int check_job(const nd_job *job, fadyn_err *err)
 }
 
 /* Record the first error of a parallel loop. */
-static void keep_first(int rc, const fadyn_err *terr, int *status, fadyn_err *err)
-{
+static void keep_first(int rc, const fadyn_err *terr, int *status, fadyn_err *err) {
 #pragma omp critical
     if (rc != FADYN_OK && *status == FADYN_OK) {
         *status = rc;
@@ -237,8 +238,7 @@ static void keep_first(int rc, const fadyn_err *terr, int *status, fadyn_err *er
 
 int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, size_t samples,
                       const double *scales, size_t nscales, const fadyn_nd_params *np,
-                      fadyn_nd_result *res, fadyn_err *err)
-{
+                      fadyn_nd_result *res, fadyn_err *err) {
     nd_job job = {depth, sizes, np};
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;
@@ -255,7 +255,8 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
         double *y0 = malloc(p.dim * sizeof(double));
         if (rc == FADYN_OK && (!ws || !y0)) rc = ws ? FADYN_ENOMEM : terr.code;
         for (size_t k = 0; k < nscales && rc == FADYN_OK; k++) {
-            for (size_t i = 0; i < p.dim; i++) y0[i] = scales[k] * p.w0[i];
+            for (size_t i = 0; i < p.dim; i++)
+                y0[i] = scales[k] * p.w0[i];
             rc = fadyn_nd_run(ws, y0, np, &res[k * samples + s], &terr);
         }
         keep_first(rc, &terr, &status, err);
@@ -268,10 +269,9 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
     return status;
 }
 
-int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale,
-                   double span, size_t nu, size_t nv, const fadyn_nd_params *np,
-                   fadyn_nd_result *res, fadyn_err *err)
-{
+int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale, double span,
+                   size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
+                   fadyn_err *err) {
     nd_job job = {depth, sizes, np};
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;

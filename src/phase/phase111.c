@@ -7,16 +7,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-const char *fadyn_phase_class_name(int cls)
-{
-    static const char *const names[FADYN_PHASE_NCLASS] = {"good", "bad", "diverged",
-                                                          "unconverged"};
+const char *fadyn_phase_class_name(int cls) {
+    static const char *const names[FADYN_PHASE_NCLASS] = {"good", "bad", "diverged", "unconverged"};
     return cls >= 0 && cls < FADYN_PHASE_NCLASS ? names[cls] : "?";
 }
 
 /* eq (12)–(13) with 1x1 matrices: ȧ = b E, ẇ = E a, E = t − w a (eq 5). */
-int fadyn_phase_rhs(double tt, const double y[], double f[], void *params)
-{
+int fadyn_phase_rhs(double tt, const double y[], double f[], void *params) {
     (void)tt;
     fadyn_phase_sys *s = params;
     s->nrhs++;
@@ -26,44 +23,43 @@ int fadyn_phase_rhs(double tt, const double y[], double f[], void *params)
     return GSL_SUCCESS;
 }
 
-int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], void *params)
-{
+int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], void *params) {
     (void)tt;
     fadyn_phase_sys *s = params;
     s->njac++;
     double a = y[0], w = y[1];
-    dfdy[0] = -s->b * w;       /* ∂ȧ/∂a */
-    dfdy[1] = -s->b * a;       /* ∂ȧ/∂w */
+    dfdy[0] = -s->b * w;          /* ∂ȧ/∂a */
+    dfdy[1] = -s->b * a;          /* ∂ȧ/∂w */
     dfdy[2] = s->t - 2.0 * w * a; /* ∂ẇ/∂a = E − w a */
-    dfdy[3] = -a * a;          /* ∂ẇ/∂w */
+    dfdy[3] = -a * a;             /* ∂ẇ/∂w */
     dfdt[0] = dfdt[1] = 0.0;
     return GSL_SUCCESS;
 }
 
-gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s)
-{
+gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s) {
     gsl_odeiv2_system sys = {fadyn_phase_rhs, fadyn_phase_jac, 2, s};
     return sys;
 }
 
 /* eq (14) for scalars: C = b w + w b − a a. */
-double fadyn_phase_C(double b, double a, double w) { return 2.0 * b * w - a * a; }
+double fadyn_phase_C(double b, double a, double w) {
+    return 2.0 * b * w - a * a;
+}
 
-double fadyn_phase_fold_C(double b, double t) { return -3.0 * pow(fabs(b * t), 2.0 / 3.0); }
+double fadyn_phase_fold_C(double b, double t) {
+    return -3.0 * pow(fabs(b * t), 2.0 / 3.0);
+}
 
-double fadyn_phase_fold_a(double b, double t)
-{
+double fadyn_phase_fold_a(double b, double t) {
     return -copysign(cbrt(fabs(b * t)), b * t);
 }
 
-double fadyn_phase_separatrix_w(double b, double t, double a)
-{
+double fadyn_phase_separatrix_w(double b, double t, double a) {
     return (a * a + fadyn_phase_fold_C(b, t)) / (2.0 * b);
 }
 
 /* Newton's step on p(a) = a³ + C a − 2bt, kept only if it helps. */
-static double polish(double a, double C, double q)
-{
+static double polish(double a, double C, double q) {
     for (int k = 0; k < 3; k++) {
         double p = (a * a + C) * a - q, dp = 3.0 * a * a + C;
         if (dp == 0.0) break;
@@ -75,14 +71,12 @@ static double polish(double a, double C, double q)
     return a;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
+static int cmp_double(const void *x, const void *y) {
     double a = *(const double *)x, b = *(const double *)y;
     return (a > b) - (a < b);
 }
 
-size_t fadyn_phase_roots(double C, double b, double t, double r[3])
-{
+size_t fadyn_phase_roots(double C, double b, double t, double r[3]) {
     double q = 2.0 * b * t; /* a³ + C a − q = 0 */
     if (C <= fadyn_phase_fold_C(b, t)) {
         /* three real roots (a double one at the fold), trigonometric form (C < 0 here) */
@@ -90,7 +84,8 @@ size_t fadyn_phase_roots(double C, double b, double t, double r[3])
         double arg = -3.0 * q / (C * m); /* cos 3θ of the depressed cubic */
         arg = arg > 1.0 ? 1.0 : arg < -1.0 ? -1.0 : arg;
         double th = acos(arg) / 3.0;
-        for (int k = 0; k < 3; k++) r[k] = polish(m * cos(th - 2.0 * M_PI * k / 3.0), C, q);
+        for (int k = 0; k < 3; k++)
+            r[k] = polish(m * cos(th - 2.0 * M_PI * k / 3.0), C, q);
         qsort(r, 3, sizeof r[0], cmp_double);
         return 3;
     }
@@ -102,8 +97,7 @@ size_t fadyn_phase_roots(double C, double b, double t, double r[3])
     return 1;
 }
 
-fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w)
-{
+fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w) {
     double C = fadyn_phase_C(b, a, w);
     if (!(C <= fadyn_phase_fold_C(b, t))) return FADYN_PHASE_GOOD;
     double r[3];
@@ -118,8 +112,7 @@ fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w)
     return bad ? FADYN_PHASE_BAD : FADYN_PHASE_GOOD;
 }
 
-int fadyn_phase_near_separatrix(double b, double t, double a, double w, double da, double dw)
-{
+int fadyn_phase_near_separatrix(double b, double t, double a, double w, double da, double dw) {
     fadyn_phase_class c = fadyn_phase_predict(b, t, a, w);
     for (int i = -1; i <= 1; i++)
         for (int j = -1; j <= 1; j++)
@@ -127,8 +120,7 @@ int fadyn_phase_near_separatrix(double b, double t, double a, double w, double d
     return 0;
 }
 
-int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err)
-{
+int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err) {
     if (!(a != 0.0) || !isfinite(a))
         return fadyn_err_set(err, FADYN_EINVAL, "equilibrium at a = %g: need a finite a != 0", a);
     double w = t / a, y[2] = {a, w}, J[4], dfdt[2], re[2], im[2], scratch[4];
@@ -154,8 +146,7 @@ typedef struct {
     size_t k;
 } traj_ctx;
 
-static int traj_sample(void *ctx, double t, const double *y)
-{
+static int traj_sample(void *ctx, double t, const double *y) {
     traj_ctx *c = ctx;
     c->tt[c->k] = t;
     c->a[c->k] = y[0];
@@ -165,8 +156,7 @@ static int traj_sample(void *ctx, double t, const double *y)
 }
 
 int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_end, size_t n,
-                           double *tt, double *a, double *w, fadyn_err *err)
-{
+                           double *tt, double *a, double *w, fadyn_err *err) {
     fadyn_phase_sys s = {b, t, 0, 0};
     gsl_odeiv2_system sys = fadyn_phase_system(&s);
     fadyn_integ_params ip = fadyn_integ_params_default();
@@ -179,14 +169,14 @@ int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_en
     ip.h0 = fmin(ip.h0, fadyn_phase_first_step(&bp, b, t, y));
     traj_ctx c = {tt, a, w, 0};
     int rc = fadyn_integrate(&sys, &ip, y, traj_sample, &c, NULL, err);
-    for (size_t k = c.k; k < n; k++) tt[k] = a[k] = w[k] = NAN; /* after a failure */
+    for (size_t k = c.k; k < n; k++)
+        tt[k] = a[k] = w[k] = NAN; /* after a failure */
     return rc;
 }
 
 /* n points of a ↦ (a, f(a)) for a in [lo, hi] into a[], w[]; 0 if empty. */
 static size_t sample_curve(double lo, double hi, size_t n, double b, double t, int hyperbola,
-                           double *a, double *w)
-{
+                           double *a, double *w) {
     if (!(lo < hi) || n < 2) return 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -200,17 +190,20 @@ static size_t sample_curve(double lo, double hi, size_t n, double b, double t, i
 }
 
 size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size_t n, double *a,
-                              double *w)
-{
+                              double *w) {
     double af = fadyn_phase_fold_a(b, t);
     size_t k;
     /* the parabola beyond the fold, on the bad side; the unstable segment
      * of the bad branch between the fold and a = 0 */
-    if (b * t > 0.0) k = sample_curve(a_lo, fmin(af, a_hi), n, b, t, 0, a, w);
-    else k = sample_curve(fmax(af, a_lo), a_hi, n, b, t, 0, a, w);
+    if (b * t > 0.0)
+        k = sample_curve(a_lo, fmin(af, a_hi), n, b, t, 0, a, w);
+    else
+        k = sample_curve(fmax(af, a_lo), a_hi, n, b, t, 0, a, w);
     a[k] = w[k] = NAN;
     k++;
-    if (b * t > 0.0) k += sample_curve(fmax(af, a_lo), fmin(0.0, a_hi), n, b, t, 1, a + k, w + k);
-    else k += sample_curve(fmax(0.0, a_lo), fmin(af, a_hi), n, b, t, 1, a + k, w + k);
+    if (b * t > 0.0)
+        k += sample_curve(fmax(af, a_lo), fmin(0.0, a_hi), n, b, t, 1, a + k, w + k);
+    else
+        k += sample_curve(fmax(0.0, a_lo), fmin(af, a_hi), n, b, t, 1, a + k, w + k);
     return k;
 }

@@ -12,8 +12,7 @@
 
 /* Settle every node of an n x n grid over [−3,3]² on this thread; returns
  * seconds per start and fills rhs evaluations and steps per start. */
-static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, double *steps)
-{
+static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, double *steps) {
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(bp, NULL);
     fadyn_window win = {-3, 3, -3, 3};
     unsigned long r = 0, s = 0;
@@ -32,8 +31,7 @@ static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, d
     return t;
 }
 
-static double bench_rhs(double peak)
-{
+static double bench_rhs(double peak) {
     fadyn_phase_sys s = {1, 1, 0, 0};
     double y[2] = {0.3, -0.2}, f[2], acc = 0;
     long calls = 20000000;
@@ -56,15 +54,15 @@ static double bench_rhs(double peak)
     return mn;
 }
 
-static void bench_engines(double t_rhs)
-{
+static void bench_engines(double t_rhs) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     const char *steppers[] = {"rk8pd", "rkck", "rkf45"};
     double evolve_rk8pd = 0;
     for (int k = 0; k < 3; k++) {
         bp.stepper = steppers[k];
         double t[REPS], mn, md, rhs, steps;
-        for (int r = 0; r < REPS; r++) t[r] = serial_grid(&bp, 101, &rhs, &steps);
+        for (int r = 0; r < REPS; r++)
+            t[r] = serial_grid(&bp, 101, &rhs, &steps);
         bench_stats(t, REPS, &mn, &md);
         if (k == 0) evolve_rk8pd = mn;
         printf("one start, evolve engine, %-6s: min %.2f us, median %.2f us; %.1f rhs evals, "
@@ -74,15 +72,15 @@ static void bench_engines(double t_rhs)
     bp = fadyn_basin_params_default();
     bp.engine = FADYN_BASIN_WRAPPER;
     double t[REPS], mn, md, rhs, steps;
-    for (int r = 0; r < REPS; r++) t[r] = serial_grid(&bp, 101, &rhs, &steps);
+    for (int r = 0; r < REPS; r++)
+        t[r] = serial_grid(&bp, 101, &rhs, &steps);
     bench_stats(t, REPS, &mn, &md);
     printf("one start, wrapper engine (fadyn_integrate, %zu log-spaced checks), rk8pd: min %.2f "
            "us, median %.2f us; %.1f rhs evals, %.1f steps: %.1fx the evolve engine\n",
            bp.checks, mn * 1e6, md * 1e6, rhs, steps, mn / evolve_rk8pd);
 }
 
-static double bench_grid(size_t n)
-{
+static double bench_grid(size_t n) {
     fadyn_basin_params bp = fadyn_basin_params_default();
     fadyn_window win = {-3, 3, -3, 3};
     fadyn_basin_point *p = malloc(n * n * sizeof *p);
@@ -105,29 +103,28 @@ static double bench_grid(size_t n)
 }
 
 /* SciPy solve_ivp (RK45, same tolerances) from the same starts, if present. */
-static void bench_scipy(double per_traj)
-{
-    const char *py =
-        "/usr/bin/python3 - <<'EOF' 2>/dev/null\n"
-        "import time, numpy as np\n"
-        "from scipy.integrate import solve_ivp\n"
-        "f = lambda t, y: [1*(1 - y[1]*y[0]), (1 - y[1]*y[0])*y[0]]\n"
-        "g = np.linspace(-3, 3, 11); starts = [(a, w) for a in g for w in g]\n"
-        "best = 1e9; nfev = 0\n"
-        "for rep in range(3):\n"
-        "    t0 = time.perf_counter(); nfev = 0\n"
-        "    for s in starts:\n"
-        "        nfev += solve_ivp(f, (0, 50), s, rtol=1e-7, atol=1e-9).nfev\n"
-        "    best = min(best, (time.perf_counter() - t0) / len(starts))\n"
-        "print(best, nfev / len(starts))\n"
-        "EOF\n";
+static void bench_scipy(double per_traj) {
+    const char *py = "/usr/bin/python3 - <<'EOF' 2>/dev/null\n"
+                     "import time, numpy as np\n"
+                     "from scipy.integrate import solve_ivp\n"
+                     "f = lambda t, y: [1*(1 - y[1]*y[0]), (1 - y[1]*y[0])*y[0]]\n"
+                     "g = np.linspace(-3, 3, 11); starts = [(a, w) for a in g for w in g]\n"
+                     "best = 1e9; nfev = 0\n"
+                     "for rep in range(3):\n"
+                     "    t0 = time.perf_counter(); nfev = 0\n"
+                     "    for s in starts:\n"
+                     "        nfev += solve_ivp(f, (0, 50), s, rtol=1e-7, atol=1e-9).nfev\n"
+                     "    best = min(best, (time.perf_counter() - t0) / len(starts))\n"
+                     "print(best, nfev / len(starts))\n"
+                     "EOF\n";
     FILE *f = popen(py, "r");
     double ms = 0, nfev = 0;
     int ok = f && fscanf(f, "%lf %lf", &ms, &nfev) == 2;
     if (f) pclose(f);
     if (!ok) {
         printf("scipy: not available; the issue quotes ~10 ms and ~400 evaluations per "
-               "trajectory: fadyn is %.0fx faster than that\n", 10e-3 / per_traj);
+               "trajectory: fadyn is %.0fx faster than that\n",
+               10e-3 / per_traj);
         return;
     }
     printf("scipy solve_ivp RK45 rtol 1e-7 to t = 50, 121 starts: %.2f ms and %.0f rhs evals "
@@ -135,11 +132,9 @@ static void bench_scipy(double per_traj)
            ms * 1e3, nfev, ms / per_traj);
 }
 
-int main(void)
-{
+int main(void) {
     double peak = bench_core_peak_gflops();
-    printf("one core: nominal peak %.1f GFLOP/s; %d OpenMP threads\n", peak,
-           omp_get_max_threads());
+    printf("one core: nominal peak %.1f GFLOP/s; %d OpenMP threads\n", peak, omp_get_max_threads());
     double t_rhs = bench_rhs(peak);
     bench_engines(t_rhs);
     double per = bench_grid(1000);
