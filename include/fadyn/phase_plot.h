@@ -62,7 +62,7 @@ typedef struct {
 int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err);
 
 /* `fadyn basin --sizes`: the fractions of end states against the initial
- * scale ω, from stem.tsv with columns scale posdef indefinite negdef
+ * scale ω, from stem-fractions.tsv with columns scale posdef indefinite negdef
  * unconverged diverged stable (fractions). */
 int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t samples,
                         fadyn_err *err);

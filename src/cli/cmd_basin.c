@@ -585,8 +585,8 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
         json_decref(j);
     }
     if (rc == FADYN_OK && pt) {
-        char data[4200];
-        fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
+        char data[4200]; /* the slice's rows, or the fractions table (never --out's rows) */
+        fadyn_plot_sibling(pt, slice ? ".tsv" : "-fractions.tsv", data, sizeof data);
         if (slice) {
             if (!o->pc.out || strcmp(data, o->pc.out) != 0 || pt->dumb)
                 rc = write_net(data, r, n, cols, cols + n, cols + 2 * n, &err);

@@ -62,6 +62,7 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
                         fadyn_err *err) {
     fadyn_strbuf b;
     start(t, &b);
+    fadyn_strbuf_printf(&b, "data = '%s-fractions.tsv'\n", t->dumb ? "fadyn-plot" : t->base);
     fadyn_strbuf_printf(
         &b,
         "set title \"fadyn basin: end states of the %s network under fa, %zu random starts per "
