@@ -100,6 +100,16 @@ Test(cli_phase, from_outside_the_window_is_noted) {
     cr_expect(strstr(line, "outside the window") != NULL, "%s", line);
 }
 
+/* The first line of dir/name. */
+static void first_line(const char *dir, const char *name, char *line, size_t n) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "%s missing", p);
+    cr_assert(fgets(line, (int)n, f), "%s empty", p);
+    fclose(f);
+}
+
 static json_t *load(const char *dir, const char *name) {
     char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, name);
@@ -241,25 +251,16 @@ Test(cli_phase, flow_plot_renders_without_warnings) {
 }
 
 /* The network plot's table never overwrites --out's rows of the same stem. */
-Test(cli_phase, network_plot_keeps_the_rows_file)
-{
-    char dir[64], cmd[512], p[128], line[512];
+Test(cli_phase, network_plot_keeps_the_rows_file) {
+    char dir[64], cmd[512], line[512];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
              "basin --sizes 4,3,2 --samples 2 --init-scale 0.1 --out %s/n.tsv --plot %s/n.png "
              "--quiet",
              dir, dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
-    snprintf(p, sizeof p, "%s/n.tsv", dir);
-    FILE *f = fopen(p, "r");
-    cr_assert_not_null(f);
-    cr_assert(fgets(line, sizeof line, f));
-    fclose(f);
+    first_line(dir, "n.tsv", line, sizeof line);
     cr_expect(strncmp(line, "scale\tsample\tu\tv\t", 16) == 0, "%s", line);
-    snprintf(p, sizeof p, "%s/n-fractions.tsv", dir);
-    f = fopen(p, "r");
-    cr_assert_not_null(f);
-    cr_assert(fgets(line, sizeof line, f));
-    fclose(f);
+    first_line(dir, "n-fractions.tsv", line, sizeof line);
     cr_expect_str_eq(line, "scale\tposdef\tindefinite\tnegdef\tunconverged\tdiverged\tstable\n");
 }
