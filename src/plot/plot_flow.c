@@ -110,6 +110,14 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
              "data index %d using 1:2 with lines lw 1 lc rgb 'black' title "
              "'analytic separatrix (MATH.md §4)'",
              FADYN_FLOW_SEPARATRIX);
+    /* the fold point, where the stable and unstable bad equilibria meet */
+    double af = fadyn_phase_fold_a(fp->b, fp->t), wf = fp->t / af;
+    const fadyn_window *w = &fp->win;
+    if (af >= w->a_lo && af <= w->a_hi && wf >= w->w_lo && wf <= w->w_hi)
+        item(&b, &first,
+             "'+' every ::0::0 using (%.17g):(%.17g) with points pt 6 ps 2 lw 2 lc rgb 'black' "
+             "title 'fold point (%.3g, %.3g)'",
+             af, wf, af, wf);
     for (size_t k = 0; k < fp->ntraj; k++) {
         const char *col = traj_colour(k);
         char title[128];
