@@ -215,11 +215,11 @@ const char *fadyn_align_name(int align);
 
 typedef struct {
     fadyn_integ_params integ;   /* t_end 400, rk8pd, rtol 1e-8, samples 41 (log time) */
-    double nse_tol;             /* converged when NSE < nse_tol, 1e-10 ... */
+    double nse_tol;             /* converged when NSE < nse_tol, 1e-14 ... */
     double speed_tol;           /* ... and ‖ẏ‖ < speed_tol, 1e-6 */
     double def_tol;             /* eigenvalues of S within def_tol·max|ev| of 0 count as 0, 1e-9 */
     double zero_tol;            /* Jacobian modes with |λ| <= zero_tol·max|λ| are along the
-                                   equilibrium manifold and excluded, 1e-7 */
+                                   equilibrium manifold and excluded, 1e-6 */
     int stability;              /* compute the Jacobian eigenvalues, 1 */
     fadyn_progress_fn progress; /* called by thread 0 with the fraction of starts done, NULL */
     void *progress_ctx;
