@@ -14,6 +14,8 @@
 #include "fadyn/ode.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/train.h"
+#include "fadyn/trainplots.h"
 #include "fadyn/version.h"
 
 #endif
