@@ -4,6 +4,7 @@
 #ifndef FADYN_H
 #define FADYN_H
 
+#include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"

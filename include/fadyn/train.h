@@ -100,7 +100,7 @@ typedef struct {
     size_t inputs, outputs;   /* linear: 30, 10 */
     double t_scale;           /* linear: T ~ U[-t_scale, t_scale], 1 */
     fadyn_net_spec teacher;   /* teacher: 30-20-10-10 tanh, linear output, biases */
-    double teacher_gain;      /* teacher weights ~ U[-g, g]·√(3/fan_in), 2.5 */
+    double teacher_gain;      /* teacher weights ~ U[-g, g]·√(3/fan_in), 2 */
     double teacher_bias;      /* teacher biases ~ U[-c, c], 0.5 */
     size_t n_test;            /* held-out points: linear 1000, teacher 5000 */
     unsigned long seed;       /* target, data sequence and held-out set */

@@ -26,7 +26,7 @@ static const char *const HELP =
     "                     biases) (default linear)\n"
     "  --inputs N         inputs of the linear task (default 30)\n"
     "  --outputs N        outputs of the linear task (default 10)\n"
-    "  --teacher-gain G   teacher weights ~ U[-G,G]*sqrt(3/fan_in) (default 2.5)\n"
+    "  --teacher-gain G   teacher weights ~ U[-G,G]*sqrt(3/fan_in) (default 2)\n"
     "  --teacher-bias C   teacher biases ~ U[-C,C] (default 0.5)\n"
     "  --test N           held-out points (default linear 1000, teacher 5000)\n"
     "  --sizes LIST       student layer sizes, inputs first (default 30,20,10); must\n"

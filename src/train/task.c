@@ -30,7 +30,7 @@ fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind)
     memset(&p, 0, sizeof p);
     p.kind = kind;
     p.t_scale = 1.0;
-    p.teacher_gain = 2.5;
+    p.teacher_gain = 2.0;
     p.teacher_bias = 0.5;
     p.seed = 1;
     size_t ts[] = {30, 20, 10, 10};
