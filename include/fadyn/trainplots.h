@@ -26,9 +26,10 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
  * (columns example angle mean sd). */
 int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err);
 /* Fig. 2d: bars of the test NSE (mean ± sd, points per run) for 3 and 4
- * layers with bp and fa, from stem.tsv (columns group rule layers run nse),
- * p-values in the labels. */
-int fadyn_plot_fig2d(const fadyn_plot_target *t, double p_bp, double p_fa, fadyn_err *err);
+ * layers with bp and fa, n runs each, from stem.tsv (columns group rule_fa
+ * layers run nse mean sd), the p-values in the title. */
+int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
+                     fadyn_err *err);
 /* Fig. 4: NSE, angle to bp, angle to pbp against examples, one colour per
  * ω, from stem-wI.tsv files (i = 0..n-1). */
 int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err);
