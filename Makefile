@@ -96,7 +96,14 @@ bench: deps
 	@$(MAKE) --no-print-directory BUILD=build/opt OPT="-O3 -march=native -DNDEBUG" bench-run
 
 bench-run: all $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
-	@for b in $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%); do echo "== $$b"; $$b || exit 1; done
+	@for b in $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%); do echo "== $$b"; \
+	  FADYN_BENCH_DIR=$(BUILD)/bench $$b || exit 1; done
+	@echo "== SciPy reference (same problem, solve_ivp DOP853)"
+	@if /usr/bin/python3 -c 'import scipy' 2>/dev/null; then d=$$(mktemp -d); \
+	  $(BUILD)/fadyn ode --t-end 50 --samples 2 --quiet --save-init $$d/i --save-final $$d/f && \
+	  /usr/bin/python3 tests/bench/scipy_ode.py $$d/i $$d/f 50 1e-8 1e-10 \
+	    "$$(cat $(BUILD)/bench/ode-trajectory.ms 2>/dev/null)"; rm -rf $$d; \
+	else echo "skipped: SciPy not installed (apt-get install python3-scipy)"; fi
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(BENCH_SRC) $(HDRS)

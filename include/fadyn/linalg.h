@@ -30,6 +30,10 @@ double fadyn_dot(const double *a, const double *b, size_t n);
  * (MATH.md §1).  NaN when either vector is zero. */
 double fadyn_angle_deg(const double *a, const double *b, size_t n);
 
+/* 1 if some |a_i| > bound or is NaN (one pass, vectorisable): the blow-up
+ * test of the integrators; bound = INFINITY tests finiteness. */
+int fadyn_exceeds(const double *a, size_t n, double bound);
+
 /* Largest |a_i|, and 1 if every entry is finite, else 0. */
 double fadyn_max_abs(const double *a, size_t n);
 int fadyn_all_finite(const double *a, size_t n);

@@ -3,6 +3,7 @@
 #include "fadyn/io.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,6 +136,16 @@ int cli_double_list(const char *cmd, const char *opt, const char *s, double *out
     return each_item(cmd, opt, s, max, n, parse_double_item, out);
 }
 
+int cli_bad_option(const char *cmd, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        cli_error(cmd, "-%c: unknown option or missing value (see --help)", optopt);
+    else
+        cli_error(cmd, "%s: unknown option or missing value (see --help)", arg);
+    return CLI_EXIT_USAGE;
+}
+
 int cli_check_out(const char *cmd, const char *opt, const char *path)
 {
     fadyn_err err;
@@ -153,18 +164,21 @@ static int progress_on(void)
     return isatty(2);
 }
 
-static int progress_shown;
+/* CLI-only state: the last percentage shown (-1: nothing on the line). */
+static int progress_last = -1;
 
 void cli_progress(const char *label, double fraction)
 {
     if (!progress_on()) return;
-    fprintf(stderr, "\r%s: %3.0f%%", label, 100.0 * fraction);
+    int pct = (int)(100.0 * fraction);
+    if (pct == progress_last) return;
+    fprintf(stderr, "\r%s: %3d%%", label, pct);
     fflush(stderr);
-    progress_shown = 1;
+    progress_last = pct;
 }
 
 void cli_progress_done(void)
 {
-    if (progress_shown) fputc('\n', stderr);
-    progress_shown = 0;
+    if (progress_last >= 0) fputc('\n', stderr);
+    progress_last = -1;
 }

@@ -36,6 +36,10 @@ int cli_size_list(const char *cmd, const char *opt, const char *s, size_t *out, 
 int cli_double_list(const char *cmd, const char *opt, const char *s, double *out, size_t max,
                     size_t *n);
 
+/* After getopt_long returned '?': print which option is unknown or lacks
+ * its value; returns CLI_EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv);
+
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
 

@@ -172,9 +172,7 @@ static int parse(int argc, char **argv, ode_opts *o)
         case O_HELP: fputs(HELP, stdout); return -1;
         case '?':
         default:
-            if (optopt) cli_error(CMD, "option -%c: unknown or missing its value (see --help)", optopt);
-            else cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
+            rc = cli_bad_option(CMD, argv);
         }
     }
     if (rc) return rc;
@@ -302,6 +300,12 @@ static void print_summary(const ode_opts *o, const fadyn_ode_result *res)
            res->stats.failed_steps, res->stats.rhs_evals, res->stats.wall_seconds);
 }
 
+static void on_progress(void *ctx, double fraction)
+{
+    (void)ctx;
+    cli_progress("fadyn ode", fraction);
+}
+
 /* Build the problem from the options: drawn, zero, or read from files. */
 static int build_problem(const ode_opts *o, fadyn_problem *p, fadyn_err *err)
 {
@@ -342,10 +346,10 @@ int cmd_ode(int argc, char **argv)
     }
     fadyn_problem p;
     rc = build_problem(&o, &p, &err);
-    if (rc) {
+    if (rc) { /* every failure here comes from the input, memory included */
         cli_error_err(CMD, &err);
         fadyn_problem_free(&p);
-        return cli_exit_code(rc);
+        return CLI_EXIT_USAGE;
     }
     if (o.save_init && (rc = fadyn_problem_save(&p, NULL, o.save_init, &err))) {
         cli_error(CMD, "--save-init %s", err.msg);
@@ -353,7 +357,8 @@ int cmd_ode(int argc, char **argv)
         return cli_exit_code(rc);
     }
     fadyn_ode_result res;
-    int status = fadyn_ode_run(&p, &o.integ, &res);
+    int status = fadyn_ode_run_progress(&p, &o.integ, &res, on_progress, NULL);
+    cli_progress_done();
     int exit_code = cli_exit_code(status);
     if (status != FADYN_OK) cli_error_err(CMD, &res.err);
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {

@@ -50,6 +50,13 @@ double fadyn_angle_deg(const double *a, const double *b, size_t n)
     return acos(c) * (180.0 / M_PI);
 }
 
+int fadyn_exceeds(const double *a, size_t n, double bound)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= !(fabs(a[i]) <= bound);
+    return bad;
+}
+
 double fadyn_max_abs(const double *a, size_t n)
 {
     double m = 0.0;

@@ -91,10 +91,10 @@ static int guarded_f(double t, const double y[], double dydt[], void *params)
     guard *g = params;
     g->nrhs++;
     size_t n = g->inner->dimension;
-    if (!fadyn_all_finite(y, n) || fadyn_max_abs(y, n) > g->radius) return GSL_EBADFUNC;
+    if (fadyn_exceeds(y, n, g->radius)) return GSL_EBADFUNC;
     int s = g->inner->function(t, y, dydt, g->inner->params);
     if (s != GSL_SUCCESS) return s;
-    return fadyn_all_finite(dydt, n) ? GSL_SUCCESS : GSL_EBADFUNC;
+    return fadyn_exceeds(dydt, n, INFINITY) ? GSL_EBADFUNC : GSL_SUCCESS;
 }
 
 static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], void *params)
@@ -124,7 +124,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     gsl_odeiv2_system gs = {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
     fadyn_integ_stats st;
     memset(&st, 0, sizeof st);
-    if (!fadyn_all_finite(y, sys->dimension) || fadyn_max_abs(y, sys->dimension) > ip->radius) {
+    if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
         if (stats) *stats = st;
         return fadyn_err_set(err, FADYN_DIVERGED, "the initial state is non-finite or beyond "
                                                   "--radius %g", ip->radius);
@@ -133,11 +133,19 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
                                                          ip->rtol);
     if (!d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
     gsl_odeiv2_driver_set_hmin(d, ip->hmin);
-    gsl_odeiv2_driver_set_nmax(d, ip->nmax);
     double t = 0.0;
     rc = fn ? fn(ctx, 0.0, y) : 0;
     for (size_t i = 1; rc == FADYN_OK && i < ip->samples; i++) {
         double ti = fadyn_integ_sample_time(ip, i);
+        /* the driver counts steps per call: give each call what is left */
+        unsigned long used = (unsigned long)d->e->count;
+        if (used >= ip->nmax) {
+            rc = fadyn_err_set(err, FADYN_MAXSTEPS,
+                               "stopped at t = %.6g: the step limit (%lu steps) was reached", t,
+                               ip->nmax);
+            break;
+        }
+        gsl_odeiv2_driver_set_nmax(d, ip->nmax - used);
         int s = gsl_odeiv2_driver_apply(d, &t, ti, y);
         if (s == GSL_EBADFUNC) {
             rc = fadyn_err_set(err, FADYN_DIVERGED,

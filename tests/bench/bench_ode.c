@@ -1,0 +1,111 @@
+/* bench_ode.c — speed of the expected dynamics: right-hand-side rate for a
+ * small and a large net against the measured DGEMM rate, and one full
+ * 30–20–10 fa trajectory (rk8pd, rtol 1e-8) against its floor. */
+#include "bench_util.h"
+#include "fadyn.h"
+
+#include <gsl/gsl_rng.h>
+
+#define REPS 7
+
+static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned long seed)
+{
+    size_t sz[] = {n0, nh, no};
+    fadyn_problem_alloc(p, 2, sz, FADYN_RULE_FA, NULL);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    fadyn_init_params ip = fadyn_init_params_default();
+    fadyn_problem_draw(p, &ip, r);
+    gsl_rng_free(r);
+}
+
+static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm)
+{
+    fadyn_problem p;
+    draw(&p, n0, nh, no, 1);
+    fadyn_dyn *d = fadyn_dyn_alloc(&p);
+    double *f = malloc(p.dim * sizeof(double));
+    double flops = fadyn_dyn_rhs_flops(&p);
+    /* enough calls per repetition for ~0.2 s */
+    double t0 = bench_now();
+    fadyn_dyn_rhs(d, p.w0, f);
+    double one = bench_now() - t0;
+    long calls = (long)(0.2 / (one > 1e-7 ? one : 1e-7)) + 1;
+    double t[REPS], mn, md;
+    for (int r = 0; r < REPS; r++) {
+        t0 = bench_now();
+        for (long c = 0; c < calls; c++) fadyn_dyn_rhs(d, p.w0, f);
+        t[r] = (bench_now() - t0) / (double)calls;
+    }
+    bench_stats(t, REPS, &mn, &md);
+    double gf = flops / mn * 1e-9;
+    printf("rhs %4zu-%4zu-%-3zu  %10.0f evals/s (min %.3g s, median %.3g s per eval)  "
+           "%.2f GFLOP/s = %.0f%% of one core's DGEMM\n",
+           n0, nh, no, 1.0 / mn, mn, md, gf, 100.0 * gf / dgemm);
+    free(f);
+    fadyn_dyn_free(d);
+    fadyn_problem_free(&p);
+}
+
+static void bench_trajectory(double dgemm)
+{
+    fadyn_problem p;
+    draw(&p, 30, 20, 10, 1);
+    fadyn_dyn *d = fadyn_dyn_alloc(&p);
+    gsl_odeiv2_system sys = fadyn_dyn_system(d);
+    fadyn_integ_params ip = fadyn_integ_params_default();
+    ip.t_end = 50.0;
+    ip.samples = 2;
+    double *y = malloc(p.dim * sizeof(double));
+    double t[REPS], mn, md;
+    fadyn_integ_stats st;
+    for (int r = 0; r < REPS; r++) {
+        memcpy(y, p.w0, p.dim * sizeof(double));
+        double t0 = bench_now();
+        fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
+        t[r] = bench_now() - t0;
+    }
+    bench_stats(t, REPS, &mn, &md);
+    double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) / (dgemm * 1e9);
+    printf("trajectory 30-20-10 fa, rk8pd rtol 1e-8, t in [0,50]: min %.3f ms, median %.3f ms; "
+           "%lu steps, %lu rhs evals;\n  floor (evals x flops / DGEMM rate) %.3f ms: "
+           "%.1fx the floor\n",
+           mn * 1e3, md * 1e3, st.steps, st.rhs_evals, floor * 1e3, mn / floor);
+    const char *dir = getenv("FADYN_BENCH_DIR");
+    if (dir) { /* for the SciPy comparison that `make bench` runs next */
+        char path[4096];
+        snprintf(path, sizeof path, "%s/ode-trajectory.ms", dir);
+        FILE *f = fopen(path, "w");
+        if (f) fprintf(f, "%.4f\n", mn * 1e3), fclose(f);
+    }
+    /* with the observer at 201 samples, as `fadyn ode` runs it */
+    ip.samples = 201;
+    for (int r = 0; r < REPS; r++) {
+        fadyn_ode_result res;
+        double t0 = bench_now();
+        fadyn_ode_run(&p, &ip, &res);
+        t[r] = bench_now() - t0;
+        fadyn_ode_result_free(&res);
+    }
+    bench_stats(t, REPS, &mn, &md);
+    printf("  the same with the observer at 201 samples (SVD each): min %.3f ms, median %.3f ms\n",
+           mn * 1e3, md * 1e3);
+    free(y);
+    fadyn_dyn_free(d);
+    fadyn_problem_free(&p);
+}
+
+int main(void)
+{
+    fadyn_blas_set_threads(1);
+    double peak = bench_core_peak_gflops();
+    double dgemm = bench_dgemm_gflops(1000, 5);
+    printf("one core: nominal peak %.1f GFLOP/s (AVX2 FMA, 16 flops/cycle); measured DGEMM "
+           "1000^3 %.1f GFLOP/s (%.0f%% of nominal)\n",
+           peak, dgemm, 100 * dgemm / peak);
+    bench_rhs(30, 20, 10, dgemm);
+    bench_rhs(784, 1000, 10, dgemm);
+    bench_rhs(784, 1000, 1000, dgemm);
+    bench_trajectory(dgemm);
+    return 0;
+}

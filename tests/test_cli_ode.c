@@ -1,0 +1,208 @@
+/* test_cli_ode.c — `fadyn ode` end to end: outputs, exit statuses, and every
+ * bad-input case of issue 2 (one line, exit 2, nothing written). */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Bad input: exit 2, one line on stderr naming the argument, no output. */
+static void expect_bad(const char *args, const char *must_mention)
+{
+    char dir[64], cmd[2048], line[1024];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "ode %s --out %s/o.tsv --summary %s/o.json", args, dir, dir);
+    int st = th_run(cmd, line, sizeof line);
+    cr_expect_eq(st, 2, "'%s': exit %d (%s)", args, st, line);
+    cr_expect(strstr(line, must_mention) != NULL, "'%s': message '%s' should mention '%s'", args,
+              line, must_mention);
+    char p[128];
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    cr_expect(!exists(p), "'%s' left %s behind", args, p);
+    snprintf(p, sizeof p, "%s/o.json", dir);
+    cr_expect(!exists(p), "'%s' left %s behind", args, p);
+}
+
+Test(cli_ode, bad_arguments)
+{
+    expect_bad("--stepper rk9", "--stepper");
+    expect_bad("--rule hebb", "--rule");
+    expect_bad("--rtol 0", "--rtol");
+    expect_bad("--rtol -1e-6", "--rtol");
+    expect_bad("--atol 0", "--atol");
+    expect_bad("--t-end 0", "--t-end");
+    expect_bad("--sizes 30,0,10", "--sizes");
+    expect_bad("--sizes 30,10", "--sizes");
+    expect_bad("--sizes 30,x,10", "--sizes");
+    expect_bad("--sizes 30,,10", "--sizes");
+    expect_bad("--rtol abc", "--rtol");
+    expect_bad("--t-end nan", "--t-end");
+    expect_bad("--samples 1", "--samples");
+    expect_bad("--seed -3", "--seed");
+    expect_bad("--sigma 1,2", "--sigma");
+    expect_bad("--sigma -1", "--sigma");
+    expect_bad("--init sideways", "--init");
+    expect_bad("--plot out.gif", "--plot");
+    expect_bad("--frobnicate", "frobnicate");
+    expect_bad("extra", "extra");
+    expect_bad("--init-from /nonexistent/dir", "/nonexistent/dir");
+}
+
+Test(cli_ode, unwritable_output_is_bad_input)
+{
+    char line[1024];
+    cr_expect_eq(th_run("ode --out /nonexistent/dir/o.tsv", line, sizeof line), 2);
+    cr_expect(strstr(line, "--out") != NULL, "%s", line);
+}
+
+/* Matrix files of the wrong shape, with NaN, or missing. */
+Test(cli_ode, bad_matrix_files)
+{
+    char dir[64], cmd[512], line[1024], path[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --save-init %s --t-end 1 --quiet", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --init-from %s --t-end 1 --quiet", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+
+    snprintf(path, sizeof path, "%s/A.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("1 2 3\n4 5\n", f); /* ragged */
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    cr_expect(strstr(line, "A.txt") != NULL, "%s", line);
+
+    f = fopen(path, "w");
+    fputs("1 2 3\n4 5 6\n7 8 9\n", f); /* 3 x 3, need 2 x 3 */
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    cr_expect(strstr(line, "expected 2 x 3") != NULL, "%s", line);
+
+    f = fopen(path, "w");
+    fputs("1 nan 3\n4 5 6\n", f);
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    cr_expect(strstr(line, "A.txt") != NULL && strstr(line, "finite") != NULL, "%s", line);
+
+    f = fopen(path, "w");
+    fputs("1 two 3\n4 5 6\n", f);
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    cr_expect(strstr(line, "'two'") != NULL, "%s", line);
+
+    unlink(path);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    cr_expect(strstr(line, "A.txt") != NULL, "%s", line);
+}
+
+/* Issue 2's "done when": from zero, NSE < 1e-6 at t = 400, and the JSON and
+ * TSV carry what they promise. */
+Test(cli_ode, zero_start_learns_and_writes_outputs)
+{
+    char dir[64], cmd[512], p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --sizes 30,20,10 --init zero --t-end 400 --samples 41 --out %s/o.tsv "
+             "--summary %s/o.json --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/o.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_expect_lt(json_real_value(json_object_get(j, "final_nse")), 1e-6);
+    cr_expect_lt(json_real_value(json_object_get(j, "lyapunov_max_rise")), 1e-12);
+    const char *keys[] = {"final_nse", "conserved_drift_max", "lyapunov_max_rise", "s_max",
+                          "s_bound_paper", "s_bound_derived", "steps", "rhs_evals",
+                          "wall_seconds", "parameters", "seed", "version"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        cr_expect_not_null(json_object_get(j, keys[i]), "missing %s", keys[i]);
+    json_decref(j);
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    FILE *f = fopen(p, "r");
+    char line[512];
+    cr_assert(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "t\tloss\tnse\tV\tdrift\tdrift_rel\ts\tangle_bp\tangle_pbp\n");
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) rows++;
+    fclose(f);
+    cr_expect_eq(rows, 41);
+}
+
+/* --save-init / --init-from round-trip exactly: the same run twice. */
+Test(cli_ode, save_and_load_give_the_same_run)
+{
+    char dir[64], cmd[512], p1[128], p2[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --sizes 5,4,3,2 --seed 9 --t-end 5 --save-init %s/init --out %s/a.tsv --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p1, sizeof p1, "%s/init/A1.txt", dir);
+    snprintf(p2, sizeof p2, "%s/init/B2.txt", dir);
+    cr_expect(exists(p1) && exists(p2), "deep nets name layers A0.. and B1..");
+    snprintf(cmd, sizeof cmd, "ode --sizes 5,4,3,2 --t-end 5 --init-from %s/init --out %s/b.tsv --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(cmd, sizeof cmd, "cmp -s %s/a.tsv %s/b.tsv", dir, dir);
+    cr_expect_eq(system(cmd), 0, "the reloaded run differs");
+}
+
+/* A run that leaves the radius: exit 3, rows so far kept. */
+Test(cli_ode, divergence_exits_3_and_keeps_rows)
+{
+    char dir[64], cmd[512], line[1024], p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "ode --radius 0.3 --t-end 50 --out %s/o.tsv --summary %s/o.json",
+             dir, dir);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 3);
+    cr_expect(strstr(line, "diverged") != NULL, "%s", line);
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    cr_expect(exists(p));
+    snprintf(p, sizeof p, "%s/o.json", dir);
+    json_t *j = json_load_file(p, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "diverged");
+    json_decref(j);
+}
+
+/* Without gnuplot on PATH the data are still written and one line says how to get it. */
+Test(cli_ode, missing_gnuplot_still_writes_data)
+{
+    char dir[64], cmd[2048], line[1024], p[128];
+    th_tmpdir(dir, sizeof dir);
+    const char *bin = getenv("FADYN_BIN");
+    char abs[1024];
+    cr_assert_not_null(realpath(bin ? bin : "build/fadyn", abs));
+    snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s ode --t-end 2 --plot %s/o.png --quiet 2>%s/err",
+             abs, dir, dir);
+    cr_expect_eq(WEXITSTATUS(system(cmd)), 0);
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    cr_expect(exists(p));
+    snprintf(p, sizeof p, "%s/o.gp", dir);
+    cr_expect(exists(p));
+    snprintf(p, sizeof p, "%s/err", dir);
+    FILE *f = fopen(p, "r");
+    cr_assert(fgets(line, sizeof line, f));
+    fclose(f);
+    cr_expect(strstr(line, "apt-get install gnuplot") != NULL, "%s", line);
+}
+
+Test(cli_ode, help_and_version)
+{
+    cr_expect_eq(th_run("ode --help", NULL, 0), 0);
+    cr_expect_eq(th_run("--version", NULL, 0), 0);
+    cr_expect_eq(th_run("help ode", NULL, 0), 0);
+    cr_expect_eq(th_run("nosuchcommand", NULL, 0), 2);
+}
