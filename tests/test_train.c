@@ -443,3 +443,55 @@ Test(train_cli, diverging_run_exit_3_and_outputs_written)
     cr_assert(json_real_value(json_object_get(j, "final_nse_mean")) < 0.1);
     json_decref(j);
 }
+
+Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones)
+{
+    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    fadyn_task t;
+    cr_assert_eq(fadyn_task_alloc(&t, &tp, NULL), FADYN_OK);
+    size_t sz[] = {30, 20, 10};
+    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_train_params p = fadyn_train_params_default();
+    p.examples = 600;
+    p.eval_every = 60;
+    /* 1e-5 barely moves in 600 examples, 1 diverges (beyond 2/E‖x‖²), 1e-2 learns */
+    double grid[] = {1e-5, 1e-2, 1.0}, best, score[3];
+    cr_assert_eq(fadyn_train_tune(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, grid, 3, &best,
+                                  score, NULL),
+                 FADYN_OK);
+    cr_assert_float_eq(best, 1e-2, 0);
+    cr_assert(isinf(score[2]));
+    cr_assert(score[1] < score[0] - 1.0, "%g vs %g", score[1], score[0]);
+    fadyn_task_free(&t);
+}
+
+Test(figure_cli, bad_input_exit_2_and_a_quick_figure)
+{
+    const char *bad[] = {"figure", "figure fig9", "figure fig1d --runs 1", "figure fig4 --examples 10",
+                         "figure fig4 --dir /nonexistent/deep/x --bogus"};
+    char line[512];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_eq(th_run(bad[i], line, sizeof line), 2, "%s", bad[i]);
+        cr_assert(strncmp(line, "fadyn figure: ", 14) == 0, "%s: %s", bad[i], line);
+    }
+    char dir[256], cmd[1024];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "figure fig4 fig1e --examples 1500 --dir %s", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    const char *files[] = {"fig4.json", "fig4.gp", "fig4-w0.tsv", "fig4-w8.tsv", "fig1e.tsv",
+                           "fig1e.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(cmd, sizeof cmd, "%s/%s", dir, files[i]);
+        FILE *f = fopen(cmd, "r");
+        cr_assert_not_null(f, "%s missing", files[i]);
+        fclose(f);
+    }
+    /* fa's angle to bp falls from about 90 degrees (Fig. 1e) */
+    snprintf(cmd, sizeof cmd, "%s/fig1e.json", dir);
+    json_t *j = json_load_file(cmd, 0, NULL);
+    cr_assert_not_null(j);
+    double first = json_real_value(json_object_get(j, "angle_first_window"));
+    double last = json_real_value(json_object_get(j, "angle_last_window"));
+    cr_assert(first > 60 && last < 45, "%g -> %g", first, last);
+    json_decref(j);
+}
