@@ -118,9 +118,8 @@ static void same_training(fadyn_train_ws *a, fadyn_train_ws *b, size_t n0, size_
 
 Test(train, fa_with_feedback_equal_to_transposes_is_bp)
 {
-    /* fa's fixed B's can equal bp's W^T only at one instant: with a frozen
-     * hidden-to-output chain (eta tiny on W would still move it), so compare
-     * one step at a time, resetting B = W^T before each step. */
+    /* fa's B's stay fixed while W moves, so B = W^T holds at one instant
+     * only: reset B = W^T before every step and compare step by step. */
     fadyn_task t = small_task(4, 2);
     size_t sz[] = {4, 6, 3, 2};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
@@ -147,15 +146,21 @@ Test(train, fa_with_feedback_equal_to_transposes_is_bp)
     fadyn_task_free(&t);
 }
 
+static fadyn_train_params params(double eta, double w_scale, double drop)
+{
+    fadyn_train_params p = fadyn_train_params_default();
+    p.eta = eta;
+    p.w_scale = w_scale;
+    p.drop = drop;
+    return p;
+}
+
 Test(train, sparse_fa_with_drop_zero_is_fa)
 {
     fadyn_task t = small_task(5, 3);
     size_t sz[] = {5, 7, 4, 3};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_SIGMOID, FADYN_ACT_LINEAR, 1);
-    fadyn_train_params p = fadyn_train_params_default();
-    p.eta = 0.05;
-    p.w_scale = 0.3;
-    p.drop = 0.0;
+    fadyn_train_params p = params(0.05, 0.3, 0.0);
     fadyn_train_ws *a = make_ws(&t, &s, "fa", &p, 9), *b = make_ws(&t, &s, "sparse-fa", &p, 9);
     same_training(a, b, 5, 3, 0.0);
     fadyn_train_ws_free(a);
@@ -168,10 +173,7 @@ Test(train, sparse_fa_keeps_its_mask)
     fadyn_task t = small_task(5, 3);
     size_t sz[] = {5, 40, 30, 3};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 0);
-    fadyn_train_params p = fadyn_train_params_default();
-    p.eta = 0.01;
-    p.w_scale = 0.3;
-    p.drop = 0.5;
+    fadyn_train_params p = params(0.01, 0.3, 0.5);
     fadyn_train_ws *a = make_ws(&t, &s, "sparse-fa", &p, 4), *b = make_ws(&t, &s, "sparse-fa", &p, 4);
     fadyn_net *n = fadyn_train_ws_net(a);
     size_t zeros0 = 0, m = 30 * 40;

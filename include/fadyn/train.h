@@ -233,6 +233,11 @@ int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
 size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean,
                              double *sd);
 
+/* Mean and sample sd of the final NSE over the runs that finished (NaN if
+ * none / fewer than two); returns how many finished. */
+size_t fadyn_train_final_stats(const fadyn_train_result *res, size_t nruns, double *mean,
+                               double *sd);
+
 /* TSV of the rows averaged over runs (runs that finished): example, then
  * NAME_mean NAME_sd for nse, loss and the angles. */
 int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size_t nruns,

@@ -88,18 +88,19 @@ static int plot_status(int rc, fadyn_err *err)
 
 static double final_mean(const fadyn_train_result *res, size_t n, double *sd)
 {
-    double s = 0, s2 = 0;
-    size_t m = 0;
-    for (size_t r = 0; r < n; r++)
-        if (res[r].status == FADYN_OK) {
-            s += res[r].final_nse;
-            m++;
-        }
-    double mu = m ? s / (double)m : NAN;
-    for (size_t r = 0; r < n; r++)
-        if (res[r].status == FADYN_OK) s2 += (res[r].final_nse - mu) * (res[r].final_nse - mu);
-    *sd = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
+    double mu;
+    fadyn_train_final_stats(res, n, &mu, sd);
     return mu;
+}
+
+/* Task 1 (seeded by --seed) and its 30-20-10 linear student. */
+static int task1(const fig_opts *o, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err)
+{
+    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    tp.seed = o->seed;
+    size_t sz[] = {30, 20, 10};
+    *spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    return fadyn_task_alloc(task, &tp, err);
 }
 
 static void free_results(fadyn_train_result *res, size_t n)
@@ -111,12 +112,10 @@ static void free_results(fadyn_train_result *res, size_t n)
 static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 {
     static const char *const rules[] = {"shallow", "np", "bp", "fa"};
-    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
-    tp.seed = o->seed;
     fadyn_task task;
-    int rc = fadyn_task_alloc(&task, &tp, err);
-    size_t sz[] = {30, 20, 10}, runs = pick(o->runs, 5, 20, o->full);
-    fadyn_net_spec spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_net_spec spec;
+    int rc = task1(o, &task, &spec, err);
+    size_t runs = pick(o->runs, 5, 20, o->full);
     fadyn_train_params p = fadyn_train_params_default();
     p.examples = pick(o->examples, 4000, 20000, o->full);
     p.eval_every = p.examples / 200 ? p.examples / 200 : 1;
@@ -171,13 +170,10 @@ static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 {
     const size_t window = 10;
-    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
-    tp.seed = o->seed;
     fadyn_task task;
-    int rc = fadyn_task_alloc(&task, &tp, err);
+    fadyn_net_spec spec;
+    int rc = task1(o, &task, &spec, err);
     if (rc) return rc;
-    size_t sz[] = {30, 20, 10};
-    fadyn_net_spec spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
     fadyn_train_params p = fadyn_train_params_default();
     const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
     p.eta = fadyn_train_default_eta(FADYN_TASK_LINEAR, fa);
@@ -331,13 +327,10 @@ static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 {
     static const double omegas[] = {0.0001, 0.001, 0.01, 0.05, 0.1, 0.125, 0.15, 0.2, 0.25};
     const size_t n = sizeof omegas / sizeof omegas[0];
-    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
-    tp.seed = o->seed;
     fadyn_task task;
-    int rc = fadyn_task_alloc(&task, &tp, err);
+    fadyn_net_spec spec;
+    int rc = task1(o, &task, &spec, err);
     if (rc) return rc;
-    size_t sz[] = {30, 20, 10};
-    fadyn_net_spec spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
     const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-3;

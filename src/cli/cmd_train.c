@@ -331,27 +331,11 @@ static int write_summary(const train_opts *o, const fadyn_net_spec *spec,
     return rc;
 }
 
-/* Mean and sd of the final NSE over the runs that finished. */
-static void final_stats(const fadyn_train_result *res, size_t n, double *mean, double *sd)
-{
-    double s = 0.0, s2 = 0.0;
-    size_t m = 0;
-    for (size_t r = 0; r < n; r++)
-        if (res[r].status == FADYN_OK) {
-            s += res[r].final_nse;
-            m++;
-        }
-    *mean = m ? s / (double)m : NAN;
-    for (size_t r = 0; r < n; r++)
-        if (res[r].status == FADYN_OK) s2 += (res[r].final_nse - *mean) * (res[r].final_nse - *mean);
-    *sd = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
-}
-
 static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_train_result *res,
                    double wall, const double *scores, fadyn_err *err)
 {
     double mean, sd;
-    final_stats(res, o->runs, &mean, &sd);
+    fadyn_train_final_stats(res, o->runs, &mean, &sd);
     int rc;
     char path[4200];
     if (o->out) {

@@ -3,17 +3,6 @@
 
 #include <string.h>
 
-static int render(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
-{
-    if (b->oom) {
-        fadyn_strbuf_free(b);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
-    }
-    int rc = fadyn_plot_render(t, b->s, err);
-    fadyn_strbuf_free(b);
-    return rc;
-}
-
 /* The paper's colours: shallow light grey, reinforcement dark grey, bp black, fa green. */
 static const char *rule_colour(const char *rule)
 {
@@ -54,7 +43,7 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err)
@@ -73,7 +62,7 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err)
         "     data using 'example':'mean' with lines lw 2 lc rgb '#1a9641' title 'sliding mean', \\\n"
         "     90 with lines dt 2 lc rgb '#888888' title '90°'\n",
         t->base);
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
@@ -94,7 +83,7 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
         "     data using 'group':'mean':'sd' with yerrorbars lc rgb 'black' pt -1 lw 2 title 'mean ± sd', \\\n"
         "     data using (column('group') + 0.18*(rand(0)-0.5)):'nse' with points pt 7 ps 0.6 lc rgb '#444444' title 'runs'\n",
         t->base, n, p_bp, p_fa);
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err)
@@ -124,5 +113,5 @@ int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, 
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }

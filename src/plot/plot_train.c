@@ -1,7 +1,7 @@
 /* plot_train.c — the figures of `fadyn train` and `fadyn compare`. */
 #include "fadyn/trainplots.h"
 
-static int render(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
+int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
 {
     if (b->oom) {
         fadyn_strbuf_free(b);
@@ -42,7 +42,7 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }
 
 int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t nb,
@@ -72,5 +72,5 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return render(t, &b, err);
+    return fadyn_plot_render_buf(t, &b, err);
 }

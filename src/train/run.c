@@ -195,6 +195,23 @@ size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double
     return nrows;
 }
 
+size_t fadyn_train_final_stats(const fadyn_train_result *res, size_t nruns, double *mean,
+                               double *sd)
+{
+    double s = 0.0, s2 = 0.0;
+    size_t m = 0;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].status == FADYN_OK) {
+            s += res[r].final_nse;
+            m++;
+        }
+    *mean = m ? s / (double)m : NAN;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].status == FADYN_OK) s2 += (res[r].final_nse - *mean) * (res[r].final_nse - *mean);
+    *sd = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
+    return m;
+}
+
 int fadyn_train_tune(const fadyn_task *task, const fadyn_net_spec *spec,
                      const fadyn_rule_type *rule, const fadyn_train_params *par,
                      unsigned long seed, size_t runs, const double *grid, size_t ngrid,
