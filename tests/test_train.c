@@ -260,6 +260,12 @@ Test(train, angles_of_a_diagonal_network_match_the_hand_computation)
         /* arccos near 1 loses half the digits: 1e-5 degrees */
         cr_assert_float_eq(bp, want_bp[r] * 180 / M_PI, 1e-5, "%s to bp", rules[r]);
         cr_assert_float_eq(pbp, want_pbp[r] * 180 / M_PI, 1e-5, "%s to pbp", rules[r]);
+        /* learned exactly (x = (1,1), y* = W A x = (1,2)): e = 0, no direction */
+        X[0] = X[1] = 1.0;
+        Y[0] = 1.0;
+        Y[1] = 2.0;
+        cr_assert_eq(fadyn_train_ws_angles(ws, 0, &bp, &pbp), FADYN_OK);
+        cr_assert(isnan(bp) && isnan(pbp), "%s: %g %g", rules[r], bp, pbp);
         fadyn_train_ws_free(ws);
     }
     fadyn_task_free(&t);

@@ -140,6 +140,7 @@ typedef struct {
     double b_scale;      /* feedback ~ U[-β, β], 0.5 */
     int angles;          /* compute the angles at evaluations, 1 */
     double radius;       /* diverged when the loss of an example exceeds this, 1e12 */
+    double angle_floor;  /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
 } fadyn_train_params;
 
 fadyn_train_params fadyn_train_params_default(void);
@@ -187,7 +188,8 @@ double fadyn_train_ws_nse(fadyn_train_ws *ws);
 
 /* Angles (degrees) of the rule's hidden update δ_k to bp's and pbp's on row
  * `row` of the last batch, for hidden layers k = 1..L-1 into bp[k-1],
- * pbp[k-1] (NaN where the rule sends nothing).  FADYN_ELAPACK on SVD failure. */
+ * pbp[k-1] (NaN where the rule sends nothing, and once the error is at
+ * rounding level, ‖e‖ < angle_floor·‖y*‖: the directions are noise there).  FADYN_ELAPACK on SVD failure. */
 int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp);
 
 /* ---- one run and many ------------------------------------------------------ */

@@ -18,7 +18,7 @@ static const char *const HELP =
     "  fig1d  Task 1: NSE against examples for shallow, node perturbation, bp and fa,\n"
     "         each at its tuned rate (quick: 5 runs x 4000 examples; full: 20 x 20000)\n"
     "  fig1e  Task 1, fa: the angle dh_FA < dh_BP per example, mean +- 2 sd over a\n"
-    "         sliding window of 10 examples (quick: 2000 examples; full: 10000)\n"
+    "         sliding window of 10 examples (quick: 2000 examples; full: 5000)\n"
     "  fig2d  Task 3: test NSE of 3- and 4-layer students with bp and fa, n = 20 runs\n"
     "         each, Welch t-tests of 3 vs 4 layers (quick: 50000 examples; full: 300000)\n"
     "  fig4   Task 1, fa, eta = 1e-3, initial scale w in {1e-4 ... 0.25}: NSE and the\n"
@@ -177,7 +177,7 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     fadyn_train_params p = fadyn_train_params_default();
     const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
     p.eta = fadyn_train_default_eta(FADYN_TASK_LINEAR, fa);
-    p.examples = pick(o->examples, 2000, 10000, o->full);
+    p.examples = pick(o->examples, 2000, 5000, o->full);
     p.eval_every = 1;
     fadyn_train_result res;
     rc = fadyn_train_run(&task, &spec, fa, &p, fadyn_train_run_seed(o->seed, 0), &res);

@@ -25,6 +25,7 @@ fadyn_train_params fadyn_train_params_default(void)
     p.b_scale = 0.5;
     p.angles = 1;
     p.radius = 1e12;
+    p.angle_floor = 1e-10;
     return p;
 }
 
@@ -319,8 +320,10 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
     double loss;
     int rc = deltas(ws, 1, ws->X + row * n[0], ws->Y + row * n[L], &loss);
     if (rc < 0) return rc;
-    if (ws->rule->hidden_updates == 0 || rc == FADYN_DIVERGED)
-        for (size_t k = 0; k + 1 < L; k++) bp[k] = pbp[k] = NAN;
+    const double *ys = ws->Y + row * n[L];
+    int noise = sqrt(2.0 * ws->l0[0]) < ws->par.angle_floor * fadyn_norm(ys, n[L]);
+    for (size_t k = 0; k + 1 < L; k++) bp[k] = pbp[k] = NAN;
+    if (ws->rule->hidden_updates == 0 || rc == FADYN_DIVERGED || noise) return FADYN_OK;
     if (L < 2) return FADYN_OK;
     if (fadyn_train_pinv_all(ws) != FADYN_OK) return FADYN_ELAPACK;
     double *bcur = ws->v[0], *bnext = ws->v[1], *pcur = ws->v[2], *pnext = ws->v[3];
@@ -332,10 +335,8 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
         fadyn_rows_times(1, n[k], n[k + 1], 0, pcur, ws->P[k], pnext);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], bnext, n[k]);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], pnext, n[k]);
-        if (ws->rule->hidden_updates && rc != FADYN_DIVERGED) {
-            bp[k - 1] = fadyn_angle_deg(ws->D[k - 1], bnext, n[k]);
-            pbp[k - 1] = fadyn_angle_deg(ws->D[k - 1], pnext, n[k]);
-        }
+        bp[k - 1] = fadyn_angle_deg(ws->D[k - 1], bnext, n[k]);
+        pbp[k - 1] = fadyn_angle_deg(ws->D[k - 1], pnext, n[k]);
         double *t = bcur;
         bcur = bnext;
         bnext = t;
