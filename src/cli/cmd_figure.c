@@ -22,7 +22,7 @@ static const char *const HELP =
     "  fig2d  Task 3: test NSE of 3- and 4-layer students with bp and fa, n = 20 runs\n"
     "         each, Welch t-tests of 3 vs 4 layers (quick: 50000 examples; full: 300000)\n"
     "  fig4   Task 1, fa, eta = 1e-3, initial scale w in {1e-4 ... 0.25}: NSE and the\n"
-    "         angles to bp and pbp (quick: 20000 examples; full: 100000)\n"
+    "         angles to bp and pbp (quick: 20000 examples; full: 50000)\n"
     "  all    every figure above\n"
     "\n"
     "Options:\n"
@@ -207,6 +207,7 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
         double v[4] = {res.rows[i * res.ncols], res.rows[i * res.ncols + 3], mu,
                        sqrt(s2 / (double)(window - 1))};
         fadyn_tsv_row(f.f, v, 4);
+        if (!isfinite(mu)) continue; /* the error reached rounding level: no angle */
         if (isnan(first)) first = mu;
         last = mu;
         if (isnan(below45) && mu < 45.0) below45 = v[0];
@@ -334,7 +335,7 @@ static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-3;
-    p.examples = pick(o->examples, 20000, 100000, o->full);
+    p.examples = pick(o->examples, 20000, 50000, o->full);
     p.eval_every = p.examples / 200;
     fadyn_train_result res[9];
     int old = fadyn_blas_set_threads(1);
@@ -356,16 +357,20 @@ static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
         snprintf(name, sizeof name, "fig4-w%zu.tsv", i);
         path_in(o, name, path, sizeof path);
         if (rc == FADYN_OK) rc = fadyn_train_write_runs(path, &res[i], 1, err);
-        const double *last = res[i].nrows ? res[i].rows + (res[i].nrows - 1) * res[i].ncols : NULL;
+        /* the last evaluation with defined angles (they are NaN once e is at rounding level) */
+        const double *last = NULL;
+        for (size_t k = res[i].nrows; k-- > 0 && !last;)
+            if (isfinite(res[i].rows[k * res[i].ncols + 3])) last = res[i].rows + k * res[i].ncols;
         json_t *e = json_object();
         json_object_set_new(e, "omega", json_real(omegas[i]));
         json_object_set_new(e, "final_nse", fadyn_json_real(res[i].final_nse));
-        json_object_set_new(e, "final_angle_bp", fadyn_json_real(last ? last[3] : NAN));
-        json_object_set_new(e, "final_angle_pbp", fadyn_json_real(last ? last[4] : NAN));
+        json_object_set_new(e, "last_angle_example", fadyn_json_real(last ? last[0] : NAN));
+        json_object_set_new(e, "last_angle_bp", fadyn_json_real(last ? last[3] : NAN));
+        json_object_set_new(e, "last_angle_pbp", fadyn_json_real(last ? last[4] : NAN));
         json_array_append_new(arr, e);
         if (!o->quiet && last)
-            printf("  fig4 omega %-6g final NSE %.2e, angle to bp %.1f deg, to pbp %.1f deg\n",
-                   omegas[i], res[i].final_nse, last[3], last[4]);
+            printf("  fig4 omega %-6g final NSE %.2e; at example %g: angle to bp %.1f deg, to pbp %.1f deg\n",
+                   omegas[i], res[i].final_nse, last[0], last[3], last[4]);
         fadyn_train_result_free(&res[i]);
     }
     json_object_set_new(sum, "eta", json_real(p.eta));
