@@ -168,6 +168,20 @@ Test(train, sparse_fa_with_drop_zero_is_fa)
     fadyn_task_free(&t);
 }
 
+Test(train, dfa_with_one_hidden_layer_is_fa)
+{
+    /* with one hidden layer the output is the next layer: B e either way */
+    fadyn_task t = small_task(5, 3);
+    size_t sz[] = {5, 7, 3};
+    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
+    fadyn_train_params p = params(0.05, 0.3, 0.5);
+    fadyn_train_ws *a = make_ws(&t, &s, "fa", &p, 6), *b = make_ws(&t, &s, "dfa", &p, 6);
+    same_training(a, b, 5, 3, 0.0);
+    fadyn_train_ws_free(a);
+    fadyn_train_ws_free(b);
+    fadyn_task_free(&t);
+}
+
 Test(train, sparse_fa_keeps_its_mask)
 {
     fadyn_task t = small_task(5, 3);
