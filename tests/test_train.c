@@ -517,3 +517,41 @@ Test(figure_cli, bad_input_exit_2_and_a_quick_figure)
     cr_assert(first > 60 && last < 45, "%g -> %g", first, last);
     json_decref(j);
 }
+
+Test(train, a_data_set_task_draws_its_rows_and_learns_them)
+{
+    /* 3 rows of a linear map y = M x; the held-out set is the same rows */
+    double X[3 * 4] = {1, 0, 0, 1, 0, 1, 0, -1, 0, 0, 1, 2}, M[2 * 4] = {1, -1, 0, 2, 0.5, 0, 1, -1};
+    double Y[3 * 2];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) {
+            Y[i * 2 + j] = 0;
+            for (int k = 0; k < 4; k++) Y[i * 2 + j] += M[j * 4 + k] * X[i * 4 + k];
+        }
+    fadyn_task t;
+    cr_assert_eq(fadyn_task_alloc_data(&t, 4, 2, X, Y, 3, X, Y, 3, 1, NULL), FADYN_OK);
+    size_t sz[] = {4, 5, 2};
+    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_train_params p = params(0.05, 0.0, 0.5);
+    fadyn_train_ws *ws = make_ws(&t, &s, "bp", &p, 1);
+    cr_assert_float_eq(fadyn_train_ws_nse(ws), 1.0, 1e-15); /* zero weights: y = 0 */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    double xs[4], ys[2];
+    for (int n = 0; n < 50; n++) { /* every draw is one of the rows */
+        fadyn_train_ws_sample(ws, r, 1, xs, ys);
+        int found = 0;
+        for (int i = 0; i < 3; i++)
+            found |= memcmp(xs, X + 4 * i, sizeof xs) == 0 && memcmp(ys, Y + 2 * i, sizeof ys) == 0;
+        cr_assert(found);
+    }
+    fadyn_train_result res;
+    p.w_scale = 0.1;
+    p.examples = 3000;
+    p.eval_every = 1000;
+    cr_assert_eq(fadyn_train_run(&t, &s, fadyn_rule_type_find("fa"), &p, 2, &res), FADYN_OK);
+    cr_assert(res.final_nse < 1e-6, "%g", res.final_nse);
+    fadyn_train_result_free(&res);
+    gsl_rng_free(r);
+    fadyn_train_ws_free(ws);
+    fadyn_task_free(&t);
+}

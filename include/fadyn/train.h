@@ -93,7 +93,7 @@ const fadyn_rule_type *fadyn_rule_type_find(const char *name);
 const char *fadyn_rule_type_list(void);
 
 /* ---- tasks ----------------------------------------------------------------- */
-typedef enum { FADYN_TASK_LINEAR = 0, FADYN_TASK_TEACHER } fadyn_task_kind;
+typedef enum { FADYN_TASK_LINEAR = 0, FADYN_TASK_TEACHER, FADYN_TASK_DATA } fadyn_task_kind;
 
 typedef struct {
     fadyn_task_kind kind;
@@ -116,6 +116,8 @@ typedef struct {
     double *sigma;      /* input std devs (n_0), NULL for N(0, I) */
     double *Xtest, *Ytest; /* n_test x inputs, n_test x outputs */
     double ytest_sq;    /* Σ ‖y*‖² over the held-out set */
+    double *Xtrain, *Ytrain; /* FADYN_TASK_DATA: the training set */
+    size_t n_train;
 } fadyn_task;
 
 /* Build the target and the held-out set from par.seed. */
@@ -125,6 +127,13 @@ int fadyn_task_alloc(fadyn_task *t, const fadyn_task_params *par, fadyn_err *err
 int fadyn_task_alloc_linear(fadyn_task *t, size_t inputs, size_t outputs, const double *T,
                             const double *sigma2, size_t n_test, unsigned long seed,
                             fadyn_err *err);
+/* A task from a fixed data set (MNIST, once an IDX reader fills the arrays):
+ * every example is a training row drawn uniformly with replacement by the
+ * data stream (so the sequence is the same for every rule and run), and the
+ * held-out set is given.  The arrays are copied. */
+int fadyn_task_alloc_data(fadyn_task *t, size_t inputs, size_t outputs, const double *Xtrain,
+                          const double *Ytrain, size_t n_train, const double *Xtest,
+                          const double *Ytest, size_t n_test, unsigned long seed, fadyn_err *err);
 void fadyn_task_free(fadyn_task *t);
 
 /* ---- trainer parameters ---------------------------------------------------- */

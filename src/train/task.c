@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const task_names[] = {"linear", "teacher"};
+static const char *const task_names[] = {"linear", "teacher", "data"};
 
 int fadyn_task_parse(const char *name, fadyn_task_kind *kind)
 {
@@ -21,7 +21,7 @@ int fadyn_task_parse(const char *name, fadyn_task_kind *kind)
 
 const char *fadyn_task_name(fadyn_task_kind kind)
 {
-    return (unsigned)kind < 2 ? task_names[kind] : "unknown";
+    return (unsigned)kind < 3 ? task_names[kind] : "unknown";
 }
 
 fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind)
@@ -61,6 +61,15 @@ void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, dou
                        double *const *TA, double *const *TH)
 {
     size_t n0 = t->par.inputs;
+    if (t->Xtrain) { /* a fixed data set: rows drawn with replacement */
+        size_t nL = t->par.outputs;
+        for (size_t k = 0; k < K; k++) {
+            size_t i = (size_t)gsl_rng_uniform_int(r, t->n_train);
+            memcpy(X + k * n0, t->Xtrain + i * n0, n0 * sizeof(double));
+            memcpy(Y + k * nL, t->Ytrain + i * nL, nL * sizeof(double));
+        }
+        return;
+    }
     for (size_t i = 0; i < K * n0; i++) {
         double z = gsl_ran_gaussian_ziggurat(r, 1.0);
         X[i] = t->sigma ? t->sigma[i % n0] * z : z;
@@ -160,8 +169,48 @@ int fadyn_task_alloc_linear(fadyn_task *t, size_t inputs, size_t outputs, const 
     return make_test_set(t, err);
 }
 
+/* Copy n doubles into a new array (NULL on failure). */
+static double *dup(const double *a, size_t n)
+{
+    double *b = malloc(n * sizeof(double));
+    if (b) memcpy(b, a, n * sizeof(double));
+    return b;
+}
+
+int fadyn_task_alloc_data(fadyn_task *t, size_t inputs, size_t outputs, const double *Xtrain,
+                          const double *Ytrain, size_t n_train, const double *Xtest,
+                          const double *Ytest, size_t n_test, unsigned long seed, fadyn_err *err)
+{
+    memset(t, 0, sizeof *t);
+    if (inputs == 0 || outputs == 0 || n_train == 0 || n_test == 0)
+        return fadyn_err_set(err, FADYN_EINVAL, "data set: need inputs, outputs, training and test rows");
+    t->par = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    t->par.kind = FADYN_TASK_DATA;
+    t->par.inputs = inputs;
+    t->par.outputs = outputs;
+    t->par.n_test = n_test;
+    t->par.seed = seed;
+    t->n_train = n_train;
+    /* the target "network" is unused (targets come from the set); a linear stub keeps the buffers sized */
+    size_t sz[2] = {inputs, outputs};
+    fadyn_net_spec spec = fadyn_net_spec_make(1, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    int rc = fadyn_net_alloc(&t->target, &spec, err);
+    if (rc) return rc;
+    t->Xtrain = dup(Xtrain, n_train * inputs);
+    t->Ytrain = dup(Ytrain, n_train * outputs);
+    t->Xtest = dup(Xtest, n_test * inputs);
+    t->Ytest = dup(Ytest, n_test * outputs);
+    if (!t->Xtrain || !t->Ytrain || !t->Xtest || !t->Ytest)
+        return fadyn_err_set(err, FADYN_ENOMEM, "data set too large for memory");
+    t->ytest_sq = 0.0;
+    for (size_t i = 0; i < n_test * outputs; i++) t->ytest_sq += Ytest[i] * Ytest[i];
+    return FADYN_OK;
+}
+
 void fadyn_task_free(fadyn_task *t)
 {
+    free(t->Xtrain);
+    free(t->Ytrain);
     fadyn_net_free(&t->target);
     free(t->sigma);
     free(t->Xtest);
