@@ -155,30 +155,57 @@ static fadyn_train_params params(double eta, double w_scale, double drop)
     return p;
 }
 
-Test(train, sparse_fa_with_drop_zero_is_fa)
+/* Two rules drawn from the same seed train identically on a 5-...-3 net. */
+static void rules_agree(const char *ra, const char *rb, const fadyn_net_spec *s,
+                        fadyn_train_params p, unsigned long seed)
 {
     fadyn_task t = small_task(5, 3);
-    size_t sz[] = {5, 7, 4, 3};
-    fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_SIGMOID, FADYN_ACT_LINEAR, 1);
-    fadyn_train_params p = params(0.05, 0.3, 0.0);
-    fadyn_train_ws *a = make_ws(&t, &s, "fa", &p, 9), *b = make_ws(&t, &s, "sparse-fa", &p, 9);
+    fadyn_train_ws *a = make_ws(&t, s, ra, &p, seed), *b = make_ws(&t, s, rb, &p, seed);
     same_training(a, b, 5, 3, 0.0);
     fadyn_train_ws_free(a);
     fadyn_train_ws_free(b);
     fadyn_task_free(&t);
 }
 
+Test(train, sparse_fa_with_drop_zero_is_fa)
+{
+    size_t sz[] = {5, 7, 4, 3};
+    fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_SIGMOID, FADYN_ACT_LINEAR, 1);
+    rules_agree("fa", "sparse-fa", &s, params(0.05, 0.3, 0.0), 9);
+}
+
 Test(train, dfa_with_one_hidden_layer_is_fa)
 {
     /* with one hidden layer the output is the next layer: B e either way */
-    fadyn_task t = small_task(5, 3);
     size_t sz[] = {5, 7, 3};
     fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
-    fadyn_train_params p = params(0.05, 0.3, 0.5);
-    fadyn_train_ws *a = make_ws(&t, &s, "fa", &p, 6), *b = make_ws(&t, &s, "dfa", &p, 6);
-    same_training(a, b, 5, 3, 0.0);
-    fadyn_train_ws_free(a);
-    fadyn_train_ws_free(b);
+    rules_agree("fa", "dfa", &s, params(0.05, 0.3, 0.5), 6);
+}
+
+Test(train, dfa_sends_the_output_error_straight_to_every_hidden_layer)
+{
+    /* two hidden layers: δ_1 = (F_0 δ_L) ∘ σ'(a_1), checked by hand */
+    fadyn_task t = small_task(4, 2);
+    size_t sz[] = {4, 3, 5, 2};
+    fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 0);
+    fadyn_train_params p = params(1e-12, 0.5, 0.5);
+    fadyn_train_ws *ws = make_ws(&t, &s, "dfa", &p, 8);
+    double x[4] = {0.2, -0.4, 0.9, 0.1}, y[2] = {1, -1}, l;
+    fadyn_net *n = fadyn_train_ws_net(ws);
+    double h1[3];
+    for (int i = 0; i < 3; i++) {
+        double a = 0;
+        for (int j = 0; j < 4; j++) a += n->W[0][i * 4 + j] * x[j];
+        h1[i] = tanh(a);
+    }
+    cr_assert_eq(fadyn_train_step(ws, 1, x, y, NULL, &l), FADYN_OK);
+    const double *dL = fadyn_train_ws_delta(ws, 2), *d1 = fadyn_train_ws_delta(ws, 0);
+    const double *F0 = fadyn_train_ws_feedback(ws, 0); /* 3 x 2 */
+    for (int i = 0; i < 3; i++) {
+        double want = (F0[i * 2] * dL[0] + F0[i * 2 + 1] * dL[1]) * (1 - h1[i] * h1[i]);
+        cr_assert_float_eq(d1[i], want, 1e-12);
+    }
+    fadyn_train_ws_free(ws);
     fadyn_task_free(&t);
 }
 
