@@ -12,6 +12,12 @@ int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err
     return rc;
 }
 
+/* Log-axis tick labels: superscripts on the cairo terminals, 1e-3 on dumb. */
+static const char *log_format(const fadyn_plot_target *t)
+{
+    return t->dumb ? "%.0e" : "10^{%T}";
+}
+
 int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, const char *title,
                      fadyn_err *err)
 {
@@ -24,12 +30,12 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
         "set multiplot layout %d,1 title '%s' font ',13'\n"
         "set grid\nset xlabel 'examples'\nset key top right\n"
         "set title 'held-out NSE (mean, band: ± 1 sd over runs)'\n"
-        "set logscale y\nset format y '10^{%%T}'\nset ylabel 'NSE'\n"
+        "set logscale y\nset format y '%s'\nset ylabel 'NSE'\n"
         "plot data using 'example':(column('nse_mean')-column('nse_sd') > 0 ? "
         "column('nse_mean')-column('nse_sd') : column('nse_mean')):(column('nse_mean')+column('nse_sd')) "
         "with filledcurves fc rgb '#bbddbb' fs transparent solid 0.5 title '± sd', \\\n"
         "     data using 'example':'nse_mean' with lines lw 2 lc rgb '#008800' title 'NSE'\n",
-        t->dumb ? "fadyn-plot" : t->base, two ? 2 : 1, title);
+        t->dumb ? "fadyn-plot" : t->base, two ? 2 : 1, title, log_format(t));
     if (two) {
         fadyn_strbuf_printf(&b, "set title 'angle of the hidden update to bp (W^T e) and pbp (W^+ e)'\n"
                                 "unset logscale y\nset format y '%%g'\nset yrange [0:*]\n"
@@ -55,9 +61,9 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t
         "data = '%s.tsv'\n"
         "set multiplot layout 1,2 title 'fadyn compare: discrete trainer (rate η, batch K) "
         "against the expected ODE at t = η·steps' font ',13'\n"
-        "set grid\nset logscale xy\nset format y '10^{%%T}'\nset format x '10^{%%T}'\n"
+        "set grid\nset logscale xy\nset format y '%s'\nset format x '%s'\n"
         "set xlabel 'learning rate η'\nset key bottom right\nset ylabel 'relative deviation'\n",
-        t->dumb ? "fadyn-plot" : t->base);
+        t->dumb ? "fadyn-plot" : t->base, log_format(t), log_format(t));
     static const char *const cols[2] = {"deviation", "loss_deviation"};
     static const char *const titles[2] = {
         "weights: ‖w_{train} − w_{ODE}‖ / ‖w_{ODE}‖ at the end",
