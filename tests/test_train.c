@@ -454,6 +454,9 @@ Test(train_cli, bad_input_is_one_line_and_exit_2)
         "train --drop -0.1",      "train --eta 0",             "train --eta -0.01",
         "train --runs 0",         "train --examples 0",        "train --eval-every 0",
         "train --batch 0",        "train --np-sigma 0",        "train --bogus",
+        "train --examples 100000000000 --eval-every 1", "train --decay -1",
+        "train --teacher-gain -1 --task teacher", "train --task teacher --test 0",
+        "train --inputs 0 --sizes 0,20,10", "train --init-scale -1", "train --radius",
         "train --out /nonexistent/dir/x.tsv", "train --plot x.gif", "train extra",
     };
     char line[512];

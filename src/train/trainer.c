@@ -39,6 +39,10 @@ int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err)
     if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "--examples 0: must be at least 1");
     if (p->eval_every < 1)
         return fadyn_err_set(err, FADYN_EINVAL, "--eval-every 0: must be at least 1");
+    if (p->examples / p->eval_every > 10000000)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "--eval-every %zu: %zu evaluations are too many (at most 1e7 rows)",
+                             p->eval_every, p->examples / p->eval_every);
     if (!(p->drop >= 0.0 && p->drop < 1.0))
         return fadyn_err_set(err, FADYN_EINVAL, "--drop %g: must be in [0, 1)", p->drop);
     if (!(p->np_sigma > 0.0))
