@@ -83,6 +83,7 @@ demo-run: all
 	@mkdir -p plots
 	$(BUILD)/fadyn ode --log-time --t-end 50 --summary plots/ode-fa-30-20-10.json \
 	    --out plots/ode-fa-30-20-10.tsv --plot plots/ode-fa-30-20-10.png
+	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
 
 check: deps
 	@$(MAKE) --no-print-directory check-run

@@ -17,6 +17,7 @@
 #include "fadyn/problem.h"
 #include "fadyn/train.h"
 #include "fadyn/trainplots.h"
+#include "fadyn/verify.h"
 #include "fadyn/version.h"
 
 #endif
