@@ -22,9 +22,10 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t
                        fadyn_err *err);
 
 /* Fig. 1d: NSE against examples, one curve per rule from files
- * fig1d-RULE.tsv (columns example nse_mean nse_sd ...). */
+ * STEM-RULE.tsv (columns example nse_mean nse_sd ...): a linear-scale panel
+ * of the first xmax_linear examples and a log-scale panel of all. */
 int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_t nrules,
-                     fadyn_err *err);
+                     double xmax_linear, fadyn_err *err);
 /* Fig. 1e: angle with a ±2 sd sliding-window band, from stem.tsv
  * (columns example angle mean sd). */
 int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err);

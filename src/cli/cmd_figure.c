@@ -109,6 +109,7 @@ static void free_results(fadyn_train_result *res, size_t n)
 }
 
 /* Fig. 1d: the four rules on Task 1. */
+#define FIG1D_QUICK 4000 /* examples of the quick run, and the span of the linear panel */
 static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 {
     static const char *const rules[] = {"shallow", "np", "bp", "fa"};
@@ -117,7 +118,7 @@ static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     int rc = task1(o, &task, &spec, err);
     size_t runs = pick(o->runs, 5, 20, o->full);
     fadyn_train_params p = fadyn_train_params_default();
-    p.examples = pick(o->examples, 4000, 20000, o->full);
+    p.examples = pick(o->examples, FIG1D_QUICK, 20000, o->full);
     p.eval_every = p.examples / 200 ? p.examples / 200 : 1;
     p.angles = 0;
     fadyn_train_result *res = calloc(runs, sizeof *res);
@@ -163,7 +164,8 @@ static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     if (rc) return rc;
     fadyn_plot_target pt;
     if ((rc = render(o, "fig1d", &pt, err))) return rc;
-    return plot_status(fadyn_plot_fig1d(&pt, rules, 4, err), err);
+    /* the linear panel shows the quick run's span, where bp and fa finish */
+    return plot_status(fadyn_plot_fig1d(&pt, rules, 4, (double)(p.examples < FIG1D_QUICK ? p.examples : FIG1D_QUICK), err), err);
 }
 
 /* Fig. 1e: fa's angle to bp per example, sliding window of 10. */

@@ -22,7 +22,7 @@ static const char *rule_title(const char *rule)
 }
 
 int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_t nrules,
-                     fadyn_err *err)
+                     double xmax_linear, fadyn_err *err)
 {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
@@ -32,9 +32,14 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
         "(mean of the runs, each rule at its tuned rate)' font ',13'\n"
         "set grid\nset xlabel 'examples'\nset ylabel 'NSE (held-out)'\nset key top right\n");
     for (int panel = 0; panel < 2; panel++) {
-        fadyn_strbuf_printf(&b, panel == 0 ? "set title 'linear scale (as the paper)'\nset yrange [0:1.1]\n"
-                                           : "set title 'log scale'\nset logscale y\nset yrange [1e-12:2]\nset key bottom left\n"
-                                             "set format y '10^{%%T}'\n");
+        if (panel == 0)
+            fadyn_strbuf_printf(&b, "set title 'linear scale (as the paper), first %g examples'\n"
+                                    "set yrange [0:1.1]\nset xrange [0:%g]\n",
+                                xmax_linear, xmax_linear);
+        else
+            fadyn_strbuf_printf(&b, "set title 'log scale, all examples'\nset logscale y\n"
+                                    "set yrange [1e-12:2]\nset xrange [*:*]\nset key bottom left\n"
+                                    "set format y '10^{%%T}'\n");
         fadyn_strbuf_printf(&b, "plot ");
         for (size_t i = 0; i < nrules; i++)
             fadyn_strbuf_printf(&b, "%s'%s-%s.tsv' using 'example':'nse_mean' with lines lw 3 lc rgb '%s' title '%s'",
