@@ -25,6 +25,7 @@
 #define FADYN_TRAIN_H
 
 #include "fadyn/error.h"
+#include "fadyn/ode.h"
 #include "fadyn/problem.h"
 
 #include <gsl/gsl_rng.h>
@@ -237,6 +238,12 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
 int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
                      const fadyn_rule_type *rule, const fadyn_train_params *par,
                      unsigned long seed, size_t nruns, fadyn_train_result *res);
+/* The same, calling progress(ctx, runs finished / nruns) as runs finish
+ * (serialised: one call at a time; the library prints nothing). */
+int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
+                              const fadyn_rule_type *rule, const fadyn_train_params *par,
+                              unsigned long seed, size_t nruns, fadyn_train_result *res,
+                              fadyn_progress_fn progress, void *ctx);
 
 /* Mean and sample sd over runs of every column of the rows, row by row
  * (rows common to all runs that did not diverge; NaN if none).  mean/sd:

@@ -231,6 +231,11 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     return plot_status(fadyn_plot_fig1e(&pt, err), err);
 }
 
+static void show_progress(void *ctx, double fraction)
+{
+    cli_progress((const char *)ctx, fraction);
+}
+
 /* Fig. 2d: 3 vs 4 layers on Task 3, bp and fa, Welch t-tests. */
 static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 {
@@ -268,7 +273,10 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
         fadyn_net_spec spec = g % 2 ? fadyn_net_spec_make(3, s4, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1)
                                     : fadyn_net_spec_make(2, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
         p.eta = fadyn_train_default_eta(FADYN_TASK_TEACHER, rule);
-        rc = fadyn_train_runs(&task, &spec, rule, &p, o->seed, runs, res);
+        char label[64];
+        snprintf(label, sizeof label, "fig2d %s, %zu layers", rules[g / 2], g % 2 ? (size_t)4 : 3);
+        rc = fadyn_train_runs_progress(&task, &spec, rule, &p, o->seed, runs, res, show_progress, label);
+        cli_progress_done();
         if (rc == FADYN_DIVERGED) rc = FADYN_OK;
         if (rc) break;
         *diverged += report_diverged(rules[g / 2], res, runs);

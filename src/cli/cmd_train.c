@@ -373,6 +373,11 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     return FADYN_OK;
 }
 
+static void show_progress(void *ctx, double fraction)
+{
+    cli_progress((const char *)ctx, fraction);
+}
+
 static double wall_now(void)
 {
     struct timespec ts;
@@ -420,7 +425,9 @@ int cmd_train(int argc, char **argv)
         return CLI_EXIT_FAILED;
     }
     double t0 = wall_now();
-    int status = fadyn_train_runs(&task, &spec, o.rule, &o.tp, o.seed, o.runs, res);
+    int status = fadyn_train_runs_progress(&task, &spec, o.rule, &o.tp, o.seed, o.runs, res,
+                                           show_progress, "fadyn train");
+    cli_progress_done();
     double wall = wall_now() - t0;
     int exit_code = cli_exit_code(status);
     if (status < 0) {

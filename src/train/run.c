@@ -154,10 +154,24 @@ int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
                      const fadyn_rule_type *rule, const fadyn_train_params *par,
                      unsigned long seed, size_t nruns, fadyn_train_result *res)
 {
+    return fadyn_train_runs_progress(task, spec, rule, par, seed, nruns, res, NULL, NULL);
+}
+
+int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
+                              const fadyn_rule_type *rule, const fadyn_train_params *par,
+                              unsigned long seed, size_t nruns, fadyn_train_result *res,
+                              fadyn_progress_fn progress, void *ctx)
+{
+    size_t finished = 0;
     int old = fadyn_blas_set_threads(1);
 #pragma omp parallel for schedule(dynamic)
-    for (size_t r = 0; r < nruns; r++)
+    for (size_t r = 0; r < nruns; r++) {
         fadyn_train_run(task, spec, rule, par, fadyn_train_run_seed(seed, r), &res[r]);
+        if (progress) {
+#pragma omp critical(fadyn_train_progress)
+            progress(ctx, (double)++finished / (double)nruns);
+        }
+    }
     fadyn_blas_set_threads(old);
     int status = FADYN_OK;
     for (size_t r = 0; r < nruns; r++) {
