@@ -84,6 +84,11 @@ demo-run: all
 	$(BUILD)/fadyn ode --log-time --t-end 50 --summary plots/ode-fa-30-20-10.json \
 	    --out plots/ode-fa-30-20-10.tsv --plot plots/ode-fa-30-20-10.png
 	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
+	$(BUILD)/fadyn train --summary plots/train-fa.json --out plots/train-fa.tsv \
+	    --plot plots/train-fa.png
+	$(BUILD)/fadyn compare --summary plots/compare.json --out plots/compare.tsv \
+	    --plot plots/compare.png
+	$(BUILD)/fadyn figure fig1d fig1e fig2d fig4
 
 check: deps
 	@$(MAKE) --no-print-directory check-run
