@@ -29,13 +29,14 @@ int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err)
 
 typedef struct {
     double *Y; /* samples x dim */
-    size_t dim, i;
+    size_t dim, i, cap;
 } traj;
 
 static int keep(void *ctx, double t, const double *y)
 {
     (void)t;
     traj *tr = ctx;
+    if (tr->i >= tr->cap) return FADYN_EINVAL; /* more samples than asked for */
     memcpy(tr->Y + tr->i * tr->dim, y, tr->dim * sizeof(double));
     tr->i++;
     return 0;
@@ -122,7 +123,7 @@ int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, do
     ip.samples = S;
     ip.log_time = 0;
     memcpy(Yt, p->w0, n * sizeof(double));
-    traj tr = {Yo, n, 0};
+    traj tr = {Yo, n, 0, S};
     gsl_odeiv2_system sys = fadyn_dyn_system(d);
     rc = fadyn_integrate(&sys, &ip, Yt, keep, &tr, NULL, err);
     if (rc) goto done;
