@@ -20,7 +20,7 @@ struct fadyn_train_ws {
     double *TA[FADYN_MAX_DEPTH], *TH[FADYN_MAX_DEPTH]; /* the target's forward pass */
     double *X, *Y;                  /* batch buffers */
     const double *xin, *yin;        /* input and target rows of the current pass */
-    double *l0, *l1;                /* per-row losses (np) */
+    double *l0;                     /* per-row losses ½‖e‖² of the last forward pass */
     double *v[4];                   /* angle chains: bp cur/next, pbp cur/next */
     gsl_rng *noise;                 /* np's perturbations during a step */
     size_t bad_row;                 /* first row of the last batch with a bad loss */

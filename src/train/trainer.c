@@ -96,7 +96,8 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
     size_t L = ws->L, K = ws->kmax;
     const fadyn_net_spec *ts = &task->target.spec;
     size_t twidth = fadyn_net_spec_width(ts);
-    /* one block: feedback, masks, pinv, batch activations (5 per layer), target pass, X, Y, losses, angle vectors */
+    /* one block: feedback, masks, pinv, batch activations (5 per layer), target pass, X, Y,
+     * per-row losses, angle vectors */
     size_t total = 0;
     for (size_t k = 0; k + 1 < L; k++)
         if (rule->feedback != FADYN_FEEDBACK_NONE) total += feedback_size(ws, k);
@@ -106,7 +107,7 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
     }
     for (size_t k = 0; k < L; k++) total += 5 * K * n[k + 1];
     total += 2 * ts->depth * K * twidth;
-    total += K * (n[0] + n[L]) + 2 * K + 4 * ws->width;
+    total += K * (n[0] + n[L]) + K + 4 * ws->width;
     ws->block = calloc(total, sizeof(double));
     size_t pm = 1, pn = 1;
     for (size_t k = 1; k < L; k++) {
@@ -151,8 +152,6 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
     ws->Y = q;
     q += K * n[L];
     ws->l0 = q;
-    q += K;
-    ws->l1 = q;
     q += K;
     for (int j = 0; j < 4; j++) {
         ws->v[j] = q;
