@@ -6,11 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static void trend_for(fadyn_rule rule, unsigned long seed)
+static void trend_for(fadyn_rule rule, unsigned long seed, size_t depth, const size_t *sz,
+                      double sigma2)
 {
     fadyn_problem p;
-    size_t sz[] = {8, 6, 4};
-    th_problem(&p, 2, sz, rule, seed, 0.01);
+    th_problem(&p, depth, sz, rule, seed, 0.01);
+    if (sigma2 != 1.0) { /* anisotropic inputs: the ODE's Σ and the trainer's samples agree */
+        double s[16];
+        for (size_t i = 0; i < sz[0]; i++) s[i] = sigma2 * (1.0 + 0.1 * (double)i);
+        cr_assert_eq(fadyn_problem_set_sigma(&p, s, NULL), FADYN_OK);
+    }
     fadyn_compare_params cp = fadyn_compare_params_default();
     cp.t_end = 4.0;
     cp.repeats = 2;
@@ -40,8 +45,20 @@ static void trend_for(fadyn_rule rule, unsigned long seed)
     fadyn_problem_free(&p);
 }
 
-Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_fa) { trend_for(FADYN_RULE_FA, 2); }
-Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_bp) { trend_for(FADYN_RULE_BP, 3); }
+static const size_t SMALL[] = {8, 6, 4}, DEEP[] = {10, 8, 6, 4};
+
+Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_fa)
+{
+    trend_for(FADYN_RULE_FA, 2, 2, SMALL, 1.0);
+}
+Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_bp)
+{
+    trend_for(FADYN_RULE_BP, 3, 2, SMALL, 1.0);
+}
+Test(compare, the_trend_holds_for_a_deep_fa_chain_and_anisotropic_inputs)
+{
+    trend_for(FADYN_RULE_FA, 5, 3, DEEP, 1.5);
+}
 
 Test(compare, shallow_with_zero_hidden_motion_matches)
 {
