@@ -17,7 +17,8 @@
  *         (fa), W_k⁺ (pbp); dfa: F_{k-1} δ_L; np: −(δL/σ²) ξ_k (MATH.md §1)
  *   W_k ← (1 − η α) W_k + (η/K) Σ δ_{k+1} h_kᵀ,  b_k ← b_k + (η/K) Σ δ_{k+1}
  * Shallow moves only the last layer.  K = 1 uses BLAS level 2 (gemv, ger),
- * K > 1 level 3 (gemm).  Nothing is allocated per example.
+ * K > 1 level 3 (gemm).  Nothing is allocated per example (except inside
+ * LAPACKE's dgesvd, which fadyn_pinv calls for pbp and for the angles).
  *
  * Thread safety: a fadyn_train_ws belongs to one thread; tasks are read-only
  * once built and may be shared. */
