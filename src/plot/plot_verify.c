@@ -69,11 +69,5 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         "     data using 't':(ang('angle_pbp')) with lines lw 2 title '∠ to pbp (W^+ E)'\n"
         "unset multiplot\n",
         vp->nse_floor, vp->nse_floor);
-    if (b.oom) {
-        fadyn_strbuf_free(&b);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
-    }
-    int rc = fadyn_plot_render(t, b.s, err);
-    fadyn_strbuf_free(&b);
-    return rc;
+    return fadyn_plot_finish(t, &b, err);
 }
