@@ -7,9 +7,6 @@
 
 #include "fadyn/plot.h"
 
-/* Render the script in b (freed here), reporting an allocation failure. */
-int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err);
-
 /* `fadyn train`: NSE (mean ± sd band) and the angles against examples, from
  * stem.tsv (columns example, nse_mean, nse_sd, ..., see docs/cli.md).
  * nhidden: hidden layers (angle columns); title: one line. */

@@ -429,10 +429,9 @@ int cmd_figure(int argc, char **argv)
         case O_QUIET: o.quiet = 1; break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return CLI_EXIT_OK;
+        case '?':
         default:
-            if (optopt) cli_error(CMD, "option -%c: unknown or missing its value (see --help)", optopt);
-            else cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
+            rc = cli_bad_option(CMD, argv);
         }
     }
     if (rc) return rc;

@@ -192,10 +192,9 @@ static int parse(int argc, char **argv, train_opts *o)
         case O_QUIET: o->quiet = 1; break;
         case 'h':
         case O_HELP: fputs(HELP, stdout); return -1;
+        case '?':
         default:
-            if (optopt) cli_error(CMD, "option -%c: unknown or missing its value (see --help)", optopt);
-            else cli_error(CMD, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
+            rc = cli_bad_option(CMD, argv);
         }
     }
     if (rc) return rc;

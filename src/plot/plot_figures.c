@@ -48,7 +48,7 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err)
@@ -67,7 +67,7 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err)
         "     data using 'example':'mean' with lines lw 2 lc rgb '#1a9641' title 'sliding mean', \\\n"
         "     90 with lines dt 2 lc rgb '#888888' title '90°'\n",
         t->base);
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
@@ -88,7 +88,7 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
         "     data using 'group':'mean':'sd' with yerrorbars lc rgb 'black' pt -1 lw 2 title 'mean ± sd', \\\n"
         "     data using (column('group') + 0.18*(rand(0)-0.5)):'nse' with points pt 7 ps 0.6 lc rgb '#444444' title 'runs'\n",
         t->base, n, p_bp, p_fa);
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err)
@@ -118,5 +118,5 @@ int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, 
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }

@@ -1,17 +1,6 @@
 /* plot_train.c — the figures of `fadyn train` and `fadyn compare`. */
 #include "fadyn/trainplots.h"
 
-int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
-{
-    if (b->oom) {
-        fadyn_strbuf_free(b);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
-    }
-    int rc = fadyn_plot_render(t, b->s, err);
-    fadyn_strbuf_free(b);
-    return rc;
-}
-
 /* Log-axis tick labels: superscripts on the cairo terminals, 1e-3 on dumb. */
 static const char *log_format(const fadyn_plot_target *t)
 {
@@ -48,7 +37,7 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t nb,
@@ -78,5 +67,5 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t
         fadyn_strbuf_printf(&b, "\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
