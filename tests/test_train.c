@@ -339,13 +339,19 @@ Test(train, node_perturbation_estimates_the_bp_update_on_average)
     fadyn_task_free(&t);
 }
 
-Test(train, parallel_runs_equal_serial_runs_and_rules_share_the_data)
+/* The paper's Task 1 (seed 1) and its 30-20-10 linear student. */
+static fadyn_net_spec task1(fadyn_task *t)
 {
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
-    fadyn_task t;
-    cr_assert_eq(fadyn_task_alloc(&t, &tp, NULL), FADYN_OK);
+    cr_assert_eq(fadyn_task_alloc(t, &tp, NULL), FADYN_OK);
     size_t sz[] = {30, 20, 10};
-    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    return fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+}
+
+Test(train, parallel_runs_equal_serial_runs_and_rules_share_the_data)
+{
+    fadyn_task t;
+    fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 0.01;
     p.examples = 500;
@@ -380,11 +386,8 @@ Test(train, parallel_runs_equal_serial_runs_and_rules_share_the_data)
 
 Test(train, a_diverging_run_is_reported_with_its_example_and_others_finish)
 {
-    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
     fadyn_task t;
-    cr_assert_eq(fadyn_task_alloc(&t, &tp, NULL), FADYN_OK);
-    size_t sz[] = {30, 20, 10};
-    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 0.5; /* far beyond the stability limit 2/E‖x‖² ≈ 0.07 */
     p.examples = 2000;
@@ -498,11 +501,8 @@ Test(train_cli, diverging_run_exit_3_and_outputs_written)
 
 Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones)
 {
-    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
     fadyn_task t;
-    cr_assert_eq(fadyn_task_alloc(&t, &tp, NULL), FADYN_OK);
-    size_t sz[] = {30, 20, 10};
-    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
     p.examples = 600;
     p.eval_every = 60;
