@@ -348,7 +348,7 @@ static fadyn_net_spec task1(fadyn_task *t)
     return fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
 }
 
-Test(train, parallel_runs_equal_serial_runs_and_rules_share_the_data)
+Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data)
 {
     fadyn_task t;
     fadyn_net_spec s = task1(&t);
@@ -381,6 +381,25 @@ Test(train, parallel_runs_equal_serial_runs_and_rules_share_the_data)
     for (int r = 0; r < 3; r++) fadyn_train_result_free(&par[r]);
     fadyn_train_result_free(&one);
     fadyn_train_result_free(&sh);
+    /* zero weights that (almost) do not move: the loss column is ½‖y*‖² of
+     * the examples learned, the same for every rule and run iff they all see
+     * the same data sequence */
+    p.w_scale = 0.0;
+    p.eta = 1e-12;
+    fadyn_train_result a[2], b[2];
+    cr_assert_eq(fadyn_train_runs(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, a), FADYN_OK);
+    cr_assert_eq(fadyn_train_runs(&t, &s, fadyn_rule_type_find("np"), &p, 1, 2, b), FADYN_OK);
+    for (size_t i = 1; i < a[0].nrows; i++) {
+        double l = a[0].rows[i * nc + 2];
+        cr_assert(l > 1.0);
+        cr_assert_float_eq(a[1].rows[i * nc + 2], l, 1e-9 * l);
+        cr_assert_float_eq(b[0].rows[i * nc + 2], l, 1e-9 * l);
+        cr_assert_float_eq(b[1].rows[i * nc + 2], l, 1e-9 * l);
+    }
+    for (int r = 0; r < 2; r++) {
+        fadyn_train_result_free(&a[r]);
+        fadyn_train_result_free(&b[r]);
+    }
     fadyn_task_free(&t);
 }
 
