@@ -41,7 +41,7 @@ HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-.PHONY: all deps demo check bench test build-all clean demo-run check-run bench-run format
+.PHONY: all deps demo check bench test clean demo-run check-run bench-run format docs
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -117,6 +117,10 @@ bench-run: all $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 	  /usr/bin/python3 tests/bench/scipy_ode.py $$d/i $$d/f 50 1e-8 1e-10 \
 	    "$$(cat $(BUILD)/bench/ode-trajectory.ms 2>/dev/null)"; rm -rf $$d; \
 	else echo "skipped: SciPy not installed (apt-get install python3-scipy)"; fi
+
+# Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
+docs: $(BUILD)/fadyn
+	python3 docs/sync-help.py $(BUILD)/fadyn docs/cli.md
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(BENCH_SRC) $(HDRS)

@@ -48,6 +48,81 @@ int cli_check_out(const char *cmd, const char *opt, const char *path);
 void cli_progress(const char *label, double fraction);
 void cli_progress_done(void);
 
+/* ---- the options that define a linear learning problem -------------------
+ * Shared by `ode` and `compare` (problem_opts.c): --sizes --rule --sigma
+ * --seed --init --init-scale --t-scale --b-scale --init-from. */
+#include "fadyn/problem.h"
+
+#include <getopt.h>
+
+typedef struct {
+    size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
+    fadyn_rule rule;
+    double sigma[4096];
+    size_t nsigma;
+    unsigned long seed;
+    int zero_init;
+    fadyn_init_params ip;
+    const char *init_from;
+} cli_problem_opts;
+
+/* getopt_long values of the problem options; a command's own start after. */
+enum {
+    CLI_PO_SIZES = 256, CLI_PO_RULE, CLI_PO_SIGMA, CLI_PO_SEED, CLI_PO_INIT, CLI_PO_INIT_SCALE,
+    CLI_PO_T_SCALE, CLI_PO_B_SCALE, CLI_PO_INIT_FROM, CLI_PO_END
+};
+
+/* The long-option entries, to open a command's option table. */
+#define CLI_PROBLEM_LONG_OPTS                                                                    \
+    {"sizes", required_argument, 0, CLI_PO_SIZES}, {"rule", required_argument, 0, CLI_PO_RULE},  \
+        {"sigma", required_argument, 0, CLI_PO_SIGMA},                                           \
+        {"seed", required_argument, 0, CLI_PO_SEED}, {"init", required_argument, 0, CLI_PO_INIT}, \
+        {"init-scale", required_argument, 0, CLI_PO_INIT_SCALE},                                 \
+        {"t-scale", required_argument, 0, CLI_PO_T_SCALE},                                       \
+        {"b-scale", required_argument, 0, CLI_PO_B_SCALE},                                       \
+        {"init-from", required_argument, 0, CLI_PO_INIT_FROM}
+
+/* Their --help lines. */
+#define CLI_PROBLEM_HELP                                                                         \
+    "  --sizes LIST        layer sizes, inputs first (default 30,20,10); more than one\n"       \
+    "                      hidden layer gives a chain, fa sending e down fixed B's\n"           \
+    "  --rule NAME         fa | bp | shallow (default fa)\n"                                    \
+    "  --sigma LIST        diagonal of the input covariance: one value for all inputs\n"       \
+    "                      or one per input (default 1)\n"                                      \
+    "  --seed N            seed of the random draw (default 1)\n"                               \
+    "  --init KIND         random | zero: initial weights U[-w,w] or 0 (default random)\n"     \
+    "  --init-scale W      w of the initial weights (default 0.01)\n"                           \
+    "  --t-scale X         T ~ U[-X,X] (default 1)\n"                                           \
+    "  --b-scale X         B ~ U[-X,X] (default 0.5)\n"                                         \
+    "  --init-from DIR     read T, B and the initial weights from DIR instead:\n"               \
+    "                      T.txt, B.txt, A.txt (hidden x inputs), W.txt (outputs x hidden),\n" \
+    "                      whitespace-separated rows. Deeper nets: A0.txt .. A{L-2}.txt\n"     \
+    "                      (weights into hidden layers 1..L-1), W.txt, and B1.txt ..\n"        \
+    "                      B{L-1}.txt (Bk is hidden-k x next layer, feeding hidden layer k)\n"
+
+/* The paper's defaults: 30-20-10, fa, Σ = I, seed 1, random U[-0.01, 0.01]. */
+void cli_problem_opts_default(cli_problem_opts *o);
+
+/* If getopt value c is a problem option, parse arg into o, set *rc (0 or
+ * CLI_EXIT_USAGE) and return 1; otherwise return 0. */
+int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o, int *rc);
+
+/* Checks that need all the options (at least 3 layers, --sigma's length,
+ * scales >= 0); prints the one-line error. */
+int cli_problem_check(const char *cmd, const cli_problem_opts *o);
+
+/* Build the problem: drawn from the seed, zero, or read from --init-from;
+ * then Σ. */
+int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *err);
+
+/* A JSON object of the problem's parameters (sizes, rule, sigma, seed, init,
+ * scales), for a command to extend with its own. */
+#include <jansson.h>
+json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p);
+
+/* After the getopt loop: reject operands ("unexpected argument"). */
+int cli_no_operands(const char *cmd, int argc, char **argv);
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_ode(int argc, char **argv);
 int cmd_flow(int argc, char **argv);

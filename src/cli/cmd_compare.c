@@ -24,12 +24,7 @@ static const char *const HELP =
     "sqrt(eta/K). Cells run in parallel.\n"
     "\n"
     "Problem (as fadyn ode):\n"
-    "  --sizes LIST        layer sizes (default 30,20,10)\n"
-    "  --rule NAME         fa | bp | shallow (default fa)\n"
-    "  --sigma LIST        input variances: one value or one per input (default 1)\n"
-    "  --seed N            seed of the problem and the data (default 1)\n"
-    "  --init-scale W      initial weights U[-W,W] (default 0.01)\n"
-    "  --t-scale X --b-scale X   T ~ U[-X,X] (1), B ~ U[-X,X] (0.5)\n"
+    CLI_PROBLEM_HELP
     "Grid:\n"
     "  --etas LIST         learning rates (default 0.01,0.003,0.001)\n"
     "  --batches LIST      batch sizes K (default 10,100,1000)\n"
@@ -47,12 +42,7 @@ static const char *const HELP =
     "Exit status: 0 success, 1 failure, 2 bad input, 3 a trainer or ODE diverged.\n";
 
 typedef struct {
-    size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
-    fadyn_rule rule;
-    double sigma[4096];
-    size_t nsigma;
-    unsigned long seed;
-    fadyn_init_params ip;
+    cli_problem_opts po;
     double etas[64];
     size_t ne;
     size_t batches[64], nb;
@@ -62,16 +52,13 @@ typedef struct {
 } cmp_opts;
 
 enum {
-    O_SIZES = 256, O_RULE, O_SIGMA, O_SEED, O_INIT_SCALE, O_T_SCALE, O_B_SCALE, O_ETAS,
+    O_ETAS = CLI_PO_END,
     O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL, O_OUT, O_SUMMARY,
     O_PLOT, O_QUIET, O_HELP
 };
 
 static const struct option long_opts[] = {
-    {"sizes", required_argument, 0, O_SIZES},     {"rule", required_argument, 0, O_RULE},
-    {"sigma", required_argument, 0, O_SIGMA},     {"seed", required_argument, 0, O_SEED},
-    {"init-scale", required_argument, 0, O_INIT_SCALE}, {"t-scale", required_argument, 0, O_T_SCALE},
-    {"b-scale", required_argument, 0, O_B_SCALE}, {"etas", required_argument, 0, O_ETAS},
+    CLI_PROBLEM_LONG_OPTS,                        {"etas", required_argument, 0, O_ETAS},
     {"batches", required_argument, 0, O_BATCHES}, {"t-end", required_argument, 0, O_T_END},
     {"samples", required_argument, 0, O_SAMPLES}, {"repeats", required_argument, 0, O_REPEATS},
     {"stepper", required_argument, 0, O_STEPPER}, {"rtol", required_argument, 0, O_RTOL},
@@ -86,12 +73,7 @@ static const struct option long_opts[] = {
 static int parse(int argc, char **argv, cmp_opts *o)
 {
     memset(o, 0, sizeof *o);
-    size_t def[] = {30, 20, 10};
-    memcpy(o->sizes, def, sizeof def);
-    o->nsizes = 3;
-    o->rule = FADYN_RULE_FA;
-    o->seed = 1;
-    o->ip = fadyn_init_params_default();
+    cli_problem_opts_default(&o->po);
     double de[] = {0.01, 0.003, 0.001};
     memcpy(o->etas, de, sizeof de);
     o->ne = 3;
@@ -103,21 +85,8 @@ static int parse(int argc, char **argv, cmp_opts *o)
     opterr = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
         switch (c) {
-        case O_SIZES:
-            rc = cli_size_list(CMD, "--sizes", optarg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-            break;
-        case O_RULE:
-            if (fadyn_rule_parse(optarg, &o->rule) != FADYN_OK) {
-                cli_error(CMD, "--rule '%s': unknown (fa, bp, shallow)", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_SIGMA: rc = cli_double_list(CMD, "--sigma", optarg, o->sigma, 4096, &o->nsigma); break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
-        case O_INIT_SCALE: rc = cli_double(CMD, "--init-scale", optarg, &o->ip.w_scale); break;
-        case O_T_SCALE: rc = cli_double(CMD, "--t-scale", optarg, &o->ip.t_scale); break;
-        case O_B_SCALE: rc = cli_double(CMD, "--b-scale", optarg, &o->ip.b_scale); break;
         case O_ETAS: rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne); break;
         case O_BATCHES: rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb); break;
         case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->cp.t_end); break;
@@ -137,15 +106,8 @@ static int parse(int argc, char **argv, cmp_opts *o)
             rc = cli_bad_option(CMD, argv);
         }
     }
-    if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->nsizes < 3) {
-        cli_error(CMD, "--sizes: need at least 3 layers (inputs, hidden, outputs), got %zu", o->nsizes);
-        return CLI_EXIT_USAGE;
-    }
+    if (rc || (rc = cli_no_operands(CMD, argc, argv)) || (rc = cli_problem_check(CMD, &o->po)))
+        return rc;
     for (size_t i = 0; i < o->ne; i++)
         if (!(o->etas[i] > 0.0)) {
             cli_error(CMD, "--etas: %g is not positive", o->etas[i]);
@@ -156,14 +118,6 @@ static int parse(int argc, char **argv, cmp_opts *o)
             cli_error(CMD, "--batches: %zu outside 1..1000000", o->batches[i]);
             return CLI_EXIT_USAGE;
         }
-    if (o->nsigma != 0 && o->nsigma != 1 && o->nsigma != o->sizes[0]) {
-        cli_error(CMD, "--sigma: give 1 value or %zu (one per input), not %zu", o->sizes[0], o->nsigma);
-        return CLI_EXIT_USAGE;
-    }
-    if (!(o->ip.w_scale >= 0.0) || !(o->ip.t_scale >= 0.0) || !(o->ip.b_scale >= 0.0)) {
-        cli_error(CMD, "--init-scale, --t-scale, --b-scale: must be >= 0");
-        return CLI_EXIT_USAGE;
-    }
     fadyn_err err;
     fadyn_err_clear(&err);
     if (fadyn_compare_params_check(&o->cp, &err) != FADYN_OK ||
@@ -174,23 +128,6 @@ static int parse(int argc, char **argv, cmp_opts *o)
     if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
     if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
     return 0;
-}
-
-static int build(const cmp_opts *o, fadyn_problem *p, fadyn_err *err)
-{
-    int rc = fadyn_problem_alloc(p, o->nsizes - 1, o->sizes, o->rule, err);
-    if (rc) return rc;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    gsl_rng_set(r, o->seed);
-    fadyn_problem_draw(p, &o->ip, r);
-    gsl_rng_free(r);
-    if (o->nsigma > 0) {
-        double s[4096];
-        for (size_t i = 0; i < p->sizes[0]; i++) s[i] = o->sigma[o->nsigma == 1 ? 0 : i];
-        rc = fadyn_problem_set_sigma(p, s, err);
-    }
-    return rc;
 }
 
 static const char *const COLS[] = {"eta", "batch", "steps", "t", "deviation", "deviation_max",
@@ -230,21 +167,18 @@ static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok,
     *batch_ok = rows[ilo * o->nb + jhi].deviation < rows[ilo * o->nb + jlo].deviation;
 }
 
-static int write_summary(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
+static int write_summary(const char *path, const cmp_opts *o, const fadyn_problem *p,
+                         const fadyn_compare_row *rows,
                          int eta_ok, int batch_ok, fadyn_err *err)
 {
     json_t *j = fadyn_json_summary_new("compare");
-    json_t *par = json_object(), *sz = json_array();
-    for (size_t k = 0; k < o->nsizes; k++) json_array_append_new(sz, json_integer((json_int_t)o->sizes[k]));
-    json_object_set_new(par, "sizes", sz);
-    json_object_set_new(par, "rule", json_string(fadyn_rule_name(o->rule)));
-    json_object_set_new(par, "init_scale", json_real(o->ip.w_scale));
+    json_t *par = cli_problem_json(&o->po, p);
     json_object_set_new(par, "t_end", json_real(o->cp.t_end));
     json_object_set_new(par, "samples", json_integer((json_int_t)o->cp.samples));
     json_object_set_new(par, "repeats", json_integer((json_int_t)o->cp.repeats));
     json_object_set_new(par, "stepper", json_string(o->cp.integ.stepper));
     json_object_set_new(j, "parameters", par);
-    json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
+    json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
     json_t *arr = json_array();
     for (size_t c = 0; c < o->ne * o->nb; c++) {
         const fadyn_compare_row *r = &rows[c];
@@ -271,12 +205,13 @@ static int write_summary(const char *path, const cmp_opts *o, const fadyn_compar
     return rc;
 }
 
-static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *err)
+static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compare_row *rows,
+                   fadyn_err *err)
 {
     int eta_ok, batch_ok, rc;
     trend(o, rows, &eta_ok, &batch_ok);
     if (o->out && (rc = write_tsv(o->out, o, rows, err))) return rc;
-    if (o->summary && (rc = write_summary(o->summary, o, rows, eta_ok, batch_ok, err))) return rc;
+    if (o->summary && (rc = write_summary(o->summary, o, p, rows, eta_ok, batch_ok, err))) return rc;
     if (o->plot) {
         fadyn_plot_target pt;
         char data[4200];
@@ -289,16 +224,17 @@ static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *
         else if (rc) return rc;
     }
     if (!o->quiet) {
-        printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->rule));
-        for (size_t k = 0; k < o->nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->sizes[k]);
+        printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->po.rule));
+        for (size_t k = 0; k < o->po.nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
         printf(", trainer vs ODE to t = %g\n", o->cp.t_end);
         printf("  %-9s %-7s %-8s %-11s %-11s %-11s\n", "eta", "batch", "steps", "deviation",
                "dev_max", "loss_dev");
         for (size_t c = 0; c < o->ne * o->nb; c++)
             printf("  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", rows[c].eta, rows[c].batch,
                    rows[c].steps, rows[c].deviation, rows[c].deviation_max, rows[c].loss_deviation);
-        printf("  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n", eta_ok ? "yes" : "NO",
-               batch_ok ? "yes" : "NO");
+        printf("  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n",
+               o->ne < 2 ? "n/a (one eta)" : eta_ok ? "yes" : "NO",
+               o->nb < 2 ? "n/a (one K)" : batch_ok ? "yes" : "NO");
     }
     return FADYN_OK;
 }
@@ -316,10 +252,10 @@ int cmd_compare(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     fadyn_problem p;
-    if ((rc = build(&o, &p, &err))) {
+    if ((rc = cli_problem_build(&o.po, &p, &err))) {
         cli_error_err(CMD, &err);
         fadyn_problem_free(&p);
-        return cli_exit_code(rc);
+        return CLI_EXIT_USAGE;
     }
     fadyn_compare_row *rows = calloc(o.ne * o.nb, sizeof *rows);
     if (!rows) {
@@ -327,10 +263,10 @@ int cmd_compare(int argc, char **argv)
         fadyn_problem_free(&p);
         return CLI_EXIT_FAILED;
     }
-    int status = fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.seed, rows, &err);
+    int status = fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.po.seed, rows, &err);
     int exit_code = cli_exit_code(status);
     if (status != FADYN_OK) cli_error_err(CMD, &err);
-    if (status >= 0 && (rc = outputs(&o, rows, &err))) {
+    if (status >= 0 && (rc = outputs(&o, &p, rows, &err))) {
         cli_error_err(CMD, &err);
         exit_code = CLI_EXIT_FAILED;
     }

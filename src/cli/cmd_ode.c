@@ -4,7 +4,6 @@
 #include "fadyn/plots.h"
 
 #include <getopt.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +20,7 @@ static const char *const HELP =
     "s = tr(AA^T) and the angles of the hidden update to bp's W^T E and pbp's W^+ E.\n"
     "\n"
     "Problem:\n"
-    "  --sizes LIST        layer sizes, inputs first (default 30,20,10); more than one\n"
-    "                      hidden layer gives a chain, fa sending e down fixed B's\n"
-    "  --rule NAME         fa | bp | shallow (default fa)\n"
-    "  --sigma LIST        diagonal of the input covariance: one value for all inputs\n"
-    "                      or one per input (default 1)\n"
-    "  --seed N            seed of the random draw (default 1)\n"
-    "  --init KIND         random | zero: initial weights U[-w,w] or 0 (default random)\n"
-    "  --init-scale W      w of the initial weights (default 0.01)\n"
-    "  --t-scale X         T ~ U[-X,X] (default 1)\n"
-    "  --b-scale X         B ~ U[-X,X] (default 0.5)\n"
-    "  --init-from DIR     read T, B and the initial weights from DIR instead:\n"
-    "                      T.txt, B.txt, A.txt (hidden x inputs), W.txt (outputs x hidden),\n"
-    "                      whitespace-separated rows. Deeper nets: A0.txt .. A{L-2}.txt\n"
-    "                      (weights into hidden layers 1..L-1), W.txt, and B1.txt ..\n"
-    "                      B{L-1}.txt (Bk is hidden-k x next layer, feeding hidden layer k)\n"
+    CLI_PROBLEM_HELP
     "  --save-init DIR     write T, B and the initial weights to DIR (same format)\n"
     "  --save-final DIR    write T, B and the final weights to DIR\n"
     "\n"
@@ -63,34 +48,19 @@ static const char *const HELP =
     "(rows up to the divergence are written). See docs/cli.md.\n";
 
 typedef struct {
-    size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
-    fadyn_rule rule;
-    double sigma[4096];
-    size_t nsigma;
-    unsigned long seed;
-    int zero_init;
-    fadyn_init_params ip;
-    const char *init_from, *save_init, *save_final, *out, *summary, *plot;
+    cli_problem_opts po;
+    const char *save_init, *save_final, *out, *summary, *plot;
     fadyn_integ_params integ;
     int quiet;
 } ode_opts;
 
 enum {
-    O_SIZES = 256, O_RULE, O_SIGMA, O_SEED, O_INIT, O_INIT_SCALE, O_T_SCALE, O_B_SCALE,
-    O_INIT_FROM, O_SAVE_INIT, O_SAVE_FINAL, O_STEPPER, O_RTOL, O_ATOL, O_T_END, O_SAMPLES,
+    O_SAVE_INIT = CLI_PO_END, O_SAVE_FINAL, O_STEPPER, O_RTOL, O_ATOL, O_T_END, O_SAMPLES,
     O_LOG_TIME, O_T_MIN, O_RADIUS, O_NMAX, O_HMIN, O_OUT, O_SUMMARY, O_PLOT, O_QUIET, O_HELP
 };
 
 static const struct option long_opts[] = {
-    {"sizes", required_argument, 0, O_SIZES},
-    {"rule", required_argument, 0, O_RULE},
-    {"sigma", required_argument, 0, O_SIGMA},
-    {"seed", required_argument, 0, O_SEED},
-    {"init", required_argument, 0, O_INIT},
-    {"init-scale", required_argument, 0, O_INIT_SCALE},
-    {"t-scale", required_argument, 0, O_T_SCALE},
-    {"b-scale", required_argument, 0, O_B_SCALE},
-    {"init-from", required_argument, 0, O_INIT_FROM},
+    CLI_PROBLEM_LONG_OPTS,
     {"save-init", required_argument, 0, O_SAVE_INIT},
     {"save-final", required_argument, 0, O_SAVE_FINAL},
     {"stepper", required_argument, 0, O_STEPPER},
@@ -116,42 +86,15 @@ static const struct option long_opts[] = {
 static int parse(int argc, char **argv, ode_opts *o)
 {
     memset(o, 0, sizeof *o);
-    size_t def[] = {30, 20, 10};
-    memcpy(o->sizes, def, sizeof def);
-    o->nsizes = 3;
-    o->rule = FADYN_RULE_FA;
-    o->seed = 1;
-    o->ip = fadyn_init_params_default();
+    cli_problem_opts_default(&o->po);
     o->integ = fadyn_integ_params_default();
     o->integ.t_end = 200.0;
     int c, rc = 0;
     opterr = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
         switch (c) {
-        case O_SIZES:
-            rc = cli_size_list(CMD, "--sizes", optarg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-            break;
-        case O_RULE:
-            if (fadyn_rule_parse(optarg, &o->rule) != FADYN_OK) {
-                cli_error(CMD, "--rule '%s': unknown (fa, bp, shallow)", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_SIGMA: rc = cli_double_list(CMD, "--sigma", optarg, o->sigma, 4096, &o->nsigma); break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
-        case O_INIT:
-            if (strcmp(optarg, "zero") == 0) o->zero_init = 1;
-            else if (strcmp(optarg, "random") == 0) o->zero_init = 0;
-            else {
-                cli_error(CMD, "--init '%s': unknown (random, zero)", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_INIT_SCALE: rc = cli_double(CMD, "--init-scale", optarg, &o->ip.w_scale); break;
-        case O_T_SCALE: rc = cli_double(CMD, "--t-scale", optarg, &o->ip.t_scale); break;
-        case O_B_SCALE: rc = cli_double(CMD, "--b-scale", optarg, &o->ip.b_scale); break;
-        case O_INIT_FROM: o->init_from = optarg; break;
         case O_SAVE_INIT: o->save_init = optarg; break;
         case O_SAVE_FINAL: o->save_final = optarg; break;
         case O_STEPPER: o->integ.stepper = optarg; break;
@@ -175,30 +118,8 @@ static int parse(int argc, char **argv, ode_opts *o)
             rc = cli_bad_option(CMD, argv);
         }
     }
-    if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->nsizes < 3) {
-        cli_error(CMD, "--sizes: need at least 3 layers (inputs, hidden, outputs), got %zu",
-                  o->nsizes);
-        return CLI_EXIT_USAGE;
-    }
-    for (size_t k = 0; k < o->nsizes; k++)
-        if (o->sizes[k] == 0) {
-            cli_error(CMD, "--sizes: layer %zu has size 0", k);
-            return CLI_EXIT_USAGE;
-        }
-    if (o->nsigma != 0 && o->nsigma != 1 && o->nsigma != o->sizes[0]) {
-        cli_error(CMD, "--sigma: give 1 value or %zu (one per input), not %zu", o->sizes[0],
-                  o->nsigma);
-        return CLI_EXIT_USAGE;
-    }
-    if (!(o->ip.w_scale >= 0.0) || !(o->ip.t_scale >= 0.0) || !(o->ip.b_scale >= 0.0)) {
-        cli_error(CMD, "--init-scale, --t-scale, --b-scale: must be >= 0");
-        return CLI_EXIT_USAGE;
-    }
+    if (rc || (rc = cli_no_operands(CMD, argc, argv)) || (rc = cli_problem_check(CMD, &o->po)))
+        return rc;
     fadyn_err err;
     fadyn_err_clear(&err);
     if (fadyn_integ_params_check(&o->integ, &err) != FADYN_OK) {
@@ -238,20 +159,7 @@ static int write_summary(const char *path, const ode_opts *o, const fadyn_proble
                          const fadyn_ode_result *res, fadyn_err *err)
 {
     json_t *j = fadyn_json_summary_new("ode");
-    json_t *par = json_object();
-    json_t *sz = json_array();
-    for (size_t k = 0; k < o->nsizes; k++) json_array_append_new(sz, json_integer((json_int_t)o->sizes[k]));
-    json_object_set_new(par, "sizes", sz);
-    json_object_set_new(par, "rule", json_string(fadyn_rule_name(o->rule)));
-    json_t *sig = json_array();
-    for (size_t i = 0; p->sigma && i < p->sizes[0]; i++) json_array_append_new(sig, json_real(p->sigma[i]));
-    json_object_set_new(par, "sigma", p->sigma ? sig : (json_decref(sig), json_string("identity")));
-    json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
-    json_object_set_new(par, "init", json_string(o->init_from ? "file" : o->zero_init ? "zero" : "random"));
-    if (o->init_from) json_object_set_new(par, "init_from", json_string(o->init_from));
-    json_object_set_new(par, "init_scale", json_real(o->ip.w_scale));
-    json_object_set_new(par, "t_scale", json_real(o->ip.t_scale));
-    json_object_set_new(par, "b_scale", json_real(o->ip.b_scale));
+    json_t *par = cli_problem_json(&o->po, p);
     json_object_set_new(par, "stepper", json_string(o->integ.stepper));
     json_object_set_new(par, "rtol", json_real(o->integ.rtol));
     json_object_set_new(par, "atol", json_real(o->integ.atol));
@@ -260,7 +168,7 @@ static int write_summary(const char *path, const ode_opts *o, const fadyn_proble
     json_object_set_new(par, "log_time", json_boolean(o->integ.log_time));
     json_object_set_new(par, "radius", json_real(o->integ.radius));
     json_object_set_new(j, "parameters", par);
-    json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
+    json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
     json_object_set_new(j, "status", json_string(status_word(res->status)));
     if (res->status != FADYN_OK) json_object_set_new(j, "status_detail", json_string(res->err.msg));
     json_object_set_new(j, "t_reached", json_real(res->stats.t_reached));
@@ -285,8 +193,8 @@ static int write_summary(const char *path, const ode_opts *o, const fadyn_proble
 
 static void print_summary(const ode_opts *o, const fadyn_ode_result *res)
 {
-    printf("fadyn ode: rule %s, sizes", fadyn_rule_name(o->rule));
-    for (size_t k = 0; k < o->nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->sizes[k]);
+    printf("fadyn ode: rule %s, sizes", fadyn_rule_name(o->po.rule));
+    for (size_t k = 0; k < o->po.nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
     printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper, res->stats.t_reached,
            status_word(res->status));
     printf("  final NSE            %.4e\n", res->final_nse);
@@ -306,32 +214,6 @@ static void on_progress(void *ctx, double fraction)
     cli_progress("fadyn ode", fraction);
 }
 
-/* Build the problem from the options: drawn, zero, or read from files. */
-static int build_problem(const ode_opts *o, fadyn_problem *p, fadyn_err *err)
-{
-    int rc = fadyn_problem_alloc(p, o->nsizes - 1, o->sizes, o->rule, err);
-    if (rc) return rc;
-    if (o->init_from) {
-        rc = fadyn_problem_load(p, o->init_from, err);
-    } else {
-        gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-        if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-        gsl_rng_set(r, o->seed);
-        fadyn_init_params ip = o->ip;
-        if (o->zero_init) ip.w_scale = 0.0;
-        fadyn_problem_draw(p, &ip, r);
-        gsl_rng_free(r);
-    }
-    if (rc == FADYN_OK && o->nsigma > 0) {
-        double *s = malloc(p->sizes[0] * sizeof(double));
-        if (!s) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-        for (size_t i = 0; i < p->sizes[0]; i++) s[i] = o->sigma[o->nsigma == 1 ? 0 : i];
-        rc = fadyn_problem_set_sigma(p, s, err);
-        free(s);
-    }
-    return rc;
-}
-
 int cmd_ode(int argc, char **argv)
 {
     ode_opts o;
@@ -345,7 +227,7 @@ int cmd_ode(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     fadyn_problem p;
-    rc = build_problem(&o, &p, &err);
+    rc = cli_problem_build(&o.po, &p, &err);
     if (rc) { /* every failure here comes from the input, memory included */
         cli_error_err(CMD, &err);
         fadyn_problem_free(&p);
