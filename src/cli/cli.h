@@ -120,6 +120,26 @@ int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *er
 #include <jansson.h>
 json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p);
 
+/* ---- the output options: --out --summary --plot --quiet --help ---------- */
+typedef struct {
+    const char *out, *summary, *plot;
+    int quiet;
+} cli_output_opts;
+
+enum { CLI_OO_OUT = 1024, CLI_OO_SUMMARY, CLI_OO_PLOT, CLI_OO_QUIET, CLI_OO_HELP };
+
+#define CLI_OUTPUT_LONG_OPTS                                                                     \
+    {"out", required_argument, 0, CLI_OO_OUT}, {"summary", required_argument, 0, CLI_OO_SUMMARY}, \
+        {"plot", required_argument, 0, CLI_OO_PLOT}, {"quiet", no_argument, 0, CLI_OO_QUIET},    \
+        {"help", no_argument, 0, CLI_OO_HELP}
+
+/* If getopt value c is an output option (or -h), record it and return 1,
+ * with *rc = -1 after printing help (the caller then exits 0), else 0. */
+int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc);
+
+/* Before any work: --out and --summary writable, --plot a known target. */
+int cli_output_check(const char *cmd, const cli_output_opts *o);
+
 /* After the getopt loop: reject operands ("unexpected argument"). */
 int cli_no_operands(const char *cmd, int argc, char **argv);
 

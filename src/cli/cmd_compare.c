@@ -47,14 +47,12 @@ typedef struct {
     size_t ne;
     size_t batches[64], nb;
     fadyn_compare_params cp;
-    const char *out, *summary, *plot;
-    int quiet;
+    cli_output_opts oo;
 } cmp_opts;
 
 enum {
     O_ETAS = CLI_PO_END,
-    O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL, O_OUT, O_SUMMARY,
-    O_PLOT, O_QUIET, O_HELP
+    O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL
 };
 
 static const struct option long_opts[] = {
@@ -62,9 +60,7 @@ static const struct option long_opts[] = {
     {"batches", required_argument, 0, O_BATCHES}, {"t-end", required_argument, 0, O_T_END},
     {"samples", required_argument, 0, O_SAMPLES}, {"repeats", required_argument, 0, O_REPEATS},
     {"stepper", required_argument, 0, O_STEPPER}, {"rtol", required_argument, 0, O_RTOL},
-    {"atol", required_argument, 0, O_ATOL},       {"out", required_argument, 0, O_OUT},
-    {"summary", required_argument, 0, O_SUMMARY}, {"plot", required_argument, 0, O_PLOT},
-    {"quiet", no_argument, 0, O_QUIET},           {"help", no_argument, 0, O_HELP},
+    {"atol", required_argument, 0, O_ATOL},       CLI_OUTPUT_LONG_OPTS,
     {0, 0, 0, 0},
 };
 
@@ -86,6 +82,10 @@ static int parse(int argc, char **argv, cmp_opts *o)
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
+        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
+            if (rc < 0) return rc;
+            continue;
+        }
         switch (c) {
         case O_ETAS: rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne); break;
         case O_BATCHES: rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb); break;
@@ -95,12 +95,6 @@ static int parse(int argc, char **argv, cmp_opts *o)
         case O_STEPPER: o->cp.integ.stepper = optarg; break;
         case O_RTOL: rc = cli_double(CMD, "--rtol", optarg, &o->cp.integ.rtol); break;
         case O_ATOL: rc = cli_double(CMD, "--atol", optarg, &o->cp.integ.atol); break;
-        case O_OUT: o->out = optarg; break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
-        case 'h':
-        case O_HELP: fputs(HELP, stdout); return -1;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -125,8 +119,7 @@ static int parse(int argc, char **argv, cmp_opts *o)
         cli_error_err(CMD, &err);
         return CLI_EXIT_USAGE;
     }
-    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
+    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
     return 0;
 }
 
@@ -210,12 +203,12 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
 {
     int eta_ok, batch_ok, rc;
     trend(o, rows, &eta_ok, &batch_ok);
-    if (o->out && (rc = write_tsv(o->out, o, rows, err))) return rc;
-    if (o->summary && (rc = write_summary(o->summary, o, p, rows, eta_ok, batch_ok, err))) return rc;
-    if (o->plot) {
+    if (o->oo.out && (rc = write_tsv(o->oo.out, o, rows, err))) return rc;
+    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, p, rows, eta_ok, batch_ok, err))) return rc;
+    if (o->oo.plot) {
         fadyn_plot_target pt;
         char data[4200];
-        if ((rc = fadyn_plot_target_parse(&pt, o->plot, 1300, 600, err))) return rc;
+        if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1300, 600, err))) return rc;
         fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
         if ((rc = write_tsv(data, o, rows, err))) return rc;
         rc = fadyn_plot_compare(&pt, o->batches, o->nb, err);
@@ -223,7 +216,7 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
         if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, err);
         else if (rc) return rc;
     }
-    if (!o->quiet) {
+    if (!o->oo.quiet) {
         printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->po.rule));
         for (size_t k = 0; k < o->po.nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
         printf(", trainer vs ODE to t = %g\n", o->cp.t_end);
@@ -246,11 +239,6 @@ int cmd_compare(int argc, char **argv)
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
-    fadyn_plot_target pt;
-    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 0, 0, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
     fadyn_problem p;
     if ((rc = cli_problem_build(&o.po, &p, &err))) {
         cli_error_err(CMD, &err);

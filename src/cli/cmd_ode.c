@@ -49,14 +49,14 @@ static const char *const HELP =
 
 typedef struct {
     cli_problem_opts po;
-    const char *save_init, *save_final, *out, *summary, *plot;
+    const char *save_init, *save_final;
+    cli_output_opts oo;
     fadyn_integ_params integ;
-    int quiet;
 } ode_opts;
 
 enum {
     O_SAVE_INIT = CLI_PO_END, O_SAVE_FINAL, O_STEPPER, O_RTOL, O_ATOL, O_T_END, O_SAMPLES,
-    O_LOG_TIME, O_T_MIN, O_RADIUS, O_NMAX, O_HMIN, O_OUT, O_SUMMARY, O_PLOT, O_QUIET, O_HELP
+    O_LOG_TIME, O_T_MIN, O_RADIUS, O_NMAX, O_HMIN
 };
 
 static const struct option long_opts[] = {
@@ -73,11 +73,7 @@ static const struct option long_opts[] = {
     {"radius", required_argument, 0, O_RADIUS},
     {"nmax", required_argument, 0, O_NMAX},
     {"hmin", required_argument, 0, O_HMIN},
-    {"out", required_argument, 0, O_OUT},
-    {"summary", required_argument, 0, O_SUMMARY},
-    {"plot", required_argument, 0, O_PLOT},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
+    CLI_OUTPUT_LONG_OPTS,
     {0, 0, 0, 0},
 };
 
@@ -94,6 +90,10 @@ static int parse(int argc, char **argv, ode_opts *o)
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
+        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
+            if (rc < 0) return rc;
+            continue;
+        }
         switch (c) {
         case O_SAVE_INIT: o->save_init = optarg; break;
         case O_SAVE_FINAL: o->save_final = optarg; break;
@@ -107,12 +107,6 @@ static int parse(int argc, char **argv, ode_opts *o)
         case O_RADIUS: rc = cli_double(CMD, "--radius", optarg, &o->integ.radius); break;
         case O_NMAX: rc = cli_ulong(CMD, "--nmax", optarg, &o->integ.nmax); break;
         case O_HMIN: rc = cli_double(CMD, "--hmin", optarg, &o->integ.hmin); break;
-        case O_OUT: o->out = optarg; break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
-        case 'h':
-        case O_HELP: fputs(HELP, stdout); return -1;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -126,8 +120,7 @@ static int parse(int argc, char **argv, ode_opts *o)
         cli_error_err(CMD, &err);
         return CLI_EXIT_USAGE;
     }
-    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
+    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
     return 0;
 }
 
@@ -222,7 +215,7 @@ int cmd_ode(int argc, char **argv)
     fadyn_err err;
     fadyn_err_clear(&err);
     fadyn_plot_target pt;
-    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 0, 0, &err) != FADYN_OK) {
+    if (o.oo.plot && fadyn_plot_target_parse(&pt, o.oo.plot, 0, 0, &err) != FADYN_OK) {
         cli_error_err(CMD, &err);
         return CLI_EXIT_USAGE;
     }
@@ -245,13 +238,13 @@ int cmd_ode(int argc, char **argv)
     if (status != FADYN_OK) cli_error_err(CMD, &res.err);
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {
         /* keep the rows so far, whatever the outcome */
-        if (o.out && (rc = write_tsv(o.out, &res, &err))) goto io_fail;
-        if (o.summary && (rc = write_summary(o.summary, &o, &p, &res, &err))) goto io_fail;
+        if (o.oo.out && (rc = write_tsv(o.oo.out, &res, &err))) goto io_fail;
+        if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &p, &res, &err))) goto io_fail;
         if (o.save_final && (rc = fadyn_problem_save(&p, res.y, o.save_final, &err))) goto io_fail;
-        if (o.plot) {
+        if (o.oo.plot) {
             char data[4200];
             fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
-            if (pt.dumb || !o.out || strcmp(data, o.out) != 0)
+            if (pt.dumb || !o.oo.out || strcmp(data, o.oo.out) != 0)
                 if ((rc = write_tsv(data, &res, &err))) goto io_fail;
             rc = fadyn_plot_ode(&pt, &p, &o.integ, &err);
             if (rc == FADYN_ENOGNUPLOT) {
@@ -261,7 +254,7 @@ int cmd_ode(int argc, char **argv)
             }
             if (pt.dumb) remove(data);
         }
-        if (!o.quiet) print_summary(&o, &res);
+        if (!o.oo.quiet) print_summary(&o, &res);
     }
     fadyn_ode_result_free(&res);
     fadyn_problem_free(&p);

@@ -75,15 +75,13 @@ typedef struct {
     size_t runs;
     unsigned long seed;
     int eval_set, test_set;
-    const char *out, *summary, *plot;
-    int quiet;
+    cli_output_opts oo;
 } train_opts;
 
 enum {
     O_TASK = 256, O_INPUTS, O_OUTPUTS, O_TGAIN, O_TBIAS, O_TEST, O_SIZES, O_ACT, O_OUT_ACT,
     O_BIAS, O_NO_BIAS, O_RULE, O_ETA, O_TUNE, O_BATCH, O_EXAMPLES, O_EVAL, O_DECAY, O_NPS,
-    O_DROP, O_INIT_SCALE, O_B_SCALE, O_NO_ANGLES, O_RUNS, O_SEED, O_OUT, O_SUMMARY, O_PLOT,
-    O_QUIET, O_HELP
+    O_DROP, O_INIT_SCALE, O_B_SCALE, O_NO_ANGLES, O_RUNS, O_SEED
 };
 
 static const struct option long_opts[] = {
@@ -99,9 +97,7 @@ static const struct option long_opts[] = {
     {"np-sigma", required_argument, 0, O_NPS},     {"drop", required_argument, 0, O_DROP},
     {"init-scale", required_argument, 0, O_INIT_SCALE}, {"b-scale", required_argument, 0, O_B_SCALE},
     {"no-angles", no_argument, 0, O_NO_ANGLES},    {"runs", required_argument, 0, O_RUNS},
-    {"seed", required_argument, 0, O_SEED},        {"out", required_argument, 0, O_OUT},
-    {"summary", required_argument, 0, O_SUMMARY},  {"plot", required_argument, 0, O_PLOT},
-    {"quiet", no_argument, 0, O_QUIET},            {"help", no_argument, 0, O_HELP},
+    {"seed", required_argument, 0, O_SEED},        CLI_OUTPUT_LONG_OPTS,
     {0, 0, 0, 0},
 };
 
@@ -144,6 +140,10 @@ static int parse(int argc, char **argv, train_opts *o)
     opterr = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
+            if (rc < 0) return rc;
+            continue;
+        }
         switch (c) {
         case O_TASK: break;
         case O_INPUTS: rc = cli_size(CMD, "--inputs", optarg, &o->task.inputs); break;
@@ -186,12 +186,6 @@ static int parse(int argc, char **argv, train_opts *o)
         case O_NO_ANGLES: o->tp.angles = 0; break;
         case O_RUNS: rc = cli_size(CMD, "--runs", optarg, &o->runs); break;
         case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
-        case O_OUT: o->out = optarg; break;
-        case O_SUMMARY: o->summary = optarg; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_QUIET: o->quiet = 1; break;
-        case 'h':
-        case O_HELP: fputs(HELP, stdout); return -1;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -248,8 +242,7 @@ static int parse(int argc, char **argv, train_opts *o)
         cli_error_err(CMD, &err);
         return CLI_EXIT_USAGE;
     }
-    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
+    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
     return 0;
 }
 
@@ -325,7 +318,7 @@ static int write_summary(const train_opts *o, const fadyn_net_spec *spec,
     double ex = (double)o->tp.examples * (double)o->runs;
     json_object_set_new(j, "examples_per_second", fadyn_json_real(ex / wall));
     json_object_set_new(j, "wall_seconds", json_real(wall));
-    int rc = fadyn_json_write(j, o->summary, err);
+    int rc = fadyn_json_write(j, o->oo.summary, err);
     json_decref(j);
     return rc;
 }
@@ -337,17 +330,17 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     fadyn_train_final_stats(res, o->runs, &mean, &sd);
     int rc;
     char path[4200];
-    if (o->out) {
-        if ((rc = fadyn_train_write_mean(o->out, res, o->runs, err))) return rc;
-        const char *dot = strrchr(o->out, '.');
-        size_t n = dot && !strchr(dot, '/') ? (size_t)(dot - o->out) : strlen(o->out);
-        snprintf(path, sizeof path, "%.*s.runs.tsv", (int)n, o->out);
+    if (o->oo.out) {
+        if ((rc = fadyn_train_write_mean(o->oo.out, res, o->runs, err))) return rc;
+        const char *dot = strrchr(o->oo.out, '.');
+        size_t n = dot && !strchr(dot, '/') ? (size_t)(dot - o->oo.out) : strlen(o->oo.out);
+        snprintf(path, sizeof path, "%.*s.runs.tsv", (int)n, o->oo.out);
         if ((rc = fadyn_train_write_runs(path, res, o->runs, err))) return rc;
     }
-    if (o->summary && (rc = write_summary(o, spec, res, mean, sd, wall, scores, err))) return rc;
-    if (o->plot) {
+    if (o->oo.summary && (rc = write_summary(o, spec, res, mean, sd, wall, scores, err))) return rc;
+    if (o->oo.plot) {
         fadyn_plot_target pt;
-        if ((rc = fadyn_plot_target_parse(&pt, o->plot, 0, 0, err))) return rc;
+        if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
         fadyn_plot_sibling(&pt, ".tsv", path, sizeof path);
         if ((rc = fadyn_train_write_mean(path, res, o->runs, err))) return rc;
         char title[512];
@@ -358,7 +351,7 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
         if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, err);
         else if (rc) return rc;
     }
-    if (!o->quiet) {
+    if (!o->oo.quiet) {
         printf("fadyn train: task %s, rule %s, sizes", fadyn_task_name(o->task.kind), o->rule->name);
         for (size_t k = 0; k <= spec->depth; k++) printf("%c%zu", k ? '-' : ' ', spec->sizes[k]);
         printf(", eta %g%s, batch %zu, %zu examples x %zu runs\n", o->tp.eta,
@@ -391,11 +384,6 @@ int cmd_train(int argc, char **argv)
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
-    fadyn_plot_target pt;
-    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 0, 0, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
     fadyn_net_spec spec = fadyn_net_spec_make(o.nsizes - 1, o.sizes, o.act, o.out_act, o.bias);
     fadyn_task task;
     if ((rc = fadyn_task_alloc(&task, &o.task, &err))) {

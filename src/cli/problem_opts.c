@@ -1,6 +1,10 @@
-/* problem_opts.c — the options that define a linear learning problem, shared
- * by the commands that build one (`ode`, `compare`). */
+/* problem_opts.c — option groups shared by several commands: the options
+ * that define a linear learning problem (`ode`, `compare`) and the output
+ * options (`ode`, `compare`, `train`). */
 #include "cli.h"
+#include "fadyn/plot.h"
+
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -128,6 +132,41 @@ int cli_no_operands(const char *cmd, int argc, char **argv)
     if (optind < argc) {
         cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
         return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc)
+{
+    *rc = 0;
+    switch (c) {
+    case CLI_OO_OUT: o->out = arg; break;
+    case CLI_OO_SUMMARY: o->summary = arg; break;
+    case CLI_OO_PLOT: o->plot = arg; break;
+    case CLI_OO_QUIET: o->quiet = 1; break;
+    case 'h':
+    case CLI_OO_HELP:
+        fputs(help, stdout);
+        *rc = -1;
+        break;
+    default: return 0;
+    }
+    return 1;
+}
+
+int cli_output_check(const char *cmd, const cli_output_opts *o)
+{
+    int rc;
+    if (o->out && (rc = cli_check_out(cmd, "--out", o->out))) return rc;
+    if (o->summary && (rc = cli_check_out(cmd, "--summary", o->summary))) return rc;
+    if (o->plot) {
+        fadyn_plot_target pt;
+        fadyn_err err;
+        fadyn_err_clear(&err);
+        if (fadyn_plot_target_parse(&pt, o->plot, 0, 0, &err) != FADYN_OK) {
+            cli_error_err(cmd, &err);
+            return CLI_EXIT_USAGE;
+        }
     }
     return 0;
 }
