@@ -9,10 +9,135 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The small-product path of fadyn_gemm (docs/performance.md).  For the
+ * 30–20–10 right-hand side (three products of 6 000 multiply-adds) OpenBLAS
+ * spends about as much time packing and dispatching as multiplying; at or
+ * below GEMM_SMALL_MNK multiply-adds a register-blocked loop nest is faster.
+ * The threshold was chosen by measurement (`make bench`, "gemm" lines).
+ *
+ * Layout: op(B) is read as a k x n row-major panel (B itself, or its
+ * transpose copied to stack scratch when op(B) = Bᵀ); a block of C is
+ * GEMM_MR rows x GEMM_NV vectors of accumulators held in registers over the
+ * whole k loop.  A last partial vector of columns is computed as the whole
+ * vector ending at column n and stores only its new columns.  The vectors
+ * are GCC/Clang vector extensions of 4 doubles (one AVX2 register or two
+ * SSE2 ones): correct on any x86-64, fast where AVX2/FMA are enabled. */
+enum {
+    GEMM_SMALL_MNK = 16384,  /* m·n·k at or below which the small path runs */
+    GEMM_SMALL_PANEL = 4096, /* doubles of stack scratch for op(B) = Bᵀ */
+    GEMM_VL = 4,             /* doubles per vector */
+    GEMM_MR = 4,             /* rows of C per register block */
+    GEMM_NV = 3,             /* vectors of columns per register block */
+};
+
+typedef double gemm_v4 __attribute__((vector_size(GEMM_VL * sizeof(double))));
+/* the same, for unaligned loads and stores through double arrays */
+typedef double gemm_v4u
+    __attribute__((vector_size(GEMM_VL * sizeof(double)), aligned(sizeof(double)), may_alias));
+#define GEMM_AT(p) (*(gemm_v4u *)(void *)(p))
+
+#if defined(__FMA__)
+#include <immintrin.h>
+#define GEMM_VMADD(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#else
+#define GEMM_VMADD(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* The operands of the small path: op(A)(i, p) = a[i·ars + p·acs]; op(B) is
+ * the k x n panel b; C is m x n row-major. */
+typedef struct {
+    const double *a;
+    size_t ars, acs;
+    const double *b;
+    double *c;
+    size_t n, k;
+    double alpha, beta;
+} gemm_small_args;
+
+/* C[i0 .. i0+mr, j0+skip .. j0+nv·GEMM_VL) = alpha·op(A) op(B) + beta·C.
+ * Always inlined with constant mr, nv: the accumulators are registers. */
+static inline __attribute__((always_inline)) void
+gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size_t nv,
+                 size_t skip)
+{
+    gemm_v4 acc[GEMM_MR][GEMM_NV];
+    memset(acc, 0, sizeof acc);
+    const double *a = g->a + i0 * g->ars;
+    for (size_t p = 0; p < g->k; p++) {
+        const double *b = g->b + p * g->n + j0;
+        for (size_t r = 0; r < mr; r++) {
+            const double x = a[r * g->ars + p * g->acs];
+            const gemm_v4 ar = {x, x, x, x};
+            for (size_t v = 0; v < nv; v++)
+                acc[r][v] = GEMM_VMADD(ar, GEMM_AT(b + v * GEMM_VL), acc[r][v]);
+        }
+    }
+    const gemm_v4 alpha = {g->alpha, g->alpha, g->alpha, g->alpha};
+    const gemm_v4 beta = {g->beta, g->beta, g->beta, g->beta};
+    for (size_t r = 0; r < mr; r++) {
+        double *c = g->c + (i0 + r) * g->n + j0;
+        if (skip == 0) {
+            if (g->beta == 0.0) /* BLAS semantics: C is not read */
+                for (size_t v = 0; v < nv; v++) GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
+            else
+                for (size_t v = 0; v < nv; v++)
+                    GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v] + beta * GEMM_AT(c + v * GEMM_VL);
+        } else {
+            double out[GEMM_NV * GEMM_VL];
+            memcpy(out, acc[r], nv * sizeof acc[r][0]);
+            for (size_t j = skip; j < nv * GEMM_VL; j++)
+                c[j] = g->beta == 0.0 ? g->alpha * out[j] : g->alpha * out[j] + g->beta * c[j];
+        }
+    }
+}
+
+/* One band of mr rows (constant after inlining): blocks of GEMM_NV vectors,
+ * then the remaining columns as one block of 1 .. GEMM_NV vectors ending at
+ * column n (its first skip < GEMM_VL columns are already done); when n is
+ * too narrow for that, single vectors and the vector ending at n. */
+static inline __attribute__((always_inline)) void gemm_small_band(const gemm_small_args *g,
+                                                                  size_t i0, size_t mr)
+{
+    size_t j = 0, n = g->n;
+    for (; j + GEMM_NV * GEMM_VL <= n; j += GEMM_NV * GEMM_VL)
+        gemm_small_block(g, i0, j, mr, GEMM_NV, 0);
+    if (j == n) return;
+    size_t nv = (n - j + GEMM_VL - 1) / GEMM_VL;
+    if (nv * GEMM_VL <= n) {
+        size_t start = n - nv * GEMM_VL;
+        if (nv == 1) gemm_small_block(g, i0, start, mr, 1, j - start);
+        else if (nv == 2) gemm_small_block(g, i0, start, mr, 2, j - start);
+        else gemm_small_block(g, i0, start, mr, GEMM_NV, j - start);
+        return;
+    }
+    for (; j + GEMM_VL <= n; j += GEMM_VL) gemm_small_block(g, i0, j, mr, 1, 0);
+    if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
+}
+
+static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alpha,
+                       const double *A, const double *B, double beta, double *C)
+{
+    double panel[GEMM_SMALL_PANEL];
+    if (tb) { /* op(B) = Bᵀ, B stored n x k: transpose into the k x n panel */
+        for (size_t j = 0; j < n; j++)
+            for (size_t p = 0; p < k; p++) panel[p * n + j] = B[j * k + p];
+        B = panel;
+    }
+    gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
+    size_t i = 0;
+    for (; i + GEMM_MR <= m; i += GEMM_MR) gemm_small_band(&g, i, GEMM_MR);
+    for (; i + 2 <= m; i += 2) gemm_small_band(&g, i, 2);
+    for (; i < m; i++) gemm_small_band(&g, i, 1);
+}
+
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
                 const double *B, double beta, double *C)
 {
     if (m == 0 || n == 0) return;
+    if (n >= GEMM_VL && m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL)) {
+        gemm_small(ta, tb, m, n, k, alpha, A, B, beta, C);
+        return;
+    }
     int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                 (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta,

@@ -4,6 +4,7 @@
 #include "bench_util.h"
 #include "fadyn.h"
 
+#include <cblas.h>
 #include <gsl/gsl_rng.h>
 
 #define REPS 7
@@ -17,6 +18,61 @@ static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned lon
     fadyn_init_params ip = fadyn_init_params_default();
     fadyn_problem_draw(p, &ip, r);
     gsl_rng_free(r);
+}
+
+/* fadyn_gemm (its small path below the threshold, BLAS above) against
+ * cblas_dgemm directly, alternating in short batches so both see the same
+ * machine load; min and median time per product. */
+static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k)
+{
+    enum { BATCHES = 41 };
+    size_t sz = (m > k ? m : k) * (n > k ? n : k) + m * n;
+    double *A = malloc(sz * sizeof(double)), *B = malloc(sz * sizeof(double)),
+           *C = malloc(sz * sizeof(double));
+    for (size_t i = 0; i < sz; i++) A[i] = 1.0 / (double)(i + 1), B[i] = 0.5, C[i] = 0.0;
+    long calls = (long)(2e5 / (double)(m * n * k)) + 2;
+    double t[2][BATCHES], mn[2], md[2];
+    for (int b = 0; b < BATCHES; b++)
+        for (int w = 0; w < 2; w++) {
+            double t0 = bench_now();
+            for (long c = 0; c < calls; c++) {
+                if (w)
+                    fadyn_gemm(ta, tb, m, n, k, 1.0, A, B, 0.0, C);
+                else
+                    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+                                tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0, A,
+                                (int)(ta ? m : k), B, (int)(tb ? k : n), 0.0, C, (int)n);
+            }
+            t[w][b] = (bench_now() - t0) / (double)calls;
+        }
+    for (int w = 0; w < 2; w++) bench_stats(t[w], BATCHES, &mn[w], &md[w]);
+    double fl = 2.0 * (double)(m * n * k);
+    printf("gemm %c%c %3zux%3zux%-3zu mnk %6zu: cblas min %6.3f us (%4.1f GF/s) median %6.3f; "
+           "fadyn_gemm min %6.3f us (%4.1f GF/s) median %6.3f; cblas/fadyn %.2f (min) %.2f "
+           "(median)\n",
+           ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, m * n * k, mn[0] * 1e6, fl / mn[0] * 1e-9,
+           md[0] * 1e6, mn[1] * 1e6, fl / mn[1] * 1e-9, md[1] * 1e6, mn[0] / mn[1],
+           md[0] / md[1]);
+    free(A), free(B), free(C);
+}
+
+static void bench_gemm(void)
+{
+    /* the three products of the 30-20-10 right-hand side, as dynamics.c calls them */
+    bench_gemm_shape(0, 0, 10, 30, 20); /* W A */
+    bench_gemm_shape(0, 0, 20, 30, 10); /* B E */
+    bench_gemm_shape(0, 1, 10, 20, 30); /* E Aᵀ */
+    /* the other transpose cases, and sizes across the threshold */
+    bench_gemm_shape(1, 0, 20, 30, 10);
+    bench_gemm_shape(1, 1, 20, 30, 10);
+    size_t sq[] = {8, 16, 24, 28, 32, 36, 40, 48};
+    for (size_t i = 0; i < sizeof sq / sizeof sq[0]; i++) {
+        bench_gemm_shape(0, 0, sq[i], sq[i], sq[i]);
+        bench_gemm_shape(0, 1, sq[i], sq[i], sq[i]);
+    }
+    bench_gemm_shape(0, 0, 10, 100, 30);
+    bench_gemm_shape(0, 0, 100, 10, 30);
+    bench_gemm_shape(0, 0, 10, 10, 300);
 }
 
 static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm)
@@ -142,6 +198,7 @@ int main(void)
     printf("one core: nominal peak %.1f GFLOP/s (AVX2 FMA, 16 flops/cycle); measured DGEMM "
            "1000^3 %.1f GFLOP/s (%.0f%% of nominal)\n",
            peak, dgemm, 100 * dgemm / peak);
+    if (getenv("FADYN_BENCH_GEMM")) bench_gemm(); /* the threshold sweep, on demand */
     bench_rhs(30, 20, 10, dgemm);
     bench_rhs(784, 1000, 10, dgemm);
     bench_rhs(784, 1000, 1000, dgemm);
