@@ -36,8 +36,10 @@ typedef double gemm_v4u
     __attribute__((vector_size(GEMM_VL * sizeof(double)), aligned(sizeof(double)), may_alias));
 #define GEMM_AT(p) (*(gemm_v4u *)(void *)(p))
 
-#if defined(__FMA__)
+#if defined(__AVX__)
 #include <immintrin.h>
+#endif
+#if defined(__FMA__)
 #define GEMM_VMADD(a, b, c) _mm256_fmadd_pd((a), (b), (c))
 #else
 #define GEMM_VMADD(a, b, c) ((a) * (b) + (c))
@@ -76,17 +78,19 @@ gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size
     const gemm_v4 beta = {g->beta, g->beta, g->beta, g->beta};
     for (size_t r = 0; r < mr; r++) {
         double *c = g->c + (i0 + r) * g->n + j0;
-        if (skip == 0) {
-            if (g->beta == 0.0) /* BLAS semantics: C is not read */
-                for (size_t v = 0; v < nv; v++) GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
-            else
-                for (size_t v = 0; v < nv; v++)
-                    GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v] + beta * GEMM_AT(c + v * GEMM_VL);
-        } else {
+        if (g->beta == 0.0) {
+            /* BLAS semantics: C is not read.  The first skip columns are
+             * recomputed by the same operations in the same order as by the
+             * block that wrote them, so storing them again changes nothing. */
+            for (size_t v = 0; v < nv; v++) GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
+        } else if (skip == 0) {
+            for (size_t v = 0; v < nv; v++)
+                GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v] + beta * GEMM_AT(c + v * GEMM_VL);
+        } else { /* C already updated in the first skip columns: leave them */
             double out[GEMM_NV * GEMM_VL];
             memcpy(out, acc[r], nv * sizeof acc[r][0]);
             for (size_t j = skip; j < nv * GEMM_VL; j++)
-                c[j] = g->beta == 0.0 ? g->alpha * out[j] : g->alpha * out[j] + g->beta * c[j];
+                c[j] = g->alpha * out[j] + g->beta * c[j];
         }
     }
 }
@@ -114,13 +118,37 @@ static inline __attribute__((always_inline)) void gemm_small_band(const gemm_sma
     if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
 }
 
+/* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers
+ * where AVX is enabled, then the edges entry by entry. */
+static void gemm_transpose(size_t n, size_t k, const double *B, double *panel)
+{
+    size_t j4 = 0, p4 = 0;
+#if defined(__AVX__)
+    j4 = n / 4 * 4, p4 = k / 4 * 4;
+    for (size_t j = 0; j < j4; j += 4)
+        for (size_t p = 0; p < p4; p += 4) {
+            const double *b = B + j * k + p;
+            __m256d r0 = _mm256_loadu_pd(b), r1 = _mm256_loadu_pd(b + k),
+                    r2 = _mm256_loadu_pd(b + 2 * k), r3 = _mm256_loadu_pd(b + 3 * k);
+            __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1),
+                    t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            double *c = panel + p * n + j;
+            _mm256_storeu_pd(c, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(c + n, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(c + 2 * n, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(c + 3 * n, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+#endif
+    for (size_t p = 0; p < k; p++) /* the rest: rows p >= p4 whole, else columns j >= j4 */
+        for (size_t j = p < p4 ? j4 : 0; j < n; j++) panel[p * n + j] = B[j * k + p];
+}
+
 static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alpha,
                        const double *A, const double *B, double beta, double *C)
 {
     double panel[GEMM_SMALL_PANEL];
     if (tb) { /* op(B) = Bᵀ, B stored n x k: transpose into the k x n panel */
-        for (size_t j = 0; j < n; j++)
-            for (size_t p = 0; p < k; p++) panel[p * n + j] = B[j * k + p];
+        gemm_transpose(n, k, B, panel);
         B = panel;
     }
     gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
