@@ -6,6 +6,7 @@
 #include <float.h>
 #include <lapacke.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,8 @@ gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size
                  size_t skip)
 {
     gemm_v4 acc[GEMM_MR][GEMM_NV];
-    memset(acc, 0, sizeof acc);
+    for (size_t r = 0; r < mr; r++)
+        for (size_t v = 0; v < nv; v++) acc[r][v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
     const double *a = g->a + i0 * g->ars;
     for (size_t p = 0; p < g->k; p++) {
         const double *b = g->b + p * g->n + j0;
@@ -205,9 +207,10 @@ double fadyn_angle_deg(const double *a, const double *b, size_t n)
 
 int fadyn_exceeds(const double *a, size_t n, double bound)
 {
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) bad |= !(fabs(a[i]) <= bound);
-    return bad;
+    /* 64-bit flags, as wide as the vector comparison masks: no packing */
+    uint64_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad |= (uint64_t)!(fabs(a[i]) <= bound);
+    return bad != 0;
 }
 
 double fadyn_max_abs(const double *a, size_t n)
