@@ -20,9 +20,18 @@
  * transpose copied to stack scratch when op(B) = Bᵀ); a block of C is
  * GEMM_MR rows x GEMM_NV vectors of accumulators held in registers over the
  * whole k loop.  A last partial vector of columns is computed as the whole
- * vector ending at column n and stores only its new columns.  The vectors
- * are GCC/Clang vector extensions of 4 doubles (one AVX2 register or two
- * SSE2 ones): correct on any x86-64, fast where AVX2/FMA are enabled. */
+ * vector ending at column n and stores only its new columns.
+ *
+ * The kernel is AVX2 + FMA code whatever the build flags (GCC's target
+ * pragma) and runs only when the CPU has both (__builtin_cpu_supports);
+ * elsewhere — other CPUs, other compilers, other architectures — every
+ * product goes to BLAS, so the library builds and is correct on any x86-64. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GEMM_SMALL_PATH 1
+#else
+#define GEMM_SMALL_PATH 0
+#endif
+
 enum {
     GEMM_SMALL_MNK = 16384,  /* m·n·k at or below which the small path runs */
     GEMM_SMALL_PANEL = 4096, /* doubles of stack scratch for op(B) = Bᵀ */
@@ -31,20 +40,17 @@ enum {
     GEMM_NV = 3,             /* vectors of columns per register block */
 };
 
+#if GEMM_SMALL_PATH
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
 typedef double gemm_v4 __attribute__((vector_size(GEMM_VL * sizeof(double))));
 /* the same, for unaligned loads and stores through double arrays */
 typedef double gemm_v4u
     __attribute__((vector_size(GEMM_VL * sizeof(double)), aligned(sizeof(double)), may_alias));
 #define GEMM_AT(p) (*(gemm_v4u *)(void *)(p))
-
-#if defined(__AVX__)
-#include <immintrin.h>
-#endif
-#if defined(__FMA__)
 #define GEMM_VMADD(a, b, c) _mm256_fmadd_pd((a), (b), (c))
-#else
-#define GEMM_VMADD(a, b, c) ((a) * (b) + (c))
-#endif
 
 /* The operands of the small path: op(A)(i, p) = a[i·ars + p·acs]; op(B) is
  * the k x n panel b; C is m x n row-major. */
@@ -64,28 +70,35 @@ gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size
                  size_t skip)
 {
     gemm_v4 acc[GEMM_MR][GEMM_NV];
+#pragma GCC unroll 4
     for (size_t r = 0; r < mr; r++)
+#pragma GCC unroll 4
         for (size_t v = 0; v < nv; v++) acc[r][v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
     const double *a = g->a + i0 * g->ars;
     for (size_t p = 0; p < g->k; p++) {
         const double *b = g->b + p * g->n + j0;
+#pragma GCC unroll 4
         for (size_t r = 0; r < mr; r++) {
             const double x = a[r * g->ars + p * g->acs];
             const gemm_v4 ar = {x, x, x, x};
+#pragma GCC unroll 4
             for (size_t v = 0; v < nv; v++)
                 acc[r][v] = GEMM_VMADD(ar, GEMM_AT(b + v * GEMM_VL), acc[r][v]);
         }
     }
     const gemm_v4 alpha = {g->alpha, g->alpha, g->alpha, g->alpha};
     const gemm_v4 beta = {g->beta, g->beta, g->beta, g->beta};
+#pragma GCC unroll 4
     for (size_t r = 0; r < mr; r++) {
         double *c = g->c + (i0 + r) * g->n + j0;
         if (g->beta == 0.0) {
             /* BLAS semantics: C is not read.  The first skip columns are
              * recomputed by the same operations in the same order as by the
              * block that wrote them, so storing them again changes nothing. */
+#pragma GCC unroll 4
             for (size_t v = 0; v < nv; v++) GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
         } else if (skip == 0) {
+#pragma GCC unroll 4
             for (size_t v = 0; v < nv; v++)
                 GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v] + beta * GEMM_AT(c + v * GEMM_VL);
         } else { /* C already updated in the first skip columns: leave them */
@@ -120,13 +133,11 @@ static inline __attribute__((always_inline)) void gemm_small_band(const gemm_sma
     if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
 }
 
-/* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers
- * where AVX is enabled, then the edges entry by entry. */
+/* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers,
+ * then the edges entry by entry. */
 static void gemm_transpose(size_t n, size_t k, const double *B, double *panel)
 {
-    size_t j4 = 0, p4 = 0;
-#if defined(__AVX__)
-    j4 = n / 4 * 4, p4 = k / 4 * 4;
+    size_t j4 = n / 4 * 4, p4 = k / 4 * 4;
     for (size_t j = 0; j < j4; j += 4)
         for (size_t p = 0; p < p4; p += 4) {
             const double *b = B + j * k + p;
@@ -140,7 +151,6 @@ static void gemm_transpose(size_t n, size_t k, const double *B, double *panel)
             _mm256_storeu_pd(c + 2 * n, _mm256_permute2f128_pd(t0, t2, 0x31));
             _mm256_storeu_pd(c + 3 * n, _mm256_permute2f128_pd(t1, t3, 0x31));
         }
-#endif
     for (size_t p = 0; p < k; p++) /* the rest: rows p >= p4 whole, else columns j >= j4 */
         for (size_t j = p < p4 ? j4 : 0; j < n; j++) panel[p * n + j] = B[j * k + p];
 }
@@ -160,14 +170,20 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
     for (; i < m; i++) gemm_small_band(&g, i, 1);
 }
 
+#pragma GCC pop_options
+#endif /* GEMM_SMALL_PATH */
+
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
                 const double *B, double beta, double *C)
 {
     if (m == 0 || n == 0) return;
-    if (n >= GEMM_VL && m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL)) {
+#if GEMM_SMALL_PATH
+    if (n >= GEMM_VL && m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL) &&
+        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         gemm_small(ta, tb, m, n, k, alpha, A, B, beta, C);
         return;
     }
+#endif
     int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                 (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta,

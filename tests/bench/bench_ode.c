@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #define REPS 7
+#define TRAJ_REPS 21 /* trajectories are short: more repeats for a steadier min/median */
 
 static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned long seed)
 {
@@ -75,8 +76,9 @@ static void bench_gemm(void)
     bench_gemm_shape(0, 0, 10, 10, 300);
 }
 
-static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm)
+static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads)
 {
+    int old_threads = fadyn_blas_set_threads(threads);
     fadyn_problem p;
     draw(&p, n0, nh, no, 1);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -95,9 +97,11 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm)
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops / mn * 1e-9;
-    printf("rhs %4zu-%4zu-%-3zu  %10.0f evals/s (min %.3g s, median %.3g s per eval)  "
-           "%.2f GFLOP/s = %.0f%% of one core's DGEMM\n",
-           n0, nh, no, 1.0 / mn, mn, md, gf, 100.0 * gf / dgemm);
+    printf("rhs %4zu-%4zu-%-3zu %d BLAS thread%s %10.0f evals/s (min %.3g s, median %.3g s per "
+           "eval)  %.2f GFLOP/s = %.0f%% of one core's DGEMM (median %.0f%%)\n",
+           n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf,
+           100.0 * gf / dgemm, 100.0 * flops / md * 1e-9 / dgemm);
+    fadyn_blas_set_threads(old_threads);
     free(f);
     fadyn_dyn_free(d);
     fadyn_problem_free(&p);
@@ -149,15 +153,15 @@ static void bench_trajectory(double dgemm, const char *stepper)
     ip.t_end = 50.0;
     ip.samples = 2;
     double *y = malloc(p.dim * sizeof(double));
-    double t[REPS], mn, md;
+    double t[TRAJ_REPS], mn, md;
     fadyn_integ_stats st;
-    for (int r = 0; r < REPS; r++) {
+    for (int r = 0; r < TRAJ_REPS; r++) {
         memcpy(y, p.w0, p.dim * sizeof(double));
         double t0 = bench_now();
         fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
         t[r] = bench_now() - t0;
     }
-    bench_stats(t, REPS, &mn, &md);
+    bench_stats(t, TRAJ_REPS, &mn, &md);
     double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) / (dgemm * 1e9);
     printf("trajectory 30-20-10 fa, %s rtol 1e-8, t in [0,50]: min %.3f ms, median %.3f ms; "
            "%lu steps, %lu rhs evals;\n  floor (evals x flops / DGEMM rate) %.3f ms: "
@@ -174,14 +178,14 @@ static void bench_trajectory(double dgemm, const char *stepper)
     if (strcmp(stepper, "rk8pd") != 0) goto done;
     /* with the observer at 201 samples, as `fadyn ode` runs it */
     ip.samples = 201;
-    for (int r = 0; r < REPS; r++) {
+    for (int r = 0; r < TRAJ_REPS; r++) {
         fadyn_ode_result res;
         double t0 = bench_now();
         fadyn_ode_run(&p, &ip, &res);
         t[r] = bench_now() - t0;
         fadyn_ode_result_free(&res);
     }
-    bench_stats(t, REPS, &mn, &md);
+    bench_stats(t, TRAJ_REPS, &mn, &md);
     printf("  the same with the observer at 201 samples (SVD each): min %.3f ms, median %.3f ms\n",
            mn * 1e3, md * 1e3);
 done:
@@ -199,9 +203,10 @@ int main(void)
            "1000^3 %.1f GFLOP/s (%.0f%% of nominal)\n",
            peak, dgemm, 100 * dgemm / peak);
     if (getenv("FADYN_BENCH_GEMM")) bench_gemm(); /* the threshold sweep, on demand */
-    bench_rhs(30, 20, 10, dgemm);
-    bench_rhs(784, 1000, 10, dgemm);
-    bench_rhs(784, 1000, 1000, dgemm);
+    bench_rhs(30, 20, 10, dgemm, 1);
+    bench_rhs(784, 1000, 10, dgemm, 1);
+    bench_rhs(784, 1000, 10, dgemm, 2); /* both cores to OpenBLAS (docs/performance.md) */
+    bench_rhs(784, 1000, 1000, dgemm, 1);
     bench_stepper("gsl-rk8pd");
     bench_stepper("rk8pd");
     bench_trajectory(dgemm, "gsl-rk8pd");
