@@ -33,4 +33,10 @@ typedef struct {
 int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res);
 void fadyn_ode_result_free(fadyn_ode_result *res);
 
+/* The same, calling progress(ctx, t / t_end) after every sample (for a
+ * caller's progress display; the library prints nothing). */
+typedef void (*fadyn_progress_fn)(void *ctx, double fraction);
+int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
+                           fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx);
+
 #endif

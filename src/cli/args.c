@@ -164,18 +164,21 @@ static int progress_on(void)
     return isatty(2);
 }
 
-static int progress_shown;
+/* CLI-only state: the last percentage shown (-1: nothing on the line). */
+static int progress_last = -1;
 
 void cli_progress(const char *label, double fraction)
 {
     if (!progress_on()) return;
-    fprintf(stderr, "\r%s: %3.0f%%", label, 100.0 * fraction);
+    int pct = (int)(100.0 * fraction);
+    if (pct == progress_last) return;
+    fprintf(stderr, "\r%s: %3d%%", label, pct);
     fflush(stderr);
-    progress_shown = 1;
+    progress_last = pct;
 }
 
 void cli_progress_done(void)
 {
-    if (progress_shown) fputc('\n', stderr);
-    progress_shown = 0;
+    if (progress_last >= 0) fputc('\n', stderr);
+    progress_last = -1;
 }

@@ -301,6 +301,12 @@ static void print_summary(const ode_opts *o, const fadyn_ode_result *res)
            res->stats.failed_steps, res->stats.rhs_evals, res->stats.wall_seconds);
 }
 
+static void on_progress(void *ctx, double fraction)
+{
+    (void)ctx;
+    cli_progress("fadyn ode", fraction);
+}
+
 /* Build the problem from the options: drawn, zero, or read from files. */
 static int build_problem(const ode_opts *o, fadyn_problem *p, fadyn_err *err)
 {
@@ -341,10 +347,10 @@ int cmd_ode(int argc, char **argv)
     }
     fadyn_problem p;
     rc = build_problem(&o, &p, &err);
-    if (rc) {
+    if (rc) { /* every failure here comes from the input, memory included */
         cli_error_err(CMD, &err);
         fadyn_problem_free(&p);
-        return cli_exit_code(rc);
+        return CLI_EXIT_USAGE;
     }
     if (o.save_init && (rc = fadyn_problem_save(&p, NULL, o.save_init, &err))) {
         cli_error(CMD, "--save-init %s", err.msg);
@@ -352,7 +358,8 @@ int cmd_ode(int argc, char **argv)
         return cli_exit_code(rc);
     }
     fadyn_ode_result res;
-    int status = fadyn_ode_run(&p, &o.integ, &res);
+    int status = fadyn_ode_run_progress(&p, &o.integ, &res, on_progress, NULL);
+    cli_progress_done();
     int exit_code = cli_exit_code(status);
     if (status != FADYN_OK) cli_error_err(CMD, &res.err);
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {

@@ -10,6 +10,9 @@ typedef struct {
     fadyn_observer *obs;
     fadyn_ode_result *res;
     size_t cap;
+    double t_end;
+    fadyn_progress_fn progress;
+    void *ctx;
 } sampler;
 
 static int on_sample(void *ctx, double t, const double *y)
@@ -28,10 +31,17 @@ static int on_sample(void *ctx, double t, const double *y)
     r->drift_rel_max = fmax(r->drift_rel_max, o->drift_rel);
     r->s_max = fmax(r->s_max, o->s);
     r->nrows++;
+    if (s->progress) s->progress(s->ctx, t / s->t_end);
     return FADYN_OK;
 }
 
 int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res)
+{
+    return fadyn_ode_run_progress(p, ip, res, NULL, NULL);
+}
+
+int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
+                           fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx)
 {
     memset(res, 0, sizeof *res);
     res->lyapunov_max_rise = NAN;
@@ -49,7 +59,7 @@ int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_od
         return res->status = fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
     }
     memcpy(res->y, p->w0, p->dim * sizeof(double));
-    sampler s = {obs, res, ip->samples};
+    sampler s = {obs, res, ip->samples, ip->t_end, progress, ctx};
     gsl_odeiv2_system sys = fadyn_dyn_system(dyn);
     rc = fadyn_integrate(&sys, ip, res->y, on_sample, &s, &res->stats, &res->err);
     if (rc == FADYN_ELAPACK)

@@ -20,9 +20,10 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p,
         "set grid\nset xlabel 't'\nset key top right\n%s",
         data, fadyn_rule_name(p->rule), sizes, ip->stepper, xl);
     fadyn_strbuf_printf(&b,
-        "set title 'error'\nset logscale y\nset format y '10^{%%T}'\n"
+        "set title 'error'\nset logscale y\nset format y '%s'\n"
         "plot data using 't':'nse' with lines lw 2 title 'NSE', \\\n"
-        "     data using 't':'loss' with lines lw 2 dt 2 title 'loss ½tr(EΣE^T)'\n");
+        "     data using 't':'loss' with lines lw 2 dt 2 title 'loss ½tr(EΣE^T)'\n",
+        t->dumb ? "%.0e" : "10^{%T}");
     fadyn_strbuf_printf(&b,
         "set title 'Lyapunov function V = ||BE||^2 (eq 23)'\n"
         "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' title 'V'\n");
