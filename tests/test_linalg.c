@@ -89,3 +89,24 @@ Test(linalg, gemm_with_m_or_n_zero_leaves_c_alone)
     cr_expect_eq(C[0], 5.0);
     cr_expect_eq(C[3], 8.0);
 }
+
+/* The blow-up test of the integrators: NaN always, |a_i| > bound, and
+ * ±inf when bound = INFINITY (the finiteness test). */
+Test(linalg, exceeds_flags_nan_inf_and_the_bound)
+{
+    double a[37];
+    for (size_t i = 0; i < 37; i++) a[i] = 0.5 - 0.02 * (double)i; /* |a_i| <= 0.5 */
+    cr_expect_eq(fadyn_exceeds(a, 37, 0.5), 0);
+    cr_expect_eq(fadyn_exceeds(a, 37, INFINITY), 0);
+    cr_expect_eq(fadyn_exceeds(a, 37, 0.49), 1);
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t at = 0; at < 37; at += 12) { /* in the vector body and the tail */
+            double save = a[at];
+            a[at] = bad[k];
+            cr_expect_eq(fadyn_exceeds(a, 37, INFINITY), 1, "%g at %zu", bad[k], at);
+            cr_expect_eq(fadyn_exceeds(a, 37, 1e6), 1, "%g at %zu", bad[k], at);
+            a[at] = save;
+        }
+    cr_expect_eq(fadyn_exceeds(a, 0, 0.0), 0);
+}

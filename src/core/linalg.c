@@ -223,9 +223,13 @@ double fadyn_angle_deg(const double *a, const double *b, size_t n)
 
 int fadyn_exceeds(const double *a, size_t n, double bound)
 {
+    /* |a_i| <= DBL_MAX fails for ±inf and NaN: bound = INFINITY tests
+     * finiteness, as the header says (|inf| <= INFINITY would pass) */
+    const double b = bound < DBL_MAX ? bound : DBL_MAX;
     /* 64-bit flags, as wide as the vector comparison masks: no packing */
     uint64_t bad = 0;
-    for (size_t i = 0; i < n; i++) bad |= (uint64_t)!(fabs(a[i]) <= bound);
+#pragma GCC unroll 4
+    for (size_t i = 0; i < n; i++) bad |= (uint64_t)!(fabs(a[i]) <= b);
     return bad != 0;
 }
 
