@@ -83,6 +83,13 @@ demo-run: all
 	@mkdir -p plots
 	$(BUILD)/fadyn ode --log-time --t-end 50 --summary plots/ode-fa-30-20-10.json \
 	    --out plots/ode-fa-30-20-10.tsv --plot plots/ode-fa-30-20-10.png
+	$(BUILD)/fadyn flow --b 1 --t 1 --window -3,3,-3,3 --from -2.5,1 --from -1,-2.5 \
+	    --from 2,-2 --summary plots/fig3b.json --plot plots/fig3b.png
+	$(BUILD)/fadyn basin --b 1 --t 1 --window -3,3,-3,3 --grid 201x201 \
+	    --summary plots/basin-111.json --plot plots/basin-111.png
+	$(BUILD)/fadyn basin --sizes 30,20,10 --samples 10 --init-scale 0.001,0.01,0.1,1 \
+	    --summary plots/basin-30-20-10.json --plot plots/basin-30-20-10.png
+	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
 
 check: deps
 	@$(MAKE) --no-print-directory check-run

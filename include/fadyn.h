@@ -12,8 +12,10 @@
 #include "fadyn/linalg.h"
 #include "fadyn/observer.h"
 #include "fadyn/ode.h"
+#include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/verify.h"
 #include "fadyn/version.h"
 
 #endif

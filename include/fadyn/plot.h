@@ -44,4 +44,8 @@ void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b);
  * script is still written), FADYN_EPLOT if it exits non-zero. */
 int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err);
 
+/* Render the script in b (fadyn_plot_render) and free b; FADYN_ENOMEM if
+ * building b ran out of memory.  The usual last line of a figure. */
+int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err);
+
 #endif

@@ -1,10 +1,648 @@
-/* cmd_basin.c — `fadyn basin`: placeholder until its issue lands. */
+/* cmd_basin.c — `fadyn basin`: where each start goes (1-1-1 grid or points,
+ * or sampled starts of a layered network). */
 #include "cli.h"
+#include "fadyn.h"
+#include "fadyn/phase_plot.h"
+#include "phase_args.h"
 
-int cmd_basin(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    cli_error("basin", "not implemented in this version");
-    return CLI_EXIT_USAGE;
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const HELP_HEAD =
+    "usage: fadyn basin [OPTIONS]\n"
+    "\n"
+    "Where does each start go?  Three modes:\n"
+    "  grid (default)   every node of --grid over --window is integrated until it settles\n"
+    "                   and classified good (b w > 0), bad (b w < 0), diverged or\n"
+    "                   unconverged, and compared with the class MATH.md section 4\n"
+    "                   predicts (bad iff C < -3|bt|^(2/3) and a beyond the middle root of\n"
+    "                   a^3 + C a - 2bt); exit 1 if they disagree farther than one grid\n"
+    "                   cell from the separatrix\n"
+    "  points           with --from (and no --grid): each start's end, class, time to\n"
+    "                   settle, C and the predicted class\n"
+    "  network          with --sizes: random starts of a layered network under fa (or a\n"
+    "                   2-D slice with --slice), end states classified by the symmetric\n"
+    "                   part of W B and by stability (Jacobian eigenvalues)\n"
+    "\n";
+
+static const char *const HELP_TAIL =
+    "Grid:\n"
+    "  --grid NxM          nodes, endpoints included (default 201x201)\n"
+    "Layered network (one hidden layer):\n"
+    "  --sizes LIST        layer sizes, e.g. 30,20,10 (selects this mode)\n"
+    "  --samples N         random starts per scale (default 10)\n"
+    "  --init-scale LIST   scales w of the starts w*U[-1,1] (default 0.001,0.01,0.1,1);\n"
+    "                      T ~ U[-1,1], B ~ U[-0.5,0.5] and the start's direction are\n"
+    "                      drawn per sample and shared across the scales\n"
+    "  --seed N            seed of sample 0 (sample s uses seed + s; default 1)\n"
+    "  --t-end T           integrate at most to T (default 400; stops once NSE < 1e-14\n"
+    "                      and the speed < 1e-6)\n"
+    "  --no-stability      skip the Jacobian eigenvalues (dim x dim, the slow part)\n"
+    "  --slice             a plane of starts w(d0 + u d1 + v d2) through the start w d0,\n"
+    "                      u, v in [-span, span] on --grid (default 11x11), w the first\n"
+    "                      --init-scale; no stability\n"
+    "  --span S            half-width of the slice (default 1)\n"
+    "Output:\n"
+    "  --out FILE.tsv      grid/points: a0 w0 class a_end w_end t_end C predicted;\n"
+    "                      network: one row per start (see docs/basin.md)\n"
+    "  --summary FILE.json counts per class, bad fraction, analytic fraction,\n"
+    "                      disagreements (and how many lie within one cell of the\n"
+    "                      separatrix), wall_seconds, trajectories_per_second; network:\n"
+    "                      fractions per scale\n"
+    "  --plot FILE|dumb    the class map (grid), fractions against w (network) or the\n"
+    "                      slice; script and data kept beside the image\n"
+    "  --quiet             no summary on standard output\n"
+    "\n"
+    "Exit status: 0 success, 1 a check failed (grid disagreement away from the\n"
+    "separatrix) or a run failed, 2 bad input. See docs/basin.md.\n";
+
+typedef enum { MODE_GRID, MODE_POINTS, MODE_NET, MODE_SLICE } basin_mode;
+
+typedef struct {
+    phase_common pc;
+    int mode, grid_given, slice;
+    size_t na, nw;
+    size_t sizes[FADYN_MAX_DEPTH + 1], nsizes, samples;
+    double scales[64];
+    size_t nscales;
+    unsigned long seed;
+    double span;
+    fadyn_nd_params np;
+} basin_opts;
+
+#define CMD "basin"
+
+enum {
+    O_GRID = 256,
+    O_SIZES,
+    O_SAMPLES,
+    O_INIT_SCALE,
+    O_SEED,
+    O_T_END,
+    O_NO_STAB,
+    O_SLICE,
+    O_SPAN
+};
+
+static const struct option long_opts[] = {
+    PHASE_COMMON_OPTIONS,
+    {"grid", required_argument, 0, O_GRID},
+    {"sizes", required_argument, 0, O_SIZES},
+    {"samples", required_argument, 0, O_SAMPLES},
+    {"init-scale", required_argument, 0, O_INIT_SCALE},
+    {"seed", required_argument, 0, O_SEED},
+    {"t-end", required_argument, 0, O_T_END},
+    {"no-stability", no_argument, 0, O_NO_STAB},
+    {"slice", no_argument, 0, O_SLICE},
+    {"span", required_argument, 0, O_SPAN},
+    {0, 0, 0, 0},
+};
+
+static int check_net(basin_opts *o) {
+    if (o->nsizes != 3) {
+        cli_error(CMD, "--sizes: the network mode needs one hidden layer (3 sizes), got %zu",
+                  o->nsizes);
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t k = 0; k < 3; k++)
+        if (o->sizes[k] == 0) {
+            cli_error(CMD, "--sizes: layer %zu has size 0", k);
+            return CLI_EXIT_USAGE;
+        }
+    if (o->samples == 0) {
+        cli_error(CMD, "--samples 0: need at least one start");
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t k = 0; k < o->nscales; k++)
+        if (!(o->scales[k] > 0.0)) {
+            cli_error(CMD, "--init-scale %g: every scale must be > 0", o->scales[k]);
+            return CLI_EXIT_USAGE;
+        }
+    if (!(o->span > 0.0)) {
+        cli_error(CMD, "--span %g: must be > 0", o->span);
+        return CLI_EXIT_USAGE;
+    }
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_integ_params_check(&o->np.integ, &err) != FADYN_OK) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_USAGE;
+    }
+    size_t dim = o->sizes[1] * (o->sizes[0] + o->sizes[2]);
+    if (o->np.stability && o->mode == MODE_NET && dim > 4000) {
+        cli_error(CMD,
+                  "--sizes: %zu weights make a %zux%zu Jacobian per start; use "
+                  "--no-stability or smaller sizes (at most 4000 weights)",
+                  dim, dim, dim);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int own_option(void *ctx, int code, const char *arg) {
+    basin_opts *o = ctx;
+    switch (code) {
+    case O_GRID:
+        o->grid_given = 1;
+        return phase_grid(CMD, "--grid", arg, sizeof(fadyn_basin_point), &o->na, &o->nw);
+    case O_SIZES:
+        return cli_size_list(CMD, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
+    case O_SAMPLES:
+        return cli_size(CMD, "--samples", arg, &o->samples);
+    case O_INIT_SCALE:
+        return cli_double_list(CMD, "--init-scale", arg, o->scales, 64, &o->nscales);
+    case O_SEED:
+        return cli_ulong(CMD, "--seed", arg, &o->seed);
+    case O_T_END:
+        return cli_double(CMD, "--t-end", arg, &o->np.integ.t_end);
+    case O_NO_STAB:
+        o->np.stability = 0;
+        return 0;
+    case O_SLICE:
+        o->slice = 1;
+        return 0;
+    default:
+        return cli_double(CMD, "--span", arg, &o->span);
+    }
+}
+
+static int parse(int argc, char **argv, basin_opts *o) {
+    memset(o, 0, sizeof *o);
+    phase_common_default(&o->pc);
+    o->na = o->nw = 201;
+    o->samples = 10;
+    double def[] = {0.001, 0.01, 0.1, 1.0};
+    memcpy(o->scales, def, sizeof def);
+    o->nscales = 4;
+    o->seed = 1;
+    o->span = 1.0;
+    o->np = fadyn_nd_params_default();
+    int rc = phase_parse(CMD, argc, argv, long_opts, &o->pc, HELP_HEAD, HELP_TAIL, own_option, o);
+    if (rc) return rc;
+    int slice = o->slice;
+    if (slice && o->nsizes == 0) {
+        cli_error(CMD, "--slice: give the network with --sizes, e.g. --sizes 30,20,10");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->nsizes) {
+        o->mode = slice ? MODE_SLICE : MODE_NET;
+        if (slice && !o->grid_given) o->na = o->nw = 11;
+        if ((rc = check_net(o))) return rc;
+    } else {
+        o->mode = o->pc.nfrom && !o->grid_given ? MODE_POINTS : MODE_GRID;
+        if ((rc = phase_common_check(CMD, &o->pc))) return rc;
+    }
+    return phase_outputs_check(CMD, &o->pc, 1300, 1000);
+}
+
+/* ---- the 1-1-1 network: grid and points ------------------------------- */
+
+static const char *const POINT_COLS[] = {"a0",    "w0",    "class", "a_end",
+                                         "w_end", "t_end", "C",     "predicted"};
+
+static int write_points(const char *path, const fadyn_basin_point *p, size_t n, fadyn_err *err) {
+    fadyn_ofile of;
+    int rc = fadyn_ofile_open(&of, path, err);
+    if (rc) return rc;
+    fadyn_tsv_header(of.f, POINT_COLS, 8);
+    for (size_t i = 0; i < n; i++)
+        fprintf(of.f, "%.10g\t%.10g\t%s\t%.10g\t%.10g\t%.10g\t%.10g\t%s\n", p[i].a0, p[i].w0,
+                fadyn_phase_class_name(p[i].cls), p[i].a, p[i].w, p[i].t_end, p[i].C,
+                fadyn_phase_class_name(p[i].predicted));
+    return fadyn_ofile_commit(&of, err);
+}
+
+/* The separatrix (block 0) and the hyperbola (block 1) for the class map. */
+static int write_curves(const char *path, const phase_common *pc, fadyn_err *err) {
+    enum { N = 801 };
+    static const size_t cap = 2 * N + 1;
+    double *a = malloc(2 * cap * sizeof(double));
+    if (!a) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    double *w = a + cap;
+    fadyn_ofile of;
+    int rc = fadyn_ofile_open(&of, path, err);
+    if (rc == FADYN_OK) {
+        size_t n = fadyn_phase_separatrix(pc->b, pc->t, pc->win.a_lo, pc->win.a_hi, N, a, w);
+        fprintf(of.f, "# block 0: analytic separatrix\n# a\tw\n");
+        for (size_t i = 0; i < n; i++)
+            if (isnan(a[i]))
+                fputc('\n', of.f);
+            else
+                fprintf(of.f, "%.10g\t%.10g\n", a[i], w[i]);
+        fprintf(of.f, "\n\n# block 1: equilibria a w = t\n# a\tw\n");
+        for (size_t i = 0; i < 2 * N; i++) {
+            double x = pc->win.a_lo + (pc->win.a_hi - pc->win.a_lo) * (double)i / (2.0 * N - 1);
+            if (i > 0 && (x > 0) != (pc->win.a_lo + (pc->win.a_hi - pc->win.a_lo) *
+                                                        (double)(i - 1) / (2.0 * N - 1) >
+                                     0))
+                fputc('\n', of.f);
+            if (x != 0.0) fprintf(of.f, "%.10g\t%.10g\n", x, pc->t / x);
+        }
+        rc = fadyn_ofile_commit(&of, err);
+    }
+    free(a);
+    return rc;
+}
+
+static json_t *params_json(const basin_opts *o) {
+    const phase_common *pc = &o->pc;
+    json_t *par = json_object();
+    json_object_set_new(par, "b", json_real(pc->b));
+    json_object_set_new(par, "t", json_real(pc->t));
+    json_object_set_new(
+        par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi));
+    json_object_set_new(par, "stepper", json_string(pc->bp.stepper));
+    json_object_set_new(par, "engine",
+                        json_string(pc->bp.engine == FADYN_BASIN_EVOLVE ? "evolve" : "wrapper"));
+    json_object_set_new(par, "rtol", json_real(pc->bp.rtol));
+    json_object_set_new(par, "atol", json_real(pc->bp.atol));
+    json_object_set_new(par, "e_tol", json_real(pc->bp.e_tol));
+    json_object_set_new(par, "speed_tol", json_real(pc->bp.speed_tol));
+    json_object_set_new(par, "t_max", json_real(pc->bp.t_max));
+    return par;
+}
+
+static int write_grid_summary(const char *path, const basin_opts *o, const fadyn_basin_stats *st,
+                              fadyn_err *err) {
+    json_t *j = fadyn_json_summary_new("basin");
+    json_t *par = params_json(o);
+    json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)o->na, (json_int_t)o->nw));
+    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "mode", json_string("grid"));
+    json_t *counts = json_object();
+    for (int c = 0; c < FADYN_PHASE_NCLASS; c++)
+        json_object_set_new(counts, fadyn_phase_class_name(c),
+                            json_integer((json_int_t)st->counts[c]));
+    json_object_set_new(j, "counts", counts);
+    double n = (double)st->n;
+    json_object_set_new(j, "points", json_integer((json_int_t)st->n));
+    json_object_set_new(j, "bad_fraction", json_real((double)st->counts[FADYN_PHASE_BAD] / n));
+    json_object_set_new(j, "analytic_bad_fraction", json_real((double)st->predicted_bad / n));
+    json_object_set_new(j, "disagreements", json_integer((json_int_t)st->disagree));
+    json_object_set_new(j, "disagreements_within_one_cell_of_separatrix",
+                        json_integer((json_int_t)st->disagree_near));
+    json_object_set_new(j, "wall_seconds", json_real(st->wall_seconds));
+    json_object_set_new(j, "trajectories_per_second", json_real(n / st->wall_seconds));
+    json_object_set_new(j, "rhs_evals_per_trajectory", json_real((double)st->rhs_evals / n));
+    json_object_set_new(j, "steps_per_trajectory", json_real((double)st->steps / n));
+    json_object_set_new(j, "threads", json_integer(st->threads));
+    int rc = fadyn_json_write(j, path, err);
+    json_decref(j);
+    return rc;
+}
+
+/* Starts that did not settle under an explicit stepper: far from the origin
+ * the flow is stiff (the rate along the parabola is a² + b w). */
+static void stiff_hint(const phase_common *pc, size_t unconverged) {
+    const fadyn_stepper_info *si = fadyn_stepper_find(pc->bp.stepper);
+    if (unconverged && si && !si->implicit)
+        fprintf(stderr,
+                "fadyn basin: note: %zu starts did not settle; far from the origin the "
+                "flow is stiff (rate a^2 + b w): try --stepper msbdf\n",
+                unconverged);
+}
+
+static void on_progress(void *ctx, double fraction) {
+    (void)ctx;
+    cli_progress("fadyn basin", fraction);
+}
+
+static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
+    const phase_common *pc = &o->pc;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    size_t n = o->na * o->nw;
+    fadyn_basin_point *p = malloc(n * sizeof *p);
+    if (!p) {
+        cli_error(CMD, "--grid %zux%zu: out of memory", o->na, o->nw);
+        return CLI_EXIT_USAGE;
+    }
+    fadyn_basin_stats st;
+    fadyn_basin_params bp = pc->bp;
+    bp.progress = on_progress;
+    int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &bp, p, &st, &err);
+    cli_progress_done();
+    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, n, &err);
+    if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
+    if (rc == FADYN_OK && pt) {
+        char data[4200], sep[4200];
+        fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
+        fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
+        if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0)
+            rc = write_points(data, p, n, &err);
+        if (rc == FADYN_OK) rc = write_curves(sep, pc, &err);
+        fadyn_basin_plot bpl = {pc->b,
+                                pc->t,
+                                pc->win,
+                                o->na,
+                                o->nw,
+                                st.disagree,
+                                (double)st.counts[FADYN_PHASE_BAD] / (double)n,
+                                (double)st.predicted_bad / (double)n,
+                                NULL};
+        const char *slash = strrchr(sep, '/');
+        bpl.sep_file = slash ? slash + 1 : sep;
+        if (rc == FADYN_OK) rc = fadyn_plot_basin(pt, &bpl, &err);
+        if (pt->dumb) remove(data), remove(sep);
+        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err), rc = FADYN_OK;
+    }
+    free(p);
+    if (rc) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_FAILED;
+    }
+    if (!o->pc.quiet) {
+        printf("fadyn basin: b = %g, t = %g, %zux%zu grid over [%g,%g]x[%g,%g]\n", pc->b, pc->t,
+               o->na, o->nw, pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi);
+        for (int c = 0; c < FADYN_PHASE_NCLASS; c++)
+            printf("  %-12s %zu\n", fadyn_phase_class_name(c), st.counts[c]);
+        printf("  bad fraction %.5f integrated, %.5f analytic; %zu disagreements, %zu of them "
+               "within one cell of the separatrix\n",
+               (double)st.counts[FADYN_PHASE_BAD] / (double)n, (double)st.predicted_bad / (double)n,
+               st.disagree, st.disagree_near);
+        printf("  %.3f s on %d threads: %.0f trajectories/s, %.1f rhs evaluations and %.1f steps "
+               "per trajectory\n",
+               st.wall_seconds, st.threads, (double)n / st.wall_seconds,
+               (double)st.rhs_evals / (double)n, (double)st.steps / (double)n);
+    }
+    stiff_hint(pc, st.counts[FADYN_PHASE_UNCONVERGED]);
+    if (st.disagree > st.disagree_near) {
+        cli_error(CMD,
+                  "check failed: %zu starts end in another class than MATH.md §4 predicts, "
+                  "farther than one grid cell from the separatrix",
+                  st.disagree - st.disagree_near);
+        return CLI_EXIT_FAILED;
+    }
+    return CLI_EXIT_OK;
+}
+
+static int run_points(const basin_opts *o) {
+    const phase_common *pc = &o->pc;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    fadyn_basin_point p[PHASE_MAX_FROM];
+    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&pc->bp, &err);
+    int rc = ws ? FADYN_OK : err.code;
+    for (size_t k = 0; k < pc->nfrom && rc == FADYN_OK; k++)
+        rc = fadyn_phase_settle(ws, pc->b, pc->t, pc->from[k][0], pc->from[k][1], &p[k], &err);
+    fadyn_phase_ws_free(ws);
+    size_t unconverged = 0;
+    for (size_t k = 0; rc == FADYN_OK && k < pc->nfrom; k++)
+        unconverged += p[k].cls == FADYN_PHASE_UNCONVERGED;
+    stiff_hint(pc, unconverged);
+    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, pc->nfrom, &err);
+    if (rc == FADYN_OK && o->pc.summary) {
+        json_t *j = fadyn_json_summary_new("basin");
+        json_object_set_new(j, "parameters", params_json(o));
+        json_object_set_new(j, "mode", json_string("points"));
+        json_t *arr = json_array();
+        for (size_t k = 0; k < pc->nfrom; k++)
+            json_array_append_new(
+                arr, json_pack("{s:[ff],s:[oo],s:s,s:o,s:f,s:s}", "from", p[k].a0, p[k].w0, "end",
+                               fadyn_json_real(p[k].a), fadyn_json_real(p[k].w), "class",
+                               fadyn_phase_class_name(p[k].cls), "t_settled",
+                               fadyn_json_real(p[k].t_end), "C", p[k].C, "predicted",
+                               fadyn_phase_class_name(p[k].predicted)));
+        json_object_set_new(j, "points", arr);
+        rc = fadyn_json_write(j, o->pc.summary, &err);
+        json_decref(j);
+    }
+    if (rc) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_FAILED;
+    }
+    if (!o->pc.quiet) {
+        printf("fadyn basin: b = %g, t = %g (fold at C = %.6g)\n", pc->b, pc->t,
+               fadyn_phase_fold_C(pc->b, pc->t));
+        printf("  %10s %10s  %-11s %12s %12s %10s %10s  %s\n", "a0", "w0", "class", "a_end",
+               "w_end", "t_settle", "C", "predicted");
+        for (size_t k = 0; k < pc->nfrom; k++)
+            printf("  %10.4g %10.4g  %-11s %12.6g %12.6g %10.4g %10.5g  %s\n", p[k].a0, p[k].w0,
+                   fadyn_phase_class_name(p[k].cls), p[k].a, p[k].w, p[k].t_end, p[k].C,
+                   fadyn_phase_class_name(p[k].predicted));
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- layered networks ------------------------------------------------ */
+
+static const char *const NET_COLS[] = {
+    "scale",      "sample",       "u",      "v",      "status",
+    "converged",  "nse",          "t_end",  "s_min",  "s_max",
+    "align",      "nu_re_min",    "mu_min", "stable", "stable_reduced",
+    "zero_modes", "lambda_re_max"};
+#define NET_NCOLS 17
+
+/* Class code of a result for tables and the slice image: fadyn_align, or
+ * −1 unconverged, −2 diverged. */
+static int net_code(const fadyn_nd_result *r) {
+    if (r->status == FADYN_DIVERGED) return -2;
+    if (!r->converged) return -1;
+    return r->align;
+}
+
+static int write_net(const char *path, const fadyn_nd_result *r, size_t n, const double *c1,
+                     const double *c2, const double *c3, fadyn_err *err) {
+    fadyn_ofile of;
+    int rc = fadyn_ofile_open(&of, path, err);
+    if (rc) return rc;
+    fadyn_tsv_header(of.f, NET_COLS, NET_NCOLS);
+    for (size_t i = 0; i < n; i++) {
+        double v[NET_NCOLS] = {c1[i],
+                               c2[i],
+                               c3[i],
+                               c3[n + i],
+                               r[i].status == FADYN_OK         ? 0
+                               : r[i].status == FADYN_DIVERGED ? 1
+                                                               : 2,
+                               r[i].converged,
+                               r[i].nse,
+                               r[i].t_end,
+                               r[i].s_min,
+                               r[i].s_max,
+                               net_code(&r[i]),
+                               r[i].nu_re_min,
+                               r[i].mu_min,
+                               r[i].stable,
+                               r[i].stable_reduced,
+                               (double)r[i].zero_modes,
+                               r[i].lambda_re_max};
+        fadyn_tsv_row(of.f, v, NET_NCOLS);
+    }
+    return fadyn_ofile_commit(&of, err);
+}
+
+/* Fractions per scale: posdef indef negdef unconverged diverged stable,
+ * and how often the Jacobian and the reduced criterion agree. */
+typedef struct {
+    double frac[6];
+    size_t checked, agree, zero_expected, zero_match;
+} net_row;
+
+static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n) {
+    net_row row;
+    memset(&row, 0, sizeof row);
+    size_t expect = o->sizes[1] * (o->sizes[0] + o->sizes[2]) - o->sizes[2] * o->sizes[0];
+    for (size_t i = 0; i < n; i++) {
+        int c = net_code(&r[i]);
+        row.frac[c == -2 ? 4 : c == -1 ? 3 : c] += 1.0 / (double)n;
+        if (r[i].stable == 1) row.frac[5] += 1.0 / (double)n;
+        if (r[i].stable >= 0) {
+            row.checked++;
+            row.agree += r[i].stable == r[i].stable_reduced;
+            row.zero_match += r[i].zero_modes == expect;
+        }
+    }
+    row.zero_expected = expect;
+    return row;
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    int slice = o->mode == MODE_SLICE;
+    size_t n = slice ? o->na * o->nw : o->samples * o->nscales;
+    fadyn_nd_result *r = malloc(n * sizeof *r);
+    double *cols = malloc(4 * n * sizeof(double));
+    if (!r || !cols) {
+        free(r), free(cols);
+        cli_error(CMD, "out of memory for %zu starts", n);
+        return CLI_EXIT_USAGE;
+    }
+    char sizes[128];
+    snprintf(sizes, sizeof sizes, "%zu-%zu-%zu", o->sizes[0], o->sizes[1], o->sizes[2]);
+    double t0 = now();
+    fadyn_nd_params np = o->np;
+    np.progress = on_progress;
+    int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw, &np,
+                                    r, &err)
+                   : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales, &np,
+                                       r, &err);
+    cli_progress_done();
+    double wall = now() - t0;
+    /* columns: scale, sample, u, v */
+    for (size_t i = 0; i < n; i++) {
+        size_t a = slice ? i % o->na : i % o->samples, b = slice ? i / o->na : i / o->samples;
+        cols[i] = slice ? o->scales[0] : o->scales[b];
+        cols[n + i] = slice ? 0.0 : (double)(o->seed + a);
+        cols[2 * n + i] = slice ? -o->span + 2.0 * o->span * (double)a / (double)(o->na - 1) : NAN;
+        cols[3 * n + i] = slice ? -o->span + 2.0 * o->span * (double)b / (double)(o->nw - 1) : NAN;
+    }
+    if (rc == FADYN_OK && o->pc.out)
+        rc = write_net(o->pc.out, r, n, cols, cols + n, cols + 2 * n, &err);
+    size_t nrows = slice ? 1 : o->nscales;
+    net_row rows[64];
+    for (size_t k = 0; k < nrows; k++)
+        rows[k] = net_tally(o, slice ? r : r + k * o->samples, slice ? n : o->samples);
+    if (rc == FADYN_OK && o->pc.summary) {
+        json_t *j = fadyn_json_summary_new("basin");
+        json_t *par = json_object();
+        json_object_set_new(par, "sizes",
+                            json_pack("[III]", (json_int_t)o->sizes[0], (json_int_t)o->sizes[1],
+                                      (json_int_t)o->sizes[2]));
+        json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
+        json_object_set_new(par, "samples", json_integer((json_int_t)(slice ? n : o->samples)));
+        json_object_set_new(par, "t_end", json_real(o->np.integ.t_end));
+        json_object_set_new(par, "nse_tol", json_real(o->np.nse_tol));
+        json_object_set_new(par, "zero_tol", json_real(o->np.zero_tol));
+        json_object_set_new(par, "stability", json_boolean(o->np.stability && !slice));
+        if (slice) json_object_set_new(par, "span", json_real(o->span));
+        json_object_set_new(j, "parameters", par);
+        json_object_set_new(j, "mode", json_string(slice ? "slice" : "network"));
+        json_t *arr = json_array();
+        static const char *const keys[6] = {"posdef",      "indefinite", "negdef",
+                                            "unconverged", "diverged",   "stable"};
+        for (size_t k = 0; k < nrows; k++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "init_scale", json_real(slice ? o->scales[0] : o->scales[k]));
+            for (int c = 0; c < 6; c++) /* stable: null when not computed */
+                json_object_set_new(e, keys[c],
+                                    c == 5 && !rows[k].checked ? json_null()
+                                                               : json_real(rows[k].frac[c]));
+            json_object_set_new(e, "stability_checked", json_integer((json_int_t)rows[k].checked));
+            json_object_set_new(e, "jacobian_agrees_with_reduced",
+                                json_integer((json_int_t)rows[k].agree));
+            json_object_set_new(e, "zero_modes_as_expected",
+                                json_integer((json_int_t)rows[k].zero_match));
+            json_array_append_new(arr, e);
+        }
+        json_object_set_new(j, "fractions", arr);
+        json_object_set_new(j, "zero_modes_expected",
+                            json_integer((json_int_t)rows[0].zero_expected));
+        json_object_set_new(j, "wall_seconds", json_real(wall));
+        json_object_set_new(j, "trajectories_per_second", json_real((double)n / wall));
+        rc = fadyn_json_write(j, o->pc.summary, &err);
+        json_decref(j);
+    }
+    if (rc == FADYN_OK && pt) {
+        char data[4200]; /* the slice's rows, or the fractions table (never --out's rows) */
+        fadyn_plot_sibling(pt, slice ? ".tsv" : "-fractions.tsv", data, sizeof data);
+        if (slice) {
+            if (!o->pc.out || strcmp(data, o->pc.out) != 0 || pt->dumb)
+                rc = write_net(data, r, n, cols, cols + n, cols + 2 * n, &err);
+            if (rc == FADYN_OK) rc = fadyn_plot_basin_slice(pt, sizes, o->scales[0], &err);
+        } else {
+            fadyn_ofile of;
+            rc = fadyn_ofile_open(&of, data, &err);
+            if (rc == FADYN_OK) {
+                fprintf(of.f, "scale\tposdef\tindefinite\tnegdef\tunconverged\tdiverged\tstable\n");
+                for (size_t k = 0; k < nrows; k++) {
+                    double v[7] = {o->scales[k]};
+                    memcpy(v + 1, rows[k].frac, sizeof rows[k].frac);
+                    fadyn_tsv_row(of.f, v, 7);
+                }
+                rc = fadyn_ofile_commit(&of, &err);
+            }
+            if (rc == FADYN_OK) rc = fadyn_plot_basin_nd(pt, sizes, o->samples, &err);
+        }
+        if (pt->dumb) remove(data);
+        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err), rc = FADYN_OK;
+    }
+    free(r);
+    free(cols);
+    if (rc) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_FAILED;
+    }
+    if (!o->pc.quiet) {
+        printf("fadyn basin: %s network under fa, %s, %.2f s\n", sizes,
+               slice ? "2-D slice" : "random starts", wall);
+        printf("  %10s %8s %8s %8s %8s %8s %8s  %s\n", "scale", "posdef", "indef", "negdef",
+               "unconv", "diverged", "stable", "Jacobian = reduced criterion");
+        for (size_t k = 0; k < nrows; k++) {
+            printf("  %10g", slice ? o->scales[0] : o->scales[k]);
+            for (int c = 0; c < 5; c++)
+                printf(" %8.3f", rows[k].frac[c]);
+            if (rows[k].checked)
+                printf(" %8.3f  %zu/%zu\n", rows[k].frac[5], rows[k].agree, rows[k].checked);
+            else
+                printf(" %8s  (not computed)\n", "-");
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_basin(int argc, char **argv) {
+    basin_opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
+    switch (o.mode) {
+    case MODE_POINTS:
+        return run_points(&o);
+    case MODE_GRID:
+        return run_grid(&o, pt);
+    default:
+        return run_net(&o, pt);
+    }
 }

@@ -119,3 +119,11 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
                              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     return FADYN_OK;
 }
+
+int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
+{
+    int rc = b->oom ? fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script")
+                    : fadyn_plot_render(t, b->s, err);
+    fadyn_strbuf_free(b);
+    return rc;
+}

@@ -39,11 +39,5 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p,
         "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
         "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"
         "unset multiplot\n");
-    if (b.oom) {
-        fadyn_strbuf_free(&b);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script");
-    }
-    int rc = fadyn_plot_render(t, b.s, err);
-    fadyn_strbuf_free(&b);
-    return rc;
+    return fadyn_plot_finish(t, &b, err);
 }

@@ -1,0 +1,273 @@
+/* fadyn/phase.h — the phase plane of the 1-1-1 network (Fig. 3, MATH.md §4):
+ * its scalar flow and Jacobian, the analytic basin of the bad hyperbola,
+ * equilibrium stability, basin grids on every core, and the sampled basin
+ * of a layered network (end state classified by sym(W·B) and stability).
+ *
+ * 1-1-1 network: scalars a (= A = W0), w (= W), feedback b, target t,
+ *     ȧ = b (t − w a),   ẇ = (t − w a) a                (eq 12–13, 1x1)
+ * C = 2 b w − a² is conserved (eq 14); equilibria are the hyperbola a w = t.
+ *
+ * Thread safety: every function is reentrant; a fadyn_phase_ws or
+ * fadyn_nd_ws belongs to one thread at a time.  fadyn_basin_grid and
+ * fadyn_nd_run_many run OpenMP loops over their points/samples. */
+#ifndef FADYN_PHASE_H
+#define FADYN_PHASE_H
+
+#include "fadyn/error.h"
+#include "fadyn/integrate.h"
+#include "fadyn/ode.h"
+#include "fadyn/problem.h"
+
+#include <gsl/gsl_odeiv2.h>
+#include <stddef.h>
+
+/* ---- the scalar system ------------------------------------------------- */
+
+/* Where a start goes.  good: a stable equilibrium with e·w·b·e > 0 (eq 1),
+ * i.e. b w > 0; bad: an equilibrium with b w < 0; diverged: left the radius
+ * or became non-finite; unconverged: the time or step limit came first. */
+typedef enum {
+    FADYN_PHASE_GOOD = 0,
+    FADYN_PHASE_BAD,
+    FADYN_PHASE_DIVERGED,
+    FADYN_PHASE_UNCONVERGED,
+    FADYN_PHASE_NCLASS
+} fadyn_phase_class;
+
+/* "good", "bad", "diverged", "unconverged". */
+const char *fadyn_phase_class_name(int cls);
+
+/* Parameters of the scalar system, and its evaluation counters (one per
+ * thread: the counters are written by the GSL callbacks). */
+typedef struct {
+    double b, t;
+    unsigned long nrhs, njac;
+} fadyn_phase_sys;
+
+/* (ȧ, ẇ) at y = (a, w) into f; the GSL signature, params a fadyn_phase_sys. */
+int fadyn_phase_rhs(double tt, const double y[], double f[], void *params);
+/* ∂(ȧ, ẇ)/∂(a, w), row-major, and ∂f/∂t = 0. */
+int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], void *params);
+/* The system {rhs, jac, 2, s}. */
+gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s);
+
+/* The conserved C = 2 b w − a² (MATH.md §4). */
+double fadyn_phase_C(double b, double a, double w);
+
+/* ---- analytic facts (MATH.md §4) ---------------------------------------- */
+
+/* C at the fold, −3 |b t|^{2/3}: three equilibria on a parabola iff C < it. */
+double fadyn_phase_fold_C(double b, double t);
+
+/* Real roots of a³ + C a − 2 b t, ascending (Cardano / trigonometric form,
+ * polished by Newton); returns their number: 3 when C <= the fold C (a
+ * double root at the fold counts twice), else 1 (repeated in r[0..2]). */
+size_t fadyn_phase_roots(double C, double b, double t, double r[3]);
+
+/* The class MATH.md §4 predicts for the start (a, w): bad iff
+ * C < −3|bt|^{2/3} and a < a₂(C) (b t > 0) or a > a₂(C) (b t < 0), a₂ the
+ * middle root; otherwise good.  Never diverged or unconverged.  On the
+ * measure-zero boundary (a = a₂, or C exactly at the fold on the bad side of
+ * the double root) the start ends on the bad branch and is called bad. */
+fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w);
+
+/* 1 if the predicted class changes within one grid cell of (a, w): at one
+ * of the eight neighbours (a ± da, w ± dw) it differs from (a, w). */
+int fadyn_phase_near_separatrix(double b, double t, double a, double w, double da, double dw);
+
+/* The separatrix parabola w = (a² − 3|bt|^{2/3}) / (2b) and the fold point
+ * a_f = −sign(bt) |bt|^{1/3}: the parabola is the boundary for a < a_f
+ * (bt > 0) or a > a_f (bt < 0); the unstable segment of the bad branch,
+ * between a_f and 0, is the rest of it. */
+double fadyn_phase_fold_a(double b, double t);
+double fadyn_phase_separatrix_w(double b, double t, double a);
+
+/* Points of the separatrix inside win's a-range: the parabola piece (n
+ * points), one NaN point as a break, then the unstable segment (n points,
+ * w = t/a; a = 0 skipped).  a[], w[] hold 2n + 1; returns the count. */
+size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size_t n, double *a,
+                              double *w);
+
+/* Stability of the equilibrium (a, t/a), a ≠ 0, from the eigenvalues of
+ * the 2x2 Jacobian (LAPACKE dgeev): one is 0 (along the hyperbola) and is
+ * ignored — the one of smaller modulus; the other, lambda, decides.
+ * Cross-check: MATH.md's criterion a² + b w > 0 (lambda = −(a² + b w)). */
+typedef struct {
+    double a, w;
+    double lambda;       /* the non-zero eigenvalue (real part) */
+    double lambda_zero;  /* the ignored one: ~0 up to rounding */
+    int stable;          /* lambda < 0 */
+    int stable_analytic; /* a² + b w > 0 */
+    int good;            /* b w > 0 (eq 1) */
+} fadyn_phase_eq;
+
+int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err);
+
+/* ---- integrating one start until it settles ---------------------------- */
+
+typedef enum {
+    FADYN_BASIN_EVOLVE = 0, /* gsl_odeiv2_evolve_apply in a per-thread driver (default) */
+    FADYN_BASIN_WRAPPER     /* the shared fadyn_integrate wrapper, one call per start */
+} fadyn_basin_engine;
+
+typedef struct {
+    const char *stepper;        /* fadyn_steppers name, "rk8pd" */
+    double rtol, atol;          /* 1e-7, 1e-9 */
+    double h0;                  /* first step at most, 1e-2 ... */
+    double h0_rel;              /* ... and at most h0_rel (1 + |y|) / |f(y)|, 1e-2: a step that
+                                   moves the state by ~1% (large windows are stiff) */
+    double e_tol;               /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
+    double speed_tol;           /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
+    double t_max;               /* unconverged after this time, 1e4 */
+    unsigned long nmax;         /* ... or this many steps, 100 000 */
+    double radius;              /* diverged beyond this max(|a|, |w|), 1e6 */
+    int engine;                 /* fadyn_basin_engine */
+    size_t checks;              /* wrapper engine: log-spaced convergence checks, 400 */
+    fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
+    void *progress_ctx;
+} fadyn_basin_params;
+
+fadyn_basin_params fadyn_basin_params_default(void);
+/* One line naming the bad field. */
+int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err);
+
+typedef struct {
+    double a0, w0; /* start */
+    double a, w;   /* end */
+    double t_end;  /* time reached (convergence time if converged) */
+    double C;      /* conserved quantity of the start */
+    int cls;       /* fadyn_phase_class, integrated */
+    int predicted; /* fadyn_phase_class, MATH.md §4 */
+    unsigned long steps, rhs_evals;
+} fadyn_basin_point;
+
+typedef struct fadyn_phase_ws fadyn_phase_ws;
+
+/* One per thread.  NULL on allocation failure or bad parameters (err says). */
+fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err);
+void fadyn_phase_ws_free(fadyn_phase_ws *ws);
+
+/* The first step from y: min(h0, h0_rel (1 + |y|) / |f(y)|). */
+double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2]);
+
+/* Integrate (a0, w0) under (b, t) until it converges, diverges or runs out
+ * of time; fill *out.  A step that comes back non-finite (an explicit stage
+ * overshooting where the flow is very fast) is retried from the same state
+ * with a tenth of the step; a finite state beyond the radius is diverged.  Returns FADYN_OK (the
+ * outcome is in out->cls) or an error (FADYN_EGSL). */
+int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double w0,
+                       fadyn_basin_point *out, fadyn_err *err);
+
+/* ---- basin grids ------------------------------------------------------- */
+
+typedef struct {
+    double a_lo, a_hi, w_lo, w_hi;
+} fadyn_window;
+
+/* Grid node (i, j) of an na x nw grid over win, endpoints included
+ * (na, nw >= 2): a_i = a_lo + i (a_hi − a_lo)/(na − 1), likewise w_j. */
+double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i);
+double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j);
+
+typedef struct {
+    size_t n; /* points */
+    size_t counts[FADYN_PHASE_NCLASS];
+    size_t predicted_bad;           /* analytic count of bad starts */
+    size_t disagree;                /* integrated class != predicted */
+    size_t disagree_near;           /* ... of which within one cell of the separatrix */
+    unsigned long steps, rhs_evals; /* totals */
+    double wall_seconds;
+    int threads;
+} fadyn_basin_stats;
+
+/* Settle every node of the na x nw grid (OpenMP over rows of w, one
+ * workspace per thread); pts[j*na + i] is node (a_i, w_j).  The analytic
+ * class and the separatrix test are evaluated too.  Errors: FADYN_EINVAL,
+ * FADYN_ENOMEM, FADYN_EGSL. */
+int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
+                     const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
+                     fadyn_err *err);
+
+/* Count one unit of work done (atomically) and, on OpenMP thread 0 only,
+ * report done/total to fn (if not NULL): for the grids' progress. */
+void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total);
+
+/* ---- trajectories for pictures ----------------------------------------- */
+
+/* Sample the trajectory from (a0, w0) at n log-spaced times up to t_end
+ * (t = 0 first) with the shared wrapper (fadyn_integrate); a[], w[], tt[]
+ * receive n values.  Returns what fadyn_integrate returns. */
+int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_end, size_t n,
+                           double *tt, double *a, double *w, fadyn_err *err);
+
+/* ---- layered networks: sampled basins (one hidden layer) --------------- */
+
+/* End-state alignment: the symmetric part S = (W B + Bᵀ Wᵀ)/2 (n_o x n_o). */
+typedef enum {
+    FADYN_ALIGN_POSDEF = 0, /* eq (1) holds for every e: aligned */
+    FADYN_ALIGN_INDEF,      /* some e aligned, some not (or semidefinite) */
+    FADYN_ALIGN_NEGDEF,     /* anti-aligned */
+    FADYN_ALIGN_NCLASS
+} fadyn_align;
+
+/* "posdef", "indefinite", "negdef". */
+const char *fadyn_align_name(int align);
+
+typedef struct {
+    fadyn_integ_params integ;   /* t_end 400, rk8pd, rtol 1e-8, samples 41 (log time) */
+    double nse_tol;             /* converged when NSE < nse_tol, 1e-14 ... */
+    double speed_tol;           /* ... and ‖ẏ‖ < speed_tol, 1e-6 */
+    double def_tol;             /* eigenvalues of S within def_tol·max|ev| of 0 count as 0, 1e-9 */
+    double zero_tol;            /* Jacobian modes with |λ| <= zero_tol·max|λ| are along the
+                                   equilibrium manifold and excluded, 1e-6 */
+    int stability;              /* compute the Jacobian eigenvalues, 1 */
+    fadyn_progress_fn progress; /* called by thread 0 with the fraction of starts done, NULL */
+    void *progress_ctx;
+} fadyn_nd_params;
+
+fadyn_nd_params fadyn_nd_params_default(void);
+
+typedef struct {
+    int status;    /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS */
+    int converged; /* NSE and speed below tolerance at the end */
+    double nse, speed, t_end;
+    double s_min, s_max;  /* extreme eigenvalues of sym(W B) */
+    int align;            /* fadyn_align (of the end state, converged or not) */
+    double nu_re_min;     /* min Re eig(W B) */
+    double mu_min;        /* min eig(Aᵀ A) */
+    int stable;           /* Jacobian: every non-excluded mode has Re λ < 0; −1 not computed */
+    int stable_reduced;   /* nu_re_min + mu_min > 0 (at E = 0 the non-zero modes are
+                             −(μ_i + ν_j), μ ∈ eig AᵀA, ν ∈ eig WB); −1 not computed */
+    size_t zero_modes;    /* excluded modes; dim − n_o n_i expected at a regular equilibrium */
+    double lambda_re_max; /* largest Re λ among the kept modes */
+    unsigned long rhs_evals;
+} fadyn_nd_result;
+
+typedef struct fadyn_nd_ws fadyn_nd_ws;
+
+/* Workspace for problems shaped like p (one hidden layer, fa, Σ = I). */
+fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err);
+void fadyn_nd_ws_free(fadyn_nd_ws *ws);
+
+/* Integrate p's dynamics from y0 (p->dim values) and classify the end.
+ * Returns FADYN_OK (outcome in *out) or an error. */
+int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, fadyn_nd_result *out,
+                 fadyn_err *err);
+
+/* Sampled starts: for sample s a problem is drawn from seed + s (T, B and
+ * the direction of the start U[−1,1]), and for every scale ω the start is ω
+ * times that direction (paired across ω).  res[k*samples + s] is scale k,
+ * sample s.  OpenMP over samples, BLAS on one thread inside. */
+int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, size_t samples,
+                      const double *scales, size_t nscales, const fadyn_nd_params *np,
+                      fadyn_nd_result *res, fadyn_err *err);
+
+/* A 2-D slice: the start y = ω d0 + u ω d1 + v ω d2 (d0, d1, d2 drawn
+ * U[−1,1] from seed, T and B too), u, v over [−span, span] on an nu x nv
+ * grid, res[j*nu + i] for (u_i, v_j).  Stability is not computed (np's
+ * flag is ignored): a Jacobian eigen-solve per grid point is too slow. */
+int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale, double span,
+                   size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
+                   fadyn_err *err);
+
+#endif

@@ -1,0 +1,308 @@
+/* basin.c — where each start of the 1-1-1 network goes: settle one start
+ * (GSL evolve in a per-thread driver, or the shared wrapper), and basin
+ * grids over every core (Fig. 3b, MATH.md §4). */
+#include "fadyn/linalg.h"
+#include "fadyn/phase.h"
+
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+fadyn_basin_params fadyn_basin_params_default(void) {
+    fadyn_basin_params bp = {
+        .stepper = "rk8pd",
+        .rtol = 1e-7,
+        .atol = 1e-9,
+        .h0 = 1e-2,
+        .h0_rel = 1e-2,
+        .e_tol = 1e-6,
+        .speed_tol = 1e-6,
+        .t_max = 1e4,
+        .nmax = 100000UL,
+        .radius = 1e6,
+        .engine = FADYN_BASIN_EVOLVE,
+        .checks = 400,
+        .progress = NULL,
+        .progress_ctx = NULL,
+    };
+    return bp;
+}
+
+int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err) {
+    if (!bp->stepper || !fadyn_stepper_find(bp->stepper))
+        return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s: unknown (see fadyn ode --help)",
+                             bp->stepper ? bp->stepper : "(none)");
+    if (!(bp->rtol > 0.0 && isfinite(bp->rtol)) || !(bp->atol > 0.0 && isfinite(bp->atol)))
+        return fadyn_err_set(err, FADYN_EINVAL, "--rtol/--atol: must be finite and > 0");
+    if (!(bp->e_tol > 0.0 && isfinite(bp->e_tol)))
+        return fadyn_err_set(err, FADYN_EINVAL, "--e-tol %g: must be finite and > 0", bp->e_tol);
+    if (!(bp->speed_tol > 0.0 && isfinite(bp->speed_tol)))
+        return fadyn_err_set(err, FADYN_EINVAL, "--speed-tol %g: must be finite and > 0",
+                             bp->speed_tol);
+    if (!(bp->t_max > 0.0 && isfinite(bp->t_max)))
+        return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", bp->t_max);
+    if (!(bp->radius > 0.0) || !(bp->h0 > 0.0) || !(bp->h0_rel > 0.0) || bp->nmax == 0)
+        return fadyn_err_set(err, FADYN_EINVAL, "need radius > 0, h0 > 0, h0_rel > 0 and nmax > 0");
+    if (bp->engine != FADYN_BASIN_EVOLVE && bp->engine != FADYN_BASIN_WRAPPER)
+        return fadyn_err_set(err, FADYN_EINVAL, "unknown basin engine %d", bp->engine);
+    if (bp->engine == FADYN_BASIN_WRAPPER && bp->checks < 2)
+        return fadyn_err_set(err, FADYN_EINVAL, "wrapper engine: need at least 2 checks");
+    return FADYN_OK;
+}
+
+struct fadyn_phase_ws {
+    fadyn_basin_params bp;
+    fadyn_phase_sys s;
+    gsl_odeiv2_system sys; /* params point at s */
+    gsl_odeiv2_driver *d;  /* holds step, control and evolve (NULL: wrapper engine) */
+};
+
+fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err) {
+    if (fadyn_basin_params_check(bp, err) != FADYN_OK) return NULL;
+    fadyn_phase_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) {
+        fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    ws->bp = *bp;
+    ws->s.b = ws->s.t = 1.0;
+    ws->sys = fadyn_phase_system(&ws->s);
+    if (bp->engine == FADYN_BASIN_EVOLVE) {
+        const fadyn_stepper_info *si = fadyn_stepper_find(bp->stepper);
+        ws->d = gsl_odeiv2_driver_alloc_y_new(&ws->sys, *si->type, bp->h0, bp->atol, bp->rtol);
+        if (!ws->d) {
+            free(ws);
+            fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
+            return NULL;
+        }
+    }
+    return ws;
+}
+
+void fadyn_phase_ws_free(fadyn_phase_ws *ws) {
+    if (!ws) return;
+    if (ws->d) gsl_odeiv2_driver_free(ws->d);
+    free(ws);
+}
+
+/* Settled: |E| and the speed below their tolerances (at an equilibrium of
+ * the hyperbola a w = t both vanish). */
+static int settled(const fadyn_basin_params *bp, double b, double t, const double *y) {
+    double e = t - y[1] * y[0];
+    return fabs(e) < bp->e_tol && fabs(e) * hypot(b, y[0]) < bp->speed_tol;
+}
+
+static int escaped(const fadyn_basin_params *bp, const double *y) {
+    return !(isfinite(y[0]) && isfinite(y[1])) || fmax(fabs(y[0]), fabs(y[1])) > bp->radius;
+}
+
+/* Class of a settled end state: eq (1) holds when e w b e > 0, i.e. b w > 0. */
+static int end_class(double b, const double *y) {
+    return b * y[1] > 0.0 ? FADYN_PHASE_GOOD : FADYN_PHASE_BAD;
+}
+
+double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2]) {
+    fadyn_phase_sys s = {b, t, 0, 0};
+    double f[2];
+    fadyn_phase_rhs(0.0, y, f, &s);
+    double speed = hypot(f[0], f[1]), h = bp->h0;
+    if (speed > 0.0 && isfinite(speed)) h = fmin(h, bp->h0_rel * (1.0 + hypot(y[0], y[1])) / speed);
+    return h;
+}
+
+static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
+                         fadyn_err *err) {
+    const fadyn_basin_params *bp = &ws->bp;
+    gsl_odeiv2_driver *d = ws->d;
+    gsl_odeiv2_driver_reset(d);
+    double t = 0.0;
+    unsigned long n = 0;
+    int cls = FADYN_PHASE_UNCONVERGED;
+    if (escaped(bp, y))
+        cls = FADYN_PHASE_DIVERGED;
+    else if (settled(bp, ws->s.b, ws->s.t, y))
+        cls = end_class(ws->s.b, y);
+    double h =
+        cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y) : bp->h0;
+    while (cls == FADYN_PHASE_UNCONVERGED && t < bp->t_max && n < bp->nmax) {
+        double y0[2] = {y[0], y[1]}, t0 = t, h0 = h;
+        int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, &t, bp->t_max, &h, y);
+        n++;
+        if (s != GSL_SUCCESS)
+            return fadyn_err_set(err, FADYN_EGSL, "GSL evolve failed at t = %.6g: %s", t,
+                                 gsl_strerror(s));
+        if (!(isfinite(y[0]) && isfinite(y[1]))) { /* an overshooting step: retry smaller */
+            y[0] = y0[0], y[1] = y0[1], t = t0, h = h0 / 10.0;
+            gsl_odeiv2_driver_reset(d);
+            continue;
+        }
+        if (escaped(bp, y))
+            cls = FADYN_PHASE_DIVERGED;
+        else if (settled(bp, ws->s.b, ws->s.t, y))
+            cls = end_class(ws->s.b, y);
+    }
+    *tt = t;
+    out->steps = n;
+    out->cls = cls;
+    return FADYN_OK;
+}
+
+/* The wrapper engine stops the shared driver from its sample callback;
+ * FADYN_CHECK_FAILED is the private "settled, stop" signal (fadyn_integrate
+ * itself never returns it). */
+typedef struct {
+    const fadyn_basin_params *bp;
+    double b, t;
+    double t_at;
+} wrap_ctx;
+
+static int wrap_check(void *ctx, double t, const double *y) {
+    wrap_ctx *c = ctx;
+    c->t_at = t;
+    return settled(c->bp, c->b, c->t, y) ? FADYN_CHECK_FAILED : FADYN_OK;
+}
+
+static int settle_wrapper(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
+                          fadyn_err *err) {
+    const fadyn_basin_params *bp = &ws->bp;
+    fadyn_integ_params ip = fadyn_integ_params_default();
+    ip.stepper = bp->stepper;
+    ip.rtol = bp->rtol;
+    ip.atol = bp->atol;
+    ip.h0 = fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y);
+    ip.nmax = bp->nmax;
+    ip.radius = bp->radius;
+    ip.t_end = bp->t_max;
+    ip.samples = bp->checks;
+    ip.log_time = 1;
+    ip.t_min = fmin(bp->h0, bp->t_max / 2.0);
+    wrap_ctx c = {bp, ws->s.b, ws->s.t, 0.0};
+    fadyn_integ_stats st;
+    int rc = fadyn_integrate(&ws->sys, &ip, y, wrap_check, &c, &st, err);
+    *tt = c.t_at;
+    out->steps = st.steps;
+    switch (rc) {
+    case FADYN_CHECK_FAILED:
+        out->cls = end_class(ws->s.b, y);
+        break;
+    case FADYN_DIVERGED:
+        out->cls = FADYN_PHASE_DIVERGED;
+        *tt = st.t_reached;
+        break;
+    case FADYN_OK:
+    case FADYN_MAXSTEPS:
+        out->cls = FADYN_PHASE_UNCONVERGED;
+        *tt = st.t_reached;
+        break;
+    default:
+        return rc;
+    }
+    if (err) fadyn_err_clear(err);
+    return FADYN_OK;
+}
+
+int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double w0,
+                       fadyn_basin_point *out, fadyn_err *err) {
+    ws->s.b = b;
+    ws->s.t = t;
+    unsigned long r0 = ws->s.nrhs;
+    double y[2] = {a0, w0}, tt = 0.0;
+    out->a0 = a0;
+    out->w0 = w0;
+    out->C = fadyn_phase_C(b, a0, w0);
+    out->predicted = fadyn_phase_predict(b, t, a0, w0);
+    int rc = ws->bp.engine == FADYN_BASIN_EVOLVE ? settle_evolve(ws, y, &tt, out, err)
+                                                 : settle_wrapper(ws, y, &tt, out, err);
+    out->a = y[0];
+    out->w = y[1];
+    out->t_end = tt;
+    out->rhs_evals = ws->s.nrhs - r0;
+    return rc;
+}
+
+double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i) {
+    return na < 2 ? win->a_lo : win->a_lo + (win->a_hi - win->a_lo) * (double)i / (double)(na - 1);
+}
+
+double fadyn_grid_w(const fadyn_window *win, size_t nw, size_t j) {
+    return nw < 2 ? win->w_lo : win->w_lo + (win->w_hi - win->w_lo) * (double)j / (double)(nw - 1);
+}
+
+void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t total) {
+    if (!fn) return;
+    size_t d;
+#pragma omp atomic capture
+    d = ++*done;
+    if (omp_get_thread_num() == 0) fn(ctx, (double)d / (double)total);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
+                     const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
+                     fadyn_err *err) {
+    if (!(b != 0.0) || !(t != 0.0) || !isfinite(b) || !isfinite(t))
+        return fadyn_err_set(err, FADYN_EINVAL, "b = %g, t = %g: both must be finite and non-zero",
+                             b, t);
+    if (na < 2 || nw < 2)
+        return fadyn_err_set(err, FADYN_EINVAL, "grid %zux%zu: need at least 2x2", na, nw);
+    if (!(win->a_lo < win->a_hi) || !(win->w_lo < win->w_hi))
+        return fadyn_err_set(err, FADYN_EINVAL, "window: need a_lo < a_hi and w_lo < w_hi");
+    int rc = fadyn_basin_params_check(bp, err);
+    if (rc != FADYN_OK) return rc;
+    double t0 = now();
+    double da = (win->a_hi - win->a_lo) / (double)(na - 1);
+    double dw = (win->w_hi - win->w_lo) / (double)(nw - 1);
+    memset(st, 0, sizeof *st);
+    int status = FADYN_OK;
+    int threads = 1;
+    size_t rows_done = 0;
+#pragma omp parallel reduction(max : threads)
+    {
+        threads = omp_get_num_threads();
+        fadyn_err terr;
+        fadyn_err_clear(&terr);
+        fadyn_phase_ws *ws = fadyn_phase_ws_alloc(bp, &terr);
+        int trc = ws ? FADYN_OK : terr.code;
+#pragma omp for schedule(dynamic, 1)
+        for (size_t j = 0; j < nw; j++) {
+            for (size_t i = 0; i < na && trc == FADYN_OK; i++) {
+                fadyn_basin_point *p = &pts[j * na + i];
+                trc = fadyn_phase_settle(ws, b, t, fadyn_grid_a(win, na, i),
+                                         fadyn_grid_w(win, nw, j), p, &terr);
+            }
+            fadyn_phase_progress(bp->progress, bp->progress_ctx, &rows_done, nw);
+        }
+        fadyn_phase_ws_free(ws);
+#pragma omp critical
+        if (trc != FADYN_OK && status == FADYN_OK) {
+            status = trc;
+            if (err) *err = terr;
+        }
+    }
+    if (status != FADYN_OK) return status;
+    st->n = na * nw;
+    st->threads = threads;
+    for (size_t j = 0; j < nw; j++)
+        for (size_t i = 0; i < na; i++) {
+            const fadyn_basin_point *p = &pts[j * na + i];
+            st->counts[p->cls]++;
+            st->steps += p->steps;
+            st->rhs_evals += p->rhs_evals;
+            if (p->predicted == FADYN_PHASE_BAD) st->predicted_bad++;
+            if (p->cls != p->predicted) {
+                st->disagree++;
+                st->disagree_near +=
+                    (size_t)fadyn_phase_near_separatrix(b, t, p->a0, p->w0, da, dw);
+            }
+        }
+    st->wall_seconds = now() - t0;
+    return FADYN_OK;
+}

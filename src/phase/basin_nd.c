@@ -1,0 +1,321 @@
+/* basin_nd.c — sampled basins of a layered linear network under fa: where
+ * random starts end (sym(W·B) definite or not) and whether the end is a
+ * stable equilibrium (Jacobian eigenvalues; MATH.md §2–4). */
+#include "fadyn/dynamics.h"
+#include "fadyn/linalg.h"
+#include "fadyn/observer.h"
+#include "fadyn/phase.h"
+
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *fadyn_align_name(int align) {
+    static const char *const names[FADYN_ALIGN_NCLASS] = {"posdef", "indefinite", "negdef"};
+    return align >= 0 && align < FADYN_ALIGN_NCLASS ? names[align] : "?";
+}
+
+fadyn_nd_params fadyn_nd_params_default(void) {
+    fadyn_nd_params np;
+    np.integ = fadyn_integ_params_default();
+    np.integ.t_end = 400.0;
+    np.integ.samples = 41;
+    np.integ.log_time = 1;
+    np.integ.t_min = 1.0;
+    np.nse_tol = 1e-14;
+    np.speed_tol = 1e-6;
+    np.def_tol = 1e-9;
+    np.zero_tol = 1e-6;
+    np.stability = 1;
+    np.progress = NULL;
+    np.progress_ctx = NULL;
+    return np;
+}
+
+struct fadyn_nd_ws {
+    const fadyn_problem *p;
+    fadyn_dyn *d;
+    fadyn_observer *obs; /* for the NSE only (its C(0) is p's start, unused) */
+    size_t ni, nh, no, dim;
+    double *block;
+    double *y, *f, *J, *scratch, *re, *im; /* dim, dim, dim², dim², dim, dim */
+    double *WB, *S, *AtA, *ev;             /* no², no², ni², max(ni, no) */
+};
+
+fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err) {
+    if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) {
+        fadyn_err_set(err, FADYN_EINVAL,
+                      "--sizes: the sampled basin needs one hidden layer (3 sizes), fa, Σ = I");
+        return NULL;
+    }
+    fadyn_nd_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) goto oom;
+    ws->p = p;
+    ws->ni = p->sizes[0], ws->nh = p->sizes[1], ws->no = p->sizes[2], ws->dim = p->dim;
+    size_t N = ws->dim, ni = ws->ni, no = ws->no;
+    size_t total = 4 * N + 2 * N * N + 2 * no * no + ni * ni + (ni > no ? ni : no);
+    ws->block = malloc(total * sizeof(double));
+    ws->d = fadyn_dyn_alloc(p);
+    ws->obs = fadyn_observer_alloc(p, p->w0);
+    if (!ws->block || !ws->d || !ws->obs) goto oom;
+    double *q = ws->block;
+    ws->y = q, q += N;
+    ws->f = q, q += N;
+    ws->re = q, q += N;
+    ws->im = q, q += N;
+    ws->J = q, q += N * N;
+    ws->scratch = q, q += N * N;
+    ws->WB = q, q += no * no;
+    ws->S = q, q += no * no;
+    ws->AtA = q, q += ni * ni;
+    ws->ev = q;
+    return ws;
+oom:
+    fadyn_nd_ws_free(ws);
+    fadyn_err_set(err, FADYN_ENOMEM, "out of memory for the basin workspace");
+    return NULL;
+}
+
+void fadyn_nd_ws_free(fadyn_nd_ws *ws) {
+    if (!ws) return;
+    fadyn_dyn_free(ws->d);
+    fadyn_observer_free(ws->obs);
+    free(ws->block);
+    free(ws);
+}
+
+/* Stop the shared driver once the NSE (from the observer) and the speed are
+ * below tolerance; FADYN_CHECK_FAILED is the private "settled" signal. */
+typedef struct {
+    fadyn_nd_ws *ws;
+    fadyn_observer *obs;
+    const fadyn_nd_params *np;
+    double t, nse, speed;
+    int obs_rc;
+} nd_ctx;
+
+static int nd_check(void *ctx, double t, const double *y) {
+    nd_ctx *c = ctx;
+    fadyn_obs o;
+    c->obs_rc = fadyn_observer_eval(c->obs, t, y, &o);
+    if (c->obs_rc != FADYN_OK) return c->obs_rc;
+    fadyn_dyn_rhs(c->ws->d, y, c->ws->f);
+    c->t = t;
+    c->nse = o.nse;
+    c->speed = fadyn_norm(c->ws->f, c->ws->dim);
+    return c->nse < c->np->nse_tol && c->speed < c->np->speed_tol ? FADYN_CHECK_FAILED : FADYN_OK;
+}
+
+/* S = sym(W B) (eq 1 for every e iff S > 0), its extreme eigenvalues, the
+ * eigenvalues ν of W B and μ of Aᵀ A. */
+static int classify_end(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out) {
+    size_t ni = ws->ni, nh = ws->nh, no = ws->no;
+    const double *A = ws->y, *W = ws->y + nh * ni, *B = ws->p->B[0];
+    fadyn_gemm(0, 0, no, no, nh, 1.0, W, B, 0.0, ws->WB);
+    for (size_t i = 0; i < no; i++)
+        for (size_t j = 0; j < no; j++)
+            ws->S[i * no + j] = 0.5 * (ws->WB[i * no + j] + ws->WB[j * no + i]);
+    if (fadyn_eig_sym(no, ws->S, ws->ev, ws->scratch) != FADYN_OK) return FADYN_ELAPACK;
+    out->s_min = ws->ev[0];
+    out->s_max = ws->ev[no - 1];
+    double scale = fmax(fabs(out->s_min), fabs(out->s_max));
+    out->align = out->s_min > np->def_tol * scale    ? FADYN_ALIGN_POSDEF
+                 : out->s_max < -np->def_tol * scale ? FADYN_ALIGN_NEGDEF
+                                                     : FADYN_ALIGN_INDEF;
+    if (fadyn_eig_general(no, ws->WB, ws->re, ws->im, ws->scratch) != FADYN_OK)
+        return FADYN_ELAPACK;
+    out->nu_re_min = INFINITY;
+    for (size_t j = 0; j < no; j++)
+        out->nu_re_min = fmin(out->nu_re_min, ws->re[j]);
+    fadyn_gemm(1, 0, ni, ni, nh, 1.0, A, A, 0.0, ws->AtA);
+    if (fadyn_eig_sym(ni, ws->AtA, ws->ev, ws->scratch) != FADYN_OK) return FADYN_ELAPACK;
+    out->mu_min = fmax(ws->ev[0], 0.0);
+    return FADYN_OK;
+}
+
+/* Jacobian eigenvalues at the end state, the modes along the equilibrium
+ * manifold (|λ| <= zero_tol·max|λ|) excluded. */
+static int stability(fadyn_nd_ws *ws, const fadyn_nd_params *np, fadyn_nd_result *out) {
+    size_t N = ws->dim;
+    fadyn_dyn_jacobian(ws->d, ws->y, ws->J);
+    if (fadyn_eig_general(N, ws->J, ws->re, ws->im, ws->scratch) != FADYN_OK) return FADYN_ELAPACK;
+    double big = 0.0;
+    for (size_t i = 0; i < N; i++)
+        big = fmax(big, hypot(ws->re[i], ws->im[i]));
+    out->zero_modes = 0;
+    out->lambda_re_max = -INFINITY;
+    for (size_t i = 0; i < N; i++) {
+        if (hypot(ws->re[i], ws->im[i]) <= np->zero_tol * big)
+            out->zero_modes++;
+        else
+            out->lambda_re_max = fmax(out->lambda_re_max, ws->re[i]);
+    }
+    out->stable = out->lambda_re_max < 0.0;
+    return FADYN_OK;
+}
+
+int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, fadyn_nd_result *out,
+                 fadyn_err *err) {
+    memset(out, 0, sizeof *out);
+    out->stable = out->stable_reduced = -1;
+    out->nse = out->speed = NAN;
+    memcpy(ws->y, y0, ws->dim * sizeof(double));
+    nd_ctx c = {ws, ws->obs, np, 0.0, NAN, NAN, FADYN_OK};
+    gsl_odeiv2_system sys = fadyn_dyn_system(ws->d);
+    fadyn_integ_stats st;
+    unsigned long r0 = fadyn_dyn_rhs_count(ws->d);
+    int rc = fadyn_integrate(&sys, &np->integ, ws->y, nd_check, &c, &st, err);
+    out->rhs_evals = fadyn_dyn_rhs_count(ws->d) - r0;
+    out->t_end = c.t;
+    out->nse = c.nse;
+    out->speed = c.speed;
+    if (c.obs_rc != FADYN_OK) return fadyn_err_set(err, c.obs_rc, "observer failed");
+    switch (rc) {
+    case FADYN_CHECK_FAILED:
+        out->status = FADYN_OK;
+        out->converged = 1;
+        break;
+    case FADYN_OK:
+        out->status = FADYN_OK;
+        break;
+    case FADYN_DIVERGED:
+    case FADYN_MAXSTEPS:
+        out->status = rc;
+        out->t_end = st.t_reached;
+        return FADYN_OK;
+    default:
+        return rc;
+    }
+    if (err) fadyn_err_clear(err);
+    if (classify_end(ws, np, out) != FADYN_OK)
+        return fadyn_err_set(err, FADYN_ELAPACK, "eigenvalues of W B failed");
+    if (out->converged) {
+        out->stable_reduced = out->nu_re_min + out->mu_min > 0.0;
+        if (np->stability && stability(ws, np, out) != FADYN_OK)
+            return fadyn_err_set(err, FADYN_ELAPACK, "Jacobian eigenvalues failed");
+    }
+    return FADYN_OK;
+}
+
+/* Draw T, B and a direction U[−1,1] for the start into p from seed. */
+static int draw(fadyn_problem *p, size_t depth, const size_t *sizes, unsigned long seed,
+                fadyn_err *err) {
+    int rc = fadyn_problem_alloc(p, depth, sizes, FADYN_RULE_FA, err);
+    if (rc != FADYN_OK) return rc;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    gsl_rng_set(r, seed);
+    fadyn_init_params ip = fadyn_init_params_default();
+    ip.w_scale = 1.0;
+    fadyn_problem_draw(p, &ip, r);
+    gsl_rng_free(r);
+    return FADYN_OK;
+}
+
+/* The work of one problem: a list of starts y0(k) = base + coefficients. */
+typedef struct {
+    size_t depth;
+    const size_t *sizes;
+    const fadyn_nd_params *np;
+} nd_job;
+
+static int check_job(const nd_job *job, fadyn_err *err) {
+    if (job->depth != 2)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "--sizes: the sampled basin needs one hidden layer (3 sizes)");
+    return fadyn_integ_params_check(&job->np->integ, err);
+}
+
+/* Record the first error of a parallel loop. */
+static void keep_first(int rc, const fadyn_err *terr, int *status, fadyn_err *err) {
+#pragma omp critical
+    if (rc != FADYN_OK && *status == FADYN_OK) {
+        *status = rc;
+        if (err) *err = *terr;
+    }
+}
+
+int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, size_t samples,
+                      const double *scales, size_t nscales, const fadyn_nd_params *np,
+                      fadyn_nd_result *res, fadyn_err *err) {
+    nd_job job = {depth, sizes, np};
+    int status = check_job(&job, err);
+    if (status != FADYN_OK) return status;
+    int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
+#pragma omp parallel for schedule(dynamic, 1)
+    for (size_t s = 0; s < samples; s++) {
+        fadyn_err terr;
+        fadyn_err_clear(&terr);
+        fadyn_problem p;
+        memset(&p, 0, sizeof p);
+        int rc = draw(&p, depth, sizes, seed + s, &terr);
+        fadyn_nd_ws *ws = rc == FADYN_OK ? fadyn_nd_ws_alloc(&p, &terr) : NULL;
+        double *y0 = malloc(p.dim * sizeof(double));
+        if (rc == FADYN_OK && (!ws || !y0)) rc = ws ? FADYN_ENOMEM : terr.code;
+        for (size_t k = 0; k < nscales && rc == FADYN_OK; k++) {
+            for (size_t i = 0; i < p.dim; i++)
+                y0[i] = scales[k] * p.w0[i];
+            rc = fadyn_nd_run(ws, y0, np, &res[k * samples + s], &terr);
+        }
+        keep_first(rc, &terr, &status, err);
+        fadyn_phase_progress(np->progress, np->progress_ctx, &done, samples);
+        free(y0);
+        fadyn_nd_ws_free(ws);
+        fadyn_problem_free(&p);
+    }
+    fadyn_blas_set_threads(blas);
+    return status;
+}
+
+int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale, double span,
+                   size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
+                   fadyn_err *err) {
+    nd_job job = {depth, sizes, np};
+    int status = check_job(&job, err);
+    if (status != FADYN_OK) return status;
+    if (nu < 2 || nv < 2 || !(span > 0.0) || !isfinite(span))
+        return fadyn_err_set(err, FADYN_EINVAL, "slice: need a grid of at least 2x2, span > 0");
+    /* three draws from the seed: the base start (with T, B) and two directions */
+    fadyn_problem p, d1, d2;
+    memset(&p, 0, sizeof p);
+    memset(&d1, 0, sizeof d1);
+    memset(&d2, 0, sizeof d2);
+    if ((status = draw(&p, depth, sizes, seed, err)) == FADYN_OK &&
+        (status = draw(&d1, depth, sizes, seed + 1000003UL, err)) == FADYN_OK)
+        status = draw(&d2, depth, sizes, seed + 2000003UL, err);
+    fadyn_nd_params npl = *np;
+    npl.stability = 0;
+    int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
+    if (status == FADYN_OK) {
+#pragma omp parallel
+        {
+            fadyn_err terr;
+            fadyn_err_clear(&terr);
+            fadyn_nd_ws *ws = fadyn_nd_ws_alloc(&p, &terr);
+            double *y0 = malloc(p.dim * sizeof(double));
+            int rc = ws && y0 ? FADYN_OK : FADYN_ENOMEM;
+#pragma omp for schedule(dynamic, 1) collapse(2)
+            for (size_t j = 0; j < nv; j++)
+                for (size_t i = 0; i < nu; i++) {
+                    if (rc != FADYN_OK) continue;
+                    double u = -span + 2.0 * span * (double)i / (double)(nu - 1);
+                    double v = -span + 2.0 * span * (double)j / (double)(nv - 1);
+                    for (size_t m = 0; m < p.dim; m++)
+                        y0[m] = scale * (p.w0[m] + u * d1.w0[m] + v * d2.w0[m]);
+                    rc = fadyn_nd_run(ws, y0, &npl, &res[j * nu + i], &terr);
+                    fadyn_phase_progress(np->progress, np->progress_ctx, &done, nu * nv);
+                }
+            keep_first(rc, &terr, &status, err);
+            free(y0);
+            fadyn_nd_ws_free(ws);
+        }
+    }
+    fadyn_blas_set_threads(blas);
+    fadyn_problem_free(&p);
+    fadyn_problem_free(&d1);
+    fadyn_problem_free(&d2);
+    return status;
+}

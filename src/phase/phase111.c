@@ -1,0 +1,209 @@
+/* phase111.c — the 1-1-1 network's flow, Jacobian, conserved C, cubic
+ * equilibria, analytic basin and equilibrium stability (MATH.md §4). */
+#include "fadyn/linalg.h"
+#include "fadyn/phase.h"
+
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+const char *fadyn_phase_class_name(int cls) {
+    static const char *const names[FADYN_PHASE_NCLASS] = {"good", "bad", "diverged", "unconverged"};
+    return cls >= 0 && cls < FADYN_PHASE_NCLASS ? names[cls] : "?";
+}
+
+/* eq (12)–(13) with 1x1 matrices: ȧ = b E, ẇ = E a, E = t − w a (eq 5). */
+int fadyn_phase_rhs(double tt, const double y[], double f[], void *params) {
+    (void)tt;
+    fadyn_phase_sys *s = params;
+    s->nrhs++;
+    double e = s->t - y[1] * y[0];
+    f[0] = s->b * e;
+    f[1] = e * y[0];
+    return GSL_SUCCESS;
+}
+
+int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], void *params) {
+    (void)tt;
+    fadyn_phase_sys *s = params;
+    s->njac++;
+    double a = y[0], w = y[1];
+    dfdy[0] = -s->b * w;          /* ∂ȧ/∂a */
+    dfdy[1] = -s->b * a;          /* ∂ȧ/∂w */
+    dfdy[2] = s->t - 2.0 * w * a; /* ∂ẇ/∂a = E − w a */
+    dfdy[3] = -a * a;             /* ∂ẇ/∂w */
+    dfdt[0] = dfdt[1] = 0.0;
+    return GSL_SUCCESS;
+}
+
+gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s) {
+    gsl_odeiv2_system sys = {fadyn_phase_rhs, fadyn_phase_jac, 2, s};
+    return sys;
+}
+
+/* eq (14) for scalars: C = b w + w b − a a. */
+double fadyn_phase_C(double b, double a, double w) {
+    return 2.0 * b * w - a * a;
+}
+
+double fadyn_phase_fold_C(double b, double t) {
+    return -3.0 * pow(fabs(b * t), 2.0 / 3.0);
+}
+
+double fadyn_phase_fold_a(double b, double t) {
+    return -copysign(cbrt(fabs(b * t)), b * t);
+}
+
+double fadyn_phase_separatrix_w(double b, double t, double a) {
+    return (a * a + fadyn_phase_fold_C(b, t)) / (2.0 * b);
+}
+
+/* Newton's step on p(a) = a³ + C a − 2bt, kept only if it helps. */
+static double polish(double a, double C, double q) {
+    for (int k = 0; k < 3; k++) {
+        double p = (a * a + C) * a - q, dp = 3.0 * a * a + C;
+        if (dp == 0.0) break;
+        double an = a - p / dp;
+        double pn = (an * an + C) * an - q;
+        if (!(fabs(pn) < fabs(p))) break;
+        a = an;
+    }
+    return a;
+}
+
+static int cmp_double(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+size_t fadyn_phase_roots(double C, double b, double t, double r[3]) {
+    double q = 2.0 * b * t; /* a³ + C a − q = 0 */
+    if (C <= fadyn_phase_fold_C(b, t)) {
+        /* three real roots (a double one at the fold), trigonometric form (C < 0 here) */
+        double m = 2.0 * sqrt(-C / 3.0);
+        double arg = -3.0 * q / (C * m); /* cos 3θ of the depressed cubic */
+        arg = arg > 1.0 ? 1.0 : arg < -1.0 ? -1.0 : arg;
+        double th = acos(arg) / 3.0;
+        for (int k = 0; k < 3; k++)
+            r[k] = polish(m * cos(th - 2.0 * M_PI * k / 3.0), C, q);
+        qsort(r, 3, sizeof r[0], cmp_double);
+        return 3;
+    }
+    /* one real root (or a double root at the fold), Cardano */
+    double disc = q * q / 4.0 + C * C * C / 27.0;
+    double sq = sqrt(disc > 0.0 ? disc : 0.0);
+    double root = cbrt(q / 2.0 + sq) + cbrt(q / 2.0 - sq);
+    r[0] = r[1] = r[2] = polish(root, C, q);
+    return 1;
+}
+
+fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w) {
+    double C = fadyn_phase_C(b, a, w);
+    if (!(C <= fadyn_phase_fold_C(b, t))) return FADYN_PHASE_GOOD;
+    double r[3];
+    fadyn_phase_roots(C, b, t, r);
+    /* along the parabola ȧ = bt − a(a² + C)/2 pushes away from the middle
+     * root a₂: below it (bt > 0) to a₁ on the bad branch; the mirror for
+     * bt < 0 by the symmetry (a, w, b, t) → (−a, w, b, −t).  On the
+     * boundary itself (a = a₂, or C at the fold and a beyond the double
+     * root) the start rests on, or creeps into, an equilibrium of the bad
+     * branch: bad too. */
+    int bad = b * t > 0.0 ? a <= r[1] : a >= r[1];
+    return bad ? FADYN_PHASE_BAD : FADYN_PHASE_GOOD;
+}
+
+int fadyn_phase_near_separatrix(double b, double t, double a, double w, double da, double dw) {
+    fadyn_phase_class c = fadyn_phase_predict(b, t, a, w);
+    for (int i = -1; i <= 1; i++)
+        for (int j = -1; j <= 1; j++)
+            if ((i || j) && fadyn_phase_predict(b, t, a + i * da, w + j * dw) != c) return 1;
+    return 0;
+}
+
+int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err) {
+    if (!(a != 0.0) || !isfinite(a))
+        return fadyn_err_set(err, FADYN_EINVAL, "equilibrium at a = %g: need a finite a != 0", a);
+    double w = t / a, y[2] = {a, w}, J[4], dfdt[2], re[2], im[2], scratch[4];
+    fadyn_phase_sys s = {b, t, 0, 0};
+    fadyn_phase_jac(0.0, y, J, dfdt, &s);
+    if (fadyn_eig_general(2, J, re, im, scratch) != FADYN_OK)
+        return fadyn_err_set(err, FADYN_ELAPACK, "dgeev failed at a = %g", a);
+    /* the zero eigenvalue belongs to the tangent of the hyperbola */
+    int z = hypot(re[0], im[0]) <= hypot(re[1], im[1]) ? 0 : 1;
+    out->a = a;
+    out->w = w;
+    out->lambda_zero = re[z];
+    out->lambda = re[1 - z];
+    out->stable = out->lambda < 0.0;
+    out->stable_analytic = a * a + b * w > 0.0;
+    out->good = b * w > 0.0;
+    return FADYN_OK;
+}
+
+/* Sample callback of fadyn_phase_trajectory. */
+typedef struct {
+    double *tt, *a, *w;
+    size_t k;
+} traj_ctx;
+
+static int traj_sample(void *ctx, double t, const double *y) {
+    traj_ctx *c = ctx;
+    c->tt[c->k] = t;
+    c->a[c->k] = y[0];
+    c->w[c->k] = y[1];
+    c->k++;
+    return FADYN_OK;
+}
+
+int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_end, size_t n,
+                           double *tt, double *a, double *w, fadyn_err *err) {
+    fadyn_phase_sys s = {b, t, 0, 0};
+    gsl_odeiv2_system sys = fadyn_phase_system(&s);
+    fadyn_integ_params ip = fadyn_integ_params_default();
+    ip.t_end = t_end;
+    ip.samples = n;
+    ip.log_time = 1;
+    ip.t_min = t_end * 1e-4;
+    double y[2] = {a0, w0};
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    ip.h0 = fmin(ip.h0, fadyn_phase_first_step(&bp, b, t, y));
+    traj_ctx c = {tt, a, w, 0};
+    int rc = fadyn_integrate(&sys, &ip, y, traj_sample, &c, NULL, err);
+    for (size_t k = c.k; k < n; k++)
+        tt[k] = a[k] = w[k] = NAN; /* after a failure */
+    return rc;
+}
+
+/* n points of a ↦ (a, f(a)) for a in [lo, hi] into a[], w[]; 0 if empty. */
+static size_t sample_curve(double lo, double hi, size_t n, double b, double t, int hyperbola,
+                           double *a, double *w) {
+    if (!(lo < hi) || n < 2) return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = lo + (hi - lo) * (double)i / (double)(n - 1);
+        if (hyperbola && x == 0.0) continue;
+        a[k] = x;
+        w[k] = hyperbola ? t / x : fadyn_phase_separatrix_w(b, t, x);
+        k++;
+    }
+    return k;
+}
+
+size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size_t n, double *a,
+                              double *w) {
+    double af = fadyn_phase_fold_a(b, t);
+    size_t k;
+    /* the parabola beyond the fold, on the bad side; the unstable segment
+     * of the bad branch between the fold and a = 0 */
+    if (b * t > 0.0)
+        k = sample_curve(a_lo, fmin(af, a_hi), n, b, t, 0, a, w);
+    else
+        k = sample_curve(fmax(af, a_lo), a_hi, n, b, t, 0, a, w);
+    a[k] = w[k] = NAN;
+    k++;
+    if (b * t > 0.0)
+        k += sample_curve(fmax(af, a_lo), fmin(0.0, a_hi), n, b, t, 1, a + k, w + k);
+    else
+        k += sample_curve(fmax(0.0, a_lo), fmin(af, a_hi), n, b, t, 1, a + k, w + k);
+    return k;
+}

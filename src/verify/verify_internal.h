@@ -1,0 +1,79 @@
+/* verify_internal.h — what the files of src/verify/ share: the instance
+ * (seeded random streams, cached trajectories) and the check functions. */
+#ifndef FADYN_VERIFY_INTERNAL_H
+#define FADYN_VERIFY_INTERNAL_H
+
+#include "fadyn/observer.h"
+#include "fadyn/problem.h"
+#include "fadyn/verify.h"
+
+#include <gsl/gsl_rng.h>
+
+/* How a Proof 1 trajectory starts.  Under --break c-nonzero every kind is
+ * replaced by START_BIG. */
+typedef enum {
+    START_CZERO = 0, /* A = 0, W = B⁺ P S P (P = B B⁺, S skew): C = 0, W ≠ 0 */
+    START_ZERO,      /* A = W = 0 (Theorem 1) */
+    START_SMALL,     /* U[-ω, ω], ω = small_scale (Fig. 4) */
+    START_BIG,       /* U[-ω, ω], ω = big_scale: C ≠ 0 */
+    START_COUNT
+} start_kind;
+
+/* One trajectory of the expected dynamics with what the checks read. */
+typedef struct {
+    fadyn_problem p;
+    fadyn_obs *rows;
+    double *vdot;    /* closed form (observer, MATH.md §3) */
+    double *vdot_fd; /* central difference of V along the vector field */
+    double *vddot;   /* central difference of the closed-form V̇ along the field */
+    size_t n;
+    int status; /* FADYN_OK or the integration's outcome */
+    int done;
+} vtraj;
+
+/* Random streams of the check families (each draws its own instance). */
+enum { SALT_LINEAR = 1, SALT_P2, SALT_P3, SALT_CHAIN111, SALT_CHAIN1111 };
+
+struct fadyn_verify_inst {
+    const fadyn_verify_params *vp;
+    size_t index;
+    size_t sizes[3]; /* n_i, n_h, n_o after the break */
+    gsl_rng *rng;
+    vtraj traj[START_COUNT];
+    double p3[5]; /* Proof 3 measures, computed once (proof3.c) */
+    int p3_done;
+};
+
+/* The instance's stream for a family, reseeded (same draw whatever runs). */
+gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt);
+/* 1 under --break sign: the hidden update gets the wrong sign. */
+int inst_sign(const fadyn_verify_inst *in);
+
+/* Proof 1 (proof1.c): the trajectory of a start kind, computed once. */
+const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind);
+start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted);
+void vtraj_free(vtraj *t);
+const char *start_words(start_kind k);
+
+int check_conserved(fadyn_verify_inst *in, double *val);
+int check_v_nonincreasing(fadyn_verify_inst *in, double *val);
+int check_vdot(fadyn_verify_inst *in, double *val);
+int check_s_paper(fadyn_verify_inst *in, double *val);
+int check_s_derived(fadyn_verify_inst *in, double *val);
+int check_vddot(fadyn_verify_inst *in, double *val);
+int check_theorem1(fadyn_verify_inst *in, double *val);
+int check_fig4(fadyn_verify_inst *in, double *val);
+/* Proof 2 (proof2.c) */
+int check_p2_first_order(fadyn_verify_inst *in, double *val);
+int check_p2_gn(fadyn_verify_inst *in, double *val);
+/* Proof 3 (proof3.c) */
+int check_p3_form(fadyn_verify_inst *in, double *val);
+int check_p3_scalars(fadyn_verify_inst *in, double *val);
+int check_p3_angle(fadyn_verify_inst *in, double *val);
+/* Baldi et al. 2018 (chain.c) */
+int check_chain111_converges(fadyn_verify_inst *in, double *val);
+int check_chain111_stability(fadyn_verify_inst *in, double *val);
+int check_chain1111_converges(fadyn_verify_inst *in, double *val);
+int check_chain1111_degree7(fadyn_verify_inst *in, double *val);
+
+#endif

@@ -1,0 +1,266 @@
+/* test_cli_phase.c — `fadyn flow` and `fadyn basin` end to end: outputs,
+ * exit statuses and every bad-input case of issue 3 (one line, exit 2,
+ * nothing written). */
+#include "fadyn/phase_plot.h"
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Bad input: exit 2, one line on stderr mentioning what is wrong, no output. */
+static void expect_bad(const char *cmd, const char *args, const char *must_mention) {
+    char dir[64], line_cmd[2048], line[1024];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(line_cmd, sizeof line_cmd, "%s %s --out %s/o.tsv --summary %s/o.json", cmd, args, dir,
+             dir);
+    int st = th_run(line_cmd, line, sizeof line);
+    cr_expect_eq(st, 2, "%s '%s': exit %d (%s)", cmd, args, st, line);
+    cr_expect(strstr(line, must_mention) != NULL, "%s '%s': message '%s' should mention '%s'", cmd,
+              args, line, must_mention);
+    char p[128];
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    cr_expect(!exists(p), "%s '%s' left %s behind", cmd, args, p);
+    snprintf(p, sizeof p, "%s/o.json", dir);
+    cr_expect(!exists(p), "%s '%s' left %s behind", cmd, args, p);
+}
+
+/* The inputs both commands share. */
+static void shared_bad(const char *cmd) {
+    expect_bad(cmd, "--b 0", "no signal reaches the hidden unit");
+    expect_bad(cmd, "--t 0", "--t 0");
+    expect_bad(cmd, "--b nan", "--b");
+    expect_bad(cmd, "--t inf", "--t");
+    expect_bad(cmd, "--b 1e999", "--b");
+    expect_bad(cmd, "--window 1,1,-3,3", "empty");
+    expect_bad(cmd, "--window 2,1,-3,3", "inverted");
+    expect_bad(cmd, "--window -3,3,3,-3", "inverted");
+    expect_bad(cmd, "--window -3,3,-3", "4 numbers");
+    expect_bad(cmd, "--window -3,3,-3,nan", "--window");
+    expect_bad(cmd, "--from 1", "a,w");
+    expect_bad(cmd, "--from 1,x", "--from");
+    expect_bad(cmd, "--grid 0x10", "at least 2");
+    expect_bad(cmd, "--grid 10x0", "at least 2");
+    expect_bad(cmd, "--grid 10", "NxM");
+    expect_bad(cmd, "--grid -5x5", "NxM");
+    expect_bad(cmd, "--grid 100000000x100000000", "memory");
+    expect_bad(cmd, "--stepper rk9", "--stepper");
+    expect_bad(cmd, "--rtol 0", "--rtol");
+    expect_bad(cmd, "--e-tol -1", "--e-tol");
+    expect_bad(cmd, "--t-max 0", "--t-max");
+    expect_bad(cmd, "--engine turbo", "--engine");
+    expect_bad(cmd, "--plot out.gif", "--plot");
+    expect_bad(cmd, "--frobnicate", "frobnicate");
+    expect_bad(cmd, "extra", "extra");
+}
+
+Test(cli_phase, flow_bad_arguments) {
+    shared_bad("flow");
+    expect_bad("flow", "--basin-grid 1x5", "--basin-grid");
+    expect_bad("flow", "--t-end 0", "--t-end");
+}
+
+Test(cli_phase, basin_bad_arguments) {
+    shared_bad("basin");
+    expect_bad("basin", "--sizes 30,0,10", "--sizes");
+    expect_bad("basin", "--sizes 30,20,10,5", "one hidden layer");
+    expect_bad("basin", "--sizes 30,20,10 --samples 0", "--samples");
+    expect_bad("basin", "--sizes 30,20,10 --init-scale 0.1,0", "--init-scale");
+    expect_bad("basin", "--sizes 30,20,10 --t-end -1", "--t-end");
+    expect_bad("basin", "--sizes 200,100,50", "--no-stability");
+    expect_bad("basin", "--slice", "--sizes");
+    expect_bad("basin", "--sizes 3,2,2 --slice --span 0", "--span");
+}
+
+Test(cli_phase, unwritable_outputs_are_bad_input) {
+    char line[1024];
+    cr_expect_eq(th_run("basin --out /nonexistent/dir/o.tsv", line, sizeof line), 2);
+    cr_expect(strstr(line, "--out") != NULL, "%s", line);
+    cr_expect_eq(th_run("flow --summary /nonexistent/dir/o.json", line, sizeof line), 2);
+    cr_expect(strstr(line, "--summary") != NULL, "%s", line);
+}
+
+Test(cli_phase, help_exits_0) {
+    cr_expect_eq(th_run("flow --help", NULL, 0), 0);
+    cr_expect_eq(th_run("basin --help", NULL, 0), 0);
+}
+
+/* A --from outside the window is allowed and said. */
+Test(cli_phase, from_outside_the_window_is_noted) {
+    char line[1024];
+    cr_expect_eq(th_run("basin --from 5,5", line, sizeof line), 0);
+    cr_expect(strstr(line, "outside the window") != NULL, "%s", line);
+}
+
+/* The first line of dir/name. */
+static void first_line(const char *dir, const char *name, char *line, size_t n) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "%s missing", p);
+    cr_assert(fgets(line, (int)n, f), "%s empty", p);
+    fclose(f);
+}
+
+static json_t *load(const char *dir, const char *name) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+    cr_assert_not_null(j, "%s: %s", p, je.text);
+    return j;
+}
+
+Test(cli_phase, basin_grid_outputs) {
+    char dir[64], cmd[512], p[128], line[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --b 1 --t 1 --window -3,3,-3,3 --grid 41x31 --out %s/b.tsv --summary "
+             "%s/b.json --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    json_t *j = load(dir, "b.json");
+    json_t *c = json_object_get(j, "counts");
+    json_int_t total = 0;
+    const char *cls[] = {"good", "bad", "diverged", "unconverged"};
+    for (int k = 0; k < 4; k++)
+        total += json_integer_value(json_object_get(c, cls[k]));
+    cr_expect_eq(total, 41 * 31);
+    cr_expect_eq(json_integer_value(json_object_get(j, "points")), 41 * 31);
+    double bad = json_real_value(json_object_get(j, "bad_fraction"));
+    double ana = json_real_value(json_object_get(j, "analytic_bad_fraction"));
+    cr_expect_float_eq(bad, ana, 0.03);
+    cr_expect_float_eq(bad, (double)json_integer_value(json_object_get(c, "bad")) / (41 * 31),
+                       1e-12);
+    cr_expect_leq(json_integer_value(json_object_get(j, "disagreements_within_one_cell_of_"
+                                                        "separatrix")),
+                  json_integer_value(json_object_get(j, "disagreements")));
+    const char *keys[] = {"wall_seconds", "trajectories_per_second", "rhs_evals_per_trajectory",
+                          "parameters", "version"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        cr_expect_not_null(json_object_get(j, keys[i]), "missing %s", keys[i]);
+    json_decref(j);
+    snprintf(p, sizeof p, "%s/b.tsv", dir);
+    FILE *f = fopen(p, "r");
+    cr_assert(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "a0\tw0\tclass\ta_end\tw_end\tt_end\tC\tpredicted\n");
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        double a0, w0, C;
+        char k[32];
+        cr_assert_eq(sscanf(line, "%lf\t%lf\t%31s\t%*f\t%*f\t%*f\t%lf", &a0, &w0, k, &C), 4);
+        cr_expect_float_eq(C, 2 * w0 - a0 * a0, 1e-9); /* the conserved C of the start */
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 41 * 31);
+}
+
+Test(cli_phase, basin_points_and_network_summaries) {
+    char dir[64], cmd[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --b -1 --t 2 --from 0,0 --from 3,3 --summary %s/p.json "
+             "--quiet",
+             dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    json_t *j = load(dir, "p.json");
+    json_t *pts = json_object_get(j, "points");
+    cr_assert_eq(json_array_size(pts), 2);
+    json_t *end = json_object_get(json_array_get(pts, 0), "end");
+    double a = cbrt(2 * -1.0 * 2.0);
+    cr_expect_float_eq(json_real_value(json_array_get(end, 0)), a, 1e-5);
+    cr_expect_float_eq(json_real_value(json_array_get(end, 1)), 2 / a, 1e-5);
+    json_decref(j);
+
+    snprintf(cmd, sizeof cmd,
+             "basin --sizes 4,3,2 --samples 2 --init-scale 0.01,1 --summary "
+             "%s/n.json --out %s/n.tsv --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    j = load(dir, "n.json");
+    json_t *fr = json_object_get(j, "fractions");
+    cr_assert_eq(json_array_size(fr), 2);
+    for (size_t k = 0; k < 2; k++) {
+        json_t *e = json_array_get(fr, k);
+        double sum = 0;
+        const char *keys[] = {"posdef", "indefinite", "negdef", "unconverged", "diverged"};
+        for (int c = 0; c < 5; c++)
+            sum += json_real_value(json_object_get(e, keys[c]));
+        cr_expect_float_eq(sum, 1.0, 1e-12);
+        cr_expect_eq(json_integer_value(json_object_get(e, "jacobian_agrees_with_reduced")),
+                     json_integer_value(json_object_get(e, "stability_checked")));
+    }
+    cr_expect_eq(json_integer_value(json_object_get(j, "zero_modes_expected")),
+                 3 * 4 + 2 * 3 - 2 * 4);
+    json_decref(j);
+}
+
+Test(cli_phase, flow_writes_named_blocks) {
+    char dir[64], cmd[512], p[128], line[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "flow --grid 5x5 --basin-grid 21x21 --from -2.5,1 --out %s/f.tsv --summary %s/f.json "
+             "--quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/f.tsv", dir);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f);
+    int blocks = 0;
+    while (fgets(line, sizeof line, f))
+        blocks += strncmp(line, "# block ", 8) == 0;
+    fclose(f);
+    cr_expect_eq(blocks, FADYN_FLOW_TRAJ + 2, "7 fixed blocks and 2 trajectories");
+    json_t *j = load(dir, "f.json");
+    cr_expect_eq(json_integer_value(json_object_get(j, "stability_mismatch")), 0);
+    cr_expect_gt(json_integer_value(json_object_get(j, "stability_checked")), 1000);
+    json_t *tr = json_object_get(j, "trajectories");
+    cr_assert_eq(json_array_size(tr), 2);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tr, 1), "class")), "bad");
+    json_decref(j);
+}
+
+/* The picture: an image, its script, and gnuplot silent (no block skipped or
+ * mis-indexed) even when a window leaves some curves and trajectories out. */
+Test(cli_phase, flow_plot_renders_without_warnings) {
+    if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
+    static const char *const windows[] = {"-3,3,-3,3", "-1.6,-0.4,-1.6,-0.4", "5,6,5,6"};
+    for (int k = 0; k < 3; k++) {
+        char dir[64], cmd[512], line[1024], p[128];
+        th_tmpdir(dir, sizeof dir);
+        snprintf(cmd, sizeof cmd,
+                 "flow --window %s --grid 9x9 --basin-grid 31x31 --from -1.05,-1 --plot %s/f.png "
+                 "--quiet",
+                 windows[k], dir);
+        cr_expect_eq(th_run(cmd, line, sizeof line), 0, "window %s", windows[k]);
+        if (k < 2) cr_expect_str_eq(line, "", "window %s: stderr '%s'", windows[k], line);
+        snprintf(p, sizeof p, "%s/f.png", dir);
+        cr_expect(exists(p), "window %s: no image", windows[k]);
+        snprintf(p, sizeof p, "%s/f.gp", dir);
+        cr_expect(exists(p), "window %s: no script", windows[k]);
+    }
+}
+
+/* The network plot's table never overwrites --out's rows of the same stem. */
+Test(cli_phase, network_plot_keeps_the_rows_file) {
+    char dir[64], cmd[512], line[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --sizes 4,3,2 --samples 2 --init-scale 0.1 --out %s/n.tsv --plot %s/n.png "
+             "--quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    first_line(dir, "n.tsv", line, sizeof line);
+    cr_expect(strncmp(line, "scale\tsample\tu\tv\t", 16) == 0, "%s", line);
+    first_line(dir, "n-fractions.tsv", line, sizeof line);
+    cr_expect_str_eq(line, "scale\tposdef\tindefinite\tnegdef\tunconverged\tdiverged\tstable\n");
+}

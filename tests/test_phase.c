@@ -1,0 +1,462 @@
+/* test_phase.c — the 1-1-1 phase plane and the sampled basins (MATH.md §4):
+ * each fact checked against something independent of the code under test
+ * (closed forms, GSL's cubic solver, finite differences, the BLAS engine,
+ * a second integrator path, the symmetries). */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <gsl/gsl_poly.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* (b, t) pairs of every sign combination and a few magnitudes. */
+static const double BT[][2] = {{1, 1},  {0.5, 2}, {-1, 1},      {-2, -0.5},
+                               {1, -3}, {3, 0.2}, {-0.7, -1.5}, {2.5, -0.4}};
+#define NBT (sizeof BT / sizeof BT[0])
+
+Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences) {
+    /* the scalar system is the 1-1-1 case of the layered engine (eq 12–13) */
+    size_t sizes[] = {1, 1, 1};
+    fadyn_problem p;
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, FADYN_RULE_FA, NULL), FADYN_OK);
+    fadyn_dyn *d = fadyn_dyn_alloc(&p);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t k = 0; k < NBT; k++) {
+        double b = BT[k][0], t = BT[k][1];
+        p.T[0] = t;
+        p.B[0][0] = b;
+        fadyn_phase_sys s = {b, t, 0, 0};
+        for (int i = 0; i < 20; i++) {
+            double y[2] = {6 * gsl_rng_uniform(r) - 3, 6 * gsl_rng_uniform(r) - 3}, f[2], g[2];
+            fadyn_phase_rhs(0, y, f, &s);
+            fadyn_dyn_rhs(d, y, g); /* state: A = y[0], W = y[1] */
+            cr_expect_float_eq(f[0], g[0], 1e-14 * (1 + fabs(g[0])));
+            cr_expect_float_eq(f[1], g[1], 1e-14 * (1 + fabs(g[1])));
+            double J[4], dfdt[2], h = 1e-6;
+            fadyn_phase_jac(0, y, J, dfdt, &s);
+            for (int j = 0; j < 2; j++) {
+                double yp[2] = {y[0], y[1]}, ym[2] = {y[0], y[1]}, fp[2], fm[2];
+                yp[j] += h, ym[j] -= h;
+                fadyn_phase_rhs(0, yp, fp, &s);
+                fadyn_phase_rhs(0, ym, fm, &s);
+                for (int i2 = 0; i2 < 2; i2++)
+                    cr_expect_float_eq(J[i2 * 2 + j], (fp[i2] - fm[i2]) / (2 * h), 1e-6,
+                                       "J[%d][%d]", i2, j);
+            }
+            cr_expect_eq(dfdt[0], 0.0);
+        }
+    }
+    cr_expect_gt(fadyn_dyn_rhs_count(d), 0);
+    gsl_rng_free(r);
+    fadyn_dyn_free(d);
+    fadyn_problem_free(&p);
+}
+
+/* Samples of trajectories for the invariance test. */
+Test(phase, C_is_conserved_along_trajectories) {
+    enum { N = 200 };
+    static const double starts[][2] = {{0, 0}, {-3, 2}, {2.5, -2.5}, {-1, -2.5}, {0.3, 2.9}};
+    double tt[N], a[N], w[N];
+    for (size_t k = 0; k < NBT; k++)
+        for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+            double b = BT[k][0], t = BT[k][1];
+            double C0 = fadyn_phase_C(b, starts[s][0], starts[s][1]);
+            cr_assert_eq(
+                fadyn_phase_trajectory(b, t, starts[s][0], starts[s][1], 30, N, tt, a, w, NULL),
+                FADYN_OK);
+            double moved = 0;
+            for (size_t i = 0; i < N; i++) {
+                /* 2bw − a², from the samples: constant up to the tolerance */
+                double C = 2 * b * w[i] - a[i] * a[i];
+                cr_expect_float_eq(C, C0, 1e-6 * (1 + fabs(C0)), "b %g t %g from (%g,%g) at t=%g",
+                                   b, t, starts[s][0], starts[s][1], tt[i]);
+                moved = fmax(moved, fabs(a[i] - a[0]));
+            }
+            cr_expect_gt(moved, 1e-3, "the trajectory must actually move");
+        }
+}
+
+Test(phase, origin_ends_at_the_cube_root) {
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+    cr_assert_not_null(ws);
+    for (size_t k = 0; k < NBT; k++) {
+        double b = BT[k][0], t = BT[k][1];
+        fadyn_basin_point p;
+        cr_assert_eq(fadyn_phase_settle(ws, b, t, 0, 0, &p, NULL), FADYN_OK);
+        double a = cbrt(2 * b * t); /* MATH.md §4 */
+        cr_expect_eq(p.cls, FADYN_PHASE_GOOD, "b %g t %g", b, t);
+        cr_expect_float_eq(p.a, a, 1e-5, "b %g t %g: a %g vs %g", b, t, p.a, a);
+        cr_expect_float_eq(p.w, t / a, 1e-5, "b %g t %g: w %g vs %g", b, t, p.w, t / a);
+        cr_expect_float_eq(p.C, 0.0, 1e-15);
+        cr_expect_gt(p.rhs_evals, 10);
+    }
+    fadyn_phase_ws_free(ws);
+}
+
+Test(phase, cubic_roots_agree_with_gsl_poly) {
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    for (size_t k = 0; k < NBT; k++)
+        for (int i = 0; i < 200; i++) {
+            double b = BT[k][0], t = BT[k][1], C = -12 + 16 * gsl_rng_uniform(r);
+            double mine[3], ref[3] = {NAN, NAN, NAN};
+            size_t n = fadyn_phase_roots(C, b, t, mine);
+            int m = gsl_poly_solve_cubic(0.0, C, -2 * b * t, &ref[0], &ref[1], &ref[2]);
+            cr_assert_eq((int)n, m, "C %g bt %g: %zu roots, GSL %d", C, b * t, n, m);
+            for (int j = 0; j < m; j++)
+                cr_expect_float_eq(mine[j], ref[j], 1e-9 * (1 + fabs(ref[j])), "C %g root %d", C,
+                                   j);
+            /* three roots exactly when C is below the fold −3|bt|^{2/3} */
+            cr_expect_eq(n == 3, C < fadyn_phase_fold_C(b, t));
+        }
+    gsl_rng_free(r);
+}
+
+Test(phase, stability_along_the_hyperbola_matches_the_criterion) {
+    size_t checked = 0;
+    for (size_t k = 0; k < NBT; k++) {
+        double b = BT[k][0], t = BT[k][1];
+        for (int i = -400; i <= 400; i++) {
+            double a = 0.01 * i + 0.003; /* never 0, never exactly the fold */
+            fadyn_phase_eq e;
+            cr_assert_eq(fadyn_phase_eq_stability(b, t, a, &e, NULL), FADYN_OK);
+            double crit = a * a + b * t / a; /* a² + b w on a w = t */
+            cr_expect_eq(e.stable, crit > 0, "b %g t %g a %g: lambda %g", b, t, a, e.lambda);
+            cr_expect_eq(e.stable, e.stable_analytic);
+            /* the eigenvalues of [[−bw, −ba], [−wa, −a²]] are 0 and −(a² + bw) */
+            cr_expect_float_eq(e.lambda, -crit, 1e-9 * (1 + fabs(crit)));
+            cr_expect_float_eq(e.lambda_zero, 0.0, 1e-9 * (1 + fabs(crit)));
+            cr_expect_eq(e.good, b * e.w > 0);
+            checked++;
+        }
+    }
+    cr_expect_eq(checked, NBT * 801);
+    fadyn_phase_eq e;
+    cr_expect_eq(fadyn_phase_eq_stability(1, 1, 0.0, &e, NULL), FADYN_EINVAL);
+}
+
+Test(phase, bad_branch_stable_beyond_the_fold_for_b_t_one) {
+    /* MATH.md §4: for b = t = 1 the bad branch is stable for a < −1 only */
+    fadyn_phase_eq e;
+    fadyn_phase_eq_stability(1, 1, -1.2, &e, NULL);
+    cr_expect(e.stable && !e.good);
+    fadyn_phase_eq_stability(1, 1, -0.8, &e, NULL);
+    cr_expect(!e.stable && !e.good);
+    fadyn_phase_eq_stability(1, 1, 0.5, &e, NULL);
+    cr_expect(e.stable && e.good);
+    cr_expect_float_eq(fadyn_phase_fold_a(1, 1), -1.0, 1e-15);
+    cr_expect_float_eq(fadyn_phase_fold_C(1, 1), -3.0, 1e-15);
+}
+
+Test(phase, points_well_inside_each_region_get_the_predicted_class) {
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t seen[2] = {0, 0};
+    for (size_t k = 0; k < NBT; k++)
+        for (int i = 0; i < 300; i++) {
+            double b = BT[k][0], t = BT[k][1];
+            double a = 8 * gsl_rng_uniform(r) - 4, w = 8 * gsl_rng_uniform(r) - 4;
+            /* well inside: the prediction is the same 0.1 around */
+            if (fadyn_phase_near_separatrix(b, t, a, w, 0.1, 0.1)) continue;
+            fadyn_basin_point p;
+            cr_assert_eq(fadyn_phase_settle(ws, b, t, a, w, &p, NULL), FADYN_OK);
+            cr_expect_eq(p.cls, p.predicted, "b %g t %g from (%g, %g): %s, predicted %s", b, t, a,
+                         w, fadyn_phase_class_name(p.cls), fadyn_phase_class_name(p.predicted));
+            /* the end is an equilibrium a w = t with the class's sign of b w */
+            cr_expect_float_eq(p.a * p.w, t, 1e-5);
+            cr_expect_eq(p.cls == FADYN_PHASE_BAD, b * p.w < 0);
+            seen[p.cls == FADYN_PHASE_BAD]++;
+        }
+    cr_expect_gt(seen[0], 200);
+    cr_expect_gt(seen[1], 100, "the sample must reach the bad basin too");
+    gsl_rng_free(r);
+    fadyn_phase_ws_free(ws);
+}
+
+Test(phase, hand_picked_starts_for_b_t_one) {
+    /* C and a₂ by hand: (−3,−3): C = −15 < −3, a far below a₂ → bad;
+     * (2, 2): C = 4 > −3 → good; (−2, 1): C = −2 > −3 → good although a < 0;
+     * (−2.5, 1): C = −4.25 and a₂ ≈ −0.59 > a → bad. */
+    cr_expect_eq(fadyn_phase_predict(1, 1, -3, -3), FADYN_PHASE_BAD);
+    cr_expect_eq(fadyn_phase_predict(1, 1, 2, 2), FADYN_PHASE_GOOD);
+    cr_expect_eq(fadyn_phase_predict(1, 1, -2, 1), FADYN_PHASE_GOOD);
+    cr_expect_eq(fadyn_phase_predict(1, 1, -2.5, 1), FADYN_PHASE_BAD);
+    /* on the unstable segment (an equilibrium): stays, and it is bad */
+    cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2), FADYN_PHASE_BAD);
+}
+
+Test(phase, negative_b_swaps_the_branches) {
+    /* (a, w, b, t) → (−a, −w, −b, t) maps solutions to solutions and keeps C */
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t bad = 0;
+    for (int i = 0; i < 300; i++) {
+        double a = 6 * gsl_rng_uniform(r) - 3, w = 6 * gsl_rng_uniform(r) - 3;
+        fadyn_basin_point p, q;
+        fadyn_phase_settle(ws, 1, 1, a, w, &p, NULL);
+        fadyn_phase_settle(ws, -1, 1, -a, -w, &q, NULL);
+        cr_expect_eq(p.cls, q.cls, "(%g,%g)", a, w);
+        cr_expect_float_eq(q.a, -p.a, 1e-5);
+        cr_expect_float_eq(q.w, -p.w, 1e-5);
+        cr_expect_float_eq(q.C, p.C, 1e-12 * (1 + fabs(p.C)));
+        if (q.cls == FADYN_PHASE_BAD) {
+            bad++;
+            /* with b = −1, t = 1 the bad branch is a > 0, w > 0 (b w < 0) */
+            cr_expect(q.a > 0 && q.w > 0, "bad end (%g, %g)", q.a, q.w);
+        } else {
+            cr_expect(q.a < 0 && q.w < 0, "good end (%g, %g)", q.a, q.w);
+        }
+    }
+    cr_expect_gt(bad, 20);
+    /* the other symmetry, (a, w, b, t) → (−a, w, b, −t) */
+    for (int i = 0; i < 100; i++) {
+        double a = 6 * gsl_rng_uniform(r) - 3, w = 6 * gsl_rng_uniform(r) - 3;
+        fadyn_basin_point p, q;
+        fadyn_phase_settle(ws, 1, 1, a, w, &p, NULL);
+        fadyn_phase_settle(ws, 1, -1, -a, w, &q, NULL);
+        cr_expect_eq(p.cls, q.cls, "(%g,%g)", a, w);
+        cr_expect_float_eq(q.a, -p.a, 1e-5);
+    }
+    gsl_rng_free(r);
+    fadyn_phase_ws_free(ws);
+}
+
+Test(phase, grid_disagrees_only_next_to_the_separatrix) {
+    /* the issue's done-when: 201x201 over [−3,3]² for b = t = 1, and a
+     * window with b t < 0 */
+    static const double cases[][2] = {{1, 1}, {-1.5, 0.7}};
+    size_t n = 201;
+    fadyn_basin_point *p = malloc(n * n * sizeof *p);
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    for (int c = 0; c < 2; c++) {
+        fadyn_window win = {-3, 3, -3, 3};
+        fadyn_basin_stats st;
+        cr_assert_eq(fadyn_basin_grid(cases[c][0], cases[c][1], &win, n, n, &bp, p, &st, NULL),
+                     FADYN_OK);
+        cr_expect_eq(st.n, n * n);
+        cr_expect_eq(st.disagree, st.disagree_near);
+        cr_expect_eq(st.counts[FADYN_PHASE_DIVERGED] + st.counts[FADYN_PHASE_UNCONVERGED], 0);
+        cr_expect_gt(st.counts[FADYN_PHASE_BAD], n * n / 20);
+        cr_expect_lt(fabs((double)st.counts[FADYN_PHASE_BAD] - (double)st.predicted_bad),
+                     (double)(3 * n));
+        /* layout: node (i, j) at pts[j*na + i] */
+        cr_expect_float_eq(p[5 * n + 7].a0, fadyn_grid_a(&win, n, 7), 1e-15);
+        cr_expect_float_eq(p[5 * n + 7].w0, fadyn_grid_w(&win, n, 5), 1e-15);
+    }
+    free(p);
+}
+
+Test(phase, wrapper_engine_and_other_steppers_agree) {
+    /* a second integrator path: the shared fadyn_integrate wrapper, and rkf45 */
+    size_t n = 41;
+    fadyn_window win = {-3, 3, -3, 3};
+    fadyn_basin_point *p = malloc(3 * n * n * sizeof *p);
+    fadyn_basin_params bp[3] = {fadyn_basin_params_default(), fadyn_basin_params_default(),
+                                fadyn_basin_params_default()};
+    bp[1].engine = FADYN_BASIN_WRAPPER;
+    bp[2].stepper = "rkf45";
+    fadyn_basin_stats st[3];
+    for (size_t e = 0; e < 3; e++)
+        cr_assert_eq(fadyn_basin_grid(1, 1, &win, n, n, &bp[e], p + e * n * n, &st[e], NULL),
+                     FADYN_OK);
+    for (size_t i = 0; i < n * n; i++)
+        for (size_t e = 1; e < 3; e++) {
+            cr_expect_eq(p[i].cls, p[e * n * n + i].cls, "node %zu engine %zu", i, e);
+            /* near the fold the end creeps in algebraically: |E| < e_tol
+             * leaves |a − a_f| ~ sqrt(e_tol) there, so compare ends elsewhere */
+            if (!fadyn_phase_near_separatrix(1, 1, p[i].a0, p[i].w0, 0.15, 0.15))
+                cr_expect_float_eq(p[i].a, p[e * n * n + i].a, 1e-4, "node %zu engine %zu", i, e);
+        }
+    free(p);
+}
+
+Test(phase, time_limit_gives_unconverged) {
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    bp.t_max = 0.01;
+    for (int e = 0; e < 2; e++) {
+        bp.engine = e;
+        fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+        fadyn_basin_point p;
+        cr_assert_eq(fadyn_phase_settle(ws, 1, 1, 0, 0, &p, NULL), FADYN_OK);
+        cr_expect_eq(p.cls, FADYN_PHASE_UNCONVERGED, "engine %d", e);
+        cr_expect_leq(p.t_end, 0.01 + 1e-12);
+        fadyn_phase_ws_free(ws);
+    }
+}
+
+Test(phase, start_beyond_the_radius_diverges) {
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    bp.radius = 10;
+    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+    fadyn_basin_point p;
+    cr_assert_eq(fadyn_phase_settle(ws, 1, 1, 20, 0, &p, NULL), FADYN_OK);
+    cr_expect_eq(p.cls, FADYN_PHASE_DIVERGED);
+    fadyn_phase_ws_free(ws);
+}
+
+Test(phase, bad_parameters_are_refused) {
+    fadyn_err err;
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    bp.stepper = "rk9";
+    cr_expect_null(fadyn_phase_ws_alloc(&bp, &err));
+    cr_expect_eq(err.code, FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "rk9") != NULL);
+    const char *fields[] = {"rtol", "e-tol", "speed-tol", "t-max"};
+    for (int f = 0; f < 4; f++) {
+        bp = fadyn_basin_params_default();
+        double *x = f == 0 ? &bp.rtol : f == 1 ? &bp.e_tol : f == 2 ? &bp.speed_tol : &bp.t_max;
+        *x = -1;
+        cr_expect_eq(fadyn_basin_params_check(&bp, &err), FADYN_EINVAL);
+        cr_expect(strstr(err.msg, fields[f]) != NULL, "%s: %s", fields[f], err.msg);
+    }
+    bp = fadyn_basin_params_default();
+    bp.engine = 7;
+    cr_expect_eq(fadyn_basin_params_check(&bp, &err), FADYN_EINVAL);
+    bp = fadyn_basin_params_default();
+    fadyn_window win = {-1, 1, -1, 1}, inv = {1, -1, -1, 1};
+    fadyn_basin_point pts[4];
+    fadyn_basin_stats st;
+    cr_expect_eq(fadyn_basin_grid(0, 1, &win, 2, 2, &bp, pts, &st, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_basin_grid(1, 0, &win, 2, 2, &bp, pts, &st, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_basin_grid(1, 1, &win, 1, 2, &bp, pts, &st, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_basin_grid(1, 1, &inv, 2, 2, &bp, pts, &st, &err), FADYN_EINVAL);
+    cr_expect_str_eq(fadyn_phase_class_name(FADYN_PHASE_UNCONVERGED), "unconverged");
+    cr_expect_str_eq(fadyn_phase_class_name(99), "?");
+}
+
+Test(phase, separatrix_points_lie_on_their_curves) {
+    for (size_t k = 0; k < NBT; k++) {
+        double b = BT[k][0], t = BT[k][1], a[201], w[201];
+        size_t n = fadyn_phase_separatrix(b, t, -3, 3, 100, a, w);
+        cr_assert_gt(n, 100);
+        int piece = 0;
+        double af = fadyn_phase_fold_a(b, t);
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(a[i])) {
+                piece++;
+                continue;
+            }
+            if (piece == 0) /* the parabola C = fold, on the bad side of the fold */
+                cr_expect_float_eq(fadyn_phase_C(b, a[i], w[i]), fadyn_phase_fold_C(b, t), 1e-9);
+            else /* the unstable segment, between the fold and 0 */
+                cr_expect(a[i] * w[i] - t < 1e-9 && fabs(a[i]) <= fabs(af) + 1e-12);
+            /* every separatrix point is a boundary: the class changes nearby */
+            if (fabs(a[i]) > 1e-2 && fabs(w[i]) < 3)
+                cr_expect(fadyn_phase_near_separatrix(b, t, a[i], w[i], 1e-3, 1e-3),
+                          "b %g t %g (%g, %g)", b, t, a[i], w[i]);
+        }
+        cr_expect_eq(piece, 1);
+    }
+}
+
+/* ---- layered networks -------------------------------------------------- */
+
+Test(phase_nd, end_states_stable_with_the_expected_zero_modes) {
+    size_t sizes[] = {5, 4, 3}, samples = 3;
+    double scales[] = {0.01, 1.0};
+    fadyn_nd_params np = fadyn_nd_params_default();
+    fadyn_nd_result res[6];
+    cr_assert_eq(fadyn_nd_run_many(2, sizes, 7, samples, scales, 2, &np, res, NULL), FADYN_OK);
+    size_t dim = 4 * 5 + 3 * 4;
+    for (int i = 0; i < 6; i++) {
+        cr_expect_eq(res[i].status, FADYN_OK);
+        cr_expect(res[i].converged, "start %d: nse %g", i, res[i].nse);
+        cr_expect_lt(res[i].nse, np.nse_tol);
+        /* at E = 0 the kernel of the Jacobian is {δW A + W δA = 0}: dim − n_o n_i */
+        cr_expect_eq(res[i].zero_modes, dim - 3 * 5, "start %d", i);
+        /* and the other modes are −(μ_i + ν_j): stable iff min Re ν + min μ > 0 */
+        cr_expect_eq(res[i].stable, res[i].stable_reduced, "start %d", i);
+        /* n_i > n_h: AᵀA is singular, so the slowest mode is −min Re ν */
+        cr_expect_float_eq(res[i].mu_min, 0.0, 1e-8);
+        cr_expect_float_eq(res[i].lambda_re_max, -res[i].nu_re_min, 1e-5);
+        cr_expect_leq(res[i].s_min, res[i].s_max);
+        int expect = res[i].s_min > 0   ? FADYN_ALIGN_POSDEF
+                     : res[i].s_max < 0 ? FADYN_ALIGN_NEGDEF
+                                        : FADYN_ALIGN_INDEF;
+        cr_expect_eq(res[i].align, expect);
+    }
+}
+
+Test(phase_nd, one_one_one_network_matches_the_scalar_system) {
+    /* the sampled-basin engine on sizes 1,1,1 against fadyn_phase_settle */
+    size_t sizes[] = {1, 1, 1};
+    fadyn_problem p;
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, FADYN_RULE_FA, NULL), FADYN_OK);
+    p.T[0] = 1;
+    p.B[0][0] = 1;
+    fadyn_nd_ws *ws = fadyn_nd_ws_alloc(&p, NULL);
+    cr_assert_not_null(ws);
+    fadyn_nd_params np = fadyn_nd_params_default();
+    fadyn_basin_params bp = fadyn_basin_params_default();
+    fadyn_phase_ws *pw = fadyn_phase_ws_alloc(&bp, NULL);
+    static const double starts[][2] = {{0, 0}, {-3, -3}, {-2.5, 1}, {2, -1}};
+    for (int s = 0; s < 4; s++) {
+        fadyn_nd_result r;
+        fadyn_basin_point q;
+        cr_assert_eq(fadyn_nd_run(ws, starts[s], &np, &r, NULL), FADYN_OK);
+        fadyn_phase_settle(pw, 1, 1, starts[s][0], starts[s][1], &q, NULL);
+        cr_expect(r.converged);
+        /* W B = w b: positive exactly for the good class */
+        cr_expect_eq(r.align == FADYN_ALIGN_POSDEF, q.cls == FADYN_PHASE_GOOD, "start %d", s);
+        cr_expect_float_eq(r.s_min, q.w, 1e-5, "start %d", s);
+        /* stable: both remaining criteria agree with a² + b w > 0 */
+        cr_expect_eq(r.stable, q.a * q.a + q.w > 0);
+        cr_expect_eq(r.zero_modes, 1);
+    }
+    fadyn_phase_ws_free(pw);
+    fadyn_nd_ws_free(ws);
+    fadyn_problem_free(&p);
+}
+
+Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets) {
+    size_t sizes[] = {4, 3, 2};
+    fadyn_nd_params np = fadyn_nd_params_default();
+    fadyn_nd_result res[12];
+    for (int i = 0; i < 12; i++)
+        res[i].status = -99;
+    cr_assert_eq(fadyn_nd_slice(2, sizes, 3, 0.1, 1.0, 4, 3, &np, res, NULL), FADYN_OK);
+    for (int i = 0; i < 12; i++) {
+        cr_expect_eq(res[i].status, FADYN_OK);
+        cr_expect_eq(res[i].stable, -1, "the slice does not compute stability");
+    }
+    fadyn_err err;
+    size_t deep[] = {4, 3, 3, 2};
+    double sc = 1;
+    cr_expect_eq(fadyn_nd_run_many(3, deep, 1, 1, &sc, 1, &np, res, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_nd_slice(2, sizes, 3, 0.1, 1.0, 1, 3, &np, res, &err), FADYN_EINVAL);
+    fadyn_problem p;
+    th_problem(&p, 3, deep, FADYN_RULE_FA, 1, 0.1);
+    cr_expect_null(fadyn_nd_ws_alloc(&p, &err));
+    fadyn_problem_free(&p);
+    cr_expect_str_eq(fadyn_align_name(FADYN_ALIGN_NEGDEF), "negdef");
+}
+
+Test(phase, far_starts_settle_on_the_cubic_roots) {
+    /* far from the origin the flow is fast and stiff (rate a² + b w ~ 1e4..1e6):
+     * the first step is scaled to the speed, an overshooting explicit step is
+     * retried, and an implicit stepper settles where the explicit one crawls */
+    static const double starts[][2] = {{-100, 50}, {80, -60}, {1000, 1000}};
+    const char *steppers[] = {"rk8pd", "msbdf", "bsimp"};
+    for (int k = 0; k < 3; k++) {
+        fadyn_basin_params bp = fadyn_basin_params_default();
+        bp.stepper = steppers[k];
+        fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
+        for (int s = 0; s < 3; s++) {
+            if (k == 0 && s == 2) continue; /* rk8pd crawls there (documented) */
+            double a0 = starts[s][0], w0 = starts[s][1], r[3];
+            fadyn_basin_point p;
+            cr_assert_eq(fadyn_phase_settle(ws, 1, 1, a0, w0, &p, NULL), FADYN_OK);
+            size_t n = fadyn_phase_roots(fadyn_phase_C(1, a0, w0), 1, 1, r);
+            cr_assert_eq(n, 3);
+            /* bad: the outer negative root a₁; good: the positive root a₃ */
+            double expect = p.predicted == FADYN_PHASE_BAD ? r[0] : r[2];
+            cr_expect_eq(p.cls, p.predicted, "%s from (%g, %g)", steppers[k], a0, w0);
+            cr_expect_float_eq(p.a, expect, 1e-6 * fabs(expect), "%s from (%g, %g): %g vs %g",
+                               steppers[k], a0, w0, p.a, expect);
+        }
+        fadyn_phase_ws_free(ws);
+    }
+}
