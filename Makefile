@@ -89,6 +89,12 @@ demo-run: all
 	    --summary plots/basin-111.json --plot plots/basin-111.png
 	$(BUILD)/fadyn basin --sizes 30,20,10 --samples 10 --init-scale 0.001,0.01,0.1,1 \
 	    --summary plots/basin-30-20-10.json --plot plots/basin-30-20-10.png
+	$(BUILD)/fadyn train --summary plots/train-fa.json --out plots/train-fa.tsv \
+	    --plot plots/train-fa.png
+	$(BUILD)/fadyn compare --summary plots/compare.json --out plots/compare.tsv \
+	    --plot plots/compare.png
+	$(BUILD)/fadyn figure fig1d fig1e fig2d fig4
+	@echo "== the supplementary proofs, checked numerically (docs/verification.md)"
 	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
 
 check: deps

@@ -4,6 +4,7 @@
 #ifndef FADYN_H
 #define FADYN_H
 
+#include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
@@ -15,6 +16,8 @@
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/train.h"
+#include "fadyn/trainplots.h"
 #include "fadyn/verify.h"
 #include "fadyn/version.h"
 

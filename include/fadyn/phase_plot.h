@@ -37,10 +37,6 @@ typedef struct {
         start_in[FADYN_FLOW_MAX_FROM + 1];
 } fadyn_flow_plot;
 
-/* Render the script in b (or report that building it ran out of memory),
- * then free b.  (Generic; a candidate for fadyn/plot.h.) */
-int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err);
-
 /* Ranges, axis labels and aspect of a phase-plane window (shared). */
 void fadyn_plot_window(fadyn_strbuf *b, const fadyn_window *w);
 

@@ -1,10 +1,340 @@
-/* cmd_compare.c — `fadyn compare`: placeholder until its issue lands. */
+/* cmd_compare.c — `fadyn compare`: the discrete trainer against its ODE limit. */
 #include "cli.h"
+#include "fadyn.h"
+
+#include <getopt.h>
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const HELP =
+    "usage: fadyn compare [OPTIONS]\n"
+    "\n"
+    "The expected ODE (eq 12-13) is the batch limit of the discrete trainer: run both\n"
+    "from the same T, B and initial weights of a linear network - the trainer with\n"
+    "rate eta on batches of K fresh samples x ~ N(0, S) per step, the ODE to\n"
+    "t = eta*steps - and report their distance over a grid of eta and K:\n"
+    "  deviation       |w_train - w_ODE| / |w_ODE| (Frobenius, all weights) at the end\n"
+    "  deviation_max   the same, largest over the samples\n"
+    "  loss_deviation  |NSE_train - NSE_ODE| / |NSE_ODE| (2-norm over the samples)\n"
+    "Euler's error is first order in eta; the sampling noise shrinks like\n"
+    "sqrt(eta/K). Cells run in parallel.\n"
+    "\n"
+    "Problem (as fadyn ode):\n"
+    "  --sizes LIST        layer sizes (default 30,20,10)\n"
+    "  --rule NAME         fa | bp | shallow (default fa)\n"
+    "  --sigma LIST        input variances: one value or one per input (default 1)\n"
+    "  --seed N            seed of the problem and the data (default 1)\n"
+    "  --init-scale W      initial weights U[-W,W] (default 0.01)\n"
+    "  --t-scale X --b-scale X   T ~ U[-X,X] (1), B ~ U[-X,X] (0.5)\n"
+    "Grid:\n"
+    "  --etas LIST         learning rates (default 0.01,0.003,0.001)\n"
+    "  --batches LIST      batch sizes K (default 10,100,1000)\n"
+    "  --t-end T           ODE time compared (default 10); steps = T/eta rounded up\n"
+    "  --samples N         points along the trajectories (default 21)\n"
+    "  --repeats N         data streams averaged per cell (default 1)\n"
+    "  --stepper NAME --rtol X --atol X   the ODE's integrator (rk8pd, 1e-8, 1e-10)\n"
+    "Output:\n"
+    "  --out FILE.tsv      eta batch steps t deviation deviation_max loss_deviation\n"
+    "                      nse_train nse_ode\n"
+    "  --summary FILE      JSON: rows (eta, batch, deviation, ...), trend, parameters\n"
+    "  --plot FILE|dumb    deviations against eta, one line per K\n"
+    "  --quiet             no table on standard output\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 bad input, 3 a trainer or ODE diverged.\n";
+
+typedef struct {
+    size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
+    fadyn_rule rule;
+    double sigma[4096];
+    size_t nsigma;
+    unsigned long seed;
+    fadyn_init_params ip;
+    double etas[64];
+    size_t ne;
+    size_t batches[64], nb;
+    fadyn_compare_params cp;
+    const char *out, *summary, *plot;
+    int quiet;
+} cmp_opts;
+
+enum {
+    O_SIZES = 256, O_RULE, O_SIGMA, O_SEED, O_INIT_SCALE, O_T_SCALE, O_B_SCALE, O_ETAS,
+    O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL, O_OUT, O_SUMMARY,
+    O_PLOT, O_QUIET, O_HELP
+};
+
+static const struct option long_opts[] = {
+    {"sizes", required_argument, 0, O_SIZES},     {"rule", required_argument, 0, O_RULE},
+    {"sigma", required_argument, 0, O_SIGMA},     {"seed", required_argument, 0, O_SEED},
+    {"init-scale", required_argument, 0, O_INIT_SCALE}, {"t-scale", required_argument, 0, O_T_SCALE},
+    {"b-scale", required_argument, 0, O_B_SCALE}, {"etas", required_argument, 0, O_ETAS},
+    {"batches", required_argument, 0, O_BATCHES}, {"t-end", required_argument, 0, O_T_END},
+    {"samples", required_argument, 0, O_SAMPLES}, {"repeats", required_argument, 0, O_REPEATS},
+    {"stepper", required_argument, 0, O_STEPPER}, {"rtol", required_argument, 0, O_RTOL},
+    {"atol", required_argument, 0, O_ATOL},       {"out", required_argument, 0, O_OUT},
+    {"summary", required_argument, 0, O_SUMMARY}, {"plot", required_argument, 0, O_PLOT},
+    {"quiet", no_argument, 0, O_QUIET},           {"help", no_argument, 0, O_HELP},
+    {0, 0, 0, 0},
+};
+
+#define CMD "compare"
+
+static int parse(int argc, char **argv, cmp_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    size_t def[] = {30, 20, 10};
+    memcpy(o->sizes, def, sizeof def);
+    o->nsizes = 3;
+    o->rule = FADYN_RULE_FA;
+    o->seed = 1;
+    o->ip = fadyn_init_params_default();
+    double de[] = {0.01, 0.003, 0.001};
+    memcpy(o->etas, de, sizeof de);
+    o->ne = 3;
+    size_t db[] = {10, 100, 1000};
+    memcpy(o->batches, db, sizeof db);
+    o->nb = 3;
+    o->cp = fadyn_compare_params_default();
+    int c, rc = 0;
+    opterr = 0;
+    optind = 1;
+    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case O_SIZES:
+            rc = cli_size_list(CMD, "--sizes", optarg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
+            break;
+        case O_RULE:
+            if (fadyn_rule_parse(optarg, &o->rule) != FADYN_OK) {
+                cli_error(CMD, "--rule '%s': unknown (fa, bp, shallow)", optarg);
+                rc = CLI_EXIT_USAGE;
+            }
+            break;
+        case O_SIGMA: rc = cli_double_list(CMD, "--sigma", optarg, o->sigma, 4096, &o->nsigma); break;
+        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
+        case O_INIT_SCALE: rc = cli_double(CMD, "--init-scale", optarg, &o->ip.w_scale); break;
+        case O_T_SCALE: rc = cli_double(CMD, "--t-scale", optarg, &o->ip.t_scale); break;
+        case O_B_SCALE: rc = cli_double(CMD, "--b-scale", optarg, &o->ip.b_scale); break;
+        case O_ETAS: rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne); break;
+        case O_BATCHES: rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb); break;
+        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->cp.t_end); break;
+        case O_SAMPLES: rc = cli_size(CMD, "--samples", optarg, &o->cp.samples); break;
+        case O_REPEATS: rc = cli_size(CMD, "--repeats", optarg, &o->cp.repeats); break;
+        case O_STEPPER: o->cp.integ.stepper = optarg; break;
+        case O_RTOL: rc = cli_double(CMD, "--rtol", optarg, &o->cp.integ.rtol); break;
+        case O_ATOL: rc = cli_double(CMD, "--atol", optarg, &o->cp.integ.atol); break;
+        case O_OUT: o->out = optarg; break;
+        case O_SUMMARY: o->summary = optarg; break;
+        case O_PLOT: o->plot = optarg; break;
+        case O_QUIET: o->quiet = 1; break;
+        case 'h':
+        case O_HELP: fputs(HELP, stdout); return -1;
+        case '?':
+        default:
+            rc = cli_bad_option(CMD, argv);
+        }
+    }
+    if (rc) return rc;
+    if (optind < argc) {
+        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->nsizes < 3) {
+        cli_error(CMD, "--sizes: need at least 3 layers (inputs, hidden, outputs), got %zu", o->nsizes);
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < o->ne; i++)
+        if (!(o->etas[i] > 0.0)) {
+            cli_error(CMD, "--etas: %g is not positive", o->etas[i]);
+            return CLI_EXIT_USAGE;
+        }
+    for (size_t i = 0; i < o->nb; i++)
+        if (o->batches[i] < 1 || o->batches[i] > 1000000) {
+            cli_error(CMD, "--batches: %zu outside 1..1000000", o->batches[i]);
+            return CLI_EXIT_USAGE;
+        }
+    if (o->nsigma != 0 && o->nsigma != 1 && o->nsigma != o->sizes[0]) {
+        cli_error(CMD, "--sigma: give 1 value or %zu (one per input), not %zu", o->sizes[0], o->nsigma);
+        return CLI_EXIT_USAGE;
+    }
+    if (!(o->ip.w_scale >= 0.0) || !(o->ip.t_scale >= 0.0) || !(o->ip.b_scale >= 0.0)) {
+        cli_error(CMD, "--init-scale, --t-scale, --b-scale: must be >= 0");
+        return CLI_EXIT_USAGE;
+    }
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_compare_params_check(&o->cp, &err) != FADYN_OK ||
+        fadyn_integ_params_check(&o->cp.integ, &err) != FADYN_OK) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->out && (rc = cli_check_out(CMD, "--out", o->out))) return rc;
+    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
+    return 0;
+}
+
+static int build(const cmp_opts *o, fadyn_problem *p, fadyn_err *err)
+{
+    int rc = fadyn_problem_alloc(p, o->nsizes - 1, o->sizes, o->rule, err);
+    if (rc) return rc;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    gsl_rng_set(r, o->seed);
+    fadyn_problem_draw(p, &o->ip, r);
+    gsl_rng_free(r);
+    if (o->nsigma > 0) {
+        double s[4096];
+        for (size_t i = 0; i < p->sizes[0]; i++) s[i] = o->sigma[o->nsigma == 1 ? 0 : i];
+        rc = fadyn_problem_set_sigma(p, s, err);
+    }
+    return rc;
+}
+
+static const char *const COLS[] = {"eta", "batch", "steps", "t", "deviation", "deviation_max",
+                                   "loss_deviation", "nse_train", "nse_ode"};
+
+/* Rows grouped by batch, eta in the given order within a group. */
+static int write_tsv(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
+                     fadyn_err *err)
+{
+    fadyn_ofile f;
+    int rc = fadyn_ofile_open(&f, path, err);
+    if (rc) return rc;
+    fadyn_tsv_header(f.f, COLS, 9);
+    for (size_t j = 0; j < o->nb; j++)
+        for (size_t i = 0; i < o->ne; i++) {
+            const fadyn_compare_row *r = &rows[i * o->nb + j];
+            double v[9] = {r->eta, (double)r->batch, (double)r->steps, r->t, r->deviation,
+                           r->deviation_max, r->loss_deviation, r->nse_train, r->nse_ode};
+            fadyn_tsv_row(f.f, v, 9);
+        }
+    return fadyn_ofile_commit(&f, err);
+}
+
+/* The trend: deviation falls with eta at the largest K, and with K at the smallest eta. */
+static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok, int *batch_ok)
+{
+    size_t ilo = 0, ihi = 0, jlo = 0, jhi = 0;
+    for (size_t i = 0; i < o->ne; i++) {
+        if (o->etas[i] < o->etas[ilo]) ilo = i;
+        if (o->etas[i] > o->etas[ihi]) ihi = i;
+    }
+    for (size_t j = 0; j < o->nb; j++) {
+        if (o->batches[j] < o->batches[jlo]) jlo = j;
+        if (o->batches[j] > o->batches[jhi]) jhi = j;
+    }
+    *eta_ok = rows[ilo * o->nb + jhi].deviation < rows[ihi * o->nb + jhi].deviation;
+    *batch_ok = rows[ilo * o->nb + jhi].deviation < rows[ilo * o->nb + jlo].deviation;
+}
+
+static int write_summary(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
+                         int eta_ok, int batch_ok, fadyn_err *err)
+{
+    json_t *j = fadyn_json_summary_new("compare");
+    json_t *par = json_object(), *sz = json_array();
+    for (size_t k = 0; k < o->nsizes; k++) json_array_append_new(sz, json_integer((json_int_t)o->sizes[k]));
+    json_object_set_new(par, "sizes", sz);
+    json_object_set_new(par, "rule", json_string(fadyn_rule_name(o->rule)));
+    json_object_set_new(par, "init_scale", json_real(o->ip.w_scale));
+    json_object_set_new(par, "t_end", json_real(o->cp.t_end));
+    json_object_set_new(par, "samples", json_integer((json_int_t)o->cp.samples));
+    json_object_set_new(par, "repeats", json_integer((json_int_t)o->cp.repeats));
+    json_object_set_new(par, "stepper", json_string(o->cp.integ.stepper));
+    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
+    json_t *arr = json_array();
+    for (size_t c = 0; c < o->ne * o->nb; c++) {
+        const fadyn_compare_row *r = &rows[c];
+        json_t *e = json_object();
+        json_object_set_new(e, "eta", json_real(r->eta));
+        json_object_set_new(e, "batch", json_integer((json_int_t)r->batch));
+        json_object_set_new(e, "steps", json_integer((json_int_t)r->steps));
+        json_object_set_new(e, "t", json_real(r->t));
+        json_object_set_new(e, "deviation", fadyn_json_real(r->deviation));
+        json_object_set_new(e, "deviation_max", fadyn_json_real(r->deviation_max));
+        json_object_set_new(e, "loss_deviation", fadyn_json_real(r->loss_deviation));
+        json_object_set_new(e, "nse_train", fadyn_json_real(r->nse_train));
+        json_object_set_new(e, "nse_ode", fadyn_json_real(r->nse_ode));
+        json_object_set_new(e, "status", json_string(r->status == FADYN_OK ? "ok" : "diverged"));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(j, "rows", arr);
+    json_t *tr = json_object();
+    json_object_set_new(tr, "shrinks_with_eta", json_boolean(eta_ok));
+    json_object_set_new(tr, "shrinks_with_batch", json_boolean(batch_ok));
+    json_object_set_new(j, "trend", tr);
+    int rc = fadyn_json_write(j, path, err);
+    json_decref(j);
+    return rc;
+}
+
+static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *err)
+{
+    int eta_ok, batch_ok, rc;
+    trend(o, rows, &eta_ok, &batch_ok);
+    if (o->out && (rc = write_tsv(o->out, o, rows, err))) return rc;
+    if (o->summary && (rc = write_summary(o->summary, o, rows, eta_ok, batch_ok, err))) return rc;
+    if (o->plot) {
+        fadyn_plot_target pt;
+        char data[4200];
+        if ((rc = fadyn_plot_target_parse(&pt, o->plot, 1300, 600, err))) return rc;
+        fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
+        if ((rc = write_tsv(data, o, rows, err))) return rc;
+        rc = fadyn_plot_compare(&pt, o->batches, o->nb, err);
+        if (pt.dumb) remove(data);
+        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, err);
+        else if (rc) return rc;
+    }
+    if (!o->quiet) {
+        printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->rule));
+        for (size_t k = 0; k < o->nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->sizes[k]);
+        printf(", trainer vs ODE to t = %g\n", o->cp.t_end);
+        printf("  %-9s %-7s %-8s %-11s %-11s %-11s\n", "eta", "batch", "steps", "deviation",
+               "dev_max", "loss_dev");
+        for (size_t c = 0; c < o->ne * o->nb; c++)
+            printf("  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", rows[c].eta, rows[c].batch,
+                   rows[c].steps, rows[c].deviation, rows[c].deviation_max, rows[c].loss_deviation);
+        printf("  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n", eta_ok ? "yes" : "NO",
+               batch_ok ? "yes" : "NO");
+    }
+    return FADYN_OK;
+}
 
 int cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("compare", "not implemented in this version");
-    return CLI_EXIT_USAGE;
+    cmp_opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    fadyn_plot_target pt;
+    if (o.plot && fadyn_plot_target_parse(&pt, o.plot, 0, 0, &err) != FADYN_OK) {
+        cli_error_err(CMD, &err);
+        return CLI_EXIT_USAGE;
+    }
+    fadyn_problem p;
+    if ((rc = build(&o, &p, &err))) {
+        cli_error_err(CMD, &err);
+        fadyn_problem_free(&p);
+        return cli_exit_code(rc);
+    }
+    fadyn_compare_row *rows = calloc(o.ne * o.nb, sizeof *rows);
+    if (!rows) {
+        cli_error(CMD, "out of memory");
+        fadyn_problem_free(&p);
+        return CLI_EXIT_FAILED;
+    }
+    int status = fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.seed, rows, &err);
+    int exit_code = cli_exit_code(status);
+    if (status != FADYN_OK) cli_error_err(CMD, &err);
+    if (status >= 0 && (rc = outputs(&o, rows, &err))) {
+        cli_error_err(CMD, &err);
+        exit_code = CLI_EXIT_FAILED;
+    }
+    free(rows);
+    fadyn_problem_free(&p);
+    return exit_code;
 }

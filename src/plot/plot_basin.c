@@ -3,13 +3,6 @@
  * layered network against the initial scale, and a slice of weight space. */
 #include "fadyn/phase_plot.h"
 
-int fadyn_plot_render_buf(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err) {
-    int rc = b->oom ? fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script")
-                    : fadyn_plot_render(t, b->s, err);
-    fadyn_strbuf_free(b);
-    return rc;
-}
-
 /* Preamble and the data file's name. */
 static void start(const fadyn_plot_target *t, fadyn_strbuf *b) {
     fadyn_strbuf_init(b);
@@ -55,7 +48,7 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
             "\\\n"
             "  data using 'a0':(strcol(3) ne strcol(8) ? $2 : NaN) with points pt 2 ps 1.2 lw 2 "
             "lc rgb '#0000cc' title 'integrated ≠ analytic'\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t samples,
@@ -79,7 +72,7 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
         "  data using 1:7 with linespoints lw 2 dt 2 pt 1 lc rgb '#2c7bb6' "
         "title 'stable equilibrium (Jacobian)'\n",
         sizes, samples);
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }
 
 int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
@@ -107,5 +100,5 @@ int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double
     fadyn_strbuf_printf(
         &b,
         "  '+' using (0):(0) with points pt 6 ps 2 lw 3 lc rgb 'black' title 'the start ω d_0'\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }

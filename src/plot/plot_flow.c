@@ -143,5 +143,5 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
                  (size_t)FADYN_FLOW_TRAJ + k, col);
     }
     fadyn_strbuf_printf(&b, "\n");
-    return fadyn_plot_render_buf(t, &b, err);
+    return fadyn_plot_finish(t, &b, err);
 }

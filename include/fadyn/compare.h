@@ -1,0 +1,46 @@
+/* fadyn/compare.h — the discrete trainer against its expected ODE (MATH.md §2):
+ * for a linear problem (same T, B, initial weights, Σ), run the trainer with
+ * rate η and batches of K fresh samples x ~ N(0, Σ), and the ODE to
+ * t = η·steps; measure how far apart they are.  Discrete batch learning is
+ * Euler's method for the ODE (error O(η)) plus sampling noise (O(√(η/K)) in
+ * the weights after a fixed time). */
+#ifndef FADYN_COMPARE_H
+#define FADYN_COMPARE_H
+
+#include "fadyn/integrate.h"
+#include "fadyn/problem.h"
+
+typedef struct {
+    double t_end;      /* ODE time to compare up to (steps = t_end/η, rounded), 10 */
+    size_t samples;    /* points along the trajectories, including t = 0, 21 */
+    size_t repeats;    /* independent data streams averaged per (η, K), 1 */
+    fadyn_integ_params integ; /* the ODE's stepper and tolerances */
+} fadyn_compare_params;
+
+fadyn_compare_params fadyn_compare_params_default(void);
+int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err);
+
+typedef struct {
+    double eta;
+    size_t batch, steps;
+    double t;               /* η · steps */
+    double deviation;       /* ‖w_train − w_ODE‖_F / ‖w_ODE‖_F at t (all weights; mean over repeats) */
+    double deviation_max;   /* the same, largest over the samples */
+    double loss_deviation;  /* ‖NSE_train − NSE_ODE‖₂ / ‖NSE_ODE‖₂ over the samples */
+    double nse_train, nse_ode; /* at t (expected NSE of the weights, observer.h) */
+    int status;             /* FADYN_OK, FADYN_DIVERGED (trainer or ODE) or an error */
+} fadyn_compare_row;
+
+/* One (η, K): rows->eta/batch are set from the arguments.  seed picks the
+ * data streams.  Returns row->status. */
+int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, double eta,
+                      size_t batch, unsigned long seed, fadyn_compare_row *row, fadyn_err *err);
+
+/* The grid etas x batches (row i*nb + j = etas[i], batches[j]), OpenMP over
+ * cells.  Returns FADYN_OK, FADYN_DIVERGED if some cell diverged, or the
+ * first error (its detail in err). */
+int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp,
+                       const double *etas, size_t ne, const size_t *batches, size_t nb,
+                       unsigned long seed, fadyn_compare_row *rows, fadyn_err *err);
+
+#endif

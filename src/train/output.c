@@ -1,0 +1,82 @@
+/* output.c — the trainer's TSV files: rows averaged over runs, and every run. */
+#include "fadyn/io.h"
+#include "fadyn/train.h"
+
+#include <stdlib.h>
+
+int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size_t nruns,
+                           fadyn_err *err)
+{
+    size_t nc = res[0].ncols, maxrows = 0;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].nrows > maxrows) maxrows = res[r].nrows;
+    double *mean = malloc((maxrows + 1) * nc * sizeof(double));
+    double *sd = malloc((maxrows + 1) * nc * sizeof(double));
+    double *v = malloc(2 * nc * sizeof(double));
+    char(*names)[64] = malloc(2 * nc * sizeof *names);
+    const char **np = malloc(2 * nc * sizeof *np);
+    int rc = FADYN_ENOMEM;
+    fadyn_ofile f;
+    if (!mean || !sd || !v || !names || !np) {
+        fadyn_err_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t nrows = fadyn_train_aggregate(res, nruns, mean, sd);
+    /* example, then name_mean name_sd for every other column */
+    size_t nn = 0;
+    for (size_t c = 0; c < nc; c++) {
+        char base[48];
+        fadyn_train_col_name(c, base, sizeof base);
+        if (c == 0) {
+            snprintf(names[nn++], 64, "%s", base);
+            continue;
+        }
+        snprintf(names[nn++], 64, "%s_mean", base);
+        snprintf(names[nn++], 64, "%s_sd", base);
+    }
+    for (size_t i = 0; i < nn; i++) np[i] = names[i];
+    if ((rc = fadyn_ofile_open(&f, path, err))) goto done;
+    fadyn_tsv_header(f.f, np, nn);
+    for (size_t i = 0; i < nrows; i++) {
+        size_t k = 0;
+        v[k++] = mean[i * nc];
+        for (size_t c = 1; c < nc; c++) {
+            v[k++] = mean[i * nc + c];
+            v[k++] = sd[i * nc + c];
+        }
+        fadyn_tsv_row(f.f, v, nn);
+    }
+    rc = fadyn_ofile_commit(&f, err);
+done:
+    free(mean);
+    free(sd);
+    free(v);
+    free(names);
+    free(np);
+    return rc;
+}
+
+int fadyn_train_write_runs(const char *path, const fadyn_train_result *res, size_t nruns,
+                           fadyn_err *err)
+{
+    size_t nc = res[0].ncols;
+    char names[FADYN_MAX_DEPTH * 2 + 4][48];
+    const char *np[FADYN_MAX_DEPTH * 2 + 4];
+    double v[FADYN_MAX_DEPTH * 2 + 4];
+    snprintf(names[0], sizeof names[0], "run");
+    for (size_t c = 0; c < nc; c++) fadyn_train_col_name(c, names[c + 1], sizeof names[0]);
+    for (size_t c = 0; c <= nc; c++) np[c] = names[c];
+    fadyn_ofile f;
+    int rc = fadyn_ofile_open(&f, path, err);
+    if (rc) return rc;
+    fadyn_tsv_header(f.f, np, nc + 1);
+    for (size_t r = 0; r < nruns; r++) {
+        for (size_t i = 0; i < res[r].nrows; i++) {
+            v[0] = (double)r;
+            for (size_t c = 0; c < nc; c++) v[c + 1] = res[r].rows[i * nc + c];
+            fadyn_tsv_row(f.f, v, nc + 1);
+        }
+        fputs("\n\n", f.f); /* gnuplot: one data block per run (index r) */
+    }
+    return fadyn_ofile_commit(&f, err);
+}

@@ -1,0 +1,267 @@
+/* run.c — training runs: one run with its evaluation rows, many in parallel
+ * (OpenMP over runs), aggregation over runs and the learning-rate search. */
+#include "train_impl.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Tuned rates: `fadyn train --tune-rate` (grid fadyn_tune_grid, seed 1,
+ * 3 runs; Task 1 --examples 4000, Task 3 --examples 40000, i.e. tuning runs
+ * of 1000 and 10000 examples); docs/figures.md has the scores. */
+typedef struct {
+    const char *rule;
+    double linear, teacher;
+} eta_entry;
+
+static const eta_entry tuned[] = {
+    {"bp", 1e-2, 1e-2},      {"fa", 1e-2, 1e-2}, {"sparse-fa", 3e-3, 1e-2},
+    {"shallow", 1e-1, 1e-1}, {"np", 3e-3, 3e-3}, {"pbp", 3e-4, 1e-3},
+    {"dfa", 1e-2, 1e-2},     {NULL, 0, 0},
+};
+
+double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule)
+{
+    for (const eta_entry *e = tuned; e->rule; e++)
+        if (strcmp(e->rule, rule->name) == 0) return task == FADYN_TASK_LINEAR ? e->linear : e->teacher;
+    return 1e-3;
+}
+
+const double fadyn_tune_grid[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1};
+const size_t fadyn_tune_grid_n = sizeof fadyn_tune_grid / sizeof fadyn_tune_grid[0];
+
+size_t fadyn_train_ncols(const fadyn_net_spec *spec) { return 3 + 2 * (spec->depth - 1); }
+
+void fadyn_train_col_name(size_t i, char *out, size_t n)
+{
+    static const char *const first[] = {"example", "nse", "loss"};
+    if (i < 3)
+        snprintf(out, n, "%s", first[i]);
+    else
+        snprintf(out, n, "angle_%s_h%zu", (i - 3) % 2 ? "pbp" : "bp", (i - 3) / 2 + 1);
+}
+
+void fadyn_train_result_free(fadyn_train_result *r)
+{
+    free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+unsigned long fadyn_train_run_seed(unsigned long seed, size_t run)
+{
+    return fadyn_seed_mix(seed, 100 + run);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Evaluate at the current weights: angles on row 0 of the batch in X/Y (the
+ * example about to be learned), then the held-out NSE. */
+static int record(fadyn_train_ws *ws, fadyn_train_result *res, size_t examples, double loss_mean)
+{
+    double *row = res->rows + res->nrows * res->ncols;
+    size_t nh = ws->L - 1;
+    row[0] = (double)examples;
+    row[2] = loss_mean;
+    for (size_t k = 0; k < 2 * nh; k++) row[3 + k] = NAN;
+    if (ws->par.angles && nh > 0) {
+        double bp[FADYN_MAX_DEPTH], pbp[FADYN_MAX_DEPTH];
+        int rc = fadyn_train_ws_angles(ws, 0, bp, pbp);
+        if (rc < 0) return rc;
+        for (size_t k = 0; k < nh; k++) {
+            row[3 + 2 * k] = bp[k];
+            row[4 + 2 * k] = pbp[k];
+        }
+    }
+    row[1] = fadyn_train_ws_nse(ws);
+    res->nrows++;
+    return FADYN_OK;
+}
+
+static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train_result *res)
+{
+    const fadyn_train_params *p = &ws->par;
+    size_t K = p->batch, done = 0, next_eval = 0, since = 0;
+    double loss_acc = 0.0;
+    ws->noise = noise;
+    while (1) {
+        size_t k = p->examples - done < K ? p->examples - done : K;
+        /* the batch about to be learned (also the angles' example) */
+        fadyn_train_ws_sample(ws, data, k ? k : 1, ws->X, ws->Y);
+        if (done >= next_eval || k == 0) {
+            int rc = record(ws, res, done, since ? loss_acc / (double)since : NAN);
+            if (rc < 0) return fadyn_err_set(&res->err, rc, "SVD failed at example %zu", done);
+            loss_acc = 0.0;
+            since = 0;
+            while (next_eval <= done) next_eval += p->eval_every;
+        }
+        if (k == 0) break;
+        double loss;
+        int rc = fadyn_train_step(ws, k, ws->X, ws->Y, noise, &loss);
+        if (rc == FADYN_DIVERGED) {
+            res->diverged_at = done + ws->bad_row;
+            return fadyn_err_set(&res->err, FADYN_DIVERGED,
+                                 "loss not finite (or beyond %g) at example %zu", p->radius,
+                                 res->diverged_at);
+        }
+        if (rc) return fadyn_err_set(&res->err, rc, "SVD failed at example %zu", done);
+        loss_acc += loss;
+        since += k;
+        done += k;
+    }
+    return FADYN_OK;
+}
+
+int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
+                    const fadyn_rule_type *rule, const fadyn_train_params *par,
+                    unsigned long init_seed, fadyn_train_result *res)
+{
+    memset(res, 0, sizeof *res);
+    double t0 = now();
+    res->ncols = fadyn_train_ncols(spec);
+    res->final_nse = NAN;
+    size_t maxrows = par->examples / par->eval_every + 3;
+    res->rows = malloc(maxrows * res->ncols * sizeof(double));
+    fadyn_train_ws *ws = fadyn_train_ws_alloc(task, spec, rule, par, &res->err);
+    gsl_rng *init = gsl_rng_alloc(gsl_rng_mt19937), *data = gsl_rng_alloc(gsl_rng_mt19937),
+            *noise = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!ws || !res->rows || !init || !data || !noise) {
+        if (ws) fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
+        res->status = res->err.code ? res->err.code : FADYN_ENOMEM;
+    } else {
+        gsl_rng_set(init, init_seed);
+        gsl_rng_set(data, fadyn_seed_mix(task->par.seed, 2)); /* one data sequence per seed */
+        gsl_rng_set(noise, fadyn_seed_mix(init_seed, 7));
+        fadyn_train_ws_draw(ws, init);
+        res->status = run_ws(ws, data, noise, res);
+        if (res->status == FADYN_OK && res->nrows) res->final_nse = res->rows[(res->nrows - 1) * res->ncols + 1];
+    }
+    gsl_rng_free(init);
+    gsl_rng_free(data);
+    gsl_rng_free(noise);
+    fadyn_train_ws_free(ws);
+    res->wall_seconds = now() - t0;
+    return res->status;
+}
+
+int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
+                     const fadyn_rule_type *rule, const fadyn_train_params *par,
+                     unsigned long seed, size_t nruns, fadyn_train_result *res)
+{
+    return fadyn_train_runs_progress(task, spec, rule, par, seed, nruns, res, NULL, NULL);
+}
+
+int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
+                              const fadyn_rule_type *rule, const fadyn_train_params *par,
+                              unsigned long seed, size_t nruns, fadyn_train_result *res,
+                              fadyn_progress_fn progress, void *ctx)
+{
+    size_t finished = 0;
+    int old = fadyn_blas_set_threads(1);
+#pragma omp parallel for schedule(dynamic)
+    for (size_t r = 0; r < nruns; r++) {
+        fadyn_train_run(task, spec, rule, par, fadyn_train_run_seed(seed, r), &res[r]);
+        if (progress) {
+#pragma omp critical(fadyn_train_progress)
+            progress(ctx, (double)++finished / (double)nruns);
+        }
+    }
+    fadyn_blas_set_threads(old);
+    int status = FADYN_OK;
+    for (size_t r = 0; r < nruns; r++) {
+        if (res[r].status < 0) return res[r].status;
+        if (res[r].status == FADYN_DIVERGED) status = FADYN_DIVERGED;
+    }
+    return status;
+}
+
+size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean, double *sd)
+{
+    size_t nrows = 0, nc = nruns ? res[0].ncols : 0;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].nrows > nrows) nrows = res[r].nrows;
+    for (size_t i = 0; i < nrows; i++)
+        for (size_t c = 0; c < nc; c++) {
+            double s = 0.0, s2 = 0.0;
+            size_t m = 0;
+            for (size_t r = 0; r < nruns; r++) {
+                if (res[r].status != FADYN_OK || i >= res[r].nrows) continue;
+                double x = res[r].rows[i * nc + c];
+                if (!isfinite(x)) continue;
+                s += x;
+                m++;
+            }
+            double mu = m ? s / (double)m : NAN;
+            for (size_t r = 0; r < nruns; r++) {
+                if (res[r].status != FADYN_OK || i >= res[r].nrows) continue;
+                double x = res[r].rows[i * nc + c];
+                if (isfinite(x)) s2 += (x - mu) * (x - mu);
+            }
+            mean[i * nc + c] = mu;
+            sd[i * nc + c] = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
+        }
+    return nrows;
+}
+
+size_t fadyn_train_final_stats(const fadyn_train_result *res, size_t nruns, double *mean,
+                               double *sd)
+{
+    double s = 0.0, s2 = 0.0;
+    size_t m = 0;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].status == FADYN_OK) {
+            s += res[r].final_nse;
+            m++;
+        }
+    *mean = m ? s / (double)m : NAN;
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].status == FADYN_OK) s2 += (res[r].final_nse - *mean) * (res[r].final_nse - *mean);
+    *sd = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
+    return m;
+}
+
+int fadyn_train_tune(const fadyn_task *task, const fadyn_net_spec *spec,
+                     const fadyn_rule_type *rule, const fadyn_train_params *par,
+                     unsigned long seed, size_t runs, const double *grid, size_t ngrid,
+                     double *best, double *score, fadyn_err *err)
+{
+    fadyn_train_result *res = calloc(runs, sizeof *res);
+    if (!res) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    double best_score = INFINITY;
+    *best = grid[0];
+    for (size_t g = 0; g < ngrid; g++) {
+        fadyn_train_params p = *par;
+        p.eta = grid[g];
+        p.angles = 0;
+        int rc = fadyn_train_runs(task, spec, rule, &p, seed, runs, res);
+        double sc = 0.0;
+        size_t m = 0;
+        for (size_t r = 0; r < runs && rc >= 0; r++) {
+            for (size_t i = 1; i < res[r].nrows; i++) {
+                double nse = res[r].rows[i * res[r].ncols + 1];
+                sc += isfinite(nse) && nse > 0 ? log10(nse) : INFINITY;
+                m++;
+            }
+            if (res[r].status != FADYN_OK) sc = INFINITY; /* diverging rates lose */
+        }
+        for (size_t r = 0; r < runs; r++) fadyn_train_result_free(&res[r]);
+        if (rc < 0) {
+            free(res);
+            return fadyn_err_set(err, rc, "tuning failed at rate %g", grid[g]);
+        }
+        sc = m ? sc / (double)m : INFINITY;
+        if (score) score[g] = sc;
+        if (sc < best_score) {
+            best_score = sc;
+            *best = grid[g];
+        }
+    }
+    free(res);
+    return FADYN_OK;
+}

@@ -1,0 +1,114 @@
+/* bench_train.c — speed of the stochastic trainer: examples per second and
+ * GFLOP/s (against one core's measured DGEMM and nominal peak) for Task 1 and
+ * Task 3 online, and a 784-1000-10 sigmoid net online and with K = 100. */
+#include "bench_util.h"
+#include "fadyn.h"
+
+#include <gsl/gsl_rng.h>
+
+#define REPS 7
+#define POOL 512 /* pre-drawn examples cycled through, so only the trainer is timed */
+
+/* Flops per example: forward 2·n_{k+1}n_k per layer, backward 2·n_{k+1}n_k
+ * for every layer above the first, update 2·n_{k+1}n_k per layer. */
+static double flops_per_example(const fadyn_net_spec *s)
+{
+    double f = 0;
+    for (size_t k = 0; k < s->depth; k++) f += (k ? 6.0 : 4.0) * (double)(s->sizes[k + 1] * s->sizes[k]);
+    return f;
+}
+
+static void bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
+                       size_t K, double seconds, double dgemm, double peak)
+{
+    fadyn_train_params p = fadyn_train_params_default();
+    p.eta = 1e-3;
+    p.batch = K;
+    const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
+    fadyn_train_ws *ws = fadyn_train_ws_alloc(task, spec, fa, &p, NULL);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    fadyn_train_ws_draw(ws, r);
+    size_t n0 = spec->sizes[0], nL = spec->sizes[spec->depth];
+    double *X = malloc(POOL * n0 * sizeof(double)), *Y = malloc(POOL * nL * sizeof(double));
+    for (size_t i = 0; i + K <= POOL; i += K) fadyn_train_ws_sample(ws, r, K, X + i * n0, Y + i * nL);
+    /* calibrate the number of steps per repetition */
+    double t0 = bench_now(), loss;
+    size_t steps = 0;
+    while (bench_now() - t0 < 0.05) {
+        size_t off = (steps % (POOL / K)) * K;
+        fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
+        steps++;
+    }
+    steps = (size_t)((double)steps * seconds / 0.05) + 1;
+    double t[REPS], mn, md;
+    for (int rep = 0; rep < REPS; rep++) {
+        t0 = bench_now();
+        for (size_t s = 0; s < steps; s++) {
+            size_t off = (s % (POOL / K)) * K;
+            fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
+        }
+        t[rep] = (bench_now() - t0) / (double)(steps * K);
+    }
+    bench_stats(t, REPS, &mn, &md);
+    double gf = flops_per_example(spec) / mn * 1e-9;
+    printf("%-34s K=%-4zu %11.0f examples/s (median %.0f)  %6.2f GFLOP/s = %3.0f%% of DGEMM, "
+           "%3.0f%% of peak\n",
+           label, K, 1.0 / mn, 1.0 / md, gf, 100 * gf / dgemm, 100 * gf / peak);
+    free(X);
+    free(Y);
+    gsl_rng_free(r);
+    fadyn_train_ws_free(ws);
+}
+
+/* A whole `fadyn train` run (sampling, held-out NSE and angles every 1000 examples). */
+static void bench_run(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
+                      size_t examples)
+{
+    fadyn_train_params p = fadyn_train_params_default();
+    p.eta = 1e-2;
+    p.examples = examples;
+    p.eval_every = 1000;
+    double t[REPS], mn, md;
+    for (int rep = 0; rep < REPS; rep++) {
+        fadyn_train_result res;
+        fadyn_train_run(task, spec, fadyn_rule_type_find("fa"), &p, 1, &res);
+        t[rep] = res.wall_seconds / (double)examples;
+        fadyn_train_result_free(&res);
+    }
+    bench_stats(t, REPS, &mn, &md);
+    printf("%-34s whole run with evaluations: %9.0f examples/s (median %.0f)\n", label, 1.0 / mn,
+           1.0 / md);
+}
+
+int main(void)
+{
+    fadyn_blas_set_threads(1);
+    double peak = bench_core_peak_gflops(), dgemm = bench_dgemm_gflops(1000, 5);
+    printf("one core: nominal peak %.1f GFLOP/s; measured DGEMM 1000^3 %.1f GFLOP/s\n", peak, dgemm);
+
+    fadyn_task t1, t3, tm;
+    fadyn_task_params p1 = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    fadyn_task_params p3 = fadyn_task_params_default(FADYN_TASK_TEACHER);
+    fadyn_task_params pm = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    pm.inputs = 784;
+    pm.outputs = 10;
+    pm.n_test = 100;
+    fadyn_task_alloc(&t1, &p1, NULL);
+    fadyn_task_alloc(&t3, &p3, NULL);
+    fadyn_task_alloc(&tm, &pm, NULL);
+    size_t s1[] = {30, 20, 10}, s3[] = {30, 20, 10, 10}, sm[] = {784, 1000, 10};
+    fadyn_net_spec n1 = fadyn_net_spec_make(2, s1, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_net_spec n3 = fadyn_net_spec_make(3, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
+    fadyn_net_spec nm = fadyn_net_spec_make(2, sm, FADYN_ACT_SIGMOID, FADYN_ACT_SIGMOID, 1);
+
+    bench_case("Task 1, 30-20-10 linear, fa", &t1, &n1, 1, 0.2, dgemm, peak);
+    bench_case("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 1, 0.2, dgemm, peak);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 1, 0.3, dgemm, peak);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 100, 0.3, dgemm, peak);
+    bench_run("Task 1, 30-20-10 linear, fa", &t1, &n1, 20000);
+    bench_run("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 20000);
+    fadyn_task_free(&t1);
+    fadyn_task_free(&t3);
+    fadyn_task_free(&tm);
+    return 0;
+}
