@@ -1,6 +1,7 @@
 /* integrate.c — the GSL odeiv2 driver, with sampling, blow-up and step limits. */
 #include "fadyn/integrate.h"
 #include "fadyn/linalg.h"
+#include "rk8pd.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -12,7 +13,9 @@ const fadyn_stepper_info fadyn_steppers[] = {
     {"rk4", &gsl_odeiv2_step_rk4, 0, "explicit 4th-order Runge-Kutta, step-doubling error"},
     {"rkf45", &gsl_odeiv2_step_rkf45, 0, "explicit embedded Runge-Kutta-Fehlberg (4, 5)"},
     {"rkck", &gsl_odeiv2_step_rkck, 0, "explicit embedded Runge-Kutta Cash-Karp (4, 5)"},
-    {"rk8pd", &gsl_odeiv2_step_rk8pd, 0, "explicit embedded Runge-Kutta Prince-Dormand (8, 9)"},
+    {"rk8pd", &fadyn_step_rk8pd, 0,
+     "explicit embedded Runge-Kutta Prince-Dormand (8, 9), fadyn's vectorised stepper"},
+    {"gsl-rk8pd", &gsl_odeiv2_step_rk8pd, 0, "the same method, GSL's own stepper"},
     {"msadams", &gsl_odeiv2_step_msadams, 0, "variable-order Adams (linear multistep)"},
     {"msbdf", &gsl_odeiv2_step_msbdf, 1, "variable-order BDF, implicit, for stiff problems"},
     {"bsimp", &gsl_odeiv2_step_bsimp, 1, "implicit Bulirsch-Stoer (Bader-Deuflhard)"},
@@ -49,8 +52,8 @@ int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err)
 {
     if (!ip->stepper || !fadyn_stepper_find(ip->stepper))
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--stepper %s: unknown (rk2 rk4 rkf45 rkck rk8pd msadams msbdf "
-                             "bsimp rk4imp)",
+                             "--stepper %s: unknown (rk2 rk4 rkf45 rkck rk8pd gsl-rk8pd msadams "
+                             "msbdf bsimp rk4imp)",
                              ip->stepper ? ip->stepper : "(none)");
     if (!(ip->rtol > 0.0) || !isfinite(ip->rtol))
         return fadyn_err_set(err, FADYN_EINVAL, "--rtol %g: must be > 0", ip->rtol);

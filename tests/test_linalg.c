@@ -1,0 +1,112 @@
+/* test_linalg.c — fadyn_gemm (its small-product path below the threshold and
+ * BLAS above) against cblas_dgemm called directly, on random shapes across
+ * the threshold, every transpose case and beta in {0, 1, other}. */
+#include "helpers.h"
+
+#include <cblas.h>
+#include <criterion/criterion.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* fadyn_gemm(ta, tb, m, n, k, alpha, A, B, beta, C0) against cblas_dgemm on a
+ * copy of C0: each entry within 4 (k + 2) eps of the sum of the absolute
+ * values of its terms (the bound on the round-off of either order of
+ * summation). */
+static void check_one(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
+                      gsl_rng *r)
+{
+    size_t na = m * k, nb = k * n, nc = m * n;
+    double *A = malloc((na + 1) * sizeof(double)), *B = malloc((nb + 1) * sizeof(double));
+    double *C = malloc(nc * sizeof(double)), *R = malloc(nc * sizeof(double));
+    double *bound = malloc(nc * sizeof(double));
+    for (size_t i = 0; i < na; i++) A[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < nb; i++) B[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < nc; i++)
+        /* beta = 0: C must not be read (BLAS semantics), so it holds NaN */
+        C[i] = R[i] = beta == 0.0 ? NAN : gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+            for (size_t p = 0; p < k; p++)
+                s += fabs((ta ? A[p * m + i] : A[i * k + p]) * (tb ? B[j * k + p] : B[p * n + j]));
+            double c0 = beta == 0.0 ? 0.0 : fabs(beta * C[i * n + j]);
+            bound[i * n + j] = 4.0 * (double)(k + 2) * 2.2e-16 * (fabs(alpha) * s + c0);
+        }
+    int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta,
+                R, (int)n);
+    fadyn_gemm(ta, tb, m, n, k, alpha, A, B, beta, C);
+    for (size_t i = 0; i < nc; i++)
+        cr_assert_leq(fabs(C[i] - R[i]), bound[i],
+                      "ta %d tb %d %zux%zux%zu beta %g: C[%zu] = %.17g, cblas %.17g", ta, tb, m,
+                      n, k, beta, i, C[i], R[i]);
+    free(A), free(B), free(C), free(R), free(bound);
+}
+
+static void check_shape(size_t m, size_t n, size_t k, gsl_rng *r)
+{
+    const double betas[] = {0.0, 1.0, -0.7};
+    for (int ta = 0; ta < 2; ta++)
+        for (int tb = 0; tb < 2; tb++)
+            for (int b = 0; b < 3; b++) check_one(ta, tb, m, n, k, 1.3, betas[b], r);
+}
+
+Test(linalg, gemm_matches_cblas_on_random_shapes_across_the_threshold)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    for (int t = 0; t < 200; t++) { /* m·n·k from 1 to ~64 000: both sides of 16 384 */
+        size_t m = 1 + gsl_rng_uniform_int(r, 40), n = 1 + gsl_rng_uniform_int(r, 40),
+               k = 1 + gsl_rng_uniform_int(r, 40);
+        check_shape(m, n, k, r);
+    }
+    gsl_rng_free(r);
+}
+
+Test(linalg, gemm_matches_cblas_on_the_rhs_shapes_and_the_edges)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 12);
+    const size_t shapes[][3] = {
+        {10, 30, 20}, {20, 30, 10}, {10, 20, 30}, /* the 30-20-10 right-hand side */
+        {16, 32, 32}, {16, 32, 33}, {1, 16384, 1}, {1, 4097, 4}, /* at and past the limits */
+        {7, 4, 3},    {5, 5, 5},    {9, 13, 1},  {3, 2, 8},      /* narrow: tails, n < 4 */
+        {6, 12, 0},                                              /* k = 0: C = beta C */
+    };
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        check_shape(shapes[s][0], shapes[s][1], shapes[s][2], r);
+    gsl_rng_free(r);
+}
+
+Test(linalg, gemm_with_m_or_n_zero_leaves_c_alone)
+{
+    double A[4] = {1, 2, 3, 4}, B[4] = {1, 1, 1, 1}, C[4] = {5, 6, 7, 8};
+    fadyn_gemm(0, 0, 0, 2, 2, 1.0, A, B, 0.0, C);
+    fadyn_gemm(0, 0, 2, 0, 2, 1.0, A, B, 0.0, C);
+    cr_expect_eq(C[0], 5.0);
+    cr_expect_eq(C[3], 8.0);
+}
+
+/* The blow-up test of the integrators: NaN always, |a_i| > bound, and
+ * ±inf when bound = INFINITY (the finiteness test). */
+Test(linalg, exceeds_flags_nan_inf_and_the_bound)
+{
+    double a[37];
+    for (size_t i = 0; i < 37; i++) a[i] = 0.5 - 0.02 * (double)i; /* |a_i| <= 0.5 */
+    cr_expect_eq(fadyn_exceeds(a, 37, 0.5), 0);
+    cr_expect_eq(fadyn_exceeds(a, 37, INFINITY), 0);
+    cr_expect_eq(fadyn_exceeds(a, 37, 0.49), 1);
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (size_t k = 0; k < 3; k++)
+        for (size_t at = 0; at < 37; at += 12) { /* in the vector body and the tail */
+            double save = a[at];
+            a[at] = bad[k];
+            cr_expect_eq(fadyn_exceeds(a, 37, INFINITY), 1, "%g at %zu", bad[k], at);
+            cr_expect_eq(fadyn_exceeds(a, 37, 1e6), 1, "%g at %zu", bad[k], at);
+            a[at] = save;
+        }
+    cr_expect_eq(fadyn_exceeds(a, 0, 0.0), 0);
+}
