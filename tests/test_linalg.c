@@ -14,12 +14,14 @@
  * copy of C0: each entry within 4 (k + 2) eps of the sum of the absolute
  * values of its terms (the bound on the round-off of either order of
  * summation). */
-static void check_one(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
-                      gsl_rng *r)
+static void check_off(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
+                      size_t off, gsl_rng *r)
 {
     size_t na = m * k, nb = k * n, nc = m * n;
-    double *A = malloc((na + 1) * sizeof(double)), *B = malloc((nb + 1) * sizeof(double));
-    double *C = malloc(nc * sizeof(double)), *R = malloc(nc * sizeof(double));
+    /* off: A, B and C start off doubles past malloc's alignment */
+    double *Abuf = malloc((na + 1 + off) * sizeof(double)),
+           *Bbuf = malloc((nb + 1 + off) * sizeof(double)), *Cbuf = malloc((nc + off) * sizeof(double));
+    double *A = Abuf + off, *B = Bbuf + off, *C = Cbuf + off, *R = malloc(nc * sizeof(double));
     double *bound = malloc(nc * sizeof(double));
     for (size_t i = 0; i < na; i++) A[i] = gsl_rng_uniform(r) - 0.5;
     for (size_t i = 0; i < nb; i++) B[i] = gsl_rng_uniform(r) - 0.5;
@@ -43,7 +45,13 @@ static void check_one(int ta, int tb, size_t m, size_t n, size_t k, double alpha
         cr_assert_leq(fabs(C[i] - R[i]), bound[i],
                       "ta %d tb %d %zux%zux%zu beta %g: C[%zu] = %.17g, cblas %.17g", ta, tb, m,
                       n, k, beta, i, C[i], R[i]);
-    free(A), free(B), free(C), free(R), free(bound);
+    free(Abuf), free(Bbuf), free(Cbuf), free(R), free(bound);
+}
+
+static void check_one(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
+                      gsl_rng *r)
+{
+    check_off(ta, tb, m, n, k, alpha, beta, 0, r);
 }
 
 static void check_shape(size_t m, size_t n, size_t k, gsl_rng *r)
@@ -109,4 +117,30 @@ Test(linalg, exceeds_flags_nan_inf_and_the_bound)
             a[at] = save;
         }
     cr_expect_eq(fadyn_exceeds(a, 0, 0.0), 0);
+}
+
+/* The thin paths (few rows of op(A), or a thin inner dimension, and large
+ * otherwise: the 784-1000-10 right-hand side), at every alignment of the
+ * operands relative to a cache line, with one and with two threads. */
+Test(linalg, gemm_matches_cblas_on_thin_products)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 13);
+    const size_t shapes[][3] = {
+        {10, 784, 1000}, {10, 1000, 784}, {1000, 784, 10}, /* W·A, E·Aᵀ, B·E */
+        {12, 301, 333},  {1, 999, 1001},  {7, 1003, 515},  /* bands of 5 + rest, tails */
+        {333, 301, 16},  {301, 333, 1},   {999, 7, 9},     /* thin k, odd m, narrow n */
+    };
+    const double betas[] = {0.0, 1.0, -0.7};
+    int old = fadyn_blas_set_threads(1);
+    for (int threads = 1; threads <= 2; threads++) {
+        fadyn_blas_set_threads(threads);
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+            for (size_t off = 0; off < 4; off++)
+                for (int tb = 0; tb < 2; tb++)
+                    check_off(0, tb, shapes[s][0], shapes[s][1], shapes[s][2], 0.9,
+                              betas[(s + off) % 3], off, r);
+    }
+    fadyn_blas_set_threads(old);
+    gsl_rng_free(r);
 }

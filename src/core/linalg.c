@@ -34,6 +34,10 @@
 
 enum {
     GEMM_SMALL_MNK = 16384,  /* m·n·k at or below which the small path runs */
+    GEMM_THIN_M = 12,        /* op(A) with at most this many rows: a thin product */
+    GEMM_THIN_K = 16,        /* inner dimension at most this: a thin product */
+    GEMM_THIN_AHEAD = 16,    /* rows of B prefetched ahead in a thin product */
+    GEMM_THIN_THREADED = 1000000, /* m·n·k from which a thin product uses threads */
     GEMM_SMALL_PANEL = 4096, /* doubles of stack scratch for op(B) = Bᵀ */
     GEMM_VL = 4,             /* doubles per vector */
     GEMM_MR = 4,             /* rows of C per register block */
@@ -170,6 +174,202 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
     for (; i < m; i++) gemm_small_band(&g, i, 1);
 }
 
+
+/* ---- thin products --------------------------------------------------------
+ * The expected dynamics of a wide net are three thin products (784–1000–10:
+ * W·A with m = 10, B·E with k = 10, E·Aᵀ with m = 10).  OpenBLAS packs the
+ * large operand into buffers before multiplying, which for these shapes
+ * doubles the memory traffic; the kernels below stream the large operand
+ * once, in place (docs/performance.md).  Same arithmetic, another order of
+ * summation: results agree with BLAS to round-off. */
+
+/* Entries to skip from p so that p + skip is 64-byte aligned (a cache line),
+ * at most 7; 0 if p is not even 8-byte aligned.  Streaming a large operand
+ * with loads that straddle cache lines costs up to 5x here (measured). */
+static size_t thin_peel(const double *p)
+{
+    uintptr_t a = (uintptr_t)p;
+    return a % sizeof(double) ? 0 : ((64 - a % 64) % 64) / sizeof(double);
+}
+
+/* C(r, j) = alpha·Σ_p a(r, p)·B(p, j) + beta·C(r, j) entry by entry, for
+ * r < mr and j in [j0, j1): the edges of the thin kernels. */
+static void thin_edge_nn(size_t mr, size_t j0, size_t j1, size_t n, size_t k, double alpha,
+                         const double *a, const double *B, double beta, double *c)
+{
+    for (size_t r = 0; r < mr; r++)
+        for (size_t j = j0; j < j1; j++) {
+            double t = 0.0;
+            for (size_t p = 0; p < k; p++) t += a[r * k + p] * B[p * n + j];
+            c[r * n + j] = beta == 0.0 ? alpha * t : alpha * t + beta * c[r * n + j];
+        }
+}
+
+/* C = alpha·A·B + beta·C for a band of mr (constant) rows of A (mr x k) and
+ * B (k x n, row-major): columns in vectors of 8 starting at a cache-line
+ * boundary of B's first row, each accumulated over the whole k loop in
+ * registers, B streamed row by row. */
+static inline __attribute__((always_inline)) void
+thin_band_nn(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
+             double beta, double *c, int nt)
+{
+    const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
+    size_t j0 = thin_peel(B);
+    if (j0 > n) j0 = n;
+    const size_t nblk = (n - j0) / (2 * GEMM_VL), j = j0 + nblk * 2 * GEMM_VL;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t blk = 0; blk < nblk; blk++) {
+        const size_t jb = j0 + blk * 2 * GEMM_VL;
+        gemm_v4 acc[5][2];
+#pragma GCC unroll 5
+        for (size_t r = 0; r < 5; r++) acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        const double *b = B + jb;
+        for (size_t p = 0; p < k; p++, b += n) {
+            /* rows of B lie a page or more apart: the hardware prefetcher
+             * does not follow, so fetch a few rows ahead (harmless past the
+             * end: prefetches do not fault) */
+            __builtin_prefetch(b + GEMM_THIN_AHEAD * n);
+            const gemm_v4 b0 = GEMM_AT(b), b1 = GEMM_AT(b + GEMM_VL);
+#pragma GCC unroll 5
+            for (size_t r = 0; r < mr; r++) {
+                const double x = a[r * k + p];
+                const gemm_v4 ar = {x, x, x, x};
+                acc[r][0] = GEMM_VMADD(ar, b0, acc[r][0]);
+                acc[r][1] = GEMM_VMADD(ar, b1, acc[r][1]);
+            }
+        }
+#pragma GCC unroll 5
+        for (size_t r = 0; r < mr; r++) {
+            double *cr = c + r * n + jb;
+            if (beta == 0.0) {
+                GEMM_AT(cr) = va * acc[r][0];
+                GEMM_AT(cr + GEMM_VL) = va * acc[r][1];
+            } else {
+                GEMM_AT(cr) = va * acc[r][0] + vb * GEMM_AT(cr);
+                GEMM_AT(cr + GEMM_VL) = va * acc[r][1] + vb * GEMM_AT(cr + GEMM_VL);
+            }
+        }
+    }
+    thin_edge_nn(mr, 0, j0, n, k, alpha, a, B, beta, c);
+    thin_edge_nn(mr, j, n, n, k, alpha, a, B, beta, c);
+}
+
+/* C(r, j) = alpha·(row r of A)·(row j of B) + beta·C(r, j) for mr (constant)
+ * rows of A (mr x k) against every row of B (n x k): dot products, two rows
+ * of B at a time, partial sums in vectors over k from a cache-line boundary
+ * of B's first row. */
+static inline __attribute__((always_inline)) void
+thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
+             double beta, double *c, int nt)
+{
+    size_t p0 = thin_peel(B);
+    if (p0 > k) p0 = k;
+    size_t p1 = p0 + (k - p0) / GEMM_VL * GEMM_VL;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t jp = 0; jp < (n + 1) / 2; jp++) {
+        const size_t j = 2 * jp, nb = j + 1 < n ? 2 : 1;
+        const double *b0 = B + j * k, *b1 = B + (j + nb - 1) * k;
+        gemm_v4 acc[5][2];
+#pragma GCC unroll 5
+        for (size_t r = 0; r < 5; r++) acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        for (size_t p = p0; p < p1; p += GEMM_VL) {
+            const gemm_v4 x0 = GEMM_AT(b0 + p), x1 = GEMM_AT(b1 + p);
+#pragma GCC unroll 5
+            for (size_t r = 0; r < mr; r++) {
+                const gemm_v4 ar = GEMM_AT(a + r * k + p);
+                acc[r][0] = GEMM_VMADD(ar, x0, acc[r][0]);
+                acc[r][1] = GEMM_VMADD(ar, x1, acc[r][1]);
+            }
+        }
+        for (size_t r = 0; r < mr; r++)
+            for (size_t q = 0; q < nb; q++) {
+                const double *bq = q ? b1 : b0, *ar = a + r * k;
+                double t = (acc[r][q][0] + acc[r][q][1]) + (acc[r][q][2] + acc[r][q][3]);
+                for (size_t p = 0; p < p0; p++) t += ar[p] * bq[p];
+                for (size_t p = p1; p < k; p++) t += ar[p] * bq[p];
+                double *cr = c + r * n + j + q;
+                *cr = beta == 0.0 ? alpha * t : alpha * t + beta * *cr;
+            }
+    }
+}
+
+/* C = alpha·A·B + beta·C with a thin inner dimension k (A m x k, B k x n,
+ * both row-major): two rows of C at a time, in vectors of 16 columns from a
+ * cache-line boundary of C's first row (the large operand here is C, which
+ * is only written), B's k rows reused from cache for every pair of rows. */
+static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt)
+{
+    const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
+    size_t j0 = thin_peel(C);
+    if (j0 > n) j0 = n;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t ip = 0; ip < m / 2; ip++) {
+        const size_t i = 2 * ip;
+        const double *a0 = A + i * k, *a1 = a0 + k;
+        double *c0 = C + i * n, *c1 = c0 + n;
+        size_t j = j0;
+        for (; j + 4 * GEMM_VL <= n; j += 4 * GEMM_VL) {
+            gemm_v4 s0[4], s1[4];
+#pragma GCC unroll 4
+            for (size_t v = 0; v < 4; v++) s0[v] = s1[v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+            for (size_t p = 0; p < k; p++) {
+                const double x0 = a0[p], x1 = a1[p];
+                const gemm_v4 r0 = {x0, x0, x0, x0}, r1 = {x1, x1, x1, x1};
+                const double *b = B + p * n + j;
+#pragma GCC unroll 4
+                for (size_t v = 0; v < 4; v++) {
+                    const gemm_v4 bv = GEMM_AT(b + v * GEMM_VL);
+                    s0[v] = GEMM_VMADD(r0, bv, s0[v]);
+                    s1[v] = GEMM_VMADD(r1, bv, s1[v]);
+                }
+            }
+#pragma GCC unroll 4
+            for (size_t v = 0; v < 4; v++) {
+                double *d0 = c0 + j + v * GEMM_VL, *d1 = c1 + j + v * GEMM_VL;
+                if (beta == 0.0) {
+                    GEMM_AT(d0) = va * s0[v];
+                    GEMM_AT(d1) = va * s1[v];
+                } else {
+                    GEMM_AT(d0) = va * s0[v] + vb * GEMM_AT(d0);
+                    GEMM_AT(d1) = va * s1[v] + vb * GEMM_AT(d1);
+                }
+            }
+        }
+        thin_edge_nn(2, 0, j0, n, k, alpha, a0, B, beta, c0);
+        thin_edge_nn(2, j, n, n, k, alpha, a0, B, beta, c0);
+    }
+    if (m % 2) thin_edge_nn(1, 0, n, n, k, alpha, A + (m - 1) * k, B, beta, C + (m - 1) * n);
+}
+
+/* m <= GEMM_THIN_M rows of op(A) = A: bands of 5, then the rest as one band
+ * (the band height must be a constant for the accumulators to be registers). */
+#define THIN_BANDS(band, m, n, k, alpha, A, B, beta, C, nt)                                         \
+    do {                                                                                         \
+        size_t i_ = 0;                                                                           \
+        for (; i_ + 5 <= (m); i_ += 5)                                                           \
+            band(5, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                       \
+        switch ((m) - i_) {                                                                      \
+        case 4: band(4, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
+        case 3: band(3, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
+        case 2: band(2, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
+        case 1: band(1, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
+        default: break;                                                                          \
+        }                                                                                        \
+    } while (0)
+
+static void thin_nn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt)
+{
+    THIN_BANDS(thin_band_nn, m, n, k, alpha, A, B, beta, C, nt);
+}
+
+static void thin_nt(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt)
+{
+    THIN_BANDS(thin_band_nt, m, n, k, alpha, A, B, beta, C, nt);
+}
+
 #pragma GCC pop_options
 #endif /* GEMM_SMALL_PATH */
 
@@ -178,10 +378,23 @@ void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, cons
 {
     if (m == 0 || n == 0) return;
 #if GEMM_SMALL_PATH
-    if (n >= GEMM_VL && m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL) &&
-        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        gemm_small(ta, tb, m, n, k, alpha, A, B, beta, C);
-        return;
+    if (n >= GEMM_VL && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        if (m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL)) {
+            gemm_small(ta, tb, m, n, k, alpha, A, B, beta, C);
+            return;
+        }
+        /* as many threads as BLAS may use (fadyn_blas_set_threads), for
+         * products large enough to pay for them */
+        int nt = m * n * k >= GEMM_THIN_THREADED ? openblas_get_num_threads() : 1;
+        if (!ta && !tb && k <= GEMM_THIN_K) { /* thin inner dimension: B·E */
+            thin_kn(m, n, k, alpha, A, B, beta, C, nt);
+            return;
+        }
+        if (!ta && m <= GEMM_THIN_M) { /* few rows: W·A, E·Aᵀ */
+            if (tb) thin_nt(m, n, k, alpha, A, B, beta, C, nt);
+            else thin_nn(m, n, k, alpha, A, B, beta, C, nt);
+            return;
+        }
     }
 #endif
     int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
