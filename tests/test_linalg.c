@@ -144,3 +144,49 @@ Test(linalg, gemm_matches_cblas_on_thin_products)
     fadyn_blas_set_threads(old);
     gsl_rng_free(r);
 }
+
+/* The four Moore–Penrose conditions, on full-rank and rank-deficient shapes
+ * both ways round, from one workspace made for the largest. */
+Test(linalg, pinv_satisfies_the_moore_penrose_conditions)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 14);
+    fadyn_pinv_ws *ws = fadyn_pinv_ws_alloc(10, 30);
+    const size_t shapes[][3] = {{10, 30, 10}, {30, 10, 10}, {7, 7, 7}, {10, 30, 4},
+                                {30, 10, 3},  {5, 20, 1},   {1, 1, 1}, {6, 9, 0}};
+    double A[300], P[300], AP[900], PA[900], APA[300], PAP[300];
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t m = shapes[s][0], n = shapes[s][1], rk = shapes[s][2], got;
+        double L[300], R[300]; /* A = L R with L m x rk, R rk x n: rank rk */
+        for (size_t i = 0; i < m * rk; i++) L[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t i = 0; i < rk * n; i++) R[i] = gsl_rng_uniform(r) - 0.5;
+        memset(A, 0, sizeof A);
+        if (rk) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)rk,
+                            1.0, L, (int)rk, R, (int)n, 0.0, A, (int)n);
+        cr_assert_eq(fadyn_pinv(ws, m, n, A, P, &got), FADYN_OK);
+        cr_expect_eq(got, rk, "%zux%zu of rank %zu: rank %zu", m, n, rk, got);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)m, (int)n, 1.0, A,
+                    (int)n, P, (int)m, 0.0, AP, (int)m);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)m, 1.0, P,
+                    (int)m, A, (int)n, 0.0, PA, (int)n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)m, 1.0, AP,
+                    (int)m, A, (int)n, 0.0, APA, (int)n);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)m, (int)n, 1.0, PA,
+                    (int)n, P, (int)m, 0.0, PAP, (int)m);
+        double e1 = 0, e2 = 0, e3 = 0, e4 = 0, sa = fadyn_max_abs(A, m * n) + 1e-300,
+               sp = fadyn_max_abs(P, m * n) + 1e-300;
+        for (size_t i = 0; i < m * n; i++) e1 = fmax(e1, fabs(APA[i] - A[i]) / sa);
+        for (size_t i = 0; i < m * n; i++) e2 = fmax(e2, fabs(PAP[i] - P[i]) / sp);
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < m; j++) e3 = fmax(e3, fabs(AP[i * m + j] - AP[j * m + i]));
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) e4 = fmax(e4, fabs(PA[i * n + j] - PA[j * n + i]));
+        cr_expect_lt(fmax(fmax(e1, e2), fmax(e3, e4)), 1e-10,
+                     "%zux%zu rank %zu: A A+ A %g, A+ A A+ %g, (A A+)^T %g, (A+ A)^T %g", m, n,
+                     rk, e1, e2, e3, e4);
+    }
+    double big[31 * 11];
+    cr_expect_eq(fadyn_pinv(ws, 31, 11, big, big, NULL), FADYN_EINVAL);
+    fadyn_pinv_ws_free(ws);
+    gsl_rng_free(r);
+}

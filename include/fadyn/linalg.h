@@ -38,14 +38,16 @@ int fadyn_exceeds(const double *a, size_t n, double bound);
 double fadyn_max_abs(const double *a, size_t n);
 int fadyn_all_finite(const double *a, size_t n);
 
-/* Workspace for the pseudoinverse of matrices of at most m x n. */
+/* Workspace for the pseudoinverse of matrices of at most m x n (or n x m);
+ * fadyn_pinv then allocates nothing. */
 typedef struct fadyn_pinv_ws fadyn_pinv_ws;
 fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n);
 void fadyn_pinv_ws_free(fadyn_pinv_ws *ws);
 
 /* Aplus (n x m) = A⁺ for A (m x n), by SVD (LAPACKE dgesvd); singular values
- * below max(m,n)·eps·σ_max are treated as zero.  Returns FADYN_OK or
- * FADYN_ELAPACK.  The rank is written to *rank if non-NULL. */
+ * below max(m,n)·eps·σ_max are treated as zero.  Returns FADYN_OK,
+ * FADYN_ELAPACK, or FADYN_EINVAL for a shape the workspace was not made for.
+ * The rank is written to *rank if non-NULL. */
 int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus,
                size_t *rank);
 

@@ -460,24 +460,46 @@ int fadyn_all_finite(const double *a, size_t n)
     return 1;
 }
 
+/* The SVD runs in LAPACK's own (column-major) layout on Aᵀ, which is A's
+ * row-major storage as it is: no transposed copies, and with the _work
+ * interface and a workspace sized once, no allocation per call. */
 struct fadyn_pinv_ws {
     size_t m, n;
-    double *a, *s, *u, *vt, *superb;
+    double *a, *s, *u, *vt, *work;
+    lapack_int lwork;
 };
+
+/* Optimal dgesvd workspace for Aᵀ of an m x n row-major A (0 on failure). */
+static lapack_int pinv_lwork(fadyn_pinv_ws *ws, size_t m, size_t n)
+{
+    size_t k = m < n ? m : n;
+    double q = 0.0;
+    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n,
+                                          (lapack_int)m, ws->a, (lapack_int)n, ws->s, ws->u,
+                                          (lapack_int)n, ws->vt, (lapack_int)(k ? k : 1), &q, -1);
+    return info == 0 ? (lapack_int)q : 0;
+}
 
 fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n)
 {
-    size_t k = m < n ? m : n;
+    size_t k = m < n ? m : n, mn = m * n > 0 ? m * n : 1;
     fadyn_pinv_ws *ws = calloc(1, sizeof *ws);
     if (!ws) return NULL;
     ws->m = m;
     ws->n = n;
-    ws->a = malloc(m * n * sizeof(double));
+    ws->a = malloc(mn * sizeof(double));
     ws->s = malloc((k + 1) * sizeof(double));
-    ws->u = malloc(m * k * sizeof(double));
-    ws->vt = malloc(k * n * sizeof(double));
-    ws->superb = malloc((k + 1) * sizeof(double));
-    if (!ws->a || !ws->s || !ws->u || !ws->vt || !ws->superb) {
+    ws->u = malloc(mn * sizeof(double));  /* n x k, or m x k for the transposed shape */
+    ws->vt = malloc(mn * sizeof(double)); /* k x m, or k x n */
+    if (!ws->a || !ws->s || !ws->u || !ws->vt) {
+        fadyn_pinv_ws_free(ws);
+        return NULL;
+    }
+    /* room for either orientation (fadyn_pinv accepts n x m as well) */
+    lapack_int l1 = pinv_lwork(ws, m, n), l2 = pinv_lwork(ws, n, m);
+    ws->lwork = l1 > l2 ? l1 : l2;
+    ws->work = ws->lwork > 0 ? malloc((size_t)ws->lwork * sizeof(double)) : NULL;
+    if (!ws->work) {
         fadyn_pinv_ws_free(ws);
         return NULL;
     }
@@ -491,32 +513,39 @@ void fadyn_pinv_ws_free(fadyn_pinv_ws *ws)
     free(ws->s);
     free(ws->u);
     free(ws->vt);
-    free(ws->superb);
+    free(ws->work);
     free(ws);
 }
 
 int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus,
                size_t *rank)
 {
-    if (m * n > ws->m * ws->n || (m < n ? m : n) > (ws->m < ws->n ? ws->m : ws->n))
-        return FADYN_EINVAL;
     size_t k = m < n ? m : n;
+    /* any shape within the workspace's, either way round: LAPACK's workspace
+     * need grows with both dimensions */
+    if (!((m <= ws->m && n <= ws->n) || (m <= ws->n && n <= ws->m))) return FADYN_EINVAL;
+    if (k == 0) {
+        if (rank) *rank = 0;
+        return FADYN_OK;
+    }
+    /* Aᵀ (n x m, column-major) = U S Vᵀ; then A⁺ = U S⁻¹ Vᵀ (n x m) */
     memcpy(ws->a, A, m * n * sizeof(double));
-    lapack_int info = LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'S', 'S', (lapack_int)m, (lapack_int)n,
-                                     ws->a, (lapack_int)n, ws->s, ws->u, (lapack_int)k, ws->vt,
-                                     (lapack_int)n, ws->superb);
+    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n,
+                                          (lapack_int)m, ws->a, (lapack_int)n, ws->s, ws->u,
+                                          (lapack_int)n, ws->vt, (lapack_int)k, ws->work,
+                                          ws->lwork);
     if (info != 0) return FADYN_ELAPACK;
-    double cut = (double)(m > n ? m : n) * DBL_EPSILON * (k ? ws->s[0] : 0.0);
+    double cut = (double)(m > n ? m : n) * DBL_EPSILON * ws->s[0];
     size_t r = 0;
     while (r < k && ws->s[r] > cut) r++;
-    /* A⁺ = V_r S_r⁻¹ U_rᵀ: scale the rows of Vᵀ, then (n x r)(r x m). */
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < n; j++) ws->vt[i * n + j] /= ws->s[i];
-    memset(Aplus, 0, n * m * sizeof(double));
-    if (r > 0) {
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, (int)n, (int)m, (int)r, 1.0, ws->vt,
-                    (int)n, ws->u, (int)k, 0.0, Aplus, (int)m);
-    }
+    for (size_t l = 0; l < r; l++) /* U S⁻¹: scale the columns of U */
+        for (size_t i = 0; i < n; i++) ws->u[l * n + i] /= ws->s[l];
+    /* A⁺ row-major n x m is column-major m x n: (U S⁻¹ Vᵀ)ᵀ = V (U S⁻¹)ᵀ */
+    if (r > 0)
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, (int)m, (int)n, (int)r, 1.0, ws->vt,
+                    (int)k, ws->u, (int)n, 0.0, Aplus, (int)m);
+    else
+        memset(Aplus, 0, n * m * sizeof(double));
     if (rank) *rank = r;
     return FADYN_OK;
 }
