@@ -146,6 +146,15 @@ int cli_bad_option(const char *cmd, char **argv)
     return CLI_EXIT_USAGE;
 }
 
+int cli_no_operands(const char *cmd, int argc, char **argv)
+{
+    if (optind < argc) {
+        cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
 int cli_check_out(const char *cmd, const char *opt, const char *path)
 {
     fadyn_err err;

@@ -192,10 +192,7 @@ static int parse(int argc, char **argv, train_opts *o)
         }
     }
     if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = cli_no_operands(CMD, argc, argv))) return rc;
     if (o->runs == 0) {
         cli_error(CMD, "--runs 0: need at least one run");
         return CLI_EXIT_USAGE;

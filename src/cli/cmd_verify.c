@@ -193,10 +193,7 @@ static int parse(int argc, char **argv, verify_opts *o) {
         }
     }
     if (rc) return rc;
-    if (optind < argc) {
-        cli_error(CMD, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = cli_no_operands(CMD, argc, argv))) return rc;
     if (o->vp.instances > 100000) {
         cli_error(CMD, "--instances %zu: at most 100000", o->vp.instances);
         return CLI_EXIT_USAGE;

@@ -187,17 +187,12 @@ int phase_parse(const char *cmd, int argc, char **argv, const struct option *opt
             fputs(help_tail, stdout);
             return -1;
         } else if (c == '?' || c == ':') {
-            cli_error(cmd, "%s: unknown option or missing value (see --help)", argv[optind - 1]);
-            rc = CLI_EXIT_USAGE;
+            rc = cli_bad_option(cmd, argv);
         } else {
             rc = own(ctx, c, optarg);
         }
     }
-    if (rc == 0 && optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
-        rc = CLI_EXIT_USAGE;
-    }
-    return rc;
+    return rc ? rc : cli_no_operands(cmd, argc, argv);
 }
 
 int phase_outputs_check(const char *cmd, phase_common *pc, int plot_w, int plot_h) {

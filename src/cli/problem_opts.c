@@ -127,15 +127,6 @@ json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p)
     return par;
 }
 
-int cli_no_operands(const char *cmd, int argc, char **argv)
-{
-    if (optind < argc) {
-        cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
-}
-
 int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc)
 {
     *rc = 0;
