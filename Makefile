@@ -5,6 +5,8 @@
 #   make demo       deps, build, run the main jobs on defaults, write plots/
 #   make check      deps, build, every Criterion test
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
+#   make sanitize   every test on a build with AddressSanitizer and UBSan
+#   make docs       refresh the --help quotes in docs/cli.md
 #
 # Compile and link flags come from pkg-config.  Targets that need the
 # packages re-enter make after `deps`, so the flags are read only once the
@@ -41,7 +43,7 @@ HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-.PHONY: all deps demo check bench test clean demo-run check-run bench-run format docs
+.PHONY: all deps demo check bench test clean demo-run check-run bench-run format docs sanitize
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -117,6 +119,11 @@ bench-run: all $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 	  /usr/bin/python3 tests/bench/scipy_ode.py $$d/i $$d/f 50 1e-8 1e-10 \
 	    "$$(cat $(BUILD)/bench/ode-trajectory.ms 2>/dev/null)"; rm -rf $$d; \
 	else echo "skipped: SciPy not installed (apt-get install python3-scipy)"; fi
+
+# Every test, the CLI runs included, under AddressSanitizer + UBSan.
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    CC="$(CC) -fsanitize=address,undefined" check-run
 
 # Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
 docs: $(BUILD)/fadyn
