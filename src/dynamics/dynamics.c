@@ -133,12 +133,19 @@ void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt)
         fadyn_gemm(0, 1, n[k + 1], n[k], n0, 1.0, d->G[k + 1], d->P[k], 0.0, WK(dydt, k));
 }
 
-void fadyn_dyn_jvp(fadyn_dyn *d, const double *y, const double *v, double *jv)
+/* The base point of a directional derivative: P, E and G at y (the
+ * right-hand side itself goes to scratch, uncounted). */
+static void base_point(fadyn_dyn *d, const double *y, double *scratch)
+{
+    unsigned long nrhs = d->nrhs;
+    fadyn_dyn_rhs(d, y, scratch);
+    d->nrhs = nrhs;
+}
+
+/* jv = (∂f/∂y) v at the base point last set by base_point(y). */
+static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *jv)
 {
     const size_t *n = d->n, L = d->L, n0 = n[0];
-    unsigned long nrhs = d->nrhs;
-    fadyn_dyn_rhs(d, y, jv); /* base point: P, E, G (jv is overwritten below) */
-    d->nrhs = nrhs;
     /* dP_1 = dW_0; dP_{k+1} = dW_k P_k + W_k dP_k; dE = −dP_L */
     const double *dP1 = WK(v, 0);
     for (size_t k = 1; k < L; k++) {
@@ -173,14 +180,21 @@ void fadyn_dyn_jvp(fadyn_dyn *d, const double *y, const double *v, double *jv)
     }
 }
 
+void fadyn_dyn_jvp(fadyn_dyn *d, const double *y, const double *v, double *jv)
+{
+    base_point(d, y, jv); /* jv is overwritten by the derivative */
+    jvp_at_base(d, y, v, jv);
+}
+
 void fadyn_dyn_jacobian(fadyn_dyn *d, const double *y, double *J)
 {
     size_t N = d->p->dim;
     d->njac++;
+    base_point(d, y, d->col); /* once for every column */
     memset(d->unit, 0, N * sizeof(double));
     for (size_t j = 0; j < N; j++) {
         d->unit[j] = 1.0;
-        fadyn_dyn_jvp(d, y, d->unit, d->col);
+        jvp_at_base(d, y, d->unit, d->col);
         d->unit[j] = 0.0;
         for (size_t i = 0; i < N; i++) J[i * N + j] = d->col[i];
     }
