@@ -11,7 +11,11 @@
 #include <stddef.h>
 
 /* C = alpha op(A) op(B) + beta C, row-major; op(A) is m x k, op(B) k x n.
- * ta/tb: 0 for the matrix, 1 for its transpose. */
+ * ta/tb: 0 for the matrix, 1 for its transpose.  Tiny products and thin
+ * ones (few rows of op(A), or a thin inner dimension) run fadyn's own AVX2
+ * kernels where the CPU has AVX2+FMA, the rest OpenBLAS; large thin products
+ * use as many threads as BLAS may (fadyn_blas_set_threads).  Results agree
+ * with BLAS to round-off (docs/architecture.md, docs/performance.md). */
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
                 const double *B, double beta, double *C);
 

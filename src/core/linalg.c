@@ -1,4 +1,5 @@
-/* linalg.c — CBLAS/LAPACKE wrappers (with a register-blocked path for tiny products), angles and the pseudoinverse. */
+/* linalg.c — CBLAS/LAPACKE wrappers (with AVX2 kernels for tiny and thin
+ * products), angles and the pseudoinverse. */
 #include "fadyn/linalg.h"
 #include "fadyn/error.h"
 
