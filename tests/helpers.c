@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
-                unsigned long seed, double w_scale)
-{
+                unsigned long seed, double w_scale) {
     cr_assert_eq(fadyn_problem_alloc(p, depth, sizes, rule, NULL), FADYN_OK);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
@@ -20,8 +19,7 @@ void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule 
     gsl_rng_free(r);
 }
 
-int th_run(const char *args, char *capture, size_t n)
-{
+int th_run(const char *args, char *capture, size_t n) {
     const char *bin = getenv("FADYN_BIN");
     if (!bin) bin = "build/fadyn";
     char err_path[] = "/tmp/fadyn-test-XXXXXX";
@@ -44,8 +42,7 @@ int th_run(const char *args, char *capture, size_t n)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-void th_tmpdir(char *out, size_t n)
-{
+void th_tmpdir(char *out, size_t n) {
     snprintf(out, n, "/tmp/fadyn-test-dir-XXXXXX");
     cr_assert_not_null(mkdtemp(out));
 }

@@ -5,21 +5,19 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int exists(const char *path)
-{
+static int exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
 }
 
 /* Bad input: exit 2, one line on stderr naming the argument, no output. */
-static void expect_bad(const char *args, const char *must_mention)
-{
+static void expect_bad(const char *args, const char *must_mention) {
     char dir[64], cmd[2048], line[1024];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "ode %s --out %s/o.tsv --summary %s/o.json", args, dir, dir);
@@ -34,8 +32,7 @@ static void expect_bad(const char *args, const char *must_mention)
     cr_expect(!exists(p), "'%s' left %s behind", args, p);
 }
 
-Test(cli_ode, bad_arguments)
-{
+Test(cli_ode, bad_arguments) {
     expect_bad("--stepper rk9", "--stepper");
     expect_bad("--rule hebb", "--rule");
     expect_bad("--rtol 0", "--rtol");
@@ -59,16 +56,14 @@ Test(cli_ode, bad_arguments)
     expect_bad("--init-from /nonexistent/dir", "/nonexistent/dir");
 }
 
-Test(cli_ode, unwritable_output_is_bad_input)
-{
+Test(cli_ode, unwritable_output_is_bad_input) {
     char line[1024];
     cr_expect_eq(th_run("ode --out /nonexistent/dir/o.tsv", line, sizeof line), 2);
     cr_expect(strstr(line, "--out") != NULL, "%s", line);
 }
 
 /* Matrix files of the wrong shape, with NaN, or missing. */
-Test(cli_ode, bad_matrix_files)
-{
+Test(cli_ode, bad_matrix_files) {
     char dir[64], cmd[512], line[1024], path[128];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --save-init %s --t-end 1 --quiet", dir);
@@ -108,8 +103,7 @@ Test(cli_ode, bad_matrix_files)
 
 /* Issue 2's "done when": from zero, NSE < 1e-6 at t = 400, and the JSON and
  * TSV carry what they promise. */
-Test(cli_ode, zero_start_learns_and_writes_outputs)
-{
+Test(cli_ode, zero_start_learns_and_writes_outputs) {
     char dir[64], cmd[512], p[128];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
@@ -123,9 +117,18 @@ Test(cli_ode, zero_start_learns_and_writes_outputs)
     cr_assert_not_null(j, "%s", je.text);
     cr_expect_lt(json_real_value(json_object_get(j, "final_nse")), 1e-6);
     cr_expect_lt(json_real_value(json_object_get(j, "lyapunov_max_rise")), 1e-12);
-    const char *keys[] = {"final_nse", "conserved_drift_max", "lyapunov_max_rise", "s_max",
-                          "s_bound_paper", "s_bound_derived", "steps", "rhs_evals",
-                          "wall_seconds", "parameters", "seed", "version"};
+    const char *keys[] = {"final_nse",
+                          "conserved_drift_max",
+                          "lyapunov_max_rise",
+                          "s_max",
+                          "s_bound_paper",
+                          "s_bound_derived",
+                          "steps",
+                          "rhs_evals",
+                          "wall_seconds",
+                          "parameters",
+                          "seed",
+                          "version"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         cr_expect_not_null(json_object_get(j, keys[i]), "missing %s", keys[i]);
     json_decref(j);
@@ -135,14 +138,14 @@ Test(cli_ode, zero_start_learns_and_writes_outputs)
     cr_assert(fgets(line, sizeof line, f));
     cr_expect_str_eq(line, "t\tloss\tnse\tV\tdrift\tdrift_rel\ts\tangle_bp\tangle_pbp\n");
     int rows = 0;
-    while (fgets(line, sizeof line, f)) rows++;
+    while (fgets(line, sizeof line, f))
+        rows++;
     fclose(f);
     cr_expect_eq(rows, 41);
 }
 
 /* --save-init / --init-from round-trip exactly: the same run twice. */
-Test(cli_ode, save_and_load_give_the_same_run)
-{
+Test(cli_ode, save_and_load_give_the_same_run) {
     char dir[64], cmd[512], p1[128], p2[128];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
@@ -152,20 +155,19 @@ Test(cli_ode, save_and_load_give_the_same_run)
     snprintf(p1, sizeof p1, "%s/init/A1.txt", dir);
     snprintf(p2, sizeof p2, "%s/init/B2.txt", dir);
     cr_expect(exists(p1) && exists(p2), "deep nets name layers A0.. and B1..");
-    snprintf(cmd, sizeof cmd, "ode --sizes 5,4,3,2 --t-end 5 --init-from %s/init --out %s/b.tsv --quiet",
-             dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --sizes 5,4,3,2 --t-end 5 --init-from %s/init --out %s/b.tsv --quiet", dir, dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
     snprintf(cmd, sizeof cmd, "cmp -s %s/a.tsv %s/b.tsv", dir, dir);
     cr_expect_eq(system(cmd), 0, "the reloaded run differs");
 }
 
 /* A run that leaves the radius: exit 3, rows so far kept. */
-Test(cli_ode, divergence_exits_3_and_keeps_rows)
-{
+Test(cli_ode, divergence_exits_3_and_keeps_rows) {
     char dir[64], cmd[512], line[1024], p[128];
     th_tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd, "ode --radius 0.3 --t-end 50 --out %s/o.tsv --summary %s/o.json",
-             dir, dir);
+    snprintf(cmd, sizeof cmd, "ode --radius 0.3 --t-end 50 --out %s/o.tsv --summary %s/o.json", dir,
+             dir);
     cr_expect_eq(th_run(cmd, line, sizeof line), 3);
     cr_expect(strstr(line, "diverged") != NULL, "%s", line);
     snprintf(p, sizeof p, "%s/o.tsv", dir);
@@ -178,8 +180,7 @@ Test(cli_ode, divergence_exits_3_and_keeps_rows)
 }
 
 /* Without gnuplot on PATH the data are still written and one line says how to get it. */
-Test(cli_ode, missing_gnuplot_still_writes_data)
-{
+Test(cli_ode, missing_gnuplot_still_writes_data) {
     char dir[64], cmd[2048], line[1024], p[128];
     th_tmpdir(dir, sizeof dir);
     const char *bin = getenv("FADYN_BIN");
@@ -199,8 +200,7 @@ Test(cli_ode, missing_gnuplot_still_writes_data)
     cr_expect(strstr(line, "apt-get install gnuplot") != NULL, "%s", line);
 }
 
-Test(cli_ode, help_and_version)
-{
+Test(cli_ode, help_and_version) {
     cr_expect_eq(th_run("ode --help", NULL, 0), 0);
     cr_expect_eq(th_run("--version", NULL, 0), 0);
     cr_expect_eq(th_run("help ode", NULL, 0), 0);

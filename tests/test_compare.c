@@ -7,13 +7,13 @@
 #include <string.h>
 
 static void trend_for(fadyn_rule rule, unsigned long seed, size_t depth, const size_t *sz,
-                      double sigma2)
-{
+                      double sigma2) {
     fadyn_problem p;
     th_problem(&p, depth, sz, rule, seed, 0.01);
     if (sigma2 != 1.0) { /* anisotropic inputs: the ODE's Σ and the trainer's samples agree */
         double s[16];
-        for (size_t i = 0; i < sz[0]; i++) s[i] = sigma2 * (1.0 + 0.1 * (double)i);
+        for (size_t i = 0; i < sz[0]; i++)
+            s[i] = sigma2 * (1.0 + 0.1 * (double)i);
         cr_assert_eq(fadyn_problem_set_sigma(&p, s, NULL), FADYN_OK);
     }
     fadyn_compare_params cp = fadyn_compare_params_default();
@@ -36,8 +36,8 @@ static void trend_for(fadyn_rule rule, unsigned long seed, size_t depth, const s
     cr_assert(rows[3].deviation < 0.6 * rows[1].deviation, "%s eta: %g vs %g", rn,
               rows[3].deviation, rows[1].deviation);
     /* sampling noise: larger K at small η */
-    cr_assert(rows[3].deviation < 0.6 * rows[2].deviation, "%s K: %g vs %g", rn,
-              rows[3].deviation, rows[2].deviation);
+    cr_assert(rows[3].deviation < 0.6 * rows[2].deviation, "%s K: %g vs %g", rn, rows[3].deviation,
+              rows[2].deviation);
     cr_assert(rows[3].deviation < 0.3 * rows[0].deviation, "%s both", rn);
     cr_assert(rows[3].loss_deviation < rows[0].loss_deviation, "%s loss", rn);
     cr_assert(rows[3].deviation < 0.02, "%s: trainer at eta 0.01, K 1000 is %g away", rn,
@@ -47,21 +47,17 @@ static void trend_for(fadyn_rule rule, unsigned long seed, size_t depth, const s
 
 static const size_t SMALL[] = {8, 6, 4}, DEEP[] = {10, 8, 6, 4};
 
-Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_fa)
-{
+Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_fa) {
     trend_for(FADYN_RULE_FA, 2, 2, SMALL, 1.0);
 }
-Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_bp)
-{
+Test(compare, deviation_shrinks_as_eta_falls_and_batch_grows_bp) {
     trend_for(FADYN_RULE_BP, 3, 2, SMALL, 1.0);
 }
-Test(compare, the_trend_holds_for_a_deep_fa_chain_and_anisotropic_inputs)
-{
+Test(compare, the_trend_holds_for_a_deep_fa_chain_and_anisotropic_inputs) {
     trend_for(FADYN_RULE_FA, 5, 3, DEEP, 1.5);
 }
 
-Test(compare, shallow_with_zero_hidden_motion_matches)
-{
+Test(compare, shallow_with_zero_hidden_motion_matches) {
     /* shallow: A never moves in either engine */
     fadyn_problem p;
     size_t sz[] = {5, 4, 3};
@@ -84,11 +80,15 @@ Test(compare, shallow_with_zero_hidden_motion_matches)
     fadyn_problem_free(&p);
 }
 
-Test(compare_cli, bad_input_exit_2_and_json_rows)
-{
-    const char *bad[] = {"compare --etas 0.01,0", "compare --batches 0", "compare --rule np",
-                         "compare --samples 1", "compare --repeats 0", "compare --sizes 30,10",
-                         "compare --out /nonexistent/x.tsv", "compare --t-end -1",
+Test(compare_cli, bad_input_exit_2_and_json_rows) {
+    const char *bad[] = {"compare --etas 0.01,0",
+                         "compare --batches 0",
+                         "compare --rule np",
+                         "compare --samples 1",
+                         "compare --repeats 0",
+                         "compare --sizes 30,10",
+                         "compare --out /nonexistent/x.tsv",
+                         "compare --t-end -1",
                          "compare --sigma 1,2"};
     char line[512];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -97,9 +97,10 @@ Test(compare_cli, bad_input_exit_2_and_json_rows)
     }
     char dir[256], cmd[1024];
     th_tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd,
-             "compare --sizes 6,5,3 --t-end 1 --etas 0.05,0.02 --batches 10,100 --summary %s/c.json",
-             dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "compare --sizes 6,5,3 --t-end 1 --etas 0.05,0.02 --batches 10,100 --summary %s/c.json",
+        dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
     snprintf(cmd, sizeof cmd, "%s/c.json", dir);
     json_t *j = json_load_file(cmd, 0, NULL);

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *slurp(FILE *f)
-{
+static char *slurp(FILE *f) {
     size_t cap = 1 << 16, n = 0;
     char *s = malloc(cap);
     size_t k;
@@ -20,8 +19,7 @@ static char *slurp(FILE *f)
     return s;
 }
 
-Test(docs, cli_md_quotes_every_help_text)
-{
+Test(docs, cli_md_quotes_every_help_text) {
     FILE *f = fopen("docs/cli.md", "r");
     cr_assert_not_null(f, "run the tests from the top of the tree");
     char *doc = slurp(f);

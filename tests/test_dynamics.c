@@ -12,11 +12,11 @@
  * loops (no BLAS, no shared code): the inputs x_i = sqrt(n0 σ_i) e_i, each
  * with weight 1/n0, have E[xxᵀ] = Σ exactly.  Per example (MATH.md §1–2):
  * δ_L = e, δ_k = B_k δ_{k+1} (fa) or W_kᵀ δ_{k+1} (bp), ΔW_k = η δ_{k+1} h_kᵀ. */
-static void batch_step(const fadyn_problem *p, const double *y, double eta, double *ynew)
-{
+static void batch_step(const fadyn_problem *p, const double *y, double eta, double *ynew) {
     const size_t L = p->depth, *n = p->sizes, n0 = n[0];
     size_t maxn = 0;
-    for (size_t k = 0; k <= L; k++) maxn = n[k] > maxn ? n[k] : maxn;
+    for (size_t k = 0; k <= L; k++)
+        maxn = n[k] > maxn ? n[k] : maxn;
     double *h = calloc((L + 1) * maxn, sizeof(double));
     double *dl = calloc((L + 1) * maxn, sizeof(double));
     memcpy(ynew, y, p->dim * sizeof(double));
@@ -29,7 +29,8 @@ static void batch_step(const fadyn_problem *p, const double *y, double eta, doub
             const double *W = y + fadyn_problem_offset(p, k);
             for (size_t i = 0; i < n[k + 1]; i++) {
                 double s = 0;
-                for (size_t j = 0; j < n[k]; j++) s += W[i * n[k] + j] * h[k * maxn + j];
+                for (size_t j = 0; j < n[k]; j++)
+                    s += W[i * n[k] + j] * h[k * maxn + j];
                 h[(k + 1) * maxn + i] = s;
             }
         }
@@ -40,8 +41,8 @@ static void batch_step(const fadyn_problem *p, const double *y, double eta, doub
             for (size_t i = 0; i < n[k]; i++) {
                 double s = 0;
                 for (size_t j = 0; j < n[k + 1]; j++) {
-                    double f = p->rule == FADYN_RULE_FA ? p->B[k - 1][i * n[k + 1] + j]
-                                                        : W[j * n[k] + i];
+                    double f =
+                        p->rule == FADYN_RULE_FA ? p->B[k - 1][i * n[k + 1] + j] : W[j * n[k] + i];
                     s += f * dl[(k + 1) * maxn + j];
                 }
                 dl[k * maxn + i] = s;
@@ -58,8 +59,7 @@ static void batch_step(const fadyn_problem *p, const double *y, double eta, doub
     free(dl);
 }
 
-static double rel_diff(const double *a, const double *b, size_t n)
-{
+static double rel_diff(const double *a, const double *b, size_t n) {
     double d = 0, s = 0;
     for (size_t i = 0; i < n; i++) {
         d += (a[i] - b[i]) * (a[i] - b[i]);
@@ -68,13 +68,13 @@ static double rel_diff(const double *a, const double *b, size_t n)
     return sqrt(d) / (sqrt(s) + 1e-300);
 }
 
-static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule rule, int sigma)
-{
+static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule rule, int sigma) {
     fadyn_problem p;
     th_problem(&p, depth, sizes, rule, 7, 0.3);
     if (sigma) {
         double s[64];
-        for (size_t i = 0; i < sizes[0]; i++) s[i] = 0.5 + 0.1 * (double)i;
+        for (size_t i = 0; i < sizes[0]; i++)
+            s[i] = 0.5 + 0.1 * (double)i;
         cr_assert_eq(fadyn_problem_set_sigma(&p, s, NULL), FADYN_OK);
     }
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -84,7 +84,8 @@ static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule 
      * finite difference (y(η) − y(0)) / η must equal f for any small η. */
     double eta = 1e-6;
     batch_step(&p, p.w0, eta, y1);
-    for (size_t i = 0; i < p.dim; i++) y1[i] = (y1[i] - p.w0[i]) / eta;
+    for (size_t i = 0; i < p.dim; i++)
+        y1[i] = (y1[i] - p.w0[i]) / eta;
     double r = rel_diff(y1, f, p.dim);
     cr_expect_lt(r, 1e-7, "depth %zu rule %s sigma %d: relative difference %g", depth,
                  fadyn_rule_name(rule), sigma, r);
@@ -94,8 +95,7 @@ static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule 
     fadyn_problem_free(&p);
 }
 
-Test(dynamics, rhs_is_the_batch_limit_of_the_discrete_update)
-{
+Test(dynamics, rhs_is_the_batch_limit_of_the_discrete_update) {
     size_t s1[] = {6, 5, 3}, s2[] = {5, 4, 3, 2}, s3[] = {4, 3, 3, 2, 2};
     fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP, FADYN_RULE_SHALLOW};
     for (int r = 0; r < 3; r++)
@@ -106,12 +106,12 @@ Test(dynamics, rhs_is_the_batch_limit_of_the_discrete_update)
         }
 }
 
-static void check_jacobian(size_t depth, const size_t *sizes, fadyn_rule rule)
-{
+static void check_jacobian(size_t depth, const size_t *sizes, fadyn_rule rule) {
     fadyn_problem p;
     th_problem(&p, depth, sizes, rule, 11, 0.4);
     double s[16];
-    for (size_t i = 0; i < sizes[0]; i++) s[i] = 1.0 + 0.2 * (double)i;
+    for (size_t i = 0; i < sizes[0]; i++)
+        s[i] = 1.0 + 0.2 * (double)i;
     fadyn_problem_set_sigma(&p, s, NULL);
     size_t N = p.dim;
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -139,8 +139,7 @@ static void check_jacobian(size_t depth, const size_t *sizes, fadyn_rule rule)
     fadyn_problem_free(&p);
 }
 
-Test(dynamics, jacobian_matches_central_differences)
-{
+Test(dynamics, jacobian_matches_central_differences) {
     size_t s1[] = {5, 4, 3}, s2[] = {4, 3, 3, 2};
     fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP, FADYN_RULE_SHALLOW};
     for (int r = 0; r < 3; r++) {
@@ -150,8 +149,7 @@ Test(dynamics, jacobian_matches_central_differences)
 }
 
 /* The one-hidden-layer formulas written out (eq 12–13), no chain code. */
-Test(dynamics, chain_with_one_hidden_layer_is_eq_12_13)
-{
+Test(dynamics, chain_with_one_hidden_layer_is_eq_12_13) {
     size_t sz[] = {7, 5, 3};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 3, 0.5);
@@ -160,19 +158,22 @@ Test(dynamics, chain_with_one_hidden_layer_is_eq_12_13)
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 7; j++) {
             double s = T[i * 7 + j];
-            for (int k = 0; k < 5; k++) s -= W[i * 5 + k] * A[k * 7 + j];
+            for (int k = 0; k < 5; k++)
+                s -= W[i * 5 + k] * A[k * 7 + j];
             E[i * 7 + j] = s; /* eq 5 */
         }
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 7; j++) {
             double s = 0;
-            for (int k = 0; k < 3; k++) s += B[i * 3 + k] * E[k * 7 + j];
+            for (int k = 0; k < 3; k++)
+                s += B[i * 3 + k] * E[k * 7 + j];
             dA[i * 7 + j] = s; /* eq 13 */
         }
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 5; j++) {
             double s = 0;
-            for (int k = 0; k < 7; k++) s += E[i * 7 + k] * A[j * 7 + k];
+            for (int k = 0; k < 7; k++)
+                s += E[i * 7 + k] * A[j * 7 + k];
             dW[i * 5 + j] = s; /* eq 12 */
         }
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -184,8 +185,7 @@ Test(dynamics, chain_with_one_hidden_layer_is_eq_12_13)
     fadyn_problem_free(&p);
 }
 
-static fadyn_integ_params tight(double t_end)
-{
+static fadyn_integ_params tight(double t_end) {
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.rtol = 1e-11;
     ip.atol = 1e-13;
@@ -194,8 +194,7 @@ static fadyn_integ_params tight(double t_end)
     return ip;
 }
 
-Test(dynamics, conserved_quantity_fa_and_bp)
-{
+Test(dynamics, conserved_quantity_fa_and_bp) {
     size_t sz[] = {12, 8, 5}, deep[] = {8, 6, 5, 4};
     fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP};
     for (int r = 0; r < 2; r++) {
@@ -214,8 +213,7 @@ Test(dynamics, conserved_quantity_fa_and_bp)
     }
 }
 
-Test(dynamics, lyapunov_non_increasing_when_C_is_zero)
-{
+Test(dynamics, lyapunov_non_increasing_when_C_is_zero) {
     size_t sz[] = {10, 8, 4};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 9, 0.0); /* A = W = 0: C = 0 */
@@ -224,16 +222,14 @@ Test(dynamics, lyapunov_non_increasing_when_C_is_zero)
     fadyn_ode_result res;
     cr_assert_eq(fadyn_ode_run(&p, &ip, &res), FADYN_OK);
     double V0 = res.rows[0].V;
-    cr_expect_lt(res.lyapunov_max_rise, 1e-10 * V0, "rise %g of V0 %g", res.lyapunov_max_rise,
-                 V0);
+    cr_expect_lt(res.lyapunov_max_rise, 1e-10 * V0, "rise %g of V0 %g", res.lyapunov_max_rise, V0);
     cr_expect_lt(res.rows[res.nrows - 1].V, 1e-6 * V0);
     fadyn_ode_result_free(&res);
     fadyn_problem_free(&p);
 }
 
 /* 1-1-1 with a = 0, b w < 0: V̇ = −2b²e²(a² + b w) > 0 (MATH.md §3–4). */
-Test(dynamics, lyapunov_can_rise_when_C_is_not_zero)
-{
+Test(dynamics, lyapunov_can_rise_when_C_is_not_zero) {
     size_t sz[] = {1, 1, 1};
     fadyn_problem p;
     cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, FADYN_RULE_FA, NULL), FADYN_OK);
@@ -253,8 +249,7 @@ Test(dynamics, lyapunov_can_rise_when_C_is_not_zero)
 }
 
 /* V̇ closed form (MATH.md §3) against a central difference of V along the flow. */
-Test(dynamics, vdot_closed_form_matches_numerical_derivative)
-{
+Test(dynamics, vdot_closed_form_matches_numerical_derivative) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 21, 0.7); /* C ≠ 0 */
@@ -263,7 +258,8 @@ Test(dynamics, vdot_closed_form_matches_numerical_derivative)
     size_t N = p.dim;
     double f[48], yp[48], ym[48], h = 1e-5;
     fadyn_dyn_rhs(d, p.w0, f);
-    for (size_t i = 0; i < N; i++) yp[i] = p.w0[i] + h * f[i], ym[i] = p.w0[i] - h * f[i];
+    for (size_t i = 0; i < N; i++)
+        yp[i] = p.w0[i] + h * f[i], ym[i] = p.w0[i] - h * f[i];
     fadyn_obs rp, rm;
     fadyn_observer_eval(o, 0, yp, &rp);
     fadyn_observer_eval(o, 0, ym, &rm);
@@ -274,8 +270,7 @@ Test(dynamics, vdot_closed_form_matches_numerical_derivative)
     fadyn_problem_free(&p);
 }
 
-Test(dynamics, theorem1_from_zero_learns_when_no_le_nh)
-{
+Test(dynamics, theorem1_from_zero_learns_when_no_le_nh) {
     size_t sz[][3] = {{30, 20, 10}, {8, 5, 5}, {6, 9, 3}};
     for (int c = 0; c < 3; c++) {
         fadyn_problem p;
@@ -285,15 +280,14 @@ Test(dynamics, theorem1_from_zero_learns_when_no_le_nh)
         ip.samples = 21;
         fadyn_ode_result res;
         cr_assert_eq(fadyn_ode_run(&p, &ip, &res), FADYN_OK);
-        cr_expect_lt(res.final_nse, 1e-8, "sizes %zu-%zu-%zu: NSE %g", sz[c][0], sz[c][1],
-                     sz[c][2], res.final_nse);
+        cr_expect_lt(res.final_nse, 1e-8, "sizes %zu-%zu-%zu: NSE %g", sz[c][0], sz[c][1], sz[c][2],
+                     res.final_nse);
         fadyn_ode_result_free(&res);
         fadyn_problem_free(&p);
     }
 }
 
-Test(dynamics, explicit_and_implicit_steppers_agree)
-{
+Test(dynamics, explicit_and_implicit_steppers_agree) {
     size_t sz[] = {8, 6, 4};
     const char *steppers[] = {"rkf45", "rkck", "msadams", "msbdf", "bsimp", "rk4imp", "rk4", "rk2"};
     fadyn_problem p;
@@ -319,8 +313,7 @@ Test(dynamics, explicit_and_implicit_steppers_agree)
 }
 
 /* MATH.md §4: from a = w = 0 the 1-1-1 net ends at a = (2bt)^{1/3}, w = t/a. */
-Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium)
-{
+Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium) {
     double cases[][2] = {{1, 1}, {0.5, 2}, {-1, 1}, {2, -0.7}, {-0.3, -1.5}};
     size_t sz[] = {1, 1, 1};
     for (int c = 0; c < 5; c++) {
@@ -334,14 +327,14 @@ Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium)
         cr_assert_eq(fadyn_ode_run(&p, &ip, &r), FADYN_OK);
         double a = cbrt(2 * b * t);
         cr_expect_lt(fabs(r.y[0] - a), 1e-7, "b %g t %g: a %g, expected %g", b, t, r.y[0], a);
-        cr_expect_lt(fabs(r.y[1] - t / a), 1e-7, "b %g t %g: w %g, expected %g", b, t, r.y[1], t / a);
+        cr_expect_lt(fabs(r.y[1] - t / a), 1e-7, "b %g t %g: w %g, expected %g", b, t, r.y[1],
+                     t / a);
         fadyn_ode_result_free(&r);
         fadyn_problem_free(&p);
     }
 }
 
-Test(dynamics, radius_stops_the_run_as_diverged_and_keeps_rows)
-{
+Test(dynamics, radius_stops_the_run_as_diverged_and_keeps_rows) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 2, 0.01);
@@ -357,8 +350,7 @@ Test(dynamics, radius_stops_the_run_as_diverged_and_keeps_rows)
     fadyn_problem_free(&p);
 }
 
-Test(dynamics, step_limit_is_reported)
-{
+Test(dynamics, step_limit_is_reported) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 2, 0.01);

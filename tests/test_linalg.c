@@ -15,16 +15,18 @@
  * values of its terms (the bound on the round-off of either order of
  * summation). */
 static void check_off(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
-                      size_t off, gsl_rng *r)
-{
+                      size_t off, gsl_rng *r) {
     size_t na = m * k, nb = k * n, nc = m * n;
     /* off: A, B and C start off doubles past malloc's alignment */
     double *Abuf = malloc((na + 1 + off) * sizeof(double)),
-           *Bbuf = malloc((nb + 1 + off) * sizeof(double)), *Cbuf = malloc((nc + off) * sizeof(double));
+           *Bbuf = malloc((nb + 1 + off) * sizeof(double)),
+           *Cbuf = malloc((nc + off) * sizeof(double));
     double *A = Abuf + off, *B = Bbuf + off, *C = Cbuf + off, *R = malloc(nc * sizeof(double));
     double *bound = malloc(nc * sizeof(double));
-    for (size_t i = 0; i < na; i++) A[i] = gsl_rng_uniform(r) - 0.5;
-    for (size_t i = 0; i < nb; i++) B[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < na; i++)
+        A[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < nb; i++)
+        B[i] = gsl_rng_uniform(r) - 0.5;
     for (size_t i = 0; i < nc; i++)
         /* beta = 0: C must not be read (BLAS semantics), so it holds NaN */
         C[i] = R[i] = beta == 0.0 ? NAN : gsl_rng_uniform(r) - 0.5;
@@ -38,32 +40,30 @@ static void check_off(int ta, int tb, size_t m, size_t n, size_t k, double alpha
         }
     int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta,
-                R, (int)n);
+                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta, R,
+                (int)n);
     fadyn_gemm(ta, tb, m, n, k, alpha, A, B, beta, C);
     for (size_t i = 0; i < nc; i++)
         cr_assert_leq(fabs(C[i] - R[i]), bound[i],
-                      "ta %d tb %d %zux%zux%zu beta %g: C[%zu] = %.17g, cblas %.17g", ta, tb, m,
-                      n, k, beta, i, C[i], R[i]);
+                      "ta %d tb %d %zux%zux%zu beta %g: C[%zu] = %.17g, cblas %.17g", ta, tb, m, n,
+                      k, beta, i, C[i], R[i]);
     free(Abuf), free(Bbuf), free(Cbuf), free(R), free(bound);
 }
 
 static void check_one(int ta, int tb, size_t m, size_t n, size_t k, double alpha, double beta,
-                      gsl_rng *r)
-{
+                      gsl_rng *r) {
     check_off(ta, tb, m, n, k, alpha, beta, 0, r);
 }
 
-static void check_shape(size_t m, size_t n, size_t k, gsl_rng *r)
-{
+static void check_shape(size_t m, size_t n, size_t k, gsl_rng *r) {
     const double betas[] = {0.0, 1.0, -0.7};
     for (int ta = 0; ta < 2; ta++)
         for (int tb = 0; tb < 2; tb++)
-            for (int b = 0; b < 3; b++) check_one(ta, tb, m, n, k, 1.3, betas[b], r);
+            for (int b = 0; b < 3; b++)
+                check_one(ta, tb, m, n, k, 1.3, betas[b], r);
 }
 
-Test(linalg, gemm_matches_cblas_on_random_shapes_across_the_threshold)
-{
+Test(linalg, gemm_matches_cblas_on_random_shapes_across_the_threshold) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 11);
     for (int t = 0; t < 200; t++) { /* m·n·k from 1 to ~64 000: both sides of 16 384 */
@@ -74,14 +74,13 @@ Test(linalg, gemm_matches_cblas_on_random_shapes_across_the_threshold)
     gsl_rng_free(r);
 }
 
-Test(linalg, gemm_matches_cblas_on_the_rhs_shapes_and_the_edges)
-{
+Test(linalg, gemm_matches_cblas_on_the_rhs_shapes_and_the_edges) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 12);
     const size_t shapes[][3] = {
-        {10, 30, 20}, {20, 30, 10}, {10, 20, 30}, /* the 30-20-10 right-hand side */
+        {10, 30, 20}, {20, 30, 10}, {10, 20, 30},                /* the 30-20-10 right-hand side */
         {16, 32, 32}, {16, 32, 33}, {1, 16384, 1}, {1, 4097, 4}, /* at and past the limits */
-        {7, 4, 3},    {5, 5, 5},    {9, 13, 1},  {3, 2, 8},      /* narrow: tails, n < 4 */
+        {7, 4, 3},    {5, 5, 5},    {9, 13, 1},    {3, 2, 8},    /* narrow: tails, n < 4 */
         {6, 12, 0},                                              /* k = 0: C = beta C */
     };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
@@ -89,8 +88,7 @@ Test(linalg, gemm_matches_cblas_on_the_rhs_shapes_and_the_edges)
     gsl_rng_free(r);
 }
 
-Test(linalg, gemm_with_m_or_n_zero_leaves_c_alone)
-{
+Test(linalg, gemm_with_m_or_n_zero_leaves_c_alone) {
     double A[4] = {1, 2, 3, 4}, B[4] = {1, 1, 1, 1}, C[4] = {5, 6, 7, 8};
     fadyn_gemm(0, 0, 0, 2, 2, 1.0, A, B, 0.0, C);
     fadyn_gemm(0, 0, 2, 0, 2, 1.0, A, B, 0.0, C);
@@ -100,10 +98,10 @@ Test(linalg, gemm_with_m_or_n_zero_leaves_c_alone)
 
 /* The blow-up test of the integrators: NaN always, |a_i| > bound, and
  * ±inf when bound = INFINITY (the finiteness test). */
-Test(linalg, exceeds_flags_nan_inf_and_the_bound)
-{
+Test(linalg, exceeds_flags_nan_inf_and_the_bound) {
     double a[37];
-    for (size_t i = 0; i < 37; i++) a[i] = 0.5 - 0.02 * (double)i; /* |a_i| <= 0.5 */
+    for (size_t i = 0; i < 37; i++)
+        a[i] = 0.5 - 0.02 * (double)i; /* |a_i| <= 0.5 */
     cr_expect_eq(fadyn_exceeds(a, 37, 0.5), 0);
     cr_expect_eq(fadyn_exceeds(a, 37, INFINITY), 0);
     cr_expect_eq(fadyn_exceeds(a, 37, 0.49), 1);
@@ -122,8 +120,7 @@ Test(linalg, exceeds_flags_nan_inf_and_the_bound)
 /* The thin paths (few rows of op(A), or a thin inner dimension, and large
  * otherwise: the 784-1000-10 right-hand side), at every alignment of the
  * operands relative to a cache line, with one and with two threads. */
-Test(linalg, gemm_matches_cblas_on_thin_products)
-{
+Test(linalg, gemm_matches_cblas_on_thin_products) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 13);
     const size_t shapes[][3] = {
@@ -147,8 +144,7 @@ Test(linalg, gemm_matches_cblas_on_thin_products)
 
 /* The four Moore–Penrose conditions, on full-rank and rank-deficient shapes
  * both ways round, from one workspace made for the largest. */
-Test(linalg, pinv_satisfies_the_moore_penrose_conditions)
-{
+Test(linalg, pinv_satisfies_the_moore_penrose_conditions) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 14);
     fadyn_pinv_ws *ws = fadyn_pinv_ws_alloc(10, 30);
@@ -158,11 +154,14 @@ Test(linalg, pinv_satisfies_the_moore_penrose_conditions)
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         size_t m = shapes[s][0], n = shapes[s][1], rk = shapes[s][2], got;
         double L[300], R[300]; /* A = L R with L m x rk, R rk x n: rank rk */
-        for (size_t i = 0; i < m * rk; i++) L[i] = gsl_rng_uniform(r) - 0.5;
-        for (size_t i = 0; i < rk * n; i++) R[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t i = 0; i < m * rk; i++)
+            L[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t i = 0; i < rk * n; i++)
+            R[i] = gsl_rng_uniform(r) - 0.5;
         memset(A, 0, sizeof A);
-        if (rk) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)rk,
-                            1.0, L, (int)rk, R, (int)n, 0.0, A, (int)n);
+        if (rk)
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)rk, 1.0, L,
+                        (int)rk, R, (int)n, 0.0, A, (int)n);
         cr_assert_eq(fadyn_pinv(ws, m, n, A, P, &got), FADYN_OK);
         cr_expect_eq(got, rk, "%zux%zu of rank %zu: rank %zu", m, n, rk, got);
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)m, (int)n, 1.0, A,
@@ -175,15 +174,19 @@ Test(linalg, pinv_satisfies_the_moore_penrose_conditions)
                     (int)n, P, (int)m, 0.0, PAP, (int)m);
         double e1 = 0, e2 = 0, e3 = 0, e4 = 0, sa = fadyn_max_abs(A, m * n) + 1e-300,
                sp = fadyn_max_abs(P, m * n) + 1e-300;
-        for (size_t i = 0; i < m * n; i++) e1 = fmax(e1, fabs(APA[i] - A[i]) / sa);
-        for (size_t i = 0; i < m * n; i++) e2 = fmax(e2, fabs(PAP[i] - P[i]) / sp);
+        for (size_t i = 0; i < m * n; i++)
+            e1 = fmax(e1, fabs(APA[i] - A[i]) / sa);
+        for (size_t i = 0; i < m * n; i++)
+            e2 = fmax(e2, fabs(PAP[i] - P[i]) / sp);
         for (size_t i = 0; i < m; i++)
-            for (size_t j = 0; j < m; j++) e3 = fmax(e3, fabs(AP[i * m + j] - AP[j * m + i]));
+            for (size_t j = 0; j < m; j++)
+                e3 = fmax(e3, fabs(AP[i * m + j] - AP[j * m + i]));
         for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < n; j++) e4 = fmax(e4, fabs(PA[i * n + j] - PA[j * n + i]));
+            for (size_t j = 0; j < n; j++)
+                e4 = fmax(e4, fabs(PA[i * n + j] - PA[j * n + i]));
         cr_expect_lt(fmax(fmax(e1, e2), fmax(e3, e4)), 1e-10,
-                     "%zux%zu rank %zu: A A+ A %g, A+ A A+ %g, (A A+)^T %g, (A+ A)^T %g", m, n,
-                     rk, e1, e2, e3, e4);
+                     "%zux%zu rank %zu: A A+ A %g, A+ A A+ %g, (A A+)^T %g, (A+ A)^T %g", m, n, rk,
+                     e1, e2, e3, e4);
     }
     double big[31 * 11];
     cr_expect_eq(fadyn_pinv(ws, 31, 11, big, big, NULL), FADYN_EINVAL);

@@ -9,15 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const gsl_odeiv2_step_type *step_type(const char *name)
-{
+static const gsl_odeiv2_step_type *step_type(const char *name) {
     const fadyn_stepper_info *s = fadyn_stepper_find(name);
     cr_assert(s, "stepper %s not in the table", name);
     return *s->type;
 }
 
-static double rel_dist(const double *a, const double *b, size_t n)
-{
+static double rel_dist(const double *a, const double *b, size_t n) {
     double d = 0.0, m = 0.0;
     for (size_t i = 0; i < n; i++) {
         d = fmax(d, fabs(a[i] - b[i]));
@@ -33,27 +31,26 @@ typedef struct {
     int calls;
 } decay_ctx;
 
-static int decay(double t, const double y[], double f[], void *params)
-{
+static int decay(double t, const double y[], double f[], void *params) {
     (void)t;
     decay_ctx *c = params;
     if (++c->calls == c->fail_at) return GSL_EBADFUNC;
-    for (size_t i = 0; i < c->n; i++) f[i] = -(1.0 + (double)i / (double)c->n) * y[i];
+    for (size_t i = 0; i < c->n; i++)
+        f[i] = -(1.0 + (double)i / (double)c->n) * y[i];
     return GSL_SUCCESS;
 }
 
 /* y' = cos(t) y (non-autonomous: exercises the stage times c_i):
  * exact y(t) = y(0) e^{sin t}. */
-static int cosine(double t, const double y[], double f[], void *params)
-{
+static int cosine(double t, const double y[], double f[], void *params) {
     size_t n = *(const size_t *)params;
-    for (size_t i = 0; i < n; i++) f[i] = cos(t) * y[i];
+    for (size_t i = 0; i < n; i++)
+        f[i] = cos(t) * y[i];
     return GSL_SUCCESS;
 }
 
 static void run_both(const gsl_odeiv2_system *sys, const double *y0, fadyn_integ_params ip,
-                     double *y_fadyn, double *y_gsl, fadyn_integ_stats st[2])
-{
+                     double *y_fadyn, double *y_gsl, fadyn_integ_stats st[2]) {
     const char *names[2] = {"rk8pd", "gsl-rk8pd"};
     double *out[2] = {y_fadyn, y_gsl};
     for (int s = 0; s < 2; s++) {
@@ -65,8 +62,7 @@ static void run_both(const gsl_odeiv2_system *sys, const double *y0, fadyn_integ
     }
 }
 
-Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl)
-{
+Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl) {
     fadyn_integ_params ip = fadyn_integ_params_default();
     cr_expect_str_eq(ip.stepper, "rk8pd");
     cr_expect_neq(step_type("rk8pd"), gsl_odeiv2_step_rk8pd);
@@ -81,8 +77,7 @@ Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl)
 
 /* The same method: the driver must take the same accepted and rejected
  * steps and end at the same state as GSL's stepper, up to round-off. */
-Test(stepper, same_steps_and_end_state_as_gsl_on_30_20_10)
-{
+Test(stepper, same_steps_and_end_state_as_gsl_on_30_20_10) {
     size_t sz[] = {30, 20, 10};
     fadyn_problem p;
     th_problem(&p, 2, sz, FADYN_RULE_FA, 1, 0.01);
@@ -111,8 +106,7 @@ Test(stepper, same_steps_and_end_state_as_gsl_on_30_20_10)
 /* sys from y0 to t_end at tight tolerance with both steppers: the same
  * steps and end state as GSL's, and the exact end state to 1e-9. */
 static void check_against_exact(const gsl_odeiv2_system *sys, const double *y0, double t_end,
-                                const double *exact)
-{
+                                const double *exact) {
     size_t n = sys->dimension;
     double *a = malloc(n * sizeof(double)), *b = malloc(n * sizeof(double));
     fadyn_integ_params ip = fadyn_integ_params_default();
@@ -132,8 +126,7 @@ static void check_against_exact(const gsl_odeiv2_system *sys, const double *y0, 
 }
 
 /* dim 37: not a multiple of the vector block, so the tail path runs too. */
-Test(stepper, decay_matches_the_exact_solution_and_gsl)
-{
+Test(stepper, decay_matches_the_exact_solution_and_gsl) {
     decay_ctx c = {37, 0, 0};
     gsl_odeiv2_system sys = {decay, NULL, c.n, &c};
     double y0[37], exact[37];
@@ -144,12 +137,12 @@ Test(stepper, decay_matches_the_exact_solution_and_gsl)
     check_against_exact(&sys, y0, 5.0, exact);
 }
 
-Test(stepper, nonautonomous_matches_the_exact_solution_and_gsl)
-{
+Test(stepper, nonautonomous_matches_the_exact_solution_and_gsl) {
     size_t n = 3;
     gsl_odeiv2_system sys = {cosine, NULL, n, &n};
     double y0[3] = {1.0, -2.0, 0.5}, exact[3];
-    for (size_t i = 0; i < n; i++) exact[i] = y0[i] * exp(sin(10.0));
+    for (size_t i = 0; i < n; i++)
+        exact[i] = y0[i] * exp(sin(10.0));
     check_against_exact(&sys, y0, 10.0, exact);
 }
 
@@ -157,8 +150,7 @@ Test(stepper, nonautonomous_matches_the_exact_solution_and_gsl)
  * local error O(h^9) and the embedded estimate O(h^8); halving h must divide
  * them by about 2^9 and 2^8 — a check of the coefficients' order conditions
  * that does not involve GSL. */
-Test(stepper, local_error_has_order_nine_and_estimate_order_eight)
-{
+Test(stepper, local_error_has_order_nine_and_estimate_order_eight) {
     size_t n = 1;
     gsl_odeiv2_system sys = {cosine, NULL, n, &n};
     gsl_odeiv2_step *s = gsl_odeiv2_step_alloc(step_type("rk8pd"), n);
@@ -180,13 +172,13 @@ Test(stepper, local_error_has_order_nine_and_estimate_order_eight)
 }
 
 /* dydt_in is used in place of f(t, y), and dydt_out is exactly f(t + h, y1). */
-Test(stepper, dydt_in_and_dydt_out)
-{
+Test(stepper, dydt_in_and_dydt_out) {
     decay_ctx c = {11, 0, 0};
     gsl_odeiv2_system sys = {decay, NULL, c.n, &c};
     gsl_odeiv2_step *s = gsl_odeiv2_step_alloc(step_type("rk8pd"), c.n);
     double y0[11], y1[11], y2[11], e1[11], e2[11], fin[11], fout[11], fref[11];
-    for (size_t i = 0; i < c.n; i++) y0[i] = y1[i] = y2[i] = 0.3 * (double)i - 1.0;
+    for (size_t i = 0; i < c.n; i++)
+        y0[i] = y1[i] = y2[i] = 0.3 * (double)i - 1.0;
     decay(0.0, y0, fin, &c);
     c.calls = 0;
     cr_assert_eq(gsl_odeiv2_step_apply(s, 0.0, 0.1, y1, e1, NULL, NULL, &sys), GSL_SUCCESS);
@@ -205,13 +197,13 @@ Test(stepper, dydt_in_and_dydt_out)
 
 /* A failing right-hand side: the status comes back; when the failure is in
  * the dydt_out evaluation the state is restored. */
-Test(stepper, rhs_failure_is_returned_and_y_restored)
-{
+Test(stepper, rhs_failure_is_returned_and_y_restored) {
     decay_ctx c = {9, 0, 0};
     gsl_odeiv2_system sys = {decay, NULL, c.n, &c};
     gsl_odeiv2_step *s = gsl_odeiv2_step_alloc(step_type("rk8pd"), c.n);
     double y[9], y0[9], e[9], fin[9], fout[9];
-    for (size_t i = 0; i < c.n; i++) y[i] = y0[i] = 1.0 + (double)i;
+    for (size_t i = 0; i < c.n; i++)
+        y[i] = y0[i] = 1.0 + (double)i;
     decay(0.0, y, fin, &c);
     int fail_at[] = {1, 5, 13};
     for (int k = 0; k < 3; k++) {
@@ -220,7 +212,8 @@ Test(stepper, rhs_failure_is_returned_and_y_restored)
         cr_expect_eq(gsl_odeiv2_step_apply(s, 0.0, 0.1, y, e, k == 0 ? NULL : fin,
                                            k == 0 ? NULL : fout, &sys),
                      GSL_EBADFUNC, "failure at call %d", fail_at[k]);
-        for (size_t i = 0; i < c.n; i++) cr_expect_eq(y[i], y0[i]);
+        for (size_t i = 0; i < c.n; i++)
+            cr_expect_eq(y[i], y0[i]);
     }
     gsl_odeiv2_step_free(s);
 }

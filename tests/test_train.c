@@ -10,18 +10,17 @@
 #include <string.h>
 
 /* A small task (its targets are not used: steps get X and Y directly). */
-static fadyn_task small_task(size_t in, size_t out)
-{
+static fadyn_task small_task(size_t in, size_t out) {
     fadyn_task t;
     double T[64];
-    for (size_t i = 0; i < in * out; i++) T[i] = 0.1 * (double)(i % 7) - 0.3;
+    for (size_t i = 0; i < in * out; i++)
+        T[i] = 0.1 * (double)(i % 7) - 0.3;
     cr_assert_eq(fadyn_task_alloc_linear(&t, in, out, T, NULL, 20, 3, NULL), FADYN_OK);
     return t;
 }
 
 static fadyn_train_ws *make_ws(const fadyn_task *t, const fadyn_net_spec *s, const char *rule,
-                               fadyn_train_params *p, unsigned long seed)
-{
+                               fadyn_train_params *p, unsigned long seed) {
     const fadyn_rule_type *rt = fadyn_rule_type_find(rule);
     cr_assert_not_null(rt);
     fadyn_train_ws *ws = fadyn_train_ws_alloc(t, s, rt, p, NULL);
@@ -34,8 +33,7 @@ static fadyn_train_ws *make_ws(const fadyn_task *t, const fadyn_net_spec *s, con
 }
 
 /* ½‖y* − f(x)‖² of one example by a plain forward pass. */
-static double loss_of(const fadyn_net *n, const double *x, const double *y)
-{
+static double loss_of(const fadyn_net *n, const double *x, const double *y) {
     double *A[FADYN_MAX_DEPTH], *H[FADYN_MAX_DEPTH];
     for (size_t k = 0; k < n->spec.depth; k++) {
         A[k] = malloc(n->spec.sizes[k + 1] * sizeof(double));
@@ -44,7 +42,8 @@ static double loss_of(const fadyn_net *n, const double *x, const double *y)
     fadyn_net_forward(n, 1, x, A, H);
     size_t L = n->spec.depth, m = n->spec.sizes[L];
     double l = 0.0;
-    for (size_t j = 0; j < m; j++) l += 0.5 * (y[j] - H[L - 1][j]) * (y[j] - H[L - 1][j]);
+    for (size_t j = 0; j < m; j++)
+        l += 0.5 * (y[j] - H[L - 1][j]) * (y[j] - H[L - 1][j]);
     for (size_t k = 0; k < L; k++) {
         free(A[k]);
         free(H[k]);
@@ -52,15 +51,14 @@ static double loss_of(const fadyn_net *n, const double *x, const double *y)
     return l;
 }
 
-static size_t nparams(const fadyn_net *n)
-{
+static size_t nparams(const fadyn_net *n) {
     size_t c = fadyn_net_spec_nweights(&n->spec);
-    for (size_t k = 0; n->spec.bias && k < n->spec.depth; k++) c += n->spec.sizes[k + 1];
+    for (size_t k = 0; n->spec.bias && k < n->spec.depth; k++)
+        c += n->spec.sizes[k + 1];
     return c;
 }
 
-Test(train, bp_update_is_minus_eta_gradient_by_finite_differences)
-{
+Test(train, bp_update_is_minus_eta_gradient_by_finite_differences) {
     fadyn_task t = small_task(4, 2);
     size_t sz[] = {4, 5, 3, 2};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_SIGMOID, 1);
@@ -87,8 +85,8 @@ Test(train, bp_update_is_minus_eta_gradient_by_finite_differences)
     cr_assert_float_eq(loss, loss0, 1e-14);
     for (size_t i = 0; i < np; i++) {
         double upd = (net->block[i] - before[i]) / p.eta;
-        cr_assert(fabs(upd + grad[i]) < 1e-7 * (1 + fabs(grad[i])), "param %zu: update %g, -grad %g",
-                  i, upd, -grad[i]);
+        cr_assert(fabs(upd + grad[i]) < 1e-7 * (1 + fabs(grad[i])),
+                  "param %zu: update %g, -grad %g", i, upd, -grad[i]);
     }
     free(before);
     free(grad);
@@ -97,14 +95,15 @@ Test(train, bp_update_is_minus_eta_gradient_by_finite_differences)
 }
 
 /* Step ws_a and ws_b with the same data and compare all parameters. */
-static void same_training(fadyn_train_ws *a, fadyn_train_ws *b, size_t n0, size_t nL, double tol)
-{
+static void same_training(fadyn_train_ws *a, fadyn_train_ws *b, size_t n0, size_t nL, double tol) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 11);
     double x[64], y[64], la, lb;
     for (int step = 0; step < 50; step++) {
-        for (size_t i = 0; i < n0; i++) x[i] = gsl_rng_uniform(r) * 2 - 1;
-        for (size_t i = 0; i < nL; i++) y[i] = gsl_rng_uniform(r) * 2 - 1;
+        for (size_t i = 0; i < n0; i++)
+            x[i] = gsl_rng_uniform(r) * 2 - 1;
+        for (size_t i = 0; i < nL; i++)
+            y[i] = gsl_rng_uniform(r) * 2 - 1;
         cr_assert_eq(fadyn_train_step(a, 1, x, y, NULL, &la), FADYN_OK);
         cr_assert_eq(fadyn_train_step(b, 1, x, y, NULL, &lb), FADYN_OK);
     }
@@ -116,8 +115,7 @@ static void same_training(fadyn_train_ws *a, fadyn_train_ws *b, size_t n0, size_
     gsl_rng_free(r);
 }
 
-Test(train, fa_with_feedback_equal_to_transposes_is_bp)
-{
+Test(train, fa_with_feedback_equal_to_transposes_is_bp) {
     /* fa's B's stay fixed while W moves, so B = W^T holds at one instant
      * only: reset B = W^T before every step and compare step by step. */
     fadyn_task t = small_task(4, 2);
@@ -134,7 +132,8 @@ Test(train, fa_with_feedback_equal_to_transposes_is_bp)
         for (size_t k = 1; k < 3; k++) { /* F[k-1] = W[k]^T */
             double *F = fadyn_train_ws_feedback(fa, k - 1);
             for (size_t i = 0; i < sz[k + 1]; i++)
-                for (size_t j = 0; j < sz[k]; j++) F[j * sz[k + 1] + i] = nf->W[k][i * sz[k] + j];
+                for (size_t j = 0; j < sz[k]; j++)
+                    F[j * sz[k + 1] + i] = nf->W[k][i * sz[k] + j];
         }
         cr_assert_eq(fadyn_train_step(bp, 1, x, y, NULL, &l), FADYN_OK);
         cr_assert_eq(fadyn_train_step(fa, 1, x, y, NULL, &l), FADYN_OK);
@@ -146,8 +145,7 @@ Test(train, fa_with_feedback_equal_to_transposes_is_bp)
     fadyn_task_free(&t);
 }
 
-static fadyn_train_params params(double eta, double w_scale, double drop)
-{
+static fadyn_train_params params(double eta, double w_scale, double drop) {
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = eta;
     p.w_scale = w_scale;
@@ -157,8 +155,7 @@ static fadyn_train_params params(double eta, double w_scale, double drop)
 
 /* Two rules drawn from the same seed train identically on a 5-...-3 net. */
 static void rules_agree(const char *ra, const char *rb, const fadyn_net_spec *s,
-                        fadyn_train_params p, unsigned long seed)
-{
+                        fadyn_train_params p, unsigned long seed) {
     fadyn_task t = small_task(5, 3);
     fadyn_train_ws *a = make_ws(&t, s, ra, &p, seed), *b = make_ws(&t, s, rb, &p, seed);
     same_training(a, b, 5, 3, 0.0);
@@ -167,23 +164,20 @@ static void rules_agree(const char *ra, const char *rb, const fadyn_net_spec *s,
     fadyn_task_free(&t);
 }
 
-Test(train, sparse_fa_with_drop_zero_is_fa)
-{
+Test(train, sparse_fa_with_drop_zero_is_fa) {
     size_t sz[] = {5, 7, 4, 3};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_SIGMOID, FADYN_ACT_LINEAR, 1);
     rules_agree("fa", "sparse-fa", &s, params(0.05, 0.3, 0.0), 9);
 }
 
-Test(train, dfa_with_one_hidden_layer_is_fa)
-{
+Test(train, dfa_with_one_hidden_layer_is_fa) {
     /* with one hidden layer the output is the next layer: B e either way */
     size_t sz[] = {5, 7, 3};
     fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
     rules_agree("fa", "dfa", &s, params(0.05, 0.3, 0.5), 6);
 }
 
-Test(train, dfa_sends_the_output_error_straight_to_every_hidden_layer)
-{
+Test(train, dfa_sends_the_output_error_straight_to_every_hidden_layer) {
     /* two hidden layers: δ_1 = (F_0 δ_L) ∘ σ'(a_1), checked by hand */
     fadyn_task t = small_task(4, 2);
     size_t sz[] = {4, 3, 5, 2};
@@ -195,7 +189,8 @@ Test(train, dfa_sends_the_output_error_straight_to_every_hidden_layer)
     double h1[3];
     for (int i = 0; i < 3; i++) {
         double a = 0;
-        for (int j = 0; j < 4; j++) a += n->W[0][i * 4 + j] * x[j];
+        for (int j = 0; j < 4; j++)
+            a += n->W[0][i * 4 + j] * x[j];
         h1[i] = tanh(a);
     }
     cr_assert_eq(fadyn_train_step(ws, 1, x, y, NULL, &l), FADYN_OK);
@@ -209,20 +204,22 @@ Test(train, dfa_sends_the_output_error_straight_to_every_hidden_layer)
     fadyn_task_free(&t);
 }
 
-Test(train, sparse_fa_keeps_its_mask)
-{
+Test(train, sparse_fa_keeps_its_mask) {
     fadyn_task t = small_task(5, 3);
     size_t sz[] = {5, 40, 30, 3};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 0);
     fadyn_train_params p = params(0.01, 0.3, 0.5);
-    fadyn_train_ws *a = make_ws(&t, &s, "sparse-fa", &p, 4), *b = make_ws(&t, &s, "sparse-fa", &p, 4);
+    fadyn_train_ws *a = make_ws(&t, &s, "sparse-fa", &p, 4),
+                   *b = make_ws(&t, &s, "sparse-fa", &p, 4);
     fadyn_net *n = fadyn_train_ws_net(a);
     size_t zeros0 = 0, m = 30 * 40;
-    for (size_t i = 0; i < m; i++) zeros0 += n->W[1][i] == 0.0;
+    for (size_t i = 0; i < m; i++)
+        zeros0 += n->W[1][i] == 0.0;
     cr_assert(zeros0 > m / 2 - m / 10 && zeros0 < m / 2 + m / 10, "%zu of %zu removed", zeros0, m);
     same_training(a, b, 5, 3, 0.0);
     size_t zeros1 = 0;
-    for (size_t i = 0; i < m; i++) zeros1 += n->W[1][i] == 0.0;
+    for (size_t i = 0; i < m; i++)
+        zeros1 += n->W[1][i] == 0.0;
     cr_assert_eq(zeros1, zeros0); /* removed entries stay removed, the others moved */
     fadyn_train_ws_free(a);
     fadyn_train_ws_free(b);
@@ -230,8 +227,7 @@ Test(train, sparse_fa_keeps_its_mask)
 }
 
 /* The batch update (gemm) equals the mean of K online updates (ger) from the same weights. */
-static void batch_is_mean_of_online(const char *rule)
-{
+static void batch_is_mean_of_online(const char *rule) {
     fadyn_task t = small_task(6, 3);
     size_t sz[] = {6, 8, 5, 3};
     fadyn_net_spec s = fadyn_net_spec_make(3, sz, FADYN_ACT_TANH, FADYN_ACT_SIGMOID, 1);
@@ -252,12 +248,15 @@ static void batch_is_mean_of_online(const char *rule)
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 3);
     double X[7 * 6], Y[7 * 3], l;
-    for (size_t i = 0; i < K * 6; i++) X[i] = gsl_ran_gaussian(r, 1.0);
-    for (size_t i = 0; i < K * 3; i++) Y[i] = gsl_rng_uniform(r);
+    for (size_t i = 0; i < K * 6; i++)
+        X[i] = gsl_ran_gaussian(r, 1.0);
+    for (size_t i = 0; i < K * 3; i++)
+        Y[i] = gsl_rng_uniform(r);
     for (size_t e = 0; e < K; e++) {
         memcpy(no->block, w0, np * sizeof(double));
         cr_assert_eq(fadyn_train_step(ow, 1, X + 6 * e, Y + 3 * e, NULL, &l), FADYN_OK);
-        for (size_t i = 0; i < np; i++) acc[i] += (no->block[i] - w0[i]) / (double)K;
+        for (size_t i = 0; i < np; i++)
+            acc[i] += (no->block[i] - w0[i]) / (double)K;
     }
     cr_assert_eq(fadyn_train_step(bw, K, X, Y, NULL, &l), FADYN_OK);
     for (size_t i = 0; i < np; i++)
@@ -270,14 +269,13 @@ static void batch_is_mean_of_online(const char *rule)
     fadyn_task_free(&t);
 }
 
-Test(train, minibatch_is_mean_of_online_updates)
-{
+Test(train, minibatch_is_mean_of_online_updates) {
     const char *rules[] = {"bp", "fa", "dfa", "pbp", "shallow", "sparse-fa"};
-    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) batch_is_mean_of_online(rules[i]);
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        batch_is_mean_of_online(rules[i]);
 }
 
-Test(train, angles_of_a_diagonal_network_match_the_hand_computation)
-{
+Test(train, angles_of_a_diagonal_network_match_the_hand_computation) {
     /* 2-2-2 linear, A = I, W = diag(1, 2), B = I, x = 0, y* = (1, 1): e = (1, 1),
      * Δh_fa = (1, 1), Δh_bp = Wᵀe = (1, 2), Δh_pbp = W⁺e = (1, 1/2). */
     fadyn_task t = small_task(2, 2);
@@ -312,8 +310,7 @@ Test(train, angles_of_a_diagonal_network_match_the_hand_computation)
     fadyn_task_free(&t);
 }
 
-Test(train, node_perturbation_estimates_the_bp_update_on_average)
-{
+Test(train, node_perturbation_estimates_the_bp_update_on_average) {
     fadyn_task t = small_task(4, 3);
     size_t sz[] = {4, 6, 3};
     fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
@@ -328,7 +325,8 @@ Test(train, node_perturbation_estimates_the_bp_update_on_average)
     for (int i = 0; i < N; i++) {
         cr_assert_eq(fadyn_train_step(np, 1, x, y, r, &l), FADYN_OK);
         const double *d = fadyn_train_ws_delta(np, 0);
-        for (int j = 0; j < 6; j++) mean[j] += d[j] / N;
+        for (int j = 0; j < 6; j++)
+            mean[j] += d[j] / N;
     }
     cr_assert_eq(fadyn_train_step(bp, 1, x, y, NULL, &l), FADYN_OK);
     double ang = fadyn_angle_deg(mean, fadyn_train_ws_delta(bp, 0), 6);
@@ -340,16 +338,14 @@ Test(train, node_perturbation_estimates_the_bp_update_on_average)
 }
 
 /* The paper's Task 1 (seed 1) and its 30-20-10 linear student. */
-static fadyn_net_spec task1(fadyn_task *t)
-{
+static fadyn_net_spec task1(fadyn_task *t) {
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
     cr_assert_eq(fadyn_task_alloc(t, &tp, NULL), FADYN_OK);
     size_t sz[] = {30, 20, 10};
     return fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
 }
 
-Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data)
-{
+Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data) {
     fadyn_task t;
     fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
@@ -368,7 +364,7 @@ Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data)
     fadyn_train_result sh;
     cr_assert_eq(fadyn_train_run(&t, &s, fadyn_rule_type_find("shallow"), &p, 77, &sh), FADYN_OK);
     cr_assert_float_eq(sh.rows[1], 1.0, 1e-3); /* tiny weights: NSE(0) ≈ 1 */
-    cr_assert(isnan(sh.rows[3])); /* shallow sends nothing: no angle */
+    cr_assert(isnan(sh.rows[3]));              /* shallow sends nothing: no angle */
     size_t nc = one.ncols;
     cr_assert_eq(nc, 5); /* example nse loss angle_bp_h1 angle_pbp_h1 */
     double mean[6 * 5], sd[6 * 5];
@@ -378,7 +374,8 @@ Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data)
     double s2 = ((v[0] - m) * (v[0] - m) + (v[1] - m) * (v[1] - m) + (v[2] - m) * (v[2] - m)) / 2;
     cr_assert_float_eq(mean[5 * nc + 1], m, 1e-12 * m);
     cr_assert_float_eq(sd[5 * nc + 1], sqrt(s2), 1e-9 * sqrt(s2));
-    for (int r = 0; r < 3; r++) fadyn_train_result_free(&par[r]);
+    for (int r = 0; r < 3; r++)
+        fadyn_train_result_free(&par[r]);
     fadyn_train_result_free(&one);
     fadyn_train_result_free(&sh);
     /* zero weights that (almost) do not move: the loss column is ½‖y*‖² of
@@ -403,15 +400,15 @@ Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data)
     fadyn_task_free(&t);
 }
 
-Test(train, a_diverging_run_is_reported_with_its_example_and_others_finish)
-{
+Test(train, a_diverging_run_is_reported_with_its_example_and_others_finish) {
     fadyn_task t;
     fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 0.5; /* far beyond the stability limit 2/E‖x‖² ≈ 0.07 */
     p.examples = 2000;
     fadyn_train_result res[2];
-    cr_assert_eq(fadyn_train_runs(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, res), FADYN_DIVERGED);
+    cr_assert_eq(fadyn_train_runs(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, res),
+                 FADYN_DIVERGED);
     for (int r = 0; r < 2; r++) {
         cr_assert_eq(res[r].status, FADYN_DIVERGED);
         cr_assert(res[r].diverged_at > 0 && res[r].diverged_at < 2000);
@@ -421,8 +418,7 @@ Test(train, a_diverging_run_is_reported_with_its_example_and_others_finish)
     fadyn_task_free(&t);
 }
 
-Test(train, welch_test_against_the_closed_form_for_two_degrees_of_freedom)
-{
+Test(train, welch_test_against_the_closed_form_for_two_degrees_of_freedom) {
     /* n = 2 each, equal variances: df = 2, and for df = 2 the two-sided
      * p = 1 − |t| / √(2 + t²). */
     double a[] = {0, 2}, b[] = {3, 5};
@@ -435,8 +431,7 @@ Test(train, welch_test_against_the_closed_form_for_two_degrees_of_freedom)
     cr_assert_eq(fadyn_welch_test(a, 1, b, 2, &w), FADYN_EINVAL);
 }
 
-Test(train, parameter_and_name_errors)
-{
+Test(train, parameter_and_name_errors) {
     fadyn_train_params p = fadyn_train_params_default();
     fadyn_err e;
     p.eta = 0.0;
@@ -467,19 +462,35 @@ Test(train, parameter_and_name_errors)
     fadyn_task_free(&t);
 }
 
-Test(train_cli, bad_input_is_one_line_and_exit_2)
-{
+Test(train_cli, bad_input_is_one_line_and_exit_2) {
     const char *bad[] = {
-        "train --task mnist",     "train --rule hebb",         "train --act relu",
-        "train --out-act relu",   "train --sizes 20,20,10",    "train --sizes 30,20,9",
-        "train --task teacher --sizes 30,20,5", "train --drop 1 --rule sparse-fa",
-        "train --drop -0.1",      "train --eta 0",             "train --eta -0.01",
-        "train --runs 0",         "train --examples 0",        "train --eval-every 0",
-        "train --batch 0",        "train --np-sigma 0",        "train --bogus",
-        "train --examples 100000000000 --eval-every 1", "train --decay -1",
-        "train --teacher-gain -1 --task teacher", "train --task teacher --test 0",
-        "train --inputs 0 --sizes 0,20,10", "train --init-scale -1", "train --radius",
-        "train --out /nonexistent/dir/x.tsv", "train --plot x.gif", "train extra",
+        "train --task mnist",
+        "train --rule hebb",
+        "train --act relu",
+        "train --out-act relu",
+        "train --sizes 20,20,10",
+        "train --sizes 30,20,9",
+        "train --task teacher --sizes 30,20,5",
+        "train --drop 1 --rule sparse-fa",
+        "train --drop -0.1",
+        "train --eta 0",
+        "train --eta -0.01",
+        "train --runs 0",
+        "train --examples 0",
+        "train --eval-every 0",
+        "train --batch 0",
+        "train --np-sigma 0",
+        "train --bogus",
+        "train --examples 100000000000 --eval-every 1",
+        "train --decay -1",
+        "train --teacher-gain -1 --task teacher",
+        "train --task teacher --test 0",
+        "train --inputs 0 --sizes 0,20,10",
+        "train --init-scale -1",
+        "train --radius",
+        "train --out /nonexistent/dir/x.tsv",
+        "train --plot x.gif",
+        "train extra",
     };
     char line[512];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -491,13 +502,13 @@ Test(train_cli, bad_input_is_one_line_and_exit_2)
     cr_assert_eq(th_run("train --inputs 20 --sizes 20,10,10 --examples 200 --runs 2", NULL, 0), 0);
 }
 
-Test(train_cli, diverging_run_exit_3_and_outputs_written)
-{
+Test(train_cli, diverging_run_exit_3_and_outputs_written) {
     char dir[256], cmd[1024], line[512];
     th_tmpdir(dir, sizeof dir);
-    snprintf(cmd, sizeof cmd,
-             "train --rule bp --eta 0.5 --examples 1000 --runs 2 --out %s/t.tsv --summary %s/s.json",
-             dir, dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "train --rule bp --eta 0.5 --examples 1000 --runs 2 --out %s/t.tsv --summary %s/s.json",
+        dir, dir);
     cr_assert_eq(th_run(cmd, line, sizeof line), 3);
     cr_assert(strstr(line, "diverged") && strstr(line, "example"), "%s", line);
     snprintf(cmd, sizeof cmd, "%s/s.json", dir);
@@ -511,15 +522,15 @@ Test(train_cli, diverging_run_exit_3_and_outputs_written)
     snprintf(cmd, sizeof cmd, "%s/ok.json", dir);
     j = json_load_file(cmd, 0, NULL);
     cr_assert_not_null(j);
-    const char *keys[] = {"final_nse_mean", "final_nse_sd", "runs", "examples",
+    const char *keys[] = {"final_nse_mean",      "final_nse_sd", "runs",       "examples",
                           "examples_per_second", "wall_seconds", "parameters", "run_seeds"};
-    for (size_t i = 0; i < 8; i++) cr_assert_not_null(json_object_get(j, keys[i]), "%s", keys[i]);
+    for (size_t i = 0; i < 8; i++)
+        cr_assert_not_null(json_object_get(j, keys[i]), "%s", keys[i]);
     cr_assert(json_real_value(json_object_get(j, "final_nse_mean")) < 0.1);
     json_decref(j);
 }
 
-Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones)
-{
+Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones) {
     fadyn_task t;
     fadyn_net_spec s = task1(&t);
     fadyn_train_params p = fadyn_train_params_default();
@@ -527,18 +538,18 @@ Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones)
     p.eval_every = 60;
     /* 1e-5 barely moves in 600 examples, 1 diverges (beyond 2/E‖x‖²), 1e-2 learns */
     double grid[] = {1e-5, 1e-2, 1.0}, best, score[3];
-    cr_assert_eq(fadyn_train_tune(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, grid, 3, &best,
-                                  score, NULL),
-                 FADYN_OK);
+    cr_assert_eq(
+        fadyn_train_tune(&t, &s, fadyn_rule_type_find("bp"), &p, 1, 2, grid, 3, &best, score, NULL),
+        FADYN_OK);
     cr_assert_float_eq(best, 1e-2, 0);
     cr_assert(isinf(score[2]));
     cr_assert(score[1] < score[0] - 1.0, "%g vs %g", score[1], score[0]);
     fadyn_task_free(&t);
 }
 
-Test(figure_cli, bad_input_exit_2_and_a_quick_figure)
-{
-    const char *bad[] = {"figure", "figure fig9", "figure fig1d --runs 1", "figure fig4 --examples 10",
+Test(figure_cli, bad_input_exit_2_and_a_quick_figure) {
+    const char *bad[] = {"figure", "figure fig9", "figure fig1d --runs 1",
+                         "figure fig4 --examples 10",
                          "figure fig4 --dir /nonexistent/deep/x --bogus"};
     char line[512];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -549,8 +560,8 @@ Test(figure_cli, bad_input_exit_2_and_a_quick_figure)
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd, "figure fig4 fig1e --examples 1500 --dir %s", dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
-    const char *files[] = {"fig4.json", "fig4.gp", "fig4-w0.tsv", "fig4-w8.tsv", "fig1e.tsv",
-                           "fig1e.json"};
+    const char *files[] = {"fig4.json",   "fig4.gp",   "fig4-w0.tsv",
+                           "fig4-w8.tsv", "fig1e.tsv", "fig1e.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(cmd, sizeof cmd, "%s/%s", dir, files[i]);
         FILE *f = fopen(cmd, "r");
@@ -567,15 +578,16 @@ Test(figure_cli, bad_input_exit_2_and_a_quick_figure)
     json_decref(j);
 }
 
-Test(train, a_data_set_task_draws_its_rows_and_learns_them)
-{
+Test(train, a_data_set_task_draws_its_rows_and_learns_them) {
     /* 3 rows of a linear map y = M x; the held-out set is the same rows */
-    double X[3 * 4] = {1, 0, 0, 1, 0, 1, 0, -1, 0, 0, 1, 2}, M[2 * 4] = {1, -1, 0, 2, 0.5, 0, 1, -1};
+    double X[3 * 4] = {1, 0, 0, 1, 0, 1, 0, -1, 0, 0, 1, 2},
+                 M[2 * 4] = {1, -1, 0, 2, 0.5, 0, 1, -1};
     double Y[3 * 2];
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 2; j++) {
             Y[i * 2 + j] = 0;
-            for (int k = 0; k < 4; k++) Y[i * 2 + j] += M[j * 4 + k] * X[i * 4 + k];
+            for (int k = 0; k < 4; k++)
+                Y[i * 2 + j] += M[j * 4 + k] * X[i * 4 + k];
         }
     fadyn_task t;
     cr_assert_eq(fadyn_task_alloc_data(&t, 4, 2, X, Y, 3, X, Y, 3, 1, NULL), FADYN_OK);

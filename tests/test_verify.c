@@ -4,7 +4,6 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 /* Run `fadyn verify ARGS --summary DIR/s.json`; return the exit status and
  * the parsed summary in *out (caller json_decref). */

@@ -11,9 +11,9 @@
 #include "fadyn/problem.h"
 
 typedef struct {
-    double t_end;      /* ODE time to compare up to (steps = t_end/η, rounded), 10 */
-    size_t samples;    /* points along the trajectories, including t = 0, 21 */
-    size_t repeats;    /* independent data streams averaged per (η, K), 1 */
+    double t_end;             /* ODE time to compare up to (steps = t_end/η, rounded), 10 */
+    size_t samples;           /* points along the trajectories, including t = 0, 21 */
+    size_t repeats;           /* independent data streams averaged per (η, K), 1 */
     fadyn_integ_params integ; /* the ODE's stepper and tolerances */
 } fadyn_compare_params;
 
@@ -23,12 +23,12 @@ int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err);
 typedef struct {
     double eta;
     size_t batch, steps;
-    double t;               /* η · steps */
-    double deviation;       /* ‖w_train − w_ODE‖_F / ‖w_ODE‖_F at t (all weights; mean over repeats) */
-    double deviation_max;   /* the same, largest over the samples */
-    double loss_deviation;  /* ‖NSE_train − NSE_ODE‖₂ / ‖NSE_ODE‖₂ over the samples */
+    double t;         /* η · steps */
+    double deviation; /* ‖w_train − w_ODE‖_F / ‖w_ODE‖_F at t (all weights; mean over repeats) */
+    double deviation_max;  /* the same, largest over the samples */
+    double loss_deviation; /* ‖NSE_train − NSE_ODE‖₂ / ‖NSE_ODE‖₂ over the samples */
     double nse_train, nse_ode; /* at t (expected NSE of the weights, observer.h) */
-    int status;             /* FADYN_OK, FADYN_DIVERGED (trainer or ODE) or an error */
+    int status;                /* FADYN_OK, FADYN_DIVERGED (trainer or ODE) or an error */
 } fadyn_compare_row;
 
 /* One (η, K): rows->eta/batch are set from the arguments.  seed picks the
@@ -39,8 +39,8 @@ int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, do
 /* The grid etas x batches (row i*nb + j = etas[i], batches[j]), OpenMP over
  * cells.  Returns FADYN_OK, FADYN_DIVERGED if some cell diverged, or the
  * first error (its detail in err). */
-int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp,
-                       const double *etas, size_t ne, const size_t *batches, size_t nb,
-                       unsigned long seed, fadyn_compare_row *rows, fadyn_err *err);
+int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp, const double *etas,
+                       size_t ne, const size_t *batches, size_t nb, unsigned long seed,
+                       fadyn_compare_row *rows, fadyn_err *err);
 
 #endif

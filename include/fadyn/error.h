@@ -10,21 +10,21 @@
 #include <stddef.h>
 
 /* X(name, value, message) */
-#define FADYN_ERROR_TABLE(X)                                                                     \
-    X(FADYN_OK, 0, "success")                                                                    \
-    X(FADYN_DIVERGED, 1, "the trajectory diverged (non-finite state or norm beyond the radius)") \
-    X(FADYN_MAXSTEPS, 2, "the step limit was reached before the end time")                      \
-    X(FADYN_CHECK_FAILED, 3, "a numerical check failed")                                        \
-    X(FADYN_EINVAL, -1, "invalid argument")                                                      \
-    X(FADYN_ENOMEM, -2, "out of memory")                                                         \
-    X(FADYN_EIO, -3, "input/output error")                                                       \
-    X(FADYN_EPARSE, -4, "could not parse")                                                       \
-    X(FADYN_ESHAPE, -5, "matrix of the wrong shape")                                             \
-    X(FADYN_ENONFINITE, -6, "non-finite number")                                                 \
-    X(FADYN_ELAPACK, -7, "LAPACK routine failed")                                                \
-    X(FADYN_EGSL, -8, "GSL routine failed")                                                      \
-    X(FADYN_ENOGNUPLOT, -9, "gnuplot not found")                                                 \
-    X(FADYN_EPLOT, -10, "gnuplot failed")                                                        \
+#define FADYN_ERROR_TABLE(X)                                                                       \
+    X(FADYN_OK, 0, "success")                                                                      \
+    X(FADYN_DIVERGED, 1, "the trajectory diverged (non-finite state or norm beyond the radius)")   \
+    X(FADYN_MAXSTEPS, 2, "the step limit was reached before the end time")                         \
+    X(FADYN_CHECK_FAILED, 3, "a numerical check failed")                                           \
+    X(FADYN_EINVAL, -1, "invalid argument")                                                        \
+    X(FADYN_ENOMEM, -2, "out of memory")                                                           \
+    X(FADYN_EIO, -3, "input/output error")                                                         \
+    X(FADYN_EPARSE, -4, "could not parse")                                                         \
+    X(FADYN_ESHAPE, -5, "matrix of the wrong shape")                                               \
+    X(FADYN_ENONFINITE, -6, "non-finite number")                                                   \
+    X(FADYN_ELAPACK, -7, "LAPACK routine failed")                                                  \
+    X(FADYN_EGSL, -8, "GSL routine failed")                                                        \
+    X(FADYN_ENOGNUPLOT, -9, "gnuplot not found")                                                   \
+    X(FADYN_EPLOT, -10, "gnuplot failed")                                                          \
     X(FADYN_ENOTCONV, -11, "did not converge")
 
 typedef enum {

@@ -40,8 +40,7 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
                           fadyn_err *err);
 
 /* Write rows x cols with 17 significant digits (round-trips exactly). */
-int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double *a,
-                       fadyn_err *err);
+int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double *a, fadyn_err *err);
 
 /* ---- TSV -------------------------------------------------------------- */
 /* A header line of tab-separated names, then rows of %.10g values ("nan",

@@ -52,8 +52,7 @@ void fadyn_pinv_ws_free(fadyn_pinv_ws *ws);
  * below max(m,n)·eps·σ_max are treated as zero.  Returns FADYN_OK,
  * FADYN_ELAPACK, or FADYN_EINVAL for a shape the workspace was not made for.
  * The rank is written to *rank if non-NULL. */
-int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus,
-               size_t *rank);
+int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus, size_t *rank);
 
 /* Eigenvalues of the symmetric n x n matrix S (only its upper triangle is
  * read; S is not modified), ascending, into ev[n].  scratch: n*n doubles. */

@@ -13,12 +13,12 @@
 #include "fadyn/problem.h"
 
 typedef struct {
-    fadyn_obs *rows;      /* one per delivered sample */
+    fadyn_obs *rows; /* one per delivered sample */
     size_t nrows;
-    double *y;            /* final state (p->dim) */
+    double *y; /* final state (p->dim) */
     fadyn_integ_stats stats;
-    int status;           /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS, or an error */
-    fadyn_err err;        /* detail when status != FADYN_OK */
+    int status;    /* FADYN_OK, FADYN_DIVERGED, FADYN_MAXSTEPS, or an error */
+    fadyn_err err; /* detail when status != FADYN_OK */
     /* summaries over the rows */
     double final_nse;
     double drift_max, drift_rel_max;

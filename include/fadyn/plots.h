@@ -10,7 +10,7 @@
 
 /* `fadyn ode`: loss/NSE, V, the drift of C and the angles against t, from
  * the columns of fadyn_obs_names. */
-int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p,
-                   const fadyn_integ_params *ip, fadyn_err *err);
+int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fadyn_integ_params *ip,
+                   fadyn_err *err);
 
 #endif

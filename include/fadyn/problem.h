@@ -32,13 +32,13 @@ typedef struct {
     size_t depth;                      /* L, number of weight matrices (>= 2) */
     size_t sizes[FADYN_MAX_DEPTH + 1]; /* n_0 .. n_L */
     fadyn_rule rule;
-    double *T;                         /* n_L x n_0 */
-    double *B[FADYN_MAX_DEPTH - 1];    /* B[k]: n_{k+1} x n_{k+2} */
-    double *W[FADYN_MAX_DEPTH];        /* initial W[k]: n_{k+1} x n_k, views into w0 */
-    double *w0;                        /* all initial weights, concatenated: the ODE state */
-    double *sigma;                     /* n_0, or NULL for Σ = I */
-    size_t dim;                        /* total number of weights */
-    double *block;                     /* owns T, B[] and w0 */
+    double *T;                      /* n_L x n_0 */
+    double *B[FADYN_MAX_DEPTH - 1]; /* B[k]: n_{k+1} x n_{k+2} */
+    double *W[FADYN_MAX_DEPTH];     /* initial W[k]: n_{k+1} x n_k, views into w0 */
+    double *w0;                     /* all initial weights, concatenated: the ODE state */
+    double *sigma;                  /* n_0, or NULL for Σ = I */
+    size_t dim;                     /* total number of weights */
+    double *block;                  /* owns T, B[] and w0 */
 } fadyn_problem;
 
 /* Scales of the random draw (paper's defaults, MATH.md §7). */

@@ -99,13 +99,13 @@ typedef enum { FADYN_TASK_LINEAR = 0, FADYN_TASK_TEACHER, FADYN_TASK_DATA } fady
 
 typedef struct {
     fadyn_task_kind kind;
-    size_t inputs, outputs;   /* linear: 30, 10 */
-    double t_scale;           /* linear: T ~ U[-t_scale, t_scale], 1 */
-    fadyn_net_spec teacher;   /* teacher: 30-20-10-10 tanh, linear output, biases */
-    double teacher_gain;      /* teacher weights ~ U[-g, g]·√(3/fan_in), 2 */
-    double teacher_bias;      /* teacher biases ~ U[-c, c], 0.5 */
-    size_t n_test;            /* held-out points: linear 1000, teacher 5000 */
-    unsigned long seed;       /* target, data sequence and held-out set */
+    size_t inputs, outputs; /* linear: 30, 10 */
+    double t_scale;         /* linear: T ~ U[-t_scale, t_scale], 1 */
+    fadyn_net_spec teacher; /* teacher: 30-20-10-10 tanh, linear output, biases */
+    double teacher_gain;    /* teacher weights ~ U[-g, g]·√(3/fan_in), 2 */
+    double teacher_bias;    /* teacher biases ~ U[-c, c], 0.5 */
+    size_t n_test;          /* held-out points: linear 1000, teacher 5000 */
+    unsigned long seed;     /* target, data sequence and held-out set */
 } fadyn_task_params;
 
 fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind);
@@ -114,10 +114,10 @@ const char *fadyn_task_name(fadyn_task_kind kind);
 
 typedef struct {
     fadyn_task_params par;
-    fadyn_net target;   /* linear: one linear layer W = T; teacher: the teacher */
-    double *sigma;      /* input std devs (n_0), NULL for N(0, I) */
-    double *Xtest, *Ytest; /* n_test x inputs, n_test x outputs */
-    double ytest_sq;    /* Σ ‖y*‖² over the held-out set */
+    fadyn_net target;        /* linear: one linear layer W = T; teacher: the teacher */
+    double *sigma;           /* input std devs (n_0), NULL for N(0, I) */
+    double *Xtest, *Ytest;   /* n_test x inputs, n_test x outputs */
+    double ytest_sq;         /* Σ ‖y*‖² over the held-out set */
     double *Xtrain, *Ytrain; /* FADYN_TASK_DATA: the training set */
     size_t n_train;
 } fadyn_task;
@@ -140,18 +140,18 @@ void fadyn_task_free(fadyn_task *t);
 
 /* ---- trainer parameters ---------------------------------------------------- */
 typedef struct {
-    double eta;          /* learning rate; <= 0: the rule's tuned default */
-    size_t batch;        /* K, 1 = online (the paper) */
-    size_t examples;     /* examples per run */
-    size_t eval_every;   /* examples between evaluations (rounded up to batches) */
-    double decay;        /* weight decay α: W ← (1 − ηα) W + …, 0 */
-    double np_sigma;     /* node-perturbation σ, 0.01 */
-    double drop;         /* sparse-fa: fraction of W[1..] and F removed, 0.5 */
-    double w_scale;      /* initial weights and biases ~ U[-ω, ω], 0.01 */
-    double b_scale;      /* feedback ~ U[-β, β], 0.5 */
-    int angles;          /* compute the angles at evaluations, 1 */
-    double radius;       /* diverged when the loss of an example exceeds this, 1e12 */
-    double angle_floor;  /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
+    double eta;        /* learning rate; <= 0: the rule's tuned default */
+    size_t batch;      /* K, 1 = online (the paper) */
+    size_t examples;   /* examples per run */
+    size_t eval_every; /* examples between evaluations (rounded up to batches) */
+    double decay;      /* weight decay α: W ← (1 − ηα) W + …, 0 */
+    double np_sigma;   /* node-perturbation σ, 0.01 */
+    double drop;       /* sparse-fa: fraction of W[1..] and F removed, 0.5 */
+    double w_scale;    /* initial weights and biases ~ U[-ω, ω], 0.01 */
+    double b_scale;    /* feedback ~ U[-β, β], 0.5 */
+    int angles;        /* compute the angles at evaluations, 1 */
+    double radius;     /* diverged when the loss of an example exceeds this, 1e12 */
+    double angle_floor; /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
 } fadyn_train_params;
 
 fadyn_train_params fadyn_train_params_default(void);
@@ -185,8 +185,8 @@ const double *fadyn_train_ws_delta(const fadyn_train_ws *ws, size_t k);
 /* One update from the K rows of X, Y (K <= par.batch).  noise draws np's
  * perturbations (unused otherwise).  *loss receives Σ_rows ½‖e‖² before the
  * update.  FADYN_DIVERGED if it is not finite or beyond the radius. */
-int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y,
-                     gsl_rng *noise, double *loss);
+int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, gsl_rng *noise,
+                     double *loss);
 
 /* Draw K inputs (x = σ ∘ z, z ~ N(0, I)) and their targets from r. */
 void fadyn_train_ws_sample(fadyn_train_ws *ws, gsl_rng *r, size_t K, double *X, double *Y);
@@ -200,7 +200,8 @@ double fadyn_train_ws_nse(fadyn_train_ws *ws);
 /* Angles (degrees) of the rule's hidden update δ_k to bp's and pbp's on row
  * `row` of the last batch, for hidden layers k = 1..L-1 into bp[k-1],
  * pbp[k-1] (NaN where the rule sends nothing, and once the error is at
- * rounding level, ‖e‖ < angle_floor·‖y*‖: the directions are noise there).  FADYN_ELAPACK on SVD failure. */
+ * rounding level, ‖e‖ < angle_floor·‖y*‖: the directions are noise there).  FADYN_ELAPACK on SVD
+ * failure. */
 int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp);
 
 /* ---- one run and many ------------------------------------------------------ */
@@ -213,8 +214,8 @@ void fadyn_train_col_name(size_t i, char *out, size_t n);
 typedef struct {
     double *rows; /* nrows x ncols */
     size_t nrows, ncols;
-    int status;            /* FADYN_OK or FADYN_DIVERGED (or an error) */
-    size_t diverged_at;    /* example index (0-based) where the loss was not finite */
+    int status;         /* FADYN_OK or FADYN_DIVERGED (or an error) */
+    size_t diverged_at; /* example index (0-based) where the loss was not finite */
     double final_nse;
     double wall_seconds;
     fadyn_err err;
@@ -228,17 +229,17 @@ void fadyn_train_result_free(fadyn_train_result *r);
 unsigned long fadyn_train_run_seed(unsigned long seed, size_t run);
 
 /* One run on a drawn network.  Returns res->status. */
-int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
-                    const fadyn_rule_type *rule, const fadyn_train_params *par,
-                    unsigned long init_seed, fadyn_train_result *res);
+int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fadyn_rule_type *rule,
+                    const fadyn_train_params *par, unsigned long init_seed,
+                    fadyn_train_result *res);
 
 /* nruns runs in parallel (OpenMP over runs, one workspace and rng each, BLAS
  * single-threaded inside).  res: nruns results.  Returns FADYN_OK if all
  * finished, FADYN_DIVERGED if any diverged (the others still complete), or
  * the first error. */
 int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
-                     const fadyn_rule_type *rule, const fadyn_train_params *par,
-                     unsigned long seed, size_t nruns, fadyn_train_result *res);
+                     const fadyn_rule_type *rule, const fadyn_train_params *par, unsigned long seed,
+                     size_t nruns, fadyn_train_result *res);
 /* The same, calling progress(ctx, runs finished / nruns) as runs finish
  * (serialised: one call at a time; the library prints nothing). */
 int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
@@ -249,8 +250,7 @@ int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec
 /* Mean and sample sd over runs of every column of the rows, row by row
  * (rows common to all runs that did not diverge; NaN if none).  mean/sd:
  * nrows x ncols, nrows = rows of the longest run.  Returns nrows. */
-size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean,
-                             double *sd);
+size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean, double *sd);
 
 /* Mean and sample sd of the final NSE over the runs that finished (NaN if
  * none / fewer than two); returns how many finished. */
@@ -276,9 +276,9 @@ extern const size_t fadyn_tune_grid_n;
  * the paper tuned for).  Diverging rates lose.  *score receives the score of
  * each grid point (may be NULL). */
 int fadyn_train_tune(const fadyn_task *task, const fadyn_net_spec *spec,
-                     const fadyn_rule_type *rule, const fadyn_train_params *par,
-                     unsigned long seed, size_t runs, const double *grid, size_t ngrid,
-                     double *best, double *score, fadyn_err *err);
+                     const fadyn_rule_type *rule, const fadyn_train_params *par, unsigned long seed,
+                     size_t runs, const double *grid, size_t ngrid, double *best, double *score,
+                     fadyn_err *err);
 
 /* ---- statistics ----------------------------------------------------------- */
 /* Welch's t-test of two samples: t, degrees of freedom, two-sided p (GSL). */

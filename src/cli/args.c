@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void cli_error(const char *cmd, const char *fmt, ...)
-{
+void cli_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
     fprintf(stderr, "fadyn %s: ", cmd);
     va_start(ap, fmt);
@@ -21,27 +20,28 @@ void cli_error(const char *cmd, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-void cli_error_err(const char *cmd, const fadyn_err *err)
-{
+void cli_error_err(const char *cmd, const fadyn_err *err) {
     cli_error(cmd, "%s", err->msg[0] ? err->msg : fadyn_strerror(err->code));
 }
 
-int cli_exit_code(int status)
-{
+int cli_exit_code(int status) {
     switch (status) {
-    case FADYN_OK: return CLI_EXIT_OK;
-    case FADYN_DIVERGED: return CLI_EXIT_DIVERGED;
+    case FADYN_OK:
+        return CLI_EXIT_OK;
+    case FADYN_DIVERGED:
+        return CLI_EXIT_DIVERGED;
     case FADYN_EINVAL:
     case FADYN_EPARSE:
     case FADYN_ESHAPE:
     case FADYN_ENONFINITE:
-    case FADYN_EIO: return CLI_EXIT_USAGE;
-    default: return CLI_EXIT_FAILED;
+    case FADYN_EIO:
+        return CLI_EXIT_USAGE;
+    default:
+        return CLI_EXIT_FAILED;
     }
 }
 
-int cli_double(const char *cmd, const char *opt, const char *s, double *out)
-{
+int cli_double(const char *cmd, const char *opt, const char *s, double *out) {
     char *end;
     errno = 0;
     double x = strtod(s, &end);
@@ -57,11 +57,11 @@ int cli_double(const char *cmd, const char *opt, const char *s, double *out)
     return 0;
 }
 
-int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out)
-{
+int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out) {
     char *end;
     errno = 0;
-    while (*s == ' ') s++;
+    while (*s == ' ')
+        s++;
     if (*s == '-') {
         cli_error(cmd, "%s '%s': must not be negative", opt, s);
         return CLI_EXIT_USAGE;
@@ -75,8 +75,7 @@ int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *ou
     return 0;
 }
 
-int cli_size(const char *cmd, const char *opt, const char *s, size_t *out)
-{
+int cli_size(const char *cmd, const char *opt, const char *s, size_t *out) {
     unsigned long x;
     int rc = cli_ulong(cmd, opt, s, &x);
     if (rc == 0) *out = (size_t)x;
@@ -86,8 +85,7 @@ int cli_size(const char *cmd, const char *opt, const char *s, size_t *out)
 /* Split s at commas, calling parse on each piece. */
 static int each_item(const char *cmd, const char *opt, const char *s, size_t max, size_t *n,
                      int (*parse)(const char *, const char *, const char *, void *, size_t),
-                     void *out)
-{
+                     void *out) {
     char buf[4096];
     if (strlen(s) >= sizeof buf) {
         cli_error(cmd, "%s: list too long", opt);
@@ -113,31 +111,26 @@ static int each_item(const char *cmd, const char *opt, const char *s, size_t max
     return 0;
 }
 
-static int parse_size_item(const char *cmd, const char *opt, const char *tok, void *out, size_t k)
-{
+static int parse_size_item(const char *cmd, const char *opt, const char *tok, void *out, size_t k) {
     return cli_size(cmd, opt, tok, (size_t *)out + k);
 }
 
 static int parse_double_item(const char *cmd, const char *opt, const char *tok, void *out,
-                             size_t k)
-{
+                             size_t k) {
     return cli_double(cmd, opt, tok, (double *)out + k);
 }
 
 int cli_size_list(const char *cmd, const char *opt, const char *s, size_t *out, size_t max,
-                  size_t *n)
-{
+                  size_t *n) {
     return each_item(cmd, opt, s, max, n, parse_size_item, out);
 }
 
 int cli_double_list(const char *cmd, const char *opt, const char *s, double *out, size_t max,
-                    size_t *n)
-{
+                    size_t *n) {
     return each_item(cmd, opt, s, max, n, parse_double_item, out);
 }
 
-int cli_bad_option(const char *cmd, char **argv)
-{
+int cli_bad_option(const char *cmd, char **argv) {
     const char *arg = argv[optind - 1];
     if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
         cli_error(cmd, "-%c: unknown option or missing value (see --help)", optopt);
@@ -146,8 +139,7 @@ int cli_bad_option(const char *cmd, char **argv)
     return CLI_EXIT_USAGE;
 }
 
-int cli_no_operands(const char *cmd, int argc, char **argv)
-{
+int cli_no_operands(const char *cmd, int argc, char **argv) {
     if (optind < argc) {
         cli_error(cmd, "unexpected argument '%s' (see --help)", argv[optind]);
         return CLI_EXIT_USAGE;
@@ -155,8 +147,7 @@ int cli_no_operands(const char *cmd, int argc, char **argv)
     return 0;
 }
 
-int cli_check_out(const char *cmd, const char *opt, const char *path)
-{
+int cli_check_out(const char *cmd, const char *opt, const char *path) {
     fadyn_err err;
     fadyn_err_clear(&err);
     if (fadyn_path_writable(path, &err) != FADYN_OK) {
@@ -166,8 +157,7 @@ int cli_check_out(const char *cmd, const char *opt, const char *path)
     return 0;
 }
 
-static int progress_on(void)
-{
+static int progress_on(void) {
     const char *e = getenv("FADYN_PROGRESS");
     if (e) return strcmp(e, "0") != 0;
     return isatty(2);
@@ -176,8 +166,7 @@ static int progress_on(void)
 /* CLI-only state: the last percentage shown (-1: nothing on the line). */
 static int progress_last = -1;
 
-void cli_progress(const char *label, double fraction)
-{
+void cli_progress(const char *label, double fraction) {
     if (!progress_on()) return;
     int pct = (int)(100.0 * fraction);
     if (pct == progress_last) return;
@@ -186,8 +175,7 @@ void cli_progress(const char *label, double fraction)
     progress_last = pct;
 }
 
-void cli_progress_done(void)
-{
+void cli_progress_done(void) {
     if (progress_last >= 0) fputc('\n', stderr);
     progress_last = -1;
 }

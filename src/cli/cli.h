@@ -68,36 +68,45 @@ typedef struct {
 
 /* getopt_long values of the problem options; a command's own start after. */
 enum {
-    CLI_PO_SIZES = 256, CLI_PO_RULE, CLI_PO_SIGMA, CLI_PO_SEED, CLI_PO_INIT, CLI_PO_INIT_SCALE,
-    CLI_PO_T_SCALE, CLI_PO_B_SCALE, CLI_PO_INIT_FROM, CLI_PO_END
+    CLI_PO_SIZES = 256,
+    CLI_PO_RULE,
+    CLI_PO_SIGMA,
+    CLI_PO_SEED,
+    CLI_PO_INIT,
+    CLI_PO_INIT_SCALE,
+    CLI_PO_T_SCALE,
+    CLI_PO_B_SCALE,
+    CLI_PO_INIT_FROM,
+    CLI_PO_END
 };
 
 /* The long-option entries, to open a command's option table. */
-#define CLI_PROBLEM_LONG_OPTS                                                                    \
-    {"sizes", required_argument, 0, CLI_PO_SIZES}, {"rule", required_argument, 0, CLI_PO_RULE},  \
-        {"sigma", required_argument, 0, CLI_PO_SIGMA},                                           \
-        {"seed", required_argument, 0, CLI_PO_SEED}, {"init", required_argument, 0, CLI_PO_INIT}, \
-        {"init-scale", required_argument, 0, CLI_PO_INIT_SCALE},                                 \
-        {"t-scale", required_argument, 0, CLI_PO_T_SCALE},                                       \
-        {"b-scale", required_argument, 0, CLI_PO_B_SCALE},                                       \
-        {"init-from", required_argument, 0, CLI_PO_INIT_FROM}
+#define CLI_PROBLEM_LONG_OPTS                                                                      \
+    {"sizes", required_argument, 0, CLI_PO_SIZES}, {"rule", required_argument, 0, CLI_PO_RULE},    \
+        {"sigma", required_argument, 0, CLI_PO_SIGMA},                                             \
+        {"seed", required_argument, 0, CLI_PO_SEED}, {"init", required_argument, 0, CLI_PO_INIT},  \
+        {"init-scale", required_argument, 0, CLI_PO_INIT_SCALE},                                   \
+        {"t-scale", required_argument, 0, CLI_PO_T_SCALE},                                         \
+        {"b-scale", required_argument, 0, CLI_PO_B_SCALE}, {                                       \
+        "init-from", required_argument, 0, CLI_PO_INIT_FROM                                        \
+    }
 
 /* Their --help lines. */
-#define CLI_PROBLEM_HELP                                                                         \
-    "  --sizes LIST        layer sizes, inputs first (default 30,20,10); more than one\n"       \
-    "                      hidden layer gives a chain, fa sending e down fixed B's\n"           \
-    "  --rule NAME         fa | bp | shallow (default fa)\n"                                    \
-    "  --sigma LIST        diagonal of the input covariance: one value for all inputs\n"       \
-    "                      or one per input (default 1)\n"                                      \
-    "  --seed N            seed of the random draw (default 1)\n"                               \
-    "  --init KIND         random | zero: initial weights U[-w,w] or 0 (default random)\n"     \
-    "  --init-scale W      w of the initial weights (default 0.01)\n"                           \
-    "  --t-scale X         T ~ U[-X,X] (default 1)\n"                                           \
-    "  --b-scale X         B ~ U[-X,X] (default 0.5)\n"                                         \
-    "  --init-from DIR     read T, B and the initial weights from DIR instead:\n"               \
-    "                      T.txt, B.txt, A.txt (hidden x inputs), W.txt (outputs x hidden),\n" \
-    "                      whitespace-separated rows. Deeper nets: A0.txt .. A{L-2}.txt\n"     \
-    "                      (weights into hidden layers 1..L-1), W.txt, and B1.txt ..\n"        \
+#define CLI_PROBLEM_HELP                                                                           \
+    "  --sizes LIST        layer sizes, inputs first (default 30,20,10); more than one\n"          \
+    "                      hidden layer gives a chain, fa sending e down fixed B's\n"              \
+    "  --rule NAME         fa | bp | shallow (default fa)\n"                                       \
+    "  --sigma LIST        diagonal of the input covariance: one value for all inputs\n"           \
+    "                      or one per input (default 1)\n"                                         \
+    "  --seed N            seed of the random draw (default 1)\n"                                  \
+    "  --init KIND         random | zero: initial weights U[-w,w] or 0 (default random)\n"         \
+    "  --init-scale W      w of the initial weights (default 0.01)\n"                              \
+    "  --t-scale X         T ~ U[-X,X] (default 1)\n"                                              \
+    "  --b-scale X         B ~ U[-X,X] (default 0.5)\n"                                            \
+    "  --init-from DIR     read T, B and the initial weights from DIR instead:\n"                  \
+    "                      T.txt, B.txt, A.txt (hidden x inputs), W.txt (outputs x hidden),\n"     \
+    "                      whitespace-separated rows. Deeper nets: A0.txt .. A{L-2}.txt\n"         \
+    "                      (weights into hidden layers 1..L-1), W.txt, and B1.txt ..\n"            \
     "                      B{L-1}.txt (Bk is hidden-k x next layer, feeding hidden layer k)\n"
 
 /* The paper's defaults: 30-20-10, fa, Σ = I, seed 1, random U[-0.01, 0.01]. */
@@ -128,10 +137,11 @@ typedef struct {
 
 enum { CLI_OO_OUT = 1024, CLI_OO_SUMMARY, CLI_OO_PLOT, CLI_OO_QUIET, CLI_OO_HELP };
 
-#define CLI_OUTPUT_LONG_OPTS                                                                     \
-    {"out", required_argument, 0, CLI_OO_OUT}, {"summary", required_argument, 0, CLI_OO_SUMMARY}, \
-        {"plot", required_argument, 0, CLI_OO_PLOT}, {"quiet", no_argument, 0, CLI_OO_QUIET},    \
-        {"help", no_argument, 0, CLI_OO_HELP}
+#define CLI_OUTPUT_LONG_OPTS                                                                       \
+    {"out", required_argument, 0, CLI_OO_OUT}, {"summary", required_argument, 0, CLI_OO_SUMMARY},  \
+        {"plot", required_argument, 0, CLI_OO_PLOT}, {"quiet", no_argument, 0, CLI_OO_QUIET}, {    \
+        "help", no_argument, 0, CLI_OO_HELP                                                        \
+    }
 
 /* If getopt value c is an output option (or -h), record it and return 1,
  * with *rc = -1 after printing help (the caller then exits 0), else 0. */

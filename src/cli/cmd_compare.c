@@ -23,9 +23,7 @@ static const char *const HELP =
     "Euler's error is first order in eta; the sampling noise shrinks like\n"
     "sqrt(eta/K). Cells run in parallel.\n"
     "\n"
-    "Problem (as fadyn ode):\n"
-    CLI_PROBLEM_HELP
-    "Grid:\n"
+    "Problem (as fadyn ode):\n" CLI_PROBLEM_HELP "Grid:\n"
     "  --etas LIST         learning rates (default 0.01,0.003,0.001)\n"
     "  --batches LIST      batch sizes K (default 10,100,1000)\n"
     "  --t-end T           ODE time compared (default 10); steps = T/eta rounded up\n"
@@ -50,24 +48,25 @@ typedef struct {
     cli_output_opts oo;
 } cmp_opts;
 
-enum {
-    O_ETAS = CLI_PO_END,
-    O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL
-};
+enum { O_ETAS = CLI_PO_END, O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL };
 
 static const struct option long_opts[] = {
-    CLI_PROBLEM_LONG_OPTS,                        {"etas", required_argument, 0, O_ETAS},
-    {"batches", required_argument, 0, O_BATCHES}, {"t-end", required_argument, 0, O_T_END},
-    {"samples", required_argument, 0, O_SAMPLES}, {"repeats", required_argument, 0, O_REPEATS},
-    {"stepper", required_argument, 0, O_STEPPER}, {"rtol", required_argument, 0, O_RTOL},
-    {"atol", required_argument, 0, O_ATOL},       CLI_OUTPUT_LONG_OPTS,
+    CLI_PROBLEM_LONG_OPTS,
+    {"etas", required_argument, 0, O_ETAS},
+    {"batches", required_argument, 0, O_BATCHES},
+    {"t-end", required_argument, 0, O_T_END},
+    {"samples", required_argument, 0, O_SAMPLES},
+    {"repeats", required_argument, 0, O_REPEATS},
+    {"stepper", required_argument, 0, O_STEPPER},
+    {"rtol", required_argument, 0, O_RTOL},
+    {"atol", required_argument, 0, O_ATOL},
+    CLI_OUTPUT_LONG_OPTS,
     {0, 0, 0, 0},
 };
 
 #define CMD "compare"
 
-static int parse(int argc, char **argv, cmp_opts *o)
-{
+static int parse(int argc, char **argv, cmp_opts *o) {
     memset(o, 0, sizeof *o);
     cli_problem_opts_default(&o->po);
     double de[] = {0.01, 0.003, 0.001};
@@ -87,14 +86,30 @@ static int parse(int argc, char **argv, cmp_opts *o)
             continue;
         }
         switch (c) {
-        case O_ETAS: rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne); break;
-        case O_BATCHES: rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb); break;
-        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->cp.t_end); break;
-        case O_SAMPLES: rc = cli_size(CMD, "--samples", optarg, &o->cp.samples); break;
-        case O_REPEATS: rc = cli_size(CMD, "--repeats", optarg, &o->cp.repeats); break;
-        case O_STEPPER: o->cp.integ.stepper = optarg; break;
-        case O_RTOL: rc = cli_double(CMD, "--rtol", optarg, &o->cp.integ.rtol); break;
-        case O_ATOL: rc = cli_double(CMD, "--atol", optarg, &o->cp.integ.atol); break;
+        case O_ETAS:
+            rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne);
+            break;
+        case O_BATCHES:
+            rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb);
+            break;
+        case O_T_END:
+            rc = cli_double(CMD, "--t-end", optarg, &o->cp.t_end);
+            break;
+        case O_SAMPLES:
+            rc = cli_size(CMD, "--samples", optarg, &o->cp.samples);
+            break;
+        case O_REPEATS:
+            rc = cli_size(CMD, "--repeats", optarg, &o->cp.repeats);
+            break;
+        case O_STEPPER:
+            o->cp.integ.stepper = optarg;
+            break;
+        case O_RTOL:
+            rc = cli_double(CMD, "--rtol", optarg, &o->cp.integ.rtol);
+            break;
+        case O_ATOL:
+            rc = cli_double(CMD, "--atol", optarg, &o->cp.integ.atol);
+            break;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -123,13 +138,13 @@ static int parse(int argc, char **argv, cmp_opts *o)
     return 0;
 }
 
-static const char *const COLS[] = {"eta", "batch", "steps", "t", "deviation", "deviation_max",
-                                   "loss_deviation", "nse_train", "nse_ode"};
+static const char *const COLS[] = {"eta",       "batch",         "steps",          "t",
+                                   "deviation", "deviation_max", "loss_deviation", "nse_train",
+                                   "nse_ode"};
 
 /* Rows grouped by batch, eta in the given order within a group. */
 static int write_tsv(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
-                     fadyn_err *err)
-{
+                     fadyn_err *err) {
     fadyn_ofile f;
     int rc = fadyn_ofile_open(&f, path, err);
     if (rc) return rc;
@@ -137,16 +152,16 @@ static int write_tsv(const char *path, const cmp_opts *o, const fadyn_compare_ro
     for (size_t j = 0; j < o->nb; j++)
         for (size_t i = 0; i < o->ne; i++) {
             const fadyn_compare_row *r = &rows[i * o->nb + j];
-            double v[9] = {r->eta, (double)r->batch, (double)r->steps, r->t, r->deviation,
-                           r->deviation_max, r->loss_deviation, r->nse_train, r->nse_ode};
+            double v[9] = {r->eta,       (double)r->batch, (double)r->steps,  r->t,
+                           r->deviation, r->deviation_max, r->loss_deviation, r->nse_train,
+                           r->nse_ode};
             fadyn_tsv_row(f.f, v, 9);
         }
     return fadyn_ofile_commit(&f, err);
 }
 
 /* The trend: deviation falls with eta at the largest K, and with K at the smallest eta. */
-static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok, int *batch_ok)
-{
+static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok, int *batch_ok) {
     size_t ilo = 0, ihi = 0, jlo = 0, jhi = 0;
     for (size_t i = 0; i < o->ne; i++) {
         if (o->etas[i] < o->etas[ilo]) ilo = i;
@@ -161,9 +176,7 @@ static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok,
 }
 
 static int write_summary(const char *path, const cmp_opts *o, const fadyn_problem *p,
-                         const fadyn_compare_row *rows,
-                         int eta_ok, int batch_ok, fadyn_err *err)
-{
+                         const fadyn_compare_row *rows, int eta_ok, int batch_ok, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("compare");
     json_t *par = cli_problem_json(&o->po, p);
     json_object_set_new(par, "t_end", json_real(o->cp.t_end));
@@ -199,12 +212,12 @@ static int write_summary(const char *path, const cmp_opts *o, const fadyn_proble
 }
 
 static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compare_row *rows,
-                   fadyn_err *err)
-{
+                   fadyn_err *err) {
     int eta_ok, batch_ok, rc;
     trend(o, rows, &eta_ok, &batch_ok);
     if (o->oo.out && (rc = write_tsv(o->oo.out, o, rows, err))) return rc;
-    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, p, rows, eta_ok, batch_ok, err))) return rc;
+    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, p, rows, eta_ok, batch_ok, err)))
+        return rc;
     if (o->oo.plot) {
         fadyn_plot_target pt;
         char data[4200];
@@ -213,12 +226,15 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
         if ((rc = write_tsv(data, o, rows, err))) return rc;
         rc = fadyn_plot_compare(&pt, o->batches, o->nb, err);
         if (pt.dumb) remove(data);
-        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, err);
-        else if (rc) return rc;
+        if (rc == FADYN_ENOGNUPLOT)
+            cli_error_err(CMD, err);
+        else if (rc)
+            return rc;
     }
     if (!o->oo.quiet) {
         printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->po.rule));
-        for (size_t k = 0; k < o->po.nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
+        for (size_t k = 0; k < o->po.nsizes; k++)
+            printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
         printf(", trainer vs ODE to t = %g\n", o->cp.t_end);
         printf("  %-9s %-7s %-8s %-11s %-11s %-11s\n", "eta", "batch", "steps", "deviation",
                "dev_max", "loss_dev");
@@ -226,14 +242,17 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
             printf("  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", rows[c].eta, rows[c].batch,
                    rows[c].steps, rows[c].deviation, rows[c].deviation_max, rows[c].loss_deviation);
         printf("  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n",
-               o->ne < 2 ? "n/a (one eta)" : eta_ok ? "yes" : "NO",
-               o->nb < 2 ? "n/a (one K)" : batch_ok ? "yes" : "NO");
+               o->ne < 2 ? "n/a (one eta)"
+               : eta_ok  ? "yes"
+                         : "NO",
+               o->nb < 2  ? "n/a (one K)"
+               : batch_ok ? "yes"
+                          : "NO");
     }
     return FADYN_OK;
 }
 
-int cmd_compare(int argc, char **argv)
-{
+int cmd_compare(int argc, char **argv) {
     cmp_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
@@ -251,7 +270,8 @@ int cmd_compare(int argc, char **argv)
         fadyn_problem_free(&p);
         return CLI_EXIT_FAILED;
     }
-    int status = fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.po.seed, rows, &err);
+    int status =
+        fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.po.seed, rows, &err);
     int exit_code = cli_exit_code(status);
     if (status != FADYN_OK) cli_error_err(CMD, &err);
     if (status >= 0 && (rc = outputs(&o, &p, rows, &err))) {

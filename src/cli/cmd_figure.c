@@ -47,20 +47,17 @@ typedef int (*recipe_fn)(const fig_opts *o, json_t *sum, int *diverged, fadyn_er
 
 #define CMD "figure"
 
-static size_t pick(size_t given, size_t quick, size_t full, int is_full)
-{
+static size_t pick(size_t given, size_t quick, size_t full, int is_full) {
     return given ? given : is_full ? full : quick;
 }
 
-static int path_in(const fig_opts *o, const char *name, char *out, size_t n)
-{
+static int path_in(const fig_opts *o, const char *name, char *out, size_t n) {
     int k = snprintf(out, n, "%s/%s", o->dir, name);
     return k < 0 || (size_t)k >= n ? FADYN_EINVAL : FADYN_OK;
 }
 
 /* Report the diverged runs of res; returns how many. */
-static int report_diverged(const char *what, const fadyn_train_result *res, size_t n)
-{
+static int report_diverged(const char *what, const fadyn_train_result *res, size_t n) {
     int d = 0;
     for (size_t r = 0; r < n; r++)
         if (res[r].status == FADYN_DIVERGED) {
@@ -70,15 +67,13 @@ static int report_diverged(const char *what, const fadyn_train_result *res, size
     return d;
 }
 
-static int render(const fig_opts *o, const char *name, fadyn_plot_target *pt, fadyn_err *err)
-{
+static int render(const fig_opts *o, const char *name, fadyn_plot_target *pt, fadyn_err *err) {
     char png[4200];
     snprintf(png, sizeof png, "%s/%s.png", o->dir, name);
     return fadyn_plot_target_parse(pt, png, 1400, 700, err);
 }
 
-static int plot_status(int rc, fadyn_err *err)
-{
+static int plot_status(int rc, fadyn_err *err) {
     if (rc == FADYN_ENOGNUPLOT) {
         cli_error_err(CMD, err);
         return FADYN_OK;
@@ -86,16 +81,14 @@ static int plot_status(int rc, fadyn_err *err)
     return rc;
 }
 
-static double final_mean(const fadyn_train_result *res, size_t n, double *sd)
-{
+static double final_mean(const fadyn_train_result *res, size_t n, double *sd) {
     double mu;
     fadyn_train_final_stats(res, n, &mu, sd);
     return mu;
 }
 
 /* Task 1 (seeded by --seed) and its 30-20-10 linear student. */
-static int task1(const fig_opts *o, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err)
-{
+static int task1(const fig_opts *o, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err) {
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
     tp.seed = o->seed;
     size_t sz[] = {30, 20, 10};
@@ -103,15 +96,14 @@ static int task1(const fig_opts *o, fadyn_task *task, fadyn_net_spec *spec, fady
     return fadyn_task_alloc(task, &tp, err);
 }
 
-static void free_results(fadyn_train_result *res, size_t n)
-{
-    for (size_t r = 0; r < n; r++) fadyn_train_result_free(&res[r]);
+static void free_results(fadyn_train_result *res, size_t n) {
+    for (size_t r = 0; r < n; r++)
+        fadyn_train_result_free(&res[r]);
 }
 
 /* Fig. 1d: the four rules on Task 1. */
 #define FIG1D_QUICK 4000 /* examples of the quick run, and the span of the linear panel */
-static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
-{
+static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) {
     static const char *const rules[] = {"shallow", "np", "bp", "fa"};
     fadyn_task task;
     fadyn_net_spec spec;
@@ -165,12 +157,14 @@ static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     fadyn_plot_target pt;
     if ((rc = render(o, "fig1d", &pt, err))) return rc;
     /* the linear panel shows the quick run's span, where bp and fa finish */
-    return plot_status(fadyn_plot_fig1d(&pt, rules, 4, (double)(p.examples < FIG1D_QUICK ? p.examples : FIG1D_QUICK), err), err);
+    return plot_status(
+        fadyn_plot_fig1d(&pt, rules, 4,
+                         (double)(p.examples < FIG1D_QUICK ? p.examples : FIG1D_QUICK), err),
+        err);
 }
 
 /* Fig. 1e: fa's angle to bp per example, sliding window of 10. */
-static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
-{
+static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) {
     const size_t window = 10;
     fadyn_task task;
     fadyn_net_spec spec;
@@ -184,7 +178,8 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     fadyn_train_result res;
     rc = fadyn_train_run(&task, &spec, fa, &p, fadyn_train_run_seed(o->seed, 0), &res);
     fadyn_task_free(&task);
-    if (rc == FADYN_DIVERGED) *diverged += report_diverged("fig1e", &res, 1);
+    if (rc == FADYN_DIVERGED)
+        *diverged += report_diverged("fig1e", &res, 1);
     else if (rc) {
         *err = res.err;
         fadyn_train_result_free(&res);
@@ -202,7 +197,8 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     double first = NAN, last = NAN, below45 = NAN;
     for (size_t i = window - 1; i < res.nrows; i++) {
         double s = 0, s2 = 0;
-        for (size_t k = i + 1 - window; k <= i; k++) s += res.rows[k * res.ncols + 3];
+        for (size_t k = i + 1 - window; k <= i; k++)
+            s += res.rows[k * res.ncols + 3];
         double mu = s / (double)window;
         for (size_t k = i + 1 - window; k <= i; k++)
             s2 += (res.rows[k * res.ncols + 3] - mu) * (res.rows[k * res.ncols + 3] - mu);
@@ -222,7 +218,8 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     json_object_set_new(sum, "angle_last_window", fadyn_json_real(last));
     json_object_set_new(sum, "examples_to_below_45_degrees", fadyn_json_real(below45));
     if (!o->quiet)
-        printf("  fig1e angle fa-bp: %.1f deg (first window) -> %.1f deg (last); below 45 deg after %g examples\n",
+        printf("  fig1e angle fa-bp: %.1f deg (first window) -> %.1f deg (last); below 45 deg "
+               "after %g examples\n",
                first, last, below45);
     fadyn_train_result_free(&res);
     if (rc) return rc;
@@ -231,14 +228,12 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     return plot_status(fadyn_plot_fig1e(&pt, err), err);
 }
 
-static void show_progress(void *ctx, double fraction)
-{
+static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
 
 /* Fig. 2d: 3 vs 4 layers on Task 3, bp and fa, Welch t-tests. */
-static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
-{
+static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) {
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_TEACHER);
     tp.seed = o->seed;
     fadyn_task task;
@@ -270,12 +265,14 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
     double mu[4], sd[4];
     for (size_t g = 0; g < 4 && rc == FADYN_OK; g++) {
         const fadyn_rule_type *rule = fadyn_rule_type_find(rules[g / 2]);
-        fadyn_net_spec spec = g % 2 ? fadyn_net_spec_make(3, s4, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1)
-                                    : fadyn_net_spec_make(2, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
+        fadyn_net_spec spec = g % 2
+                                  ? fadyn_net_spec_make(3, s4, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1)
+                                  : fadyn_net_spec_make(2, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
         p.eta = fadyn_train_default_eta(FADYN_TASK_TEACHER, rule);
         char label[64];
         snprintf(label, sizeof label, "fig2d %s, %zu layers", rules[g / 2], g % 2 ? (size_t)4 : 3);
-        rc = fadyn_train_runs_progress(&task, &spec, rule, &p, o->seed, runs, res, show_progress, label);
+        rc = fadyn_train_runs_progress(&task, &spec, rule, &p, o->seed, runs, res, show_progress,
+                                       label);
         cli_progress_done();
         if (rc == FADYN_DIVERGED) rc = FADYN_OK;
         if (rc) break;
@@ -284,23 +281,30 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
             if (res[r].status == FADYN_OK) nse[g * runs + ok[g]++] = res[r].final_nse;
         mu[g] = final_mean(res, runs, &sd[g]);
         for (size_t r = 0; r < ok[g]; r++) {
-            double v[7] = {(double)g, (double)(g / 2), (double)(g % 2 ? 4 : 3), (double)r,
-                           nse[g * runs + r], mu[g], sd[g]};
+            double v[7] = {(double)g, (double)(g / 2),   (double)(g % 2 ? 4 : 3),
+                           (double)r, nse[g * runs + r], mu[g],
+                           sd[g]};
             fadyn_tsv_row(f.f, v, 7);
         }
         free_results(res, runs);
     }
-    if (rc) fadyn_ofile_abort(&f);
-    else rc = fadyn_ofile_commit(&f, err);
+    if (rc)
+        fadyn_ofile_abort(&f);
+    else
+        rc = fadyn_ofile_commit(&f, err);
     fadyn_welch w[2];
     json_t *jr = json_object();
     for (size_t k = 0; rc == FADYN_OK && k < 2; k++) {
-        if (fadyn_welch_test(nse + 2 * k * runs, ok[2 * k], nse + (2 * k + 1) * runs, ok[2 * k + 1], &w[k])) {
-            rc = fadyn_err_set(err, FADYN_EINVAL, "fig2d: need 2 finished runs per bar for the t-test");
+        if (fadyn_welch_test(nse + 2 * k * runs, ok[2 * k], nse + (2 * k + 1) * runs, ok[2 * k + 1],
+                             &w[k])) {
+            rc = fadyn_err_set(err, FADYN_EINVAL,
+                               "fig2d: need 2 finished runs per bar for the t-test");
             break;
         }
         json_t *e = json_object();
-        json_object_set_new(e, "eta", json_real(fadyn_train_default_eta(FADYN_TASK_TEACHER, fadyn_rule_type_find(rules[k]))));
+        json_object_set_new(
+            e, "eta",
+            json_real(fadyn_train_default_eta(FADYN_TASK_TEACHER, fadyn_rule_type_find(rules[k]))));
         json_object_set_new(e, "nse_3_layers_mean", fadyn_json_real(w[k].mean_a));
         json_object_set_new(e, "nse_3_layers_sd", fadyn_json_real(w[k].sd_a));
         json_object_set_new(e, "nse_4_layers_mean", fadyn_json_real(w[k].mean_b));
@@ -311,7 +315,8 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
         json_object_set_new(e, "n", json_integer((json_int_t)ok[2 * k]));
         json_object_set_new(jr, rules[k], e);
         if (!o->quiet)
-            printf("  fig2d %s: 3 layers %.4f +- %.4f, 4 layers %.4f +- %.4f, Welch t %.2f, p = %.2e\n",
+            printf("  fig2d %s: 3 layers %.4f +- %.4f, 4 layers %.4f +- %.4f, Welch t %.2f, p = "
+                   "%.2e\n",
                    rules[k], w[k].mean_a, w[k].sd_a, w[k].mean_b, w[k].sd_b, w[k].t, w[k].p);
     }
     json_t *regime = json_object();
@@ -334,8 +339,7 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
 }
 
 /* Fig. 4: fa on Task 1 at η = 1e-3 from initial scales ω. */
-static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
-{
+static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) {
     static const double omegas[] = {0.0001, 0.001, 0.01, 0.05, 0.1, 0.125, 0.15, 0.2, 0.25};
     const size_t n = sizeof omegas / sizeof omegas[0];
     fadyn_task task;
@@ -379,7 +383,8 @@ static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err)
         json_object_set_new(e, "last_angle_pbp", fadyn_json_real(last ? last[4] : NAN));
         json_array_append_new(arr, e);
         if (!o->quiet && last)
-            printf("  fig4 omega %-6g final NSE %.2e; at example %g: angle to bp %.1f deg, to pbp %.1f deg\n",
+            printf("  fig4 omega %-6g final NSE %.2e; at example %g: angle to bp %.1f deg, to pbp "
+                   "%.1f deg\n",
                    omegas[i], res[i].final_nse, last[0], last[3], last[4]);
         fadyn_train_result_free(&res[i]);
     }
@@ -400,35 +405,47 @@ static const struct {
 
 enum { O_FULL = 256, O_DIR, O_RUNS, O_EXAMPLES, O_SEED, O_QUIET, O_HELP };
 static const struct option long_opts[] = {
-    {"full", no_argument, 0, O_FULL},   {"dir", required_argument, 0, O_DIR},
+    {"full", no_argument, 0, O_FULL},       {"dir", required_argument, 0, O_DIR},
     {"runs", required_argument, 0, O_RUNS}, {"examples", required_argument, 0, O_EXAMPLES},
     {"seed", required_argument, 0, O_SEED}, {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},   {0, 0, 0, 0},
+    {"help", no_argument, 0, O_HELP},       {0, 0, 0, 0},
 };
 
-static int find_recipe(const char *name)
-{
+static int find_recipe(const char *name) {
     for (int i = 0; recipes[i].name; i++)
         if (strcmp(recipes[i].name, name) == 0) return i;
     return -1;
 }
 
-int cmd_figure(int argc, char **argv)
-{
+int cmd_figure(int argc, char **argv) {
     fig_opts o = {0, 0, "plots", 0, 0, 1};
     int c, rc = 0;
     opterr = 0;
     optind = 1;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (c) {
-        case O_FULL: o.full = 1; break;
-        case O_DIR: o.dir = optarg; break;
-        case O_RUNS: rc = cli_size(CMD, "--runs", optarg, &o.runs); break;
-        case O_EXAMPLES: rc = cli_size(CMD, "--examples", optarg, &o.examples); break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o.seed); break;
-        case O_QUIET: o.quiet = 1; break;
+        case O_FULL:
+            o.full = 1;
+            break;
+        case O_DIR:
+            o.dir = optarg;
+            break;
+        case O_RUNS:
+            rc = cli_size(CMD, "--runs", optarg, &o.runs);
+            break;
+        case O_EXAMPLES:
+            rc = cli_size(CMD, "--examples", optarg, &o.examples);
+            break;
+        case O_SEED:
+            rc = cli_ulong(CMD, "--seed", optarg, &o.seed);
+            break;
+        case O_QUIET:
+            o.quiet = 1;
+            break;
         case 'h':
-        case O_HELP: fputs(HELP, stdout); return CLI_EXIT_OK;
+        case O_HELP:
+            fputs(HELP, stdout);
+            return CLI_EXIT_OK;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -438,7 +455,8 @@ int cmd_figure(int argc, char **argv)
     int want[8] = {0}, any = 0;
     for (int i = optind; i < argc; i++) {
         if (strcmp(argv[i], "all") == 0) {
-            for (int k = 0; recipes[k].name; k++) want[k] = 1;
+            for (int k = 0; recipes[k].name; k++)
+                want[k] = 1;
         } else {
             int k = find_recipe(argv[i]);
             if (k < 0) {
@@ -486,7 +504,8 @@ int cmd_figure(int argc, char **argv)
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.json", o.dir, recipes[k].name);
             rc = fadyn_json_write(sum, path, &err);
-            if (rc == FADYN_OK && !o.quiet) printf("  wrote %s/%s.png, .gp, .tsv, .json\n", o.dir, recipes[k].name);
+            if (rc == FADYN_OK && !o.quiet)
+                printf("  wrote %s/%s.png, .gp, .tsv, .json\n", o.dir, recipes[k].name);
         }
         json_decref(sum);
         if (rc) {

@@ -19,8 +19,7 @@ static const char *const HELP =
     "V = |BE|^2, the drift of the conserved C = BW + W^T B^T - AA^T (bp: W^T W - AA^T),\n"
     "s = tr(AA^T) and the angles of the hidden update to bp's W^T E and pbp's W^+ E.\n"
     "\n"
-    "Problem:\n"
-    CLI_PROBLEM_HELP
+    "Problem:\n" CLI_PROBLEM_HELP
     "  --save-init DIR     write T, B and the initial weights to DIR (same format)\n"
     "  --save-final DIR    write T, B and the final weights to DIR\n"
     "\n"
@@ -56,8 +55,18 @@ typedef struct {
 } ode_opts;
 
 enum {
-    O_SAVE_INIT = CLI_PO_END, O_SAVE_FINAL, O_STEPPER, O_RTOL, O_ATOL, O_T_END, O_SAMPLES,
-    O_LOG_TIME, O_T_MIN, O_RADIUS, O_NMAX, O_HMIN
+    O_SAVE_INIT = CLI_PO_END,
+    O_SAVE_FINAL,
+    O_STEPPER,
+    O_RTOL,
+    O_ATOL,
+    O_T_END,
+    O_SAMPLES,
+    O_LOG_TIME,
+    O_T_MIN,
+    O_RADIUS,
+    O_NMAX,
+    O_HMIN
 };
 
 static const struct option long_opts[] = {
@@ -80,8 +89,7 @@ static const struct option long_opts[] = {
 
 #define CMD "ode"
 
-static int parse(int argc, char **argv, ode_opts *o)
-{
+static int parse(int argc, char **argv, ode_opts *o) {
     memset(o, 0, sizeof *o);
     cli_problem_opts_default(&o->po);
     o->integ = fadyn_integ_params_default();
@@ -96,18 +104,42 @@ static int parse(int argc, char **argv, ode_opts *o)
             continue;
         }
         switch (c) {
-        case O_SAVE_INIT: o->save_init = optarg; break;
-        case O_SAVE_FINAL: o->save_final = optarg; break;
-        case O_STEPPER: o->integ.stepper = optarg; break;
-        case O_RTOL: rc = cli_double(CMD, "--rtol", optarg, &o->integ.rtol); break;
-        case O_ATOL: rc = cli_double(CMD, "--atol", optarg, &o->integ.atol); break;
-        case O_T_END: rc = cli_double(CMD, "--t-end", optarg, &o->integ.t_end); break;
-        case O_SAMPLES: rc = cli_size(CMD, "--samples", optarg, &o->integ.samples); break;
-        case O_LOG_TIME: o->integ.log_time = 1; break;
-        case O_T_MIN: rc = cli_double(CMD, "--t-min", optarg, &o->integ.t_min); break;
-        case O_RADIUS: rc = cli_double(CMD, "--radius", optarg, &o->integ.radius); break;
-        case O_NMAX: rc = cli_ulong(CMD, "--nmax", optarg, &o->integ.nmax); break;
-        case O_HMIN: rc = cli_double(CMD, "--hmin", optarg, &o->integ.hmin); break;
+        case O_SAVE_INIT:
+            o->save_init = optarg;
+            break;
+        case O_SAVE_FINAL:
+            o->save_final = optarg;
+            break;
+        case O_STEPPER:
+            o->integ.stepper = optarg;
+            break;
+        case O_RTOL:
+            rc = cli_double(CMD, "--rtol", optarg, &o->integ.rtol);
+            break;
+        case O_ATOL:
+            rc = cli_double(CMD, "--atol", optarg, &o->integ.atol);
+            break;
+        case O_T_END:
+            rc = cli_double(CMD, "--t-end", optarg, &o->integ.t_end);
+            break;
+        case O_SAMPLES:
+            rc = cli_size(CMD, "--samples", optarg, &o->integ.samples);
+            break;
+        case O_LOG_TIME:
+            o->integ.log_time = 1;
+            break;
+        case O_T_MIN:
+            rc = cli_double(CMD, "--t-min", optarg, &o->integ.t_min);
+            break;
+        case O_RADIUS:
+            rc = cli_double(CMD, "--radius", optarg, &o->integ.radius);
+            break;
+        case O_NMAX:
+            rc = cli_ulong(CMD, "--nmax", optarg, &o->integ.nmax);
+            break;
+        case O_HMIN:
+            rc = cli_double(CMD, "--hmin", optarg, &o->integ.hmin);
+            break;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -125,8 +157,7 @@ static int parse(int argc, char **argv, ode_opts *o)
     return 0;
 }
 
-static int write_tsv(const char *path, const fadyn_ode_result *res, fadyn_err *err)
-{
+static int write_tsv(const char *path, const fadyn_ode_result *res, fadyn_err *err) {
     fadyn_ofile f;
     int rc = fadyn_ofile_open(&f, path, err);
     if (rc) return rc;
@@ -139,19 +170,21 @@ static int write_tsv(const char *path, const fadyn_ode_result *res, fadyn_err *e
     return fadyn_ofile_commit(&f, err);
 }
 
-static const char *status_word(int status)
-{
+static const char *status_word(int status) {
     switch (status) {
-    case FADYN_OK: return "ok";
-    case FADYN_DIVERGED: return "diverged";
-    case FADYN_MAXSTEPS: return "step-limit";
-    default: return "error";
+    case FADYN_OK:
+        return "ok";
+    case FADYN_DIVERGED:
+        return "diverged";
+    case FADYN_MAXSTEPS:
+        return "step-limit";
+    default:
+        return "error";
     }
 }
 
 static int write_summary(const char *path, const ode_opts *o, const fadyn_problem *p,
-                         const fadyn_ode_result *res, fadyn_err *err)
-{
+                         const fadyn_ode_result *res, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("ode");
     json_t *par = cli_problem_json(&o->po, p);
     json_object_set_new(par, "stepper", json_string(o->integ.stepper));
@@ -185,10 +218,10 @@ static int write_summary(const char *path, const ode_opts *o, const fadyn_proble
     return rc;
 }
 
-static void print_summary(const ode_opts *o, const fadyn_ode_result *res)
-{
+static void print_summary(const ode_opts *o, const fadyn_ode_result *res) {
     printf("fadyn ode: rule %s, sizes", fadyn_rule_name(o->po.rule));
-    for (size_t k = 0; k < o->po.nsizes; k++) printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
+    for (size_t k = 0; k < o->po.nsizes; k++)
+        printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
     printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper, res->stats.t_reached,
            status_word(res->status));
     printf("  final NSE            %.4e\n", res->final_nse);
@@ -202,14 +235,12 @@ static void print_summary(const ode_opts *o, const fadyn_ode_result *res)
            res->stats.failed_steps, res->stats.rhs_evals, res->stats.wall_seconds);
 }
 
-static void on_progress(void *ctx, double fraction)
-{
+static void on_progress(void *ctx, double fraction) {
     (void)ctx;
     cli_progress("fadyn ode", fraction);
 }
 
-int cmd_ode(int argc, char **argv)
-{
+int cmd_ode(int argc, char **argv) {
     ode_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;

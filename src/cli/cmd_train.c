@@ -79,39 +79,72 @@ typedef struct {
 } train_opts;
 
 enum {
-    O_TASK = 256, O_INPUTS, O_OUTPUTS, O_TGAIN, O_TBIAS, O_TEST, O_SIZES, O_ACT, O_OUT_ACT,
-    O_BIAS, O_NO_BIAS, O_RULE, O_ETA, O_TUNE, O_BATCH, O_EXAMPLES, O_EVAL, O_DECAY, O_NPS,
-    O_DROP, O_INIT_SCALE, O_B_SCALE, O_NO_ANGLES, O_RUNS, O_SEED
+    O_TASK = 256,
+    O_INPUTS,
+    O_OUTPUTS,
+    O_TGAIN,
+    O_TBIAS,
+    O_TEST,
+    O_SIZES,
+    O_ACT,
+    O_OUT_ACT,
+    O_BIAS,
+    O_NO_BIAS,
+    O_RULE,
+    O_ETA,
+    O_TUNE,
+    O_BATCH,
+    O_EXAMPLES,
+    O_EVAL,
+    O_DECAY,
+    O_NPS,
+    O_DROP,
+    O_INIT_SCALE,
+    O_B_SCALE,
+    O_NO_ANGLES,
+    O_RUNS,
+    O_SEED
 };
 
 static const struct option long_opts[] = {
-    {"task", required_argument, 0, O_TASK},        {"inputs", required_argument, 0, O_INPUTS},
-    {"outputs", required_argument, 0, O_OUTPUTS},  {"teacher-gain", required_argument, 0, O_TGAIN},
-    {"teacher-bias", required_argument, 0, O_TBIAS}, {"test", required_argument, 0, O_TEST},
-    {"sizes", required_argument, 0, O_SIZES},      {"act", required_argument, 0, O_ACT},
-    {"out-act", required_argument, 0, O_OUT_ACT},  {"bias", no_argument, 0, O_BIAS},
-    {"no-bias", no_argument, 0, O_NO_BIAS},        {"rule", required_argument, 0, O_RULE},
-    {"eta", required_argument, 0, O_ETA},          {"tune-rate", no_argument, 0, O_TUNE},
-    {"batch", required_argument, 0, O_BATCH},      {"examples", required_argument, 0, O_EXAMPLES},
-    {"eval-every", required_argument, 0, O_EVAL},  {"decay", required_argument, 0, O_DECAY},
-    {"np-sigma", required_argument, 0, O_NPS},     {"drop", required_argument, 0, O_DROP},
-    {"init-scale", required_argument, 0, O_INIT_SCALE}, {"b-scale", required_argument, 0, O_B_SCALE},
-    {"no-angles", no_argument, 0, O_NO_ANGLES},    {"runs", required_argument, 0, O_RUNS},
-    {"seed", required_argument, 0, O_SEED},        CLI_OUTPUT_LONG_OPTS,
+    {"task", required_argument, 0, O_TASK},
+    {"inputs", required_argument, 0, O_INPUTS},
+    {"outputs", required_argument, 0, O_OUTPUTS},
+    {"teacher-gain", required_argument, 0, O_TGAIN},
+    {"teacher-bias", required_argument, 0, O_TBIAS},
+    {"test", required_argument, 0, O_TEST},
+    {"sizes", required_argument, 0, O_SIZES},
+    {"act", required_argument, 0, O_ACT},
+    {"out-act", required_argument, 0, O_OUT_ACT},
+    {"bias", no_argument, 0, O_BIAS},
+    {"no-bias", no_argument, 0, O_NO_BIAS},
+    {"rule", required_argument, 0, O_RULE},
+    {"eta", required_argument, 0, O_ETA},
+    {"tune-rate", no_argument, 0, O_TUNE},
+    {"batch", required_argument, 0, O_BATCH},
+    {"examples", required_argument, 0, O_EXAMPLES},
+    {"eval-every", required_argument, 0, O_EVAL},
+    {"decay", required_argument, 0, O_DECAY},
+    {"np-sigma", required_argument, 0, O_NPS},
+    {"drop", required_argument, 0, O_DROP},
+    {"init-scale", required_argument, 0, O_INIT_SCALE},
+    {"b-scale", required_argument, 0, O_B_SCALE},
+    {"no-angles", no_argument, 0, O_NO_ANGLES},
+    {"runs", required_argument, 0, O_RUNS},
+    {"seed", required_argument, 0, O_SEED},
+    CLI_OUTPUT_LONG_OPTS,
     {0, 0, 0, 0},
 };
 
 #define CMD "train"
 
-static int parse_act(const char *opt, const char *s, fadyn_act *a)
-{
+static int parse_act(const char *opt, const char *s, fadyn_act *a) {
     if (fadyn_act_parse(s, a) == FADYN_OK) return 0;
     cli_error(CMD, "%s '%s': unknown activation (linear, tanh, sigmoid)", opt, s);
     return CLI_EXIT_USAGE;
 }
 
-static int parse(int argc, char **argv, train_opts *o)
-{
+static int parse(int argc, char **argv, train_opts *o) {
     memset(o, 0, sizeof *o);
     fadyn_task_kind kind = FADYN_TASK_LINEAR;
     /* the task first: its defaults, then every option over them */
@@ -145,19 +178,38 @@ static int parse(int argc, char **argv, train_opts *o)
             continue;
         }
         switch (c) {
-        case O_TASK: break;
-        case O_INPUTS: rc = cli_size(CMD, "--inputs", optarg, &o->task.inputs); break;
-        case O_OUTPUTS: rc = cli_size(CMD, "--outputs", optarg, &o->task.outputs); break;
-        case O_TGAIN: rc = cli_double(CMD, "--teacher-gain", optarg, &o->task.teacher_gain); break;
-        case O_TBIAS: rc = cli_double(CMD, "--teacher-bias", optarg, &o->task.teacher_bias); break;
-        case O_TEST: rc = cli_size(CMD, "--test", optarg, &o->task.n_test); break;
+        case O_TASK:
+            break;
+        case O_INPUTS:
+            rc = cli_size(CMD, "--inputs", optarg, &o->task.inputs);
+            break;
+        case O_OUTPUTS:
+            rc = cli_size(CMD, "--outputs", optarg, &o->task.outputs);
+            break;
+        case O_TGAIN:
+            rc = cli_double(CMD, "--teacher-gain", optarg, &o->task.teacher_gain);
+            break;
+        case O_TBIAS:
+            rc = cli_double(CMD, "--teacher-bias", optarg, &o->task.teacher_bias);
+            break;
+        case O_TEST:
+            rc = cli_size(CMD, "--test", optarg, &o->task.n_test);
+            break;
         case O_SIZES:
             rc = cli_size_list(CMD, "--sizes", optarg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
             break;
-        case O_ACT: rc = parse_act("--act", optarg, &o->act); break;
-        case O_OUT_ACT: rc = parse_act("--out-act", optarg, &o->out_act); break;
-        case O_BIAS: o->bias = 1; break;
-        case O_NO_BIAS: o->bias = 0; break;
+        case O_ACT:
+            rc = parse_act("--act", optarg, &o->act);
+            break;
+        case O_OUT_ACT:
+            rc = parse_act("--out-act", optarg, &o->out_act);
+            break;
+        case O_BIAS:
+            o->bias = 1;
+            break;
+        case O_NO_BIAS:
+            o->bias = 0;
+            break;
         case O_RULE:
             if (!(o->rule = fadyn_rule_type_find(optarg))) {
                 cli_error(CMD, "--rule '%s': unknown (%s)", optarg, fadyn_rule_type_list());
@@ -171,21 +223,43 @@ static int parse(int argc, char **argv, train_opts *o)
                 rc = CLI_EXIT_USAGE;
             }
             break;
-        case O_TUNE: o->tune = 1; break;
-        case O_BATCH: rc = cli_size(CMD, "--batch", optarg, &o->tp.batch); break;
-        case O_EXAMPLES: rc = cli_size(CMD, "--examples", optarg, &o->tp.examples); break;
+        case O_TUNE:
+            o->tune = 1;
+            break;
+        case O_BATCH:
+            rc = cli_size(CMD, "--batch", optarg, &o->tp.batch);
+            break;
+        case O_EXAMPLES:
+            rc = cli_size(CMD, "--examples", optarg, &o->tp.examples);
+            break;
         case O_EVAL:
             rc = cli_size(CMD, "--eval-every", optarg, &o->tp.eval_every);
             o->eval_set = 1;
             break;
-        case O_DECAY: rc = cli_double(CMD, "--decay", optarg, &o->tp.decay); break;
-        case O_NPS: rc = cli_double(CMD, "--np-sigma", optarg, &o->tp.np_sigma); break;
-        case O_DROP: rc = cli_double(CMD, "--drop", optarg, &o->tp.drop); break;
-        case O_INIT_SCALE: rc = cli_double(CMD, "--init-scale", optarg, &o->tp.w_scale); break;
-        case O_B_SCALE: rc = cli_double(CMD, "--b-scale", optarg, &o->tp.b_scale); break;
-        case O_NO_ANGLES: o->tp.angles = 0; break;
-        case O_RUNS: rc = cli_size(CMD, "--runs", optarg, &o->runs); break;
-        case O_SEED: rc = cli_ulong(CMD, "--seed", optarg, &o->seed); break;
+        case O_DECAY:
+            rc = cli_double(CMD, "--decay", optarg, &o->tp.decay);
+            break;
+        case O_NPS:
+            rc = cli_double(CMD, "--np-sigma", optarg, &o->tp.np_sigma);
+            break;
+        case O_DROP:
+            rc = cli_double(CMD, "--drop", optarg, &o->tp.drop);
+            break;
+        case O_INIT_SCALE:
+            rc = cli_double(CMD, "--init-scale", optarg, &o->tp.w_scale);
+            break;
+        case O_B_SCALE:
+            rc = cli_double(CMD, "--b-scale", optarg, &o->tp.b_scale);
+            break;
+        case O_NO_ANGLES:
+            o->tp.angles = 0;
+            break;
+        case O_RUNS:
+            rc = cli_size(CMD, "--runs", optarg, &o->runs);
+            break;
+        case O_SEED:
+            rc = cli_ulong(CMD, "--seed", optarg, &o->seed);
+            break;
         case '?':
         default:
             rc = cli_bad_option(CMD, argv);
@@ -243,14 +317,15 @@ static int parse(int argc, char **argv, train_opts *o)
     return 0;
 }
 
-static json_t *params_json(const train_opts *o, const fadyn_net_spec *spec)
-{
+static json_t *params_json(const train_opts *o, const fadyn_net_spec *spec) {
     json_t *par = json_object();
     json_object_set_new(par, "task", json_string(fadyn_task_name(o->task.kind)));
     json_object_set_new(par, "rule", json_string(o->rule->name));
     json_t *sz = json_array(), *acts = json_array();
-    for (size_t k = 0; k <= spec->depth; k++) json_array_append_new(sz, json_integer((json_int_t)spec->sizes[k]));
-    for (size_t k = 0; k < spec->depth; k++) json_array_append_new(acts, json_string(fadyn_act_name(spec->act[k])));
+    for (size_t k = 0; k <= spec->depth; k++)
+        json_array_append_new(sz, json_integer((json_int_t)spec->sizes[k]));
+    for (size_t k = 0; k < spec->depth; k++)
+        json_array_append_new(acts, json_string(fadyn_act_name(spec->act[k])));
     json_object_set_new(par, "sizes", sz);
     json_object_set_new(par, "activations", acts);
     json_object_set_new(par, "bias", json_boolean(spec->bias));
@@ -274,8 +349,7 @@ static json_t *params_json(const train_opts *o, const fadyn_net_spec *spec)
 
 static int write_summary(const train_opts *o, const fadyn_net_spec *spec,
                          const fadyn_train_result *res, double mean, double sd, double wall,
-                         const double *scores, fadyn_err *err)
-{
+                         const double *scores, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("train");
     json_object_set_new(j, "parameters", params_json(o, spec));
     json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
@@ -321,8 +395,7 @@ static int write_summary(const train_opts *o, const fadyn_net_spec *spec,
 }
 
 static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_train_result *res,
-                   double wall, const double *scores, fadyn_err *err)
-{
+                   double wall, const double *scores, fadyn_err *err) {
     double mean, sd;
     fadyn_train_final_stats(res, o->runs, &mean, &sd);
     int rc;
@@ -345,37 +418,39 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
                  fadyn_task_name(o->task.kind), o->rule->name, o->tp.eta, o->runs);
         rc = fadyn_plot_train(&pt, spec->depth - 1, o->tp.angles, title, err);
         if (pt.dumb) remove(path);
-        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, err);
-        else if (rc) return rc;
+        if (rc == FADYN_ENOGNUPLOT)
+            cli_error_err(CMD, err);
+        else if (rc)
+            return rc;
     }
     if (!o->oo.quiet) {
-        printf("fadyn train: task %s, rule %s, sizes", fadyn_task_name(o->task.kind), o->rule->name);
-        for (size_t k = 0; k <= spec->depth; k++) printf("%c%zu", k ? '-' : ' ', spec->sizes[k]);
+        printf("fadyn train: task %s, rule %s, sizes", fadyn_task_name(o->task.kind),
+               o->rule->name);
+        for (size_t k = 0; k <= spec->depth; k++)
+            printf("%c%zu", k ? '-' : ' ', spec->sizes[k]);
         printf(", eta %g%s, batch %zu, %zu examples x %zu runs\n", o->tp.eta,
                o->tune ? " (tuned)" : "", o->tp.batch, o->tp.examples, o->runs);
         printf("  final NSE           %.4e +- %.2e (mean +- sd over finished runs)\n", mean, sd);
         for (size_t r = 0; r < o->runs; r++)
             if (res[r].status != FADYN_OK)
                 printf("  run %zu               %s\n", r, res[r].err.msg);
-        printf("  %.0f examples/s, %.3f s\n", (double)o->tp.examples * (double)o->runs / wall, wall);
+        printf("  %.0f examples/s, %.3f s\n", (double)o->tp.examples * (double)o->runs / wall,
+               wall);
     }
     return FADYN_OK;
 }
 
-static void show_progress(void *ctx, double fraction)
-{
+static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
 
-static double wall_now(void)
-{
+static double wall_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int cmd_train(int argc, char **argv)
-{
+int cmd_train(int argc, char **argv) {
     train_opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
@@ -422,13 +497,15 @@ int cmd_train(int argc, char **argv)
             }
     } else {
         for (size_t r = 0; r < o.runs; r++)
-            if (res[r].status == FADYN_DIVERGED) cli_error(CMD, "run %zu diverged: %s", r, res[r].err.msg);
+            if (res[r].status == FADYN_DIVERGED)
+                cli_error(CMD, "run %zu diverged: %s", r, res[r].err.msg);
         if ((rc = outputs(&o, &spec, res, wall, sc, &err))) {
             cli_error_err(CMD, &err);
             exit_code = CLI_EXIT_FAILED;
         }
     }
-    for (size_t r = 0; r < o.runs; r++) fadyn_train_result_free(&res[r]);
+    for (size_t r = 0; r < o.runs; r++)
+        fadyn_train_result_free(&res[r]);
     free(res);
     fadyn_task_free(&task);
     return exit_code;

@@ -23,19 +23,18 @@ static const command commands[] = {
     {NULL, NULL, NULL},
 };
 
-static void usage(FILE *f)
-{
+static void usage(FILE *f) {
     fprintf(f, "usage: fadyn [--version] [--help] COMMAND [ARGS]\n\n"
                "fadyn: the learning dynamics of feedback alignment (Lillicrap et al.).\n\n"
                "commands:\n");
-    for (const command *c = commands; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->about);
+    for (const command *c = commands; c->name; c++)
+        fprintf(f, "  %-9s %s\n", c->name, c->about);
     fprintf(f, "\n'fadyn help COMMAND' or 'fadyn COMMAND --help' describes a command.\n"
                "Exit status: 0 success, 1 a check or run failed, 2 bad input, 3 a run "
                "diverged.\n");
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cli_problem_opts_default(cli_problem_opts *o)
-{
+void cli_problem_opts_default(cli_problem_opts *o) {
     memset(o, 0, sizeof *o);
     size_t def[] = {30, 20, 10};
     memcpy(o->sizes, def, sizeof def);
@@ -21,8 +20,7 @@ void cli_problem_opts_default(cli_problem_opts *o)
     o->ip = fadyn_init_params_default();
 }
 
-int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o, int *rc)
-{
+int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o, int *rc) {
     *rc = 0;
     switch (c) {
     case CLI_PO_SIZES:
@@ -34,27 +32,41 @@ int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o
             *rc = CLI_EXIT_USAGE;
         }
         break;
-    case CLI_PO_SIGMA: *rc = cli_double_list(cmd, "--sigma", arg, o->sigma, 4096, &o->nsigma); break;
-    case CLI_PO_SEED: *rc = cli_ulong(cmd, "--seed", arg, &o->seed); break;
+    case CLI_PO_SIGMA:
+        *rc = cli_double_list(cmd, "--sigma", arg, o->sigma, 4096, &o->nsigma);
+        break;
+    case CLI_PO_SEED:
+        *rc = cli_ulong(cmd, "--seed", arg, &o->seed);
+        break;
     case CLI_PO_INIT:
-        if (strcmp(arg, "zero") == 0) o->zero_init = 1;
-        else if (strcmp(arg, "random") == 0) o->zero_init = 0;
+        if (strcmp(arg, "zero") == 0)
+            o->zero_init = 1;
+        else if (strcmp(arg, "random") == 0)
+            o->zero_init = 0;
         else {
             cli_error(cmd, "--init '%s': unknown (random, zero)", arg);
             *rc = CLI_EXIT_USAGE;
         }
         break;
-    case CLI_PO_INIT_SCALE: *rc = cli_double(cmd, "--init-scale", arg, &o->ip.w_scale); break;
-    case CLI_PO_T_SCALE: *rc = cli_double(cmd, "--t-scale", arg, &o->ip.t_scale); break;
-    case CLI_PO_B_SCALE: *rc = cli_double(cmd, "--b-scale", arg, &o->ip.b_scale); break;
-    case CLI_PO_INIT_FROM: o->init_from = arg; break;
-    default: return 0;
+    case CLI_PO_INIT_SCALE:
+        *rc = cli_double(cmd, "--init-scale", arg, &o->ip.w_scale);
+        break;
+    case CLI_PO_T_SCALE:
+        *rc = cli_double(cmd, "--t-scale", arg, &o->ip.t_scale);
+        break;
+    case CLI_PO_B_SCALE:
+        *rc = cli_double(cmd, "--b-scale", arg, &o->ip.b_scale);
+        break;
+    case CLI_PO_INIT_FROM:
+        o->init_from = arg;
+        break;
+    default:
+        return 0;
     }
     return 1;
 }
 
-int cli_problem_check(const char *cmd, const cli_problem_opts *o)
-{
+int cli_problem_check(const char *cmd, const cli_problem_opts *o) {
     if (o->nsizes < 3) {
         cli_error(cmd, "--sizes: need at least 3 layers (inputs, hidden, outputs), got %zu",
                   o->nsizes);
@@ -77,8 +89,7 @@ int cli_problem_check(const char *cmd, const cli_problem_opts *o)
     return 0;
 }
 
-int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *err)
-{
+int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *err) {
     int rc = fadyn_problem_alloc(p, o->nsizes - 1, o->sizes, o->rule, err);
     if (rc) return rc;
     if (o->init_from) {
@@ -95,15 +106,15 @@ int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *er
     if (rc == FADYN_OK && o->nsigma > 0) {
         double *s = malloc(p->sizes[0] * sizeof(double));
         if (!s) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-        for (size_t i = 0; i < p->sizes[0]; i++) s[i] = o->sigma[o->nsigma == 1 ? 0 : i];
+        for (size_t i = 0; i < p->sizes[0]; i++)
+            s[i] = o->sigma[o->nsigma == 1 ? 0 : i];
         rc = fadyn_problem_set_sigma(p, s, err);
         free(s);
     }
     return rc;
 }
 
-json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p)
-{
+json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p) {
     json_t *par = json_object();
     json_t *sz = json_array();
     for (size_t k = 0; k < o->nsizes; k++)
@@ -112,14 +123,17 @@ json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p)
     json_object_set_new(par, "rule", json_string(fadyn_rule_name(o->rule)));
     if (p->sigma) {
         json_t *sig = json_array();
-        for (size_t i = 0; i < p->sizes[0]; i++) json_array_append_new(sig, json_real(p->sigma[i]));
+        for (size_t i = 0; i < p->sizes[0]; i++)
+            json_array_append_new(sig, json_real(p->sigma[i]));
         json_object_set_new(par, "sigma", sig);
     } else {
         json_object_set_new(par, "sigma", json_string("identity"));
     }
     json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
     json_object_set_new(par, "init",
-                        json_string(o->init_from ? "file" : o->zero_init ? "zero" : "random"));
+                        json_string(o->init_from   ? "file"
+                                    : o->zero_init ? "zero"
+                                                   : "random"));
     if (o->init_from) json_object_set_new(par, "init_from", json_string(o->init_from));
     json_object_set_new(par, "init_scale", json_real(o->ip.w_scale));
     json_object_set_new(par, "t_scale", json_real(o->ip.t_scale));
@@ -127,26 +141,33 @@ json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p)
     return par;
 }
 
-int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc)
-{
+int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc) {
     *rc = 0;
     switch (c) {
-    case CLI_OO_OUT: o->out = arg; break;
-    case CLI_OO_SUMMARY: o->summary = arg; break;
-    case CLI_OO_PLOT: o->plot = arg; break;
-    case CLI_OO_QUIET: o->quiet = 1; break;
+    case CLI_OO_OUT:
+        o->out = arg;
+        break;
+    case CLI_OO_SUMMARY:
+        o->summary = arg;
+        break;
+    case CLI_OO_PLOT:
+        o->plot = arg;
+        break;
+    case CLI_OO_QUIET:
+        o->quiet = 1;
+        break;
     case 'h':
     case CLI_OO_HELP:
         fputs(help, stdout);
         *rc = -1;
         break;
-    default: return 0;
+    default:
+        return 0;
     }
     return 1;
 }
 
-int cli_output_check(const char *cmd, const cli_output_opts *o)
-{
+int cli_output_check(const char *cmd, const cli_output_opts *o) {
     int rc;
     if (o->out && (rc = cli_check_out(cmd, "--out", o->out))) return rc;
     if (o->summary && (rc = cli_check_out(cmd, "--summary", o->summary))) return rc;

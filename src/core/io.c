@@ -9,16 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *dup_str(const char *s)
-{
+static char *dup_str(const char *s) {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
     if (d) memcpy(d, s, n);
     return d;
 }
 
-int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err)
-{
+int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err) {
     o->f = NULL;
     o->path = dup_str(path);
     size_t n = strlen(path) + 16;
@@ -51,8 +49,7 @@ int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err)
     return FADYN_OK;
 }
 
-int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err)
-{
+int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err) {
     int rc = FADYN_OK;
     if (!o->f) return fadyn_err_set(err, FADYN_EIO, "output file not open");
     int bad = ferror(o->f);
@@ -72,8 +69,7 @@ int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err)
     return rc;
 }
 
-void fadyn_ofile_abort(fadyn_ofile *o)
-{
+void fadyn_ofile_abort(fadyn_ofile *o) {
     if (o->f) {
         fclose(o->f);
         o->f = NULL;
@@ -84,8 +80,7 @@ void fadyn_ofile_abort(fadyn_ofile *o)
     o->path = o->tmp = NULL;
 }
 
-int fadyn_path_writable(const char *path, fadyn_err *err)
-{
+int fadyn_path_writable(const char *path, fadyn_err *err) {
     const char *slash = strrchr(path, '/');
     char dir[4096];
     if (!slash) {
@@ -110,8 +105,7 @@ int fadyn_path_writable(const char *path, fadyn_err *err)
 /* ---- matrices ----------------------------------------------------------- */
 
 int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double **data,
-                          fadyn_err *err)
-{
+                          fadyn_err *err) {
     FILE *f = fopen(path, "r");
     if (!f) return fadyn_err_set(err, FADYN_EIO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 64, n = 0, r = 0, c = 0, lineno = 0;
@@ -123,11 +117,13 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
     while (rc == FADYN_OK && getline(&line, &lcap, f) >= 0) {
         lineno++;
         char *p = line;
-        while (*p == ' ' || *p == '\t' || *p == '\r') p++;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
         if (*p == '\n' || *p == '\0' || *p == '#') continue;
         size_t k = 0;
         for (;;) {
-            while (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',') p++;
+            while (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',')
+                p++;
             if (*p == '\n' || *p == '\0') break;
             char *end;
             errno = 0;
@@ -140,13 +136,13 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
                     t++;
                 }
                 tok[t] = '\0';
-                rc = fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: '%s' is not a number", path,
-                                   lineno, tok);
+                rc = fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: '%s' is not a number", path, lineno,
+                                   tok);
                 break;
             }
             if (!isfinite(x)) {
-                rc = fadyn_err_set(err, FADYN_ENONFINITE, "%s:%zu: entry %zu is not finite",
-                                   path, lineno, k + 1);
+                rc = fadyn_err_set(err, FADYN_ENONFINITE, "%s:%zu: entry %zu is not finite", path,
+                                   lineno, k + 1);
                 break;
             }
             if (n == cap) {
@@ -163,7 +159,8 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
             p = end;
         }
         if (rc != FADYN_OK) break;
-        if (r == 0) c = k;
+        if (r == 0)
+            c = k;
         else if (k != c)
             rc = fadyn_err_set(err, FADYN_ESHAPE, "%s:%zu: %zu entries, but the first row has %zu",
                                path, lineno, k, c);
@@ -182,8 +179,7 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
     return FADYN_OK;
 }
 
-int fadyn_matrix_read(const char *path, size_t rows, size_t cols, double *out, fadyn_err *err)
-{
+int fadyn_matrix_read(const char *path, size_t rows, size_t cols, double *out, fadyn_err *err) {
     size_t r, c;
     double *a;
     int rc = fadyn_matrix_read_any(path, &r, &c, &a, err);
@@ -199,8 +195,7 @@ int fadyn_matrix_read(const char *path, size_t rows, size_t cols, double *out, f
 }
 
 int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double *a,
-                       fadyn_err *err)
-{
+                       fadyn_err *err) {
     fadyn_ofile o;
     int rc = fadyn_ofile_open(&o, path, err);
     if (rc != FADYN_OK) return rc;
@@ -212,33 +207,30 @@ int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double 
 
 /* ---- TSV ---------------------------------------------------------------- */
 
-void fadyn_tsv_header(FILE *f, const char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) fprintf(f, "%s%c", names[i], i + 1 < n ? '\t' : '\n');
+void fadyn_tsv_header(FILE *f, const char *const *names, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s%c", names[i], i + 1 < n ? '\t' : '\n');
 }
 
-void fadyn_tsv_row(FILE *f, const double *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) fprintf(f, "%.10g%c", v[i], i + 1 < n ? '\t' : '\n');
+void fadyn_tsv_row(FILE *f, const double *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.10g%c", v[i], i + 1 < n ? '\t' : '\n');
 }
 
 /* ---- strings ------------------------------------------------------------ */
 
-void fadyn_strbuf_init(fadyn_strbuf *b)
-{
+void fadyn_strbuf_init(fadyn_strbuf *b) {
     b->s = NULL;
     b->len = b->cap = 0;
     b->oom = 0;
 }
 
-void fadyn_strbuf_free(fadyn_strbuf *b)
-{
+void fadyn_strbuf_free(fadyn_strbuf *b) {
     free(b->s);
     fadyn_strbuf_init(b);
 }
 
-void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...)
-{
+void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int need = vsnprintf(NULL, 0, fmt, ap);
@@ -250,7 +242,8 @@ void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...)
     size_t want = b->len + (size_t)need + 1;
     if (want > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
-        while (cap < want) cap *= 2;
+        while (cap < want)
+            cap *= 2;
         char *s = realloc(b->s, cap);
         if (!s) {
             b->oom = 1;
@@ -265,8 +258,7 @@ void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...)
     b->len += (size_t)need;
 }
 
-int fadyn_write_text(const char *path, const char *text, fadyn_err *err)
-{
+int fadyn_write_text(const char *path, const char *text, fadyn_err *err) {
     fadyn_ofile o;
     int rc = fadyn_ofile_open(&o, path, err);
     if (rc != FADYN_OK) return rc;
@@ -274,8 +266,7 @@ int fadyn_write_text(const char *path, const char *text, fadyn_err *err)
     return fadyn_ofile_commit(&o, err);
 }
 
-int fadyn_mkdir_p(const char *path, fadyn_err *err)
-{
+int fadyn_mkdir_p(const char *path, fadyn_err *err) {
     char buf[4096];
     size_t n = strlen(path);
     if (n == 0 || n >= sizeof buf) return fadyn_err_set(err, FADYN_EINVAL, "bad directory name");
@@ -296,8 +287,7 @@ int fadyn_mkdir_p(const char *path, fadyn_err *err)
     return FADYN_OK;
 }
 
-int fadyn_path_join(char *out, size_t n, const char *dir, const char *name)
-{
+int fadyn_path_join(char *out, size_t n, const char *dir, const char *name) {
     int k = snprintf(out, n, "%s/%s", dir, name);
     return (k < 0 || (size_t)k >= n) ? FADYN_EINVAL : FADYN_OK;
 }

@@ -34,15 +34,15 @@
 #endif
 
 enum {
-    GEMM_SMALL_MNK = 16384,  /* m·n·k at or below which the small path runs */
-    GEMM_THIN_M = 12,        /* op(A) with at most this many rows: a thin product */
-    GEMM_THIN_K = 16,        /* inner dimension at most this: a thin product */
-    GEMM_THIN_AHEAD = 16,    /* rows of B prefetched ahead in a thin product */
+    GEMM_SMALL_MNK = 16384,       /* m·n·k at or below which the small path runs */
+    GEMM_THIN_M = 12,             /* op(A) with at most this many rows: a thin product */
+    GEMM_THIN_K = 16,             /* inner dimension at most this: a thin product */
+    GEMM_THIN_AHEAD = 16,         /* rows of B prefetched ahead in a thin product */
     GEMM_THIN_THREADED = 1000000, /* m·n·k from which a thin product uses threads */
-    GEMM_SMALL_PANEL = 4096, /* doubles of stack scratch for op(B) = Bᵀ */
-    GEMM_VL = 4,             /* doubles per vector */
-    GEMM_MR = 4,             /* rows of C per register block */
-    GEMM_NV = 3,             /* vectors of columns per register block */
+    GEMM_SMALL_PANEL = 4096,      /* doubles of stack scratch for op(B) = Bᵀ */
+    GEMM_VL = 4,                  /* doubles per vector */
+    GEMM_MR = 4,                  /* rows of C per register block */
+    GEMM_NV = 3,                  /* vectors of columns per register block */
 };
 
 #if GEMM_SMALL_PATH
@@ -54,7 +54,7 @@ typedef double gemm_v4 __attribute__((vector_size(GEMM_VL * sizeof(double))));
 /* the same, for unaligned loads and stores through double arrays */
 typedef double gemm_v4u
     __attribute__((vector_size(GEMM_VL * sizeof(double)), aligned(sizeof(double)), may_alias));
-#define GEMM_AT(p) (*(gemm_v4u *)(void *)(p))
+#define GEMM_AT(p)          (*(gemm_v4u *)(void *)(p))
 #define GEMM_VMADD(a, b, c) _mm256_fmadd_pd((a), (b), (c))
 
 /* The operands of the small path: op(A)(i, p) = a[i·ars + p·acs]; op(B) is
@@ -70,15 +70,15 @@ typedef struct {
 
 /* C[i0 .. i0+mr, j0+skip .. j0+nv·GEMM_VL) = alpha·op(A) op(B) + beta·C.
  * Always inlined with constant mr, nv: the accumulators are registers. */
-static inline __attribute__((always_inline)) void
-gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size_t nv,
-                 size_t skip)
-{
+static inline __attribute__((always_inline)) void gemm_small_block(const gemm_small_args *g,
+                                                                   size_t i0, size_t j0, size_t mr,
+                                                                   size_t nv, size_t skip) {
     gemm_v4 acc[GEMM_MR][GEMM_NV];
 #pragma GCC unroll 4
     for (size_t r = 0; r < mr; r++)
 #pragma GCC unroll 4
-        for (size_t v = 0; v < nv; v++) acc[r][v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        for (size_t v = 0; v < nv; v++)
+            acc[r][v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
     const double *a = g->a + i0 * g->ars;
     for (size_t p = 0; p < g->k; p++) {
         const double *b = g->b + p * g->n + j0;
@@ -101,7 +101,8 @@ gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size
              * recomputed by the same operations in the same order as by the
              * block that wrote them, so storing them again changes nothing. */
 #pragma GCC unroll 4
-            for (size_t v = 0; v < nv; v++) GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
+            for (size_t v = 0; v < nv; v++)
+                GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
         } else if (skip == 0) {
 #pragma GCC unroll 4
             for (size_t v = 0; v < nv; v++)
@@ -120,8 +121,7 @@ gemm_small_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size
  * column n (its first skip < GEMM_VL columns are already done); when n is
  * too narrow for that, single vectors and the vector ending at n. */
 static inline __attribute__((always_inline)) void gemm_small_band(const gemm_small_args *g,
-                                                                  size_t i0, size_t mr)
-{
+                                                                  size_t i0, size_t mr) {
     size_t j = 0, n = g->n;
     for (; j + GEMM_NV * GEMM_VL <= n; j += GEMM_NV * GEMM_VL)
         gemm_small_block(g, i0, j, mr, GEMM_NV, 0);
@@ -129,19 +129,22 @@ static inline __attribute__((always_inline)) void gemm_small_band(const gemm_sma
     size_t nv = (n - j + GEMM_VL - 1) / GEMM_VL;
     if (nv * GEMM_VL <= n) {
         size_t start = n - nv * GEMM_VL;
-        if (nv == 1) gemm_small_block(g, i0, start, mr, 1, j - start);
-        else if (nv == 2) gemm_small_block(g, i0, start, mr, 2, j - start);
-        else gemm_small_block(g, i0, start, mr, GEMM_NV, j - start);
+        if (nv == 1)
+            gemm_small_block(g, i0, start, mr, 1, j - start);
+        else if (nv == 2)
+            gemm_small_block(g, i0, start, mr, 2, j - start);
+        else
+            gemm_small_block(g, i0, start, mr, GEMM_NV, j - start);
         return;
     }
-    for (; j + GEMM_VL <= n; j += GEMM_VL) gemm_small_block(g, i0, j, mr, 1, 0);
+    for (; j + GEMM_VL <= n; j += GEMM_VL)
+        gemm_small_block(g, i0, j, mr, 1, 0);
     if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
 }
 
 /* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers,
  * then the edges entry by entry. */
-static void gemm_transpose(size_t n, size_t k, const double *B, double *panel)
-{
+static void gemm_transpose(size_t n, size_t k, const double *B, double *panel) {
     size_t j4 = n / 4 * 4, p4 = k / 4 * 4;
     for (size_t j = 0; j < j4; j += 4)
         for (size_t p = 0; p < p4; p += 4) {
@@ -157,12 +160,12 @@ static void gemm_transpose(size_t n, size_t k, const double *B, double *panel)
             _mm256_storeu_pd(c + 3 * n, _mm256_permute2f128_pd(t1, t3, 0x31));
         }
     for (size_t p = 0; p < k; p++) /* the rest: rows p >= p4 whole, else columns j >= j4 */
-        for (size_t j = p < p4 ? j4 : 0; j < n; j++) panel[p * n + j] = B[j * k + p];
+        for (size_t j = p < p4 ? j4 : 0; j < n; j++)
+            panel[p * n + j] = B[j * k + p];
 }
 
-static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alpha,
-                       const double *A, const double *B, double beta, double *C)
-{
+static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
+                       const double *B, double beta, double *C) {
     double panel[GEMM_SMALL_PANEL];
     if (tb) { /* op(B) = Bᵀ, B stored n x k: transpose into the k x n panel */
         gemm_transpose(n, k, B, panel);
@@ -170,11 +173,13 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
     }
     gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
     size_t i = 0;
-    for (; i + GEMM_MR <= m; i += GEMM_MR) gemm_small_band(&g, i, GEMM_MR);
-    for (; i + 2 <= m; i += 2) gemm_small_band(&g, i, 2);
-    for (; i < m; i++) gemm_small_band(&g, i, 1);
+    for (; i + GEMM_MR <= m; i += GEMM_MR)
+        gemm_small_band(&g, i, GEMM_MR);
+    for (; i + 2 <= m; i += 2)
+        gemm_small_band(&g, i, 2);
+    for (; i < m; i++)
+        gemm_small_band(&g, i, 1);
 }
-
 
 /* ---- thin products --------------------------------------------------------
  * The expected dynamics of a wide net are three thin products (784–1000–10:
@@ -187,8 +192,7 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
 /* Entries to skip from p so that p + skip is 64-byte aligned (a cache line),
  * at most 7; 0 if p is not even 8-byte aligned.  Streaming a large operand
  * with loads that straddle cache lines costs up to 5x here (measured). */
-static size_t thin_peel(const double *p)
-{
+static size_t thin_peel(const double *p) {
     uintptr_t a = (uintptr_t)p;
     return a % sizeof(double) ? 0 : ((64 - a % 64) % 64) / sizeof(double);
 }
@@ -196,12 +200,12 @@ static size_t thin_peel(const double *p)
 /* C(r, j) = alpha·Σ_p a(r, p)·B(p, j) + beta·C(r, j) entry by entry, for
  * r < mr and j in [j0, j1): the edges of the thin kernels. */
 static void thin_edge_nn(size_t mr, size_t j0, size_t j1, size_t n, size_t k, double alpha,
-                         const double *a, const double *B, double beta, double *c)
-{
+                         const double *a, const double *B, double beta, double *c) {
     for (size_t r = 0; r < mr; r++)
         for (size_t j = j0; j < j1; j++) {
             double t = 0.0;
-            for (size_t p = 0; p < k; p++) t += a[r * k + p] * B[p * n + j];
+            for (size_t p = 0; p < k; p++)
+                t += a[r * k + p] * B[p * n + j];
             c[r * n + j] = beta == 0.0 ? alpha * t : alpha * t + beta * c[r * n + j];
         }
 }
@@ -210,10 +214,10 @@ static void thin_edge_nn(size_t mr, size_t j0, size_t j1, size_t n, size_t k, do
  * B (k x n, row-major): columns in vectors of 8 starting at a cache-line
  * boundary of B's first row, each accumulated over the whole k loop in
  * registers, B streamed row by row. */
-static inline __attribute__((always_inline)) void
-thin_band_nn(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
-             double beta, double *c, int nt)
-{
+static inline __attribute__((always_inline)) void thin_band_nn(size_t mr, size_t n, size_t k,
+                                                               double alpha, const double *a,
+                                                               const double *B, double beta,
+                                                               double *c, int nt) {
     const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
     size_t j0 = thin_peel(B);
     if (j0 > n) j0 = n;
@@ -223,7 +227,8 @@ thin_band_nn(size_t mr, size_t n, size_t k, double alpha, const double *a, const
         const size_t jb = j0 + blk * 2 * GEMM_VL;
         gemm_v4 acc[5][2];
 #pragma GCC unroll 5
-        for (size_t r = 0; r < 5; r++) acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        for (size_t r = 0; r < 5; r++)
+            acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
         const double *b = B + jb;
         for (size_t p = 0; p < k; p++, b += n) {
             /* rows of B lie a page or more apart: the hardware prefetcher
@@ -259,10 +264,10 @@ thin_band_nn(size_t mr, size_t n, size_t k, double alpha, const double *a, const
  * rows of A (mr x k) against every row of B (n x k): dot products, two rows
  * of B at a time, partial sums in vectors over k from a cache-line boundary
  * of B's first row. */
-static inline __attribute__((always_inline)) void
-thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
-             double beta, double *c, int nt)
-{
+static inline __attribute__((always_inline)) void thin_band_nt(size_t mr, size_t n, size_t k,
+                                                               double alpha, const double *a,
+                                                               const double *B, double beta,
+                                                               double *c, int nt) {
     size_t p0 = thin_peel(B);
     if (p0 > k) p0 = k;
     size_t p1 = p0 + (k - p0) / GEMM_VL * GEMM_VL;
@@ -272,7 +277,8 @@ thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const
         const double *b0 = B + j * k, *b1 = B + (j + nb - 1) * k;
         gemm_v4 acc[5][2];
 #pragma GCC unroll 5
-        for (size_t r = 0; r < 5; r++) acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        for (size_t r = 0; r < 5; r++)
+            acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
         for (size_t p = p0; p < p1; p += GEMM_VL) {
             const gemm_v4 x0 = GEMM_AT(b0 + p), x1 = GEMM_AT(b1 + p);
 #pragma GCC unroll 5
@@ -286,8 +292,10 @@ thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const
             for (size_t q = 0; q < nb; q++) {
                 const double *bq = q ? b1 : b0, *ar = a + r * k;
                 double t = (acc[r][q][0] + acc[r][q][1]) + (acc[r][q][2] + acc[r][q][3]);
-                for (size_t p = 0; p < p0; p++) t += ar[p] * bq[p];
-                for (size_t p = p1; p < k; p++) t += ar[p] * bq[p];
+                for (size_t p = 0; p < p0; p++)
+                    t += ar[p] * bq[p];
+                for (size_t p = p1; p < k; p++)
+                    t += ar[p] * bq[p];
                 double *cr = c + r * n + j + q;
                 *cr = beta == 0.0 ? alpha * t : alpha * t + beta * *cr;
             }
@@ -299,8 +307,7 @@ thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const
  * cache-line boundary of C's first row (the large operand here is C, which
  * is only written), B's k rows reused from cache for every pair of rows. */
 static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
-                    double beta, double *C, int nt)
-{
+                    double beta, double *C, int nt) {
     const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
     size_t j0 = thin_peel(C);
     if (j0 > n) j0 = n;
@@ -313,7 +320,8 @@ static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A,
         for (; j + 4 * GEMM_VL <= n; j += 4 * GEMM_VL) {
             gemm_v4 s0[4], s1[4];
 #pragma GCC unroll 4
-            for (size_t v = 0; v < 4; v++) s0[v] = s1[v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+            for (size_t v = 0; v < 4; v++)
+                s0[v] = s1[v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
             for (size_t p = 0; p < k; p++) {
                 const double x0 = a0[p], x1 = a1[p];
                 const gemm_v4 r0 = {x0, x0, x0, x0}, r1 = {x1, x1, x1, x1};
@@ -345,29 +353,36 @@ static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A,
 
 /* m <= GEMM_THIN_M rows of op(A) = A: bands of 5, then the rest as one band
  * (the band height must be a constant for the accumulators to be registers). */
-#define THIN_BANDS(band, m, n, k, alpha, A, B, beta, C, nt)                                         \
-    do {                                                                                         \
-        size_t i_ = 0;                                                                           \
-        for (; i_ + 5 <= (m); i_ += 5)                                                           \
-            band(5, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                       \
-        switch ((m) - i_) {                                                                      \
-        case 4: band(4, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
-        case 3: band(3, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
-        case 2: band(2, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
-        case 1: band(1, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt); break;             \
-        default: break;                                                                          \
-        }                                                                                        \
+#define THIN_BANDS(band, m, n, k, alpha, A, B, beta, C, nt)                                        \
+    do {                                                                                           \
+        size_t i_ = 0;                                                                             \
+        for (; i_ + 5 <= (m); i_ += 5)                                                             \
+            band(5, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+        switch ((m)-i_) {                                                                          \
+        case 4:                                                                                    \
+            band(4, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 3:                                                                                    \
+            band(3, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 2:                                                                                    \
+            band(2, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 1:                                                                                    \
+            band(1, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        default:                                                                                   \
+            break;                                                                                 \
+        }                                                                                          \
     } while (0)
 
 static void thin_nn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
-                    double beta, double *C, int nt)
-{
+                    double beta, double *C, int nt) {
     THIN_BANDS(thin_band_nn, m, n, k, alpha, A, B, beta, C, nt);
 }
 
 static void thin_nt(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
-                    double beta, double *C, int nt)
-{
+                    double beta, double *C, int nt) {
     THIN_BANDS(thin_band_nt, m, n, k, alpha, A, B, beta, C, nt);
 }
 
@@ -375,8 +390,7 @@ static void thin_nt(size_t m, size_t n, size_t k, double alpha, const double *A,
 #endif /* GEMM_SMALL_PATH */
 
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
-                const double *B, double beta, double *C)
-{
+                const double *B, double beta, double *C) {
     if (m == 0 || n == 0) return;
 #if GEMM_SMALL_PATH
     if (n >= GEMM_VL && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
@@ -392,41 +406,41 @@ void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, cons
             return;
         }
         if (!ta && m <= GEMM_THIN_M) { /* few rows: W·A, E·Aᵀ */
-            if (tb) thin_nt(m, n, k, alpha, A, B, beta, C, nt);
-            else thin_nn(m, n, k, alpha, A, B, beta, C, nt);
+            if (tb)
+                thin_nt(m, n, k, alpha, A, B, beta, C, nt);
+            else
+                thin_nn(m, n, k, alpha, A, B, beta, C, nt);
             return;
         }
     }
 #endif
     int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta,
-                C, (int)n);
+                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta, C,
+                (int)n);
 }
 
-int fadyn_blas_set_threads(int n)
-{
+int fadyn_blas_set_threads(int n) {
     int old = openblas_get_num_threads();
     openblas_set_num_threads(n);
     return old;
 }
 
-double fadyn_norm(const double *a, size_t n)
-{
+double fadyn_norm(const double *a, size_t n) {
     double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += a[i] * a[i];
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * a[i];
     return sqrt(s);
 }
 
-double fadyn_dot(const double *a, const double *b, size_t n)
-{
+double fadyn_dot(const double *a, const double *b, size_t n) {
     double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += a[i] * b[i];
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
     return s;
 }
 
-double fadyn_angle_deg(const double *a, const double *b, size_t n)
-{
+double fadyn_angle_deg(const double *a, const double *b, size_t n) {
     double na = fadyn_norm(a, n), nb = fadyn_norm(b, n);
     if (na == 0.0 || nb == 0.0) return NAN;
     double c = fadyn_dot(a, b, n) / (na * nb);
@@ -435,27 +449,26 @@ double fadyn_angle_deg(const double *a, const double *b, size_t n)
     return acos(c) * (180.0 / M_PI);
 }
 
-int fadyn_exceeds(const double *a, size_t n, double bound)
-{
+int fadyn_exceeds(const double *a, size_t n, double bound) {
     /* |a_i| <= DBL_MAX fails for ±inf and NaN: bound = INFINITY tests
      * finiteness, as the header says (|inf| <= INFINITY would pass) */
     const double b = bound < DBL_MAX ? bound : DBL_MAX;
     /* 64-bit flags, as wide as the vector comparison masks: no packing */
     uint64_t bad = 0;
 #pragma GCC unroll 4
-    for (size_t i = 0; i < n; i++) bad |= (uint64_t)!(fabs(a[i]) <= b);
+    for (size_t i = 0; i < n; i++)
+        bad |= (uint64_t) !(fabs(a[i]) <= b);
     return bad != 0;
 }
 
-double fadyn_max_abs(const double *a, size_t n)
-{
+double fadyn_max_abs(const double *a, size_t n) {
     double m = 0.0;
-    for (size_t i = 0; i < n; i++) m = fmax(m, fabs(a[i]));
+    for (size_t i = 0; i < n; i++)
+        m = fmax(m, fabs(a[i]));
     return m;
 }
 
-int fadyn_all_finite(const double *a, size_t n)
-{
+int fadyn_all_finite(const double *a, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(a[i])) return 0;
     return 1;
@@ -471,18 +484,16 @@ struct fadyn_pinv_ws {
 };
 
 /* Optimal dgesvd workspace for Aᵀ of an m x n row-major A (0 on failure). */
-static lapack_int pinv_lwork(fadyn_pinv_ws *ws, size_t m, size_t n)
-{
+static lapack_int pinv_lwork(fadyn_pinv_ws *ws, size_t m, size_t n) {
     size_t k = m < n ? m : n;
     double q = 0.0;
-    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n,
-                                          (lapack_int)m, ws->a, (lapack_int)n, ws->s, ws->u,
-                                          (lapack_int)n, ws->vt, (lapack_int)(k ? k : 1), &q, -1);
+    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)m,
+                                          ws->a, (lapack_int)n, ws->s, ws->u, (lapack_int)n, ws->vt,
+                                          (lapack_int)(k ? k : 1), &q, -1);
     return info == 0 ? (lapack_int)q : 0;
 }
 
-fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n)
-{
+fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n) {
     size_t k = m < n ? m : n, mn = m * n > 0 ? m * n : 1;
     fadyn_pinv_ws *ws = calloc(1, sizeof *ws);
     if (!ws) return NULL;
@@ -507,8 +518,7 @@ fadyn_pinv_ws *fadyn_pinv_ws_alloc(size_t m, size_t n)
     return ws;
 }
 
-void fadyn_pinv_ws_free(fadyn_pinv_ws *ws)
-{
+void fadyn_pinv_ws_free(fadyn_pinv_ws *ws) {
     if (!ws) return;
     free(ws->a);
     free(ws->s);
@@ -519,8 +529,7 @@ void fadyn_pinv_ws_free(fadyn_pinv_ws *ws)
 }
 
 int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *Aplus,
-               size_t *rank)
-{
+               size_t *rank) {
     size_t k = m < n ? m : n;
     /* any shape within the workspace's, either way round: LAPACK's workspace
      * need grows with both dimensions */
@@ -531,16 +540,17 @@ int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *A
     }
     /* Aᵀ (n x m, column-major) = U S Vᵀ; then A⁺ = U S⁻¹ Vᵀ (n x m) */
     memcpy(ws->a, A, m * n * sizeof(double));
-    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n,
-                                          (lapack_int)m, ws->a, (lapack_int)n, ws->s, ws->u,
-                                          (lapack_int)n, ws->vt, (lapack_int)k, ws->work,
-                                          ws->lwork);
+    lapack_int info = LAPACKE_dgesvd_work(LAPACK_COL_MAJOR, 'S', 'S', (lapack_int)n, (lapack_int)m,
+                                          ws->a, (lapack_int)n, ws->s, ws->u, (lapack_int)n, ws->vt,
+                                          (lapack_int)k, ws->work, ws->lwork);
     if (info != 0) return FADYN_ELAPACK;
     double cut = (double)(m > n ? m : n) * DBL_EPSILON * ws->s[0];
     size_t r = 0;
-    while (r < k && ws->s[r] > cut) r++;
+    while (r < k && ws->s[r] > cut)
+        r++;
     for (size_t l = 0; l < r; l++) /* U S⁻¹: scale the columns of U */
-        for (size_t i = 0; i < n; i++) ws->u[l * n + i] /= ws->s[l];
+        for (size_t i = 0; i < n; i++)
+            ws->u[l * n + i] /= ws->s[l];
     /* A⁺ row-major n x m is column-major m x n: (U S⁻¹ Vᵀ)ᵀ = V (U S⁻¹)ᵀ */
     if (r > 0)
         cblas_dgemm(CblasColMajor, CblasTrans, CblasTrans, (int)m, (int)n, (int)r, 1.0, ws->vt,
@@ -551,16 +561,14 @@ int fadyn_pinv(fadyn_pinv_ws *ws, size_t m, size_t n, const double *A, double *A
     return FADYN_OK;
 }
 
-int fadyn_eig_sym(size_t n, const double *S, double *ev, double *scratch)
-{
+int fadyn_eig_sym(size_t n, const double *S, double *ev, double *scratch) {
     memcpy(scratch, S, n * n * sizeof(double));
     lapack_int info =
         LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', (lapack_int)n, scratch, (lapack_int)n, ev);
     return info == 0 ? FADYN_OK : FADYN_ELAPACK;
 }
 
-int fadyn_eig_general(size_t n, const double *J, double *re, double *im, double *scratch)
-{
+int fadyn_eig_general(size_t n, const double *J, double *re, double *im, double *scratch) {
     memcpy(scratch, J, n * n * sizeof(double));
     lapack_int info = LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, scratch,
                                     (lapack_int)n, re, im, NULL, 1, NULL, 1);

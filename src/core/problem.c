@@ -10,8 +10,7 @@
 
 static const char *rule_names[] = {"fa", "bp", "shallow"};
 
-int fadyn_rule_parse(const char *name, fadyn_rule *rule)
-{
+int fadyn_rule_parse(const char *name, fadyn_rule *rule) {
     for (int i = 0; i < 3; i++)
         if (strcmp(name, rule_names[i]) == 0) {
             *rule = (fadyn_rule)i;
@@ -20,20 +19,17 @@ int fadyn_rule_parse(const char *name, fadyn_rule *rule)
     return FADYN_EINVAL;
 }
 
-const char *fadyn_rule_name(fadyn_rule rule)
-{
+const char *fadyn_rule_name(fadyn_rule rule) {
     return (unsigned)rule < 3 ? rule_names[rule] : "unknown";
 }
 
-fadyn_init_params fadyn_init_params_default(void)
-{
+fadyn_init_params fadyn_init_params_default(void) {
     fadyn_init_params ip = {1.0, 0.5, 0.01};
     return ip;
 }
 
 int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
-                        fadyn_err *err)
-{
+                        fadyn_err *err) {
     memset(p, 0, sizeof *p);
     if (depth < 2 || depth > FADYN_MAX_DEPTH)
         return fadyn_err_set(err, FADYN_EINVAL,
@@ -41,15 +37,17 @@ int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes, fad
                              FADYN_MAX_DEPTH + 1, depth + 1);
     for (size_t k = 0; k <= depth; k++) {
         if (sizes[k] < 1 || sizes[k] > 100000)
-            return fadyn_err_set(err, FADYN_EINVAL, "--sizes: layer %zu has size %zu (need 1..100000)",
-                                 k, sizes[k]);
+            return fadyn_err_set(err, FADYN_EINVAL,
+                                 "--sizes: layer %zu has size %zu (need 1..100000)", k, sizes[k]);
     }
     p->depth = depth;
     memcpy(p->sizes, sizes, (depth + 1) * sizeof(size_t));
     p->rule = rule;
     size_t nT = sizes[depth] * sizes[0], nB = 0, nW = 0;
-    for (size_t k = 0; k + 1 < depth; k++) nB += sizes[k + 1] * sizes[k + 2];
-    for (size_t k = 0; k < depth; k++) nW += sizes[k + 1] * sizes[k];
+    for (size_t k = 0; k + 1 < depth; k++)
+        nB += sizes[k + 1] * sizes[k + 2];
+    for (size_t k = 0; k < depth; k++)
+        nW += sizes[k + 1] * sizes[k];
     p->block = calloc(nT + nB + nW, sizeof(double));
     if (!p->block) return fadyn_err_set(err, FADYN_ENOMEM, "--sizes: problem too large for memory");
     p->T = p->block;
@@ -67,28 +65,25 @@ int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes, fad
     return FADYN_OK;
 }
 
-void fadyn_problem_free(fadyn_problem *p)
-{
+void fadyn_problem_free(fadyn_problem *p) {
     free(p->block);
     free(p->sigma);
     memset(p, 0, sizeof *p);
 }
 
-static void fill_uniform(double *a, size_t n, double scale, gsl_rng *r)
-{
-    for (size_t i = 0; i < n; i++) a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+static void fill_uniform(double *a, size_t n, double scale, gsl_rng *r) {
+    for (size_t i = 0; i < n; i++)
+        a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
 }
 
-void fadyn_problem_draw(fadyn_problem *p, const fadyn_init_params *ip, gsl_rng *r)
-{
+void fadyn_problem_draw(fadyn_problem *p, const fadyn_init_params *ip, gsl_rng *r) {
     fill_uniform(p->T, p->sizes[p->depth] * p->sizes[0], ip->t_scale, r);
     for (size_t k = 0; k + 1 < p->depth; k++)
         fill_uniform(p->B[k], p->sizes[k + 1] * p->sizes[k + 2], ip->b_scale, r);
     fill_uniform(p->w0, p->dim, ip->w_scale, r);
 }
 
-int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *err)
-{
+int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *err) {
     size_t n = p->sizes[0];
     for (size_t i = 0; i < n; i++)
         if (!isfinite(sigma[i]) || sigma[i] <= 0.0)
@@ -102,15 +97,15 @@ int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *er
     return FADYN_OK;
 }
 
-size_t fadyn_problem_offset(const fadyn_problem *p, size_t k) { return (size_t)(p->W[k] - p->w0); }
+size_t fadyn_problem_offset(const fadyn_problem *p, size_t k) {
+    return (size_t)(p->W[k] - p->w0);
+}
 
-size_t fadyn_problem_wsize(const fadyn_problem *p, size_t k)
-{
+size_t fadyn_problem_wsize(const fadyn_problem *p, size_t k) {
     return p->sizes[k + 1] * p->sizes[k];
 }
 
-void fadyn_problem_file_name(const fadyn_problem *p, int is_b, size_t k, char *out, size_t n)
-{
+void fadyn_problem_file_name(const fadyn_problem *p, int is_b, size_t k, char *out, size_t n) {
     if (p->depth == 2) {
         snprintf(out, n, "%s", is_b ? "B.txt" : (k == 0 ? "A.txt" : "W.txt"));
     } else if (is_b) {
@@ -122,16 +117,14 @@ void fadyn_problem_file_name(const fadyn_problem *p, int is_b, size_t k, char *o
     }
 }
 
-static int file_exists(const char *path)
-{
+static int file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
 }
 
 /* Read one matrix of a problem directory; alt is an accepted second name. */
 static int load_one(const char *dir, const char *name, const char *alt, size_t rows, size_t cols,
-                    double *out, fadyn_err *err)
-{
+                    double *out, fadyn_err *err) {
     char path[4200];
     if (fadyn_path_join(path, sizeof path, dir, name) != FADYN_OK)
         return fadyn_err_set(err, FADYN_EINVAL, "%s: path too long", dir);
@@ -143,8 +136,7 @@ static int load_one(const char *dir, const char *name, const char *alt, size_t r
     return fadyn_matrix_read(path, rows, cols, out, err);
 }
 
-int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err)
-{
+int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err) {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return fadyn_err_set(err, FADYN_EIO, "--init-from %s: no such directory", dir);
@@ -158,15 +150,14 @@ int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err)
     }
     for (size_t k = 0; rc == FADYN_OK && k < L; k++) {
         fadyn_problem_file_name(p, 0, k, name, sizeof name);
-        rc = load_one(dir, name, (L == 2 && k == 0) ? "A0.txt" : NULL, n[k + 1], n[k], p->W[k],
-                      err);
+        rc =
+            load_one(dir, name, (L == 2 && k == 0) ? "A0.txt" : NULL, n[k + 1], n[k], p->W[k], err);
     }
     return rc;
 }
 
 int fadyn_problem_save(const fadyn_problem *p, const double *state, const char *dir,
-                       fadyn_err *err)
-{
+                       fadyn_err *err) {
     int rc = fadyn_mkdir_p(dir, err);
     if (rc != FADYN_OK) return rc;
     const size_t *n = p->sizes;

@@ -8,4 +8,6 @@
 #define FADYN_GITREV "unknown"
 #endif
 
-const char *fadyn_version(void) { return FADYN_VERSION " (git " FADYN_GITREV ")"; }
+const char *fadyn_version(void) {
+    return FADYN_VERSION " (git " FADYN_GITREV ")";
+}

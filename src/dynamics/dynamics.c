@@ -27,8 +27,7 @@ struct fadyn_dyn {
     unsigned long nrhs, njac;
 };
 
-fadyn_dyn *fadyn_dyn_alloc(const fadyn_problem *p)
-{
+fadyn_dyn *fadyn_dyn_alloc(const fadyn_problem *p) {
     fadyn_dyn *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->p = p;
@@ -36,7 +35,8 @@ fadyn_dyn *fadyn_dyn_alloc(const fadyn_problem *p)
     d->n = p->sizes;
     const size_t *n = p->sizes, L = p->depth, n0 = n[0];
     size_t total = 2 * n[L] * n0 + 2 * p->dim;
-    for (size_t k = 1; k <= L; k++) total += 4 * n[k] * n0;
+    for (size_t k = 1; k <= L; k++)
+        total += 4 * n[k] * n0;
     d->block = calloc(total, sizeof(double));
     if (!d->block) {
         free(d);
@@ -56,8 +56,7 @@ fadyn_dyn *fadyn_dyn_alloc(const fadyn_problem *p)
     return d;
 }
 
-void fadyn_dyn_free(fadyn_dyn *d)
-{
+void fadyn_dyn_free(fadyn_dyn *d) {
     if (!d) return;
     free(d->block);
     free(d);
@@ -66,8 +65,7 @@ void fadyn_dyn_free(fadyn_dyn *d)
 #define WK(y, k) ((y) + fadyn_problem_offset(d->p, (k)))
 
 /* Forward products P_k and the error E = T − P_L (eq 5). */
-static void forward(fadyn_dyn *d, const double *y)
-{
+static void forward(fadyn_dyn *d, const double *y) {
     const size_t *n = d->n, L = d->L, n0 = n[0];
     d->P[1] = WK(y, 0);
     for (size_t k = 1; k < L; k++) {
@@ -76,29 +74,28 @@ static void forward(fadyn_dyn *d, const double *y)
         d->P[k + 1] = out;
     }
     /* E = T − W_{L-1} P_{L-1} */
-    for (size_t i = 0, m = n[L] * n0; i < m; i++) d->E[i] = d->p->T[i] - d->E[i];
+    for (size_t i = 0, m = n[L] * n0; i < m; i++)
+        d->E[i] = d->p->T[i] - d->E[i];
 }
 
 /* M ← M Σ (scale columns). */
-static void scale_sigma(const fadyn_dyn *d, double *M, size_t rows)
-{
+static void scale_sigma(const fadyn_dyn *d, double *M, size_t rows) {
     const double *s = d->p->sigma;
     size_t n0 = d->n[0];
     if (!s) return;
     for (size_t i = 0; i < rows; i++)
-        for (size_t j = 0; j < n0; j++) M[i * n0 + j] *= s[j];
+        for (size_t j = 0; j < n0; j++)
+            M[i * n0 + j] *= s[j];
 }
 
-void fadyn_dyn_error(fadyn_dyn *d, const double *y, double *E)
-{
+void fadyn_dyn_error(fadyn_dyn *d, const double *y, double *E) {
     forward(d, y);
     memcpy(E, d->E, d->n[d->L] * d->n[0] * sizeof(double));
 }
 
 /* Backward signals: G_L = E Σ; G_k = B_{k-1} G_{k+1} (fa) or W_kᵀ G_{k+1}
  * (bp), k = L-1..1.  G_1 is Ẇ_0 itself and is written to g1. */
-static void backward(fadyn_dyn *d, const double *y, double *g1)
-{
+static void backward(fadyn_dyn *d, const double *y, double *g1) {
     const size_t *n = d->n, L = d->L, n0 = n[0];
     if (d->p->sigma) {
         memcpy(d->Gbuf[L], d->E, n[L] * n0 * sizeof(double));
@@ -118,8 +115,7 @@ static void backward(fadyn_dyn *d, const double *y, double *g1)
     }
 }
 
-void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt)
-{
+void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt) {
     const size_t *n = d->n, L = d->L, n0 = n[0];
     d->nrhs++;
     forward(d, y);
@@ -135,16 +131,14 @@ void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt)
 
 /* The base point of a directional derivative: P, E and G at y (the
  * right-hand side itself goes to scratch, uncounted). */
-static void base_point(fadyn_dyn *d, const double *y, double *scratch)
-{
+static void base_point(fadyn_dyn *d, const double *y, double *scratch) {
     unsigned long nrhs = d->nrhs;
     fadyn_dyn_rhs(d, y, scratch);
     d->nrhs = nrhs;
 }
 
 /* jv = (∂f/∂y) v at the base point last set by base_point(y). */
-static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *jv)
-{
+static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *jv) {
     const size_t *n = d->n, L = d->L, n0 = n[0];
     /* dP_1 = dW_0; dP_{k+1} = dW_k P_k + W_k dP_k; dE = −dP_L */
     const double *dP1 = WK(v, 0);
@@ -153,7 +147,8 @@ static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *
         fadyn_gemm(0, 0, n[k + 1], n0, n[k], 1.0, WK(v, k), d->P[k], 0.0, out);
         fadyn_gemm(0, 0, n[k + 1], n0, n[k], 1.0, WK(y, k), k == 1 ? dP1 : d->dP[k], 1.0, out);
     }
-    for (size_t i = 0, m = n[L] * n0; i < m; i++) d->dE[i] = -d->dE[i];
+    for (size_t i = 0, m = n[L] * n0; i < m; i++)
+        d->dE[i] = -d->dE[i];
     memcpy(d->dG[L], d->dE, n[L] * n0 * sizeof(double));
     scale_sigma(d, d->dG[L], n[L]);
     if (d->p->rule != FADYN_RULE_SHALLOW) {
@@ -180,14 +175,12 @@ static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *
     }
 }
 
-void fadyn_dyn_jvp(fadyn_dyn *d, const double *y, const double *v, double *jv)
-{
+void fadyn_dyn_jvp(fadyn_dyn *d, const double *y, const double *v, double *jv) {
     base_point(d, y, jv); /* jv is overwritten by the derivative */
     jvp_at_base(d, y, v, jv);
 }
 
-void fadyn_dyn_jacobian(fadyn_dyn *d, const double *y, double *J)
-{
+void fadyn_dyn_jacobian(fadyn_dyn *d, const double *y, double *J) {
     size_t N = d->p->dim;
     d->njac++;
     base_point(d, y, d->col); /* once for every column */
@@ -196,23 +189,28 @@ void fadyn_dyn_jacobian(fadyn_dyn *d, const double *y, double *J)
         d->unit[j] = 1.0;
         jvp_at_base(d, y, d->unit, d->col);
         d->unit[j] = 0.0;
-        for (size_t i = 0; i < N; i++) J[i * N + j] = d->col[i];
+        for (size_t i = 0; i < N; i++)
+            J[i * N + j] = d->col[i];
     }
 }
 
-unsigned long fadyn_dyn_rhs_count(const fadyn_dyn *d) { return d->nrhs; }
-unsigned long fadyn_dyn_jac_count(const fadyn_dyn *d) { return d->njac; }
-void fadyn_dyn_reset_counts(fadyn_dyn *d) { d->nrhs = d->njac = 0; }
+unsigned long fadyn_dyn_rhs_count(const fadyn_dyn *d) {
+    return d->nrhs;
+}
+unsigned long fadyn_dyn_jac_count(const fadyn_dyn *d) {
+    return d->njac;
+}
+void fadyn_dyn_reset_counts(fadyn_dyn *d) {
+    d->nrhs = d->njac = 0;
+}
 
-static int sys_f(double t, const double y[], double dydt[], void *params)
-{
+static int sys_f(double t, const double y[], double dydt[], void *params) {
     (void)t;
     fadyn_dyn_rhs(params, y, dydt);
     return GSL_SUCCESS;
 }
 
-static int sys_jac(double t, const double y[], double *dfdy, double dfdt[], void *params)
-{
+static int sys_jac(double t, const double y[], double *dfdy, double dfdt[], void *params) {
     (void)t;
     fadyn_dyn *d = params;
     fadyn_dyn_jacobian(d, y, dfdy);
@@ -220,19 +218,19 @@ static int sys_jac(double t, const double y[], double *dfdy, double dfdt[], void
     return GSL_SUCCESS;
 }
 
-gsl_odeiv2_system fadyn_dyn_system(fadyn_dyn *d)
-{
+gsl_odeiv2_system fadyn_dyn_system(fadyn_dyn *d) {
     gsl_odeiv2_system s = {sys_f, sys_jac, d->p->dim, d};
     return s;
 }
 
-double fadyn_dyn_rhs_flops(const fadyn_problem *p)
-{
+double fadyn_dyn_rhs_flops(const fadyn_problem *p) {
     const size_t *n = p->sizes, L = p->depth, n0 = n[0];
     double f = 0.0;
-    for (size_t k = 1; k < L; k++) f += 2.0 * (double)(n[k + 1] * n[k] * n0); /* forward */
+    for (size_t k = 1; k < L; k++)
+        f += 2.0 * (double)(n[k + 1] * n[k] * n0); /* forward */
     if (p->rule != FADYN_RULE_SHALLOW)
-        for (size_t k = 1; k < L; k++) f += 2.0 * (double)(n[k] * n[k + 1] * n0); /* backward */
+        for (size_t k = 1; k < L; k++)
+            f += 2.0 * (double)(n[k] * n[k + 1] * n0); /* backward */
     for (size_t k = (p->rule == FADYN_RULE_SHALLOW ? L - 1 : 1); k < L; k++)
         f += 2.0 * (double)(n[k + 1] * n[k] * n0); /* weight updates */
     return f;

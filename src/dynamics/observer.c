@@ -24,8 +24,7 @@ struct fadyn_observer {
 
 /* C_k for every hidden layer k = 1..L-1, concatenated; also the scale
  * ‖first terms‖ + ‖W_{k-1}W_{k-1}ᵀ‖ for the relative drift. */
-static double conserved(fadyn_observer *o, const double *y, double *C)
-{
+static double conserved(fadyn_observer *o, const double *y, double *C) {
     const fadyn_problem *p = o->p;
     const size_t *n = p->sizes;
     double scale2a = 0.0, scale2b = 0.0;
@@ -48,14 +47,14 @@ static double conserved(fadyn_observer *o, const double *y, double *C)
             memset(first, 0, m * m * sizeof(double));
         }
         scale2a += pow(fadyn_norm(first, m * m), 2);
-        for (size_t i = 0; i < m * m; i++) C[i] = first[i] - C[i];
+        for (size_t i = 0; i < m * m; i++)
+            C[i] = first[i] - C[i];
         C += m * m;
     }
     return sqrt(scale2a) + sqrt(scale2b);
 }
 
-fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0)
-{
+fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0) {
     fadyn_observer *o = calloc(1, sizeof *o);
     if (!o) return NULL;
     o->p = p;
@@ -89,13 +88,13 @@ fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0)
     conserved(o, y0, o->C0);
     double t = 0.0;
     for (size_t i = 0; i < no; i++)
-        for (size_t j = 0; j < n0; j++) t += p->T[i * n0 + j] * p->T[i * n0 + j] * (p->sigma ? p->sigma[j] : 1.0);
+        for (size_t j = 0; j < n0; j++)
+            t += p->T[i * n0 + j] * p->T[i * n0 + j] * (p->sigma ? p->sigma[j] : 1.0);
     o->tsT = t;
     return o;
 }
 
-void fadyn_observer_free(fadyn_observer *o)
-{
+void fadyn_observer_free(fadyn_observer *o) {
     if (!o) return;
     fadyn_dyn_free(o->dyn);
     fadyn_pinv_ws_free(o->pinv);
@@ -103,8 +102,7 @@ void fadyn_observer_free(fadyn_observer *o)
     free(o);
 }
 
-int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs *r)
-{
+int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs *r) {
     const fadyn_problem *p = o->p;
     const size_t *n = p->sizes, L = p->depth, n0 = n[0];
     size_t nh = n[L - 1], no = n[L];
@@ -113,7 +111,8 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     memcpy(o->ES, o->E, no * n0 * sizeof(double));
     if (p->sigma)
         for (size_t i = 0; i < no; i++)
-            for (size_t j = 0; j < n0; j++) o->ES[i * n0 + j] *= p->sigma[j];
+            for (size_t j = 0; j < n0; j++)
+                o->ES[i * n0 + j] *= p->sigma[j];
     double tese = fadyn_dot(o->E, o->ES, no * n0); /* tr(E Σ Eᵀ) */
     r->t = t;
     r->loss = 0.5 * tese;
@@ -124,7 +123,8 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     /* drift of C (eq 14) */
     double scale = conserved(o, y, o->C);
     double d2 = 0.0;
-    for (size_t i = 0; i < o->csize; i++) d2 += (o->C[i] - o->C0[i]) * (o->C[i] - o->C0[i]);
+    for (size_t i = 0; i < o->csize; i++)
+        d2 += (o->C[i] - o->C0[i]) * (o->C[i] - o->C0[i]);
     r->drift = sqrt(d2);
     r->drift_rel = scale > 0.0 ? r->drift / scale : (r->drift == 0.0 ? 0.0 : INFINITY);
     /* s = tr(A Aᵀ) (eq 35) for the weights into the last hidden layer */
@@ -148,15 +148,13 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     return 0;
 }
 
-void fadyn_obs_to_array(const fadyn_obs *r, double *v)
-{
+void fadyn_obs_to_array(const fadyn_obs *r, double *v) {
     double a[FADYN_OBS_NCOLS] = {r->t,         r->loss, r->nse,      r->V,        r->drift,
                                  r->drift_rel, r->s,    r->angle_bp, r->angle_pbp};
     memcpy(v, a, sizeof a);
 }
 
-double fadyn_observer_vdot(fadyn_observer *o, const double *y)
-{
+double fadyn_observer_vdot(fadyn_observer *o, const double *y) {
     const fadyn_problem *p = o->p;
     if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) return NAN;
     const size_t *n = p->sizes, n0 = n[0], nh = n[1], no = n[2];
@@ -176,15 +174,13 @@ double fadyn_observer_vdot(fadyn_observer *o, const double *y)
     return -2.0 * t1 - t2 - t3;
 }
 
-static double norm_BT(const fadyn_problem *p, double *scratch)
-{
+static double norm_BT(const fadyn_problem *p, double *scratch) {
     const size_t *n = p->sizes;
     fadyn_gemm(0, 0, n[1], n[0], n[2], 1.0, p->B[0], p->T, 0.0, scratch);
     return fadyn_norm(scratch, n[1] * n[0]);
 }
 
-double fadyn_s_bound_paper(const fadyn_problem *p)
-{
+double fadyn_s_bound_paper(const fadyn_problem *p) {
     if (p->depth != 2) return NAN;
     double *s = malloc(p->sizes[1] * p->sizes[0] * sizeof(double));
     if (!s) return NAN;
@@ -193,8 +189,7 @@ double fadyn_s_bound_paper(const fadyn_problem *p)
     return bt * bt + 2.0 * (double)p->sizes[1]; /* eq 47 as printed */
 }
 
-double fadyn_s_bound_derived(const fadyn_problem *p, double s0)
-{
+double fadyn_s_bound_derived(const fadyn_problem *p, double s0) {
     if (p->depth != 2) return NAN;
     double *s = malloc(p->sizes[1] * p->sizes[0] * sizeof(double));
     if (!s) return NAN;

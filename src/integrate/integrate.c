@@ -23,15 +23,13 @@ const fadyn_stepper_info fadyn_steppers[] = {
     {NULL, NULL, 0, NULL},
 };
 
-const fadyn_stepper_info *fadyn_stepper_find(const char *name)
-{
+const fadyn_stepper_info *fadyn_stepper_find(const char *name) {
     for (const fadyn_stepper_info *s = fadyn_steppers; s->name; s++)
         if (strcmp(s->name, name) == 0) return s;
     return NULL;
 }
 
-fadyn_integ_params fadyn_integ_params_default(void)
-{
+fadyn_integ_params fadyn_integ_params_default(void) {
     fadyn_integ_params ip = {
         .stepper = "rk8pd",
         .rtol = 1e-8,
@@ -48,8 +46,7 @@ fadyn_integ_params fadyn_integ_params_default(void)
     return ip;
 }
 
-int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err)
-{
+int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
     if (!ip->stepper || !fadyn_stepper_find(ip->stepper))
         return fadyn_err_set(err, FADYN_EINVAL,
                              "--stepper %s: unknown (rk2 rk4 rkf45 rkck rk8pd gsl-rk8pd msadams "
@@ -72,8 +69,7 @@ int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err)
     return FADYN_OK;
 }
 
-double fadyn_integ_sample_time(const fadyn_integ_params *ip, size_t i)
-{
+double fadyn_integ_sample_time(const fadyn_integ_params *ip, size_t i) {
     size_t last = ip->samples - 1;
     if (i == 0) return 0.0;
     if (i >= last) return ip->t_end;
@@ -89,8 +85,7 @@ typedef struct {
     unsigned long nrhs, njac;
 } guard;
 
-static int guarded_f(double t, const double y[], double dydt[], void *params)
-{
+static int guarded_f(double t, const double y[], double dydt[], void *params) {
     guard *g = params;
     g->nrhs++;
     size_t n = g->inner->dimension;
@@ -100,23 +95,20 @@ static int guarded_f(double t, const double y[], double dydt[], void *params)
     return fadyn_exceeds(dydt, n, INFINITY) ? GSL_EBADFUNC : GSL_SUCCESS;
 }
 
-static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], void *params)
-{
+static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], void *params) {
     guard *g = params;
     g->njac++;
     return g->inner->jacobian(t, y, dfdy, dfdt, g->inner->params);
 }
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
-                    fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err)
-{
+                    fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err) {
     int rc = fadyn_integ_params_check(ip, err);
     if (rc != FADYN_OK) return rc;
     const fadyn_stepper_info *si = fadyn_stepper_find(ip->stepper);
@@ -129,11 +121,13 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     memset(&st, 0, sizeof st);
     if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
         if (stats) *stats = st;
-        return fadyn_err_set(err, FADYN_DIVERGED, "the initial state is non-finite or beyond "
-                                                  "--radius %g", ip->radius);
+        return fadyn_err_set(err, FADYN_DIVERGED,
+                             "the initial state is non-finite or beyond "
+                             "--radius %g",
+                             ip->radius);
     }
-    gsl_odeiv2_driver *d = gsl_odeiv2_driver_alloc_y_new(&gs, *si->type, ip->h0, ip->atol,
-                                                         ip->rtol);
+    gsl_odeiv2_driver *d =
+        gsl_odeiv2_driver_alloc_y_new(&gs, *si->type, ip->h0, ip->atol, ip->rtol);
     if (!d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
     gsl_odeiv2_driver_set_hmin(d, ip->hmin);
     double t = 0.0;

@@ -15,8 +15,7 @@ typedef struct {
     void *ctx;
 } sampler;
 
-static int on_sample(void *ctx, double t, const double *y)
-{
+static int on_sample(void *ctx, double t, const double *y) {
     sampler *s = ctx;
     fadyn_ode_result *r = s->res;
     if (r->nrows == s->cap) return FADYN_ENOMEM; /* rows are preallocated */
@@ -35,14 +34,12 @@ static int on_sample(void *ctx, double t, const double *y)
     return FADYN_OK;
 }
 
-int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res)
-{
+int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res) {
     return fadyn_ode_run_progress(p, ip, res, NULL, NULL);
 }
 
 int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
-                           fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx)
-{
+                           fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx) {
     memset(res, 0, sizeof *res);
     res->lyapunov_max_rise = NAN;
     res->s_bound_paper = res->s_bound_derived = NAN;
@@ -79,8 +76,7 @@ int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
     return res->status = rc;
 }
 
-void fadyn_ode_result_free(fadyn_ode_result *res)
-{
+void fadyn_ode_result_free(fadyn_ode_result *res) {
     free(res->rows);
     free(res->y);
     memset(res, 0, sizeof *res);

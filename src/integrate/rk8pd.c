@@ -22,9 +22,9 @@
 
 enum {
     RK_STAGES = 13,
-    RK_MAXTERMS = 9,  /* most non-zero coefficients in one row */
-    RK_BLOCK = 8,     /* entries summed per register block: 2 AVX2 or 4 SSE2 registers */
-    RK_ALIGN = 64,    /* bytes: one cache line */
+    RK_MAXTERMS = 9, /* most non-zero coefficients in one row */
+    RK_BLOCK = 8,    /* entries summed per register block: 2 AVX2 or 4 SSE2 registers */
+    RK_ALIGN = 64,   /* bytes: one cache line */
 };
 
 /* One row of the Butcher table: stage s uses y + h Σ_j a_j k_{idx_j}
@@ -68,9 +68,8 @@ static const rk_row rows[RK_STAGES - 1] = {
      8,
      {0, 3, 4, 5, 6, 7, 8, 9},
      {-1028468189.0 / 846180014.0, 8478235783.0 / 508512852.0, 1311729495.0 / 1432422823.0,
-      -10304129995.0 / 1701304382.0, -48777925059.0 / 3047939560.0,
-      15336726248.0 / 1032824649.0, -45442868181.0 / 3398467696.0,
-      3065993473.0 / 597172653.0}},
+      -10304129995.0 / 1701304382.0, -48777925059.0 / 3047939560.0, 15336726248.0 / 1032824649.0,
+      -45442868181.0 / 3398467696.0, 3065993473.0 / 597172653.0}},
     {1.0,
      9,
      {0, 3, 4, 5, 6, 7, 8, 9, 10},
@@ -92,8 +91,7 @@ static const rk_row order8 = {1.0,
                               {14005451.0 / 335480064.0, -59238493.0 / 1068277825.0,
                                181606767.0 / 758867731.0, 561292985.0 / 797845732.0,
                                -1041891430.0 / 1371343529.0, 760417239.0 / 1151165299.0,
-                               118820643.0 / 751138087.0, -528747749.0 / 2220607170.0,
-                               1.0 / 4.0}};
+                               118820643.0 / 751138087.0, -528747749.0 / 2220607170.0, 1.0 / 4.0}};
 static const rk_row order7 = {1.0,
                               8,
                               {0, 5, 6, 7, 8, 9, 10, 11},
@@ -109,8 +107,7 @@ typedef struct {
     const double *k[RK_MAXTERMS];
 } rk_terms;
 
-static void terms_of(rk_terms *t, const rk_row *r, const double *const *k)
-{
+static void terms_of(rk_terms *t, const rk_row *r, const double *const *k) {
     t->n = r->n;
     for (size_t j = 0; j < r->n; j++) {
         t->a[j] = r->a[j];
@@ -121,40 +118,40 @@ static void terms_of(rk_terms *t, const rk_row *r, const double *const *k)
 /* s[b] = Σ_j a_j k_j[i + b], b < len, summed left to right as GSL does.
  * Inlined with len = RK_BLOCK the loops have a constant trip count and s
  * lives in vector registers. */
-static inline void block_sum(size_t len, double *restrict s, const rk_terms *t, size_t i)
-{
+static inline void block_sum(size_t len, double *restrict s, const rk_terms *t, size_t i) {
     const double *restrict k0 = t->k[0] + i;
 #pragma GCC unroll 8
-    for (size_t b = 0; b < len; b++) s[b] = t->a[0] * k0[b];
+    for (size_t b = 0; b < len; b++)
+        s[b] = t->a[0] * k0[b];
     for (size_t j = 1; j < t->n; j++) {
         const double *restrict kj = t->k[j] + i;
         const double aj = t->a[j];
 #pragma GCC unroll 8
-        for (size_t b = 0; b < len; b++) s[b] += aj * kj[b];
+        for (size_t b = 0; b < len; b++)
+            s[b] += aj * kj[b];
     }
 }
 
-static inline void stage_block(size_t len, double *restrict out, const double *restrict y,
-                               double h, const rk_terms *t, size_t i)
-{
+static inline void stage_block(size_t len, double *restrict out, const double *restrict y, double h,
+                               const rk_terms *t, size_t i) {
     double s[RK_BLOCK];
     block_sum(len, s, t, i);
 #pragma GCC unroll 8
-    for (size_t b = 0; b < len; b++) out[i + b] = y[i + b] + h * s[b];
+    for (size_t b = 0; b < len; b++)
+        out[i + b] = y[i + b] + h * s[b];
 }
 
 /* out = y + h Σ_j a_j k_{idx_j}: the argument of one stage. */
 static inline __attribute__((always_inline)) void
-stage_sum(size_t dim, double *restrict out, const double *restrict y, double h, const rk_terms *t)
-{
+stage_sum(size_t dim, double *restrict out, const double *restrict y, double h, const rk_terms *t) {
     size_t i = 0;
-    for (; i + RK_BLOCK <= dim; i += RK_BLOCK) stage_block(RK_BLOCK, out, y, h, t, i);
+    for (; i + RK_BLOCK <= dim; i += RK_BLOCK)
+        stage_block(RK_BLOCK, out, y, h, t, i);
     if (i < dim) stage_block(dim - i, out, y, h, t, i);
 }
 
 static inline void final_block(size_t len, double *restrict y, double *restrict yerr, double h,
-                               const rk_terms *t8, const rk_terms *t7, size_t i)
-{
+                               const rk_terms *t8, const rk_terms *t7, size_t i) {
     double s8[RK_BLOCK], s7[RK_BLOCK];
     block_sum(len, s8, t8, i);
     block_sum(len, s7, t7, i);
@@ -166,12 +163,13 @@ static inline void final_block(size_t len, double *restrict y, double *restrict 
 }
 
 /* y += h Σ Abar_j k_j and yerr = h (Σ A_j k_j − Σ Abar_j k_j) in one pass. */
-static inline __attribute__((always_inline)) void
-final_sum(size_t dim, double *restrict y, double *restrict yerr, double h, const rk_terms *t8,
-          const rk_terms *t7)
-{
+static inline __attribute__((always_inline)) void final_sum(size_t dim, double *restrict y,
+                                                            double *restrict yerr, double h,
+                                                            const rk_terms *t8,
+                                                            const rk_terms *t7) {
     size_t i = 0;
-    for (; i + RK_BLOCK <= dim; i += RK_BLOCK) final_block(RK_BLOCK, y, yerr, h, t8, t7, i);
+    for (; i + RK_BLOCK <= dim; i += RK_BLOCK)
+        final_block(RK_BLOCK, y, yerr, h, t8, t7, i);
     if (i < dim) final_block(dim - i, y, yerr, h, t8, t7, i);
 }
 
@@ -179,10 +177,10 @@ final_sum(size_t dim, double *restrict y, double *restrict yerr, double h, const
  * x86-64 with GCC, for AVX2 (4 doubles a register), chosen at run time by
  * the CPU.  The two agree bit for bit: the same operations on each entry. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define RK_AVX2 1
+#define RK_AVX2        1
 #define RK_HAVE_AVX2() __builtin_cpu_supports("avx2")
 #else
-#define RK_AVX2 0
+#define RK_AVX2        0
 #define RK_HAVE_AVX2() 0
 #endif
 
@@ -193,35 +191,30 @@ typedef struct {
 } rk_sums;
 
 static void stage_base(size_t dim, double *restrict out, const double *restrict y, double h,
-                       const rk_terms *t)
-{
+                       const rk_terms *t) {
     stage_sum(dim, out, y, h, t);
 }
 
 static void final_base(size_t dim, double *restrict y, double *restrict yerr, double h,
-                       const rk_terms *t8, const rk_terms *t7)
-{
+                       const rk_terms *t8, const rk_terms *t7) {
     final_sum(dim, y, yerr, h, t8, t7);
 }
 
 #if RK_AVX2
 __attribute__((target("avx2"))) static void stage_avx2(size_t dim, double *restrict out,
                                                        const double *restrict y, double h,
-                                                       const rk_terms *t)
-{
+                                                       const rk_terms *t) {
     stage_sum(dim, out, y, h, t);
 }
 
 __attribute__((target("avx2"))) static void final_avx2(size_t dim, double *restrict y,
                                                        double *restrict yerr, double h,
-                                                       const rk_terms *t8, const rk_terms *t7)
-{
+                                                       const rk_terms *t8, const rk_terms *t7) {
     final_sum(dim, y, yerr, h, t8, t7);
 }
 #endif
 
-static rk_sums sums_for_this_cpu(void)
-{
+static rk_sums sums_for_this_cpu(void) {
 #if RK_AVX2
     if (RK_HAVE_AVX2()) return (rk_sums){stage_avx2, final_avx2};
 #endif
@@ -229,15 +222,14 @@ static rk_sums sums_for_this_cpu(void)
 }
 
 typedef struct {
-    size_t stride;         /* doubles per vector, padded to a cache line */
-    double *block;         /* one aligned allocation for everything below */
-    double *k[RK_STAGES];  /* stage derivatives (k[0] unused when dydt_in is given) */
+    size_t stride;        /* doubles per vector, padded to a cache line */
+    double *block;        /* one aligned allocation for everything below */
+    double *k[RK_STAGES]; /* stage derivatives (k[0] unused when dydt_in is given) */
     double *ytmp, *y0;
     rk_sums sums; /* the stage sums for this CPU */
 } rk8pd_state;
 
-static void *rk8pd_alloc(size_t dim)
-{
+static void *rk8pd_alloc(size_t dim) {
     rk8pd_state *st = calloc(1, sizeof *st);
     if (!st) return NULL;
     size_t per_line = RK_ALIGN / sizeof(double);
@@ -250,7 +242,8 @@ static void *rk8pd_alloc(size_t dim)
         return NULL;
     }
     memset(st->block, 0, bytes);
-    for (size_t s = 0; s < RK_STAGES; s++) st->k[s] = st->block + s * st->stride;
+    for (size_t s = 0; s < RK_STAGES; s++)
+        st->k[s] = st->block + s * st->stride;
     st->ytmp = st->block + RK_STAGES * st->stride;
     st->y0 = st->ytmp + st->stride;
     st->sums = sums_for_this_cpu();
@@ -258,11 +251,11 @@ static void *rk8pd_alloc(size_t dim)
 }
 
 static int rk8pd_apply(void *vstate, size_t dim, double t, double h, double y[], double yerr[],
-                       const double dydt_in[], double dydt_out[], const gsl_odeiv2_system *sys)
-{
+                       const double dydt_in[], double dydt_out[], const gsl_odeiv2_system *sys) {
     rk8pd_state *st = vstate;
     const double *k[RK_STAGES];
-    for (size_t s = 0; s < RK_STAGES; s++) k[s] = st->k[s];
+    for (size_t s = 0; s < RK_STAGES; s++)
+        k[s] = st->k[s];
     if (dydt_out) memcpy(st->y0, y, dim * sizeof(double)); /* restored if dydt_out fails */
     if (dydt_in) {
         k[0] = dydt_in;
@@ -296,29 +289,25 @@ static int rk8pd_apply(void *vstate, size_t dim, double t, double h, double y[],
     return GSL_SUCCESS;
 }
 
-static int rk8pd_set_driver(void *vstate, const gsl_odeiv2_driver *d)
-{
+static int rk8pd_set_driver(void *vstate, const gsl_odeiv2_driver *d) {
     (void)vstate;
     (void)d;
     return GSL_SUCCESS;
 }
 
-static int rk8pd_reset(void *vstate, size_t dim)
-{
+static int rk8pd_reset(void *vstate, size_t dim) {
     rk8pd_state *st = vstate;
     (void)dim;
     memset(st->block, 0, (RK_STAGES + 2) * st->stride * sizeof(double));
     return GSL_SUCCESS;
 }
 
-static unsigned int rk8pd_order(void *vstate)
-{
+static unsigned int rk8pd_order(void *vstate) {
     (void)vstate;
     return 8;
 }
 
-static void rk8pd_free(void *vstate)
-{
+static void rk8pd_free(void *vstate) {
     rk8pd_state *st = vstate;
     if (!st) return;
     free(st->block);

@@ -7,15 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int ends_with(const char *s, const char *suf)
-{
+static int ends_with(const char *s, const char *suf) {
     size_t n = strlen(s), k = strlen(suf);
     return n >= k && strcmp(s + n - k, suf) == 0;
 }
 
 int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, int height,
-                            fadyn_err *err)
-{
+                            fadyn_err *err) {
     memset(t, 0, sizeof *t);
     if (width <= 0) width = 1200;
     if (height <= 0) height = 900;
@@ -34,8 +32,7 @@ int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, in
                  "pngcairo size %d,%d enhanced font 'DejaVu Sans,11'", width, height);
     else if (ends_with(arg, ".svg"))
         snprintf(t->terminal, sizeof t->terminal,
-                 "svg size %d,%d enhanced font 'DejaVu Sans,11' background 'white'", width,
-                 height);
+                 "svg size %d,%d enhanced font 'DejaVu Sans,11' background 'white'", width, height);
     else if (ends_with(arg, ".pdf"))
         snprintf(t->terminal, sizeof t->terminal, "pdfcairo size %.1fin,%.1fin enhanced",
                  width / 120.0, height / 120.0);
@@ -59,8 +56,7 @@ int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, in
     return fadyn_path_writable(arg, err);
 }
 
-int fadyn_plot_have_gnuplot(void)
-{
+int fadyn_plot_have_gnuplot(void) {
     const char *path = getenv("PATH");
     if (!path) return 0;
     char buf[4096];
@@ -79,23 +75,20 @@ int fadyn_plot_have_gnuplot(void)
     return 0;
 }
 
-int fadyn_plot_sibling(const fadyn_plot_target *t, const char *suffix, char *out, size_t n)
-{
+int fadyn_plot_sibling(const fadyn_plot_target *t, const char *suffix, char *out, size_t n) {
     int k = t->dumb ? snprintf(out, n, "fadyn-plot%s", suffix)
                     : snprintf(out, n, "%s%s", t->stem, suffix);
     return (k < 0 || (size_t)k >= n) ? FADYN_EINVAL : FADYN_OK;
 }
 
-void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b)
-{
+void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b) {
     fadyn_strbuf_printf(b, "# written by fadyn; re-render with: gnuplot %s.gp\n", t->base);
     fadyn_strbuf_printf(b, "set terminal %s\n", t->terminal);
     if (!t->dumb) fadyn_strbuf_printf(b, "set output '%s'\n", t->image);
     fadyn_strbuf_printf(b, "set datafile separator tab\nset key noautotitle\n");
 }
 
-int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err)
-{
+int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err) {
     if (!t->dumb) {
         char gp[4200];
         if (fadyn_plot_sibling(t, ".gp", gp, sizeof gp) != FADYN_OK)
@@ -120,8 +113,7 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
     return FADYN_OK;
 }
 
-int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err)
-{
+int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err) {
     int rc = b->oom ? fadyn_err_set(err, FADYN_ENOMEM, "out of memory writing the plot script")
                     : fadyn_plot_render(t, b->s, err);
     fadyn_strbuf_free(b);

@@ -1,9 +1,8 @@
 /* plot_ode.c — the figure of `fadyn ode`: four panels against t. */
 #include "fadyn/plots.h"
 
-int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p,
-                   const fadyn_integ_params *ip, fadyn_err *err)
-{
+int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fadyn_integ_params *ip,
+                   fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     char data[1100];
@@ -11,33 +10,34 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p,
     char sizes[256] = "";
     size_t off = 0;
     for (size_t k = 0; k <= p->depth && off < sizeof sizes - 12; k++)
-        off += (size_t)snprintf(sizes + off, sizeof sizes - off, "%s%zu", k ? "-" : "", p->sizes[k]);
+        off +=
+            (size_t)snprintf(sizes + off, sizeof sizes - off, "%s%zu", k ? "-" : "", p->sizes[k]);
     fadyn_plot_preamble(t, &b);
     const char *xl = ip->log_time ? "set logscale x\n" : "unset logscale x\n";
-    fadyn_strbuf_printf(&b,
+    fadyn_strbuf_printf(
+        &b,
         "data = '%s'\n"
         "set multiplot layout 2,2 title 'fadyn ode: %s, %s, stepper %s' font ',13'\n"
         "set grid\nset xlabel 't'\nset key top right\n%s",
         data, fadyn_rule_name(p->rule), sizes, ip->stepper, xl);
     fadyn_strbuf_printf(&b,
-        "set title 'error'\nset logscale y\nset format y '%s'\n"
-        "plot data using 't':'nse' with lines lw 2 title 'NSE', \\\n"
-        "     data using 't':'loss' with lines lw 2 dt 2 title 'loss ½tr(EΣE^T)'\n",
-        t->dumb ? "%.0e" : "10^{%T}");
-    fadyn_strbuf_printf(&b,
-        "set title 'Lyapunov function V = ||BE||^2 (eq 23)'\n"
-        "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' title 'V'\n");
-    fadyn_strbuf_printf(&b,
-        "set title 'drift of the conserved C (eq 14)'\n"
-        "plot data using 't':(column('drift') > 0 ? column('drift') : NaN) with lines lw 2 "
-        "lc rgb '#cc0000' title '||C(t) - C(0)||', \\\n"
-        "     data using 't':(column('drift_rel') > 0 ? column('drift_rel') : NaN) with lines "
-        "lw 1 dt 2 lc rgb '#cc0000' title 'relative'\n");
-    fadyn_strbuf_printf(&b,
-        "set title 'alignment of the hidden update'\nunset logscale y\nset format y '%%g'\n"
-        "set yrange [0:*]\nset ylabel 'degrees'\n"
-        "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
-        "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"
-        "unset multiplot\n");
+                        "set title 'error'\nset logscale y\nset format y '%s'\n"
+                        "plot data using 't':'nse' with lines lw 2 title 'NSE', \\\n"
+                        "     data using 't':'loss' with lines lw 2 dt 2 title 'loss ½tr(EΣE^T)'\n",
+                        t->dumb ? "%.0e" : "10^{%T}");
+    fadyn_strbuf_printf(&b, "set title 'Lyapunov function V = ||BE||^2 (eq 23)'\n"
+                            "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' title 'V'\n");
+    fadyn_strbuf_printf(
+        &b, "set title 'drift of the conserved C (eq 14)'\n"
+            "plot data using 't':(column('drift') > 0 ? column('drift') : NaN) with lines lw 2 "
+            "lc rgb '#cc0000' title '||C(t) - C(0)||', \\\n"
+            "     data using 't':(column('drift_rel') > 0 ? column('drift_rel') : NaN) with lines "
+            "lw 1 dt 2 lc rgb '#cc0000' title 'relative'\n");
+    fadyn_strbuf_printf(
+        &b, "set title 'alignment of the hidden update'\nunset logscale y\nset format y '%%g'\n"
+            "set yrange [0:*]\nset ylabel 'degrees'\n"
+            "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
+            "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"
+            "unset multiplot\n");
     return fadyn_plot_finish(t, &b, err);
 }

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-fadyn_compare_params fadyn_compare_params_default(void)
-{
+fadyn_compare_params fadyn_compare_params_default(void) {
     fadyn_compare_params cp;
     cp.t_end = 10.0;
     cp.samples = 21;
@@ -18,8 +17,7 @@ fadyn_compare_params fadyn_compare_params_default(void)
     return cp;
 }
 
-int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err)
-{
+int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err) {
     if (!(cp->t_end > 0.0) || !isfinite(cp->t_end))
         return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: must be positive", cp->t_end);
     if (cp->samples < 2) return fadyn_err_set(err, FADYN_EINVAL, "--samples: need at least 2");
@@ -32,8 +30,7 @@ typedef struct {
     size_t dim, i, cap;
 } traj;
 
-static int keep(void *ctx, double t, const double *y)
-{
+static int keep(void *ctx, double t, const double *y) {
     (void)t;
     traj *tr = ctx;
     if (tr->i >= tr->cap) return FADYN_EINVAL; /* more samples than asked for */
@@ -42,23 +39,21 @@ static int keep(void *ctx, double t, const double *y)
     return 0;
 }
 
-static const char *rule_of(fadyn_rule r)
-{
+static const char *rule_of(fadyn_rule r) {
     return r == FADYN_RULE_BP ? "bp" : r == FADYN_RULE_SHALLOW ? "shallow" : "fa";
 }
 
 /* The trainer's weights at the sample steps into Y (samples x dim). */
 static int train_traj(const fadyn_problem *p, const fadyn_task *task, double eta, size_t K,
-                      size_t steps, size_t S, unsigned long seed, double *Y, fadyn_err *err)
-{
-    fadyn_net_spec spec = fadyn_net_spec_make(p->depth, p->sizes, FADYN_ACT_LINEAR,
-                                              FADYN_ACT_LINEAR, 0);
+                      size_t steps, size_t S, unsigned long seed, double *Y, fadyn_err *err) {
+    fadyn_net_spec spec =
+        fadyn_net_spec_make(p->depth, p->sizes, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
     fadyn_train_params tp = fadyn_train_params_default();
     tp.eta = eta;
     tp.batch = K;
     tp.angles = 0;
-    fadyn_train_ws *ws = fadyn_train_ws_alloc(task, &spec, fadyn_rule_type_find(rule_of(p->rule)),
-                                              &tp, err);
+    fadyn_train_ws *ws =
+        fadyn_train_ws_alloc(task, &spec, fadyn_rule_type_find(rule_of(p->rule)), &tp, err);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!ws || !r) {
         fadyn_train_ws_free(ws);
@@ -77,15 +72,15 @@ static int train_traj(const fadyn_problem *p, const fadyn_task *task, double eta
         rc = fadyn_train_step(ws, K, ws->X, ws->Y, NULL, &loss);
         if (rc == FADYN_DIVERGED)
             fadyn_err_set(err, rc, "trainer diverged at step %zu (eta %g, batch %zu)", s, eta, K);
-        while (next < S && s == next * steps / (S - 1)) memcpy(Y + next++ * p->dim, w, p->dim * sizeof(double));
+        while (next < S && s == next * steps / (S - 1))
+            memcpy(Y + next++ * p->dim, w, p->dim * sizeof(double));
     }
     fadyn_train_ws_free(ws);
     gsl_rng_free(r);
     return rc;
 }
 
-static double dist_rel(const double *a, const double *b, size_t n)
-{
+static double dist_rel(const double *a, const double *b, size_t n) {
     double d = 0.0, s = 0.0;
     for (size_t i = 0; i < n; i++) {
         d += (a[i] - b[i]) * (a[i] - b[i]);
@@ -95,8 +90,7 @@ static double dist_rel(const double *a, const double *b, size_t n)
 }
 
 int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, double eta,
-                      size_t batch, unsigned long seed, fadyn_compare_row *row, fadyn_err *err)
-{
+                      size_t batch, unsigned long seed, fadyn_compare_row *row, fadyn_err *err) {
     memset(row, 0, sizeof *row);
     row->eta = eta;
     row->batch = batch;
@@ -136,7 +130,8 @@ int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, do
                                       seed, err)))
         goto done;
     for (size_t rep = 0; rep < cp->repeats; rep++) {
-        rc = train_traj(p, &task, eta, batch, row->steps, S, fadyn_seed_mix(seed, 1000 + rep), Yt, err);
+        rc = train_traj(p, &task, eta, batch, row->steps, S, fadyn_seed_mix(seed, 1000 + rep), Yt,
+                        err);
         if (rc) goto done;
         double dl = 0.0, sl = 0.0;
         for (size_t i = 0; i < S; i++) {
@@ -167,10 +162,9 @@ done:
     return rc;
 }
 
-int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp,
-                       const double *etas, size_t ne, const size_t *batches, size_t nb,
-                       unsigned long seed, fadyn_compare_row *rows, fadyn_err *err)
-{
+int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp, const double *etas,
+                       size_t ne, const size_t *batches, size_t nb, unsigned long seed,
+                       fadyn_compare_row *rows, fadyn_err *err) {
     fadyn_err *errs = calloc(ne * nb, sizeof *errs);
     if (!errs) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     int old = fadyn_blas_set_threads(1);

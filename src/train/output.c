@@ -5,8 +5,7 @@
 #include <stdlib.h>
 
 int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size_t nruns,
-                           fadyn_err *err)
-{
+                           fadyn_err *err) {
     size_t nc = res[0].ncols, maxrows = 0;
     for (size_t r = 0; r < nruns; r++)
         if (res[r].nrows > maxrows) maxrows = res[r].nrows;
@@ -34,7 +33,8 @@ int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size
         snprintf(names[nn++], 64, "%s_mean", base);
         snprintf(names[nn++], 64, "%s_sd", base);
     }
-    for (size_t i = 0; i < nn; i++) np[i] = names[i];
+    for (size_t i = 0; i < nn; i++)
+        np[i] = names[i];
     if ((rc = fadyn_ofile_open(&f, path, err))) goto done;
     fadyn_tsv_header(f.f, np, nn);
     for (size_t i = 0; i < nrows; i++) {
@@ -57,15 +57,16 @@ done:
 }
 
 int fadyn_train_write_runs(const char *path, const fadyn_train_result *res, size_t nruns,
-                           fadyn_err *err)
-{
+                           fadyn_err *err) {
     size_t nc = res[0].ncols;
     char names[FADYN_MAX_DEPTH * 2 + 4][48];
     const char *np[FADYN_MAX_DEPTH * 2 + 4];
     double v[FADYN_MAX_DEPTH * 2 + 4];
     snprintf(names[0], sizeof names[0], "run");
-    for (size_t c = 0; c < nc; c++) fadyn_train_col_name(c, names[c + 1], sizeof names[0]);
-    for (size_t c = 0; c <= nc; c++) np[c] = names[c];
+    for (size_t c = 0; c < nc; c++)
+        fadyn_train_col_name(c, names[c + 1], sizeof names[0]);
+    for (size_t c = 0; c <= nc; c++)
+        np[c] = names[c];
     fadyn_ofile f;
     int rc = fadyn_ofile_open(&f, path, err);
     if (rc) return rc;
@@ -73,7 +74,8 @@ int fadyn_train_write_runs(const char *path, const fadyn_train_result *res, size
     for (size_t r = 0; r < nruns; r++) {
         for (size_t i = 0; i < res[r].nrows; i++) {
             v[0] = (double)r;
-            for (size_t c = 0; c < nc; c++) v[c + 1] = res[r].rows[i * nc + c];
+            for (size_t c = 0; c < nc; c++)
+                v[c + 1] = res[r].rows[i * nc + c];
             fadyn_tsv_row(f.f, v, nc + 1);
         }
         fputs("\n\n", f.f); /* gnuplot: one data block per run (index r) */

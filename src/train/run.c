@@ -17,25 +17,25 @@ typedef struct {
 } eta_entry;
 
 static const eta_entry tuned[] = {
-    {"bp", 1e-2, 1e-2},      {"fa", 1e-2, 1e-2}, {"sparse-fa", 3e-3, 1e-2},
-    {"shallow", 1e-1, 1e-1}, {"np", 3e-3, 3e-3}, {"pbp", 3e-4, 1e-3},
-    {"dfa", 1e-2, 1e-2},     {NULL, 0, 0},
+    {"bp", 1e-2, 1e-2}, {"fa", 1e-2, 1e-2},  {"sparse-fa", 3e-3, 1e-2}, {"shallow", 1e-1, 1e-1},
+    {"np", 3e-3, 3e-3}, {"pbp", 3e-4, 1e-3}, {"dfa", 1e-2, 1e-2},       {NULL, 0, 0},
 };
 
-double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule)
-{
+double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule) {
     for (const eta_entry *e = tuned; e->rule; e++)
-        if (strcmp(e->rule, rule->name) == 0) return task == FADYN_TASK_LINEAR ? e->linear : e->teacher;
+        if (strcmp(e->rule, rule->name) == 0)
+            return task == FADYN_TASK_LINEAR ? e->linear : e->teacher;
     return 1e-3;
 }
 
 const double fadyn_tune_grid[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1};
 const size_t fadyn_tune_grid_n = sizeof fadyn_tune_grid / sizeof fadyn_tune_grid[0];
 
-size_t fadyn_train_ncols(const fadyn_net_spec *spec) { return 3 + 2 * (spec->depth - 1); }
+size_t fadyn_train_ncols(const fadyn_net_spec *spec) {
+    return 3 + 2 * (spec->depth - 1);
+}
 
-void fadyn_train_col_name(size_t i, char *out, size_t n)
-{
+void fadyn_train_col_name(size_t i, char *out, size_t n) {
     static const char *const first[] = {"example", "nse", "loss"};
     if (i < 3)
         snprintf(out, n, "%s", first[i]);
@@ -43,19 +43,16 @@ void fadyn_train_col_name(size_t i, char *out, size_t n)
         snprintf(out, n, "angle_%s_h%zu", (i - 3) % 2 ? "pbp" : "bp", (i - 3) / 2 + 1);
 }
 
-void fadyn_train_result_free(fadyn_train_result *r)
-{
+void fadyn_train_result_free(fadyn_train_result *r) {
     free(r->rows);
     memset(r, 0, sizeof *r);
 }
 
-unsigned long fadyn_train_run_seed(unsigned long seed, size_t run)
-{
+unsigned long fadyn_train_run_seed(unsigned long seed, size_t run) {
     return fadyn_seed_mix(seed, 100 + run);
 }
 
-static double now(void)
-{
+static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -63,13 +60,13 @@ static double now(void)
 
 /* Evaluate at the current weights: angles on row 0 of the batch in X/Y (the
  * example about to be learned), then the held-out NSE. */
-static int record(fadyn_train_ws *ws, fadyn_train_result *res, size_t examples, double loss_mean)
-{
+static int record(fadyn_train_ws *ws, fadyn_train_result *res, size_t examples, double loss_mean) {
     double *row = res->rows + res->nrows * res->ncols;
     size_t nh = ws->L - 1;
     row[0] = (double)examples;
     row[2] = loss_mean;
-    for (size_t k = 0; k < 2 * nh; k++) row[3 + k] = NAN;
+    for (size_t k = 0; k < 2 * nh; k++)
+        row[3 + k] = NAN;
     if (ws->par.angles && nh > 0) {
         double bp[FADYN_MAX_DEPTH], pbp[FADYN_MAX_DEPTH];
         int rc = fadyn_train_ws_angles(ws, 0, bp, pbp);
@@ -84,8 +81,7 @@ static int record(fadyn_train_ws *ws, fadyn_train_result *res, size_t examples, 
     return FADYN_OK;
 }
 
-static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train_result *res)
-{
+static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train_result *res) {
     const fadyn_train_params *p = &ws->par;
     size_t K = p->batch, done = 0, next_eval = 0, since = 0;
     double loss_acc = 0.0;
@@ -99,7 +95,8 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
             if (rc < 0) return fadyn_err_set(&res->err, rc, "SVD failed at example %zu", done);
             loss_acc = 0.0;
             since = 0;
-            while (next_eval <= done) next_eval += p->eval_every;
+            while (next_eval <= done)
+                next_eval += p->eval_every;
         }
         if (k == 0) break;
         double loss;
@@ -118,10 +115,9 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
     return FADYN_OK;
 }
 
-int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
-                    const fadyn_rule_type *rule, const fadyn_train_params *par,
-                    unsigned long init_seed, fadyn_train_result *res)
-{
+int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fadyn_rule_type *rule,
+                    const fadyn_train_params *par, unsigned long init_seed,
+                    fadyn_train_result *res) {
     memset(res, 0, sizeof *res);
     double t0 = now();
     res->ncols = fadyn_train_ncols(spec);
@@ -140,7 +136,8 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
         gsl_rng_set(noise, fadyn_seed_mix(init_seed, 7));
         fadyn_train_ws_draw(ws, init);
         res->status = run_ws(ws, data, noise, res);
-        if (res->status == FADYN_OK && res->nrows) res->final_nse = res->rows[(res->nrows - 1) * res->ncols + 1];
+        if (res->status == FADYN_OK && res->nrows)
+            res->final_nse = res->rows[(res->nrows - 1) * res->ncols + 1];
     }
     gsl_rng_free(init);
     gsl_rng_free(data);
@@ -151,17 +148,15 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec,
 }
 
 int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
-                     const fadyn_rule_type *rule, const fadyn_train_params *par,
-                     unsigned long seed, size_t nruns, fadyn_train_result *res)
-{
+                     const fadyn_rule_type *rule, const fadyn_train_params *par, unsigned long seed,
+                     size_t nruns, fadyn_train_result *res) {
     return fadyn_train_runs_progress(task, spec, rule, par, seed, nruns, res, NULL, NULL);
 }
 
 int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
                               const fadyn_rule_type *rule, const fadyn_train_params *par,
                               unsigned long seed, size_t nruns, fadyn_train_result *res,
-                              fadyn_progress_fn progress, void *ctx)
-{
+                              fadyn_progress_fn progress, void *ctx) {
     size_t finished = 0;
     int old = fadyn_blas_set_threads(1);
 #pragma omp parallel for schedule(dynamic)
@@ -181,8 +176,8 @@ int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec
     return status;
 }
 
-size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean, double *sd)
-{
+size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double *mean,
+                             double *sd) {
     size_t nrows = 0, nc = nruns ? res[0].ncols : 0;
     for (size_t r = 0; r < nruns; r++)
         if (res[r].nrows > nrows) nrows = res[r].nrows;
@@ -210,8 +205,7 @@ size_t fadyn_train_aggregate(const fadyn_train_result *res, size_t nruns, double
 }
 
 size_t fadyn_train_final_stats(const fadyn_train_result *res, size_t nruns, double *mean,
-                               double *sd)
-{
+                               double *sd) {
     double s = 0.0, s2 = 0.0;
     size_t m = 0;
     for (size_t r = 0; r < nruns; r++)
@@ -221,16 +215,16 @@ size_t fadyn_train_final_stats(const fadyn_train_result *res, size_t nruns, doub
         }
     *mean = m ? s / (double)m : NAN;
     for (size_t r = 0; r < nruns; r++)
-        if (res[r].status == FADYN_OK) s2 += (res[r].final_nse - *mean) * (res[r].final_nse - *mean);
+        if (res[r].status == FADYN_OK)
+            s2 += (res[r].final_nse - *mean) * (res[r].final_nse - *mean);
     *sd = m > 1 ? sqrt(s2 / (double)(m - 1)) : NAN;
     return m;
 }
 
 int fadyn_train_tune(const fadyn_task *task, const fadyn_net_spec *spec,
-                     const fadyn_rule_type *rule, const fadyn_train_params *par,
-                     unsigned long seed, size_t runs, const double *grid, size_t ngrid,
-                     double *best, double *score, fadyn_err *err)
-{
+                     const fadyn_rule_type *rule, const fadyn_train_params *par, unsigned long seed,
+                     size_t runs, const double *grid, size_t ngrid, double *best, double *score,
+                     fadyn_err *err) {
     fadyn_train_result *res = calloc(runs, sizeof *res);
     if (!res) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     double best_score = INFINITY;
@@ -250,7 +244,8 @@ int fadyn_train_tune(const fadyn_task *task, const fadyn_net_spec *spec,
             }
             if (res[r].status != FADYN_OK) sc = INFINITY; /* diverging rates lose */
         }
-        for (size_t r = 0; r < runs; r++) fadyn_train_result_free(&res[r]);
+        for (size_t r = 0; r < runs; r++)
+            fadyn_train_result_free(&res[r]);
         if (rc < 0) {
             free(res);
             return fadyn_err_set(err, rc, "tuning failed at rate %g", grid[g]);

@@ -5,8 +5,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 
-int fadyn_welch_test(const double *a, size_t na, const double *b, size_t nb, fadyn_welch *w)
-{
+int fadyn_welch_test(const double *a, size_t na, const double *b, size_t nb, fadyn_welch *w) {
     if (na < 2 || nb < 2) return FADYN_EINVAL;
     w->mean_a = gsl_stats_mean(a, 1, na);
     w->mean_b = gsl_stats_mean(b, 1, nb);

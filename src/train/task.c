@@ -9,8 +9,7 @@
 
 static const char *const task_names[] = {"linear", "teacher", "data"};
 
-int fadyn_task_parse(const char *name, fadyn_task_kind *kind)
-{
+int fadyn_task_parse(const char *name, fadyn_task_kind *kind) {
     for (int i = 0; i < 2; i++)
         if (strcmp(name, task_names[i]) == 0) {
             *kind = (fadyn_task_kind)i;
@@ -19,13 +18,11 @@ int fadyn_task_parse(const char *name, fadyn_task_kind *kind)
     return FADYN_EINVAL;
 }
 
-const char *fadyn_task_name(fadyn_task_kind kind)
-{
+const char *fadyn_task_name(fadyn_task_kind kind) {
     return (unsigned)kind < 3 ? task_names[kind] : "unknown";
 }
 
-fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind)
-{
+fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind) {
     fadyn_task_params p;
     memset(&p, 0, sizeof p);
     p.kind = kind;
@@ -48,8 +45,7 @@ fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind)
 }
 
 /* splitmix64: independent seeds for the streams of one seed. */
-unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream)
-{
+unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream) {
     unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -58,8 +54,7 @@ unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream)
 
 /* Draw K inputs x = σ ∘ z and their targets through the target network. */
 void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, double *Y,
-                       double *const *TA, double *const *TH)
-{
+                       double *const *TA, double *const *TH) {
     size_t n0 = t->par.inputs;
     if (t->Xtrain) { /* a fixed data set: rows drawn with replacement */
         size_t nL = t->par.outputs;
@@ -81,8 +76,7 @@ void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, dou
     fadyn_net_forward(&t->target, K, X, TA, H);
 }
 
-static int make_test_set(fadyn_task *t, fadyn_err *err)
-{
+static int make_test_set(fadyn_task *t, fadyn_err *err) {
     size_t n = t->par.n_test, L = t->target.spec.depth;
     if (n == 0) return FADYN_OK;
     size_t w = fadyn_net_spec_width(&t->target.spec);
@@ -103,19 +97,19 @@ static int make_test_set(fadyn_task *t, fadyn_err *err)
     gsl_rng_set(r, fadyn_seed_mix(t->par.seed, 3));
     fadyn_task_sample(t, r, n, t->Xtest, t->Ytest, TA, TH);
     t->ytest_sq = 0.0;
-    for (size_t i = 0; i < n * t->par.outputs; i++) t->ytest_sq += t->Ytest[i] * t->Ytest[i];
+    for (size_t i = 0; i < n * t->par.outputs; i++)
+        t->ytest_sq += t->Ytest[i] * t->Ytest[i];
     free(scratch);
     gsl_rng_free(r);
     return FADYN_OK;
 }
 
-static void uniform(double *a, size_t n, double scale, gsl_rng *r)
-{
-    for (size_t i = 0; i < n; i++) a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+static void uniform(double *a, size_t n, double scale, gsl_rng *r) {
+    for (size_t i = 0; i < n; i++)
+        a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
 }
 
-int fadyn_task_alloc(fadyn_task *t, const fadyn_task_params *par, fadyn_err *err)
-{
+int fadyn_task_alloc(fadyn_task *t, const fadyn_task_params *par, fadyn_err *err) {
     memset(t, 0, sizeof *t);
     t->par = *par;
     fadyn_net_spec spec;
@@ -148,8 +142,7 @@ int fadyn_task_alloc(fadyn_task *t, const fadyn_task_params *par, fadyn_err *err
 
 int fadyn_task_alloc_linear(fadyn_task *t, size_t inputs, size_t outputs, const double *T,
                             const double *sigma2, size_t n_test, unsigned long seed,
-                            fadyn_err *err)
-{
+                            fadyn_err *err) {
     memset(t, 0, sizeof *t);
     t->par = fadyn_task_params_default(FADYN_TASK_LINEAR);
     t->par.inputs = inputs;
@@ -164,14 +157,14 @@ int fadyn_task_alloc_linear(fadyn_task *t, size_t inputs, size_t outputs, const 
     if (sigma2) {
         t->sigma = malloc(inputs * sizeof(double));
         if (!t->sigma) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-        for (size_t i = 0; i < inputs; i++) t->sigma[i] = sqrt(sigma2[i]);
+        for (size_t i = 0; i < inputs; i++)
+            t->sigma[i] = sqrt(sigma2[i]);
     }
     return make_test_set(t, err);
 }
 
 /* Copy n doubles into a new array (NULL on failure). */
-static double *dup(const double *a, size_t n)
-{
+static double *dup(const double *a, size_t n) {
     double *b = malloc(n * sizeof(double));
     if (b) memcpy(b, a, n * sizeof(double));
     return b;
@@ -179,11 +172,11 @@ static double *dup(const double *a, size_t n)
 
 int fadyn_task_alloc_data(fadyn_task *t, size_t inputs, size_t outputs, const double *Xtrain,
                           const double *Ytrain, size_t n_train, const double *Xtest,
-                          const double *Ytest, size_t n_test, unsigned long seed, fadyn_err *err)
-{
+                          const double *Ytest, size_t n_test, unsigned long seed, fadyn_err *err) {
     memset(t, 0, sizeof *t);
     if (inputs == 0 || outputs == 0 || n_train == 0 || n_test == 0)
-        return fadyn_err_set(err, FADYN_EINVAL, "data set: need inputs, outputs, training and test rows");
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "data set: need inputs, outputs, training and test rows");
     t->par = fadyn_task_params_default(FADYN_TASK_LINEAR);
     t->par.kind = FADYN_TASK_DATA;
     t->par.inputs = inputs;
@@ -191,7 +184,8 @@ int fadyn_task_alloc_data(fadyn_task *t, size_t inputs, size_t outputs, const do
     t->par.n_test = n_test;
     t->par.seed = seed;
     t->n_train = n_train;
-    /* the target "network" is unused (targets come from the set); a linear stub keeps the buffers sized */
+    /* the target "network" is unused (targets come from the set); a linear stub keeps the buffers
+     * sized */
     size_t sz[2] = {inputs, outputs};
     fadyn_net_spec spec = fadyn_net_spec_make(1, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
     int rc = fadyn_net_alloc(&t->target, &spec, err);
@@ -203,12 +197,12 @@ int fadyn_task_alloc_data(fadyn_task *t, size_t inputs, size_t outputs, const do
     if (!t->Xtrain || !t->Ytrain || !t->Xtest || !t->Ytest)
         return fadyn_err_set(err, FADYN_ENOMEM, "data set too large for memory");
     t->ytest_sq = 0.0;
-    for (size_t i = 0; i < n_test * outputs; i++) t->ytest_sq += Ytest[i] * Ytest[i];
+    for (size_t i = 0; i < n_test * outputs; i++)
+        t->ytest_sq += Ytest[i] * Ytest[i];
     return FADYN_OK;
 }
 
-void fadyn_task_free(fadyn_task *t)
-{
+void fadyn_task_free(fadyn_task *t) {
     free(t->Xtrain);
     free(t->Ytrain);
     fadyn_net_free(&t->target);

@@ -14,16 +14,16 @@ struct fadyn_train_ws {
     double *F[FADYN_MAX_DEPTH];     /* feedback (masked once for sparse-fa) */
     double *maskW[FADYN_MAX_DEPTH]; /* sparse-fa: 0/1 masks of W[1..L-1] */
     double *A[FADYN_MAX_DEPTH], *H[FADYN_MAX_DEPTH], *D[FADYN_MAX_DEPTH]; /* kmax x n_{k+1} */
-    double *Ap[FADYN_MAX_DEPTH], *Hp[FADYN_MAX_DEPTH];                 /* np's perturbed pass */
-    double *P[FADYN_MAX_DEPTH];     /* pbp: P[k] = W[k]⁺, n_k x n_{k+1} */
+    double *Ap[FADYN_MAX_DEPTH], *Hp[FADYN_MAX_DEPTH];                    /* np's perturbed pass */
+    double *P[FADYN_MAX_DEPTH]; /* pbp: P[k] = W[k]⁺, n_k x n_{k+1} */
     fadyn_pinv_ws *pws;
     double *TA[FADYN_MAX_DEPTH], *TH[FADYN_MAX_DEPTH]; /* the target's forward pass */
-    double *X, *Y;                  /* batch buffers */
-    const double *xin, *yin;        /* input and target rows of the current pass */
-    double *l0;                     /* per-row losses ½‖e‖² of the last forward pass */
-    double *v[4];                   /* angle chains: bp cur/next, pbp cur/next */
-    gsl_rng *noise;                 /* np's perturbations during a step */
-    size_t bad_row;                 /* first row of the last batch with a bad loss */
+    double *X, *Y;                                     /* batch buffers */
+    const double *xin, *yin; /* input and target rows of the current pass */
+    double *l0;              /* per-row losses ½‖e‖² of the last forward pass */
+    double *v[4];            /* angle chains: bp cur/next, pbp cur/next */
+    gsl_rng *noise;          /* np's perturbations during a step */
+    size_t bad_row;          /* first row of the last batch with a bad loss */
     double *block;
 };
 

@@ -10,8 +10,7 @@
 /* Rows of the evaluation chunks on the held-out set. */
 #define EVAL_CHUNK_DEFAULT 256
 
-fadyn_train_params fadyn_train_params_default(void)
-{
+fadyn_train_params fadyn_train_params_default(void) {
     fadyn_train_params p;
     memset(&p, 0, sizeof p);
     p.eta = 0.0;
@@ -29,14 +28,14 @@ fadyn_train_params fadyn_train_params_default(void)
     return p;
 }
 
-int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err)
-{
+int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err) {
     if (!(p->eta > 0.0) || !isfinite(p->eta))
         return fadyn_err_set(err, FADYN_EINVAL, "--eta %g: must be positive", p->eta);
     if (p->batch < 1) return fadyn_err_set(err, FADYN_EINVAL, "--batch 0: must be at least 1");
     if (p->batch > 1000000)
         return fadyn_err_set(err, FADYN_EINVAL, "--batch %zu: at most 1000000", p->batch);
-    if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "--examples 0: must be at least 1");
+    if (p->examples < 1)
+        return fadyn_err_set(err, FADYN_EINVAL, "--examples 0: must be at least 1");
     if (p->eval_every < 1)
         return fadyn_err_set(err, FADYN_EINVAL, "--eval-every 0: must be at least 1");
     if (p->examples / p->eval_every > 10000000)
@@ -56,16 +55,14 @@ int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err)
     return FADYN_OK;
 }
 
-static size_t feedback_size(const fadyn_train_ws *ws, size_t k)
-{
+static size_t feedback_size(const fadyn_train_ws *ws, size_t k) {
     const size_t *n = ws->net.spec.sizes;
     return ws->rule->feedback == FADYN_FEEDBACK_DIRECT ? n[k + 1] * n[ws->L] : n[k + 1] * n[k + 2];
 }
 
 fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spec *spec,
                                      const fadyn_rule_type *rule, const fadyn_train_params *par,
-                                     fadyn_err *err)
-{
+                                     fadyn_err *err) {
     if (spec->depth < 1 || spec->depth > FADYN_MAX_DEPTH) {
         fadyn_err_set(err, FADYN_EINVAL, "--sizes: need 2 to %d layers", FADYN_MAX_DEPTH + 1);
         return NULL;
@@ -105,7 +102,8 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
         if (rule->sparse) total += n[k + 1] * n[k];
         total += n[k + 1] * n[k]; /* P[k] */
     }
-    for (size_t k = 0; k < L; k++) total += 5 * K * n[k + 1];
+    for (size_t k = 0; k < L; k++)
+        total += 5 * K * n[k + 1];
     total += 2 * ts->depth * K * twidth;
     total += K * (n[0] + n[L]) + K + 4 * ws->width;
     ws->block = calloc(total, sizeof(double));
@@ -160,8 +158,7 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
     return ws;
 }
 
-void fadyn_train_ws_free(fadyn_train_ws *ws)
-{
+void fadyn_train_ws_free(fadyn_train_ws *ws) {
     if (!ws) return;
     fadyn_net_free(&ws->net);
     fadyn_pinv_ws_free(ws->pws);
@@ -169,14 +166,13 @@ void fadyn_train_ws_free(fadyn_train_ws *ws)
     free(ws);
 }
 
-static void uniform(double *a, size_t n, double scale, gsl_rng *r)
-{
-    for (size_t i = 0; i < n; i++) a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+static void uniform(double *a, size_t n, double scale, gsl_rng *r) {
+    for (size_t i = 0; i < n; i++)
+        a[i] = scale * (2.0 * gsl_rng_uniform(r) - 1.0);
 }
 
 /* Zero a fraction `drop` of the entries (each independently), returning the 0/1 mask if wanted. */
-static void drop_entries(double *a, double *mask, size_t n, double drop, gsl_rng *r)
-{
+static void drop_entries(double *a, double *mask, size_t n, double drop, gsl_rng *r) {
     for (size_t i = 0; i < n; i++) {
         double keep = gsl_rng_uniform(r) >= drop ? 1.0 : 0.0;
         if (mask) mask[i] = keep;
@@ -184,8 +180,7 @@ static void drop_entries(double *a, double *mask, size_t n, double drop, gsl_rng
     }
 }
 
-void fadyn_train_ws_draw(fadyn_train_ws *ws, gsl_rng *r)
-{
+void fadyn_train_ws_draw(fadyn_train_ws *ws, gsl_rng *r) {
     const size_t *n = ws->net.spec.sizes;
     for (size_t k = 0; k + 1 < ws->L; k++)
         if (ws->F[k]) uniform(ws->F[k], feedback_size(ws, k), ws->par.b_scale, r);
@@ -202,8 +197,7 @@ void fadyn_train_ws_draw(fadyn_train_ws *ws, gsl_rng *r)
     }
 }
 
-int fadyn_train_ws_set(fadyn_train_ws *ws, const double *const *W, const double *const *F)
-{
+int fadyn_train_ws_set(fadyn_train_ws *ws, const double *const *W, const double *const *F) {
     const size_t *n = ws->net.spec.sizes;
     for (size_t k = 0; k < ws->L; k++) {
         memcpy(ws->net.W[k], W[k], n[k + 1] * n[k] * sizeof(double));
@@ -214,23 +208,32 @@ int fadyn_train_ws_set(fadyn_train_ws *ws, const double *const *W, const double 
             memcpy(ws->F[k], F[k], feedback_size(ws, k) * sizeof(double));
     for (size_t k = 1; k < ws->L; k++)
         if (ws->maskW[k])
-            for (size_t i = 0; i < n[k + 1] * n[k]; i++) ws->maskW[k][i] = 1.0;
+            for (size_t i = 0; i < n[k + 1] * n[k]; i++)
+                ws->maskW[k][i] = 1.0;
     return FADYN_OK;
 }
 
-fadyn_net *fadyn_train_ws_net(fadyn_train_ws *ws) { return &ws->net; }
-double *fadyn_train_ws_feedback(fadyn_train_ws *ws, size_t k) { return ws->F[k]; }
-const double *fadyn_train_ws_delta(const fadyn_train_ws *ws, size_t k) { return ws->D[k]; }
-double *fadyn_train_ws_X(fadyn_train_ws *ws) { return ws->X; }
-double *fadyn_train_ws_Y(fadyn_train_ws *ws) { return ws->Y; }
+fadyn_net *fadyn_train_ws_net(fadyn_train_ws *ws) {
+    return &ws->net;
+}
+double *fadyn_train_ws_feedback(fadyn_train_ws *ws, size_t k) {
+    return ws->F[k];
+}
+const double *fadyn_train_ws_delta(const fadyn_train_ws *ws, size_t k) {
+    return ws->D[k];
+}
+double *fadyn_train_ws_X(fadyn_train_ws *ws) {
+    return ws->X;
+}
+double *fadyn_train_ws_Y(fadyn_train_ws *ws) {
+    return ws->Y;
+}
 
-void fadyn_train_ws_sample(fadyn_train_ws *ws, gsl_rng *r, size_t K, double *X, double *Y)
-{
+void fadyn_train_ws_sample(fadyn_train_ws *ws, gsl_rng *r, size_t K, double *X, double *Y) {
     fadyn_task_sample(ws->task, r, K, X, Y, ws->TA, ws->TH);
 }
 
-double fadyn_train_output_delta(fadyn_train_ws *ws, size_t K, const double *Y)
-{
+double fadyn_train_output_delta(fadyn_train_ws *ws, size_t K, const double *Y) {
     size_t L = ws->L, nL = ws->net.spec.sizes[L];
     double *d = ws->D[L - 1];
     const double *y = ws->H[L - 1];
@@ -251,8 +254,7 @@ double fadyn_train_output_delta(fadyn_train_ws *ws, size_t K, const double *Y)
     return total;
 }
 
-int fadyn_train_pinv_all(fadyn_train_ws *ws)
-{
+int fadyn_train_pinv_all(fadyn_train_ws *ws) {
     const size_t *n = ws->net.spec.sizes;
     for (size_t k = 1; k < ws->L; k++)
         if (fadyn_pinv(ws->pws, n[k + 1], n[k], ws->net.W[k], ws->P[k], NULL) != FADYN_OK)
@@ -261,8 +263,7 @@ int fadyn_train_pinv_all(fadyn_train_ws *ws)
 }
 
 /* Forward, output delta and the rule's hidden deltas of K rows. */
-static int deltas(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, double *loss)
-{
+static int deltas(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, double *loss) {
     ws->xin = X;
     ws->yin = Y;
     fadyn_net_forward(&ws->net, K, X, ws->A, ws->H);
@@ -271,9 +272,8 @@ static int deltas(fadyn_train_ws *ws, size_t K, const double *X, const double *Y
     return ws->rule->hidden_updates ? ws->rule->backward(ws, K) : FADYN_OK;
 }
 
-int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y,
-                     gsl_rng *noise, double *loss)
-{
+int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, gsl_rng *noise,
+                     double *loss) {
     ws->noise = noise;
     int rc = deltas(ws, K, X, Y, loss);
     if (rc) return rc;
@@ -296,13 +296,13 @@ int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double
             for (size_t r = 0; r < K; r++)
                 cblas_daxpy((int)m, eta / (double)K, ws->D[k] + r * m, 1, ws->net.b[k], 1);
         if (ws->maskW[k])
-            for (size_t i = 0; i < m * c; i++) W[i] *= ws->maskW[k][i];
+            for (size_t i = 0; i < m * c; i++)
+                W[i] *= ws->maskW[k][i];
     }
     return FADYN_OK;
 }
 
-double fadyn_train_ws_nse(fadyn_train_ws *ws)
-{
+double fadyn_train_ws_nse(fadyn_train_ws *ws) {
     const fadyn_task *t = ws->task;
     size_t n0 = t->par.inputs, nL = t->par.outputs, L = ws->L;
     double num = 0.0;
@@ -310,13 +310,13 @@ double fadyn_train_ws_nse(fadyn_train_ws *ws)
         size_t K = t->par.n_test - i < ws->kmax ? t->par.n_test - i : ws->kmax;
         fadyn_net_forward(&ws->net, K, t->Xtest + i * n0, ws->A, ws->H);
         const double *y = ws->H[L - 1], *ys = t->Ytest + i * nL;
-        for (size_t j = 0; j < K * nL; j++) num += (ys[j] - y[j]) * (ys[j] - y[j]);
+        for (size_t j = 0; j < K * nL; j++)
+            num += (ys[j] - y[j]) * (ys[j] - y[j]);
     }
     return num / t->ytest_sq; /* NSE = Σ‖y* − y‖² / Σ‖y*‖² (MATH.md §1) */
 }
 
-int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp)
-{
+int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp) {
     const fadyn_net_spec *s = &ws->net.spec;
     const size_t *n = s->sizes;
     size_t L = ws->L;
@@ -325,7 +325,8 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
     if (rc < 0) return rc;
     const double *ys = ws->Y + row * n[L];
     int noise = sqrt(2.0 * ws->l0[0]) < ws->par.angle_floor * fadyn_norm(ys, n[L]);
-    for (size_t k = 0; k + 1 < L; k++) bp[k] = pbp[k] = NAN;
+    for (size_t k = 0; k + 1 < L; k++)
+        bp[k] = pbp[k] = NAN;
     if (ws->rule->hidden_updates == 0 || rc == FADYN_DIVERGED || noise) return FADYN_OK;
     if (L < 2) return FADYN_OK;
     if (fadyn_train_pinv_all(ws) != FADYN_OK) return FADYN_ELAPACK;

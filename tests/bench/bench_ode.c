@@ -7,11 +7,10 @@
 #include <cblas.h>
 #include <gsl/gsl_rng.h>
 
-#define REPS 7
+#define REPS      7
 #define TRAJ_REPS 21 /* trajectories are short: more repeats for a steadier min/median */
 
-static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned long seed)
-{
+static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned long seed) {
     size_t sz[] = {n0, nh, no};
     fadyn_problem_alloc(p, 2, sz, FADYN_RULE_FA, NULL);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -24,13 +23,13 @@ static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned lon
 /* fadyn_gemm (its small path below the threshold, BLAS above) against
  * cblas_dgemm directly, alternating in short batches so both see the same
  * machine load; min and median time per product. */
-static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k)
-{
+static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k) {
     enum { BATCHES = 41 };
     size_t sz = (m > k ? m : k) * (n > k ? n : k) + m * n;
     double *A = malloc(sz * sizeof(double)), *B = malloc(sz * sizeof(double)),
            *C = malloc(sz * sizeof(double));
-    for (size_t i = 0; i < sz; i++) A[i] = 1.0 / (double)(i + 1), B[i] = 0.5, C[i] = 0.0;
+    for (size_t i = 0; i < sz; i++)
+        A[i] = 1.0 / (double)(i + 1), B[i] = 0.5, C[i] = 0.0;
     long calls = (long)(2e5 / (double)(m * n * k)) + 2;
     double t[2][BATCHES], mn[2], md[2];
     for (int b = 0; b < BATCHES; b++)
@@ -46,19 +45,18 @@ static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k)
             }
             t[w][b] = (bench_now() - t0) / (double)calls;
         }
-    for (int w = 0; w < 2; w++) bench_stats(t[w], BATCHES, &mn[w], &md[w]);
+    for (int w = 0; w < 2; w++)
+        bench_stats(t[w], BATCHES, &mn[w], &md[w]);
     double fl = 2.0 * (double)(m * n * k);
     printf("gemm %c%c %3zux%3zux%-3zu mnk %6zu: cblas min %6.3f us (%4.1f GF/s) median %6.3f; "
            "fadyn_gemm min %6.3f us (%4.1f GF/s) median %6.3f; cblas/fadyn %.2f (min) %.2f "
            "(median)\n",
            ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, m * n * k, mn[0] * 1e6, fl / mn[0] * 1e-9,
-           md[0] * 1e6, mn[1] * 1e6, fl / mn[1] * 1e-9, md[1] * 1e6, mn[0] / mn[1],
-           md[0] / md[1]);
+           md[0] * 1e6, mn[1] * 1e6, fl / mn[1] * 1e-9, md[1] * 1e6, mn[0] / mn[1], md[0] / md[1]);
     free(A), free(B), free(C);
 }
 
-static void bench_gemm(void)
-{
+static void bench_gemm(void) {
     /* the three products of the 30-20-10 right-hand side, as dynamics.c calls them */
     bench_gemm_shape(0, 0, 10, 30, 20); /* W A */
     bench_gemm_shape(0, 0, 20, 30, 10); /* B E */
@@ -76,8 +74,7 @@ static void bench_gemm(void)
     bench_gemm_shape(0, 0, 10, 10, 300);
 }
 
-static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads)
-{
+static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads) {
     int old_threads = fadyn_blas_set_threads(threads);
     fadyn_problem p;
     draw(&p, n0, nh, no, 1);
@@ -92,15 +89,16 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads
     double t[REPS], mn, md;
     for (int r = 0; r < REPS; r++) {
         t0 = bench_now();
-        for (long c = 0; c < calls; c++) fadyn_dyn_rhs(d, p.w0, f);
+        for (long c = 0; c < calls; c++)
+            fadyn_dyn_rhs(d, p.w0, f);
         t[r] = (bench_now() - t0) / (double)calls;
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops / mn * 1e-9;
     printf("rhs %4zu-%4zu-%-3zu %d BLAS thread%s %10.0f evals/s (min %.3g s, median %.3g s per "
            "eval)  %.2f GFLOP/s = %.0f%% of one core's DGEMM (median %.0f%%)\n",
-           n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf,
-           100.0 * gf / dgemm, 100.0 * flops / md * 1e-9 / dgemm);
+           n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf, 100.0 * gf / dgemm,
+           100.0 * flops / md * 1e-9 / dgemm);
     fadyn_blas_set_threads(old_threads);
     free(f);
     fadyn_dyn_free(d);
@@ -110,16 +108,15 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads
 /* The stepper's own arithmetic: dim 800 (as 30-20-10) with the trivial
  * right-hand side y' = -y, so nearly all the time is the stage sums, GSL's
  * evolve and its error control. */
-static int decay(double t, const double y[], double f[], void *params)
-{
+static int decay(double t, const double y[], double f[], void *params) {
     (void)t;
     size_t n = *(const size_t *)params;
-    for (size_t i = 0; i < n; i++) f[i] = -y[i];
+    for (size_t i = 0; i < n; i++)
+        f[i] = -y[i];
     return GSL_SUCCESS;
 }
 
-static void bench_stepper(const char *name)
-{
+static void bench_stepper(const char *name) {
     size_t n = 800;
     gsl_odeiv2_system sys = {decay, NULL, n, &n};
     fadyn_integ_params ip = fadyn_integ_params_default();
@@ -130,7 +127,8 @@ static void bench_stepper(const char *name)
     double t[REPS], mn, md;
     fadyn_integ_stats st;
     for (int r = 0; r < REPS; r++) {
-        for (size_t i = 0; i < n; i++) y[i] = 1.0 + 1e-3 * (double)i;
+        for (size_t i = 0; i < n; i++)
+            y[i] = 1.0 + 1e-3 * (double)i;
         double t0 = bench_now();
         fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
         t[r] = bench_now() - t0;
@@ -142,8 +140,7 @@ static void bench_stepper(const char *name)
     free(y);
 }
 
-static void bench_trajectory(double dgemm, const char *stepper)
-{
+static void bench_trajectory(double dgemm, const char *stepper) {
     fadyn_problem p;
     draw(&p, 30, 20, 10, 1);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -169,7 +166,8 @@ static void bench_trajectory(double dgemm, const char *stepper)
            stepper, mn * 1e3, md * 1e3, st.steps, st.rhs_evals, floor * 1e3, mn / floor,
            md / floor);
     const char *dir = getenv("FADYN_BENCH_DIR");
-    if (dir && strcmp(stepper, "rk8pd") == 0) { /* for the SciPy comparison that `make bench` runs next */
+    if (dir &&
+        strcmp(stepper, "rk8pd") == 0) { /* for the SciPy comparison that `make bench` runs next */
         char path[4096];
         snprintf(path, sizeof path, "%s/ode-trajectory.ms", dir);
         FILE *f = fopen(path, "w");
@@ -194,8 +192,7 @@ done:
     fadyn_problem_free(&p);
 }
 
-int main(void)
-{
+int main(void) {
     fadyn_blas_set_threads(1);
     double peak = bench_core_peak_gflops();
     double dgemm = bench_dgemm_gflops(1000, 5);

@@ -11,16 +11,15 @@
 
 /* Flops per example: forward 2·n_{k+1}n_k per layer, backward 2·n_{k+1}n_k
  * for every layer above the first, update 2·n_{k+1}n_k per layer. */
-static double flops_per_example(const fadyn_net_spec *s)
-{
+static double flops_per_example(const fadyn_net_spec *s) {
     double f = 0;
-    for (size_t k = 0; k < s->depth; k++) f += (k ? 6.0 : 4.0) * (double)(s->sizes[k + 1] * s->sizes[k]);
+    for (size_t k = 0; k < s->depth; k++)
+        f += (k ? 6.0 : 4.0) * (double)(s->sizes[k + 1] * s->sizes[k]);
     return f;
 }
 
 static void bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
-                       size_t K, double seconds, double dgemm, double peak)
-{
+                       size_t K, double seconds, double dgemm, double peak) {
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-3;
     p.batch = K;
@@ -30,7 +29,8 @@ static void bench_case(const char *label, const fadyn_task *task, const fadyn_ne
     fadyn_train_ws_draw(ws, r);
     size_t n0 = spec->sizes[0], nL = spec->sizes[spec->depth];
     double *X = malloc(POOL * n0 * sizeof(double)), *Y = malloc(POOL * nL * sizeof(double));
-    for (size_t i = 0; i + K <= POOL; i += K) fadyn_train_ws_sample(ws, r, K, X + i * n0, Y + i * nL);
+    for (size_t i = 0; i + K <= POOL; i += K)
+        fadyn_train_ws_sample(ws, r, K, X + i * n0, Y + i * nL);
     /* calibrate the number of steps per repetition */
     double t0 = bench_now(), loss;
     size_t steps = 0;
@@ -62,8 +62,7 @@ static void bench_case(const char *label, const fadyn_task *task, const fadyn_ne
 
 /* A whole `fadyn train` run (sampling, held-out NSE and angles every 1000 examples). */
 static void bench_run(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
-                      size_t examples)
-{
+                      size_t examples) {
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-2;
     p.examples = examples;
@@ -80,11 +79,11 @@ static void bench_run(const char *label, const fadyn_task *task, const fadyn_net
            1.0 / md);
 }
 
-int main(void)
-{
+int main(void) {
     fadyn_blas_set_threads(1);
     double peak = bench_core_peak_gflops(), dgemm = bench_dgemm_gflops(1000, 5);
-    printf("one core: nominal peak %.1f GFLOP/s; measured DGEMM 1000^3 %.1f GFLOP/s\n", peak, dgemm);
+    printf("one core: nominal peak %.1f GFLOP/s; measured DGEMM 1000^3 %.1f GFLOP/s\n", peak,
+           dgemm);
 
     fadyn_task t1, t3, tm;
     fadyn_task_params p1 = fadyn_task_params_default(FADYN_TASK_LINEAR);

@@ -10,22 +10,19 @@
 #include <string.h>
 #include <time.h>
 
-static inline double bench_now(void)
-{
+static inline double bench_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int bench_cmp(const void *a, const void *b)
-{
+static int bench_cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
 /* Sort t[n]; return min and median. */
-static inline void bench_stats(double *t, int n, double *min, double *med)
-{
+static inline void bench_stats(double *t, int n, double *min, double *med) {
     qsort(t, (size_t)n, sizeof *t, bench_cmp);
     *min = t[0];
     *med = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
@@ -33,8 +30,7 @@ static inline void bench_stats(double *t, int n, double *min, double *med)
 
 /* Nominal peak of one core: GHz (from /proc/cpuinfo) × 16 flops/cycle
  * (AVX2: two FMA units × 4 doubles × 2 flops). */
-static inline double bench_core_peak_gflops(void)
-{
+static inline double bench_core_peak_gflops(void) {
     FILE *f = fopen("/proc/cpuinfo", "r");
     double mhz = 0;
     char line[256];
@@ -48,11 +44,11 @@ static inline double bench_core_peak_gflops(void)
 }
 
 /* Measured DGEMM rate of one thread on n x n (GFLOP/s, best of reps). */
-static inline double bench_dgemm_gflops(size_t n, int reps)
-{
+static inline double bench_dgemm_gflops(size_t n, int reps) {
     double *a = malloc(n * n * sizeof(double)), *b = malloc(n * n * sizeof(double)),
            *c = malloc(n * n * sizeof(double));
-    for (size_t i = 0; i < n * n; i++) a[i] = 1.0 / (double)(i + 1), b[i] = 1.0, c[i] = 0;
+    for (size_t i = 0; i < n * n; i++)
+        a[i] = 1.0 / (double)(i + 1), b[i] = 1.0, c[i] = 0;
     double best = 1e30;
     for (int r = 0; r < reps; r++) {
         double t0 = bench_now();
