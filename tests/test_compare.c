@@ -1,5 +1,5 @@
 /* test_compare.c — the discrete trainer converges to its expected ODE as
- * η → 0 and K → ∞ (MATH.md §2), and `fadyn compare`'s bad input. */
+ * η → 0 and K → ∞ (docs/theory.md §2), and `fadyn compare`'s bad input. */
 #include "helpers.h"
 
 #include <criterion/criterion.h>

@@ -1,4 +1,4 @@
-/* test_dynamics.c — the expected dynamics (eq 12–13, MATH.md §2) against
+/* test_dynamics.c — the expected dynamics (eq 12–13, docs/theory.md §2) against
  * independent computations: averaged per-example updates, finite
  * differences, the closed form of V̇, and analytic end points. */
 #include "helpers.h"
@@ -10,7 +10,7 @@
 
 /* One discrete batch step of size eta, computed example by example with
  * loops (no BLAS, no shared code): the inputs x_i = sqrt(n0 σ_i) e_i, each
- * with weight 1/n0, have E[xxᵀ] = Σ exactly.  Per example (MATH.md §1–2):
+ * with weight 1/n0, have E[xxᵀ] = Σ exactly.  Per example (docs/theory.md §1–2):
  * δ_L = e, δ_k = B_k δ_{k+1} (fa) or W_kᵀ δ_{k+1} (bp), ΔW_k = η δ_{k+1} h_kᵀ. */
 static void batch_step(const fadyn_problem *p, const double *y, double eta, double *ynew) {
     const size_t L = p->depth, *n = p->sizes, n0 = n[0];
@@ -228,7 +228,7 @@ Test(dynamics, lyapunov_non_increasing_when_C_is_zero) {
     fadyn_problem_free(&p);
 }
 
-/* 1-1-1 with a = 0, b w < 0: V̇ = −2b²e²(a² + b w) > 0 (MATH.md §3–4). */
+/* 1-1-1 with a = 0, b w < 0: V̇ = −2b²e²(a² + b w) > 0 (docs/theory.md §3–4). */
 Test(dynamics, lyapunov_can_rise_when_C_is_not_zero) {
     size_t sz[] = {1, 1, 1};
     fadyn_problem p;
@@ -248,7 +248,7 @@ Test(dynamics, lyapunov_can_rise_when_C_is_not_zero) {
     fadyn_problem_free(&p);
 }
 
-/* V̇ closed form (MATH.md §3) against a central difference of V along the flow. */
+/* V̇ closed form (docs/theory.md §3) against a central difference of V along the flow. */
 Test(dynamics, vdot_closed_form_matches_numerical_derivative) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
@@ -312,7 +312,7 @@ Test(dynamics, explicit_and_implicit_steppers_agree) {
     fadyn_problem_free(&p);
 }
 
-/* MATH.md §4: from a = w = 0 the 1-1-1 net ends at a = (2bt)^{1/3}, w = t/a. */
+/* docs/theory.md §4: from a = w = 0 the 1-1-1 net ends at a = (2bt)^{1/3}, w = t/a. */
 Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium) {
     double cases[][2] = {{1, 1}, {0.5, 2}, {-1, 1}, {2, -0.7}, {-0.3, -1.5}};
     size_t sz[] = {1, 1, 1};

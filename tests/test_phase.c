@@ -1,4 +1,4 @@
-/* test_phase.c — the 1-1-1 phase plane and the sampled basins (MATH.md §4):
+/* test_phase.c — the 1-1-1 phase plane and the sampled basins (docs/theory.md §4):
  * each fact checked against something independent of the code under test
  * (closed forms, GSL's cubic solver, finite differences, the BLAS engine,
  * a second integrator path, the symmetries). */
@@ -85,7 +85,7 @@ Test(phase, origin_ends_at_the_cube_root) {
         double b = BT[k][0], t = BT[k][1];
         fadyn_basin_point p;
         cr_assert_eq(fadyn_phase_settle(ws, b, t, 0, 0, &p, NULL), FADYN_OK);
-        double a = cbrt(2 * b * t); /* MATH.md §4 */
+        double a = cbrt(2 * b * t); /* docs/theory.md §4 */
         cr_expect_eq(p.cls, FADYN_PHASE_GOOD, "b %g t %g", b, t);
         cr_expect_float_eq(p.a, a, 1e-5, "b %g t %g: a %g vs %g", b, t, p.a, a);
         cr_expect_float_eq(p.w, t / a, 1e-5, "b %g t %g: w %g vs %g", b, t, p.w, t / a);
@@ -137,7 +137,7 @@ Test(phase, stability_along_the_hyperbola_matches_the_criterion) {
 }
 
 Test(phase, bad_branch_stable_beyond_the_fold_for_b_t_one) {
-    /* MATH.md §4: for b = t = 1 the bad branch is stable for a < −1 only */
+    /* docs/theory.md §4: for b = t = 1 the bad branch is stable for a < −1 only */
     fadyn_phase_eq e;
     fadyn_phase_eq_stability(1, 1, -1.2, &e, NULL);
     cr_expect(e.stable && !e.good);

@@ -1,4 +1,4 @@
-/* fadyn/compare.h — the discrete trainer against its expected ODE (MATH.md §2):
+/* fadyn/compare.h — the discrete trainer against its expected ODE (docs/theory.md §2):
  * for a linear problem (same T, B, initial weights, Σ), run the trainer with
  * rate η and batches of K fresh samples x ~ N(0, Σ), and the ODE to
  * t = η·steps; measure how far apart they are.  Discrete batch learning is

@@ -1,5 +1,5 @@
 /* fadyn/dynamics.h — the expected (batch-limit) learning dynamics of a layered
- * linear network (MATH.md §2), its directional derivative and Jacobian.
+ * linear network (docs/theory.md §2), its directional derivative and Jacobian.
  *
  * State: the weights W_0 .. W_{L-1} concatenated row-major (fadyn_problem's
  * layout).  With P_k = W_{k-1}…W_0 (P_0 = I), E = T − W_{L-1}…W_0 (eq 5),

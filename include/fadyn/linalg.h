@@ -2,7 +2,7 @@
  *
  * Thin, allocation-free wrappers over CBLAS (OpenBLAS) and LAPACKE: the
  * products every module needs, the angle between two update vectors
- * (MATH.md §1), the Moore–Penrose pseudoinverse by SVD, and eigenvalues.
+ * (docs/theory.md §1), the Moore–Penrose pseudoinverse by SVD, and eigenvalues.
  * All functions are thread-safe (no shared state); those needing scratch
  * take it from the caller or from a workspace. */
 #ifndef FADYN_LINALG_H
@@ -31,7 +31,7 @@ double fadyn_dot(const double *a, const double *b, size_t n);
 
 /* Angle in degrees, 0..180, between a and b flattened:
  * arccos(aᵀb / (‖a‖‖b‖)).  The paper writes |aᵀb|; this is the signed form
- * (MATH.md §1).  NaN when either vector is zero. */
+ * (docs/theory.md §1).  NaN when either vector is zero. */
 double fadyn_angle_deg(const double *a, const double *b, size_t n);
 
 /* 1 if some |a_i| > bound or is NaN (one pass, vectorisable): the blow-up

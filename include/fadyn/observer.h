@@ -1,6 +1,6 @@
 /* fadyn/observer.h — the diagnostics of a state of the expected dynamics:
  * the one place where loss, NSE, V, C, s and the angles are defined
- * (MATH.md §1, §3).  Everything that reports them calls this.
+ * (docs/theory.md §1, §3).  Everything that reports them calls this.
  *
  * With one hidden layer (A = W_0, W = W_1, B = B_0):
  *   loss  = ½ tr(E Σ Eᵀ),   nse = tr(E Σ Eᵀ) / tr(T Σ Tᵀ)
@@ -39,13 +39,13 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
 /* Row as an array of FADYN_OBS_NCOLS doubles, in fadyn_obs_names order. */
 void fadyn_obs_to_array(const fadyn_obs *r, double *v);
 
-/* ‖B E‖², its closed-form derivative (MATH.md §3, any C, Σ = I):
+/* ‖B E‖², its closed-form derivative (docs/theory.md §3, any C, Σ = I):
  *   V̇ = −2‖B E Aᵀ‖² − ‖Aᵀ B E‖² − tr(C B E Eᵀ Bᵀ)
  * for one hidden layer, fa, Σ = I; NaN otherwise. */
 double fadyn_observer_vdot(fadyn_observer *o, const double *y);
 
 /* The bounds on s = tr(AAᵀ) (one hidden layer; NaN otherwise):
- * paper eq 47, ‖BT‖² + 2 n_h; derived (MATH.md §3), max(s0, (2 n_h² ‖BT‖)^{2/3}). */
+ * paper eq 47, ‖BT‖² + 2 n_h; derived (docs/theory.md §3), max(s0, (2 n_h² ‖BT‖)^{2/3}). */
 double fadyn_s_bound_paper(const fadyn_problem *p);
 double fadyn_s_bound_derived(const fadyn_problem *p, double s0);
 

@@ -1,4 +1,4 @@
-/* fadyn/phase.h — the phase plane of the 1-1-1 network (Fig. 3, MATH.md §4):
+/* fadyn/phase.h — the phase plane of the 1-1-1 network (Fig. 3, docs/theory.md §4):
  * its scalar flow and Jacobian, the analytic basin of the bad hyperbola,
  * equilibrium stability, basin grids on every core, and the sampled basin
  * of a layered network (end state classified by sym(W·B) and stability).
@@ -51,10 +51,10 @@ int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], vo
 /* The system {rhs, jac, 2, s}. */
 gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s);
 
-/* The conserved C = 2 b w − a² (MATH.md §4). */
+/* The conserved C = 2 b w − a² (docs/theory.md §4). */
 double fadyn_phase_C(double b, double a, double w);
 
-/* ---- analytic facts (MATH.md §4) ---------------------------------------- */
+/* ---- analytic facts (docs/theory.md §4) ---------------------------------------- */
 
 /* C at the fold, −3 |b t|^{2/3}: three equilibria on a parabola iff C < it. */
 double fadyn_phase_fold_C(double b, double t);
@@ -64,7 +64,7 @@ double fadyn_phase_fold_C(double b, double t);
  * double root at the fold counts twice), else 1 (repeated in r[0..2]). */
 size_t fadyn_phase_roots(double C, double b, double t, double r[3]);
 
-/* The class MATH.md §4 predicts for the start (a, w): bad iff
+/* The class docs/theory.md §4 predicts for the start (a, w): bad iff
  * C < −3|bt|^{2/3} and a < a₂(C) (b t > 0) or a > a₂(C) (b t < 0), a₂ the
  * middle root; otherwise good.  Never diverged or unconverged.  On the
  * measure-zero boundary (a = a₂, or C exactly at the fold on the bad side of
@@ -91,7 +91,7 @@ size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size
 /* Stability of the equilibrium (a, t/a), a ≠ 0, from the eigenvalues of
  * the 2x2 Jacobian (LAPACKE dgeev): one is 0 (along the hyperbola) and is
  * ignored — the one of smaller modulus; the other, lambda, decides.
- * Cross-check: MATH.md's criterion a² + b w > 0 (lambda = −(a² + b w)). */
+ * Cross-check: the criterion of docs/theory.md §4, a² + b w > 0 (lambda = −(a² + b w)). */
 typedef struct {
     double a, w;
     double lambda;       /* the non-zero eigenvalue (real part) */
@@ -137,7 +137,7 @@ typedef struct {
     double t_end;  /* time reached (convergence time if converged) */
     double C;      /* conserved quantity of the start */
     int cls;       /* fadyn_phase_class, integrated */
-    int predicted; /* fadyn_phase_class, MATH.md §4 */
+    int predicted; /* fadyn_phase_class, docs/theory.md §4 */
     unsigned long steps, rhs_evals;
 } fadyn_basin_point;
 

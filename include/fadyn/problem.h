@@ -5,7 +5,7 @@
  * n_{k+1} x n_k; in the paper's one-hidden-layer notation A = W_0 (its
  * "W0") and W = W_1.  Feedback k (k = 0..L-2) carries the error signal from
  * layer k+2 down into hidden layer k+1 and is n_{k+1} x n_{k+2}; with one
- * hidden layer B = B_0 (MATH.md §1–2).  The target map T is n_L x n_0 and Σ
+ * hidden layer B = B_0 (docs/theory.md §1–2).  The target map T is n_L x n_0 and Σ
  * the diagonal of the input covariance E[xxᵀ] (NULL: identity).
  *
  * A problem is built once (drawn from a seed, or read from files) and is
@@ -21,7 +21,7 @@
 
 #define FADYN_MAX_DEPTH 16 /* weight matrices */
 
-/* The expected-dynamics rules (MATH.md §2). */
+/* The expected-dynamics rules (docs/theory.md §2). */
 typedef enum { FADYN_RULE_FA = 0, FADYN_RULE_BP, FADYN_RULE_SHALLOW } fadyn_rule;
 
 /* "fa", "bp", "shallow" <-> rule; parse returns FADYN_EINVAL if unknown. */
@@ -41,7 +41,7 @@ typedef struct {
     double *block;                  /* owns T, B[] and w0 */
 } fadyn_problem;
 
-/* Scales of the random draw (paper's defaults, MATH.md §7). */
+/* Scales of the random draw (paper's defaults, docs/theory.md §7). */
 typedef struct {
     double t_scale; /* T ~ U[-t_scale, t_scale], 1 */
     double b_scale; /* B ~ U[-b_scale, b_scale], 0.5 */
@@ -66,7 +66,7 @@ int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *er
 size_t fadyn_problem_offset(const fadyn_problem *p, size_t k);
 size_t fadyn_problem_wsize(const fadyn_problem *p, size_t k);
 
-/* File names in a problem directory (MATH.md's letters):
+/* File names in a problem directory (the paper's letters):
  *   T.txt; with one hidden layer A.txt, W.txt, B.txt;
  *   deeper: A0.txt .. A{L-2}.txt (weights into hidden layers 1..L-1),
  *           W.txt (into the output), B1.txt .. B{L-1}.txt (Bk feeds hidden

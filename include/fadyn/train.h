@@ -1,4 +1,4 @@
-/* fadyn/train.h — stochastic discrete trainers of layered networks (MATH.md §1,
+/* fadyn/train.h — stochastic discrete trainers of layered networks (docs/theory.md §1,
  * §7): networks with per-layer activations and biases, learning rules as a
  * table of function pointers (like GSL's step types), the paper's tasks, and
  * runs in parallel.
@@ -14,7 +14,7 @@
  * activities h (h_0 = x):
  *   δ_L = (y* − y) ∘ σ'(a_L)                       (e = y* − y, eq 5)
  *   δ_k = (M_k δ_{k+1}) ∘ σ'(a_k)  for hidden k, M_k = W_kᵀ (bp), F_{k-1}
- *         (fa), W_k⁺ (pbp); dfa: F_{k-1} δ_L; np: −(δL/σ²) ξ_k (MATH.md §1)
+ *         (fa), W_k⁺ (pbp); dfa: F_{k-1} δ_L; np: −(δL/σ²) ξ_k (docs/theory.md §1)
  *   W_k ← (1 − η α) W_k + (η/K) Σ δ_{k+1} h_kᵀ,  b_k ← b_k + (η/K) Σ δ_{k+1}
  * Shallow moves only the last layer.  K = 1 uses BLAS level 2 (gemv, ger),
  * K > 1 level 3 (gemm).  Nothing is allocated per example (except inside
@@ -194,7 +194,7 @@ void fadyn_train_ws_sample(fadyn_train_ws *ws, gsl_rng *r, size_t K, double *X, 
 double *fadyn_train_ws_X(fadyn_train_ws *ws);
 double *fadyn_train_ws_Y(fadyn_train_ws *ws);
 
-/* NSE on the task's held-out set (MATH.md §1). */
+/* NSE on the task's held-out set (docs/theory.md §1). */
 double fadyn_train_ws_nse(fadyn_train_ws *ws);
 
 /* Angles (degrees) of the rule's hidden update δ_k to bp's and pbp's on row

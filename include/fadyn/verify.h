@@ -1,5 +1,5 @@
 /* fadyn/verify.h — the numerical checks of the paper's supplementary proofs
- * (MATH.md §3–§6) and of Baldi, Sadowski & Lu 2018 on the same dynamics.
+ * (docs/theory.md §3–§6) and of Baldi, Sadowski & Lu 2018 on the same dynamics.
  *
  * The battery is a table of checks (fadyn_checks[]): each has a name, the
  * equation it tests, a function that measures one number on one random
@@ -51,7 +51,7 @@ typedef struct {
     fadyn_break brk;                         /* FADYN_BREAK_NONE */
     int representable;                       /* under rank: T of rank n_h (0: T ~ U[-1,1]) */
     int threads;                             /* OpenMP threads, 0: the runtime's choice */
-    /* Proof 1 and Fig. 4: trajectories of the expected dynamics (MATH.md §2–3) */
+    /* Proof 1 and Fig. 4: trajectories of the expected dynamics (docs/theory.md §2–3) */
     const char *stepper; /* "rk8pd" */
     double rtol, atol;   /* 1e-10, 1e-12 */
     double t_end;        /* horizon, 400 */
@@ -63,10 +63,10 @@ typedef struct {
     double fd_rel;       /* central-difference step, relative, 1e-5 */
     double nse_floor;    /* Fig. 4 counts the time with NSE above it, 1e-8 */
     double fig4_tie_deg; /* Fig. 4: angles within it count as equal, 1e-6 */
-    /* Proof 2: sigmoid network y = W σ(A x) (MATH.md §5) */
+    /* Proof 2: sigmoid network y = W σ(A x) (docs/theory.md §5) */
     double p2_eta_max, p2_eta_min; /* η sweep (decades), 1e-2 .. 1e-6 */
     double p2_fd_step;             /* directional central difference, 1e-5 */
-    /* Proof 3: one pair from zero (MATH.md §6) */
+    /* Proof 3: one pair from zero (docs/theory.md §6) */
     double p3_rate;    /* η · (contraction rate at the fixed point), 0.1 */
     size_t p3_steps;   /* 600 */
     double p3_e_floor; /* angles only while ‖e‖/‖ỹ‖ > it, 1e-6 */
@@ -96,7 +96,7 @@ typedef enum { FADYN_REDUCE_MAX = 0, FADYN_REDUCE_MIN, FADYN_REDUCE_MEAN } fadyn
 typedef struct {
     const char *name;     /* e.g. "p1-conserved-c" */
     const char *equation; /* e.g. "eq 14" */
-    const char *claim;    /* one line: what the paper (or MATH.md) claims */
+    const char *claim;    /* one line: what the paper (or docs/theory.md) claims */
     const char *measure;  /* one line: the number measured per instance */
     fadyn_check_fn fn;
     double tolerance;

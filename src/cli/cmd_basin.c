@@ -18,7 +18,7 @@ static const char *const HELP_HEAD =
     "Where does each start go?  Three modes:\n"
     "  grid (default)   every node of --grid over --window is integrated until it settles\n"
     "                   and classified good (b w > 0), bad (b w < 0), diverged or\n"
-    "                   unconverged, and compared with the class MATH.md section 4\n"
+    "                   unconverged, and compared with the class docs/theory.md §4\n"
     "                   predicts (bad iff C < -3|bt|^(2/3) and a beyond the middle root of\n"
     "                   a^3 + C a - 2bt); exit 1 if they disagree farther than one grid\n"
     "                   cell from the separatrix\n"
@@ -372,7 +372,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     stiff_hint(pc, st.counts[FADYN_PHASE_UNCONVERGED]);
     if (st.disagree > st.disagree_near) {
         cli_error(CMD,
-                  "check failed: %zu starts end in another class than MATH.md §4 predicts, "
+                  "check failed: %zu starts end in another class than docs/theory.md §4 predicts, "
                   "farther than one grid cell from the separatrix",
                   st.disagree - st.disagree_near);
         return CLI_EXIT_FAILED;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 const char *const PHASE_COMMON_HELP =
-    "The 1-1-1 network (MATH.md section 4): a = W0, w = W, feedback b, target t,\n"
+    "The 1-1-1 network (docs/theory.md §4): a = W0, w = W, feedback b, target t,\n"
     "  da/dt = b (t - w a),  dw/dt = (t - w a) a,  C = 2 b w - a^2 conserved.\n"
     "  --b X               feedback weight, any non-zero real (default 1)\n"
     "  --t X               target, any non-zero real (default 1)\n"

@@ -1,5 +1,5 @@
 /* dynamics.c — the expected dynamics Ẇ = E Σ Aᵀ, Ȧ = B E Σ (eq 12–13) and
- * their deep, bp and shallow variants (MATH.md §2), by BLAS level 3. */
+ * their deep, bp and shallow variants (docs/theory.md §2), by BLAS level 3. */
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
 

@@ -1,5 +1,5 @@
 /* observer.c — loss, NSE, V (eq 23), the conserved C (eq 14), s (eq 35), the
- * bounds on s (eq 47 and MATH.md §3) and the alignment angles. */
+ * bounds on s (eq 47 and docs/theory.md §3) and the alignment angles. */
 #include "fadyn/observer.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
@@ -195,5 +195,5 @@ double fadyn_s_bound_derived(const fadyn_problem *p, double s0) {
     if (!s) return NAN;
     double bt = norm_BT(p, s), nh = (double)p->sizes[1];
     free(s);
-    return fmax(s0, pow(2.0 * nh * nh * bt, 2.0 / 3.0)); /* MATH.md §3 */
+    return fmax(s0, pow(2.0 * nh * nh * bt, 2.0 / 3.0)); /* docs/theory.md §3 */
 }

@@ -1,4 +1,4 @@
-/* ode.c — a run of the expected dynamics (MATH.md §2) with its observer (§3). */
+/* ode.c — a run of the expected dynamics (docs/theory.md §2) with its observer (§3). */
 #include "fadyn/ode.h"
 #include "fadyn/dynamics.h"
 

@@ -1,6 +1,6 @@
 /* basin.c — where each start of the 1-1-1 network goes: settle one start
  * (GSL evolve in a per-thread driver, or the shared wrapper), and basin
- * grids over every core (Fig. 3b, MATH.md §4). */
+ * grids over every core (Fig. 3b, docs/theory.md §4). */
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
 

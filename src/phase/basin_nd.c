@@ -1,6 +1,6 @@
 /* basin_nd.c — sampled basins of a layered linear network under fa: where
  * random starts end (sym(W·B) definite or not) and whether the end is a
- * stable equilibrium (Jacobian eigenvalues; MATH.md §2–4). */
+ * stable equilibrium (Jacobian eigenvalues; docs/theory.md §2–4). */
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
 #include "fadyn/observer.h"

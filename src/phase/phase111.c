@@ -1,5 +1,5 @@
 /* phase111.c — the 1-1-1 network's flow, Jacobian, conserved C, cubic
- * equilibria, analytic basin and equilibrium stability (MATH.md §4). */
+ * equilibria, analytic basin and equilibrium stability (docs/theory.md §4). */
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
 

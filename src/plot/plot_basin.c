@@ -24,7 +24,7 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
         &b,
         "sep = '%s'\n"
         "set title sprintf(\"fadyn basin: where each start of the 1-1-1 network ends, b = %g, "
-        "t = %g, %zux%zu grid\\nbad %.2f%%%% integrated, %.2f%%%% predicted (MATH.md §4); "
+        "t = %g, %zux%zu grid\\nbad %.2f%%%% integrated, %.2f%%%% predicted (docs/theory.md §4); "
         "disagreements: %zu\") font ',13'\n",
         bp->sep_file, bp->b, bp->t, bp->na, bp->nw, 100.0 * bp->bad_fraction,
         100.0 * bp->analytic_fraction, bp->disagree);

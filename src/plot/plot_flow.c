@@ -108,7 +108,7 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
     if (fp->have[FADYN_FLOW_SEPARATRIX])
         item(&b, &first,
              "data index %d using 1:2 with lines lw 1 lc rgb 'black' title "
-             "'analytic separatrix (MATH.md §4)'",
+             "'analytic separatrix (docs/theory.md §4)'",
              FADYN_FLOW_SEPARATRIX);
     /* the fold point, where the stable and unstable bad equilibria meet */
     double af = fadyn_phase_fold_a(fp->b, fp->t), wf = fp->t / af;

@@ -1,4 +1,4 @@
-/* compare.c — the trainer against the expected ODE it approximates (MATH.md §2). */
+/* compare.c — the trainer against the expected ODE it approximates (docs/theory.md §2). */
 #include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/observer.h"

@@ -1,4 +1,4 @@
-/* rules.c — the learning rules as a table (MATH.md §1): each computes the
+/* rules.c — the learning rules as a table (docs/theory.md §1): each computes the
  * hidden deltas δ_k of a batch from the output delta δ_L. */
 #include "train_impl.h"
 
@@ -32,7 +32,7 @@ static const double *pick_fa(fadyn_train_ws *ws, size_t k, int *trans) {
     return ws->F[k - 1];
 }
 
-/* pbp: Δh = W_k⁺ δ_{k+1} (MATH.md §5). */
+/* pbp: Δh = W_k⁺ δ_{k+1} (docs/theory.md §5). */
 static const double *pick_pbp(fadyn_train_ws *ws, size_t k, int *trans) {
     *trans = 0;
     return ws->P[k];
@@ -67,7 +67,7 @@ static int back_none(fadyn_train_ws *ws, size_t K) {
     return FADYN_OK;
 }
 
-/* Node perturbation (MATH.md §1): ξ_k ~ N(0, σ² I) added to every hidden
+/* Node perturbation (docs/theory.md §1): ξ_k ~ N(0, σ² I) added to every hidden
  * pre-activation, δL the change of the example's loss it caused, and
  * δ_k = −(δL/σ²) ξ_k, an estimate of −∂L/∂a_k. */
 static int back_np(fadyn_train_ws *ws, size_t K) {

@@ -1,4 +1,4 @@
-/* task.c — the paper's tasks (MATH.md §7): Task 1, a linear map T; Task 3, a
+/* task.c — the paper's tasks (docs/theory.md §7): Task 1, a linear map T; Task 3, a
  * fixed random 30-20-10-10 tanh teacher with biases; held-out sets. */
 #include "train_impl.h"
 

@@ -1,5 +1,5 @@
 /* trainer.c — the workspace of one training run: setup, one update step,
- * held-out NSE and the angles of the hidden updates (MATH.md §1). */
+ * held-out NSE and the angles of the hidden updates (docs/theory.md §1). */
 #include "train_impl.h"
 
 #include <cblas.h>
@@ -313,7 +313,7 @@ double fadyn_train_ws_nse(fadyn_train_ws *ws) {
         for (size_t j = 0; j < K * nL; j++)
             num += (ys[j] - y[j]) * (ys[j] - y[j]);
     }
-    return num / t->ytest_sq; /* NSE = Σ‖y* − y‖² / Σ‖y*‖² (MATH.md §1) */
+    return num / t->ytest_sq; /* NSE = Σ‖y* − y‖² / Σ‖y*‖² (docs/theory.md §1) */
 }
 
 int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp) {

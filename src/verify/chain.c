@@ -1,5 +1,5 @@
 /* chain.c — Baldi, Sadowski & Lu 2018 on scalar fa chains: 1-1-1 (their
- * Thm 2, MATH.md §4) and 1-1-1-1 (their Thm 3), written here from MATH.md §2
+ * Thm 2, docs/theory.md §4) and 1-1-1-1 (their Thm 3), written here from docs/theory.md §2
  * independently of src/dynamics/ and integrated with fadyn_integrate. */
 #include "fadyn/integrate.h"
 #include "verify_internal.h"
@@ -90,7 +90,7 @@ int check_chain1111_converges(fadyn_verify_inst *in, double *val) {
 
 /* A random equilibrium (a*, w* = t/a*) of the 1-1-1 chain, kicked off it by
  * chain_perturb: it attracts (the run ends within √perturb of it) iff
- * a*² + b w* > 0 (MATH.md §4).  val[0] = 1 for a misclassification. */
+ * a*² + b w* > 0 (docs/theory.md §4).  val[0] = 1 for a misclassification. */
 int check_chain111_stability(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
     chain c;

@@ -1,4 +1,4 @@
-/* proof1.c — Proof 1 (MATH.md §3: eq 14, Lemmas 2–4, eq 47, Theorem 1) and
+/* proof1.c — Proof 1 (docs/theory.md §3: eq 14, Lemmas 2–4, eq 47, Theorem 1) and
  * Fig. 4's claim, measured on trajectories of the expected dynamics. */
 #include "fadyn/dynamics.h"
 #include "fadyn/integrate.h"
@@ -142,7 +142,7 @@ static int on_sample(void *ctx, double t, const double *y) {
     size_t n = tr->n;
     int rc = fadyn_observer_eval(s->obs, t, y, &tr->rows[n]);
     if (rc != FADYN_OK) return rc;
-    tr->vdot[n] = fadyn_observer_vdot(s->obs, y); /* MATH.md §3 (eq 34 when C = 0) */
+    tr->vdot[n] = fadyn_observer_vdot(s->obs, y); /* docs/theory.md §3 (eq 34 when C = 0) */
     /* central differences along the vector field f: d/dt V(y(t)) = ∇V·f */
     flow_eval(s->fl, y, s->f);
     double nf = fadyn_norm(s->f, s->dim);
@@ -275,7 +275,7 @@ int check_s_paper(fadyn_verify_inst *in, double *val) {
 }
 
 int check_s_derived(fadyn_verify_inst *in, double *val) {
-    return s_ratio(in, val, 0); /* MATH.md §3 */
+    return s_ratio(in, val, 0); /* docs/theory.md §3 */
 }
 
 int check_vddot(fadyn_verify_inst *in, double *val) {

@@ -1,4 +1,4 @@
-/* proof2.c — Proof 2 (MATH.md §5, eq 55–58): for y = W σ(A x), replacing Wᵀ
+/* proof2.c — Proof 2 (docs/theory.md §5, eq 55–58): for y = W σ(A x), replacing Wᵀ
  * by W⁺ in the bp update of A (pseudobackprop) changes h, to first order, by
  * η (σ'_i)² xᵀx Δh_GN,i with Δh_GN = W⁺ e, the Gauss–Newton step for h. */
 #include "fadyn/linalg.h"

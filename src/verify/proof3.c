@@ -1,4 +1,4 @@
-/* proof3.c — Proof 3 (MATH.md §6): discrete fa on one training pair (x, ỹ)
+/* proof3.c — Proof 3 (docs/theory.md §6): discrete fa on one training pair (x, ỹ)
  * from A = W = 0 with η_A = η_W / xᵀx.  Lemma 5: h = s_h B ỹ and
  * W = s_w ỹ (Bỹ)ᵀ with s_h, s_w following eq 76–77; Theorem 2: the fa hidden
  * update is a positive multiple of pbp's W⁺ e. */

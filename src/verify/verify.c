@@ -105,7 +105,7 @@ const fadyn_check fadyn_checks[] = {
     {"p1-s-bound-eq47", "eq 47", "with C = 0, s = tr(AA^T) <= |BT|^2 + 2 n_h",
      "max_t s(t) / bound", check_s_paper, 1.0 + 1e-9, FADYN_REDUCE_MAX,
      {"s_max_over_bound_mean", NULL}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MAX}},
-    {"p1-s-bound-derived", "MATH 3", "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
+    {"p1-s-bound-derived", "theory 3", "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
      "max_t s(t) / bound", check_s_derived, 1.0 + 1e-9, FADYN_REDUCE_MAX, NOX},
     {"p1-vddot-bounded", "Lemma 4", "Vddot stays bounded, so Vdot -> 0 (Barbalat)",
      "|Vdot(t_end)| / max_t |Vdot|", check_vddot, 1e-6, FADYN_REDUCE_MAX,

@@ -23,7 +23,7 @@ typedef enum {
 typedef struct {
     fadyn_problem p;
     fadyn_obs *rows;
-    double *vdot;    /* closed form (observer, MATH.md §3) */
+    double *vdot;    /* closed form (observer, docs/theory.md §3) */
     double *vdot_fd; /* central difference of V along the vector field */
     double *vddot;   /* central difference of the closed-form V̇ along the field */
     size_t n;
