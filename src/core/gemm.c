@@ -1,0 +1,417 @@
+/* gemm.c — fadyn_gemm: AVX2 kernels for tiny and thin products, the rest
+ * to OpenBLAS (docs/performance.md). */
+#include "fadyn/linalg.h"
+
+#include <cblas.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The small-product path of fadyn_gemm (docs/performance.md).  For the
+ * 30–20–10 right-hand side (three products of 6 000 multiply-adds) OpenBLAS
+ * spends about as much time packing and dispatching as multiplying; at or
+ * below GEMM_SMALL_MNK multiply-adds a register-blocked loop nest is faster.
+ * The threshold was chosen by measurement (`make bench`, "gemm" lines).
+ *
+ * Layout: op(B) is read as a k x n row-major panel (B itself, or its
+ * transpose copied to stack scratch when op(B) = Bᵀ); a block of C is
+ * GEMM_MR rows x GEMM_NV vectors of accumulators held in registers over the
+ * whole k loop.  A last partial vector of columns is computed as the whole
+ * vector ending at column n and stores only its new columns.
+ *
+ * The kernel is AVX2 + FMA code whatever the build flags (GCC's target
+ * pragma) and runs only when the CPU has both (__builtin_cpu_supports);
+ * elsewhere — other CPUs, other compilers, other architectures — every
+ * product goes to BLAS, so the library builds and is correct on any x86-64. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GEMM_SMALL_PATH 1
+#else
+#define GEMM_SMALL_PATH 0
+#endif
+
+enum {
+    GEMM_SMALL_MNK = 16384,       /* m·n·k at or below which the small path runs */
+    GEMM_THIN_M = 12,             /* op(A) with at most this many rows: a thin product */
+    GEMM_THIN_K = 16,             /* inner dimension at most this: a thin product */
+    GEMM_THIN_AHEAD = 16,         /* rows of B prefetched ahead in a thin product */
+    GEMM_THIN_THREADED = 1000000, /* m·n·k from which a thin product uses threads */
+    GEMM_SMALL_PANEL = 4096,      /* doubles of stack scratch for op(B) = Bᵀ */
+    GEMM_VL = 4,                  /* doubles per vector */
+    GEMM_MR = 4,                  /* rows of C per register block */
+    GEMM_NV = 3,                  /* vectors of columns per register block */
+};
+
+#if GEMM_SMALL_PATH
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+typedef double gemm_v4 __attribute__((vector_size(GEMM_VL * sizeof(double))));
+/* the same, for unaligned loads and stores through double arrays */
+typedef double gemm_v4u
+    __attribute__((vector_size(GEMM_VL * sizeof(double)), aligned(sizeof(double)), may_alias));
+#define GEMM_AT(p)          (*(gemm_v4u *)(void *)(p))
+#define GEMM_VMADD(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+
+/* The operands of the small path: op(A)(i, p) = a[i·ars + p·acs]; op(B) is
+ * the k x n panel b; C is m x n row-major. */
+typedef struct {
+    const double *a;
+    size_t ars, acs;
+    const double *b;
+    double *c;
+    size_t n, k;
+    double alpha, beta;
+} gemm_small_args;
+
+/* C[i0 .. i0+mr, j0+skip .. j0+nv·GEMM_VL) = alpha·op(A) op(B) + beta·C.
+ * Always inlined with constant mr, nv: the accumulators are registers. */
+static inline __attribute__((always_inline)) void gemm_small_block(const gemm_small_args *g,
+                                                                   size_t i0, size_t j0, size_t mr,
+                                                                   size_t nv, size_t skip) {
+    gemm_v4 acc[GEMM_MR][GEMM_NV];
+#pragma GCC unroll 4
+    for (size_t r = 0; r < mr; r++)
+#pragma GCC unroll 4
+        for (size_t v = 0; v < nv; v++)
+            acc[r][v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+    const double *a = g->a + i0 * g->ars;
+    for (size_t p = 0; p < g->k; p++) {
+        const double *b = g->b + p * g->n + j0;
+#pragma GCC unroll 4
+        for (size_t r = 0; r < mr; r++) {
+            const double x = a[r * g->ars + p * g->acs];
+            const gemm_v4 ar = {x, x, x, x};
+#pragma GCC unroll 4
+            for (size_t v = 0; v < nv; v++)
+                acc[r][v] = GEMM_VMADD(ar, GEMM_AT(b + v * GEMM_VL), acc[r][v]);
+        }
+    }
+    const gemm_v4 alpha = {g->alpha, g->alpha, g->alpha, g->alpha};
+    const gemm_v4 beta = {g->beta, g->beta, g->beta, g->beta};
+#pragma GCC unroll 4
+    for (size_t r = 0; r < mr; r++) {
+        double *c = g->c + (i0 + r) * g->n + j0;
+        if (g->beta == 0.0) {
+            /* BLAS semantics: C is not read.  The first skip columns are
+             * recomputed by the same operations in the same order as by the
+             * block that wrote them, so storing them again changes nothing. */
+#pragma GCC unroll 4
+            for (size_t v = 0; v < nv; v++)
+                GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v];
+        } else if (skip == 0) {
+#pragma GCC unroll 4
+            for (size_t v = 0; v < nv; v++)
+                GEMM_AT(c + v * GEMM_VL) = alpha * acc[r][v] + beta * GEMM_AT(c + v * GEMM_VL);
+        } else { /* C already updated in the first skip columns: leave them */
+            double out[GEMM_NV * GEMM_VL];
+            memcpy(out, acc[r], nv * sizeof acc[r][0]);
+            for (size_t j = skip; j < nv * GEMM_VL; j++)
+                c[j] = g->alpha * out[j] + g->beta * c[j];
+        }
+    }
+}
+
+/* One band of mr rows (constant after inlining): blocks of GEMM_NV vectors,
+ * then the remaining columns as one block of 1 .. GEMM_NV vectors ending at
+ * column n (its first skip < GEMM_VL columns are already done); when n is
+ * too narrow for that, single vectors and the vector ending at n. */
+static inline __attribute__((always_inline)) void gemm_small_band(const gemm_small_args *g,
+                                                                  size_t i0, size_t mr) {
+    size_t j = 0, n = g->n;
+    for (; j + GEMM_NV * GEMM_VL <= n; j += GEMM_NV * GEMM_VL)
+        gemm_small_block(g, i0, j, mr, GEMM_NV, 0);
+    if (j == n) return;
+    size_t nv = (n - j + GEMM_VL - 1) / GEMM_VL;
+    if (nv * GEMM_VL <= n) {
+        size_t start = n - nv * GEMM_VL;
+        if (nv == 1)
+            gemm_small_block(g, i0, start, mr, 1, j - start);
+        else if (nv == 2)
+            gemm_small_block(g, i0, start, mr, 2, j - start);
+        else
+            gemm_small_block(g, i0, start, mr, GEMM_NV, j - start);
+        return;
+    }
+    for (; j + GEMM_VL <= n; j += GEMM_VL)
+        gemm_small_block(g, i0, j, mr, 1, 0);
+    if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
+}
+
+/* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers,
+ * then the edges entry by entry. */
+static void gemm_transpose(size_t n, size_t k, const double *B, double *panel) {
+    size_t j4 = n / 4 * 4, p4 = k / 4 * 4;
+    for (size_t j = 0; j < j4; j += 4)
+        for (size_t p = 0; p < p4; p += 4) {
+            const double *b = B + j * k + p;
+            __m256d r0 = _mm256_loadu_pd(b), r1 = _mm256_loadu_pd(b + k),
+                    r2 = _mm256_loadu_pd(b + 2 * k), r3 = _mm256_loadu_pd(b + 3 * k);
+            __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1),
+                    t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            double *c = panel + p * n + j;
+            _mm256_storeu_pd(c, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(c + n, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(c + 2 * n, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(c + 3 * n, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    for (size_t p = 0; p < k; p++) /* the rest: rows p >= p4 whole, else columns j >= j4 */
+        for (size_t j = p < p4 ? j4 : 0; j < n; j++)
+            panel[p * n + j] = B[j * k + p];
+}
+
+static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
+                       const double *B, double beta, double *C) {
+    double panel[GEMM_SMALL_PANEL];
+    if (tb) { /* op(B) = Bᵀ, B stored n x k: transpose into the k x n panel */
+        gemm_transpose(n, k, B, panel);
+        B = panel;
+    }
+    gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
+    size_t i = 0;
+    for (; i + GEMM_MR <= m; i += GEMM_MR)
+        gemm_small_band(&g, i, GEMM_MR);
+    for (; i + 2 <= m; i += 2)
+        gemm_small_band(&g, i, 2);
+    for (; i < m; i++)
+        gemm_small_band(&g, i, 1);
+}
+
+/* ---- thin products --------------------------------------------------------
+ * The expected dynamics of a wide net are three thin products (784–1000–10:
+ * W·A with m = 10, B·E with k = 10, E·Aᵀ with m = 10).  OpenBLAS packs the
+ * large operand into buffers before multiplying, which for these shapes
+ * doubles the memory traffic; the kernels below stream the large operand
+ * once, in place (docs/performance.md).  Same arithmetic, another order of
+ * summation: results agree with BLAS to round-off. */
+
+/* Entries to skip from p so that p + skip is 64-byte aligned (a cache line),
+ * at most 7; 0 if p is not even 8-byte aligned.  Streaming a large operand
+ * with loads that straddle cache lines costs up to 5x here (measured). */
+static size_t thin_peel(const double *p) {
+    uintptr_t a = (uintptr_t)p;
+    return a % sizeof(double) ? 0 : ((64 - a % 64) % 64) / sizeof(double);
+}
+
+/* C(r, j) = alpha·Σ_p a(r, p)·B(p, j) + beta·C(r, j) entry by entry, for
+ * r < mr and j in [j0, j1): the edges of the thin kernels. */
+static void thin_edge_nn(size_t mr, size_t j0, size_t j1, size_t n, size_t k, double alpha,
+                         const double *a, const double *B, double beta, double *c) {
+    for (size_t r = 0; r < mr; r++)
+        for (size_t j = j0; j < j1; j++) {
+            double t = 0.0;
+            for (size_t p = 0; p < k; p++)
+                t += a[r * k + p] * B[p * n + j];
+            c[r * n + j] = beta == 0.0 ? alpha * t : alpha * t + beta * c[r * n + j];
+        }
+}
+
+/* C = alpha·A·B + beta·C for a band of mr (constant) rows of A (mr x k) and
+ * B (k x n, row-major): columns in vectors of 8 starting at a cache-line
+ * boundary of B's first row, each accumulated over the whole k loop in
+ * registers, B streamed row by row. */
+static inline __attribute__((always_inline)) void thin_band_nn(size_t mr, size_t n, size_t k,
+                                                               double alpha, const double *a,
+                                                               const double *B, double beta,
+                                                               double *c, int nt) {
+    const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
+    size_t j0 = thin_peel(B);
+    if (j0 > n) j0 = n;
+    const size_t nblk = (n - j0) / (2 * GEMM_VL), j = j0 + nblk * 2 * GEMM_VL;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t blk = 0; blk < nblk; blk++) {
+        const size_t jb = j0 + blk * 2 * GEMM_VL;
+        gemm_v4 acc[5][2];
+#pragma GCC unroll 5
+        for (size_t r = 0; r < 5; r++)
+            acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        const double *b = B + jb;
+        for (size_t p = 0; p < k; p++, b += n) {
+            /* rows of B lie a page or more apart: the hardware prefetcher
+             * does not follow, so fetch a few rows ahead (harmless past the
+             * end: prefetches do not fault) */
+            __builtin_prefetch(b + GEMM_THIN_AHEAD * n);
+            const gemm_v4 b0 = GEMM_AT(b), b1 = GEMM_AT(b + GEMM_VL);
+#pragma GCC unroll 5
+            for (size_t r = 0; r < mr; r++) {
+                const double x = a[r * k + p];
+                const gemm_v4 ar = {x, x, x, x};
+                acc[r][0] = GEMM_VMADD(ar, b0, acc[r][0]);
+                acc[r][1] = GEMM_VMADD(ar, b1, acc[r][1]);
+            }
+        }
+#pragma GCC unroll 5
+        for (size_t r = 0; r < mr; r++) {
+            double *cr = c + r * n + jb;
+            if (beta == 0.0) {
+                GEMM_AT(cr) = va * acc[r][0];
+                GEMM_AT(cr + GEMM_VL) = va * acc[r][1];
+            } else {
+                GEMM_AT(cr) = va * acc[r][0] + vb * GEMM_AT(cr);
+                GEMM_AT(cr + GEMM_VL) = va * acc[r][1] + vb * GEMM_AT(cr + GEMM_VL);
+            }
+        }
+    }
+    thin_edge_nn(mr, 0, j0, n, k, alpha, a, B, beta, c);
+    thin_edge_nn(mr, j, n, n, k, alpha, a, B, beta, c);
+}
+
+/* C(r, j) = alpha·(row r of A)·(row j of B) + beta·C(r, j) for mr (constant)
+ * rows of A (mr x k) against every row of B (n x k): dot products, two rows
+ * of B at a time, partial sums in vectors over k from a cache-line boundary
+ * of B's first row. */
+static inline __attribute__((always_inline)) void thin_band_nt(size_t mr, size_t n, size_t k,
+                                                               double alpha, const double *a,
+                                                               const double *B, double beta,
+                                                               double *c, int nt) {
+    size_t p0 = thin_peel(B);
+    if (p0 > k) p0 = k;
+    size_t p1 = p0 + (k - p0) / GEMM_VL * GEMM_VL;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t jp = 0; jp < (n + 1) / 2; jp++) {
+        const size_t j = 2 * jp, nb = j + 1 < n ? 2 : 1;
+        const double *b0 = B + j * k, *b1 = B + (j + nb - 1) * k;
+        gemm_v4 acc[5][2];
+#pragma GCC unroll 5
+        for (size_t r = 0; r < 5; r++)
+            acc[r][0] = acc[r][1] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+        for (size_t p = p0; p < p1; p += GEMM_VL) {
+            const gemm_v4 x0 = GEMM_AT(b0 + p), x1 = GEMM_AT(b1 + p);
+#pragma GCC unroll 5
+            for (size_t r = 0; r < mr; r++) {
+                const gemm_v4 ar = GEMM_AT(a + r * k + p);
+                acc[r][0] = GEMM_VMADD(ar, x0, acc[r][0]);
+                acc[r][1] = GEMM_VMADD(ar, x1, acc[r][1]);
+            }
+        }
+        for (size_t r = 0; r < mr; r++)
+            for (size_t q = 0; q < nb; q++) {
+                const double *bq = q ? b1 : b0, *ar = a + r * k;
+                double t = (acc[r][q][0] + acc[r][q][1]) + (acc[r][q][2] + acc[r][q][3]);
+                for (size_t p = 0; p < p0; p++)
+                    t += ar[p] * bq[p];
+                for (size_t p = p1; p < k; p++)
+                    t += ar[p] * bq[p];
+                double *cr = c + r * n + j + q;
+                *cr = beta == 0.0 ? alpha * t : alpha * t + beta * *cr;
+            }
+    }
+}
+
+/* C = alpha·A·B + beta·C with a thin inner dimension k (A m x k, B k x n,
+ * both row-major): two rows of C at a time, in vectors of 16 columns from a
+ * cache-line boundary of C's first row (the large operand here is C, which
+ * is only written), B's k rows reused from cache for every pair of rows. */
+static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt) {
+    const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
+    size_t j0 = thin_peel(C);
+    if (j0 > n) j0 = n;
+#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
+    for (size_t ip = 0; ip < m / 2; ip++) {
+        const size_t i = 2 * ip;
+        const double *a0 = A + i * k, *a1 = a0 + k;
+        double *c0 = C + i * n, *c1 = c0 + n;
+        size_t j = j0;
+        for (; j + 4 * GEMM_VL <= n; j += 4 * GEMM_VL) {
+            gemm_v4 s0[4], s1[4];
+#pragma GCC unroll 4
+            for (size_t v = 0; v < 4; v++)
+                s0[v] = s1[v] = (gemm_v4){0.0, 0.0, 0.0, 0.0};
+            for (size_t p = 0; p < k; p++) {
+                const double x0 = a0[p], x1 = a1[p];
+                const gemm_v4 r0 = {x0, x0, x0, x0}, r1 = {x1, x1, x1, x1};
+                const double *b = B + p * n + j;
+#pragma GCC unroll 4
+                for (size_t v = 0; v < 4; v++) {
+                    const gemm_v4 bv = GEMM_AT(b + v * GEMM_VL);
+                    s0[v] = GEMM_VMADD(r0, bv, s0[v]);
+                    s1[v] = GEMM_VMADD(r1, bv, s1[v]);
+                }
+            }
+#pragma GCC unroll 4
+            for (size_t v = 0; v < 4; v++) {
+                double *d0 = c0 + j + v * GEMM_VL, *d1 = c1 + j + v * GEMM_VL;
+                if (beta == 0.0) {
+                    GEMM_AT(d0) = va * s0[v];
+                    GEMM_AT(d1) = va * s1[v];
+                } else {
+                    GEMM_AT(d0) = va * s0[v] + vb * GEMM_AT(d0);
+                    GEMM_AT(d1) = va * s1[v] + vb * GEMM_AT(d1);
+                }
+            }
+        }
+        thin_edge_nn(2, 0, j0, n, k, alpha, a0, B, beta, c0);
+        thin_edge_nn(2, j, n, n, k, alpha, a0, B, beta, c0);
+    }
+    if (m % 2) thin_edge_nn(1, 0, n, n, k, alpha, A + (m - 1) * k, B, beta, C + (m - 1) * n);
+}
+
+/* m <= GEMM_THIN_M rows of op(A) = A: bands of 5, then the rest as one band
+ * (the band height must be a constant for the accumulators to be registers). */
+#define THIN_BANDS(band, m, n, k, alpha, A, B, beta, C, nt)                                        \
+    do {                                                                                           \
+        size_t i_ = 0;                                                                             \
+        for (; i_ + 5 <= (m); i_ += 5)                                                             \
+            band(5, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+        switch ((m)-i_) {                                                                          \
+        case 4:                                                                                    \
+            band(4, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 3:                                                                                    \
+            band(3, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 2:                                                                                    \
+            band(2, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        case 1:                                                                                    \
+            band(1, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
+            break;                                                                                 \
+        default:                                                                                   \
+            break;                                                                                 \
+        }                                                                                          \
+    } while (0)
+
+static void thin_nn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt) {
+    THIN_BANDS(thin_band_nn, m, n, k, alpha, A, B, beta, C, nt);
+}
+
+static void thin_nt(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt) {
+    THIN_BANDS(thin_band_nt, m, n, k, alpha, A, B, beta, C, nt);
+}
+
+#pragma GCC pop_options
+#endif /* GEMM_SMALL_PATH */
+
+void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,
+                const double *B, double beta, double *C) {
+    if (m == 0 || n == 0) return;
+#if GEMM_SMALL_PATH
+    if (n >= GEMM_VL && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        if (m * n * k <= GEMM_SMALL_MNK && (!tb || k * n <= GEMM_SMALL_PANEL)) {
+            gemm_small(ta, tb, m, n, k, alpha, A, B, beta, C);
+            return;
+        }
+        /* as many threads as BLAS may use (fadyn_blas_set_threads), for
+         * products large enough to pay for them */
+        int nt = m * n * k >= GEMM_THIN_THREADED ? openblas_get_num_threads() : 1;
+        if (!ta && !tb && k <= GEMM_THIN_K) { /* thin inner dimension: B·E */
+            thin_kn(m, n, k, alpha, A, B, beta, C, nt);
+            return;
+        }
+        if (!ta && m <= GEMM_THIN_M) { /* few rows: W·A, E·Aᵀ */
+            if (tb)
+                thin_nt(m, n, k, alpha, A, B, beta, C, nt);
+            else
+                thin_nn(m, n, k, alpha, A, B, beta, C, nt);
+            return;
+        }
+    }
+#endif
+    int lda = (int)(ta ? m : k), ldb = (int)(tb ? k : n);
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                (int)m, (int)n, (int)k, alpha, A, lda > 0 ? lda : 1, B, ldb > 0 ? ldb : 1, beta, C,
+                (int)n);
+}
