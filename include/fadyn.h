@@ -4,6 +4,7 @@
 #ifndef FADYN_H
 #define FADYN_H
 
+#include "fadyn/clock.h"
 #include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
@@ -17,6 +18,7 @@
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/seed.h"
 #include "fadyn/train.h"
 #include "fadyn/trainplots.h"
 #include "fadyn/verify.h"

@@ -11,6 +11,11 @@
 
 #include <stdio.h>
 
+/* Room for any path fadyn builds: a directory or stem of up to 4096 bytes
+ * (Linux's PATH_MAX, the size of fadyn_plot_target's stem) and a suffix
+ * such as "-fractions.tsv".  Builders report a path that does not fit. */
+#define FADYN_PATH_MAX 4200
+
 /* ---- atomic output files ------------------------------------------------ */
 typedef struct {
     FILE *f;

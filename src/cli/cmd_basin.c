@@ -2,6 +2,7 @@
  * or sampled starts of a layered network). */
 #include "cli.h"
 #include "fadyn.h"
+#include "fadyn/clock.h"
 #include "fadyn/phase_plot.h"
 #include "phase_args.h"
 
@@ -10,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const HELP_HEAD =
     "usage: fadyn basin [OPTIONS]\n"
@@ -329,7 +329,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, n, &err);
     if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
     if (rc == FADYN_OK && pt) {
-        char data[4200], sep[4200];
+        char data[FADYN_PATH_MAX], sep[FADYN_PATH_MAX];
         fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
         fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
         if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0)
@@ -501,12 +501,6 @@ static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n
     return row;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -521,7 +515,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     }
     char sizes[128];
     snprintf(sizes, sizeof sizes, "%zu-%zu-%zu", o->sizes[0], o->sizes[1], o->sizes[2]);
-    double t0 = now();
+    double t0 = fadyn_wall_seconds();
     fadyn_nd_params np = o->np;
     np.progress = on_progress;
     int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw, &np,
@@ -529,7 +523,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
                    : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales, &np,
                                        r, &err);
     cli_progress_done();
-    double wall = now() - t0;
+    double wall = fadyn_wall_seconds() - t0;
     /* columns: scale, sample, u, v */
     for (size_t i = 0; i < n; i++) {
         size_t a = slice ? i % o->na : i % o->samples, b = slice ? i / o->na : i / o->samples;
@@ -585,7 +579,8 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
         json_decref(j);
     }
     if (rc == FADYN_OK && pt) {
-        char data[4200]; /* the slice's rows, or the fractions table (never --out's rows) */
+        char data[FADYN_PATH_MAX]; /* the slice's rows, or the fractions table (never --out's rows)
+                                    */
         fadyn_plot_sibling(pt, slice ? ".tsv" : "-fractions.tsv", data, sizeof data);
         if (slice) {
             if (!o->pc.out || strcmp(data, o->pc.out) != 0 || pt->dumb)

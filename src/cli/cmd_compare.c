@@ -220,7 +220,7 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
         return rc;
     if (o->oo.plot) {
         fadyn_plot_target pt;
-        char data[4200];
+        char data[FADYN_PATH_MAX];
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1300, 600, err))) return rc;
         fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
         if ((rc = write_tsv(data, o, rows, err))) return rc;

@@ -68,7 +68,7 @@ static int report_diverged(const char *what, const fadyn_train_result *res, size
 }
 
 static int render(const fig_opts *o, const char *name, fadyn_plot_target *pt, fadyn_err *err) {
-    char png[4200];
+    char png[FADYN_PATH_MAX];
     snprintf(png, sizeof png, "%s/%s.png", o->dir, name);
     return fadyn_plot_target_parse(pt, png, 1400, 700, err);
 }
@@ -122,7 +122,7 @@ static int fig1d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) 
         if (rc == FADYN_DIVERGED) rc = FADYN_OK;
         if (rc) break;
         *diverged += report_diverged(rules[i], res, runs);
-        char name[64], path[4200];
+        char name[64], path[FADYN_PATH_MAX];
         snprintf(name, sizeof name, "fig1d-%s.tsv", rules[i]);
         path_in(o, name, path, sizeof path);
         rc = fadyn_train_write_mean(path, res, runs, err);
@@ -185,7 +185,7 @@ static int fig1e(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) 
         fadyn_train_result_free(&res);
         return rc;
     }
-    char path[4200];
+    char path[FADYN_PATH_MAX];
     path_in(o, "fig1e.tsv", path, sizeof path);
     fadyn_ofile f;
     if ((rc = fadyn_ofile_open(&f, path, err))) {
@@ -248,7 +248,7 @@ static int fig2d(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) 
     size_t s3[] = {30, 20, 10}, s4[] = {30, 20, 10, 10};
     double *nse = calloc(4 * runs, sizeof(double));
     fadyn_train_result *res = calloc(runs, sizeof *res);
-    char path[4200];
+    char path[FADYN_PATH_MAX];
     path_in(o, "fig2d.tsv", path, sizeof path);
     fadyn_ofile f;
     if (!nse || !res) rc = fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
@@ -362,7 +362,7 @@ static int fig4(const fig_opts *o, json_t *sum, int *diverged, fadyn_err *err) {
     fadyn_blas_set_threads(old);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        char name[64], path[4200];
+        char name[64], path[FADYN_PATH_MAX];
         if (res[i].status < 0 && rc == FADYN_OK) {
             *err = res[i].err;
             rc = res[i].status;
@@ -485,7 +485,7 @@ int cmd_figure(int argc, char **argv) {
         cli_error(CMD, "--dir %s", err.msg);
         return CLI_EXIT_USAGE;
     }
-    char probe[4200];
+    char probe[FADYN_PATH_MAX];
     snprintf(probe, sizeof probe, "%s/fig.json", o.dir);
     if ((rc = cli_check_out(CMD, "--dir", probe))) return rc;
     int diverged = 0, exit_code = CLI_EXIT_OK;
@@ -501,7 +501,7 @@ int cmd_figure(int argc, char **argv) {
         diverged += d;
         json_object_set_new(sum, "diverged_runs", json_integer(d));
         if (rc == FADYN_OK) {
-            char path[4200];
+            char path[FADYN_PATH_MAX];
             snprintf(path, sizeof path, "%s/%s.json", o.dir, recipes[k].name);
             rc = fadyn_json_write(sum, path, &err);
             if (rc == FADYN_OK && !o.quiet)

@@ -376,7 +376,7 @@ int cmd_flow(int argc, char **argv) {
     if (pc->out && (rc = write_data(pc->out, &o, &d, &fp, &err))) goto fail;
     if (pc->summary && (rc = write_summary(pc->summary, &o, &d, &err))) goto fail;
     if (pc->plot) {
-        char data[4200];
+        char data[FADYN_PATH_MAX];
         fadyn_plot_sibling(&pc->pt, ".tsv", data, sizeof data);
         if (pc->pt.dumb || !pc->out || strcmp(data, pc->out) != 0)
             if ((rc = write_data(data, &o, &d, &fp, &err))) goto fail;

@@ -274,7 +274,7 @@ int cmd_ode(int argc, char **argv) {
         if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &p, &res, &err))) goto io_fail;
         if (o.save_final && (rc = fadyn_problem_save(&p, res.y, o.save_final, &err))) goto io_fail;
         if (o.oo.plot) {
-            char data[4200];
+            char data[FADYN_PATH_MAX];
             fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
             if (pt.dumb || !o.oo.out || strcmp(data, o.oo.out) != 0)
                 if ((rc = write_tsv(data, &res, &err))) goto io_fail;

@@ -1,6 +1,7 @@
 /* cmd_train.c — `fadyn train`: stochastic discrete trainers on the paper's tasks. */
 #include "cli.h"
 #include "fadyn.h"
+#include "fadyn/clock.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -8,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *const HELP =
     "usage: fadyn train [OPTIONS]\n"
@@ -399,7 +399,7 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     double mean, sd;
     fadyn_train_final_stats(res, o->runs, &mean, &sd);
     int rc;
-    char path[4200];
+    char path[FADYN_PATH_MAX];
     if (o->oo.out) {
         if ((rc = fadyn_train_write_mean(o->oo.out, res, o->runs, err))) return rc;
         const char *dot = strrchr(o->oo.out, '.');
@@ -444,12 +444,6 @@ static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
 
-static double wall_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int cmd_train(int argc, char **argv) {
     train_opts o;
     int rc = parse(argc, argv, &o);
@@ -483,11 +477,11 @@ int cmd_train(int argc, char **argv) {
         fadyn_task_free(&task);
         return CLI_EXIT_FAILED;
     }
-    double t0 = wall_now();
+    double t0 = fadyn_wall_seconds();
     int status = fadyn_train_runs_progress(&task, &spec, o.rule, &o.tp, o.seed, o.runs, res,
                                            show_progress, "fadyn train");
     cli_progress_done();
-    double wall = wall_now() - t0;
+    double wall = fadyn_wall_seconds() - t0;
     int exit_code = cli_exit_code(status);
     if (status < 0) {
         for (size_t r = 0; r < o.runs; r++)

@@ -206,7 +206,7 @@ static int parse(int argc, char **argv, verify_opts *o) {
     }
     if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
     if (o->plot) { /* the directory is made, and found writable, before the work */
-        char probe[4096];
+        char probe[FADYN_PATH_MAX];
         if (fadyn_path_join(probe, sizeof probe, o->plot, "verify.png") != FADYN_OK) {
             cli_error(CMD, "--plot %s: path too long", o->plot);
             return CLI_EXIT_USAGE;
@@ -330,7 +330,7 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
 static int make_plot(const verify_opts *o, fadyn_err *err) {
     int rc = fadyn_mkdir_p(o->plot, err);
     if (rc) return rc;
-    char name[64], path[4096];
+    char name[64], path[FADYN_PATH_MAX];
     snprintf(name, sizeof name, "verify-%s.png", fadyn_break_name(o->vp.brk));
     if (fadyn_path_join(path, sizeof path, o->plot, name) != FADYN_OK)
         return fadyn_err_set(err, FADYN_EINVAL, "--plot %s: path too long", o->plot);
@@ -338,7 +338,7 @@ static int make_plot(const verify_opts *o, fadyn_err *err) {
     if ((rc = fadyn_plot_target_parse(&pt, path, 1000, 750, err))) return rc;
     fadyn_verify_trace tr;
     if ((rc = fadyn_verify_trace_run(&o->vp, o->plot_instance, &tr, err))) return rc;
-    char data[4200];
+    char data[FADYN_PATH_MAX];
     fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
     fadyn_ofile f;
     if ((rc = fadyn_ofile_open(&f, data, err)) == FADYN_OK) {

@@ -82,7 +82,7 @@ void fadyn_ofile_abort(fadyn_ofile *o) {
 
 int fadyn_path_writable(const char *path, fadyn_err *err) {
     const char *slash = strrchr(path, '/');
-    char dir[4096];
+    char dir[FADYN_PATH_MAX];
     if (!slash) {
         strcpy(dir, ".");
     } else {
@@ -267,7 +267,7 @@ int fadyn_write_text(const char *path, const char *text, fadyn_err *err) {
 }
 
 int fadyn_mkdir_p(const char *path, fadyn_err *err) {
-    char buf[4096];
+    char buf[FADYN_PATH_MAX];
     size_t n = strlen(path);
     if (n == 0 || n >= sizeof buf) return fadyn_err_set(err, FADYN_EINVAL, "bad directory name");
     memcpy(buf, path, n + 1);

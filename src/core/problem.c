@@ -125,11 +125,11 @@ static int file_exists(const char *path) {
 /* Read one matrix of a problem directory; alt is an accepted second name. */
 static int load_one(const char *dir, const char *name, const char *alt, size_t rows, size_t cols,
                     double *out, fadyn_err *err) {
-    char path[4200];
+    char path[FADYN_PATH_MAX];
     if (fadyn_path_join(path, sizeof path, dir, name) != FADYN_OK)
         return fadyn_err_set(err, FADYN_EINVAL, "%s: path too long", dir);
     if (alt && !file_exists(path)) {
-        char apath[4200];
+        char apath[FADYN_PATH_MAX];
         fadyn_path_join(apath, sizeof apath, dir, alt);
         if (file_exists(apath)) return fadyn_matrix_read(apath, rows, cols, out, err);
     }
@@ -162,7 +162,7 @@ int fadyn_problem_save(const fadyn_problem *p, const double *state, const char *
     if (rc != FADYN_OK) return rc;
     const size_t *n = p->sizes;
     size_t L = p->depth;
-    char name[64], path[4200];
+    char name[64], path[FADYN_PATH_MAX];
     if (!state) state = p->w0;
     fadyn_path_join(path, sizeof path, dir, "T.txt");
     rc = fadyn_matrix_write(path, n[L], n[0], p->T, err);

@@ -1,12 +1,12 @@
 /* integrate.c — the GSL odeiv2 driver, with sampling, blow-up and step limits. */
 #include "fadyn/integrate.h"
+#include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 #include "rk8pd.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 const fadyn_stepper_info fadyn_steppers[] = {
     {"rk2", &gsl_odeiv2_step_rk2, 0, "explicit embedded Runge-Kutta (2, 3)"},
@@ -101,12 +101,6 @@ static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], vo
     return g->inner->jacobian(t, y, dfdy, dfdt, g->inner->params);
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
                     fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err) {
     int rc = fadyn_integ_params_check(ip, err);
@@ -114,7 +108,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     const fadyn_stepper_info *si = fadyn_stepper_find(ip->stepper);
     if (si->implicit && !sys->jacobian)
         return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s needs a Jacobian", si->name);
-    double t0 = now();
+    double t0 = fadyn_wall_seconds();
     guard g = {sys, ip->radius, 0, 0};
     gsl_odeiv2_system gs = {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
     fadyn_integ_stats st;
@@ -168,7 +162,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     st.rhs_evals = g.nrhs;
     st.jac_evals = g.njac;
     st.t_reached = t;
-    st.wall_seconds = now() - t0;
+    st.wall_seconds = fadyn_wall_seconds() - t0;
     if (stats) *stats = st;
     gsl_odeiv2_driver_free(d);
     return rc;

@@ -1,6 +1,7 @@
 /* basin.c — where each start of the 1-1-1 network goes: settle one start
  * (GSL evolve in a per-thread driver, or the shared wrapper), and basin
  * grids over every core (Fig. 3b, docs/theory.md §4). */
+#include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
 
@@ -9,7 +10,6 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 fadyn_basin_params fadyn_basin_params_default(void) {
     fadyn_basin_params bp = {
@@ -239,12 +239,6 @@ void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t 
     if (omp_get_thread_num() == 0) fn(ctx, (double)d / (double)total);
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
                      const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
                      fadyn_err *err) {
@@ -257,7 +251,7 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
         return fadyn_err_set(err, FADYN_EINVAL, "window: need a_lo < a_hi and w_lo < w_hi");
     int rc = fadyn_basin_params_check(bp, err);
     if (rc != FADYN_OK) return rc;
-    double t0 = now();
+    double t0 = fadyn_wall_seconds();
     double da = (win->a_hi - win->a_lo) / (double)(na - 1);
     double dw = (win->w_hi - win->w_lo) / (double)(nw - 1);
     memset(st, 0, sizeof *st);
@@ -303,6 +297,6 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
                     (size_t)fadyn_phase_near_separatrix(b, t, p->a0, p->w0, da, dw);
             }
         }
-    st->wall_seconds = now() - t0;
+    st->wall_seconds = fadyn_wall_seconds() - t0;
     return FADYN_OK;
 }

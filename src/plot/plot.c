@@ -90,7 +90,7 @@ void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b) {
 
 int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err) {
     if (!t->dumb) {
-        char gp[4200];
+        char gp[FADYN_PATH_MAX];
         if (fadyn_plot_sibling(t, ".gp", gp, sizeof gp) != FADYN_OK)
             return fadyn_err_set(err, FADYN_EINVAL, "plot path too long");
         int rc = fadyn_write_text(gp, script, err);

@@ -1,12 +1,12 @@
 /* run.c — training runs: one run with its evaluation rows, many in parallel
  * (OpenMP over runs), aggregation over runs and the learning-rate search. */
+#include "fadyn/clock.h"
 #include "train_impl.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Tuned rates: `fadyn train --tune-rate` (grid fadyn_tune_grid, seed 1,
  * 3 runs; Task 1 --examples 4000, Task 3 --examples 40000, i.e. tuning runs
@@ -50,12 +50,6 @@ void fadyn_train_result_free(fadyn_train_result *r) {
 
 unsigned long fadyn_train_run_seed(unsigned long seed, size_t run) {
     return fadyn_seed_mix(seed, 100 + run);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Evaluate at the current weights: angles on row 0 of the batch in X/Y (the
@@ -119,7 +113,7 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
                     const fadyn_train_params *par, unsigned long init_seed,
                     fadyn_train_result *res) {
     memset(res, 0, sizeof *res);
-    double t0 = now();
+    double t0 = fadyn_wall_seconds();
     res->ncols = fadyn_train_ncols(spec);
     res->final_nse = NAN;
     size_t maxrows = par->examples / par->eval_every + 3;
@@ -143,7 +137,7 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
     gsl_rng_free(data);
     gsl_rng_free(noise);
     fadyn_train_ws_free(ws);
-    res->wall_seconds = now() - t0;
+    res->wall_seconds = fadyn_wall_seconds() - t0;
     return res->status;
 }
 

@@ -44,14 +44,6 @@ fadyn_task_params fadyn_task_params_default(fadyn_task_kind kind) {
     return p;
 }
 
-/* splitmix64: independent seeds for the streams of one seed. */
-unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream) {
-    unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned long)((z ^ (z >> 31)) & 0xffffffffUL);
-}
-
 /* Draw K inputs x = σ ∘ z and their targets through the target network. */
 void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, double *Y,
                        double *const *TA, double *const *TH) {

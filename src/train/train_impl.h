@@ -3,6 +3,7 @@
 #define FADYN_TRAIN_IMPL_H
 
 #include "fadyn/linalg.h"
+#include "fadyn/seed.h"
 #include "fadyn/train.h"
 
 struct fadyn_train_ws {
@@ -40,8 +41,6 @@ double fadyn_train_output_delta(fadyn_train_ws *ws, size_t K, const double *Y);
 /* P[k] = W[k]⁺ for k = 1..L-1. */
 int fadyn_train_pinv_all(fadyn_train_ws *ws);
 
-/* Independent seeds for the streams of one seed (splitmix64). */
-unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream);
 /* Draw K inputs and targets of task t; TA/TH: the target's forward buffers. */
 void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, double *Y,
                        double *const *TA, double *const *TH);

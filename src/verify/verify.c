@@ -2,6 +2,7 @@
  * worst case of each check against its tolerance. */
 #include "fadyn/verify.h"
 #include "fadyn/linalg.h"
+#include "fadyn/seed.h"
 #include "verify_internal.h"
 
 #include <math.h>
@@ -176,16 +177,10 @@ int fadyn_check_select(const char *list, int *selected, fadyn_err *err) {
 }
 
 /* ---- instances -------------------------------------------------------------- */
-/* splitmix64: decorrelated seeds from (seed, instance, family). */
-static uint64_t mix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
+/* Decorrelated seeds from (seed, instance, family), by splitmix64. */
 gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt) {
-    uint64_t s = mix(mix(mix((uint64_t)in->vp->seed) ^ (uint64_t)in->index) ^ salt);
+    uint64_t s = fadyn_splitmix64(
+        fadyn_splitmix64(fadyn_splitmix64((uint64_t)in->vp->seed) ^ (uint64_t)in->index) ^ salt);
     gsl_rng_set(in->rng, (unsigned long)(s >> 1) | 1UL);
     return in->rng;
 }

@@ -16,7 +16,7 @@ static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, d
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(bp, NULL);
     fadyn_window win = {-3, 3, -3, 3};
     unsigned long r = 0, s = 0;
-    double t0 = bench_now();
+    double t0 = fadyn_wall_seconds();
     for (size_t j = 0; j < n; j++)
         for (size_t i = 0; i < n; i++) {
             fadyn_basin_point p;
@@ -24,7 +24,7 @@ static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, d
                                NULL);
             r += p.rhs_evals, s += p.steps;
         }
-    double t = (bench_now() - t0) / (double)(n * n);
+    double t = (fadyn_wall_seconds() - t0) / (double)(n * n);
     fadyn_phase_ws_free(ws);
     *rhs = (double)r / (double)(n * n);
     *steps = (double)s / (double)(n * n);
@@ -37,13 +37,13 @@ static double bench_rhs(double peak) {
     long calls = 20000000;
     double t[REPS], mn, md;
     for (int r = 0; r < REPS; r++) {
-        double t0 = bench_now();
+        double t0 = fadyn_wall_seconds();
         for (long c = 0; c < calls; c++) {
             y[0] += 1e-12; /* defeat hoisting */
             fadyn_phase_rhs(0, y, f, &s);
             acc += f[0];
         }
-        t[r] = (bench_now() - t0) / (double)calls;
+        t[r] = (fadyn_wall_seconds() - t0) / (double)calls;
     }
     bench_stats(t, REPS, &mn, &md);
     /* 4 flops: E = t − w a (2), b E, E a */

@@ -34,7 +34,7 @@ static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k) {
     double t[2][BATCHES], mn[2], md[2];
     for (int b = 0; b < BATCHES; b++)
         for (int w = 0; w < 2; w++) {
-            double t0 = bench_now();
+            double t0 = fadyn_wall_seconds();
             for (long c = 0; c < calls; c++) {
                 if (w)
                     fadyn_gemm(ta, tb, m, n, k, 1.0, A, B, 0.0, C);
@@ -43,7 +43,7 @@ static void bench_gemm_shape(int ta, int tb, size_t m, size_t n, size_t k) {
                                 tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0, A,
                                 (int)(ta ? m : k), B, (int)(tb ? k : n), 0.0, C, (int)n);
             }
-            t[w][b] = (bench_now() - t0) / (double)calls;
+            t[w][b] = (fadyn_wall_seconds() - t0) / (double)calls;
         }
     for (int w = 0; w < 2; w++)
         bench_stats(t[w], BATCHES, &mn[w], &md[w]);
@@ -82,16 +82,16 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads
     double *f = malloc(p.dim * sizeof(double));
     double flops = fadyn_dyn_rhs_flops(&p);
     /* enough calls per repetition for ~0.2 s */
-    double t0 = bench_now();
+    double t0 = fadyn_wall_seconds();
     fadyn_dyn_rhs(d, p.w0, f);
-    double one = bench_now() - t0;
+    double one = fadyn_wall_seconds() - t0;
     long calls = (long)(0.2 / (one > 1e-7 ? one : 1e-7)) + 1;
     double t[REPS], mn, md;
     for (int r = 0; r < REPS; r++) {
-        t0 = bench_now();
+        t0 = fadyn_wall_seconds();
         for (long c = 0; c < calls; c++)
             fadyn_dyn_rhs(d, p.w0, f);
-        t[r] = (bench_now() - t0) / (double)calls;
+        t[r] = (fadyn_wall_seconds() - t0) / (double)calls;
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops / mn * 1e-9;
@@ -129,9 +129,9 @@ static void bench_stepper(const char *name) {
     for (int r = 0; r < REPS; r++) {
         for (size_t i = 0; i < n; i++)
             y[i] = 1.0 + 1e-3 * (double)i;
-        double t0 = bench_now();
+        double t0 = fadyn_wall_seconds();
         fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
-        t[r] = bench_now() - t0;
+        t[r] = fadyn_wall_seconds() - t0;
     }
     bench_stats(t, REPS, &mn, &md);
     printf("stepper %-9s dim 800, y' = -y, t in [0,50]: %lu steps, min %.2f us, median %.2f us "
@@ -154,9 +154,9 @@ static void bench_trajectory(double dgemm, const char *stepper) {
     fadyn_integ_stats st;
     for (int r = 0; r < TRAJ_REPS; r++) {
         memcpy(y, p.w0, p.dim * sizeof(double));
-        double t0 = bench_now();
+        double t0 = fadyn_wall_seconds();
         fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
-        t[r] = bench_now() - t0;
+        t[r] = fadyn_wall_seconds() - t0;
     }
     bench_stats(t, TRAJ_REPS, &mn, &md);
     double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) / (dgemm * 1e9);
@@ -168,7 +168,7 @@ static void bench_trajectory(double dgemm, const char *stepper) {
     const char *dir = getenv("FADYN_BENCH_DIR");
     if (dir &&
         strcmp(stepper, "rk8pd") == 0) { /* for the SciPy comparison that `make bench` runs next */
-        char path[4096];
+        char path[FADYN_PATH_MAX];
         snprintf(path, sizeof path, "%s/ode-trajectory.ms", dir);
         FILE *f = fopen(path, "w");
         if (f) fprintf(f, "%.4f\n", mn * 1e3), fclose(f);
@@ -178,9 +178,9 @@ static void bench_trajectory(double dgemm, const char *stepper) {
     ip.samples = 201;
     for (int r = 0; r < TRAJ_REPS; r++) {
         fadyn_ode_result res;
-        double t0 = bench_now();
+        double t0 = fadyn_wall_seconds();
         fadyn_ode_run(&p, &ip, &res);
-        t[r] = bench_now() - t0;
+        t[r] = fadyn_wall_seconds() - t0;
         fadyn_ode_result_free(&res);
     }
     bench_stats(t, TRAJ_REPS, &mn, &md);

@@ -32,9 +32,9 @@ static void bench_case(const char *label, const fadyn_task *task, const fadyn_ne
     for (size_t i = 0; i + K <= POOL; i += K)
         fadyn_train_ws_sample(ws, r, K, X + i * n0, Y + i * nL);
     /* calibrate the number of steps per repetition */
-    double t0 = bench_now(), loss;
+    double t0 = fadyn_wall_seconds(), loss;
     size_t steps = 0;
-    while (bench_now() - t0 < 0.05) {
+    while (fadyn_wall_seconds() - t0 < 0.05) {
         size_t off = (steps % (POOL / K)) * K;
         fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
         steps++;
@@ -42,12 +42,12 @@ static void bench_case(const char *label, const fadyn_task *task, const fadyn_ne
     steps = (size_t)((double)steps * seconds / 0.05) + 1;
     double t[REPS], mn, md;
     for (int rep = 0; rep < REPS; rep++) {
-        t0 = bench_now();
+        t0 = fadyn_wall_seconds();
         for (size_t s = 0; s < steps; s++) {
             size_t off = (s % (POOL / K)) * K;
             fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
         }
-        t[rep] = (bench_now() - t0) / (double)(steps * K);
+        t[rep] = (fadyn_wall_seconds() - t0) / (double)(steps * K);
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops_per_example(spec) / mn * 1e-9;

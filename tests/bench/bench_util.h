@@ -3,18 +3,12 @@
 #ifndef FADYN_BENCH_UTIL_H
 #define FADYN_BENCH_UTIL_H
 
+#include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static inline double bench_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int bench_cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -51,9 +45,9 @@ static inline double bench_dgemm_gflops(size_t n, int reps) {
         a[i] = 1.0 / (double)(i + 1), b[i] = 1.0, c[i] = 0;
     double best = 1e30;
     for (int r = 0; r < reps; r++) {
-        double t0 = bench_now();
+        double t0 = fadyn_wall_seconds();
         fadyn_gemm(0, 0, n, n, n, 1.0, a, b, 0.0, c);
-        double t = bench_now() - t0;
+        double t = fadyn_wall_seconds() - t0;
         if (t < best) best = t;
     }
     free(a), free(b), free(c);

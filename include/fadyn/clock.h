@@ -1,0 +1,9 @@
+/* fadyn/clock.h — the wall clock every run, grid and benchmark times itself with. */
+#ifndef FADYN_CLOCK_H
+#define FADYN_CLOCK_H
+
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC) from an arbitrary
+ * origin: only differences mean anything.  Thread-safe. */
+double fadyn_wall_seconds(void);
+
+#endif
