@@ -17,9 +17,13 @@
 DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
             libcriterion-dev pkg-config gnuplot-nox zlib1g-dev
 PKGS     := gsl lapacke openblas jansson zlib
+# the Python module, its tests and the notebooks (docs/python.md)
+DEB_PKGS += python3-pandas
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD   ?= build
+# Debian's python3 (python3-pandas is installed for it), else the one on PATH
+PYTHON  ?= $(firstword $(wildcard /usr/bin/python3) python3)
 OPT     ?= -O2 -g
 CC      ?= cc
 WARN    := -Wall -Wextra -Wshadow -Wconversion
@@ -46,6 +50,7 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
+.PHONY: check-python
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -113,6 +118,16 @@ check: deps
 
 check-run: all $(BUILD)/test_fadyn
 	FADYN_BIN=$(BUILD)/fadyn $(BUILD)/test_fadyn --jobs 2
+	@$(MAKE) --no-print-directory check-python
+
+# The Python module (python/fadyn/, docs/python.md) against this build.
+check-python: $(BUILD)/fadyn
+	@if command -v $(PYTHON) >/dev/null; then \
+	  $(PYTHON) -c 'import pandas' 2>/dev/null || { \
+	    echo "check-python: $(PYTHON) has no pandas (make deps installs python3-pandas)"; exit 1; }; \
+	  echo "FADYN_BIN=$(BUILD)/fadyn $(PYTHON) -m unittest discover -s tests/python"; \
+	  FADYN_BIN=$(BUILD)/fadyn PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m unittest discover -s tests/python; \
+	else echo "check-python: skipped, no python3"; fi
 
 test: check-run
 
