@@ -17,10 +17,10 @@
 #include "fadyn/ode.h"
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
+#include "fadyn/plots.h"
 #include "fadyn/problem.h"
 #include "fadyn/seed.h"
 #include "fadyn/train.h"
-#include "fadyn/trainplots.h"
 #include "fadyn/verify.h"
 #include "fadyn/version.h"
 

@@ -1,7 +1,7 @@
 /* test_cli_phase.c — `fadyn flow` and `fadyn basin` end to end: outputs,
  * exit statuses and every bad-input case of issue 3 (one line, exit 2,
  * nothing written). */
-#include "fadyn/phase_plot.h"
+#include "fadyn/plots.h"
 #include "helpers.h"
 
 #include <criterion/criterion.h>

@@ -15,6 +15,7 @@
     X(FADYN_DIVERGED, 1, "the trajectory diverged (non-finite state or norm beyond the radius)")   \
     X(FADYN_MAXSTEPS, 2, "the step limit was reached before the end time")                         \
     X(FADYN_CHECK_FAILED, 3, "a numerical check failed")                                           \
+    X(FADYN_NOPLOT, 4, "no image: gnuplot not found (the data and script are written)")            \
     X(FADYN_EINVAL, -1, "invalid argument")                                                        \
     X(FADYN_ENOMEM, -2, "out of memory")                                                           \
     X(FADYN_EIO, -3, "input/output error")                                                         \

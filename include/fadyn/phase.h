@@ -270,4 +270,39 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
                    size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
                    fadyn_err *err);
 
+/* Coordinate i of an n-point side of the slice: −span + 2 span i / (n − 1)
+ * (u_i for i < nu, likewise v_j). */
+double fadyn_nd_slice_coord(double span, size_t n, size_t i);
+
+/* The Jacobian's zero modes at a regular equilibrium of the
+ * sizes[0]-sizes[1]-sizes[2] network: dim − n_o n_i, dim = n_h (n_i + n_o)
+ * (the equilibria W A = T form a manifold of that dimension). */
+size_t fadyn_nd_zero_modes_expected(const size_t sizes[3]);
+
+/* The end state of a result as one code, for tables and the slice image:
+ * its fadyn_align if it converged, −1 unconverged, −2 diverged. */
+int fadyn_nd_class(const fadyn_nd_result *r);
+
+/* How a set of starts ended: the fraction in each class and stable, and how
+ * the Jacobian's verdict compares with the reduced criterion. */
+enum {
+    FADYN_ND_UNCONVERGED = FADYN_ALIGN_NCLASS, /* tally slots after the alignments */
+    FADYN_ND_DIVERGED,
+    FADYN_ND_STABLE,
+    FADYN_ND_NTALLY
+};
+
+typedef struct {
+    double frac[FADYN_ND_NTALLY]; /* posdef, indefinite, negdef, unconverged, diverged, stable */
+    size_t checked;               /* results with the Jacobian computed */
+    size_t agree;                 /* ... whose stable equals stable_reduced */
+    size_t zero_match;            /* ... with fadyn_nd_zero_modes_expected zero modes */
+} fadyn_nd_tally;
+
+/* The tally of n results of the sizes[0]-sizes[1]-sizes[2] network. */
+fadyn_nd_tally fadyn_nd_tally_of(const fadyn_nd_result *r, size_t n, const size_t sizes[3]);
+
+/* "posdef", "indefinite", "negdef", "unconverged", "diverged", "stable". */
+const char *fadyn_nd_tally_name(int k);
+
 #endif

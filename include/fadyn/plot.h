@@ -6,8 +6,10 @@
  * The target decides the terminal: *.png (pngcairo), *.svg, *.pdf
  * (pdfcairo), or the word "dumb" (text on standard output).
  *
- * Every subcommand's script is generated in src/plot/ (one file each); this
- * header is the shared part. */
+ * Every figure's script is generated in src/plot/ (one file each, declared
+ * in fadyn/plots.h); this header is the shared part, and fadyn_plot_make the
+ * one call that writes a figure's data, renders it and reports a missing
+ * gnuplot as a warning. */
 #ifndef FADYN_PLOT_H
 #define FADYN_PLOT_H
 
@@ -47,5 +49,32 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
 /* Render the script in b (fadyn_plot_render) and free b; FADYN_ENOMEM if
  * building b ran out of memory.  The usual last line of a figure. */
 int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *err);
+
+/* ---- data, script and image in one call ---------------------------------- */
+
+/* Write one data file of a figure to path. */
+typedef int (*fadyn_plot_write_fn)(const char *path, const void *ctx, fadyn_err *err);
+/* Write a figure's script beside t's image and render it (a fadyn_plot_X
+ * call from fadyn/plots.h). */
+typedef int (*fadyn_plot_draw_fn)(const fadyn_plot_target *t, const void *ctx, fadyn_err *err);
+
+/* One data file the script reads: the image's stem + suffix (the dumb
+ * target: fadyn-plot + suffix in the working directory). */
+typedef struct {
+    char suffix[32]; /* ".tsv", "-curves.tsv", "-w3.tsv" */
+    fadyn_plot_write_fn write;
+    const void *ctx;
+    const char *written; /* a path the caller has already written with this content
+                            (its --out), or NULL: that file is not written twice */
+} fadyn_plot_data;
+
+/* Write the ndata files beside t's image (in order; one whose path is its
+ * `written` is kept as it is, except for the dumb target), then draw(t,
+ * ctx, err); for the dumb target the data files are removed again.
+ * Returns FADYN_OK; FADYN_NOPLOT, a warning, when gnuplot is missing (the
+ * data and script are written, err says how to install gnuplot); or the
+ * first error (nothing is drawn after a data file failed). */
+int fadyn_plot_make(const fadyn_plot_target *t, const fadyn_plot_data *data, size_t ndata,
+                    fadyn_plot_draw_fn draw, const void *ctx, fadyn_err *err);
 
 #endif

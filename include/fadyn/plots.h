@@ -1,16 +1,126 @@
-/* fadyn/plots.h — the figures of each subcommand (scripts in src/plot/).
- * Each writes its script beside the image and renders it (fadyn/plot.h);
- * the data file stem.tsv must already be written. */
+/* fadyn/plots.h — the script of every figure (one source file each in
+ * src/plot/), grouped by the command that draws it.  Each writes its script
+ * beside the image and renders it (fadyn/plot.h); the data files it reads,
+ * named here, must already be written beside the image (fadyn_plot_make
+ * writes them and renders in one call). */
 #ifndef FADYN_PLOTS_H
 #define FADYN_PLOTS_H
 
 #include "fadyn/integrate.h"
+#include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/problem.h"
+#include "fadyn/verify.h"
 
-/* `fadyn ode`: loss/NSE, V, the drift of C and the angles against t, from
- * the columns of fadyn_obs_names. */
+#include <stddef.h>
+
+/* ---- fadyn ode (src/plot/plot_ode.c) ------------------------------------- */
+
+/* Loss/NSE, V, the drift of C and the angles against t, from the columns
+ * of fadyn_obs_names in stem.tsv. */
 int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fadyn_integ_params *ip,
                    fadyn_err *err);
+
+/* ---- fadyn flow, Fig. 3b (src/plot/plot_flow.c) --------------------------- */
+
+/* The data blocks of `fadyn flow --out` (gnuplot `index`), in this order,
+ * each headed by a comment naming it; blocks are separated by two blank
+ * lines and a block's separate pieces by one. */
+enum {
+    FADYN_FLOW_FIELD = 0,  /* a w da dw speed: arrows normalised to 0.7 cell */
+    FADYN_FLOW_GOOD,       /* a w lambda: stable equilibria with b w > 0 */
+    FADYN_FLOW_BAD,        /* a w lambda: stable equilibria with b w < 0 */
+    FADYN_FLOW_UNSTABLE,   /* a w lambda: unstable equilibria */
+    FADYN_FLOW_SEPARATRIX, /* a w: the analytic separatrix (parabola piece, unstable segment) */
+    FADYN_FLOW_BASIN,      /* a w bad: the integrated basin grid (1 bad, 0 not) */
+    FADYN_FLOW_HEADS,      /* a w da dw k: arrow heads along trajectory k */
+    FADYN_FLOW_TRAJ        /* t a w: trajectory 0 (from 0,0), then one per --from */
+};
+
+#define FADYN_FLOW_MAX_FROM 64 /* --from starts a figure draws */
+
+typedef struct {
+    double b, t;
+    fadyn_window win;
+    size_t ntraj;                        /* trajectories, the first from (0, 0) */
+    double from[FADYN_FLOW_MAX_FROM][2]; /* starts of trajectories 1.. */
+    double bad_fraction;                 /* of the basin grid, for the title */
+    int have[FADYN_FLOW_TRAJ];           /* 1 if block k has a point inside the window */
+    /* per trajectory: a sample, an arrow head, the start inside the window
+     * (gnuplot warns about plots with no point in range) */
+    unsigned char traj_in[FADYN_FLOW_MAX_FROM + 1], head_in[FADYN_FLOW_MAX_FROM + 1],
+        start_in[FADYN_FLOW_MAX_FROM + 1];
+} fadyn_flow_plot;
+
+/* Ranges, axis labels and aspect of a phase-plane window (shared). */
+void fadyn_plot_window(fadyn_strbuf *b, const fadyn_window *w);
+
+int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn_err *err);
+
+/* ---- fadyn basin (src/plot/plot_basin.c) --------------------------------- */
+
+/* Grid mode: the classes of stem.tsv (a0 w0 class a_end w_end
+ * t_end C predicted, class words) as an image, the analytic separatrix and
+ * the equilibria from sep_file (block 0: a w of the separatrix; block 1: a w
+ * of the hyperbola a w = t) and the disagreements marked. */
+typedef struct {
+    double b, t;
+    fadyn_window win;
+    size_t na, nw;
+    size_t disagree;
+    double bad_fraction, analytic_fraction;
+    const char *sep_file; /* basename of the separatrix data beside the image */
+} fadyn_basin_plot;
+
+int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err);
+
+/* `fadyn basin --sizes`: the fractions of end states against the initial
+ * scale ω, from stem-fractions.tsv with columns scale posdef indefinite negdef
+ * unconverged diverged stable (fractions). */
+int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t samples,
+                        fadyn_err *err);
+
+/* `fadyn basin --slice`: the end-state class over the slice, from the
+ * columns u, v and align (fadyn_align code, −1 unconverged, −2 diverged)
+ * of stem.tsv. */
+int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
+                           fadyn_err *err);
+
+/* ---- fadyn train, compare and figure (src/plot/plot_train.c, plot_figures.c) */
+
+/* `fadyn train`: NSE (mean ± sd band) and the angles against examples, from
+ * stem.tsv (columns example, nse_mean, nse_sd, ..., see docs/cli.md).
+ * nhidden: hidden layers (angle columns); title: one line. */
+int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, const char *title,
+                     fadyn_err *err);
+
+/* `fadyn compare`: deviations against η, one line per batch K, from stem.tsv
+ * (columns eta batch deviation deviation_max loss_deviation, rows grouped by K). */
+int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t nb,
+                       fadyn_err *err);
+
+/* Fig. 1d: NSE against examples, one curve per rule from files
+ * STEM-RULE.tsv (columns example nse_mean nse_sd ...): a linear-scale panel
+ * of the first xmax_linear examples and a log-scale panel of all. */
+int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_t nrules,
+                     double xmax_linear, fadyn_err *err);
+/* Fig. 1e: angle with a ±2 sd sliding-window band, from stem.tsv
+ * (columns example angle mean sd). */
+int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err);
+/* Fig. 2d: bars of the test NSE (mean ± sd, points per run) for 3 and 4
+ * layers with bp and fa, n runs each, from stem.tsv (columns group rule_fa
+ * layers run nse mean sd), the p-values in the title. */
+int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
+                     fadyn_err *err);
+/* Fig. 4: NSE, angle to bp, angle to pbp against examples, one colour per
+ * ω, from stem-wI.tsv files (i = 0..n-1). */
+int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err);
+
+/* ---- fadyn verify (src/plot/plot_verify.c) -------------------------------- */
+
+/* The figure of one trace: V, s against both bounds, the drift of C and the
+ * angles against t, from stem.tsv (columns fadyn_obs_names, then vdot). */
+int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
+                      const fadyn_verify_trace *tr, fadyn_err *err);
 
 #endif

@@ -23,7 +23,6 @@
 #include "fadyn/error.h"
 #include "fadyn/observer.h"
 #include "fadyn/ode.h"
-#include "fadyn/plot.h"
 
 #include <stddef.h>
 
@@ -152,11 +151,5 @@ typedef struct {
 int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn_verify_trace *tr,
                            fadyn_err *err);
 void fadyn_verify_trace_free(fadyn_verify_trace *tr);
-
-/* The figure of one trace: V, s against both bounds, the drift of C and the
- * angles against t, from the TSV stem.tsv (columns fadyn_obs_names, then
- * vdot), which must already be written. */
-int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
-                      const fadyn_verify_trace *tr, fadyn_err *err);
 
 #endif

@@ -24,9 +24,16 @@ void cli_error_err(const char *cmd, const fadyn_err *err) {
     cli_error(cmd, "%s", err->msg[0] ? err->msg : fadyn_strerror(err->code));
 }
 
+int cli_plot_status(const char *cmd, int rc, const fadyn_err *err) {
+    if (rc != FADYN_NOPLOT) return rc;
+    cli_error_err(cmd, err);
+    return FADYN_OK;
+}
+
 int cli_exit_code(int status) {
     switch (status) {
     case FADYN_OK:
+    case FADYN_NOPLOT:
         return CLI_EXIT_OK;
     case FADYN_DIVERGED:
         return CLI_EXIT_DIVERGED;

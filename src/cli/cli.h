@@ -20,7 +20,12 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 /* Print a library error's detail (or its table message). */
 void cli_error_err(const char *cmd, const fadyn_err *err);
 
-/* Map a library status to an exit code: OK 0, DIVERGED 3, CHECK_FAILED and
+/* The status of fadyn_plot_make: FADYN_NOPLOT (gnuplot missing, the data
+ * and script written) is printed as a warning and becomes FADYN_OK; any
+ * other status is returned unchanged. */
+int cli_plot_status(const char *cmd, int rc, const fadyn_err *err);
+
+/* Map a library status to an exit code: OK and NOPLOT 0, DIVERGED 3, CHECK_FAILED and
  * MAXSTEPS 1, input errors (EINVAL, EPARSE, ESHAPE, ENONFINITE, EIO) 2,
  * other errors 1. */
 int cli_exit_code(int status);

@@ -2,8 +2,6 @@
  * or sampled starts of a layered network). */
 #include "cli.h"
 #include "fadyn.h"
-#include "fadyn/clock.h"
-#include "fadyn/phase_plot.h"
 #include "phase_args.h"
 
 #include <getopt.h>
@@ -60,6 +58,9 @@ static const char *const HELP_TAIL =
     "Exit status: 0 success, 1 a check failed (grid disagreement away from the\n"
     "separatrix) or a run failed, 2 bad input. See docs/basin.md.\n";
 
+#define CMD              "basin"
+#define BASIN_MAX_SCALES 64 /* --init-scale values */
+
 typedef enum { MODE_GRID, MODE_POINTS, MODE_NET, MODE_SLICE } basin_mode;
 
 typedef struct {
@@ -67,14 +68,12 @@ typedef struct {
     int mode, grid_given, slice;
     size_t na, nw;
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes, samples;
-    double scales[64];
+    double scales[BASIN_MAX_SCALES];
     size_t nscales;
     unsigned long seed;
     double span;
     fadyn_nd_params np;
 } basin_opts;
-
-#define CMD "basin"
 
 enum {
     O_GRID = 256,
@@ -154,7 +153,7 @@ static int own_option(void *ctx, int code, const char *arg) {
     case O_SAMPLES:
         return cli_size(CMD, "--samples", arg, &o->samples);
     case O_INIT_SCALE:
-        return cli_double_list(CMD, "--init-scale", arg, o->scales, 64, &o->nscales);
+        return cli_double_list(CMD, "--init-scale", arg, o->scales, BASIN_MAX_SCALES, &o->nscales);
     case O_SEED:
         return cli_ulong(CMD, "--seed", arg, &o->seed);
     case O_T_END:
@@ -204,7 +203,14 @@ static int parse(int argc, char **argv, basin_opts *o) {
 static const char *const POINT_COLS[] = {"a0",    "w0",    "class", "a_end",
                                          "w_end", "t_end", "C",     "predicted"};
 
-static int write_points(const char *path, const fadyn_basin_point *p, size_t n, fadyn_err *err) {
+typedef struct {
+    const fadyn_basin_point *p;
+    size_t n;
+} point_table;
+
+static int write_points(const char *path, const void *table, fadyn_err *err) {
+    const fadyn_basin_point *p = ((const point_table *)table)->p;
+    size_t n = ((const point_table *)table)->n;
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
@@ -217,7 +223,8 @@ static int write_points(const char *path, const fadyn_basin_point *p, size_t n, 
 }
 
 /* The separatrix (block 0) and the hyperbola (block 1) for the class map. */
-static int write_curves(const char *path, const phase_common *pc, fadyn_err *err) {
+static int write_curves(const char *path, const void *common, fadyn_err *err) {
+    const phase_common *pc = common;
     enum { N = 801 };
     static const size_t cap = 2 * N + 1;
     double *a = malloc(2 * cap * sizeof(double));
@@ -246,6 +253,10 @@ static int write_curves(const char *path, const phase_common *pc, fadyn_err *err
     }
     free(a);
     return rc;
+}
+
+static int draw_grid(const fadyn_plot_target *t, const void *bpl, fadyn_err *err) {
+    return fadyn_plot_basin(t, bpl, err);
 }
 
 static json_t *params_json(const basin_opts *o) {
@@ -326,15 +337,12 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     bp.progress = on_progress;
     int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &bp, p, &st, &err);
     cli_progress_done();
-    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, n, &err);
+    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, &(point_table){p, n}, &err);
     if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
     if (rc == FADYN_OK && pt) {
-        char data[FADYN_PATH_MAX], sep[FADYN_PATH_MAX];
-        fadyn_plot_sibling(pt, ".tsv", data, sizeof data);
+        char sep[FADYN_PATH_MAX];
         fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
-        if (pt->dumb || !o->pc.out || strcmp(data, o->pc.out) != 0)
-            rc = write_points(data, p, n, &err);
-        if (rc == FADYN_OK) rc = write_curves(sep, pc, &err);
+        const char *slash = strrchr(sep, '/');
         fadyn_basin_plot bpl = {pc->b,
                                 pc->t,
                                 pc->win,
@@ -343,12 +351,11 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
                                 st.disagree,
                                 (double)st.counts[FADYN_PHASE_BAD] / (double)n,
                                 (double)st.predicted_bad / (double)n,
-                                NULL};
-        const char *slash = strrchr(sep, '/');
-        bpl.sep_file = slash ? slash + 1 : sep;
-        if (rc == FADYN_OK) rc = fadyn_plot_basin(pt, &bpl, &err);
-        if (pt->dumb) remove(data), remove(sep);
-        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err), rc = FADYN_OK;
+                                slash ? slash + 1 : sep};
+        point_table table = {p, n};
+        fadyn_plot_data data[] = {{".tsv", write_points, &table, o->pc.out},
+                                  {"-curves.tsv", write_curves, pc, NULL}};
+        rc = cli_plot_status(CMD, fadyn_plot_make(pt, data, 2, draw_grid, &bpl, &err), &err);
     }
     free(p);
     if (rc) {
@@ -394,7 +401,8 @@ static int run_points(const basin_opts *o) {
     for (size_t k = 0; rc == FADYN_OK && k < pc->nfrom; k++)
         unconverged += p[k].cls == FADYN_PHASE_UNCONVERGED;
     stiff_hint(pc, unconverged);
-    if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, p, pc->nfrom, &err);
+    if (rc == FADYN_OK && o->pc.out)
+        rc = write_points(o->pc.out, &(point_table){p, pc->nfrom}, &err);
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");
         json_object_set_new(j, "parameters", params_json(o));
@@ -437,25 +445,31 @@ static const char *const NET_COLS[] = {
     "zero_modes", "lambda_re_max"};
 #define NET_NCOLS 17
 
-/* Class code of a result for tables and the slice image: fadyn_align, or
- * −1 unconverged, −2 diverged. */
-static int net_code(const fadyn_nd_result *r) {
-    if (r->status == FADYN_DIVERGED) return -2;
-    if (!r->converged) return -1;
-    return r->align;
-}
+/* The results of the network mode: result i started at scale[i], from
+ * sample seed sample[i] (0 in a slice), at (u[i], v[i]) of the slice (NaN
+ * outside one); tally[k] is scale k (one row for a slice). */
+typedef struct {
+    const basin_opts *o;
+    const fadyn_nd_result *r;
+    size_t n;
+    double *scale, *sample, *u, *v;
+    fadyn_nd_tally tally[BASIN_MAX_SCALES];
+    size_t ntally;
+    char sizes[128];
+} net_run;
 
-static int write_net(const char *path, const fadyn_nd_result *r, size_t n, const double *c1,
-                     const double *c2, const double *c3, fadyn_err *err) {
+static int write_net(const char *path, const void *run, fadyn_err *err) {
+    const net_run *nr = run;
+    const fadyn_nd_result *r = nr->r;
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
     fadyn_tsv_header(of.f, NET_COLS, NET_NCOLS);
-    for (size_t i = 0; i < n; i++) {
-        double v[NET_NCOLS] = {c1[i],
-                               c2[i],
-                               c3[i],
-                               c3[n + i],
+    for (size_t i = 0; i < nr->n; i++) {
+        double v[NET_NCOLS] = {nr->scale[i],
+                               nr->sample[i],
+                               nr->u[i],
+                               nr->v[i],
                                r[i].status == FADYN_OK         ? 0
                                : r[i].status == FADYN_DIVERGED ? 1
                                                                : 2,
@@ -464,7 +478,7 @@ static int write_net(const char *path, const fadyn_nd_result *r, size_t n, const
                                r[i].t_end,
                                r[i].s_min,
                                r[i].s_max,
-                               net_code(&r[i]),
+                               fadyn_nd_class(&r[i]),
                                r[i].nu_re_min,
                                r[i].mu_min,
                                r[i].stable,
@@ -476,29 +490,91 @@ static int write_net(const char *path, const fadyn_nd_result *r, size_t n, const
     return fadyn_ofile_commit(&of, err);
 }
 
-/* Fractions per scale: posdef indef negdef unconverged diverged stable,
- * and how often the Jacobian and the reduced criterion agree. */
-typedef struct {
-    double frac[6];
-    size_t checked, agree, zero_expected, zero_match;
-} net_row;
+static double tally_scale(const net_run *nr, size_t k) {
+    return nr->o->mode == MODE_SLICE ? nr->o->scales[0] : nr->o->scales[k];
+}
 
-static net_row net_tally(const basin_opts *o, const fadyn_nd_result *r, size_t n) {
-    net_row row;
-    memset(&row, 0, sizeof row);
-    size_t expect = o->sizes[1] * (o->sizes[0] + o->sizes[2]) - o->sizes[2] * o->sizes[0];
-    for (size_t i = 0; i < n; i++) {
-        int c = net_code(&r[i]);
-        row.frac[c == -2 ? 4 : c == -1 ? 3 : c] += 1.0 / (double)n;
-        if (r[i].stable == 1) row.frac[5] += 1.0 / (double)n;
-        if (r[i].stable >= 0) {
-            row.checked++;
-            row.agree += r[i].stable == r[i].stable_reduced;
-            row.zero_match += r[i].zero_modes == expect;
-        }
+/* The fractions per scale (the figure's data, never --out's rows). */
+static int write_fractions(const char *path, const void *run, fadyn_err *err) {
+    const net_run *nr = run;
+    fadyn_ofile of;
+    int rc = fadyn_ofile_open(&of, path, err);
+    if (rc) return rc;
+    fprintf(of.f, "scale");
+    for (int c = 0; c < FADYN_ND_NTALLY; c++)
+        fprintf(of.f, "\t%s", fadyn_nd_tally_name(c));
+    fputc('\n', of.f);
+    for (size_t k = 0; k < nr->ntally; k++) {
+        double v[1 + FADYN_ND_NTALLY] = {tally_scale(nr, k)};
+        memcpy(v + 1, nr->tally[k].frac, sizeof nr->tally[k].frac);
+        fadyn_tsv_row(of.f, v, 1 + FADYN_ND_NTALLY);
     }
-    row.zero_expected = expect;
-    return row;
+    return fadyn_ofile_commit(&of, err);
+}
+
+static int draw_net(const fadyn_plot_target *t, const void *run, fadyn_err *err) {
+    const net_run *nr = run;
+    return nr->o->mode == MODE_SLICE ? fadyn_plot_basin_slice(t, nr->sizes, nr->o->scales[0], err)
+                                     : fadyn_plot_basin_nd(t, nr->sizes, nr->o->samples, err);
+}
+
+static int write_net_summary(const char *path, const net_run *nr, double wall, fadyn_err *err) {
+    const basin_opts *o = nr->o;
+    int slice = o->mode == MODE_SLICE;
+    json_t *j = fadyn_json_summary_new("basin");
+    json_t *par = json_object();
+    json_object_set_new(par, "sizes",
+                        json_pack("[III]", (json_int_t)o->sizes[0], (json_int_t)o->sizes[1],
+                                  (json_int_t)o->sizes[2]));
+    json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
+    json_object_set_new(par, "samples", json_integer((json_int_t)(slice ? nr->n : o->samples)));
+    json_object_set_new(par, "t_end", json_real(o->np.integ.t_end));
+    json_object_set_new(par, "nse_tol", json_real(o->np.nse_tol));
+    json_object_set_new(par, "zero_tol", json_real(o->np.zero_tol));
+    json_object_set_new(par, "stability", json_boolean(o->np.stability && !slice));
+    if (slice) json_object_set_new(par, "span", json_real(o->span));
+    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "mode", json_string(slice ? "slice" : "network"));
+    json_t *arr = json_array();
+    for (size_t k = 0; k < nr->ntally; k++) {
+        const fadyn_nd_tally *t = &nr->tally[k];
+        json_t *e = json_object();
+        json_object_set_new(e, "init_scale", json_real(tally_scale(nr, k)));
+        for (int c = 0; c < FADYN_ND_NTALLY; c++) /* stable: null when not computed */
+            json_object_set_new(e, fadyn_nd_tally_name(c),
+                                c == FADYN_ND_STABLE && !t->checked ? json_null()
+                                                                    : json_real(t->frac[c]));
+        json_object_set_new(e, "stability_checked", json_integer((json_int_t)t->checked));
+        json_object_set_new(e, "jacobian_agrees_with_reduced", json_integer((json_int_t)t->agree));
+        json_object_set_new(e, "zero_modes_as_expected", json_integer((json_int_t)t->zero_match));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(j, "fractions", arr);
+    json_object_set_new(j, "zero_modes_expected",
+                        json_integer((json_int_t)fadyn_nd_zero_modes_expected(o->sizes)));
+    json_object_set_new(j, "wall_seconds", json_real(wall));
+    json_object_set_new(j, "trajectories_per_second", json_real((double)nr->n / wall));
+    int rc = fadyn_json_write(j, path, err);
+    json_decref(j);
+    return rc;
+}
+
+static void print_net(const net_run *nr, double wall) {
+    int slice = nr->o->mode == MODE_SLICE;
+    printf("fadyn basin: %s network under fa, %s, %.2f s\n", nr->sizes,
+           slice ? "2-D slice" : "random starts", wall);
+    printf("  %10s %8s %8s %8s %8s %8s %8s  %s\n", "scale", "posdef", "indef", "negdef", "unconv",
+           "diverged", "stable", "Jacobian = reduced criterion");
+    for (size_t k = 0; k < nr->ntally; k++) {
+        const fadyn_nd_tally *t = &nr->tally[k];
+        printf("  %10g", tally_scale(nr, k));
+        for (int c = 0; c < FADYN_ND_STABLE; c++)
+            printf(" %8.3f", t->frac[c]);
+        if (t->checked)
+            printf(" %8.3f  %zu/%zu\n", t->frac[FADYN_ND_STABLE], t->agree, t->checked);
+        else
+            printf(" %8s  (not computed)\n", "-");
+    }
 }
 
 static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
@@ -513,8 +589,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
         cli_error(CMD, "out of memory for %zu starts", n);
         return CLI_EXIT_USAGE;
     }
-    char sizes[128];
-    snprintf(sizes, sizeof sizes, "%zu-%zu-%zu", o->sizes[0], o->sizes[1], o->sizes[2]);
+    net_run nr = {.o = o, .r = r, .n = n};
+    nr.scale = cols, nr.sample = cols + n, nr.u = cols + 2 * n, nr.v = cols + 3 * n;
+    snprintf(nr.sizes, sizeof nr.sizes, "%zu-%zu-%zu", o->sizes[0], o->sizes[1], o->sizes[2]);
     double t0 = fadyn_wall_seconds();
     fadyn_nd_params np = o->np;
     np.progress = on_progress;
@@ -524,84 +601,23 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
                                        r, &err);
     cli_progress_done();
     double wall = fadyn_wall_seconds() - t0;
-    /* columns: scale, sample, u, v */
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) { /* fadyn_nd_slice's and fadyn_nd_run_many's layouts */
         size_t a = slice ? i % o->na : i % o->samples, b = slice ? i / o->na : i / o->samples;
-        cols[i] = slice ? o->scales[0] : o->scales[b];
-        cols[n + i] = slice ? 0.0 : (double)(o->seed + a);
-        cols[2 * n + i] = slice ? -o->span + 2.0 * o->span * (double)a / (double)(o->na - 1) : NAN;
-        cols[3 * n + i] = slice ? -o->span + 2.0 * o->span * (double)b / (double)(o->nw - 1) : NAN;
+        nr.scale[i] = slice ? o->scales[0] : o->scales[b];
+        nr.sample[i] = slice ? 0.0 : (double)(o->seed + a);
+        nr.u[i] = slice ? fadyn_nd_slice_coord(o->span, o->na, a) : NAN;
+        nr.v[i] = slice ? fadyn_nd_slice_coord(o->span, o->nw, b) : NAN;
     }
-    if (rc == FADYN_OK && o->pc.out)
-        rc = write_net(o->pc.out, r, n, cols, cols + n, cols + 2 * n, &err);
-    size_t nrows = slice ? 1 : o->nscales;
-    net_row rows[64];
-    for (size_t k = 0; k < nrows; k++)
-        rows[k] = net_tally(o, slice ? r : r + k * o->samples, slice ? n : o->samples);
-    if (rc == FADYN_OK && o->pc.summary) {
-        json_t *j = fadyn_json_summary_new("basin");
-        json_t *par = json_object();
-        json_object_set_new(par, "sizes",
-                            json_pack("[III]", (json_int_t)o->sizes[0], (json_int_t)o->sizes[1],
-                                      (json_int_t)o->sizes[2]));
-        json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
-        json_object_set_new(par, "samples", json_integer((json_int_t)(slice ? n : o->samples)));
-        json_object_set_new(par, "t_end", json_real(o->np.integ.t_end));
-        json_object_set_new(par, "nse_tol", json_real(o->np.nse_tol));
-        json_object_set_new(par, "zero_tol", json_real(o->np.zero_tol));
-        json_object_set_new(par, "stability", json_boolean(o->np.stability && !slice));
-        if (slice) json_object_set_new(par, "span", json_real(o->span));
-        json_object_set_new(j, "parameters", par);
-        json_object_set_new(j, "mode", json_string(slice ? "slice" : "network"));
-        json_t *arr = json_array();
-        static const char *const keys[6] = {"posdef",      "indefinite", "negdef",
-                                            "unconverged", "diverged",   "stable"};
-        for (size_t k = 0; k < nrows; k++) {
-            json_t *e = json_object();
-            json_object_set_new(e, "init_scale", json_real(slice ? o->scales[0] : o->scales[k]));
-            for (int c = 0; c < 6; c++) /* stable: null when not computed */
-                json_object_set_new(e, keys[c],
-                                    c == 5 && !rows[k].checked ? json_null()
-                                                               : json_real(rows[k].frac[c]));
-            json_object_set_new(e, "stability_checked", json_integer((json_int_t)rows[k].checked));
-            json_object_set_new(e, "jacobian_agrees_with_reduced",
-                                json_integer((json_int_t)rows[k].agree));
-            json_object_set_new(e, "zero_modes_as_expected",
-                                json_integer((json_int_t)rows[k].zero_match));
-            json_array_append_new(arr, e);
-        }
-        json_object_set_new(j, "fractions", arr);
-        json_object_set_new(j, "zero_modes_expected",
-                            json_integer((json_int_t)rows[0].zero_expected));
-        json_object_set_new(j, "wall_seconds", json_real(wall));
-        json_object_set_new(j, "trajectories_per_second", json_real((double)n / wall));
-        rc = fadyn_json_write(j, o->pc.summary, &err);
-        json_decref(j);
-    }
+    nr.ntally = slice ? 1 : o->nscales;
+    for (size_t k = 0; k < nr.ntally; k++)
+        nr.tally[k] =
+            fadyn_nd_tally_of(slice ? r : r + k * o->samples, slice ? n : o->samples, o->sizes);
+    if (rc == FADYN_OK && o->pc.out) rc = write_net(o->pc.out, &nr, &err);
+    if (rc == FADYN_OK && o->pc.summary) rc = write_net_summary(o->pc.summary, &nr, wall, &err);
     if (rc == FADYN_OK && pt) {
-        char data[FADYN_PATH_MAX]; /* the slice's rows, or the fractions table (never --out's rows)
-                                    */
-        fadyn_plot_sibling(pt, slice ? ".tsv" : "-fractions.tsv", data, sizeof data);
-        if (slice) {
-            if (!o->pc.out || strcmp(data, o->pc.out) != 0 || pt->dumb)
-                rc = write_net(data, r, n, cols, cols + n, cols + 2 * n, &err);
-            if (rc == FADYN_OK) rc = fadyn_plot_basin_slice(pt, sizes, o->scales[0], &err);
-        } else {
-            fadyn_ofile of;
-            rc = fadyn_ofile_open(&of, data, &err);
-            if (rc == FADYN_OK) {
-                fprintf(of.f, "scale\tposdef\tindefinite\tnegdef\tunconverged\tdiverged\tstable\n");
-                for (size_t k = 0; k < nrows; k++) {
-                    double v[7] = {o->scales[k]};
-                    memcpy(v + 1, rows[k].frac, sizeof rows[k].frac);
-                    fadyn_tsv_row(of.f, v, 7);
-                }
-                rc = fadyn_ofile_commit(&of, &err);
-            }
-            if (rc == FADYN_OK) rc = fadyn_plot_basin_nd(pt, sizes, o->samples, &err);
-        }
-        if (pt->dumb) remove(data);
-        if (rc == FADYN_ENOGNUPLOT) cli_error_err(CMD, &err), rc = FADYN_OK;
+        fadyn_plot_data data = {".tsv", write_net, &nr, o->pc.out};
+        if (!slice) data = (fadyn_plot_data){"-fractions.tsv", write_fractions, &nr, NULL};
+        rc = cli_plot_status(CMD, fadyn_plot_make(pt, &data, 1, draw_net, &nr, &err), &err);
     }
     free(r);
     free(cols);
@@ -609,21 +625,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
         cli_error_err(CMD, &err);
         return CLI_EXIT_FAILED;
     }
-    if (!o->pc.quiet) {
-        printf("fadyn basin: %s network under fa, %s, %.2f s\n", sizes,
-               slice ? "2-D slice" : "random starts", wall);
-        printf("  %10s %8s %8s %8s %8s %8s %8s  %s\n", "scale", "posdef", "indef", "negdef",
-               "unconv", "diverged", "stable", "Jacobian = reduced criterion");
-        for (size_t k = 0; k < nrows; k++) {
-            printf("  %10g", slice ? o->scales[0] : o->scales[k]);
-            for (int c = 0; c < 5; c++)
-                printf(" %8.3f", rows[k].frac[c]);
-            if (rows[k].checked)
-                printf(" %8.3f  %zu/%zu\n", rows[k].frac[5], rows[k].agree, rows[k].checked);
-            else
-                printf(" %8s  (not computed)\n", "-");
-        }
-    }
+    if (!o->pc.quiet) print_net(&nr, wall);
     return CLI_EXIT_OK;
 }
 

@@ -142,9 +142,15 @@ static const char *const COLS[] = {"eta",       "batch",         "steps",       
                                    "deviation", "deviation_max", "loss_deviation", "nse_train",
                                    "nse_ode"};
 
+typedef struct {
+    const cmp_opts *o;
+    const fadyn_compare_row *rows;
+} cmp_table;
+
 /* Rows grouped by batch, eta in the given order within a group. */
-static int write_tsv(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
-                     fadyn_err *err) {
+static int write_tsv(const char *path, const void *table, fadyn_err *err) {
+    const cmp_opts *o = ((const cmp_table *)table)->o;
+    const fadyn_compare_row *rows = ((const cmp_table *)table)->rows;
     fadyn_ofile f;
     int rc = fadyn_ofile_open(&f, path, err);
     if (rc) return rc;
@@ -211,25 +217,25 @@ static int write_summary(const char *path, const cmp_opts *o, const fadyn_proble
     return rc;
 }
 
+static int draw(const fadyn_plot_target *t, const void *opts, fadyn_err *err) {
+    const cmp_opts *o = opts;
+    return fadyn_plot_compare(t, o->batches, o->nb, err);
+}
+
 static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compare_row *rows,
                    fadyn_err *err) {
     int eta_ok, batch_ok, rc;
     trend(o, rows, &eta_ok, &batch_ok);
-    if (o->oo.out && (rc = write_tsv(o->oo.out, o, rows, err))) return rc;
+    cmp_table table = {o, rows};
+    if (o->oo.out && (rc = write_tsv(o->oo.out, &table, err))) return rc;
     if (o->oo.summary && (rc = write_summary(o->oo.summary, o, p, rows, eta_ok, batch_ok, err)))
         return rc;
     if (o->oo.plot) {
         fadyn_plot_target pt;
-        char data[FADYN_PATH_MAX];
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1300, 600, err))) return rc;
-        fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
-        if ((rc = write_tsv(data, o, rows, err))) return rc;
-        rc = fadyn_plot_compare(&pt, o->batches, o->nb, err);
-        if (pt.dumb) remove(data);
-        if (rc == FADYN_ENOGNUPLOT)
-            cli_error_err(CMD, err);
-        else if (rc)
-            return rc;
+        fadyn_plot_data data = {".tsv", write_tsv, &table, o->oo.out};
+        rc = fadyn_plot_make(&pt, &data, 1, draw, o, err);
+        if ((rc = cli_plot_status(CMD, rc, err))) return rc;
     }
     if (!o->oo.quiet) {
         printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->po.rule));

@@ -1,7 +1,6 @@
 /* cmd_flow.c — `fadyn flow`: the phase portrait of the 1-1-1 network (Fig. 3b). */
 #include "cli.h"
 #include "fadyn.h"
-#include "fadyn/phase_plot.h"
 #include "phase_args.h"
 
 #include <getopt.h>
@@ -297,6 +296,21 @@ static int write_data(const char *path, const flow_opts *o, const flow_data *d, 
     return fadyn_ofile_commit(&of, err);
 }
 
+typedef struct {
+    const flow_opts *o;
+    const flow_data *d;
+    fadyn_flow_plot *fp;
+} flow_figure;
+
+static int write_figure_data(const char *path, const void *figure, fadyn_err *err) {
+    const flow_figure *f = figure;
+    return write_data(path, f->o, f->d, f->fp, err);
+}
+
+static int draw(const fadyn_plot_target *t, const void *fp, fadyn_err *err) {
+    return fadyn_plot_flow(t, fp, err);
+}
+
 static int write_summary(const char *path, const flow_opts *o, const flow_data *d, fadyn_err *err) {
     const phase_common *pc = &o->pc;
     json_t *j = fadyn_json_summary_new("flow");
@@ -376,16 +390,10 @@ int cmd_flow(int argc, char **argv) {
     if (pc->out && (rc = write_data(pc->out, &o, &d, &fp, &err))) goto fail;
     if (pc->summary && (rc = write_summary(pc->summary, &o, &d, &err))) goto fail;
     if (pc->plot) {
-        char data[FADYN_PATH_MAX];
-        fadyn_plot_sibling(&pc->pt, ".tsv", data, sizeof data);
-        if (pc->pt.dumb || !pc->out || strcmp(data, pc->out) != 0)
-            if ((rc = write_data(data, &o, &d, &fp, &err))) goto fail;
-        rc = fadyn_plot_flow(&pc->pt, &fp, &err);
-        if (pc->pt.dumb) remove(data);
-        if (rc == FADYN_ENOGNUPLOT)
-            cli_error_err(CMD, &err);
-        else if (rc)
-            goto fail;
+        flow_figure fig = {&o, &d, &fp};
+        fadyn_plot_data data = {".tsv", write_figure_data, &fig, pc->out};
+        rc = fadyn_plot_make(&pc->pt, &data, 1, draw, &fp, &err);
+        if ((rc = cli_plot_status(CMD, rc, &err))) goto fail;
     }
     if (!pc->quiet) print_summary(&o, &d);
     if (d.eq_mismatch) {

@@ -1,7 +1,6 @@
 /* cmd_ode.c — `fadyn ode`: integrate the expected learning dynamics. */
 #include "cli.h"
 #include "fadyn.h"
-#include "fadyn/plots.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -157,7 +156,8 @@ static int parse(int argc, char **argv, ode_opts *o) {
     return 0;
 }
 
-static int write_tsv(const char *path, const fadyn_ode_result *res, fadyn_err *err) {
+static int write_tsv(const char *path, const void *result, fadyn_err *err) {
+    const fadyn_ode_result *res = result;
     fadyn_ofile f;
     int rc = fadyn_ofile_open(&f, path, err);
     if (rc) return rc;
@@ -240,6 +240,16 @@ static void on_progress(void *ctx, double fraction) {
     cli_progress("fadyn ode", fraction);
 }
 
+typedef struct {
+    const fadyn_problem *p;
+    const fadyn_integ_params *integ;
+} ode_figure;
+
+static int draw(const fadyn_plot_target *t, const void *ctx, fadyn_err *err) {
+    const ode_figure *f = ctx;
+    return fadyn_plot_ode(t, f->p, f->integ, err);
+}
+
 int cmd_ode(int argc, char **argv) {
     ode_opts o;
     int rc = parse(argc, argv, &o);
@@ -274,17 +284,10 @@ int cmd_ode(int argc, char **argv) {
         if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &p, &res, &err))) goto io_fail;
         if (o.save_final && (rc = fadyn_problem_save(&p, res.y, o.save_final, &err))) goto io_fail;
         if (o.oo.plot) {
-            char data[FADYN_PATH_MAX];
-            fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
-            if (pt.dumb || !o.oo.out || strcmp(data, o.oo.out) != 0)
-                if ((rc = write_tsv(data, &res, &err))) goto io_fail;
-            rc = fadyn_plot_ode(&pt, &p, &o.integ, &err);
-            if (rc == FADYN_ENOGNUPLOT) {
-                cli_error_err(CMD, &err);
-            } else if (rc) {
-                goto io_fail;
-            }
-            if (pt.dumb) remove(data);
+            fadyn_plot_data data = {".tsv", write_tsv, &res, o.oo.out};
+            ode_figure fig = {&p, &o.integ};
+            rc = fadyn_plot_make(&pt, &data, 1, draw, &fig, &err);
+            if ((rc = cli_plot_status(CMD, rc, &err))) goto io_fail;
         }
         if (!o.oo.quiet) print_summary(&o, &res);
     }

@@ -394,6 +394,25 @@ static int write_summary(const train_opts *o, const fadyn_net_spec *spec,
     return rc;
 }
 
+/* The mean curves and the picture of `--plot`. */
+typedef struct {
+    char title[512];
+    size_t nhidden;
+    int angles;
+    const fadyn_train_result *res;
+    size_t runs;
+} train_figure;
+
+static int write_mean(const char *path, const void *figure, fadyn_err *err) {
+    const train_figure *f = figure;
+    return fadyn_train_write_mean(path, f->res, f->runs, err);
+}
+
+static int draw(const fadyn_plot_target *t, const void *figure, fadyn_err *err) {
+    const train_figure *f = figure;
+    return fadyn_plot_train(t, f->nhidden, f->angles, f->title, err);
+}
+
 static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_train_result *res,
                    double wall, const double *scores, fadyn_err *err) {
     double mean, sd;
@@ -411,17 +430,12 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     if (o->oo.plot) {
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
-        fadyn_plot_sibling(&pt, ".tsv", path, sizeof path);
-        if ((rc = fadyn_train_write_mean(path, res, o->runs, err))) return rc;
-        char title[512];
-        snprintf(title, sizeof title, "fadyn train: task %s, rule %s, eta %g, %zu runs",
+        train_figure fig = {{0}, spec->depth - 1, o->tp.angles, res, o->runs};
+        snprintf(fig.title, sizeof fig.title, "fadyn train: task %s, rule %s, eta %g, %zu runs",
                  fadyn_task_name(o->task.kind), o->rule->name, o->tp.eta, o->runs);
-        rc = fadyn_plot_train(&pt, spec->depth - 1, o->tp.angles, title, err);
-        if (pt.dumb) remove(path);
-        if (rc == FADYN_ENOGNUPLOT)
-            cli_error_err(CMD, err);
-        else if (rc)
-            return rc;
+        fadyn_plot_data data = {".tsv", write_mean, &fig, o->oo.out};
+        rc = fadyn_plot_make(&pt, &data, 1, draw, &fig, err);
+        if ((rc = cli_plot_status(CMD, rc, err))) return rc;
     }
     if (!o->oo.quiet) {
         printf("fadyn train: task %s, rule %s, sizes", fadyn_task_name(o->task.kind),

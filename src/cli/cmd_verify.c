@@ -327,6 +327,35 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
 }
 
 /* DIR/verify-BREAK.{tsv,gp,png} for instance o->plot_instance. */
+typedef struct {
+    const fadyn_verify_params *vp;
+    const fadyn_verify_trace *tr;
+} verify_figure;
+
+/* The trace's observer rows and V̇. */
+static int write_trace(const char *path, const void *figure, fadyn_err *err) {
+    const fadyn_verify_trace *tr = ((const verify_figure *)figure)->tr;
+    fadyn_ofile f;
+    int rc = fadyn_ofile_open(&f, path, err);
+    if (rc) return rc;
+    const char *names[FADYN_OBS_NCOLS + 1];
+    memcpy(names, fadyn_obs_names, sizeof(char *) * FADYN_OBS_NCOLS);
+    names[FADYN_OBS_NCOLS] = "vdot";
+    fadyn_tsv_header(f.f, names, FADYN_OBS_NCOLS + 1);
+    double v[FADYN_OBS_NCOLS + 1];
+    for (size_t i = 0; i < tr->nrows; i++) {
+        fadyn_obs_to_array(&tr->rows[i], v);
+        v[FADYN_OBS_NCOLS] = tr->vdot[i];
+        fadyn_tsv_row(f.f, v, FADYN_OBS_NCOLS + 1);
+    }
+    return fadyn_ofile_commit(&f, err);
+}
+
+static int draw(const fadyn_plot_target *t, const void *figure, fadyn_err *err) {
+    const verify_figure *f = figure;
+    return fadyn_plot_verify(t, f->vp, f->tr, err);
+}
+
 static int make_plot(const verify_opts *o, fadyn_err *err) {
     int rc = fadyn_mkdir_p(o->plot, err);
     if (rc) return rc;
@@ -338,23 +367,9 @@ static int make_plot(const verify_opts *o, fadyn_err *err) {
     if ((rc = fadyn_plot_target_parse(&pt, path, 1000, 750, err))) return rc;
     fadyn_verify_trace tr;
     if ((rc = fadyn_verify_trace_run(&o->vp, o->plot_instance, &tr, err))) return rc;
-    char data[FADYN_PATH_MAX];
-    fadyn_plot_sibling(&pt, ".tsv", data, sizeof data);
-    fadyn_ofile f;
-    if ((rc = fadyn_ofile_open(&f, data, err)) == FADYN_OK) {
-        const char *names[FADYN_OBS_NCOLS + 1];
-        memcpy(names, fadyn_obs_names, sizeof(char *) * FADYN_OBS_NCOLS);
-        names[FADYN_OBS_NCOLS] = "vdot";
-        fadyn_tsv_header(f.f, names, FADYN_OBS_NCOLS + 1);
-        double v[FADYN_OBS_NCOLS + 1];
-        for (size_t i = 0; i < tr.nrows; i++) {
-            fadyn_obs_to_array(&tr.rows[i], v);
-            v[FADYN_OBS_NCOLS] = tr.vdot[i];
-            fadyn_tsv_row(f.f, v, FADYN_OBS_NCOLS + 1);
-        }
-        rc = fadyn_ofile_commit(&f, err);
-    }
-    if (rc == FADYN_OK) rc = fadyn_plot_verify(&pt, &o->vp, &tr, err);
+    verify_figure fig = {&o->vp, &tr};
+    fadyn_plot_data data = {".tsv", write_trace, &fig, NULL};
+    rc = fadyn_plot_make(&pt, &data, 1, draw, &fig, err);
     fadyn_verify_trace_free(&tr);
     return rc;
 }
@@ -402,9 +417,9 @@ int cmd_verify(int argc, char **argv) {
             cli_error_err(CMD, &err);
             exit_code = CLI_EXIT_FAILED;
         }
-        if (o.plot && (rc = make_plot(&o, &err)) != FADYN_OK) {
+        if (o.plot && (rc = cli_plot_status(CMD, make_plot(&o, &err), &err)) != FADYN_OK) {
             cli_error_err(CMD, &err);
-            if (rc != FADYN_ENOGNUPLOT) exit_code = CLI_EXIT_FAILED;
+            exit_code = CLI_EXIT_FAILED;
         }
     }
     free(sel);

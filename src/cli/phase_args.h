@@ -4,8 +4,8 @@
 #define FADYN_CLI_PHASE_ARGS_H
 
 #include "fadyn/phase.h"
-#include "fadyn/phase_plot.h"
 #include "fadyn/plot.h"
+#include "fadyn/plots.h"
 
 #include <getopt.h>
 #include <stddef.h>

@@ -12,8 +12,7 @@
 #include <string.h>
 
 const char *fadyn_align_name(int align) {
-    static const char *const names[FADYN_ALIGN_NCLASS] = {"posdef", "indefinite", "negdef"};
-    return align >= 0 && align < FADYN_ALIGN_NCLASS ? names[align] : "?";
+    return align >= 0 && align < FADYN_ALIGN_NCLASS ? fadyn_nd_tally_name(align) : "?";
 }
 
 fadyn_nd_params fadyn_nd_params_default(void) {
@@ -301,8 +300,8 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
             for (size_t j = 0; j < nv; j++)
                 for (size_t i = 0; i < nu; i++) {
                     if (rc != FADYN_OK) continue;
-                    double u = -span + 2.0 * span * (double)i / (double)(nu - 1);
-                    double v = -span + 2.0 * span * (double)j / (double)(nv - 1);
+                    double u = fadyn_nd_slice_coord(span, nu, i);
+                    double v = fadyn_nd_slice_coord(span, nv, j);
                     for (size_t m = 0; m < p.dim; m++)
                         y0[m] = scale * (p.w0[m] + u * d1.w0[m] + v * d2.w0[m]);
                     rc = fadyn_nd_run(ws, y0, &npl, &res[j * nu + i], &terr);
@@ -318,4 +317,41 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
     fadyn_problem_free(&d1);
     fadyn_problem_free(&d2);
     return status;
+}
+
+double fadyn_nd_slice_coord(double span, size_t n, size_t i) {
+    return -span + 2.0 * span * (double)i / (double)(n - 1);
+}
+
+size_t fadyn_nd_zero_modes_expected(const size_t sizes[3]) {
+    return sizes[1] * (sizes[0] + sizes[2]) - sizes[2] * sizes[0];
+}
+
+int fadyn_nd_class(const fadyn_nd_result *r) {
+    if (r->status == FADYN_DIVERGED) return -2;
+    if (!r->converged) return -1;
+    return r->align;
+}
+
+fadyn_nd_tally fadyn_nd_tally_of(const fadyn_nd_result *r, size_t n, const size_t sizes[3]) {
+    fadyn_nd_tally t;
+    memset(&t, 0, sizeof t);
+    size_t expect = fadyn_nd_zero_modes_expected(sizes);
+    for (size_t i = 0; i < n; i++) {
+        int c = fadyn_nd_class(&r[i]);
+        t.frac[c == -2 ? FADYN_ND_DIVERGED : c == -1 ? FADYN_ND_UNCONVERGED : c] += 1.0 / (double)n;
+        if (r[i].stable == 1) t.frac[FADYN_ND_STABLE] += 1.0 / (double)n;
+        if (r[i].stable >= 0) {
+            t.checked++;
+            t.agree += r[i].stable == r[i].stable_reduced;
+            t.zero_match += r[i].zero_modes == expect;
+        }
+    }
+    return t;
+}
+
+const char *fadyn_nd_tally_name(int k) {
+    static const char *const names[FADYN_ND_NTALLY] = {"posdef",      "indefinite", "negdef",
+                                                       "unconverged", "diverged",   "stable"};
+    return k >= 0 && k < FADYN_ND_NTALLY ? names[k] : "?";
 }

@@ -119,3 +119,25 @@ int fadyn_plot_finish(const fadyn_plot_target *t, fadyn_strbuf *b, fadyn_err *er
     fadyn_strbuf_free(b);
     return rc;
 }
+
+int fadyn_plot_make(const fadyn_plot_target *t, const fadyn_plot_data *data, size_t ndata,
+                    fadyn_plot_draw_fn draw, const void *ctx, fadyn_err *err) {
+    char path[FADYN_PATH_MAX];
+    int rc = FADYN_OK;
+    size_t done = 0; /* data files written (the dumb target removes them) */
+    for (; done < ndata && rc == FADYN_OK; done++) {
+        const fadyn_plot_data *d = &data[done];
+        if (fadyn_plot_sibling(t, d->suffix, path, sizeof path) != FADYN_OK)
+            rc = fadyn_err_set(err, FADYN_EINVAL, "%s%s: path too long", t->stem, d->suffix);
+        else if (t->dumb || !d->written || strcmp(path, d->written) != 0)
+            rc = d->write(path, d->ctx, err);
+    }
+    if (rc == FADYN_OK) rc = draw(t, ctx, err);
+    for (size_t k = 0; t->dumb && k < done; k++)
+        if (fadyn_plot_sibling(t, data[k].suffix, path, sizeof path) == FADYN_OK) remove(path);
+    if (rc == FADYN_ENOGNUPLOT) {
+        if (err) err->code = FADYN_NOPLOT;
+        return FADYN_NOPLOT;
+    }
+    return rc;
+}

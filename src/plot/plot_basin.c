@@ -1,7 +1,7 @@
 /* plot_basin.c — the figures of `fadyn basin`: the class map of a 1-1-1
  * grid against the analytic separatrix, the fractions of end states of a
  * layered network against the initial scale, and a slice of weight space. */
-#include "fadyn/phase_plot.h"
+#include "fadyn/plots.h"
 
 /* Preamble and the data file's name. */
 static void start(const fadyn_plot_target *t, fadyn_strbuf *b) {

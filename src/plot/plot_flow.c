@@ -1,6 +1,6 @@
 /* plot_flow.c — the figure of `fadyn flow`: the phase portrait of the 1-1-1
  * network (Fig. 3b) with its equilibria, basin, separatrix and trajectories. */
-#include "fadyn/phase_plot.h"
+#include "fadyn/plots.h"
 
 #include <math.h>
 #include <stdarg.h>

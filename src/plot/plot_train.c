@@ -1,5 +1,5 @@
 /* plot_train.c — the figures of `fadyn train` and `fadyn compare`. */
-#include "fadyn/trainplots.h"
+#include "fadyn/plots.h"
 
 /* Log-axis tick labels: superscripts on the cairo terminals, 1e-3 on dumb. */
 static const char *log_format(const fadyn_plot_target *t) {

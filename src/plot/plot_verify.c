@@ -1,6 +1,6 @@
 /* plot_verify.c — the figure of `fadyn verify --plot`: one instance's V, s
  * against both bounds, the drift of C and the angles against t. */
-#include "fadyn/verify.h"
+#include "fadyn/plots.h"
 
 #include <math.h>
 
