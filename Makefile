@@ -8,6 +8,8 @@
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
 #   make sanitize   every test on a build with AddressSanitizer and UBSan
 #   make docs       refresh the --help quotes in docs/cli.md
+#   make install    PREFIX=/usr/local DESTDIR=: binary, libraries, headers, fadyn.pc,
+#                   man pages, Python module, notebooks (docs/install.md); make uninstall
 #   make format     clang-format every C file; make format-check fails on drift
 #
 # Compile and link flags come from pkg-config.  Targets that need the
@@ -48,9 +50,13 @@ HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h)
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+MAJOR    := $(word 1,$(subst ., ,$(VERSION)))
+MINOR    := $(word 2,$(subst ., ,$(VERSION)))
+SONAME   := libfadyn.so.$(MAJOR)
+SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
-.PHONY: check-python
+.PHONY: check-python check-install man install uninstall
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -77,8 +83,14 @@ $(BUILD)/libfadyn.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/libfadyn.so: $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+# libfadyn.so.MAJOR.MINOR with the soname libfadyn.so.MAJOR, and the links
+# that ld.so (the soname) and the linker (libfadyn.so) look for.
+$(BUILD)/$(SOFILE): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/libfadyn.so: $(BUILD)/$(SOFILE)
+	ln -sf $(SOFILE) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
 
 $(BUILD)/fadyn: $(CLI_OBJ) $(BUILD)/libfadyn.a
 	$(CC) -o $@ $(CLI_OBJ) $(BUILD)/libfadyn.a $(LDLIBS_ALL)
@@ -118,7 +130,11 @@ check: deps
 
 check-run: all $(BUILD)/test_fadyn
 	FADYN_BIN=$(BUILD)/fadyn $(BUILD)/test_fadyn --jobs 2
-	@$(MAKE) --no-print-directory check-python
+	@$(MAKE) --no-print-directory $(CHECK_MORE)
+
+# after the Criterion tests (make sanitize leaves out the install: its
+# library needs the sanitizer runtime that programs built by cc lack)
+CHECK_MORE ?= check-python check-install
 
 # The Python module (python/fadyn/, docs/python.md) against this build.
 check-python: $(BUILD)/fadyn
@@ -128,6 +144,11 @@ check-python: $(BUILD)/fadyn
 	  echo "FADYN_BIN=$(BUILD)/fadyn $(PYTHON) -m unittest discover -s tests/python"; \
 	  FADYN_BIN=$(BUILD)/fadyn PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m unittest discover -s tests/python; \
 	else echo "check-python: skipped, no python3"; fi
+
+# make install into a temporary prefix: files, pkg-config, man pages, the
+# Python module, the examples built against it, make uninstall (tests/install.sh).
+check-install: all
+	MAKE="$(MAKE)" BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/install.sh
 
 test: check-run
 
@@ -147,7 +168,7 @@ bench-run: all $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 # Every test, the CLI runs included, under AddressSanitizer + UBSan.
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    CC="$(CC) -fsanitize=address,undefined" check-run
+	    CC="$(CC) -fsanitize=address,undefined" CHECK_MORE=check-python check-run
 
 # Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
 docs: $(BUILD)/fadyn
@@ -162,6 +183,80 @@ format:
 format-check:
 	@bad=$$(for f in $(FORMAT_SRC); do clang-format "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
 	if [ -n "$$bad" ]; then echo "not clang-formatted (run make format):" $$bad; exit 1; fi
+
+# --- man pages, pkg-config, make install ------------------------------------
+# The man pages are generated from --help, so they say what the binary does.
+MANDATE := $(shell git log -1 --format=%cs 2>/dev/null)
+
+man: $(BUILD)/man/fadyn.1
+
+$(BUILD)/man/fadyn.1: $(BUILD)/fadyn docs/help2man.py
+	$(PYTHON) docs/help2man.py $(BUILD)/fadyn $(BUILD)/man "$(MANDATE)"
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+# Every file make install writes, and every directory it creates, is listed
+# in this manifest; make uninstall removes exactly those and the manifest.
+MANIFEST := share/fadyn/install-manifest.txt
+
+# pkg-config.  Outside the prefixes ld.so searches, Libs carries an rpath, so
+# that a program linked against libfadyn.so finds it without LD_LIBRARY_PATH.
+PC_RPATH = $(if $(filter /usr /usr/local,$(PREFIX)),,-Wl$(COMMA)-rpath$(COMMA)$${libdir} )
+COMMA := ,
+# GSL is named in Libs.private rather than Requires.private since
+# gsl.pc adds its reference CBLAS, which would shadow OpenBLAS's at run time.
+define FADYN_PC
+prefix=$(PREFIX)
+exec_prefix=$${prefix}
+libdir=$${exec_prefix}/lib
+includedir=$${prefix}/include
+
+Name: fadyn
+Description: learning dynamics of feedback alignment (Lillicrap et al.)
+Version: $(VERSION)
+Requires.private: $(filter-out gsl,$(PKGS))
+Cflags: -I$${includedir}
+Libs: -L$${libdir} $(PC_RPATH)-lfadyn
+Libs.private: -lgsl -fopenmp -lm
+endef
+export FADYN_PC
+
+install: all man
+	@case "$(PREFIX)" in /*) ;; *) echo "make install: PREFIX=$(PREFIX) is not an absolute path"; exit 2;; esac
+	@if [ -f "$(DESTDIR)$(PREFIX)/$(MANIFEST)" ]; then \
+	  $(MAKE) --no-print-directory uninstall PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"; fi
+	@printf '%s\n' "$$FADYN_PC" > $(BUILD)/fadyn.pc
+	@set -e; P="$(DESTDIR)$(PREFIX)"; L=$(BUILD)/install-manifest.txt; : > $$L; mkdir -p "$$P"; \
+	dir() { [ -d "$$P/$$1" ] && return 0; dir "$$(dirname "$$1")"; mkdir "$$P/$$1"; echo "$$1/" >> $$L; }; \
+	put() { dir "$$(dirname "$$3")"; install -m $$1 "$$2" "$$P/$$3"; echo "$$3" >> $$L; }; \
+	lnk() { dir "$$(dirname "$$2")"; ln -sfn "$$1" "$$P/$$2"; echo "$$2" >> $$L; }; \
+	put 755 $(BUILD)/fadyn bin/fadyn; \
+	put 644 $(BUILD)/libfadyn.a lib/libfadyn.a; \
+	put 755 $(BUILD)/$(SOFILE) lib/$(SOFILE); \
+	lnk $(SOFILE) lib/$(SONAME); \
+	lnk $(SONAME) lib/libfadyn.so; \
+	put 644 $(BUILD)/fadyn.pc lib/pkgconfig/fadyn.pc; \
+	put 644 include/fadyn.h include/fadyn.h; \
+	for f in include/fadyn/*.h; do put 644 $$f $$f; done; \
+	for f in $(BUILD)/man/*.1; do put 644 $$f share/man/man1/$${f##*/}; done; \
+	for f in python/fadyn/*.py; do put 644 $$f share/fadyn/$$f; done; \
+	for f in notebooks/*.ipynb notebooks/README.md examples/*; do \
+	  [ -f "$$f" ] && put 644 $$f share/fadyn/$$f; done; \
+	for f in README.md docs/*.md docs/img/*.png; do \
+	  [ -f "$$f" ] && put 644 $$f share/doc/fadyn/$${f#docs/}; done; \
+	dir "$$(dirname $(MANIFEST))"; echo $(MANIFEST) >> $$L; install -m 644 $$L "$$P/$(MANIFEST)"; \
+	echo "make install: $$(grep -vc '/$$' $$L) files in $$P (list: $$P/$(MANIFEST))"
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
+	  ldconfig 2>/dev/null || true; fi
+
+uninstall:
+	@P="$(DESTDIR)$(PREFIX)"; M="$$P/$(MANIFEST)"; \
+	if [ ! -f "$$M" ]; then echo "make uninstall: nothing to do, no $$M"; exit 0; fi; \
+	list=$$(cat "$$M"); \
+	printf '%s\n' "$$list" | grep -v '/$$' | while IFS= read -r f; do rm -f "$$P/$$f"; done; \
+	printf '%s\n' "$$list" | grep '/$$' | sort -r | while IFS= read -r d; do \
+	  rmdir "$$P/$$d" 2>/dev/null || echo "make uninstall: kept $$P/$$d (not empty)"; done; \
+	echo "make uninstall: removed what $$M listed"
 
 clean:
 	rm -rf build
