@@ -19,6 +19,7 @@
 #include "fadyn/plot.h"
 #include "fadyn/plots.h"
 #include "fadyn/problem.h"
+#include "fadyn/rule.h"
 #include "fadyn/seed.h"
 #include "fadyn/train.h"
 #include "fadyn/verify.h"

@@ -8,7 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
+const fadyn_rule_type *th_rule(const char *name) {
+    const fadyn_rule_type *r = fadyn_rule_type_find(name);
+    cr_assert_not_null(r, "no rule %s", name);
+    return r;
+}
+
+void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, const fadyn_rule_type *rule,
                 unsigned long seed, double w_scale) {
     cr_assert_eq(fadyn_problem_alloc(p, depth, sizes, rule, NULL), FADYN_OK);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

@@ -6,8 +6,11 @@
 
 #include <gsl/gsl_rng.h>
 
+/* The rule called name (the test fails if there is none). */
+const fadyn_rule_type *th_rule(const char *name);
+
 /* A drawn problem (paper's scales unless changed), seeded. */
-void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
+void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, const fadyn_rule_type *rule,
                 unsigned long seed, double w_scale);
 
 /* Run `fadyn ARGS` (the built binary, $FADYN_BIN or build/fadyn) through the

@@ -42,13 +42,13 @@ static void batch_step(const fadyn_problem *p, const double *y, double eta, doub
                 double s = 0;
                 for (size_t j = 0; j < n[k + 1]; j++) {
                     double f =
-                        p->rule == FADYN_RULE_FA ? p->B[k - 1][i * n[k + 1] + j] : W[j * n[k] + i];
+                        p->rule == th_rule("fa") ? p->B[k - 1][i * n[k + 1] + j] : W[j * n[k] + i];
                     s += f * dl[(k + 1) * maxn + j];
                 }
                 dl[k * maxn + i] = s;
             }
         }
-        for (size_t k = (p->rule == FADYN_RULE_SHALLOW ? L - 1 : 0); k < L; k++) {
+        for (size_t k = (p->rule == th_rule("shallow") ? L - 1 : 0); k < L; k++) {
             double *Wn = ynew + fadyn_problem_offset(p, k);
             for (size_t i = 0; i < n[k + 1]; i++)
                 for (size_t j = 0; j < n[k]; j++)
@@ -68,7 +68,8 @@ static double rel_diff(const double *a, const double *b, size_t n) {
     return sqrt(d) / (sqrt(s) + 1e-300);
 }
 
-static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule rule, int sigma) {
+static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, const fadyn_rule_type *rule,
+                                  int sigma) {
     fadyn_problem p;
     th_problem(&p, depth, sizes, rule, 7, 0.3);
     if (sigma) {
@@ -87,8 +88,8 @@ static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule 
     for (size_t i = 0; i < p.dim; i++)
         y1[i] = (y1[i] - p.w0[i]) / eta;
     double r = rel_diff(y1, f, p.dim);
-    cr_expect_lt(r, 1e-7, "depth %zu rule %s sigma %d: relative difference %g", depth,
-                 fadyn_rule_name(rule), sigma, r);
+    cr_expect_lt(r, 1e-7, "depth %zu rule %s sigma %d: relative difference %g", depth, rule->name,
+                 sigma, r);
     free(f);
     free(y1);
     fadyn_dyn_free(d);
@@ -97,7 +98,7 @@ static void check_rhs_vs_discrete(size_t depth, const size_t *sizes, fadyn_rule 
 
 Test(dynamics, rhs_is_the_batch_limit_of_the_discrete_update) {
     size_t s1[] = {6, 5, 3}, s2[] = {5, 4, 3, 2}, s3[] = {4, 3, 3, 2, 2};
-    fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP, FADYN_RULE_SHALLOW};
+    const fadyn_rule_type *rules[] = {th_rule("fa"), th_rule("bp"), th_rule("shallow")};
     for (int r = 0; r < 3; r++)
         for (int sg = 0; sg < 2; sg++) {
             check_rhs_vs_discrete(2, s1, rules[r], sg);
@@ -106,7 +107,7 @@ Test(dynamics, rhs_is_the_batch_limit_of_the_discrete_update) {
         }
 }
 
-static void check_jacobian(size_t depth, const size_t *sizes, fadyn_rule rule) {
+static void check_jacobian(size_t depth, const size_t *sizes, const fadyn_rule_type *rule) {
     fadyn_problem p;
     th_problem(&p, depth, sizes, rule, 11, 0.4);
     double s[16];
@@ -132,27 +133,31 @@ static void check_jacobian(size_t depth, const size_t *sizes, fadyn_rule rule) {
         }
     }
     /* central differences of a cubic: error O(h²) ~ 1e-10 relative */
-    cr_expect_lt(worst / scale, 1e-8, "depth %zu rule %s: worst %g (scale %g)", depth,
-                 fadyn_rule_name(rule), worst, scale);
+    cr_expect_lt(worst / scale, 1e-8, "depth %zu rule %s: worst %g (scale %g)", depth, rule->name,
+                 worst, scale);
     free(J), free(y), free(fp), free(fm);
     fadyn_dyn_free(d);
     fadyn_problem_free(&p);
 }
 
+/* Every rule of the table with an ODE form (fa, bp, shallow and any added). */
 Test(dynamics, jacobian_matches_central_differences) {
     size_t s1[] = {5, 4, 3}, s2[] = {4, 3, 3, 2};
-    fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP, FADYN_RULE_SHALLOW};
-    for (int r = 0; r < 3; r++) {
-        check_jacobian(2, s1, rules[r]);
-        check_jacobian(3, s2, rules[r]);
+    size_t tested = 0;
+    for (size_t r = 0; fadyn_rule_types[r]; r++) {
+        if (!fadyn_rule_types[r]->ode) continue;
+        check_jacobian(2, s1, fadyn_rule_types[r]);
+        check_jacobian(3, s2, fadyn_rule_types[r]);
+        tested++;
     }
+    cr_expect_geq(tested, 3);
 }
 
 /* The one-hidden-layer formulas written out (eq 12–13), no chain code. */
 Test(dynamics, chain_with_one_hidden_layer_is_eq_12_13) {
     size_t sz[] = {7, 5, 3};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 3, 0.5);
+    th_problem(&p, 2, sz, th_rule("fa"), 3, 0.5);
     const double *A = p.W[0], *W = p.W[1], *B = p.B[0], *T = p.T;
     double E[21], dA[35], dW[15];
     for (int i = 0; i < 3; i++)
@@ -194,19 +199,21 @@ static fadyn_integ_params tight(double t_end) {
     return ip;
 }
 
+/* fa and bp (eq 14, docs/theory.md §3), and every other rule of the table
+ * with an ODE form: its entry's C must be conserved. */
 Test(dynamics, conserved_quantity_fa_and_bp) {
     size_t sz[] = {12, 8, 5}, deep[] = {8, 6, 5, 4};
-    fadyn_rule rules[] = {FADYN_RULE_FA, FADYN_RULE_BP};
-    for (int r = 0; r < 2; r++) {
+    for (size_t r = 0; fadyn_rule_types[r]; r++) {
+        if (!fadyn_rule_types[r]->ode) continue;
         for (int depth = 2; depth <= 3; depth++) {
             fadyn_problem p;
-            th_problem(&p, (size_t)depth, depth == 2 ? sz : deep, rules[r], 5, 0.5);
+            th_problem(&p, (size_t)depth, depth == 2 ? sz : deep, fadyn_rule_types[r], 5, 0.5);
             fadyn_integ_params ip = tight(30.0);
             fadyn_ode_result res;
             cr_assert_eq(fadyn_ode_run(&p, &ip, &res), FADYN_OK, "%s", res.err.msg);
             /* C changes by O(1) under any perturbation of the flow; it must stay put */
             cr_expect_lt(res.drift_rel_max, 1e-9, "%s depth %d: relative drift %g",
-                         fadyn_rule_name(rules[r]), depth, res.drift_rel_max);
+                         fadyn_rule_types[r]->name, depth, res.drift_rel_max);
             fadyn_ode_result_free(&res);
             fadyn_problem_free(&p);
         }
@@ -216,7 +223,7 @@ Test(dynamics, conserved_quantity_fa_and_bp) {
 Test(dynamics, lyapunov_non_increasing_when_C_is_zero) {
     size_t sz[] = {10, 8, 4};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 9, 0.0); /* A = W = 0: C = 0 */
+    th_problem(&p, 2, sz, th_rule("fa"), 9, 0.0); /* A = W = 0: C = 0 */
     fadyn_integ_params ip = tight(40.0);
     ip.samples = 401;
     fadyn_ode_result res;
@@ -232,7 +239,7 @@ Test(dynamics, lyapunov_non_increasing_when_C_is_zero) {
 Test(dynamics, lyapunov_can_rise_when_C_is_not_zero) {
     size_t sz[] = {1, 1, 1};
     fadyn_problem p;
-    cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, FADYN_RULE_FA, NULL), FADYN_OK);
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, th_rule("fa"), NULL), FADYN_OK);
     p.T[0] = 1.0, p.B[0][0] = 1.0, p.W[0][0] = 0.0, p.W[1][0] = -1.0;
     fadyn_observer *o = fadyn_observer_alloc(&p, p.w0);
     double vdot = fadyn_observer_vdot(o, p.w0);
@@ -252,7 +259,7 @@ Test(dynamics, lyapunov_can_rise_when_C_is_not_zero) {
 Test(dynamics, vdot_closed_form_matches_numerical_derivative) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 21, 0.7); /* C ≠ 0 */
+    th_problem(&p, 2, sz, th_rule("fa"), 21, 0.7); /* C ≠ 0 */
     fadyn_observer *o = fadyn_observer_alloc(&p, p.w0);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
     size_t N = p.dim;
@@ -274,7 +281,7 @@ Test(dynamics, theorem1_from_zero_learns_when_no_le_nh) {
     size_t sz[][3] = {{30, 20, 10}, {8, 5, 5}, {6, 9, 3}};
     for (int c = 0; c < 3; c++) {
         fadyn_problem p;
-        th_problem(&p, 2, sz[c], FADYN_RULE_FA, 100 + (unsigned long)c, 0.0);
+        th_problem(&p, 2, sz[c], th_rule("fa"), 100 + (unsigned long)c, 0.0);
         fadyn_integ_params ip = fadyn_integ_params_default();
         ip.t_end = 400;
         ip.samples = 21;
@@ -291,7 +298,7 @@ Test(dynamics, explicit_and_implicit_steppers_agree) {
     size_t sz[] = {8, 6, 4};
     const char *steppers[] = {"rkf45", "rkck", "msadams", "msbdf", "bsimp", "rk4imp", "rk4", "rk2"};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 4, 0.1);
+    th_problem(&p, 2, sz, th_rule("fa"), 4, 0.1);
     fadyn_integ_params ref = tight(5.0);
     ref.samples = 2;
     fadyn_ode_result r0;
@@ -319,7 +326,7 @@ Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium) {
     for (int c = 0; c < 5; c++) {
         double b = cases[c][0], t = cases[c][1];
         fadyn_problem p;
-        cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, FADYN_RULE_FA, NULL), FADYN_OK);
+        cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, th_rule("fa"), NULL), FADYN_OK);
         p.T[0] = t, p.B[0][0] = b;
         fadyn_integ_params ip = tight(200.0);
         ip.samples = 2;
@@ -337,7 +344,7 @@ Test(dynamics, scalar_net_from_zero_reaches_the_analytic_equilibrium) {
 Test(dynamics, radius_stops_the_run_as_diverged_and_keeps_rows) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 2, 0.01);
+    th_problem(&p, 2, sz, th_rule("fa"), 2, 0.01);
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.t_end = 50;
     ip.radius = 0.3; /* the weights must grow past 0.3 to fit T ~ U[-1,1] */
@@ -353,7 +360,7 @@ Test(dynamics, radius_stops_the_run_as_diverged_and_keeps_rows) {
 Test(dynamics, step_limit_is_reported) {
     size_t sz[] = {6, 5, 3};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 2, 0.01);
+    th_problem(&p, 2, sz, th_rule("fa"), 2, 0.01);
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.nmax = 5;
     fadyn_ode_result r;

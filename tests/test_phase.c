@@ -19,7 +19,7 @@ Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences) {
     /* the scalar system is the 1-1-1 case of the layered engine (eq 12–13) */
     size_t sizes[] = {1, 1, 1};
     fadyn_problem p;
-    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, FADYN_RULE_FA, NULL), FADYN_OK);
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, th_rule("fa"), NULL), FADYN_OK);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     for (size_t k = 0; k < NBT; k++) {
@@ -384,7 +384,7 @@ Test(phase_nd, one_one_one_network_matches_the_scalar_system) {
     /* the sampled-basin engine on sizes 1,1,1 against fadyn_phase_settle */
     size_t sizes[] = {1, 1, 1};
     fadyn_problem p;
-    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, FADYN_RULE_FA, NULL), FADYN_OK);
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sizes, th_rule("fa"), NULL), FADYN_OK);
     p.T[0] = 1;
     p.B[0][0] = 1;
     fadyn_nd_ws *ws = fadyn_nd_ws_alloc(&p, NULL);
@@ -428,7 +428,7 @@ Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets) {
     cr_expect_eq(fadyn_nd_run_many(3, deep, 1, 1, &sc, 1, &np, res, &err), FADYN_EINVAL);
     cr_expect_eq(fadyn_nd_slice(2, sizes, 3, 0.1, 1.0, 1, 3, &np, res, &err), FADYN_EINVAL);
     fadyn_problem p;
-    th_problem(&p, 3, deep, FADYN_RULE_FA, 1, 0.1);
+    th_problem(&p, 3, deep, th_rule("fa"), 1, 0.1);
     cr_expect_null(fadyn_nd_ws_alloc(&p, &err));
     fadyn_problem_free(&p);
     cr_expect_str_eq(fadyn_align_name(FADYN_ALIGN_NEGDEF), "negdef");

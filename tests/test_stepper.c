@@ -80,7 +80,7 @@ Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl) {
 Test(stepper, same_steps_and_end_state_as_gsl_on_30_20_10) {
     size_t sz[] = {30, 20, 10};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 1, 0.01);
+    th_problem(&p, 2, sz, th_rule("fa"), 1, 0.01);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
     gsl_odeiv2_system sys = fadyn_dyn_system(d);
     fadyn_integ_params ip = fadyn_integ_params_default();

@@ -3,10 +3,10 @@
  *
  * State: the weights W_0 .. W_{L-1} concatenated row-major (fadyn_problem's
  * layout).  With P_k = W_{k-1}…W_0 (P_0 = I), E = T − W_{L-1}…W_0 (eq 5),
- * G_L = E Σ and, going down, G_k = B_{k-1} G_{k+1} (fa) or W_kᵀ G_{k+1}
- * (bp), the flow is
+ * G_L = E Σ and, going down, G_k = M_k G_{k+1}, the hidden signal of the
+ * problem's rule (fadyn/rule.h: B_{k-1} for fa, W_kᵀ for bp), the flow is
  *     Ẇ_k = G_{k+1} P_kᵀ                     (eq 12–13 for one hidden layer)
- * and for shallow only the last layer moves.
+ * and for a rule without a hidden signal (shallow) only the last layer moves.
  *
  * A fadyn_dyn is a workspace: allocate one per thread; rhs/jvp/jacobian
  * allocate nothing and are thread-safe on distinct workspaces. */

@@ -5,15 +5,16 @@
  * With one hidden layer (A = W_0, W = W_1, B = B_0):
  *   loss  = ½ tr(E Σ Eᵀ),   nse = tr(E Σ Eᵀ) / tr(T Σ Tᵀ)
  *   V     = ‖B E‖²_F                                   (eq 23)
- *   C     = B W + Wᵀ Bᵀ − A Aᵀ  (fa, eq 14),  Wᵀ W − A Aᵀ  (bp),
- *           A Aᵀ (shallow: A does not move)
+ *   C     = F − A Aᵀ, F the rule's first term (fadyn/rule.h):
+ *           B W + Wᵀ Bᵀ (fa, eq 14), Wᵀ W (bp), 0 (shallow: A does not move)
  *   drift = ‖C(t) − C(0)‖_F; drift_rel divides by ‖first term‖ + ‖A Aᵀ‖
  *   s     = tr(A Aᵀ)                                   (eq 35)
  *   angle_bp  = ∠(u, Wᵀ E Σ),  angle_pbp = ∠(u, W⁺ E Σ), u the rule's
- *               hidden update (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow)
+ *               hidden signal (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow)
  * Deeper chains: C sums over every hidden layer k (fa: B_{k-1} W_k + (…)ᵀ −
  * W_{k-1} W_{k-1}ᵀ); V, s and the angles refer to the last hidden layer,
- * the one fed by B_{L-2} E. */
+ * the one fed by B_{L-2} E.
+ */
 #ifndef FADYN_OBSERVER_H
 #define FADYN_OBSERVER_H
 
@@ -41,7 +42,8 @@ void fadyn_obs_to_array(const fadyn_obs *r, double *v);
 
 /* ‖B E‖², its closed-form derivative (docs/theory.md §3, any C, Σ = I):
  *   V̇ = −2‖B E Aᵀ‖² − ‖Aᵀ B E‖² − tr(C B E Eᵀ Bᵀ)
- * for one hidden layer, fa, Σ = I; NaN otherwise. */
+ * for one hidden layer, a rule whose entry has it (fa), Σ = I; NaN
+ * otherwise. */
 double fadyn_observer_vdot(fadyn_observer *o, const double *y);
 
 /* The bounds on s = tr(AAᵀ) (one hidden layer; NaN otherwise):

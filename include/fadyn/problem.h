@@ -15,31 +15,26 @@
 #define FADYN_PROBLEM_H
 
 #include "fadyn/error.h"
+#include "fadyn/rule.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
 #define FADYN_MAX_DEPTH 16 /* weight matrices */
 
-/* The expected-dynamics rules (docs/theory.md §2). */
-typedef enum { FADYN_RULE_FA = 0, FADYN_RULE_BP, FADYN_RULE_SHALLOW } fadyn_rule;
-
-/* "fa", "bp", "shallow" <-> rule; parse returns FADYN_EINVAL if unknown. */
-int fadyn_rule_parse(const char *name, fadyn_rule *rule);
-const char *fadyn_rule_name(fadyn_rule rule);
-
-typedef struct {
+typedef struct fadyn_problem fadyn_problem;
+struct fadyn_problem {
     size_t depth;                      /* L, number of weight matrices (>= 2) */
     size_t sizes[FADYN_MAX_DEPTH + 1]; /* n_0 .. n_L */
-    fadyn_rule rule;
-    double *T;                      /* n_L x n_0 */
-    double *B[FADYN_MAX_DEPTH - 1]; /* B[k]: n_{k+1} x n_{k+2} */
-    double *W[FADYN_MAX_DEPTH];     /* initial W[k]: n_{k+1} x n_k, views into w0 */
-    double *w0;                     /* all initial weights, concatenated: the ODE state */
-    double *sigma;                  /* n_0, or NULL for Σ = I */
-    size_t dim;                     /* total number of weights */
-    double *block;                  /* owns T, B[] and w0 */
-} fadyn_problem;
+    const fadyn_rule_type *rule;       /* has an ODE form (rule->ode) */
+    double *T;                         /* n_L x n_0 */
+    double *B[FADYN_MAX_DEPTH - 1];    /* B[k]: n_{k+1} x n_{k+2} */
+    double *W[FADYN_MAX_DEPTH];        /* initial W[k]: n_{k+1} x n_k, views into w0 */
+    double *w0;                        /* all initial weights, concatenated: the ODE state */
+    double *sigma;                     /* n_0, or NULL for Σ = I */
+    size_t dim;                        /* total number of weights */
+    double *block;                     /* owns T, B[] and w0 */
+};
 
 /* Scales of the random draw (paper's defaults, docs/theory.md §7). */
 typedef struct {
@@ -51,9 +46,10 @@ typedef struct {
 fadyn_init_params fadyn_init_params_default(void);
 
 /* Allocate a problem with zero T, B and weights.  sizes has depth+1 entries,
- * each >= 1; depth in 2..FADYN_MAX_DEPTH.  Errors: FADYN_EINVAL, FADYN_ENOMEM. */
-int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
-                        fadyn_err *err);
+ * each >= 1; depth in 2..FADYN_MAX_DEPTH; the rule must have an ODE form
+ * (fadyn/rule.h).  Errors: FADYN_EINVAL, FADYN_ENOMEM. */
+int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes,
+                        const fadyn_rule_type *rule, fadyn_err *err);
 void fadyn_problem_free(fadyn_problem *p);
 
 /* Draw T, then every B, then every weight, in that order, from r. */

@@ -1,7 +1,6 @@
 /* fadyn/train.h — stochastic discrete trainers of layered networks (docs/theory.md §1,
- * §7): networks with per-layer activations and biases, learning rules as a
- * table of function pointers (like GSL's step types), the paper's tasks, and
- * runs in parallel.
+ * §7): networks with per-layer activations and biases, trained by a rule of
+ * the table in fadyn/rule.h, the paper's tasks, and runs in parallel.
  *
  * Layout.  A network has depth L weight matrices; layer sizes n_0 .. n_L;
  * W[k] is n_{k+1} x n_k row-major, b[k] has n_{k+1} entries, act[k] is the
@@ -28,6 +27,7 @@
 #include "fadyn/error.h"
 #include "fadyn/ode.h"
 #include "fadyn/problem.h"
+#include "fadyn/rule.h"
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
@@ -68,31 +68,6 @@ void fadyn_net_free(fadyn_net *n);
  * H[k] (K x n_{k+1}) for k = 0..L-1 into caller buffers. */
 void fadyn_net_forward(const fadyn_net *n, size_t K, const double *X, double *const *A,
                        double *const *H);
-
-/* ---- learning rules (a table, like gsl_odeiv2_step_type) ------------------ */
-typedef struct fadyn_train_ws fadyn_train_ws;
-
-typedef enum {
-    FADYN_FEEDBACK_NONE = 0, /* bp, pbp, shallow, np */
-    FADYN_FEEDBACK_CHAIN,    /* fa, sparse-fa: F[k] is n_{k+1} x n_{k+2} */
-    FADYN_FEEDBACK_DIRECT    /* dfa: F[k] is n_{k+1} x n_L */
-} fadyn_feedback_kind;
-
-typedef struct {
-    const char *name;
-    const char *about;
-    fadyn_feedback_kind feedback;
-    int sparse;         /* masks on W[1..] and F, fraction `drop` removed */
-    int hidden_updates; /* 0 for shallow */
-    /* Compute the hidden deltas δ_k (k = L-1 .. 1) of the K rows of the
-     * current batch, from δ_L and the forward pass already in ws. */
-    int (*backward)(fadyn_train_ws *ws, size_t K);
-} fadyn_rule_type;
-
-extern const fadyn_rule_type *const fadyn_rule_types[]; /* NULL-terminated */
-const fadyn_rule_type *fadyn_rule_type_find(const char *name);
-/* "bp, fa, ..." for error messages. */
-const char *fadyn_rule_type_list(void);
 
 /* ---- tasks ----------------------------------------------------------------- */
 typedef enum { FADYN_TASK_LINEAR = 0, FADYN_TASK_TEACHER, FADYN_TASK_DATA } fadyn_task_kind;
@@ -163,6 +138,8 @@ double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule
 int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err);
 
 /* ---- the workspace of one run --------------------------------------------- */
+typedef struct fadyn_train_ws fadyn_train_ws;
+
 /* Everything a run needs: the student, feedback, masks, batch buffers,
  * pseudoinverse workspace.  Keeps pointers to task and rule. */
 fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spec *spec,

@@ -41,6 +41,15 @@ int cli_size_list(const char *cmd, const char *opt, const char *s, size_t *out, 
 int cli_double_list(const char *cmd, const char *opt, const char *s, double *out, size_t max,
                     size_t *n);
 
+/* --rule NAME: a rule of the table (fadyn/rule.h); with need_ode, one with
+ * an expected-dynamics form.  The error lists the rules that would do. */
+#include "fadyn/rule.h"
+int cli_rule(const char *cmd, const char *s, int need_ode, const fadyn_rule_type **out);
+
+/* Print a help text to stdout with the tokens {rules} and {ode-rules}
+ * replaced by the rule table's lists (every rule; those with an ODE form). */
+void cli_print_help(const char *text);
+
 /* After getopt_long returned '?': print which option is unknown or lacks
  * its value; returns CLI_EXIT_USAGE. */
 int cli_bad_option(const char *cmd, char **argv);
@@ -62,7 +71,7 @@ void cli_progress_done(void);
 
 typedef struct {
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
-    fadyn_rule rule;
+    const fadyn_rule_type *rule;
     double sigma[4096];
     size_t nsigma;
     unsigned long seed;
@@ -100,7 +109,7 @@ enum {
 #define CLI_PROBLEM_HELP                                                                           \
     "  --sizes LIST        layer sizes, inputs first (default 30,20,10); more than one\n"          \
     "                      hidden layer gives a chain, fa sending e down fixed B's\n"              \
-    "  --rule NAME         fa | bp | shallow (default fa)\n"                                       \
+    "  --rule NAME         {ode-rules} (default fa)\n"                                             \
     "  --sigma LIST        diagonal of the input covariance: one value for all inputs\n"           \
     "                      or one per input (default 1)\n"                                         \
     "  --seed N            seed of the random draw (default 1)\n"                                  \

@@ -238,7 +238,7 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
         if ((rc = cli_plot_status(CMD, rc, err))) return rc;
     }
     if (!o->oo.quiet) {
-        printf("fadyn compare: rule %s, sizes", fadyn_rule_name(o->po.rule));
+        printf("fadyn compare: rule %s, sizes", o->po.rule->name);
         for (size_t k = 0; k < o->po.nsizes; k++)
             printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
         printf(", trainer vs ODE to t = %g\n", o->cp.t_end);

@@ -219,7 +219,7 @@ static int write_summary(const char *path, const ode_opts *o, const fadyn_proble
 }
 
 static void print_summary(const ode_opts *o, const fadyn_ode_result *res) {
-    printf("fadyn ode: rule %s, sizes", fadyn_rule_name(o->po.rule));
+    printf("fadyn ode: rule %s, sizes", o->po.rule->name);
     for (size_t k = 0; k < o->po.nsizes; k++)
         printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
     printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper, res->stats.t_reached,

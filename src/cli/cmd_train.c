@@ -37,7 +37,7 @@ static const char *const HELP =
     "  --bias, --no-bias  adjustable biases (default: off linear, on teacher)\n"
     "\n"
     "Learning:\n"
-    "  --rule NAME        bp, fa, sparse-fa, shallow, np, pbp, dfa (default fa)\n"
+    "  --rule NAME        {rules} (default fa)\n"
     "  --eta X            learning rate (default: the rule's tuned rate for the task,\n"
     "                     docs/figures.md)\n"
     "  --tune-rate        pick eta from the grid 1e-4,3e-4,...,1e-1 by the mean log10\n"
@@ -211,10 +211,7 @@ static int parse(int argc, char **argv, train_opts *o) {
             o->bias = 0;
             break;
         case O_RULE:
-            if (!(o->rule = fadyn_rule_type_find(optarg))) {
-                cli_error(CMD, "--rule '%s': unknown (%s)", optarg, fadyn_rule_type_list());
-                rc = CLI_EXIT_USAGE;
-            }
+            rc = cli_rule(CMD, optarg, 0, &o->rule);
             break;
         case O_ETA:
             rc = cli_double(CMD, "--eta", optarg, &o->tp.eta);

@@ -15,7 +15,7 @@ void cli_problem_opts_default(cli_problem_opts *o) {
     size_t def[] = {30, 20, 10};
     memcpy(o->sizes, def, sizeof def);
     o->nsizes = 3;
-    o->rule = FADYN_RULE_FA;
+    o->rule = fadyn_rule_type_find("fa");
     o->seed = 1;
     o->ip = fadyn_init_params_default();
 }
@@ -27,10 +27,7 @@ int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o
         *rc = cli_size_list(cmd, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
         break;
     case CLI_PO_RULE:
-        if (fadyn_rule_parse(arg, &o->rule) != FADYN_OK) {
-            cli_error(cmd, "--rule '%s': unknown (fa, bp, shallow)", arg);
-            *rc = CLI_EXIT_USAGE;
-        }
+        *rc = cli_rule(cmd, arg, 1, &o->rule);
         break;
     case CLI_PO_SIGMA:
         *rc = cli_double_list(cmd, "--sigma", arg, o->sigma, 4096, &o->nsigma);
@@ -120,7 +117,7 @@ json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p) {
     for (size_t k = 0; k < o->nsizes; k++)
         json_array_append_new(sz, json_integer((json_int_t)o->sizes[k]));
     json_object_set_new(par, "sizes", sz);
-    json_object_set_new(par, "rule", json_string(fadyn_rule_name(o->rule)));
+    json_object_set_new(par, "rule", json_string(o->rule->name));
     if (p->sigma) {
         json_t *sig = json_array();
         for (size_t i = 0; i < p->sizes[0]; i++)
@@ -158,7 +155,7 @@ int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help,
         break;
     case 'h':
     case CLI_OO_HELP:
-        fputs(help, stdout);
+        cli_print_help(help);
         *rc = -1;
         break;
     default:

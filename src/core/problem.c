@@ -8,29 +8,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *rule_names[] = {"fa", "bp", "shallow"};
-
-int fadyn_rule_parse(const char *name, fadyn_rule *rule) {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, rule_names[i]) == 0) {
-            *rule = (fadyn_rule)i;
-            return FADYN_OK;
-        }
-    return FADYN_EINVAL;
-}
-
-const char *fadyn_rule_name(fadyn_rule rule) {
-    return (unsigned)rule < 3 ? rule_names[rule] : "unknown";
-}
-
 fadyn_init_params fadyn_init_params_default(void) {
     fadyn_init_params ip = {1.0, 0.5, 0.01};
     return ip;
 }
 
-int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes, fadyn_rule rule,
-                        fadyn_err *err) {
+int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes,
+                        const fadyn_rule_type *rule, fadyn_err *err) {
     memset(p, 0, sizeof *p);
+    if (!rule || !rule->ode) {
+        char list[256];
+        fadyn_rule_type_list(list, sizeof list, 1);
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "rule %s: no expected-dynamics form (rules with one: %s)",
+                             rule ? rule->name : "(none)", list);
+    }
     if (depth < 2 || depth > FADYN_MAX_DEPTH)
         return fadyn_err_set(err, FADYN_EINVAL,
                              "--sizes: need 3 to %d layers (inputs, hidden..., outputs), got %zu",

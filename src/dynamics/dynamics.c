@@ -1,5 +1,6 @@
 /* dynamics.c — the expected dynamics Ẇ = E Σ Aᵀ, Ȧ = B E Σ (eq 12–13) and
- * their deep, bp and shallow variants (docs/theory.md §2), by BLAS level 3. */
+ * their deep variants for any rule with an ODE form (docs/theory.md §2), by
+ * BLAS level 3: the rule's entry (fadyn/rule.h) gives the hidden signal. */
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
 
@@ -9,6 +10,7 @@
 
 struct fadyn_dyn {
     const fadyn_problem *p;
+    const fadyn_rule_ode *rule;
     size_t L;
     const size_t *n;
     /* base point */
@@ -31,6 +33,7 @@ fadyn_dyn *fadyn_dyn_alloc(const fadyn_problem *p) {
     fadyn_dyn *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->p = p;
+    d->rule = p->rule->ode;
     d->L = p->depth;
     d->n = p->sizes;
     const size_t *n = p->sizes, L = p->depth, n0 = n[0];
@@ -93,8 +96,9 @@ void fadyn_dyn_error(fadyn_dyn *d, const double *y, double *E) {
     memcpy(E, d->E, d->n[d->L] * d->n[0] * sizeof(double));
 }
 
-/* Backward signals: G_L = E Σ; G_k = B_{k-1} G_{k+1} (fa) or W_kᵀ G_{k+1}
- * (bp), k = L-1..1.  G_1 is Ẇ_0 itself and is written to g1. */
+/* Backward signals: G_L = E Σ; G_k = M_k G_{k+1}, the rule's signal
+ * (B_{k-1} for fa, W_kᵀ for bp), k = L-1..1.  G_1 is Ẇ_0 itself and is
+ * written to g1. */
 static void backward(fadyn_dyn *d, const double *y, double *g1) {
     const size_t *n = d->n, L = d->L, n0 = n[0];
     if (d->p->sigma) {
@@ -104,15 +108,17 @@ static void backward(fadyn_dyn *d, const double *y, double *g1) {
     } else {
         d->G[L] = d->E;
     }
-    if (d->p->rule == FADYN_RULE_SHALLOW) return;
+    if (!d->rule->signal) return;
     for (size_t k = L - 1; k >= 1; k--) {
         double *out = k == 1 ? g1 : d->Gbuf[k];
-        if (d->p->rule == FADYN_RULE_FA) /* eq 13: Ȧ = B E */
-            fadyn_gemm(0, 0, n[k], n0, n[k + 1], 1.0, d->p->B[k - 1], d->G[k + 1], 0.0, out);
-        else /* bp: Ȧ = Wᵀ E */
-            fadyn_gemm(1, 0, n[k], n0, n[k + 1], 1.0, WK(y, k), d->G[k + 1], 0.0, out);
+        d->rule->signal(d->p, y, k, n0, d->G[k + 1], out); /* eq 13: Ȧ = B E for fa */
         d->G[k] = out;
     }
+}
+
+/* The first weight that moves: W_0, or W_{L-1} when the hidden layers do not learn. */
+static size_t first_moving(const fadyn_dyn *d) {
+    return d->rule->signal ? 0 : d->L - 1;
 }
 
 void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt) {
@@ -120,11 +126,11 @@ void fadyn_dyn_rhs(fadyn_dyn *d, const double *y, double *dydt) {
     d->nrhs++;
     forward(d, y);
     backward(d, y, WK(dydt, 0)); /* Ẇ_0 = G_1 (P_0 = I) */
-    size_t first = 1;
-    if (d->p->rule == FADYN_RULE_SHALLOW) { /* only the output layer learns */
-        first = L - 1;
+    size_t first = first_moving(d);
+    if (first > 0) /* only the output layer learns */
         memset(dydt, 0, fadyn_problem_offset(d->p, first) * sizeof(double));
-    }
+    else
+        first = 1;                     /* Ẇ_0 = G_1 is written */
     for (size_t k = first; k < L; k++) /* eq 12: Ẇ = E Σ Aᵀ, generally G_{k+1} P_kᵀ */
         fadyn_gemm(0, 1, n[k + 1], n[k], n0, 1.0, d->G[k + 1], d->P[k], 0.0, WK(dydt, k));
 }
@@ -151,18 +157,10 @@ static void jvp_at_base(fadyn_dyn *d, const double *y, const double *v, double *
         d->dE[i] = -d->dE[i];
     memcpy(d->dG[L], d->dE, n[L] * n0 * sizeof(double));
     scale_sigma(d, d->dG[L], n[L]);
-    if (d->p->rule != FADYN_RULE_SHALLOW) {
-        for (size_t k = L - 1; k >= 1; k--) {
-            if (d->p->rule == FADYN_RULE_FA) {
-                fadyn_gemm(0, 0, n[k], n0, n[k + 1], 1.0, d->p->B[k - 1], d->dG[k + 1], 0.0,
-                           d->dG[k]);
-            } else {
-                fadyn_gemm(1, 0, n[k], n0, n[k + 1], 1.0, WK(v, k), d->G[k + 1], 0.0, d->dG[k]);
-                fadyn_gemm(1, 0, n[k], n0, n[k + 1], 1.0, WK(y, k), d->dG[k + 1], 1.0, d->dG[k]);
-            }
-        }
-    }
-    size_t first = d->p->rule == FADYN_RULE_SHALLOW ? L - 1 : 0;
+    if (d->rule->signal)
+        for (size_t k = L - 1; k >= 1; k--)
+            d->rule->signal_jvp(d->p, y, v, k, n0, d->G[k + 1], d->dG[k + 1], d->dG[k]);
+    size_t first = first_moving(d);
     if (first > 0) memset(jv, 0, fadyn_problem_offset(d->p, first) * sizeof(double));
     for (size_t k = first; k < L; k++) {
         if (k == 0) {
@@ -228,10 +226,11 @@ double fadyn_dyn_rhs_flops(const fadyn_problem *p) {
     double f = 0.0;
     for (size_t k = 1; k < L; k++)
         f += 2.0 * (double)(n[k + 1] * n[k] * n0); /* forward */
-    if (p->rule != FADYN_RULE_SHALLOW)
+    int hidden = p->rule->ode->signal != NULL;
+    if (hidden)
         for (size_t k = 1; k < L; k++)
             f += 2.0 * (double)(n[k] * n[k + 1] * n0); /* backward */
-    for (size_t k = (p->rule == FADYN_RULE_SHALLOW ? L - 1 : 1); k < L; k++)
+    for (size_t k = hidden ? 1 : L - 1; k < L; k++)
         f += 2.0 * (double)(n[k + 1] * n[k] * n0); /* weight updates */
     return f;
 }

@@ -22,10 +22,12 @@ struct fadyn_observer {
 
 #define WK(y, k) ((y) + fadyn_problem_offset(o->p, (k)))
 
-/* C_k for every hidden layer k = 1..L-1, concatenated; also the scale
- * ‖first terms‖ + ‖W_{k-1}W_{k-1}ᵀ‖ for the relative drift. */
+/* C_k = F_k − W_{k-1} W_{k-1}ᵀ for every hidden layer k = 1..L-1, F_k the
+ * rule's first term (eq 14 for fa), concatenated; also the scale
+ * ‖F_k‖ + ‖W_{k-1}W_{k-1}ᵀ‖ for the relative drift. */
 static double conserved(fadyn_observer *o, const double *y, double *C) {
     const fadyn_problem *p = o->p;
+    const fadyn_rule_ode *rule = p->rule->ode;
     const size_t *n = p->sizes;
     double scale2a = 0.0, scale2b = 0.0;
     for (size_t k = 1; k < p->depth; k++) {
@@ -34,18 +36,10 @@ static double conserved(fadyn_observer *o, const double *y, double *C) {
         /* AAᵀ for the weights into layer k */
         fadyn_gemm(0, 1, m, m, n[k - 1], 1.0, WK(y, k - 1), WK(y, k - 1), 0.0, C);
         scale2b += pow(fadyn_norm(C, m * m), 2);
-        if (p->rule == FADYN_RULE_FA) { /* eq 14: B W + Wᵀ Bᵀ */
-            fadyn_gemm(0, 0, m, m, n[k + 1], 1.0, p->B[k - 1], WK(y, k), 0.0, first);
-            for (size_t i = 0; i < m; i++)
-                for (size_t j = 0; j <= i; j++) {
-                    double s = first[i * m + j] + first[j * m + i];
-                    first[i * m + j] = first[j * m + i] = s;
-                }
-        } else if (p->rule == FADYN_RULE_BP) { /* Wᵀ W */
-            fadyn_gemm(1, 0, m, m, n[k + 1], 1.0, WK(y, k), WK(y, k), 0.0, first);
-        } else {
+        if (rule->conserved)
+            rule->conserved(p, y, k, first);
+        else
             memset(first, 0, m * m * sizeof(double));
-        }
         scale2a += pow(fadyn_norm(first, m * m), 2);
         for (size_t i = 0; i < m * m; i++)
             C[i] = first[i] - C[i];
@@ -130,19 +124,16 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     /* s = tr(A Aᵀ) (eq 35) for the weights into the last hidden layer */
     size_t na = n[L - 2];
     r->s = pow(fadyn_norm(A, nh * na), 2);
-    /* angles of the hidden update to bp's Wᵀ E Σ and pbp's W⁺ E Σ */
+    /* angles of the rule's hidden update to bp's Wᵀ E Σ and pbp's W⁺ E Σ */
     fadyn_gemm(1, 0, nh, n0, no, 1.0, W, o->ES, 0.0, o->ubp);
     int rc = fadyn_pinv(o->pinv, no, nh, W, o->Wplus, NULL);
     if (rc != 0) return rc;
     fadyn_gemm(0, 0, nh, n0, no, 1.0, o->Wplus, o->ES, 0.0, o->upbp);
-    if (p->rule == FADYN_RULE_SHALLOW) {
+    if (!p->rule->ode->signal) { /* the hidden layers do not learn */
         r->angle_bp = r->angle_pbp = NAN;
         return 0;
     }
-    if (p->rule == FADYN_RULE_FA)
-        fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[L - 2], o->ES, 0.0, o->u);
-    else
-        memcpy(o->u, o->ubp, nh * n0 * sizeof(double));
+    p->rule->ode->signal(p, y, L - 1, n0, o->ES, o->u);
     r->angle_bp = fadyn_angle_deg(o->u, o->ubp, nh * n0);
     r->angle_pbp = fadyn_angle_deg(o->u, o->upbp, nh * n0);
     return 0;
@@ -156,22 +147,10 @@ void fadyn_obs_to_array(const fadyn_obs *r, double *v) {
 
 double fadyn_observer_vdot(fadyn_observer *o, const double *y) {
     const fadyn_problem *p = o->p;
-    if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) return NAN;
-    const size_t *n = p->sizes, n0 = n[0], nh = n[1], no = n[2];
-    const double *A = y;
-    double *BE = o->u, *M = o->tmp, *C = o->C;
+    if (p->depth != 2 || !p->rule->ode->vdot || p->sigma) return NAN;
     fadyn_dyn_error(o->dyn, y, o->E);
-    fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[0], o->E, 0.0, BE);
-    conserved(o, y, C);
-    /* ‖B E Aᵀ‖² */
-    fadyn_gemm(0, 1, nh, nh, n0, 1.0, BE, A, 0.0, M);
-    double t1 = pow(fadyn_norm(M, nh * nh), 2);
-    /* M = B E Eᵀ Bᵀ; ‖Aᵀ B E‖² = tr(A Aᵀ M); tr(C M) */
-    fadyn_gemm(0, 1, nh, nh, n0, 1.0, BE, BE, 0.0, M);
-    fadyn_gemm(0, 1, nh, nh, n0, 1.0, A, A, 0.0, o->tmp2);
-    double t2 = fadyn_dot(o->tmp2, M, nh * nh);
-    double t3 = fadyn_dot(C, M, nh * nh);
-    return -2.0 * t1 - t2 - t3;
+    conserved(o, y, o->C);
+    return p->rule->ode->vdot(p, y, o->E, o->C, o->u, o->tmp, o->tmp2);
 }
 
 static double norm_BT(const fadyn_problem *p, double *scratch) {

@@ -43,7 +43,7 @@ struct fadyn_nd_ws {
 };
 
 fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err) {
-    if (p->depth != 2 || p->rule != FADYN_RULE_FA || p->sigma) {
+    if (p->depth != 2 || p->rule != fadyn_rule_type_find("fa") || p->sigma) {
         fadyn_err_set(err, FADYN_EINVAL,
                       "--sizes: the sampled basin needs one hidden layer (3 sizes), fa, Σ = I");
         return NULL;
@@ -200,7 +200,7 @@ int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, f
 /* Draw T, B and a direction U[−1,1] for the start into p from seed. */
 static int draw(fadyn_problem *p, size_t depth, const size_t *sizes, unsigned long seed,
                 fadyn_err *err) {
-    int rc = fadyn_problem_alloc(p, depth, sizes, FADYN_RULE_FA, err);
+    int rc = fadyn_problem_alloc(p, depth, sizes, fadyn_rule_type_find("fa"), err);
     if (rc != FADYN_OK) return rc;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");

@@ -1,24 +1,16 @@
 /* plot_figures.c — the paper's figures (Figs. 1d, 1e, 2d, 4) for `fadyn figure`. */
 #include "fadyn/plots.h"
+#include "fadyn/rule.h"
 
-#include <string.h>
-
-/* The paper's colours: shallow light grey, reinforcement dark grey, bp black, fa green. */
+/* A rule's colour and title from the rule table (fadyn/rule.h). */
 static const char *rule_colour(const char *rule) {
-    static const struct {
-        const char *rule, *colour;
-    } tab[] = {{"shallow", "#b0b0b0"},   {"np", "#505050"},  {"bp", "#000000"}, {"fa", "#1a9641"},
-               {"sparse-fa", "#66bd63"}, {"pbp", "#2b83ba"}, {"dfa", "#d7191c"}};
-    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
-        if (strcmp(tab[i].rule, rule) == 0) return tab[i].colour;
-    return "#888888";
+    const fadyn_rule_type *r = fadyn_rule_type_find(rule);
+    return r ? r->colour : "#888888";
 }
 
 static const char *rule_title(const char *rule) {
-    return strcmp(rule, "np") == 0   ? "node perturbation"
-           : strcmp(rule, "fa") == 0 ? "feedback alignment"
-           : strcmp(rule, "bp") == 0 ? "backprop"
-                                     : rule;
+    const fadyn_rule_type *r = fadyn_rule_type_find(rule);
+    return r ? r->title : rule;
 }
 
 int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_t nrules,

@@ -39,10 +39,6 @@ static int keep(void *ctx, double t, const double *y) {
     return 0;
 }
 
-static const char *rule_of(fadyn_rule r) {
-    return r == FADYN_RULE_BP ? "bp" : r == FADYN_RULE_SHALLOW ? "shallow" : "fa";
-}
-
 /* The trainer's weights at the sample steps into Y (samples x dim). */
 static int train_traj(const fadyn_problem *p, const fadyn_task *task, double eta, size_t K,
                       size_t steps, size_t S, unsigned long seed, double *Y, fadyn_err *err) {
@@ -52,8 +48,7 @@ static int train_traj(const fadyn_problem *p, const fadyn_task *task, double eta
     tp.eta = eta;
     tp.batch = K;
     tp.angles = 0;
-    fadyn_train_ws *ws =
-        fadyn_train_ws_alloc(task, &spec, fadyn_rule_type_find(rule_of(p->rule)), &tp, err);
+    fadyn_train_ws *ws = fadyn_train_ws_alloc(task, &spec, p->rule, &tp, err);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!ws || !r) {
         fadyn_train_ws_free(ws);

@@ -8,24 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tuned rates: `fadyn train --tune-rate` (grid fadyn_tune_grid, seed 1,
- * 3 runs; Task 1 --examples 4000, Task 3 --examples 40000, i.e. tuning runs
- * of 1000 and 10000 examples); docs/figures.md has the scores. */
-typedef struct {
-    const char *rule;
-    double linear, teacher;
-} eta_entry;
-
-static const eta_entry tuned[] = {
-    {"bp", 1e-2, 1e-2}, {"fa", 1e-2, 1e-2},  {"sparse-fa", 3e-3, 1e-2}, {"shallow", 1e-1, 1e-1},
-    {"np", 3e-3, 3e-3}, {"pbp", 3e-4, 1e-3}, {"dfa", 1e-2, 1e-2},       {NULL, 0, 0},
-};
-
 double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule) {
-    for (const eta_entry *e = tuned; e->rule; e++)
-        if (strcmp(e->rule, rule->name) == 0)
-            return task == FADYN_TASK_LINEAR ? e->linear : e->teacher;
-    return 1e-3;
+    double eta = task == FADYN_TASK_LINEAR ? rule->eta.linear : rule->eta.teacher;
+    return eta > 0.0 ? eta : 1e-3;
 }
 
 const double fadyn_tune_grid[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1};

@@ -1,4 +1,5 @@
-/* train_impl.h — the trainer's workspace, shared by the rule and run files. */
+/* train_impl.h — the trainer's workspace, shared by the trainer, run and
+ * compare files and the rules' backward passes (src/rules/). */
 #ifndef FADYN_TRAIN_IMPL_H
 #define FADYN_TRAIN_IMPL_H
 
@@ -40,6 +41,10 @@ void fadyn_net_forward_noise(const fadyn_net *net, size_t K, const double *X, do
 double fadyn_train_output_delta(fadyn_train_ws *ws, size_t K, const double *Y);
 /* P[k] = W[k]⁺ for k = 1..L-1. */
 int fadyn_train_pinv_all(fadyn_train_ws *ws);
+/* The hidden deltas of a chain rule: δ_k = (M_k δ_{k+1}) ∘ σ'(a_k) for
+ * k = L-1..1, M_k from pick (the matrix, *trans = 1 for its transpose). */
+typedef const double *(*fadyn_train_pick_fn)(fadyn_train_ws *ws, size_t k, int *trans);
+int fadyn_train_chain(fadyn_train_ws *ws, size_t K, fadyn_train_pick_fn pick);
 
 /* Draw K inputs and targets of task t; TA/TH: the target's forward buffers. */
 void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, double *Y,

@@ -262,6 +262,18 @@ int fadyn_train_pinv_all(fadyn_train_ws *ws) {
     return FADYN_OK;
 }
 
+int fadyn_train_chain(fadyn_train_ws *ws, size_t K, fadyn_train_pick_fn pick) {
+    const fadyn_net_spec *s = &ws->net.spec;
+    for (size_t k = ws->L - 1; k >= 1; k--) {
+        int trans;
+        const double *M = pick(ws, k, &trans);
+        /* D[k-1] (K x n_k) = D[k] (K x n_{k+1}) times M (n_{k+1} x n_k or its transpose) */
+        fadyn_rows_times(K, s->sizes[k], s->sizes[k + 1], trans, ws->D[k], M, ws->D[k - 1]);
+        fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], ws->D[k - 1], K * s->sizes[k]);
+    }
+    return FADYN_OK;
+}
+
 /* Forward, output delta and the rule's hidden deltas of K rows. */
 static int deltas(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, double *loss) {
     ws->xin = X;
@@ -269,7 +281,7 @@ static int deltas(fadyn_train_ws *ws, size_t K, const double *X, const double *Y
     fadyn_net_forward(&ws->net, K, X, ws->A, ws->H);
     *loss = fadyn_train_output_delta(ws, K, Y);
     if (ws->bad_row < K) return FADYN_DIVERGED;
-    return ws->rule->hidden_updates ? ws->rule->backward(ws, K) : FADYN_OK;
+    return ws->rule->backward ? ws->rule->backward(ws, K) : FADYN_OK;
 }
 
 int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, gsl_rng *noise,
@@ -279,7 +291,7 @@ int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double
     if (rc) return rc;
     const size_t *n = ws->net.spec.sizes;
     double eta = ws->par.eta, shrink = 1.0 - eta * ws->par.decay;
-    size_t first = ws->rule->hidden_updates ? 0 : ws->L - 1; /* shallow: output layer only */
+    size_t first = ws->rule->backward ? 0 : ws->L - 1; /* shallow: output layer only */
     for (size_t k = first; k < ws->L; k++) {
         const double *hin = k ? ws->H[k - 1] : X;
         double *W = ws->net.W[k];
@@ -327,7 +339,7 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
     int noise = sqrt(2.0 * ws->l0[0]) < ws->par.angle_floor * fadyn_norm(ys, n[L]);
     for (size_t k = 0; k + 1 < L; k++)
         bp[k] = pbp[k] = NAN;
-    if (ws->rule->hidden_updates == 0 || rc == FADYN_DIVERGED || noise) return FADYN_OK;
+    if (!ws->rule->backward || rc == FADYN_DIVERGED || noise) return FADYN_OK;
     if (L < 2) return FADYN_OK;
     if (fadyn_train_pinv_all(ws) != FADYN_OK) return FADYN_ELAPACK;
     double *bcur = ws->v[0], *bnext = ws->v[1], *pcur = ws->v[2], *pnext = ws->v[3];

@@ -76,7 +76,7 @@ static int czero_start(fadyn_problem *p, double scale, gsl_rng *r) {
 /* The instance's linear problem (T, B from the family's stream) and start. */
 static int build_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p) {
     const fadyn_verify_params *vp = in->vp;
-    int rc = fadyn_problem_alloc(p, 2, in->sizes, FADYN_RULE_FA, NULL);
+    int rc = fadyn_problem_alloc(p, 2, in->sizes, fadyn_rule_type_find("fa"), NULL);
     if (rc != FADYN_OK) return rc;
     gsl_rng *r = inst_rng(in, SALT_LINEAR);
     fadyn_init_params ip = fadyn_init_params_default();

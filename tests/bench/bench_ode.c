@@ -12,7 +12,7 @@
 
 static void draw(fadyn_problem *p, size_t n0, size_t nh, size_t no, unsigned long seed) {
     size_t sz[] = {n0, nh, no};
-    fadyn_problem_alloc(p, 2, sz, FADYN_RULE_FA, NULL);
+    fadyn_problem_alloc(p, 2, sz, fadyn_rule_type_find("fa"), NULL);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
     fadyn_init_params ip = fadyn_init_params_default();
