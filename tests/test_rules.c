@@ -1,6 +1,7 @@
 /* test_rules.c — the rule table (fadyn/rule.h): its entries are complete and
  * consistent, every ODE form is the batch limit of the same entry's trainer,
- * and the generated lists name every rule. */
+ * the generated lists name every rule, and the observer's shared angle and
+ * NSE definitions agree with plain loops. */
 #include "helpers.h"
 
 #include <criterion/criterion.h>
@@ -179,6 +180,84 @@ Test(rules, every_ode_form_is_the_batch_limit_of_its_trainer) {
         tested++;
     }
     cr_expect_geq(tested, 3);
+}
+
+/* The observer's reference updates against plain loops, for a matrix of
+ * signals (the ODE) and for one example (a trainer, BLAS level 2). */
+Test(rules, reference_updates_and_angles_match_loops) {
+    enum { NK = 4, NK1 = 3, C = 5 };
+    double W[NK1 * NK], Wp[NK * NK1], G[NK1 * C], H[NK1 * C];
+    for (size_t i = 0; i < NK1 * NK; i++)
+        W[i] = sin(1.0 + (double)i), Wp[i] = cos(2.0 + 0.5 * (double)i);
+    for (size_t i = 0; i < NK1 * C; i++)
+        G[i] = sin(3.0 * (double)i), H[i] = cos(0.7 * (double)i);
+    for (size_t c = 1; c <= C; c += C - 1) {
+        double ub[NK * C], up[NK * C], wb[NK * C] = {0}, wp[NK * C] = {0};
+        /* G's first c columns, packed */
+        double Gc[NK1 * C], Hc[NK1 * C];
+        for (size_t i = 0; i < NK1; i++)
+            for (size_t j = 0; j < c; j++)
+                Gc[i * c + j] = G[i * C + j], Hc[i * c + j] = H[i * C + j];
+        fadyn_obs_reference_updates(NK, NK1, c, W, Wp, Gc, Hc, ub, up);
+        for (size_t i = 0; i < NK; i++)
+            for (size_t j = 0; j < c; j++)
+                for (size_t l = 0; l < NK1; l++) {
+                    wb[i * c + j] += W[l * NK + i] * Gc[l * c + j];
+                    wp[i * c + j] += Wp[i * NK1 + l] * Hc[l * c + j];
+                }
+        for (size_t i = 0; i < NK * c; i++) {
+            cr_expect_float_eq(ub[i], wb[i], 1e-13, "c %zu: Wᵀ G entry %zu", c, i);
+            cr_expect_float_eq(up[i], wp[i], 1e-13, "c %zu: W⁺ G entry %zu", c, i);
+        }
+        double a_bp, a_pbp;
+        fadyn_obs_angles(wb, wb, wp, NK * c, &a_bp, &a_pbp);
+        cr_expect_float_eq(a_bp, 0.0, 1e-6);
+        double dot = 0, nb = 0, np = 0;
+        for (size_t i = 0; i < NK * c; i++)
+            dot += wb[i] * wp[i], nb += wb[i] * wb[i], np += wp[i] * wp[i];
+        cr_expect_float_eq(a_pbp, acos(dot / sqrt(nb * np)) * 180.0 / M_PI, 1e-10);
+    }
+    cr_expect_float_eq(fadyn_obs_nse(1.0, 4.0), 0.25, 1e-16);
+    cr_expect(isnan(fadyn_obs_nse(1.0, 0.0)));
+}
+
+/* With one input the trainer's held-out NSE and its angles on the example
+ * x = 1 are the observer's expected NSE and angles exactly: e = E x, so
+ * Σ‖e‖²/Σ‖y*‖² = ‖E‖²/‖T‖², and δ_h = M e is the ODE's hidden signal. */
+Test(rules, trainer_and_observer_report_the_same_nse_and_angles) {
+    size_t sz[] = {1, 5, 3};
+    const char *names[] = {"fa", "bp"};
+    for (size_t r = 0; r < 2; r++) {
+        fadyn_problem p;
+        th_problem(&p, 2, sz, th_rule(names[r]), 23, 0.4);
+        fadyn_task t;
+        cr_assert_eq(fadyn_task_alloc_linear(&t, 1, 3, p.T, NULL, 40, 5, NULL), FADYN_OK);
+        fadyn_net_spec spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+        fadyn_train_params tp = fadyn_train_params_default();
+        tp.eta = 0.01;
+        fadyn_train_ws *ws = fadyn_train_ws_alloc(&t, &spec, p.rule, &tp, NULL);
+        cr_assert_not_null(ws);
+        fadyn_train_ws_set(ws, (const double *const *)p.W, (const double *const *)p.B);
+        fadyn_train_ws_X(ws)[0] = 1.0;
+        for (size_t j = 0; j < 3; j++)
+            fadyn_train_ws_Y(ws)[j] = p.T[j];
+        double bp, pbp;
+        cr_assert_eq(fadyn_train_ws_angles(ws, 0, &bp, &pbp), FADYN_OK);
+        double nse = fadyn_train_ws_nse(ws);
+        fadyn_observer *o = fadyn_observer_alloc(&p, p.w0);
+        fadyn_obs ob;
+        cr_assert_eq(fadyn_observer_eval(o, 0.0, p.w0, &ob), FADYN_OK);
+        cr_expect_float_eq(nse, ob.nse, 1e-12 * ob.nse, "%s: NSE %g vs %g", names[r], nse, ob.nse);
+        cr_expect_float_eq(bp, ob.angle_bp, 1e-8, "%s: angle to bp %g vs %g", names[r], bp,
+                           ob.angle_bp);
+        cr_expect_float_eq(pbp, ob.angle_pbp, 1e-8, "%s: angle to pbp %g vs %g", names[r], pbp,
+                           ob.angle_pbp);
+        if (r == 0) cr_expect_gt(bp, 1.0, "fa's angle to bp should not vanish: %g", bp);
+        fadyn_observer_free(o);
+        fadyn_train_ws_free(ws);
+        fadyn_task_free(&t);
+        fadyn_problem_free(&p);
+    }
 }
 
 /* The --rule help of ode and compare lists the rules with an ODE form, that

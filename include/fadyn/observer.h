@@ -14,7 +14,10 @@
  * Deeper chains: C sums over every hidden layer k (fa: B_{k-1} W_k + (…)ᵀ −
  * W_{k-1} W_{k-1}ᵀ); V, s and the angles refer to the last hidden layer,
  * the one fed by B_{L-2} E.
- */
+ *
+ * The trainers report NSE and the angles through the same definitions:
+ * fadyn_obs_nse, fadyn_obs_reference_updates and fadyn_obs_angles below,
+ * with their held-out sums and one example's deltas (fadyn/train.h). */
 #ifndef FADYN_OBSERVER_H
 #define FADYN_OBSERVER_H
 
@@ -24,9 +27,40 @@ typedef struct {
     double t, loss, nse, V, drift, drift_rel, s, angle_bp, angle_pbp;
 } fadyn_obs;
 
-/* Column names of fadyn_obs, in order, and their number. */
+/* Column names of fadyn_obs, in order, their indices and their number. */
 extern const char *const fadyn_obs_names[];
+enum {
+    FADYN_OBS_T = 0,
+    FADYN_OBS_LOSS,
+    FADYN_OBS_NSE,
+    FADYN_OBS_V,
+    FADYN_OBS_DRIFT,
+    FADYN_OBS_DRIFT_REL,
+    FADYN_OBS_S,
+    FADYN_OBS_ANGLE_BP,
+    FADYN_OBS_ANGLE_PBP
+};
 #define FADYN_OBS_NCOLS 9
+
+/* NSE = err2 / target2 (docs/theory.md §1): Σ‖y* − y‖² / Σ‖y*‖² over an
+ * evaluation set, or tr(E Σ Eᵀ) / tr(T Σ Tᵀ) in expectation.  NaN unless
+ * target2 > 0. */
+double fadyn_obs_nse(double err2, double target2);
+
+/* The hidden updates bp and pbp would send into a hidden layer of nk units
+ * from the signals Gb and Gp (nk1 x c) arriving from the layer above:
+ * ubp = W_kᵀ Gb and upbp = W_k⁺ Gp (nk x c), W_k (nk1 x nk) the weights
+ * above, Wplus (nk x nk1) its pseudoinverse.  The observer passes
+ * Gb = Gp = E Σ (c = n_0); a trainer one example's deltas (c = 1, BLAS
+ * level 2).  Allocates nothing. */
+void fadyn_obs_reference_updates(size_t nk, size_t nk1, size_t c, const double *W,
+                                 const double *Wplus, const double *Gb, const double *Gp,
+                                 double *ubp, double *upbp);
+
+/* angle_bp = ∠(u, ubp) and angle_pbp = ∠(u, upbp) in degrees (n entries
+ * each, fadyn_angle_deg), u the rule's own hidden update. */
+void fadyn_obs_angles(const double *u, const double *ubp, const double *upbp, size_t n,
+                      double *angle_bp, double *angle_pbp);
 
 typedef struct fadyn_observer fadyn_observer;
 

@@ -4,6 +4,7 @@
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     double tese = fadyn_dot(o->E, o->ES, no * n0); /* tr(E Σ Eᵀ) */
     r->t = t;
     r->loss = 0.5 * tese;
-    r->nse = o->tsT > 0.0 ? tese / o->tsT : NAN;
+    r->nse = fadyn_obs_nse(tese, o->tsT);
     /* V = ‖B E‖² (eq 23), with the feedback into the last hidden layer */
     fadyn_gemm(0, 0, nh, n0, no, 1.0, p->B[L - 2], o->E, 0.0, o->tmp2);
     r->V = pow(fadyn_norm(o->tmp2, nh * n0), 2);
@@ -125,18 +126,40 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     size_t na = n[L - 2];
     r->s = pow(fadyn_norm(A, nh * na), 2);
     /* angles of the rule's hidden update to bp's Wᵀ E Σ and pbp's W⁺ E Σ */
-    fadyn_gemm(1, 0, nh, n0, no, 1.0, W, o->ES, 0.0, o->ubp);
     int rc = fadyn_pinv(o->pinv, no, nh, W, o->Wplus, NULL);
     if (rc != 0) return rc;
-    fadyn_gemm(0, 0, nh, n0, no, 1.0, o->Wplus, o->ES, 0.0, o->upbp);
+    fadyn_obs_reference_updates(nh, no, n0, W, o->Wplus, o->ES, o->ES, o->ubp, o->upbp);
     if (!p->rule->ode->signal) { /* the hidden layers do not learn */
         r->angle_bp = r->angle_pbp = NAN;
         return 0;
     }
     p->rule->ode->signal(p, y, L - 1, n0, o->ES, o->u);
-    r->angle_bp = fadyn_angle_deg(o->u, o->ubp, nh * n0);
-    r->angle_pbp = fadyn_angle_deg(o->u, o->upbp, nh * n0);
+    fadyn_obs_angles(o->u, o->ubp, o->upbp, nh * n0, &r->angle_bp, &r->angle_pbp);
     return 0;
+}
+
+double fadyn_obs_nse(double err2, double target2) {
+    return target2 > 0.0 ? err2 / target2 : NAN;
+}
+
+void fadyn_obs_reference_updates(size_t nk, size_t nk1, size_t c, const double *W,
+                                 const double *Wplus, const double *Gb, const double *Gp,
+                                 double *ubp, double *upbp) {
+    if (c == 1) { /* one example: BLAS level 2 */
+        cblas_dgemv(CblasRowMajor, CblasTrans, (int)nk1, (int)nk, 1.0, W, (int)nk, Gb, 1, 0.0, ubp,
+                    1);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)nk, (int)nk1, 1.0, Wplus, (int)nk1, Gp, 1,
+                    0.0, upbp, 1);
+    } else {
+        fadyn_gemm(1, 0, nk, c, nk1, 1.0, W, Gb, 0.0, ubp);
+        fadyn_gemm(0, 0, nk, c, nk1, 1.0, Wplus, Gp, 0.0, upbp);
+    }
+}
+
+void fadyn_obs_angles(const double *u, const double *ubp, const double *upbp, size_t n,
+                      double *angle_bp, double *angle_pbp) {
+    *angle_bp = fadyn_angle_deg(u, ubp, n);
+    *angle_pbp = fadyn_angle_deg(u, upbp, n);
 }
 
 void fadyn_obs_to_array(const fadyn_obs *r, double *v) {

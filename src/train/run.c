@@ -3,6 +3,8 @@
 #include "fadyn/clock.h"
 #include "train_impl.h"
 
+#include "fadyn/observer.h"
+
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -21,11 +23,15 @@ size_t fadyn_train_ncols(const fadyn_net_spec *spec) {
 }
 
 void fadyn_train_col_name(size_t i, char *out, size_t n) {
-    static const char *const first[] = {"example", "nse", "loss"};
+    /* the observer's names (fadyn/observer.h), angles per hidden layer */
+    const char *const first[] = {"example", fadyn_obs_names[FADYN_OBS_NSE],
+                                 fadyn_obs_names[FADYN_OBS_LOSS]};
     if (i < 3)
         snprintf(out, n, "%s", first[i]);
     else
-        snprintf(out, n, "angle_%s_h%zu", (i - 3) % 2 ? "pbp" : "bp", (i - 3) / 2 + 1);
+        snprintf(out, n, "%s_h%zu",
+                 fadyn_obs_names[(i - 3) % 2 ? FADYN_OBS_ANGLE_PBP : FADYN_OBS_ANGLE_BP],
+                 (i - 3) / 2 + 1);
 }
 
 void fadyn_train_result_free(fadyn_train_result *r) {

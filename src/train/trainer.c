@@ -2,6 +2,8 @@
  * held-out NSE and the angles of the hidden updates (docs/theory.md §1). */
 #include "train_impl.h"
 
+#include "fadyn/observer.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -325,7 +327,7 @@ double fadyn_train_ws_nse(fadyn_train_ws *ws) {
         for (size_t j = 0; j < K * nL; j++)
             num += (ys[j] - y[j]) * (ys[j] - y[j]);
     }
-    return num / t->ytest_sq; /* NSE = Σ‖y* − y‖² / Σ‖y*‖² (docs/theory.md §1) */
+    return fadyn_obs_nse(num, t->ytest_sq); /* Σ‖y* − y‖² / Σ‖y*‖² */
 }
 
 int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pbp) {
@@ -347,12 +349,11 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
     memcpy(pcur, ws->D[L - 1], n[L] * sizeof(double));
     for (size_t k = L - 1; k >= 1; k--) {
         /* bp: W_kᵀ δ ∘ σ';  pbp: W_k⁺ δ ∘ σ' — computed, not applied */
-        fadyn_rows_times(1, n[k], n[k + 1], 1, bcur, ws->net.W[k], bnext);
-        fadyn_rows_times(1, n[k], n[k + 1], 0, pcur, ws->P[k], pnext);
+        fadyn_obs_reference_updates(n[k], n[k + 1], 1, ws->net.W[k], ws->P[k], bcur, pcur, bnext,
+                                    pnext);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], bnext, n[k]);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], pnext, n[k]);
-        bp[k - 1] = fadyn_angle_deg(ws->D[k - 1], bnext, n[k]);
-        pbp[k - 1] = fadyn_angle_deg(ws->D[k - 1], pnext, n[k]);
+        fadyn_obs_angles(ws->D[k - 1], bnext, pnext, n[k], &bp[k - 1], &pbp[k - 1]);
         double *t = bcur;
         bcur = bnext;
         bnext = t;
