@@ -6,7 +6,7 @@
  * trainer's backward pass (the discrete, per-example form) and, where the
  * rule has one, its expected-dynamics form (the batch limit the ODE
  * integrates, and what the observer needs of it).  The ODE, the observer
- * and the trainer dispatch through the entry; nothing else names a rule.
+ * and the trainer dispatch through the entry, never on a rule's name.
  *
  * Both forms describe the same hidden signal.  With G_L = E Σ arriving at
  * the output, the ODE sends G_k = M_k G_{k+1} into hidden layer k; the
