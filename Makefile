@@ -21,6 +21,8 @@ DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
 PKGS     := gsl lapacke openblas jansson zlib
 # the Python module, its tests and the notebooks (docs/python.md)
 DEB_PKGS += python3-pandas
+# make bench compares with SciPy and NumPy (tests/bench/reference.py)
+BENCH_PKGS := python3-scipy python3-numpy
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD   ?= build
@@ -152,18 +154,19 @@ check-install: all
 
 test: check-run
 
-bench: deps
+bench:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(BENCH_PKGS)"
 	@$(MAKE) --no-print-directory BUILD=build/opt OPT="-O3 -march=native -DNDEBUG" bench-run
 
-bench-run: all $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
-	@for b in $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%); do echo "== $$b"; \
-	  FADYN_BENCH_DIR=$(BUILD)/bench $$b || exit 1; done
-	@echo "== SciPy reference (same problem, solve_ivp DOP853)"
-	@if /usr/bin/python3 -c 'import scipy' 2>/dev/null; then d=$$(mktemp -d); \
-	  $(BUILD)/fadyn ode --t-end 50 --samples 2 --quiet --save-init $$d/i --save-final $$d/f && \
-	  /usr/bin/python3 tests/bench/scipy_ode.py $$d/i $$d/f 50 1e-8 1e-10 \
-	    "$$(cat $(BUILD)/bench/ode-trajectory.ms 2>/dev/null)"; rm -rf $$d; \
-	else echo "skipped: SciPy not installed (apt-get install python3-scipy)"; fi
+# bench_machine first: the machine and its measured rates, which every
+# later ratio refers to; at the end every target with its measured ratio.
+BENCH_RUN := $(BUILD)/bench/bench_machine $(filter-out $(BUILD)/bench/bench_machine, \
+               $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%))
+bench-run: all $(BENCH_RUN)
+	@for b in $(BENCH_RUN); do echo "== $$b"; \
+	  FADYN_BENCH_DIR=$(BUILD)/bench FADYN_BENCH_REF=tests/bench/reference.py \
+	    FADYN_BENCH_PYTHON=$(PYTHON) $$b || exit 1; done
+	@echo "== targets (docs/performance.md)"; cat $(BUILD)/bench/targets.txt
 
 # Every test, the CLI runs included, under AddressSanitizer + UBSan.
 sanitize: deps

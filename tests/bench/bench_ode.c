@@ -6,6 +6,7 @@
 
 #include <cblas.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 
 #define REPS      7
 #define TRAJ_REPS 21 /* trajectories are short: more repeats for a steadier min/median */
@@ -74,32 +75,38 @@ static void bench_gemm(void) {
     bench_gemm_shape(0, 0, 10, 10, 300);
 }
 
-static void bench_rhs(size_t n0, size_t nh, size_t no, double dgemm, int threads) {
+/* Time per right-hand-side evaluation of an n0-nh-no fa net with `threads`
+ * BLAS threads: min and median of REPS repetitions of ~0.2 s. */
+static void time_rhs(fadyn_dyn *d, const double *y, double *f, int threads, double *mn,
+                     double *md) {
     int old_threads = fadyn_blas_set_threads(threads);
+    double t0 = fadyn_wall_seconds();
+    fadyn_dyn_rhs(d, y, f);
+    double one = fadyn_wall_seconds() - t0;
+    long calls = (long)(0.2 / (one > 1e-7 ? one : 1e-7)) + 1;
+    double t[REPS];
+    for (int r = 0; r < REPS; r++) {
+        t0 = fadyn_wall_seconds();
+        for (long c = 0; c < calls; c++)
+            fadyn_dyn_rhs(d, y, f);
+        t[r] = (fadyn_wall_seconds() - t0) / (double)calls;
+    }
+    bench_stats(t, REPS, mn, md);
+    fadyn_blas_set_threads(old_threads);
+}
+
+static void bench_rhs(size_t n0, size_t nh, size_t no, const bench_machine *m, int threads) {
     fadyn_problem p;
     draw(&p, n0, nh, no, 1);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
     double *f = malloc(p.dim * sizeof(double));
-    double flops = fadyn_dyn_rhs_flops(&p);
-    /* enough calls per repetition for ~0.2 s */
-    double t0 = fadyn_wall_seconds();
-    fadyn_dyn_rhs(d, p.w0, f);
-    double one = fadyn_wall_seconds() - t0;
-    long calls = (long)(0.2 / (one > 1e-7 ? one : 1e-7)) + 1;
-    double t[REPS], mn, md;
-    for (int r = 0; r < REPS; r++) {
-        t0 = fadyn_wall_seconds();
-        for (long c = 0; c < calls; c++)
-            fadyn_dyn_rhs(d, p.w0, f);
-        t[r] = (fadyn_wall_seconds() - t0) / (double)calls;
-    }
-    bench_stats(t, REPS, &mn, &md);
-    double gf = flops / mn * 1e-9;
+    double flops = fadyn_dyn_rhs_flops(&p), mn, md;
+    time_rhs(d, p.w0, f, threads, &mn, &md);
+    double gf = flops / mn * 1e-9, peak = threads > 1 ? m->dgemm2 : m->dgemm1;
     printf("rhs %4zu-%4zu-%-3zu %d BLAS thread%s %10.0f evals/s (min %.3g s, median %.3g s per "
-           "eval)  %.2f GFLOP/s = %.0f%% of one core's DGEMM (median %.0f%%)\n",
-           n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf, 100.0 * gf / dgemm,
-           100.0 * flops / md * 1e-9 / dgemm);
-    fadyn_blas_set_threads(old_threads);
+           "eval)  %.2f GFLOP/s = %.0f%% of %s DGEMM (median %.0f%%)\n",
+           n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf, 100.0 * gf / peak,
+           threads > 1 ? "two cores'" : "one core's", 100.0 * flops / md * 1e-9 / peak);
     free(f);
     fadyn_dyn_free(d);
     fadyn_problem_free(&p);
@@ -140,7 +147,9 @@ static void bench_stepper(const char *name) {
     free(y);
 }
 
-static void bench_trajectory(double dgemm, const char *stepper) {
+/* One full 30-20-10 fa trajectory, t in [0, 50], 2 samples, against its floor
+ * (evaluations x flops per evaluation / the measured one-core DGEMM rate). */
+static void bench_trajectory(const bench_machine *m, const char *stepper) {
     fadyn_problem p;
     draw(&p, 30, 20, 10, 1);
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
@@ -159,54 +168,188 @@ static void bench_trajectory(double dgemm, const char *stepper) {
         t[r] = fadyn_wall_seconds() - t0;
     }
     bench_stats(t, TRAJ_REPS, &mn, &md);
-    double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) / (dgemm * 1e9);
-    printf("trajectory 30-20-10 fa, %s rtol 1e-8, t in [0,50]: min %.3f ms, median %.3f ms; "
+    double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) / (m->dgemm1 * 1e9);
+    printf("trajectory 30-20-10 fa, %-9s rtol 1e-8, t in [0,50]: min %.3f ms, median %.3f ms; "
            "%lu steps, %lu rhs evals;\n  floor (evals x flops / DGEMM rate) %.3f ms: "
            "%.1fx the floor (min), %.1fx (median)\n",
            stepper, mn * 1e3, md * 1e3, st.steps, st.rhs_evals, floor * 1e3, mn / floor,
            md / floor);
-    const char *dir = getenv("FADYN_BENCH_DIR");
-    if (dir &&
-        strcmp(stepper, "rk8pd") == 0) { /* for the SciPy comparison that `make bench` runs next */
-        char path[FADYN_PATH_MAX];
-        snprintf(path, sizeof path, "%s/ode-trajectory.ms", dir);
-        FILE *f = fopen(path, "w");
-        if (f) fprintf(f, "%.4f\n", mn * 1e3), fclose(f);
+    if (strcmp(stepper, fadyn_integ_params_default().stepper) == 0) {
+        bench_target("30-20-10 t=50: default stepper's time / floor (median)", md / floor, 0, 3.0);
+        /* with the observer at 201 samples, as `fadyn ode` runs it */
+        ip.samples = 201;
+        for (int r = 0; r < TRAJ_REPS; r++) {
+            fadyn_ode_result res;
+            double t0 = fadyn_wall_seconds();
+            fadyn_ode_run(&p, &ip, &res);
+            t[r] = fadyn_wall_seconds() - t0;
+            fadyn_ode_result_free(&res);
+        }
+        bench_stats(t, TRAJ_REPS, &mn, &md);
+        printf("  the same with the observer at 201 samples (SVD each): min %.3f ms, median %.3f "
+               "ms\n",
+               mn * 1e3, md * 1e3);
     }
-    if (strcmp(stepper, "rk8pd") != 0) goto done;
-    /* with the observer at 201 samples, as `fadyn ode` runs it */
-    ip.samples = 201;
-    for (int r = 0; r < TRAJ_REPS; r++) {
-        fadyn_ode_result res;
-        double t0 = fadyn_wall_seconds();
-        fadyn_ode_run(&p, &ip, &res);
-        t[r] = fadyn_wall_seconds() - t0;
-        fadyn_ode_result_free(&res);
-    }
-    bench_stats(t, TRAJ_REPS, &mn, &md);
-    printf("  the same with the observer at 201 samples (SVD each): min %.3f ms, median %.3f ms\n",
-           mn * 1e3, md * 1e3);
-done:
     free(y);
     fadyn_dyn_free(d);
     fadyn_problem_free(&p);
 }
 
+/* One row of the SciPy table: fadyn's default stepper and SciPy's
+ * solve_ivp DOP853 from the same start (the matrices pass through a
+ * problem directory, 17 digits), rtol 1e-8, atol 1e-10, timed in pairs. */
+typedef struct {
+    size_t n0, nh, no;
+    double t_end;
+    int threads;        /* fadyn's BLAS threads: 1, or 0 for fadyn's default */
+    const char *target; /* NULL: no target for this row */
+    double ratio;       /* SciPy / fadyn, median of pairs, at least */
+} scipy_case;
+
+static int fadyn_threads_default; /* what BLAS had before main set one thread */
+
+static void compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machine *m) {
+    char tmp[] = "/tmp/fadyn-bench-XXXXXX", dir[4200], fin[4200], reply[512];
+    if (!mkdtemp(tmp)) return;
+    snprintf(dir, sizeof dir, "%s/init", tmp);
+    snprintf(fin, sizeof fin, "%s/final", tmp);
+    fadyn_problem p;
+    draw(&p, c->n0, c->nh, c->no, 1);
+    fadyn_problem_save(&p, NULL, dir, NULL);
+    int threads = c->threads ? c->threads : fadyn_threads_default;
+    int old = fadyn_blas_set_threads(threads);
+    fadyn_dyn *d = fadyn_dyn_alloc(&p);
+    gsl_odeiv2_system sys = fadyn_dyn_system(d);
+    fadyn_integ_params ip = fadyn_integ_params_default();
+    ip.t_end = c->t_end;
+    ip.samples = 2;
+    double *y = malloc(p.dim * sizeof(double));
+    fadyn_integ_stats st;
+    double tf[16], ts[16], ratio[16], nfev = 0, t0 = 0;
+    int ok = bench_ref_ask(ref, reply, sizeof reply, "ode %s %.17g 1e-8 1e-10", dir, c->t_end);
+    /* a first pair to warm up and size the repeats (~4 s in all, 3 to 15 pairs) */
+    int reps = 1;
+    for (int r = -1; ok && r < reps; r++) {
+        memcpy(y, p.w0, p.dim * sizeof(double));
+        t0 = fadyn_wall_seconds();
+        int rc = fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
+        double f = fadyn_wall_seconds() - t0, s;
+        ok = rc == FADYN_OK && bench_ref_ask(ref, reply, sizeof reply, "run") &&
+             sscanf(reply, "%lf %lf", &s, &nfev) == 2;
+        if (r < 0) {
+            reps = (int)(4.0 / (f + s));
+            reps = reps < 3 ? 3 : reps > 15 ? 15 : reps;
+            continue;
+        }
+        tf[r] = f, ts[r] = s, ratio[r] = s / f;
+    }
+    double dist = NAN;
+    if (ok) {
+        fadyn_problem_save(&p, y, fin, NULL);
+        if (bench_ref_ask(ref, reply, sizeof reply, "dist %s", fin)) dist = atof(reply);
+    }
+    if (ok) {
+        double fmn, fmd, smn, smd, rmn, rmd;
+        bench_stats(tf, reps, &fmn, &fmd);
+        bench_stats(ts, reps, &smn, &smd);
+        bench_stats(ratio, reps, &rmn, &rmd);
+        double floor = (double)st.rhs_evals * fadyn_dyn_rhs_flops(&p) /
+                       ((threads > 1 ? m->dgemm2 : m->dgemm1) * 1e9);
+        char label[128];
+        snprintf(label, sizeof label, "%zu-%zu-%zu t=%g, %s", c->n0, c->nh, c->no, c->t_end,
+                 c->threads ? "one thread" : "default threads");
+        printf("%-34s fadyn %-6s min %9.3f ms median %9.3f | SciPy min %9.3f ms median %9.3f | "
+               "SciPy/fadyn %5.2fx (median of %d pairs; %.2f-%.2f) | evals %lu / %.0f = %.2f | "
+               "fadyn/floor %.1fx | end states differ by %.1e\n",
+               label, ip.stepper, fmn * 1e3, fmd * 1e3, smn * 1e3, smd * 1e3, rmd, reps, rmn,
+               ratio[reps - 1], st.rhs_evals, nfev, (double)st.rhs_evals / nfev, fmd / floor, dist);
+        if (c->target) bench_target(c->target, rmd, 1, c->ratio);
+    } else {
+        printf("%zu-%zu-%zu t=%g: the comparison failed\n", c->n0, c->nh, c->no, c->t_end);
+    }
+    fadyn_blas_set_threads(old);
+    free(y);
+    fadyn_dyn_free(d);
+    fadyn_problem_free(&p);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp); /* mkdtemp's name: no quotes in it */
+    if (system(cmd) != 0) printf("could not remove %s\n", tmp);
+}
+
+static void bench_scipy(const bench_machine *m) {
+    static const scipy_case cases[] = {
+        {30, 20, 10, 50, 1, "30-20-10 t=50: SciPy / fadyn", 15},
+        {30, 20, 10, 200, 1, NULL, 0},
+        {100, 50, 20, 50, 1, "100-50-20 t=50: SciPy / fadyn", 3},
+        {300, 100, 30, 50, 1, "300-100-30 t=50: SciPy / fadyn", 3},
+        {784, 1000, 10, 0.25, 1, "784-1000-10 t=0.25, one thread: SciPy / fadyn", 2},
+        {784, 1000, 10, 0.25, 0, NULL, 0},
+    };
+    bench_ref ref[2];
+    printf("== fadyn against SciPy solve_ivp DOP853 (same start, rtol 1e-8, atol 1e-10)\n");
+    if (!bench_ref_open(&ref[0], 1)) return;
+    printf("   (SciPy with one BLAS thread for the one-thread rows, its default for the "
+           "default rows)\n");
+    int have_default = bench_ref_open(&ref[1], 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].threads == 0 && !have_default) continue;
+        compare_scipy(&ref[cases[i].threads ? 0 : 1], &cases[i], m);
+    }
+    bench_ref_close(&ref[0]);
+    if (have_default) bench_ref_close(&ref[1]);
+}
+
+/* The 784-1000-10 right-hand side with fadyn's default threads against one
+ * thread, alternating in batches so both see the same load: on a quiet
+ * machine and with a spinning process holding one core. */
+static void bench_threads(void) {
+    enum { BATCHES = 15 };
+    fadyn_problem p;
+    draw(&p, 784, 1000, 10, 1);
+    fadyn_dyn *d = fadyn_dyn_alloc(&p);
+    double *f = malloc(p.dim * sizeof(double));
+    for (int busy = 0; busy < 2; busy++) {
+        pid_t spin = busy ? bench_busy_start() : 0;
+        double t[2][BATCHES], mn[2], md[2];
+        for (int b = 0; b < BATCHES; b++)
+            for (int w = 0; w < 2; w++) {
+                int old = fadyn_blas_set_threads(w ? fadyn_threads_default : 1);
+                double t0 = fadyn_wall_seconds();
+                for (int c = 0; c < 5; c++)
+                    fadyn_dyn_rhs(d, p.w0, f);
+                t[w][b] = (fadyn_wall_seconds() - t0) / 5.0;
+                fadyn_blas_set_threads(old);
+            }
+        bench_busy_stop(spin);
+        for (int w = 0; w < 2; w++)
+            bench_stats(t[w], BATCHES, &mn[w], &md[w]);
+        printf("rhs 784-1000-10, %s: one thread min %.3f ms median %.3f; default (%d) min %.3f ms "
+               "median %.3f: default / one thread %.2f (median)\n",
+               busy ? "other core busy" : "no extra load", mn[0] * 1e3, md[0] * 1e3,
+               fadyn_threads_default, mn[1] * 1e3, md[1] * 1e3, md[1] / md[0]);
+        bench_target(busy ? "784-1000-10 rhs, other core busy: default / one thread"
+                          : "784-1000-10 rhs, no extra load: default / one thread",
+                     md[1] / md[0], 0, 1.05);
+    }
+    free(f);
+    fadyn_dyn_free(d);
+    fadyn_problem_free(&p);
+}
+
 int main(void) {
-    fadyn_blas_set_threads(1);
-    double peak = bench_core_peak_gflops();
-    double dgemm = bench_dgemm_gflops(1000, 5);
-    printf("one core: nominal peak %.1f GFLOP/s (AVX2 FMA, 16 flops/cycle); measured DGEMM "
-           "1000^3 %.1f GFLOP/s (%.0f%% of nominal)\n",
-           peak, dgemm, 100 * dgemm / peak);
+    fadyn_threads_default = fadyn_blas_set_threads(1);
+    bench_machine m = bench_machine_rates();
     if (getenv("FADYN_BENCH_GEMM")) bench_gemm(); /* the threshold sweep, on demand */
-    bench_rhs(30, 20, 10, dgemm, 1);
-    bench_rhs(784, 1000, 10, dgemm, 1);
-    bench_rhs(784, 1000, 10, dgemm, 2); /* both cores to OpenBLAS (docs/performance.md) */
-    bench_rhs(784, 1000, 1000, dgemm, 1);
-    bench_stepper("gsl-rk8pd");
-    bench_stepper("rk8pd");
-    bench_trajectory(dgemm, "gsl-rk8pd");
-    bench_trajectory(dgemm, "rk8pd");
+    bench_rhs(30, 20, 10, &m, 1);
+    bench_rhs(784, 1000, 10, &m, 1);
+    bench_rhs(784, 1000, 10, &m, 2); /* both cores to OpenBLAS (docs/performance.md) */
+    bench_rhs(784, 1000, 1000, &m, 1);
+    const char *steppers[] = {"gsl-rk8pd", "rk8pd"};
+    for (size_t i = 0; i < sizeof steppers / sizeof steppers[0]; i++)
+        bench_stepper(steppers[i]);
+    for (size_t i = 0; i < sizeof steppers / sizeof steppers[0]; i++)
+        bench_trajectory(&m, steppers[i]);
+    bench_threads();
+    bench_scipy(&m);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* bench_train.c — speed of the stochastic trainer: examples per second and
- * GFLOP/s (against one core's measured DGEMM and nominal peak) for Task 1 and
- * Task 3 online, and a 784-1000-10 sigmoid net online and with K = 100. */
+ * GFLOP/s (against one core's measured DGEMM rate) for Task 1 and Task 3
+ * online, a 784-1000-10 sigmoid net online and with K = 100, and Task 1
+ * online against the same loop in NumPy, timed in pairs. */
 #include "bench_util.h"
 #include "fadyn.h"
 
@@ -18,8 +19,9 @@ static double flops_per_example(const fadyn_net_spec *s) {
     return f;
 }
 
-static void bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
-                       size_t K, double seconds, double dgemm, double peak) {
+/* Seconds per example (min over REPS; median to *median), printed. */
+static double bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
+                         size_t K, double seconds, double dgemm, double *median) {
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-3;
     p.batch = K;
@@ -51,13 +53,46 @@ static void bench_case(const char *label, const fadyn_task *task, const fadyn_ne
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops_per_example(spec) / mn * 1e-9;
-    printf("%-34s K=%-4zu %11.0f examples/s (median %.0f)  %6.2f GFLOP/s = %3.0f%% of DGEMM, "
-           "%3.0f%% of peak\n",
-           label, K, 1.0 / mn, 1.0 / md, gf, 100 * gf / dgemm, 100 * gf / peak);
+    printf("%-34s K=%-4zu %11.0f examples/s (median %.0f)  %6.2f GFLOP/s = %3.0f%% of one "
+           "core's DGEMM\n",
+           label, K, 1.0 / mn, 1.0 / md, gf, 100 * gf / dgemm);
     free(X);
     free(Y);
     gsl_rng_free(r);
     fadyn_train_ws_free(ws);
+    if (median) *median = md;
+    return mn;
+}
+
+/* Task 1 online (30-20-10 linear, fa, eta 1e-3) in fadyn and in the NumPy
+ * loop, alternating: ~0.15 s of fadyn, then 20 000 NumPy examples. */
+static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, double dgemm) {
+    enum { PAIRS = 7, NP_EXAMPLES = 20000 };
+    bench_ref ref;
+    printf("== Task 1 online: fadyn against the NumPy loop (forward, error, B e, two outer "
+           "products per example)\n");
+    if (!bench_ref_open(&ref, 1)) return;
+    double tf[PAIRS], tn[PAIRS], ratio[PAIRS], fmn, fmd, nmn, nmd, rmn, rmd;
+    char reply[256];
+    for (int r = 0; r < PAIRS; r++) {
+        double s;
+        tf[r] = bench_case("  Task 1, 30-20-10 linear, fa", task, spec, 1, 0.15, dgemm, NULL);
+        if (!bench_ref_ask(&ref, reply, sizeof reply, "train 30 20 10 1e-3 %d", NP_EXAMPLES) ||
+            sscanf(reply, "%lf", &s) != 1) {
+            bench_ref_close(&ref);
+            return;
+        }
+        tn[r] = s / NP_EXAMPLES;
+        ratio[r] = tn[r] / tf[r];
+    }
+    bench_ref_close(&ref);
+    bench_stats(tf, PAIRS, &fmn, &fmd);
+    bench_stats(tn, PAIRS, &nmn, &nmd);
+    bench_stats(ratio, PAIRS, &rmn, &rmd);
+    printf("Task 1 online: fadyn %.0f examples/s (median of pair minima %.0f), NumPy %.0f (median "
+           "%.0f): NumPy/fadyn %.1fx (median of %d pairs; %.1f-%.1f)\n",
+           1.0 / fmn, 1.0 / fmd, 1.0 / nmn, 1.0 / nmd, rmd, PAIRS, rmn, ratio[PAIRS - 1]);
+    bench_target("Task 1 online trainer: NumPy loop / fadyn", rmd, 1, 30);
 }
 
 /* A whole `fadyn train` run (sampling, held-out NSE and angles every 1000 examples). */
@@ -81,9 +116,7 @@ static void bench_run(const char *label, const fadyn_task *task, const fadyn_net
 
 int main(void) {
     fadyn_blas_set_threads(1);
-    double peak = bench_core_peak_gflops(), dgemm = bench_dgemm_gflops(1000, 5);
-    printf("one core: nominal peak %.1f GFLOP/s; measured DGEMM 1000^3 %.1f GFLOP/s\n", peak,
-           dgemm);
+    double dgemm = bench_machine_rates().dgemm1;
 
     fadyn_task t1, t3, tm;
     fadyn_task_params p1 = fadyn_task_params_default(FADYN_TASK_LINEAR);
@@ -100,12 +133,13 @@ int main(void) {
     fadyn_net_spec n3 = fadyn_net_spec_make(3, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
     fadyn_net_spec nm = fadyn_net_spec_make(2, sm, FADYN_ACT_SIGMOID, FADYN_ACT_SIGMOID, 1);
 
-    bench_case("Task 1, 30-20-10 linear, fa", &t1, &n1, 1, 0.2, dgemm, peak);
-    bench_case("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 1, 0.2, dgemm, peak);
-    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 1, 0.3, dgemm, peak);
-    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 100, 0.3, dgemm, peak);
+    bench_case("Task 1, 30-20-10 linear, fa", &t1, &n1, 1, 0.2, dgemm, NULL);
+    bench_case("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 1, 0.2, dgemm, NULL);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 1, 0.3, dgemm, NULL);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 100, 0.3, dgemm, NULL);
     bench_run("Task 1, 30-20-10 linear, fa", &t1, &n1, 20000);
     bench_run("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 20000);
+    bench_numpy(&t1, &n1, dgemm);
     fadyn_task_free(&t1);
     fadyn_task_free(&t3);
     fadyn_task_free(&tm);

@@ -1,14 +1,29 @@
-/* bench_util.h — timing helpers shared by the benchmarks: repeated runs,
- * min/median, the machine's measured DGEMM rate and its nominal peak. */
+/* bench_util.h — helpers shared by the benchmarks: timing, min/median of
+ * repeats, the machine's measured rates (written once per `make bench` run by
+ * bench_machine, measured here when run alone), targets printed next to
+ * their ratios, and the Python reference process (SciPy, NumPy) that runs
+ * in the same benchmark, request by request, so that each fadyn timing has
+ * a reference timing taken next to it. */
 #ifndef FADYN_BENCH_UTIL_H
 #define FADYN_BENCH_UTIL_H
 
 #include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline double bench_cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static int bench_cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -22,23 +37,10 @@ static inline void bench_stats(double *t, int n, double *min, double *med) {
     *med = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
-/* Nominal peak of one core: GHz (from /proc/cpuinfo) × 16 flops/cycle
- * (AVX2: two FMA units × 4 doubles × 2 flops). */
-static inline double bench_core_peak_gflops(void) {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    double mhz = 0;
-    char line[256];
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "cpu MHz", 7) == 0) {
-            sscanf(strchr(line, ':') + 1, "%lf", &mhz);
-            break;
-        }
-    if (f) fclose(f);
-    return mhz * 1e-3 * 16.0;
-}
-
-/* Measured DGEMM rate of one thread on n x n (GFLOP/s, best of reps). */
-static inline double bench_dgemm_gflops(size_t n, int reps) {
+/* Measured DGEMM rate on n x n x n with `threads` BLAS threads (GFLOP/s,
+ * best of reps). */
+static inline double bench_dgemm_gflops(size_t n, int reps, int threads) {
+    int old = fadyn_blas_set_threads(threads);
     double *a = malloc(n * n * sizeof(double)), *b = malloc(n * n * sizeof(double)),
            *c = malloc(n * n * sizeof(double));
     for (size_t i = 0; i < n * n; i++)
@@ -51,7 +53,167 @@ static inline double bench_dgemm_gflops(size_t n, int reps) {
         if (t < best) best = t;
     }
     free(a), free(b), free(c);
+    fadyn_blas_set_threads(old);
     return 2.0 * (double)n * (double)n * (double)n / best * 1e-9;
+}
+
+/* What bench_machine measured: DGEMM 1000³ on one and on two cores
+ * (GFLOP/s), stream triad bandwidth on one and two cores (GB/s). */
+typedef struct {
+    double dgemm1, dgemm2, bw1, bw2;
+} bench_machine;
+
+static inline const char *bench_dir(void) {
+    const char *d = getenv("FADYN_BENCH_DIR");
+    return d && *d ? d : NULL;
+}
+
+/* The rates of this run: from $FADYN_BENCH_DIR/machine.txt (bench_machine
+ * writes it first in `make bench`), else DGEMM measured now (bandwidth
+ * then unknown: 0). */
+static inline bench_machine bench_machine_rates(void) {
+    bench_machine m = {0, 0, 0, 0};
+    char path[4096];
+    const char *d = bench_dir();
+    FILE *f = NULL;
+    if (d) {
+        snprintf(path, sizeof path, "%s/machine.txt", d);
+        f = fopen(path, "r");
+    }
+    if (f && fscanf(f, "dgemm1 %lf dgemm2 %lf bw1 %lf bw2 %lf", &m.dgemm1, &m.dgemm2, &m.bw1,
+                    &m.bw2) == 4) {
+        fclose(f);
+        printf("machine (measured by bench_machine in this run): DGEMM %.1f GFLOP/s on one core, "
+               "%.1f on two; triad %.1f GB/s on one core, %.1f on two\n",
+               m.dgemm1, m.dgemm2, m.bw1, m.bw2);
+        return m;
+    }
+    if (f) fclose(f);
+    m.dgemm1 = bench_dgemm_gflops(1000, 5, 1);
+    m.dgemm2 = bench_dgemm_gflops(1000, 5, 2);
+    printf("machine (measured now; run bench_machine for the rest): DGEMM %.1f GFLOP/s on one "
+           "core, %.1f on two\n",
+           m.dgemm1, m.dgemm2);
+    return m;
+}
+
+/* Print a target next to its measured value and log it for the summary at
+ * the end of `make bench`: met when value >= target (ge = 1) or
+ * value <= target (ge = 0). */
+static inline void bench_target(const char *what, double value, int ge, double target) {
+    int met = ge ? value >= target : value <= target;
+    printf("  target %-52s %8.2f %s %-6g %s\n", what, value, ge ? ">=" : "<=", target,
+           met ? "met" : "MISSED");
+    const char *d = bench_dir();
+    if (!d) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/targets.txt", d);
+    FILE *f = fopen(path, "a");
+    if (!f) return;
+    fprintf(f, "%-60s %8.2f %s %-6g %s\n", what, value, ge ? ">=" : "<=", target,
+            met ? "met" : "MISSED");
+    fclose(f);
+}
+
+/* The Python reference process ($FADYN_BENCH_PYTHON, default
+ * /usr/bin/python3, running $FADYN_BENCH_REF, default
+ * tests/bench/reference.py): one request line in, one reply line out. */
+typedef struct {
+    pid_t pid;
+    FILE *to, *from;
+} bench_ref;
+
+/* Start it with `threads` BLAS threads (0: NumPy's default); 0 if Python,
+ * SciPy or NumPy is missing (the reason is printed). */
+static inline int bench_ref_open(bench_ref *r, int threads) {
+    const char *script = getenv("FADYN_BENCH_REF"), *py = getenv("FADYN_BENCH_PYTHON");
+    if (!script || !*script) script = "tests/bench/reference.py";
+    if (!py || !*py) py = "/usr/bin/python3";
+    int in[2], out[2];
+    memset(r, 0, sizeof *r);
+    if (access(py, X_OK) != 0 || access(script, R_OK) != 0) {
+        printf("reference: %s or %s missing: no SciPy/NumPy comparison\n", py, script);
+        return 0;
+    }
+    if (pipe(in) || pipe(out)) return 0;
+    fflush(stdout);
+    r->pid = fork();
+    if (r->pid < 0) return 0;
+    if (r->pid == 0) {
+        dup2(in[0], 0), dup2(out[1], 1);
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+        if (threads > 0) {
+            char n[16];
+            snprintf(n, sizeof n, "%d", threads);
+            setenv("OPENBLAS_NUM_THREADS", n, 1);
+            setenv("OMP_NUM_THREADS", n, 1);
+        }
+        execl(py, py, script, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]), close(out[1]);
+    r->to = fdopen(in[1], "w");
+    r->from = fdopen(out[0], "r");
+    char reply[256];
+    if (!r->to || !r->from || !fgets(reply, sizeof reply, r->from) ||
+        strncmp(reply, "ready", 5) != 0) {
+        printf("reference: %s did not start (SciPy/NumPy missing? apt-get install "
+               "python3-scipy): no comparison\n",
+               script);
+        if (r->to) fclose(r->to);
+        if (r->from) fclose(r->from);
+        waitpid(r->pid, NULL, 0);
+        memset(r, 0, sizeof *r);
+        return 0;
+    }
+    printf("reference: %s", reply + 5 + (reply[5] == ' '));
+    return 1;
+}
+
+/* Send one request (printf-style) and read the reply line into reply;
+ * 0 when the process failed or replied with an error. */
+static inline int bench_ref_ask(bench_ref *r, char *reply, size_t n, const char *fmt, ...) {
+    if (!r->to) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(r->to, fmt, ap);
+    va_end(ap);
+    fputc('\n', r->to);
+    fflush(r->to);
+    if (!fgets(reply, (int)n, r->from)) return 0;
+    if (strncmp(reply, "error", 5) == 0) {
+        printf("reference: %s", reply);
+        return 0;
+    }
+    return 1;
+}
+
+static inline void bench_ref_close(bench_ref *r) {
+    if (!r->to) return;
+    fputs("quit\n", r->to);
+    fclose(r->to);
+    fclose(r->from);
+    waitpid(r->pid, NULL, 0);
+    memset(r, 0, sizeof *r);
+}
+
+/* A process that keeps one core busy (a spinning child), for the
+ * "other core busy" measurements; bench_busy_stop ends it. */
+static inline pid_t bench_busy_start(void) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        volatile double x = 1.0;
+        for (;;)
+            x = x * 1.0000001 + 1e-9;
+    }
+    return pid;
+}
+
+static inline void bench_busy_stop(pid_t pid) {
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
 }
 
 #endif
