@@ -71,8 +71,9 @@ Test(dop853, scipy_evaluation_counts_and_end_states, .timeout = 600) {
         while (sscanf(q, "%zu %lf%n", &i, &v, &off) == 2) {
             q += off;
             cr_assert_lt(i, p.dim);
-            cr_expect_leq(fabs(y[i] - v), 1e-7 * ymax, "%zu-%zu-%zu t=%g: y[%zu] = %.12g, SciPy %.12g",
-                          sz[0], sz[1], sz[2], t_end, i, y[i], v);
+            cr_expect_leq(fabs(y[i] - v), 1e-7 * ymax,
+                          "%zu-%zu-%zu t=%g: y[%zu] = %.12g, SciPy %.12g", sz[0], sz[1], sz[2],
+                          t_end, i, y[i], v);
             moved = fmax(moved, fabs(v - p.w0[i]));
             n++;
         }
@@ -170,8 +171,8 @@ static int check_fd(void *ctx, double t, const double *y) {
     fadyn_dyn_rhs(c->d, c->win[2], c->f);
     double num = 0, den = 0;
     for (size_t i = 0; i < c->n; i++) {
-        double fd = (8.0 * (c->win[3][i] - c->win[1][i]) - (c->win[4][i] - c->win[0][i])) /
-                    (12.0 * c->dt);
+        double fd =
+            (8.0 * (c->win[3][i] - c->win[1][i]) - (c->win[4][i] - c->win[0][i])) / (12.0 * c->dt);
         num = fmax(num, fabs(fd - c->f[i]));
         den = fmax(den, fabs(c->f[i]));
     }
@@ -257,7 +258,8 @@ Test(dop853, blow_up_limits_and_stops) {
     cr_expect(st.t_reached > 0.99 && st.t_reached < 0.999, "t_reached %.9g", st.t_reached);
     cr_expect(y > 10 && y <= ip.radius, "y %g: the last accepted state", y);
     /* near the pole the global error grows: SciPy is off by 1.04e-6 here too */
-    cr_expect_leq(fabs(y * (1.0 - st.t_reached) - 1.0), 1e-5, "y %.12g at t %.12g", y, st.t_reached);
+    cr_expect_leq(fabs(y * (1.0 - st.t_reached) - 1.0), 1e-5, "y %.12g at t %.12g", y,
+                  st.t_reached);
     /* a right-hand side that fails (GSL_EBADFUNC) is divergence too */
     double at = 0.5, one = 0.0;
     gsl_odeiv2_system fs = {fail_after, NULL, 1, &at};

@@ -31,6 +31,8 @@
  * state beyond the radius in an accepted step ends the run. */
 #include "dop853.h"
 #include "fadyn/linalg.h"
+#include "rk_sum.h"
+#include "vecblock.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -39,12 +41,11 @@
 #include <string.h>
 
 enum {
-    DP_STAGES = 12,   /* stages of the step (k_1 .. k_12) */
-    DP_K = 16,        /* and f(t + h, y_new) = k_13, and the dense stages k_14 .. k_16 */
-    DP_MAXTERMS = 12, /* most non-zero weights in one sum (dense output) */
-    DP_FINAL = 8,     /* the k's the weights b, E5, E3 use: k_1, k_6 .. k_12 */
-    DP_BLOCK = 8,     /* entries summed per register block */
-    DP_ALIGN = 64,    /* bytes: one cache line */
+    DP_STAGES = 12,            /* stages of the step (k_1 .. k_12) */
+    DP_K = 16,                 /* and f(t + h, y_new) = k_13, and the dense stages k_14 .. k_16 */
+    DP_MAXTERMS = 12,          /* most non-zero weights in a row (the dense output's) */
+    DP_FINAL = 8,              /* the k's the weights b, E5, E3 use: k_1, k_6 .. k_12 */
+    DP_BLOCK = FADYN_RK_BLOCK, /* entries summed per register block, a unit of the padding */
 };
 
 /* A row of the table: k_{s+1} (0-based s) = f(t + c h, y + h Σ a_j k_{idx_j}). */
@@ -136,14 +137,11 @@ static const double final_e5[DP_FINAL] = {
     -0.4957589496572501915214079952,   0.1664377182454986536961530415e+1,
     -0.3503288487499736816886487290,   0.3341791187130174790297318841,
     0.8192320648511571246570742613e-1, -0.2235530786388629525884427845e-1};
-static const double final_e3[DP_FINAL] = {DP_B1 - 0.244094488188976377952755905512,
-                                          4.45031289275240888144113950566,
-                                          1.89151789931450038304281599044,
-                                          -5.8012039600105847814672114227,
-                                          DP_B9 - 0.733846688281611857341361741547,
-                                          -1.52160949662516078556178806805e-1,
-                                          2.01365400804030348374776537501e-1,
-                                          DP_B12 - 0.220588235294117647058823529412e-1};
+static const double final_e3[DP_FINAL] = {
+    DP_B1 - 0.244094488188976377952755905512, 4.45031289275240888144113950566,
+    1.89151789931450038304281599044,          -5.8012039600105847814672114227,
+    DP_B9 - 0.733846688281611857341361741547, -1.52160949662516078556178806805e-1,
+    2.01365400804030348374776537501e-1,       DP_B12 - 0.220588235294117647058823529412e-1};
 
 /* The three stages of the dense output, k_14 .. k_16 (k_13 = f(t + h, y_new)). */
 static const dp_row dense_rows[3] = {
@@ -208,42 +206,15 @@ static const double dp_safety = 0.9, dp_min_factor = 0.2, dp_max_factor = 10.0;
 
 /* ---- the sums -------------------------------------------------------- */
 
-/* A weighted sum with its vectors resolved: out = base + h Σ a_j v_j. */
-typedef struct {
-    size_t n;
-    double a[DP_MAXTERMS + 2];
-    const double *v[DP_MAXTERMS + 2];
-} dp_terms;
-
-/* Every vector of the workspace is padded with zeros to a whole number of
- * blocks (`stride`), so the sums run over whole blocks only: the padding
- * stays zero (0 + h·0) and adds nothing to the norms. */
-static inline __attribute__((always_inline)) void
-combine_block(double *restrict out, const double *restrict base, double h, const dp_terms *t,
-              size_t i) {
-    double s[DP_BLOCK];
-    const double *restrict v0 = t->v[0] + i;
-#pragma GCC unroll 8
-    for (size_t b = 0; b < DP_BLOCK; b++)
-        s[b] = t->a[0] * v0[b];
-    for (size_t j = 1; j < t->n; j++) {
-        const double *restrict vj = t->v[j] + i;
-        const double aj = t->a[j];
-#pragma GCC unroll 8
-        for (size_t b = 0; b < DP_BLOCK; b++)
-            s[b] += aj * vj[b];
-    }
-#pragma GCC unroll 8
-    for (size_t b = 0; b < DP_BLOCK; b++)
-        out[i + b] = base[i + b] + h * s[b];
-}
-
-/* out = base + h Σ a_j v_j over `stride` entries (a multiple of DP_BLOCK). */
-static inline __attribute__((always_inline)) void
-combine_all(size_t stride, double *restrict out, const double *restrict base, double h,
-            const dp_terms *t) {
+/* out = base + h Σ a_j v_j over `stride` entries.  Every vector of the
+ * workspace is padded with zeros to a whole number of blocks (`stride`), so
+ * the sums run over whole blocks only: the padding stays zero (0 + h·0) and
+ * adds nothing to the norms. */
+static inline __attribute__((always_inline)) void combine_all(size_t stride, double *restrict out,
+                                                              const double *restrict base, double h,
+                                                              const fadyn_rk_terms *t) {
     for (size_t i = 0; i < stride; i += DP_BLOCK)
-        combine_block(out, base, h, t, i);
+        fadyn_rk_stage_block(DP_BLOCK, out, base, h, t, i);
 }
 
 /* What the final pass returns: Σ (e5_i/sc_i)², Σ (e3_i/sc_i)², and whether
@@ -261,8 +232,8 @@ typedef struct {
 /* y_new = y + h Σ b_j k_j with the two error sums and the radius test, one
  * pass over the 8 k's. */
 static inline __attribute__((always_inline)) void
-final_block(double *restrict yn, const double *restrict y, const dp_final_args *g,
-            size_t i, double *restrict acc5, double *restrict acc3, int64_t *restrict beyond) {
+final_block(double *restrict yn, const double *restrict y, const dp_final_args *g, size_t i,
+            double *restrict acc5, double *restrict acc3, int64_t *restrict beyond) {
     double sb[DP_BLOCK], s5[DP_BLOCK], s3[DP_BLOCK];
 #pragma GCC unroll 8
     for (size_t b = 0; b < DP_BLOCK; b++)
@@ -319,17 +290,19 @@ final_all(size_t stride, double *restrict yn, const double *restrict y, const dp
 #endif
 
 typedef struct {
-    void (*combine)(size_t, double *restrict, const double *restrict, double, const dp_terms *);
+    void (*combine)(size_t, double *restrict, const double *restrict, double,
+                    const fadyn_rk_terms *);
     dp_norms (*final)(size_t, double *restrict, const double *restrict, const dp_final_args *);
 } dp_sums;
 
 #define DP_SUMS(suffix, attr)                                                                      \
     attr static void combine_##suffix(size_t dim, double *restrict out,                            \
-                                      const double *restrict base, double h, const dp_terms *t) {  \
+                                      const double *restrict base, double h,                       \
+                                      const fadyn_rk_terms *t) {                                   \
         combine_all(dim, out, base, h, t);                                                         \
     }                                                                                              \
-    attr static dp_norms final_##suffix(size_t dim, double *restrict yn,                           \
-                                        const double *restrict y, const dp_final_args *g) {        \
+    attr static dp_norms final_##suffix(size_t dim, double *restrict yn, const double *restrict y, \
+                                        const dp_final_args *g) {                                  \
         return final_all(dim, yn, y, g);                                                           \
     }
 
@@ -360,17 +333,12 @@ struct fadyn_dop853 {
 fadyn_dop853 *fadyn_dop853_alloc(size_t dim) {
     fadyn_dop853 *w = calloc(1, sizeof *w);
     if (!w) return NULL;
-    size_t per_line = DP_ALIGN / sizeof(double);
     w->dim = dim;
-    w->stride = (dim + per_line - 1) / per_line * per_line;
-    if (w->stride == 0) w->stride = per_line;
-    size_t bytes = (DP_K + 3) * w->stride * sizeof(double);
-    w->block = aligned_alloc(DP_ALIGN, bytes);
+    w->block = fadyn_vecblock_alloc(DP_K + 3, dim, &w->stride);
     if (!w->block) {
         free(w);
         return NULL;
     }
-    memset(w->block, 0, bytes);
     for (size_t s = 0; s < DP_K; s++)
         w->k[s] = w->block + s * w->stride;
     w->y = w->block + DP_K * w->stride;
@@ -386,14 +354,6 @@ void fadyn_dop853_free(fadyn_dop853 *w) {
     free(w);
 }
 
-static void terms_of(dp_terms *t, const dp_row *r, double *const *k) {
-    t->n = r->n;
-    for (size_t j = 0; j < r->n; j++) {
-        t->a[j] = r->a[j];
-        t->v[j] = k[r->idx[j]];
-    }
-}
-
 /* k = f(t, y); counts the evaluation. */
 static int eval(const gsl_odeiv2_system *sys, double t, const double *y, double *k,
                 fadyn_integ_stats *st) {
@@ -404,10 +364,10 @@ static int eval(const gsl_odeiv2_system *sys, double t, const double *y, double 
 /* The stages k_2 .. k_12 of a step of size h from (t, w->y). */
 static int stages(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t, double h,
                   fadyn_integ_stats *st) {
-    dp_terms terms;
+    fadyn_rk_terms terms;
     for (size_t s = 1; s < DP_STAGES; s++) {
         const dp_row *r = &stage_rows[s - 1];
-        terms_of(&terms, r, w->k);
+        fadyn_rk_terms_of(&terms, r->n, r->idx, r->a, (const double *const *)w->k);
         w->sums.combine(w->stride, w->ys, w->y, h, &terms);
         int rc = eval(sys, t + r->c * h, w->ys, w->k[s], st);
         if (rc != GSL_SUCCESS) return rc;
@@ -453,11 +413,12 @@ static int first_step(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t, d
 /* The dense-output stages k_14 .. k_16 of the step of size h from t. */
 static int dense_stages(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t, double h,
                         fadyn_integ_stats *st) {
-    dp_terms terms;
+    fadyn_rk_terms terms;
     for (size_t s = 0; s < 3; s++) {
-        terms_of(&terms, &dense_rows[s], w->k);
+        const dp_row *r = &dense_rows[s];
+        fadyn_rk_terms_of(&terms, r->n, r->idx, r->a, (const double *const *)w->k);
         w->sums.combine(w->stride, w->ys, w->y, h, &terms);
-        int rc = eval(sys, t + dense_rows[s].c * h, w->ys, w->k[13 + s], st);
+        int rc = eval(sys, t + r->c * h, w->ys, w->k[13 + s], st);
         if (rc != GSL_SUCCESS) return rc;
     }
     return GSL_SUCCESS;
@@ -469,7 +430,7 @@ static int dense_stages(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t,
 static void dense_at(fadyn_dop853 *w, double h, double theta, double *out) {
     double s = theta, u = 1.0 - theta;
     double c1 = s * u, c2 = s * s * u, c3 = s * s * u * u;
-    dp_terms t;
+    fadyn_rk_terms t;
     t.n = DP_DENSE + 2;
     for (size_t j = 0; j < DP_DENSE; j++) {
         const double *d = &dense_d[0][j];
@@ -477,8 +438,8 @@ static void dense_at(fadyn_dop853 *w, double h, double theta, double *out) {
         t.a[j] = c3 * dj;
         t.v[j] = w->k[dense_idx[j]];
     }
-    t.a[0] += c1 - c2;  /* k_1 */
-    t.a[8] += -c2;      /* k_13 */
+    t.a[0] += c1 - c2;             /* k_1 */
+    t.a[8] += -c2;                 /* k_13 */
     double wd = s - c1 + 2.0 * c2; /* weight of Δ = y_new − y, folded in with 1/h */
     t.a[DP_DENSE] = wd / h, t.v[DP_DENSE] = w->yn;
     t.a[DP_DENSE + 1] = -wd / h, t.v[DP_DENSE + 1] = w->y;
@@ -562,12 +523,14 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
                     rc = diverged(err, t, ip->radius);
                     goto done;
                 }
-                double f = e == 0.0 ? dp_max_factor : fmin(dp_max_factor, dp_safety * pow(e, -0.125));
+                double f =
+                    e == 0.0 ? dp_max_factor : fmin(dp_max_factor, dp_safety * pow(e, -0.125));
                 h_abs = h * (rejected ? fmin(1.0, f) : f);
                 break;
             }
             nonfinite = !isfinite(e);
-            h_abs = h * (nonfinite ? dp_min_factor : fmax(dp_min_factor, dp_safety * pow(e, -0.125)));
+            h_abs =
+                h * (nonfinite ? dp_min_factor : fmax(dp_min_factor, dp_safety * pow(e, -0.125)));
             rejected = 1;
             st.failed_steps++;
         }

@@ -9,11 +9,13 @@
  * base + h·sum) so the two steppers agree to round-off — bit for bit when
  * the compiler does not contract a·b + c into an FMA (ISO C mode, the
  * project's default).  The speed comes from the layout: the stage sums run
- * over blocks of RK_BLOCK entries held in registers (unrolled by pragma, so
+ * over blocks of FADYN_RK_BLOCK entries held in registers (unrolled by pragma, so
  * at -O2 too), over one aligned allocation, with restrict-qualified
  * operands, and are compiled for AVX2 as well as for the build's target,
  * chosen at run time. */
 #include "rk8pd.h"
+#include "rk_sum.h"
+#include "vecblock.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdint.h>
@@ -23,8 +25,6 @@
 enum {
     RK_STAGES = 13,
     RK_MAXTERMS = 9, /* most non-zero coefficients in one row */
-    RK_BLOCK = 8,    /* entries summed per register block: 2 AVX2 or 4 SSE2 registers */
-    RK_ALIGN = 64,   /* bytes: one cache line */
 };
 
 /* One row of the Butcher table: stage s uses y + h Σ_j a_j k_{idx_j}
@@ -100,61 +100,21 @@ static const rk_row order7 = {1.0,
                                -3867574721.0 / 1518517206.0, 465885868.0 / 322736535.0,
                                53011238.0 / 667516719.0, 2.0 / 45.0}};
 
-/* One row's terms with their k vectors resolved, for one step. */
-typedef struct {
-    size_t n;
-    double a[RK_MAXTERMS];
-    const double *k[RK_MAXTERMS];
-} rk_terms;
-
-static void terms_of(rk_terms *t, const rk_row *r, const double *const *k) {
-    t->n = r->n;
-    for (size_t j = 0; j < r->n; j++) {
-        t->a[j] = r->a[j];
-        t->k[j] = k[r->idx[j]];
-    }
-}
-
-/* s[b] = Σ_j a_j k_j[i + b], b < len, summed left to right as GSL does.
- * Inlined with len = RK_BLOCK the loops have a constant trip count and s
- * lives in vector registers. */
-static inline void block_sum(size_t len, double *restrict s, const rk_terms *t, size_t i) {
-    const double *restrict k0 = t->k[0] + i;
-#pragma GCC unroll 8
-    for (size_t b = 0; b < len; b++)
-        s[b] = t->a[0] * k0[b];
-    for (size_t j = 1; j < t->n; j++) {
-        const double *restrict kj = t->k[j] + i;
-        const double aj = t->a[j];
-#pragma GCC unroll 8
-        for (size_t b = 0; b < len; b++)
-            s[b] += aj * kj[b];
-    }
-}
-
-static inline void stage_block(size_t len, double *restrict out, const double *restrict y, double h,
-                               const rk_terms *t, size_t i) {
-    double s[RK_BLOCK];
-    block_sum(len, s, t, i);
-#pragma GCC unroll 8
-    for (size_t b = 0; b < len; b++)
-        out[i + b] = y[i + b] + h * s[b];
-}
-
 /* out = y + h Σ_j a_j k_{idx_j}: the argument of one stage. */
-static inline __attribute__((always_inline)) void
-stage_sum(size_t dim, double *restrict out, const double *restrict y, double h, const rk_terms *t) {
+static inline __attribute__((always_inline)) void stage_sum(size_t dim, double *restrict out,
+                                                            const double *restrict y, double h,
+                                                            const fadyn_rk_terms *t) {
     size_t i = 0;
-    for (; i + RK_BLOCK <= dim; i += RK_BLOCK)
-        stage_block(RK_BLOCK, out, y, h, t, i);
-    if (i < dim) stage_block(dim - i, out, y, h, t, i);
+    for (; i + FADYN_RK_BLOCK <= dim; i += FADYN_RK_BLOCK)
+        fadyn_rk_stage_block(FADYN_RK_BLOCK, out, y, h, t, i);
+    if (i < dim) fadyn_rk_stage_block(dim - i, out, y, h, t, i);
 }
 
 static inline void final_block(size_t len, double *restrict y, double *restrict yerr, double h,
-                               const rk_terms *t8, const rk_terms *t7, size_t i) {
-    double s8[RK_BLOCK], s7[RK_BLOCK];
-    block_sum(len, s8, t8, i);
-    block_sum(len, s7, t7, i);
+                               const fadyn_rk_terms *t8, const fadyn_rk_terms *t7, size_t i) {
+    double s8[FADYN_RK_BLOCK], s7[FADYN_RK_BLOCK];
+    fadyn_rk_block_sum(len, s8, t8, i);
+    fadyn_rk_block_sum(len, s7, t7, i);
 #pragma GCC unroll 8
     for (size_t b = 0; b < len; b++) {
         y[i + b] = y[i + b] + h * s8[b];
@@ -165,11 +125,11 @@ static inline void final_block(size_t len, double *restrict y, double *restrict 
 /* y += h Σ Abar_j k_j and yerr = h (Σ A_j k_j − Σ Abar_j k_j) in one pass. */
 static inline __attribute__((always_inline)) void final_sum(size_t dim, double *restrict y,
                                                             double *restrict yerr, double h,
-                                                            const rk_terms *t8,
-                                                            const rk_terms *t7) {
+                                                            const fadyn_rk_terms *t8,
+                                                            const fadyn_rk_terms *t7) {
     size_t i = 0;
-    for (; i + RK_BLOCK <= dim; i += RK_BLOCK)
-        final_block(RK_BLOCK, y, yerr, h, t8, t7, i);
+    for (; i + FADYN_RK_BLOCK <= dim; i += FADYN_RK_BLOCK)
+        final_block(FADYN_RK_BLOCK, y, yerr, h, t8, t7, i);
     if (i < dim) final_block(dim - i, y, yerr, h, t8, t7, i);
 }
 
@@ -185,31 +145,32 @@ static inline __attribute__((always_inline)) void final_sum(size_t dim, double *
 #endif
 
 typedef struct {
-    void (*stage)(size_t, double *restrict, const double *restrict, double, const rk_terms *);
-    void (*final)(size_t, double *restrict, double *restrict, double, const rk_terms *,
-                  const rk_terms *);
+    void (*stage)(size_t, double *restrict, const double *restrict, double, const fadyn_rk_terms *);
+    void (*final)(size_t, double *restrict, double *restrict, double, const fadyn_rk_terms *,
+                  const fadyn_rk_terms *);
 } rk_sums;
 
 static void stage_base(size_t dim, double *restrict out, const double *restrict y, double h,
-                       const rk_terms *t) {
+                       const fadyn_rk_terms *t) {
     stage_sum(dim, out, y, h, t);
 }
 
 static void final_base(size_t dim, double *restrict y, double *restrict yerr, double h,
-                       const rk_terms *t8, const rk_terms *t7) {
+                       const fadyn_rk_terms *t8, const fadyn_rk_terms *t7) {
     final_sum(dim, y, yerr, h, t8, t7);
 }
 
 #if RK_AVX2
 __attribute__((target("avx2"))) static void stage_avx2(size_t dim, double *restrict out,
                                                        const double *restrict y, double h,
-                                                       const rk_terms *t) {
+                                                       const fadyn_rk_terms *t) {
     stage_sum(dim, out, y, h, t);
 }
 
 __attribute__((target("avx2"))) static void final_avx2(size_t dim, double *restrict y,
                                                        double *restrict yerr, double h,
-                                                       const rk_terms *t8, const rk_terms *t7) {
+                                                       const fadyn_rk_terms *t8,
+                                                       const fadyn_rk_terms *t7) {
     final_sum(dim, y, yerr, h, t8, t7);
 }
 #endif
@@ -232,16 +193,11 @@ typedef struct {
 static void *rk8pd_alloc(size_t dim) {
     rk8pd_state *st = calloc(1, sizeof *st);
     if (!st) return NULL;
-    size_t per_line = RK_ALIGN / sizeof(double);
-    st->stride = (dim + per_line - 1) / per_line * per_line;
-    if (st->stride == 0) st->stride = per_line;
-    size_t bytes = (RK_STAGES + 2) * st->stride * sizeof(double);
-    st->block = aligned_alloc(RK_ALIGN, bytes);
+    st->block = fadyn_vecblock_alloc(RK_STAGES + 2, dim, &st->stride);
     if (!st->block) {
         free(st);
         return NULL;
     }
-    memset(st->block, 0, bytes);
     for (size_t s = 0; s < RK_STAGES; s++)
         st->k[s] = st->block + s * st->stride;
     st->ytmp = st->block + RK_STAGES * st->stride;
@@ -263,10 +219,10 @@ static int rk8pd_apply(void *vstate, size_t dim, double t, double h, double y[],
         int rc = GSL_ODEIV_FN_EVAL(sys, t, y, st->k[0]);
         if (rc != GSL_SUCCESS) return rc;
     }
-    rk_terms terms, t7;
+    fadyn_rk_terms terms, t7;
     for (size_t s = 1; s < RK_STAGES; s++) {
         const rk_row *r = &rows[s - 1];
-        terms_of(&terms, r, k);
+        fadyn_rk_terms_of(&terms, r->n, r->idx, r->a, k);
         if (r->n == 1) { /* GSL forms (a h) k for the one-term stage: the same rounding */
             terms.a[0] *= h;
             st->sums.stage(dim, st->ytmp, y, 1.0, &terms);
@@ -276,8 +232,8 @@ static int rk8pd_apply(void *vstate, size_t dim, double t, double h, double y[],
         int rc = GSL_ODEIV_FN_EVAL(sys, t + r->c * h, st->ytmp, st->k[s]);
         if (rc != GSL_SUCCESS) return rc;
     }
-    terms_of(&terms, &order8, k);
-    terms_of(&t7, &order7, k);
+    fadyn_rk_terms_of(&terms, order8.n, order8.idx, order8.a, k);
+    fadyn_rk_terms_of(&t7, order7.n, order7.idx, order7.a, k);
     st->sums.final(dim, y, yerr, h, &terms, &t7);
     if (dydt_out) {
         int rc = GSL_ODEIV_FN_EVAL(sys, t + h, y, dydt_out);

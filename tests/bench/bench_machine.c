@@ -117,8 +117,8 @@ int main(void) {
            fma ? " + FMA" : "");
     double llc = caches();
     printf("load average at start: %s\n", load);
-    printf("OpenBLAS: %s (core %s); compiler %s\n", openblas_get_config(),
-           openblas_get_corename(), __VERSION__);
+    printf("OpenBLAS: %s (core %s); compiler %s\n", openblas_get_config(), openblas_get_corename(),
+           __VERSION__);
 
     /* interleaved, so the two see the same load */
     double d1 = 0, d2 = 0;

@@ -227,21 +227,23 @@ static void compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machi
     fadyn_integ_stats st;
     double tf[16], ts[16], ratio[16], nfev = 0, t0 = 0;
     int ok = bench_ref_ask(ref, reply, sizeof reply, "ode %s %.17g 1e-8 1e-10", dir, c->t_end);
-    /* a first pair to warm up and size the repeats (~4 s in all, 3 to 15 pairs) */
-    int reps = 1;
-    for (int r = -1; ok && r < reps; r++) {
+    /* a first pair warms up and sizes the repeats (~4 s in all, 3 to 15
+     * pairs); a long one (over 1 s) needs no warming and is kept */
+    int reps = 0, want = 3;
+    for (int r = 0; ok && reps < want; r++) {
         memcpy(y, p.w0, p.dim * sizeof(double));
         t0 = fadyn_wall_seconds();
         int rc = fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
         double f = fadyn_wall_seconds() - t0, s;
         ok = rc == FADYN_OK && bench_ref_ask(ref, reply, sizeof reply, "run") &&
              sscanf(reply, "%lf %lf", &s, &nfev) == 2;
-        if (r < 0) {
-            reps = (int)(4.0 / (f + s));
-            reps = reps < 3 ? 3 : reps > 15 ? 15 : reps;
-            continue;
+        if (r == 0) {
+            want = (int)(4.0 / (f + s));
+            want = want < 3 ? 3 : want > 15 ? 15 : want;
+            if (f + s < 1.0) continue;
         }
-        tf[r] = f, ts[r] = s, ratio[r] = s / f;
+        tf[reps] = f, ts[reps] = s, ratio[reps] = s / f;
+        reps++;
     }
     double dist = NAN;
     if (ok) {

@@ -1,0 +1,60 @@
+/* rk_sum.h — the weighted vector sums of fadyn's explicit Runge–Kutta
+ * steppers, rk8pd and dop853 (private to the integrate module). */
+#ifndef FADYN_RK_SUM_H
+#define FADYN_RK_SUM_H
+
+#include <stddef.h>
+
+enum {
+    FADYN_RK_MAXTERMS = 14, /* most vectors in one sum (dop853's dense output) */
+    FADYN_RK_BLOCK = 8,     /* entries summed per register block: 2 AVX2, 1 AVX-512 register */
+};
+
+/* A weighted sum with its vectors resolved for one step: Σ_j a_j v_j. */
+typedef struct {
+    size_t n;
+    double a[FADYN_RK_MAXTERMS];
+    const double *v[FADYN_RK_MAXTERMS];
+} fadyn_rk_terms;
+
+/* t = Σ_j a[j] k[idx[j]], j < n: a row of a Butcher table resolved for a step. */
+static inline void fadyn_rk_terms_of(fadyn_rk_terms *t, size_t n, const unsigned char *idx,
+                                     const double *a, const double *const *k) {
+    t->n = n;
+    for (size_t j = 0; j < n; j++) {
+        t->a[j] = a[j];
+        t->v[j] = k[idx[j]];
+    }
+}
+
+/* s[b] = Σ_j a_j v_j[i + b] for b < len, summed left to right.  Inlined with
+ * len = FADYN_RK_BLOCK the loops have a constant trip count and s lives in
+ * vector registers (unrolled by pragma, so at -O2 too). */
+static inline void fadyn_rk_block_sum(size_t len, double *restrict s, const fadyn_rk_terms *t,
+                                      size_t i) {
+    const double *restrict v0 = t->v[0] + i;
+#pragma GCC unroll 8
+    for (size_t b = 0; b < len; b++)
+        s[b] = t->a[0] * v0[b];
+    for (size_t j = 1; j < t->n; j++) {
+        const double *restrict vj = t->v[j] + i;
+        const double aj = t->a[j];
+#pragma GCC unroll 8
+        for (size_t b = 0; b < len; b++)
+            s[b] += aj * vj[b];
+    }
+}
+
+/* out[i + b] = base[i + b] + h Σ_j a_j v_j[i + b] for b < len: one block
+ * of a stage's argument. */
+static inline void fadyn_rk_stage_block(size_t len, double *restrict out,
+                                        const double *restrict base, double h,
+                                        const fadyn_rk_terms *t, size_t i) {
+    double s[FADYN_RK_BLOCK];
+    fadyn_rk_block_sum(len, s, t, i);
+#pragma GCC unroll 8
+    for (size_t b = 0; b < len; b++)
+        out[i + b] = base[i + b] + h * s[b];
+}
+
+#endif
