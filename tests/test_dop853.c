@@ -50,7 +50,7 @@ Test(dop853, scipy_evaluation_counts_and_end_states, .timeout = 600) {
                             &nfev, &steps, &ymax, &off),
                      7, "bad line: %s", line);
         fadyn_problem p;
-        th_problem(&p, 2, sz, FADYN_RULE_FA, 1, 0.01);
+        th_problem(&p, 2, sz, th_rule("fa"), 1, 0.01);
         fadyn_dyn *d = fadyn_dyn_alloc(&p);
         gsl_odeiv2_system sys = fadyn_dyn_system(d);
         fadyn_integ_params ip = params(t_end, 2, 1e-8, 1e-10);
@@ -183,7 +183,7 @@ static int check_fd(void *ctx, double t, const double *y) {
 Test(dop853, dense_output_derivative_matches_the_rhs) {
     size_t sz[] = {30, 20, 10};
     fadyn_problem p;
-    th_problem(&p, 2, sz, FADYN_RULE_FA, 2, 0.1);
+    th_problem(&p, 2, sz, th_rule("fa"), 2, 0.1);
     fadyn_dyn *d = fadyn_dyn_alloc(&p), *d2 = fadyn_dyn_alloc(&p);
     gsl_odeiv2_system sys = fadyn_dyn_system(d);
     fadyn_integ_params ip = params(4.0, 2001, 1e-11, 1e-13);
