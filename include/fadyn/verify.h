@@ -4,10 +4,10 @@
  * The battery is a table of checks (fadyn_checks[]): each has a name, the
  * equation it tests, a function that measures one number on one random
  * instance, and a tolerance.  fadyn_verify_run evaluates every selected check
- * on an ensemble of seeded instances, keeps the worst case and compares it
- * with the tolerance.  Informational checks (a claim of the paper found not
- * to follow, reported as a finding) are measured and shown but never change
- * the overall verdict.
+ * on an ensemble of seeded instances, gives each instance a verdict (holds,
+ * fails, n/a, undecided), keeps every instance's value and the worst case,
+ * and passes a check when every instance it applies to holds (or the
+ * check's stated fraction of them).
  *
  * Fault injection (fadyn_break): the same battery on instances that violate
  * one hypothesis — a large random start (C ≠ 0), n_o > n_h (B⁺B ≠ I), or a
@@ -32,10 +32,11 @@ typedef enum {
     FADYN_BREAK_C_NONZERO, /* large random start: C ≠ 0 (Lemma 2–3, Theorem 1, Lemma 5) */
     FADYN_BREAK_RANK,      /* n_o > n_h: B has no left inverse (Theorem 1) */
     FADYN_BREAK_SIGN,      /* hidden update with the wrong sign (fault injection) */
+    FADYN_BREAK_SIGMA,     /* inputs with covariance Σ ≠ I (eq 12–13 take Σ = I): Lemma 4 */
     FADYN_BREAK_COUNT
 } fadyn_break;
 
-/* "none", "c-nonzero", "rank", "sign" <-> break; parse: FADYN_EINVAL if unknown. */
+/* "none", "c-nonzero", "rank", "sign", "sigma" <-> break; parse: FADYN_EINVAL if unknown. */
 int fadyn_break_parse(const char *name, fadyn_break *b);
 const char *fadyn_break_name(fadyn_break b);
 
@@ -57,8 +58,10 @@ typedef struct {
     size_t samples;      /* sample times, 401 */
     int log_time;        /* logarithmic from t = 1e-3 (1), or linear (0) */
     double skew_scale;   /* C = 0 start: A = 0, W = B⁺ P S P, S skew ~ U[-x,x], 0.5 */
+    double near_bound;   /* near-bound C = 0 start: s(0) = x × eq 47's bound, 0.9 */
     double small_scale;  /* Fig. 4 start ω (paper), 0.01 */
     double big_scale;    /* --break c-nonzero start ω, 1 */
+    double sigma_spread; /* --break sigma: Σ = diag(σ), log σ_j ~ U[−log x, log x], 4 */
     double fd_rel;       /* central-difference step, relative, 1e-5 */
     double nse_floor;    /* Fig. 4 counts the time with NSE above it, 1e-8 */
     double fig4_tie_deg; /* Fig. 4: angles within it count as equal, 1e-6 */
@@ -70,6 +73,11 @@ typedef struct {
     size_t p3_steps;   /* 600 */
     double p3_e_floor; /* angles only while ‖e‖/‖ỹ‖ > it, 1e-6 */
     double p3_blowup;  /* stop when ‖e‖/‖ỹ‖ exceeds it, 1e6 */
+    size_t p3m_steps;  /* m pairs (p3-pbp-not-bp): at most this many steps, 20000 */
+    double p3m_margin; /* n/a unless angle(bp, pbp) >= it at the end, degrees, 10 */
+    /* Fig. 4 on the stochastic trainer (Task 1, fa, online) */
+    size_t fig4_examples; /* examples per instance, 20000 */
+    double fig4_eta;      /* the paper's rate for Fig. 4, 1e-3 */
     /* Baldi et al. 2018 scalar chains */
     double chain_t_end;   /* 2000 */
     double chain_start;   /* starts ~ U[-x, x], 2 */
@@ -87,8 +95,15 @@ int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err);
 typedef struct fadyn_verify_inst fadyn_verify_inst;
 
 /* Measure one instance: val[0] is the check's number, val[1..] its extras.
- * A non-finite val[0] counts as a failure of the check. */
+ * Returns FADYN_OK (measured; a non-finite val[0] counts as a failure of the
+ * check), FADYN_VERIFY_NA (the claim does not apply to this instance: not
+ * counted), FADYN_VERIFY_UNDECIDED (the measurement cannot decide, e.g. not
+ * converged by the longest horizon: counted apart from failures), or
+ * FADYN_ENOMEM. */
 typedef int (*fadyn_check_fn)(fadyn_verify_inst *in, double *val);
+
+#define FADYN_VERIFY_NA        1
+#define FADYN_VERIFY_UNDECIDED 2
 
 typedef enum { FADYN_REDUCE_MAX = 0, FADYN_REDUCE_MIN, FADYN_REDUCE_MEAN } fadyn_reduce;
 
@@ -99,9 +114,12 @@ typedef struct {
     const char *measure;  /* one line: the number measured per instance */
     fadyn_check_fn fn;
     double tolerance;
-    fadyn_reduce worst; /* MAX: pass iff worst <= tolerance; MIN: iff worst >= tolerance */
+    fadyn_reduce worst; /* MAX: an instance holds iff val <= tolerance; MIN: iff >= */
     const char *extra_name[FADYN_VERIFY_NEXTRA]; /* NULL if unused */
     fadyn_reduce extra_reduce[FADYN_VERIFY_NEXTRA];
+    /* the check passes iff at least this fraction of the instances it
+     * applies to holds, and none is undecided (0 means 1: every instance) */
+    double min_fraction;
 } fadyn_check;
 
 /* The battery, terminated by an entry with name NULL. */
@@ -113,18 +131,38 @@ size_t fadyn_check_count(void);
  * entries.  FADYN_EINVAL (naming the item) if one matches nothing. */
 int fadyn_check_select(const char *list, int *selected, fadyn_err *err);
 
+/* The verdict on one instance. */
+typedef enum {
+    FADYN_VERDICT_HOLDS = 0,
+    FADYN_VERDICT_FAILS,     /* beyond the tolerance, or not finite */
+    FADYN_VERDICT_NA,        /* the claim does not apply */
+    FADYN_VERDICT_UNDECIDED, /* e.g. not converged by the longest horizon */
+    FADYN_VERDICT_COUNT
+} fadyn_verdict;
+
+/* "holds", "fails", "n/a", "undecided". */
+const char *fadyn_verdict_name(fadyn_verdict v);
+
 typedef struct {
     const fadyn_check *check;
-    size_t instances; /* evaluated */
-    size_t failing;   /* instances beyond the tolerance (or non-finite) */
-    double worst;     /* max or min over instances of val[0] (NaN if one was) */
+    size_t instances;      /* evaluated */
+    size_t failing;        /* instances beyond the tolerance (or non-finite) */
+    size_t not_applicable; /* instances the claim does not apply to */
+    size_t undecided;      /* instances the measurement could not decide */
+    double worst;          /* max or min over the measured instances of val[0] (NaN if one was) */
     size_t worst_instance;
     double extra[FADYN_VERIFY_NEXTRA];
     int pass;
+    double *value;          /* val[0] of each instance (NaN where n/a), instances entries */
+    fadyn_verdict *verdict; /* each instance's verdict */
 } fadyn_check_result;
 
+/* Free the per-instance arrays of n results (NULL-safe). */
+void fadyn_check_results_free(fadyn_check_result *res, size_t n);
+
 /* Run the selected checks (selected NULL: all) into res[fadyn_check_count()]
- * (unselected entries have instances = 0); progress (may be NULL) receives
+ * (unselected entries have instances = 0; free with fadyn_check_results_free,
+ * also after an error); progress (may be NULL) receives
  * the fraction of instances done, from one thread at a time.  Returns FADYN_OK if every
  * selected check passes, FADYN_CHECK_FAILED if one fails,
  * or a negative error (bad parameters, out of memory). */
@@ -136,10 +174,11 @@ void fadyn_verify_instance_sizes(const fadyn_verify_params *vp, size_t i, size_t
 
 /* The Proof 1 trajectory of one instance (the C = 0 start, or the large one
  * under c-nonzero), for plots: the observer's rows at the sample times, V̇
- * (closed form) and both bounds on s. */
+ * (closed form), V̈ (from the field and its derivative), Lemma 4's bound on
+ * |V̈| and both bounds on s. */
 typedef struct {
     fadyn_obs *rows;
-    double *vdot;
+    double *vdot, *vddot, *vddot_bound; /* each nrows */
     size_t nrows;
     size_t instance;
     size_t sizes[3];

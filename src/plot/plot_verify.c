@@ -37,12 +37,17 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         tr->sizes[1], tr->sizes[2], tr->start);
     fadyn_strbuf_printf(
         &b,
-        "set title 'V = ||BE||^2 (Lemma 2: non-increasing if C = 0) and the NSE (Thm 1)'\n"
+        "set title 'V = ||BE||^2 (Lemma 2: non-increasing if C = 0), the NSE (Thm 1), "
+        "|d^2V/dt^2| and its bound (Lemma 4)'\n"
         "set logscale y\nset format y '10^{%%T}'\nset key bottom left\n"
         "plot data using 't':(pos('V')) with lines lw 2 lc rgb '#9400d3' title 'V', \\\n"
         "     data using 't':(pos('nse')) with lines lw 2 dt 2 lc rgb '#333333' title 'NSE', \\\n"
         "     data using 't':(column('t') > 0 && column('vdot') > 0 ? column('vdot') : NaN) "
-        "with points pt 7 ps 0.6 lc rgb '#cc0000' title 'dV/dt > 0 (closed form)'\n");
+        "with points pt 7 ps 0.6 lc rgb '#cc0000' title 'dV/dt > 0 (closed form)', \\\n"
+        "     data using 't':(column('t') > 0 ? abs(column('vddot')) : NaN) with lines lw 1 "
+        "lc rgb '#008800' title '|d^2V/dt^2|', \\\n"
+        "     data using 't':(pos('vddot_bound')) with lines lw 1 dt 2 lc rgb '#008800' "
+        "title 'Lemma 4 bound'\n");
     fadyn_strbuf_printf(
         &b,
         "set title 's = tr(AA^T) against its bounds (Lemma 3)'\n"

@@ -169,3 +169,73 @@ int check_p3_angle(fadyn_verify_inst *in, double *val) {
     val[2] = in->p3[P3_ANGLE_BP_MEAN];
     return rc;
 }
+
+/* Theorem 2 where bp and pbp differ: m = min(n_o, n_i) pairs with orthogonal
+ * inputs of equal norm and η_A = η / xᵀx, from A = W = 0.  The pairs then
+ * do not interact through A and eq 66–69 hold for all of them at once: with
+ * H = [h_1 … h_m], Y = [ỹ_1 … ỹ_m], E = Y − W H,
+ *     W ← W + η E Hᵀ,   H ← H + η B E.
+ * W has rank up to m, so Wᵀ E and W⁺ E part.  Measured at the last step
+ * evaluated (every 10th, while ‖E‖ > p3_e_floor ‖Y‖): the angle of the fa
+ * update B E to pbp's W⁺ E over the angle between bp's Wᵀ E and W⁺ E.  Below
+ * one half, B E is nearer to pbp than to bp (triangle inequality of angles);
+ * n/a where bp and pbp are less than p3m_margin apart (n_o = 1: W⁺ ∝ Wᵀ). */
+int check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val) {
+    const fadyn_verify_params *vp = in->vp;
+    const size_t nh = in->sizes[1], no = in->sizes[2];
+    const size_t m = no < in->sizes[0] ? no : in->sizes[0];
+    if (no < 2 || m < 2) return FADYN_VERIFY_NA;
+    const size_t nw = no * nh, nhm = nh * m, nom = no * m;
+    double *buf = malloc((3 * nw + 4 * nhm + 2 * nom) * sizeof(double));
+    fadyn_pinv_ws *ws = fadyn_pinv_ws_alloc(no, nh);
+    if (!buf || !ws) {
+        free(buf);
+        fadyn_pinv_ws_free(ws);
+        return FADYN_ENOMEM;
+    }
+    double *B = buf, *Wp = B + nw, *H = Wp + nw, *W = H + nhm, *Y = W + nw, *E = Y + nom;
+    double *BE = E + nom, *ubp = BE + nhm, *upbp = ubp + nhm;
+    gsl_rng *r = inst_rng(in, SALT_P3M);
+    for (size_t i = 0; i < nw; i++)
+        B[i] = gsl_rng_uniform(r) - 0.5;
+    for (size_t i = 0; i < nom; i++)
+        Y[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
+    memset(H, 0, nhm * sizeof(double));
+    memset(W, 0, nw * sizeof(double));
+    if (inst_start(in, START_ZERO) == START_BIG) /* --break c-nonzero */
+        for (size_t i = 0; i < nhm + nw; i++)
+            H[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
+    fadyn_gemm(0, 0, nh, m, no, 1.0, B, Y, 0.0, BE);
+    /* η as in p3_run, from β = ‖B Y‖² (the fastest mode's rate at most) */
+    const double beta = pow(fadyn_norm(BE, nhm), 2), ynorm = fadyn_norm(Y, nom);
+    const double eta = vp->p3_rate / (1.5 * beta * pow(2.0 / beta, 2.0 / 3.0));
+    const double sgn = inst_sign(in) ? -1.0 : 1.0;
+    double a_fp = NAN, a_fb = NAN, a_bp = NAN;
+    int rc = FADYN_OK;
+    for (size_t k = 0; k < vp->p3m_steps && rc == FADYN_OK; k++) {
+        memcpy(E, Y, nom * sizeof(double));
+        fadyn_gemm(0, 0, no, m, nh, -1.0, W, H, 1.0, E); /* E = Y − W H */
+        double en = fadyn_norm(E, nom);
+        if (!(en > vp->p3_e_floor * ynorm) || !(en < vp->p3_blowup * ynorm)) break;
+        fadyn_gemm(0, 0, nh, m, no, 1.0, B, E, 0.0, BE);
+        if (k % 10 == 0 && fadyn_max_abs(W, nw) > 0.0) {
+            rc = fadyn_pinv(ws, no, nh, W, Wp, NULL);
+            fadyn_gemm(0, 0, nh, m, no, 1.0, Wp, E, 0.0, upbp); /* W⁺ E */
+            fadyn_gemm(1, 0, nh, m, no, 1.0, W, E, 0.0, ubp);   /* Wᵀ E */
+            a_fp = fadyn_angle_deg(BE, upbp, nhm);
+            a_fb = fadyn_angle_deg(BE, ubp, nhm);
+            a_bp = fadyn_angle_deg(ubp, upbp, nhm);
+        }
+        fadyn_gemm(0, 1, no, nh, m, eta, E, H, 1.0, W); /* eq 68 */
+        for (size_t i = 0; i < nhm; i++)
+            H[i] += sgn * eta * BE[i]; /* eq 69 (sign flipped by --break sign) */
+    }
+    free(buf);
+    fadyn_pinv_ws_free(ws);
+    if (rc != FADYN_OK) return rc;
+    if (a_bp < vp->p3m_margin) return FADYN_VERIFY_NA;
+    val[0] = a_fp / a_bp;
+    val[1] = a_fp;
+    val[2] = a_fb;
+    return FADYN_OK;
+}

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const break_names[FADYN_BREAK_COUNT] = {"none", "c-nonzero", "rank", "sign"};
+static const char *const break_names[FADYN_BREAK_COUNT] = {"none", "c-nonzero", "rank", "sign",
+                                                           "sigma"};
 
 int fadyn_break_parse(const char *name, fadyn_break *b) {
     for (int i = 0; i < FADYN_BREAK_COUNT; i++)
@@ -43,8 +44,10 @@ fadyn_verify_params fadyn_verify_params_default(void) {
         .samples = 401,
         .log_time = 1,
         .skew_scale = 0.5,
+        .near_bound = 0.9,
         .small_scale = 0.01,
         .big_scale = 1.0,
+        .sigma_spread = 4.0,
         .fd_rel = 1e-5,
         .nse_floor = 1e-8,
         .fig4_tie_deg = 1e-6,
@@ -55,6 +58,10 @@ fadyn_verify_params fadyn_verify_params_default(void) {
         .p3_steps = 600,
         .p3_e_floor = 1e-6,
         .p3_blowup = 1e6,
+        .p3m_steps = 20000,
+        .p3m_margin = 10.0,
+        .fig4_examples = 20000,
+        .fig4_eta = 1e-3,
         .chain_t_end = 2000.0,
         .chain_start = 2.0,
         .chain_min_bt = 0.2,
@@ -90,62 +97,169 @@ int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err) {
 
 /* ---- the battery ---------------------------------------------------------- */
 /* One entry per check, kept by hand. */
-/* clang-format off */
-#define NOX {NULL, NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}
+#define LE               FADYN_REDUCE_MAX /* holds iff val <= tolerance; worst = max */
+#define GE               FADYN_REDUCE_MIN /* holds iff val >= tolerance; worst = min */
+#define X1(a, ra)        .extra_name = {a, NULL}, .extra_reduce = {ra, FADYN_REDUCE_MAX}
+#define X2(a, ra, b, rb) .extra_name = {a, b}, .extra_reduce = {ra, rb}
+#define S_EXTRAS         X2("ratio_near_start_max", FADYN_REDUCE_MAX, "ratio_nh1_max", FADYN_REDUCE_MAX)
 
 const fadyn_check fadyn_checks[] = {
-    {"p1-conserved-c", "eq 14", "C = BW + W^T B^T - AA^T is constant along fa",
-     "max_t |C(t)-C(0)| / (|BW+W^T B^T| + |AA^T|)", check_conserved, 1e-7, FADYN_REDUCE_MAX,
-     NOX},
-    {"p1-v-nonincreasing", "Lemma 2", "with C = 0, V = |BE|^2 never rises",
-     "max rise of V between samples / V(0)", check_v_nonincreasing, 1e-9, FADYN_REDUCE_MAX,
-     NOX},
-    {"p1-vdot-closed-form", "eq 34", "Vdot = -2|BEA^T|^2 - |A^T BE|^2 - tr(C BEE^T B^T)",
-     "max_t |closed form - central difference| / max_t |Vdot|", check_vdot, 1e-6,
-     FADYN_REDUCE_MAX, NOX},
-    {"p1-s-bound-eq47", "eq 47", "with C = 0, s = tr(AA^T) <= |BT|^2 + 2 n_h",
-     "max_t s(t) / bound", check_s_paper, 1.0 + 1e-9, FADYN_REDUCE_MAX,
-     {"s_max_over_bound_mean", NULL}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MAX}},
-    {"p1-s-bound-derived", "theory 3", "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
-     "max_t s(t) / bound", check_s_derived, 1.0 + 1e-9, FADYN_REDUCE_MAX, NOX},
-    {"p1-vddot-bounded", "Lemma 4", "Vddot stays bounded, so Vdot -> 0 (Barbalat)",
-     "|Vdot(t_end)| / max_t |Vdot|", check_vddot, 1e-6, FADYN_REDUCE_MAX,
-     {"vddot_max_over_V0", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
-    {"p1-theorem1", "Thm 1", "from zero with B of full column rank, E -> 0",
-     "NSE at the horizon t_end", check_theorem1, 1e-6, FADYN_REDUCE_MAX,
-     {"nse_above_rank_floor_max", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
-    {"p2-first-order", "eq 55-58", "pbp: dh_i = eta s'_i^2 x^T x dh_GN,i + O(eta^2)",
-     "relative error at the smallest eta", check_p2_first_order, 1e-4, FADYN_REDUCE_MAX,
-     {"remainder_order_min", NULL}, {FADYN_REDUCE_MIN, FADYN_REDUCE_MAX}},
-    {"p2-equals-gn", "eq 58 eta", "with eta_i = 1/(s'_i^2 x^T x) the first-order dh is W^+ e",
-     "relative error of the linearised dh", check_p2_gn, 1e-6, FADYN_REDUCE_MAX,
-     {"full_step_rel_diff_max", NULL}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MAX}},
-    {"p3-lemma5-form", "Lemma 5", "from zero, h = s_h B y and W = s_w y (By)^T",
-     "max over steps of the relative residual", check_p3_form, 1e-10, FADYN_REDUCE_MAX,
-     NOX},
-    {"p3-scalars", "eq 76-77", "s_h, s_w follow eq 76-77",
-     "max over steps of |fit - recursion| / max(|fit|, |recursion|)", check_p3_scalars, 1e-10,
-     FADYN_REDUCE_MAX, NOX},
-    {"p3-angle-pbp", "Thm 2", "angle(dh_fa, dh_pbp = W^+ e) = 0 at every step",
-     "max angle over steps, degrees", check_p3_angle, 1e-4, FADYN_REDUCE_MAX,
-     {"angle_bp_max_deg", "angle_bp_mean_deg"}, {FADYN_REDUCE_MAX, FADYN_REDUCE_MEAN}},
-    {"fig4-pbp-closer", "Fig 4", "from a small start dh_fa is closer to pbp than to bp",
-     "fraction of the learning time with angle_pbp <= angle_bp", check_fig4, 0.5, FADYN_REDUCE_MIN,
-     {"instances_always", "time_fraction_mean"}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MEAN}},
-    {"baldi-111-converges", "Baldi Thm 2", "1-1-1 chain converges from every start (b != 0)",
-     "|t - w a| / |t| at t_end", check_chain111_converges, 1e-6, FADYN_REDUCE_MAX, NOX},
-    {"baldi-111-stability", "Baldi Thm 2", "an equilibrium attracts iff b w + a^2 > 0",
-     "misclassified equilibria", check_chain111_stability, 0.0, FADYN_REDUCE_MAX,
-     {"attracting_fraction", NULL}, {FADYN_REDUCE_MEAN, FADYN_REDUCE_MAX}},
-    {"baldi-1111-converges", "Baldi Thm 3", "1-1-1-1 chain converges from every start",
-     "|t - a3 a2 a1| / |t| at t_end", check_chain1111_converges, 1e-6, FADYN_REDUCE_MAX,
-     NOX},
-    {"baldi-1111-degree7", "Baldi Thm 3", "its limit is a root of the degree-7 polynomial",
-     "|p7(a1)| / (sum of |terms|) at t_end", check_chain1111_degree7, 1e-8, FADYN_REDUCE_MAX,
-     NOX},
-    {NULL, NULL, NULL, NULL, NULL, 0.0, FADYN_REDUCE_MAX, NOX},
+    {.name = "p1-conserved-c",
+     .equation = "eq 14",
+     .claim = "C = BW + W^T B^T - AA^T is constant along fa",
+     .measure = "max_t |C(t)-C(0)| / (|BW+W^T B^T| + |AA^T|)",
+     .fn = check_conserved,
+     .tolerance = 1e-7,
+     .worst = LE},
+    {.name = "p1-v-nonincreasing",
+     .equation = "Lemma 2",
+     .claim = "with C = 0, V = |BE|^2 never rises",
+     .measure = "max rise of V between samples / V(0)",
+     .fn = check_v_nonincreasing,
+     .tolerance = 1e-9,
+     .worst = LE},
+    {.name = "p1-vdot-closed-form",
+     .equation = "eq 34",
+     .claim = "Vdot = -2|BEA^T|^2 - |A^T BE|^2 - tr(C BEE^T B^T)",
+     .measure = "max_t |closed form - central difference| / max_t |Vdot|",
+     .fn = check_vdot,
+     .tolerance = 1e-6,
+     .worst = LE},
+    {.name = "p1-s-bound-eq47",
+     .equation = "eq 47",
+     .claim = "with C = 0, s = tr(AA^T) <= |BT|^2 + 2 n_h",
+     .measure = "max_t s(t) / bound; C = 0, near-bound and n_h = 1 starts",
+     .fn = check_s_paper,
+     .tolerance = 1.0 + 1e-9,
+     .worst = LE,
+     S_EXTRAS},
+    {.name = "p1-s-bound-derived",
+     .equation = "theory 3",
+     .claim = "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
+     .measure = "max_t s(t) / bound; the same starts",
+     .fn = check_s_derived,
+     .tolerance = 1.0 + 1e-9,
+     .worst = LE,
+     S_EXTRAS},
+    {.name = "p1-s-bound-sharp",
+     .equation = "theory 3",
+     .claim = "with C = 0, s <= max(s(0), (2 n_h |BT|)^(2/3)), attained for n_h = 1",
+     .measure = "max_t s(t) / bound; the same starts",
+     .fn = check_s_sharp,
+     .tolerance = 1.0 + 1e-9,
+     .worst = LE,
+     S_EXTRAS},
+    {.name = "p1-vddot-bounded",
+     .equation = "Lemma 4",
+     .claim = "|Vddot| <= V ((6s + 2|C|)(s + |BW|) + 6 sqrt(V s)), eq 48-49 term by term",
+     .measure = "max_t |Vddot| / bound (while |BE| > 1e-8 |BT|)",
+     .fn = check_vddot,
+     .tolerance = 1.0 + 1e-9,
+     .worst = LE,
+     X1("vddot_max_over_V0", FADYN_REDUCE_MAX)},
+    {.name = "p1-theorem1",
+     .equation = "Thm 1",
+     .claim = "from zero with B of full column rank, E -> 0",
+     .measure = "NSE at the horizon (t_end, x10 while still learning)",
+     .fn = check_theorem1,
+     .tolerance = THM1_TOL,
+     .worst = LE,
+     X2("nse_above_rank_floor_max", FADYN_REDUCE_MAX, "horizon_max", FADYN_REDUCE_MAX)},
+    {.name = "p2-first-order",
+     .equation = "eq 55-58",
+     .claim = "pbp: dh_i = eta s'_i^2 x^T x dh_GN,i + O(eta^2)",
+     .measure = "relative error at the smallest eta",
+     .fn = check_p2_first_order,
+     .tolerance = 1e-4,
+     .worst = LE,
+     X1("remainder_order_min", FADYN_REDUCE_MIN)},
+    {.name = "p2-equals-gn",
+     .equation = "eq 58 eta",
+     .claim = "with eta_i = 1/(s'_i^2 x^T x) the first-order dh is W^+ e",
+     .measure = "relative error of the linearised dh",
+     .fn = check_p2_gn,
+     .tolerance = 1e-6,
+     .worst = LE,
+     X1("full_step_rel_diff_max", FADYN_REDUCE_MAX)},
+    {.name = "p3-lemma5-form",
+     .equation = "Lemma 5",
+     .claim = "from zero, h = s_h B y and W = s_w y (By)^T",
+     .measure = "max over steps of the relative residual",
+     .fn = check_p3_form,
+     .tolerance = 1e-10,
+     .worst = LE},
+    {.name = "p3-scalars",
+     .equation = "eq 76-77",
+     .claim = "s_h, s_w follow eq 76-77",
+     .measure = "max over steps of |fit - recursion| / max(|fit|, |recursion|)",
+     .fn = check_p3_scalars,
+     .tolerance = 1e-10,
+     .worst = LE},
+    {.name = "p3-angle-pbp",
+     .equation = "Thm 2",
+     .claim = "angle(dh_fa, dh_pbp = W^+ e) = 0 at every step",
+     .measure = "max angle over steps, degrees",
+     .fn = check_p3_angle,
+     .tolerance = 1e-4,
+     .worst = LE,
+     X2("angle_bp_max_deg", FADYN_REDUCE_MAX, "angle_bp_mean_deg", FADYN_REDUCE_MEAN)},
+    {.name = "p3-pbp-not-bp",
+     .equation = "Thm 2, m pairs",
+     .claim = "m pairs from zero (bp and pbp apart): dh_fa ends on pbp's side, not bp's",
+     .measure = "angle(fa, pbp) / angle(bp, pbp) at the end (n/a if angle(bp, pbp) < 10 deg)",
+     .fn = check_p3_pbp_not_bp,
+     .tolerance = 0.5,
+     .worst = LE,
+     X2("angle_fa_pbp_max_deg", FADYN_REDUCE_MAX, "angle_fa_bp_min_deg", FADYN_REDUCE_MIN)},
+    {.name = "fig4-pbp-closer",
+     .equation = "Fig 4",
+     .claim = "from a small start dh_fa is closer to pbp than to bp (expected dynamics)",
+     .measure = "time-averaged angle_pbp - angle_bp (deg); holds in >= 95% of instances",
+     .fn = check_fig4,
+     .tolerance = 1e-6,
+     .worst = LE,
+     .min_fraction = 0.95,
+     X2("time_fraction_mean", FADYN_REDUCE_MEAN, "instances_always", FADYN_REDUCE_MEAN)},
+    {.name = "fig4-trainer",
+     .equation = "Fig 4",
+     .claim = "the same on the stochastic trainer (Task 1, fa, eta = 1e-3, online)",
+     .measure = "example-averaged angle_pbp - angle_bp (deg); holds in >= 95% of instances",
+     .fn = check_fig4_trainer,
+     .tolerance = 1e-6,
+     .worst = LE,
+     .min_fraction = 0.95,
+     X2("angle_pbp_mean_deg", FADYN_REDUCE_MEAN, "angle_bp_mean_deg", FADYN_REDUCE_MEAN)},
+    {.name = "baldi-111-converges",
+     .equation = "Baldi Thm 2",
+     .claim = "1-1-1 chain converges from every start (b != 0)",
+     .measure = "|t - w a| / |t| at t_end",
+     .fn = check_chain111_converges,
+     .tolerance = 1e-6,
+     .worst = LE},
+    {.name = "baldi-111-stability",
+     .equation = "Baldi Thm 2",
+     .claim = "an equilibrium attracts iff b w + a^2 > 0",
+     .measure = "misclassified equilibria",
+     .fn = check_chain111_stability,
+     .tolerance = 0.0,
+     .worst = LE,
+     X1("attracting_fraction", FADYN_REDUCE_MEAN)},
+    {.name = "baldi-1111-converges",
+     .equation = "Baldi Thm 3",
+     .claim = "1-1-1-1 chain converges from every start",
+     .measure = "|t - a3 a2 a1| / |t| at t_end",
+     .fn = check_chain1111_converges,
+     .tolerance = 1e-6,
+     .worst = LE},
+    {.name = "baldi-1111-degree7",
+     .equation = "Baldi Thm 3",
+     .claim = "its limit is a root of the degree-7 polynomial",
+     .measure = "|p7(a1)| / (sum of |terms|) at t_end",
+     .fn = check_chain1111_degree7,
+     .tolerance = 1e-8,
+     .worst = LE},
+    {.name = NULL},
 };
-/* clang-format on */
 
 size_t fadyn_check_count(void) {
     size_t n = 0;
@@ -216,27 +330,78 @@ static void inst_free(fadyn_verify_inst *in) {
 }
 
 /* ---- the run ------------------------------------------------------------------ */
+static const char *const verdict_names[FADYN_VERDICT_COUNT] = {"holds", "fails", "n/a",
+                                                               "undecided"};
+
+const char *fadyn_verdict_name(fadyn_verdict v) {
+    return (unsigned)v < FADYN_VERDICT_COUNT ? verdict_names[v] : "unknown";
+}
+
+void fadyn_check_results_free(fadyn_check_result *res, size_t n) {
+    for (size_t c = 0; res && c < n; c++) {
+        free(res[c].value);
+        free(res[c].verdict);
+        res[c].value = NULL;
+        res[c].verdict = NULL;
+    }
+}
+
 static int beyond(const fadyn_check *c, double v) {
     if (!isfinite(v)) return 1;
     return c->worst == FADYN_REDUCE_MIN ? v < c->tolerance : v > c->tolerance;
 }
 
-static double reduce(fadyn_reduce how, const double *v, size_t n, size_t stride, size_t *arg) {
+/* Reduce v[i * stride] over the instances measured (all but n/a). */
+static double reduce(fadyn_reduce how, const double *v, const fadyn_verdict *vd, size_t n,
+                     size_t stride, size_t *arg) {
     double acc = how == FADYN_REDUCE_MIN ? INFINITY : how == FADYN_REDUCE_MAX ? -INFINITY : 0.0;
-    size_t at = 0;
+    size_t at = 0, m = 0;
     for (size_t i = 0; i < n; i++) {
+        if (vd[i] == FADYN_VERDICT_NA) continue;
         double x = v[i * stride];
         if (isnan(x)) { /* a failed measurement is the worst case */
             if (arg) *arg = i;
             return NAN;
         }
+        m++;
         if (how == FADYN_REDUCE_MEAN)
-            acc += x / (double)n;
+            acc += x;
         else if (how == FADYN_REDUCE_MAX ? x > acc : x < acc)
             acc = x, at = i;
     }
     if (arg) *arg = at;
-    return acc;
+    if (m == 0) return NAN;
+    return how == FADYN_REDUCE_MEAN ? acc / (double)m : acc;
+}
+
+/* The verdicts, counts, worst case and extras of check c from its values. */
+static int summarise(const fadyn_check *ck, const double *v, const int *how, size_t ni, size_t nv,
+                     fadyn_check_result *r) {
+    r->instances = ni;
+    r->value = malloc(ni * sizeof(double));
+    r->verdict = malloc(ni * sizeof(fadyn_verdict));
+    if (!r->value || !r->verdict) return FADYN_ENOMEM;
+    size_t holds = 0;
+    for (size_t i = 0; i < ni; i++) {
+        fadyn_verdict d = how[i] == FADYN_VERIFY_NA          ? FADYN_VERDICT_NA
+                          : how[i] == FADYN_VERIFY_UNDECIDED ? FADYN_VERDICT_UNDECIDED
+                          : beyond(ck, v[i * nv])            ? FADYN_VERDICT_FAILS
+                                                             : FADYN_VERDICT_HOLDS;
+        r->verdict[i] = d;
+        r->value[i] = d == FADYN_VERDICT_NA ? NAN : v[i * nv];
+        r->failing += d == FADYN_VERDICT_FAILS;
+        r->not_applicable += d == FADYN_VERDICT_NA;
+        r->undecided += d == FADYN_VERDICT_UNDECIDED;
+        holds += d == FADYN_VERDICT_HOLDS;
+    }
+    r->worst = reduce(ck->worst, v, r->verdict, ni, nv, &r->worst_instance);
+    for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
+        if (ck->extra_name[k])
+            r->extra[k] = reduce(ck->extra_reduce[k], v + 1 + k, r->verdict, ni, nv, NULL);
+    size_t applies = ni - r->not_applicable;
+    double need = ck->min_fraction > 0.0 ? ck->min_fraction : 1.0;
+    r->pass = applies > 0 && r->undecided == 0 && (double)holds >= need * (double)applies;
+    return FADYN_OK;
 }
 
 int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_check_result *res,
@@ -245,7 +410,12 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
     if (rc != FADYN_OK) return rc;
     const size_t nc = fadyn_check_count(), ni = vp->instances, nv = 1 + FADYN_VERIFY_NEXTRA;
     double *val = malloc(nc * ni * nv * sizeof(double));
-    if (!val) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    int *how = calloc(nc * ni, sizeof(int));
+    if (!val || !how) {
+        free(val);
+        free(how);
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    }
     int failed_alloc = 0;
     size_t done = 0;
     int blas = fadyn_blas_set_threads(1);
@@ -262,10 +432,12 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
                 for (size_t k = 0; k < nv; k++)
                     v[k] = NAN;
                 if (selected && !selected[c]) continue;
-                if (fadyn_checks[c].fn(&in, v) == FADYN_ENOMEM) {
+                int st = fadyn_checks[c].fn(&in, v);
+                if (st == FADYN_ENOMEM) {
 #pragma omp atomic write
                     failed_alloc = 1;
                 }
+                how[c * ni + i] = st > 0 ? st : 0;
             }
         }
         inst_free(&in);
@@ -276,11 +448,7 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
         }
     }
     fadyn_blas_set_threads(blas);
-    if (failed_alloc) {
-        free(val);
-        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    }
-    rc = FADYN_OK;
+    rc = failed_alloc ? FADYN_ENOMEM : FADYN_OK;
     for (size_t c = 0; c < nc; c++) {
         const fadyn_check *ck = &fadyn_checks[c];
         fadyn_check_result *r = &res[c];
@@ -289,18 +457,17 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
         r->worst = NAN;
         for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
             r->extra[k] = NAN;
-        if (selected && !selected[c]) continue;
-        const double *v = val + c * ni * nv;
-        r->instances = ni;
-        for (size_t i = 0; i < ni; i++)
-            r->failing += (size_t)beyond(ck, v[i * nv]);
-        r->worst = reduce(ck->worst, v, ni, nv, &r->worst_instance);
-        for (size_t k = 0; k < FADYN_VERIFY_NEXTRA; k++)
-            if (ck->extra_name[k])
-                r->extra[k] = reduce(ck->extra_reduce[k], v + 1 + k, ni, nv, NULL);
-        r->pass = r->failing == 0;
-        if (!r->pass) rc = FADYN_CHECK_FAILED;
+        if (rc == FADYN_ENOMEM || (selected && !selected[c])) continue;
+        if (summarise(ck, val + c * ni * nv, how + c * ni, ni, nv, r) != FADYN_OK)
+            rc = FADYN_ENOMEM;
     }
     free(val);
+    free(how);
+    if (rc == FADYN_ENOMEM) {
+        fadyn_check_results_free(res, nc);
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    }
+    for (size_t c = 0; c < nc; c++)
+        if (res[c].instances && !res[c].pass) rc = FADYN_CHECK_FAILED;
     return rc;
 }

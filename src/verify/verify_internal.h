@@ -10,12 +10,14 @@
 #include <gsl/gsl_rng.h>
 
 /* How a Proof 1 trajectory starts.  Under --break c-nonzero every kind is
- * replaced by START_BIG. */
+ * replaced by START_BIG (and START_NEAR, START_NH1 are not run). */
 typedef enum {
     START_CZERO = 0, /* A = 0, W = B⁺ P S P (P = B B⁺, S skew): C = 0, W ≠ 0 */
     START_ZERO,      /* A = W = 0 (Theorem 1) */
     START_SMALL,     /* U[-ω, ω], ω = small_scale (Fig. 4) */
     START_BIG,       /* U[-ω, ω], ω = big_scale: C ≠ 0 */
+    START_NEAR,      /* A = α B M, W = ½ α² M Mᵀ Bᵀ: C = 0, s(0) = near_bound × eq 47 */
+    START_NH1,       /* A = W = 0 with n_h = 1, where the sharp bound on s is attained */
     START_COUNT
 } start_kind;
 
@@ -25,14 +27,28 @@ typedef struct {
     fadyn_obs *rows;
     double *vdot;    /* closed form (observer, docs/theory.md §3) */
     double *vdot_fd; /* central difference of V along the vector field */
-    double *vddot;   /* central difference of the closed-form V̇ along the field */
+    double *vddot;   /* central difference along the field of V̇ = 2⟨BĖ, BE⟩ (the true one) */
+    double *vddot_bound; /* Lemma 4's bound on |V̈| from the state (eq 49, C = 0) */
     size_t n;
-    int status; /* FADYN_OK or the integration's outcome */
+    double vbt2; /* ‖BT‖², the scale of V */
+    int status;  /* FADYN_OK or the integration's outcome */
     int done;
 } vtraj;
 
+/* Theorem 1's tolerance on the NSE at the horizon (the table and the check). */
+#define THM1_TOL 1e-6
+
 /* Random streams of the check families (each draws its own instance). */
-enum { SALT_LINEAR = 1, SALT_P2, SALT_P3, SALT_CHAIN111, SALT_CHAIN1111 };
+enum {
+    SALT_LINEAR = 1,
+    SALT_P2,
+    SALT_P3,
+    SALT_CHAIN111,
+    SALT_CHAIN1111,
+    SALT_NEAR,
+    SALT_P3M,
+    SALT_TRAINER
+};
 
 struct fadyn_verify_inst {
     const fadyn_verify_params *vp;
@@ -49,8 +65,14 @@ gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt);
 /* 1 under --break sign: the hidden update gets the wrong sign. */
 int inst_sign(const fadyn_verify_inst *in);
 
-/* Proof 1 (proof1.c): the trajectory of a start kind, computed once. */
+/* Proof 1 (proof1.c): the instance's problem for a start kind (T, B, Σ under
+ * --break sigma, the start's weights), as the trajectories use it. */
+int inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p);
+/* The trajectory of a start kind, computed once. */
 const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind);
+/* The trajectory of kind k into *out, or NULL (val[0] = NaN) if the run did
+ * not reach the horizon; FADYN_ENOMEM if it could not be run. */
+int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out);
 start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted);
 void vtraj_free(vtraj *t);
 const char *start_words(start_kind k);
@@ -60,9 +82,12 @@ int check_v_nonincreasing(fadyn_verify_inst *in, double *val);
 int check_vdot(fadyn_verify_inst *in, double *val);
 int check_s_paper(fadyn_verify_inst *in, double *val);
 int check_s_derived(fadyn_verify_inst *in, double *val);
+int check_s_sharp(fadyn_verify_inst *in, double *val);
 int check_vddot(fadyn_verify_inst *in, double *val);
 int check_theorem1(fadyn_verify_inst *in, double *val);
+/* Fig. 4 (fig4.c) */
 int check_fig4(fadyn_verify_inst *in, double *val);
+int check_fig4_trainer(fadyn_verify_inst *in, double *val);
 /* Proof 2 (proof2.c) */
 int check_p2_first_order(fadyn_verify_inst *in, double *val);
 int check_p2_gn(fadyn_verify_inst *in, double *val);
@@ -70,6 +95,7 @@ int check_p2_gn(fadyn_verify_inst *in, double *val);
 int check_p3_form(fadyn_verify_inst *in, double *val);
 int check_p3_scalars(fadyn_verify_inst *in, double *val);
 int check_p3_angle(fadyn_verify_inst *in, double *val);
+int check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val);
 /* Baldi et al. 2018 (chain.c) */
 int check_chain111_converges(fadyn_verify_inst *in, double *val);
 int check_chain111_stability(fadyn_verify_inst *in, double *val);
