@@ -37,8 +37,7 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         tr->sizes[1], tr->sizes[2], tr->start);
     fadyn_strbuf_printf(
         &b,
-        "set title 'V = ||BE||^2 (Lemma 2: non-increasing if C = 0), the NSE (Thm 1), "
-        "|d^2V/dt^2| and its bound (Lemma 4)'\n"
+        "set title 'V = ||BE||^2 (Lemma 2), NSE (Thm 1), |d^2V/dt^2| and its bound (Lemma 4)'\n"
         "set logscale y\nset format y '10^{%%T}'\nset key bottom left\n"
         "plot data using 't':(pos('V')) with lines lw 2 lc rgb '#9400d3' title 'V', \\\n"
         "     data using 't':(pos('nse')) with lines lw 2 dt 2 lc rgb '#333333' title 'NSE', \\\n"

@@ -63,8 +63,8 @@ int check_fig4(fadyn_verify_inst *in, double *val) {
 /* The stochastic trainer on the instance's target T (Task 1: x ~ N(0, I),
  * online, fa with B ~ U[−0.5, 0.5] and weights ~ U[−ω, ω], ω = small_scale
  * (big_scale under c-nonzero), drawn from the instance's stream; Σ under
- * --break sigma; --break sign does not reach the library's trainer): the same measure, averaged over the
- * evaluations (every 1 % of the examples) while the held-out NSE > nse_floor. */
+ * --break sigma; --break sign does not reach the library's trainer): the same measure, averaged
+ * over the evaluations (every 1 % of the examples) while the held-out NSE > nse_floor. */
 int check_fig4_trainer(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
     const start_kind k = inst_start(in, START_SMALL);
@@ -84,11 +84,9 @@ int check_fig4_trainer(fadyn_verify_inst *in, double *val) {
     par.examples = vp->fig4_examples;
     par.eval_every = vp->fig4_examples / 100 > 0 ? vp->fig4_examples / 100 : 1;
     par.w_scale = k == START_BIG ? vp->big_scale : vp->small_scale; /* c-nonzero: large */
-    fadyn_net_spec spec =
-        fadyn_net_spec_make(2, in->sizes, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_net_spec spec = fadyn_net_spec_make(2, in->sizes, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
     fadyn_train_result res;
-    rc = fadyn_train_run(&task, &spec, fadyn_rule_type_find("fa"), &par, seed ^ 0x5bd1e995UL,
-                         &res);
+    rc = fadyn_train_run(&task, &spec, fadyn_rule_type_find("fa"), &par, seed ^ 0x5bd1e995UL, &res);
     if (rc == FADYN_OK) {
         const double *row = res.rows;
         angle_avg a = average_angles(row, row + 1, row + 3, row + 4, res.nrows, res.ncols,
