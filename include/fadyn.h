@@ -13,6 +13,7 @@
 #include "fadyn/io.h"
 #include "fadyn/json.h"
 #include "fadyn/linalg.h"
+#include "fadyn/mnist.h"
 #include "fadyn/observer.h"
 #include "fadyn/ode.h"
 #include "fadyn/phase.h"

@@ -16,6 +16,7 @@
     X(FADYN_MAXSTEPS, 2, "the step limit was reached before the end time")                         \
     X(FADYN_CHECK_FAILED, 3, "a numerical check failed")                                           \
     X(FADYN_NOPLOT, 4, "no image: gnuplot not found (the data and script are written)")            \
+    X(FADYN_STOPPED, 5, "stopped on request (the state was saved)")                                \
     X(FADYN_EINVAL, -1, "invalid argument")                                                        \
     X(FADYN_ENOMEM, -2, "out of memory")                                                           \
     X(FADYN_EIO, -3, "input/output error")                                                         \

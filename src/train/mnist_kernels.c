@@ -1,0 +1,74 @@
+/* mnist_kernels.c — the MNIST trainer's inner loops in single and double
+ * precision (mnist_kernels.inc, included twice).  On x86-64 every kernel is
+ * compiled for AVX-512, AVX2 and the baseline, picked at load time by the
+ * CPU (GCC's target_clones); without FMA contraction (ISO C mode) the three
+ * give the same bits. */
+#include "mnist_impl.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
+    !defined(__SANITIZE_ADDRESS__)
+#define FADYN_MNIST_CLONES                                                                         \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FADYN_MNIST_CLONES
+#endif
+
+#define REAL      float
+#define MK_SUF    f32
+#define MK_INT    int32_t
+#define MK_BIAS   127
+#define MK_MANT   23
+#define MK_MAGIC  12582912.0f /* 1.5 · 2^23: adding it rounds to an integer */
+#define MK_EXP_LO -87.0f
+#define MK_EXP_HI 88.0f
+#define MK_LN2_HI 0.693359375f
+#define MK_LN2_LO -2.12194440e-4f
+#define MK_TAYLOR 7
+#include "mnist_kernels.inc"
+#undef REAL
+#undef MK_SUF
+#undef MK_INT
+#undef MK_BIAS
+#undef MK_MANT
+#undef MK_MAGIC
+#undef MK_EXP_LO
+#undef MK_EXP_HI
+#undef MK_LN2_HI
+#undef MK_LN2_LO
+#undef MK_TAYLOR
+
+#define REAL      double
+#define MK_SUF    f64
+#define MK_INT    int64_t
+#define MK_BIAS   1023
+#define MK_MANT   52
+#define MK_MAGIC  6755399441055744.0 /* 1.5 · 2^52 */
+#define MK_EXP_LO -708.0
+#define MK_EXP_HI 709.0
+#define MK_LN2_HI 6.93147180369123816490e-01
+#define MK_LN2_LO 1.90821492927058770002e-10
+#define MK_TAYLOR 13
+#include "mnist_kernels.inc"
+
+/* Dot products of the block's images in float vectors of 16 lanes: each
+ * lane sums at most inputs/16 products of two pixels (< 2^16 each), exact
+ * while that stays below 2^24 (inputs <= 4096), and the lanes are summed in
+ * double: the Gram products are exact integers. */
+FADYN_MNIST_CLONES
+void fadyn_mnist_gram(const float *px, size_t n, size_t ld, double scale2, double *G) {
+    typedef float f32v __attribute__((vector_size(64)));
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n; b++) {
+            const float *x = px + a * ld, *y = px + b * ld;
+            f32v acc = {0};
+            for (size_t p = 0; p < ld; p += 16)
+                acc += *(const f32v *)(const void *)(x + p) * *(const f32v *)(const void *)(y + p);
+            double s = 0;
+            for (int l = 0; l < 16; l++)
+                s += (double)acc[l];
+            G[a * n + b] = scale2 * s;
+        }
+}
