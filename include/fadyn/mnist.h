@@ -33,7 +33,7 @@
 
 #include "fadyn/error.h"
 #include "fadyn/idx.h"
-#include "fadyn/train.h"
+#include "fadyn/rule.h"
 
 #include <signal.h>
 #include <stddef.h>
@@ -65,8 +65,11 @@ fadyn_mnist_params fadyn_mnist_params_default(void);
 int fadyn_mnist_params_check(const fadyn_mnist_params *p, const fadyn_mnist *data,
                              const fadyn_rule_type *rule, fadyn_err *err);
 
-/* Rules the MNIST trainer runs: bp, fa, sparse-fa, shallow, dfa. */
+/* Whether the MNIST trainer runs a rule: those whose hidden signal is Wᵀ δ,
+ * B δ or none (fadyn_signal_kind): bp, fa, sparse-fa, shallow, dfa. */
 int fadyn_mnist_rule_supported(const fadyn_rule_type *rule);
+/* Their names, "bp, fa, ...", into out (as fadyn_rule_type_list). */
+size_t fadyn_mnist_rule_list(char *out, size_t n);
 
 /* ---- one network -------------------------------------------------------------- */
 typedef struct fadyn_mnist_ws fadyn_mnist_ws;

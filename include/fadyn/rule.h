@@ -56,6 +56,15 @@ typedef enum {
     FADYN_FEEDBACK_DIRECT    /* dfa: F[k] is n_{k+1} x n_L */
 } fadyn_feedback_kind;
 
+/* What a rule's hidden signal is made of, for a trainer that specialises
+ * the rules of one hidden layer (the MNIST trainer, fadyn/mnist.h). */
+typedef enum {
+    FADYN_SIGNAL_OTHER = 0, /* np, pbp: only through `backward` */
+    FADYN_SIGNAL_NONE,      /* shallow: the hidden layers do not learn */
+    FADYN_SIGNAL_TRANSPOSE, /* bp: the forward weights' transpose, Wᵀ δ */
+    FADYN_SIGNAL_FEEDBACK   /* fa, sparse-fa, dfa: the fixed feedback, B δ */
+} fadyn_signal_kind;
+
 /* Tuned learning rates per task (`fadyn train --tune-rate`, docs/figures.md);
  * 0: none tuned. */
 typedef struct {
@@ -71,6 +80,7 @@ typedef struct {
     fadyn_rule_rates eta;
     fadyn_feedback_kind feedback;
     int sparse; /* masks on W[1..] and F, a fraction `drop` removed */
+    fadyn_signal_kind signal;
     /* Trainer: the hidden deltas δ_k (k = L-1 .. 1) of the K rows of the
      * current batch, from δ_L and the forward pass already in ws.  NULL:
      * the hidden layers do not learn. */

@@ -58,7 +58,7 @@ static int find(const char *dir, const char *name, char *out, size_t n, fadyn_er
     if (fadyn_path_join(out, n, dir, name) != FADYN_OK)
         return fadyn_err_set(err, FADYN_EINVAL, "%s: directory name too long", dir);
     if (access(out, F_OK) == 0) return FADYN_OK;
-    char alt[4200];
+    char alt[FADYN_PATH_MAX];
     if (fadyn_path_join(alt, sizeof alt, dir, gz) == FADYN_OK && access(alt, F_OK) == 0) {
         snprintf(out, n, "%s", alt);
         return FADYN_OK;
@@ -68,7 +68,7 @@ static int find(const char *dir, const char *name, char *out, size_t n, fadyn_er
 
 int fadyn_mnist_load(fadyn_mnist *m, const char *dir, fadyn_err *err) {
     memset(m, 0, sizeof *m);
-    char p[4][4200];
+    char p[4][FADYN_PATH_MAX];
     for (int i = 0; i < 4; i++) {
         int rc = find(dir, fadyn_mnist_files[i], p[i], sizeof p[i], err);
         if (rc) return rc;

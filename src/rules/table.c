@@ -22,6 +22,7 @@ static const fadyn_rule_type bp = {
     .colour = "#000000",
     .eta = {.linear = 1e-2, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_NONE,
+    .signal = FADYN_SIGNAL_TRANSPOSE,
     .backward = fadyn_rule_bp_backward,
     .ode = &fadyn_rule_bp_ode,
 };
@@ -33,6 +34,7 @@ static const fadyn_rule_type fa = {
     .colour = "#1a9641",
     .eta = {.linear = 1e-2, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_CHAIN,
+    .signal = FADYN_SIGNAL_FEEDBACK,
     .backward = fadyn_rule_fa_backward,
     .ode = &fadyn_rule_fa_ode,
 };
@@ -44,6 +46,7 @@ static const fadyn_rule_type sparse_fa = {
     .colour = "#66bd63",
     .eta = {.linear = 3e-3, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_CHAIN,
+    .signal = FADYN_SIGNAL_FEEDBACK,
     .sparse = 1,
     .backward = fadyn_rule_fa_backward,
 };
@@ -55,6 +58,7 @@ static const fadyn_rule_type shallow = {
     .colour = "#b0b0b0",
     .eta = {.linear = 1e-1, .teacher = 1e-1},
     .feedback = FADYN_FEEDBACK_NONE,
+    .signal = FADYN_SIGNAL_NONE,
     .ode = &shallow_ode,
 };
 
@@ -85,6 +89,7 @@ static const fadyn_rule_type dfa = {
     .colour = "#d7191c",
     .eta = {.linear = 1e-2, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_DIRECT,
+    .signal = FADYN_SIGNAL_FEEDBACK,
     .backward = fadyn_rule_dfa_backward,
 };
 

@@ -2,13 +2,14 @@
  * draw of a network, the training loop (online with each example's update
  * fused with the next one's forward pass, or minibatches), evaluation on the
  * test set, and the weights as plain arrays. */
+#include "fadyn/seed.h"
 #include "mnist_impl.h"
-#include "train_impl.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,21 +33,22 @@ fadyn_mnist_params fadyn_mnist_params_default(void) {
     return p;
 }
 
+/* The rule's hidden signal, from its table entry (one hidden layer: dfa is fa). */
 static int kind_of(const fadyn_rule_type *r, mnist_kind *k) {
     if (!r) return 0;
-    if (!r->hidden_updates) {
+    switch (r->signal) {
+    case FADYN_SIGNAL_NONE:
         *k = MNIST_SHALLOW;
         return 1;
-    }
-    if (r->feedback != FADYN_FEEDBACK_NONE) { /* fa, sparse-fa, dfa: one hidden layer, B δ */
-        *k = MNIST_FB;
-        return 1;
-    }
-    if (r == fadyn_rule_type_find("bp")) {
+    case FADYN_SIGNAL_TRANSPOSE:
         *k = MNIST_BP;
         return 1;
+    case FADYN_SIGNAL_FEEDBACK:
+        *k = MNIST_FB;
+        return 1;
+    default:
+        return 0;
     }
-    return 0;
 }
 
 int fadyn_mnist_rule_supported(const fadyn_rule_type *rule) {
@@ -54,12 +56,26 @@ int fadyn_mnist_rule_supported(const fadyn_rule_type *rule) {
     return kind_of(rule, &k);
 }
 
+size_t fadyn_mnist_rule_list(char *out, size_t n) {
+    size_t len = 0;
+    if (n) out[0] = '\0';
+    for (size_t i = 0; fadyn_rule_types[i]; i++) {
+        if (!fadyn_mnist_rule_supported(fadyn_rule_types[i])) continue;
+        int w = snprintf(len < n ? out + len : NULL, len < n ? n - len : 0, "%s%s", len ? ", " : "",
+                         fadyn_rule_types[i]->name);
+        len += (size_t)w;
+    }
+    return len;
+}
+
 int fadyn_mnist_params_check(const fadyn_mnist_params *p, const fadyn_mnist *data,
                              const fadyn_rule_type *rule, fadyn_err *err) {
-    if (!fadyn_mnist_rule_supported(rule))
-        return fadyn_err_set(err, FADYN_EINVAL,
-                             "rule %s: the MNIST trainer runs bp, fa, sparse-fa, shallow and dfa",
-                             rule ? rule->name : "(none)");
+    if (!fadyn_mnist_rule_supported(rule)) {
+        char list[256];
+        fadyn_mnist_rule_list(list, sizeof list);
+        return fadyn_err_set(err, FADYN_EINVAL, "rule %s: the MNIST trainer runs %s",
+                             rule ? rule->name : "(none)", list);
+    }
     if (p->hidden < 1 || p->hidden > 65536)
         return fadyn_err_set(err, FADYN_EINVAL, "hidden = %zu: need 1 to 65536", p->hidden);
     if (!(p->eta > 0.0) || !isfinite(p->eta))

@@ -2,16 +2,17 @@
  * the cores (several runs at once, the rest with all threads each), the
  * checkpoint file of all runs (written atomically, with a format version
  * and a checksum) and resuming from it, progress, and the TSV outputs. */
+#include "fadyn/clock.h"
 #include "fadyn/io.h"
+#include "fadyn/linalg.h"
+#include "fadyn/seed.h"
 #include "mnist_impl.h"
-#include "train_impl.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -34,12 +35,6 @@ void fadyn_mnist_result_free(fadyn_mnist_result *r) {
     free(r->rf_init);
     free(r->rf_final);
     memset(r, 0, sizeof *r);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- the checkpoint file ---------------------------------------------------------
@@ -241,7 +236,7 @@ static int read_checkpoint(runs_ctx *c, fadyn_err *err) {
 
 static void add_row(fadyn_mnist_ws *ws, fadyn_mnist_result *res, double *eval_s) {
     double *row = res->rows + res->nrows * FADYN_MNIST_NCOLS;
-    double t0 = now();
+    double t0 = fadyn_wall_seconds();
     row[FADYN_MNIST_COL_EXAMPLE] = (double)ws->done;
     row[FADYN_MNIST_COL_EPOCH] = (double)ws->done / (double)ws->n_train;
     fadyn_mnist_ws_eval(ws, &row[FADYN_MNIST_COL_TEST_ERROR], &row[FADYN_MNIST_COL_TEST_LOSS],
@@ -250,7 +245,7 @@ static void add_row(fadyn_mnist_ws *ws, fadyn_mnist_result *res, double *eval_s)
                             &row[FADYN_MNIST_COL_ANGLE_MEAN], &row[FADYN_MNIST_COL_ANGLE_SD]);
     res->nrows++;
     res->final_test_error = row[FADYN_MNIST_COL_TEST_ERROR];
-    *eval_s += now() - t0;
+    *eval_s += fadyn_wall_seconds() - t0;
 }
 
 static void keep_rf(const fadyn_mnist_ws *ws, const fadyn_mnist_control *ctl, double *out,
@@ -329,9 +324,9 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
     res->status = FADYN_OK;
     while (ws->done < p->examples) {
         size_t stop = next_stop(ws, ev, ck), before = ws->done;
-        double t0 = now();
+        double t0 = fadyn_wall_seconds();
         int rc = fadyn_mnist_ws_train(ws, stop);
-        res->train_seconds += now() - t0;
+        res->train_seconds += fadyn_wall_seconds() - t0;
         if (rc == FADYN_DIVERGED) {
             res->status = FADYN_DIVERGED;
             fadyn_err_set(&res->err, FADYN_DIVERGED, "the output was not finite at example %zu",
@@ -350,7 +345,8 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
                 checkpoint_now(c);
             }
             if (ctl->progress) {
-                double el = now() - c->t0, rate = el > 0 ? (double)c->examples_done / el : 0;
+                double el = fadyn_wall_seconds() - c->t0,
+                       rate = el > 0 ? (double)c->examples_done / el : 0;
                 fadyn_mnist_progress pr = {r,
                                            c->nruns,
                                            ws->done,
@@ -388,8 +384,19 @@ int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
         memset(&res[r], 0, sizeof res[r]);
     if (nruns < 1) return FADYN_EINVAL;
     int rc = fadyn_mnist_params_check(p, data, rule, &err);
-    runs_ctx c = {data, rule,     p,     ctl, res, calloc(nruns, sizeof(run_slot)), nruns, 0,
-                  0,    {0, {0}}, now(), 0,   0};
+    runs_ctx c = {data,
+                  rule,
+                  p,
+                  ctl,
+                  res,
+                  calloc(nruns, sizeof(run_slot)),
+                  nruns,
+                  0,
+                  0,
+                  {0, {0}},
+                  fadyn_wall_seconds(),
+                  0,
+                  0};
     size_t in = data->train.rows * data->train.cols;
     size_t cap = p->examples / ((p->eval_every + p->batch - 1) / p->batch * p->batch) + 3;
     if (!c.slot && rc == FADYN_OK) rc = fadyn_err_set(&err, FADYN_ENOMEM, "out of memory");
