@@ -136,8 +136,14 @@ Test(cli_phase, basin_grid_outputs) {
     cr_expect_eq(total, 41 * 31);
     cr_expect_eq(json_integer_value(json_object_get(j, "points")), 41 * 31);
     double bad = json_real_value(json_object_get(j, "bad_fraction"));
-    double ana = json_real_value(json_object_get(j, "analytic_bad_fraction"));
+    double ana = json_real_value(json_object_get(j, "predicted_bad_node_fraction"));
+    double area = json_real_value(json_object_get(j, "analytic_bad_area_fraction"));
     cr_expect_float_eq(bad, ana, 0.03);
+    /* the exact area (issue 10's NumPy value 0.22874), not a node count:
+     * 41x31 nodes predict a fraction that differs from it by more than 1e-3 */
+    cr_expect_float_eq(area, 0.22874, 5e-6);
+    cr_expect_float_eq(json_real_value(json_object_get(j, "analytic_bad_area")), 36 * area, 1e-9);
+    cr_expect_gt(fabs(ana - area), 1e-3);
     cr_expect_float_eq(bad, (double)json_integer_value(json_object_get(c, "bad")) / (41 * 31),
                        1e-12);
     cr_expect_leq(json_integer_value(json_object_get(j, "disagreements_within_one_cell_of_"

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* (b, t) pairs of every sign combination and a few magnitudes. */
 static const double BT[][2] = {{1, 1},  {0.5, 2}, {-1, 1},      {-2, -0.5},
@@ -459,4 +460,85 @@ Test(phase, far_starts_settle_on_the_cubic_roots) {
         }
         fadyn_phase_ws_free(ws);
     }
+}
+
+/* The bad length of [w_lo, w_hi] at a, from the criterion itself
+ * (fadyn_phase_predict): scan w in `steps` steps and bisect each change of
+ * class to 1e-13. */
+static double bad_length_scan(double b, double t, double a, double w_lo, double w_hi, int steps) {
+    double len = 0.0, h = (w_hi - w_lo) / steps, start = w_lo;
+    int in = fadyn_phase_predict(b, t, a, w_lo) == FADYN_PHASE_BAD;
+    for (int k = 1; k <= steps; k++) {
+        double w1 = w_lo + k * h;
+        int c1 = fadyn_phase_predict(b, t, a, w1) == FADYN_PHASE_BAD;
+        if (c1 != in) {
+            double x0 = w1 - h, x1 = w1; /* the class is `in` at x0, c1 at x1 */
+            while (x1 - x0 > 1e-13)
+                if ((fadyn_phase_predict(b, t, a, 0.5 * (x0 + x1)) == FADYN_PHASE_BAD) == in)
+                    x0 = 0.5 * (x0 + x1);
+                else
+                    x1 = 0.5 * (x0 + x1);
+            if (in) len += x0 - start;
+            start = x0;
+            in = c1;
+        }
+    }
+    if (in) len += w_hi - start;
+    return len;
+}
+
+/* The midpoint rule over a of that length, with n cells. */
+static double bad_area_midpoint(double b, double t, const fadyn_window *win, int n) {
+    double h = (win->a_hi - win->a_lo) / n, sum = 0.0;
+    for (int i = 0; i < n; i++)
+        sum += bad_length_scan(b, t, win->a_lo + (i + 0.5) * h, win->w_lo, win->w_hi, 300);
+    return sum * h;
+}
+
+Test(phase, bad_area_agrees_with_a_second_quadrature_of_the_criterion, .timeout = 60) {
+    /* fadyn_phase_bad_area integrates a closed-form boundary g(a) derived
+     * from the criterion; here the criterion (roots of the cubic) is
+     * integrated directly, by the midpoint rule in a with 2000 and 4000
+     * cells, and the difference of the two bounds the error (O(h²)) */
+    const struct {
+        double b, t;
+        fadyn_window win;
+    } cases[] = {
+        {1, 1, {-3, 3, -3, 3}},           {-2, -0.5, {-4, 1, -1, 4}},
+        {1, -3, {-2.5, 3, -4, 1.5}},      {0.5, 2, {-5, -0.5, -6, 0.3}},
+        {-0.7, -1.5, {-3, 0.5, -2, 2.5}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double b = cases[k].b, t = cases[k].t, area;
+        const fadyn_window *w = &cases[k].win;
+        cr_assert_eq(fadyn_phase_bad_area(b, t, w, &area, NULL), FADYN_OK);
+        double i1 = bad_area_midpoint(b, t, w, 2000), i2 = bad_area_midpoint(b, t, w, 4000);
+        double bound = 2.0 * fabs(i1 - i2) + 1e-9;
+        double full = (w->a_hi - w->a_lo) * (w->w_hi - w->w_lo);
+        cr_expect_gt(area, 0.0, "case %zu: the window holds some of the bad region", k);
+        cr_expect_leq(fabs(area - i2), bound, "case %zu: area %.10g, quadrature %.10g ± %.2g", k,
+                      area, i2, bound);
+        cr_expect_lt(bound, 1e-6 * full, "case %zu: the second quadrature is fine enough", k);
+    }
+    /* b = t = 1 on [−3, 3]²: 0.22874 of the window (an independent NumPy
+     * computation, issue 10), where the node counts gave 0.23408 on 61²
+     * and 0.22969 on 301² */
+    fadyn_window win = {-3, 3, -3, 3};
+    double area;
+    cr_assert_eq(fadyn_phase_bad_area(1, 1, &win, &area, NULL), FADYN_OK);
+    cr_expect_float_eq(area / 36.0, 0.22874, 5e-6);
+    /* the symmetries (a, w, b, t) -> (−a, −w, −b, t) and (−a, w, b, −t) */
+    fadyn_window flip_a = {-1, 3, -3, 2}, orig = {-3, 1, -3, 2};
+    double a0, a1, a2;
+    cr_assert_eq(fadyn_phase_bad_area(0.8, 1.3, &orig, &a0, NULL), FADYN_OK);
+    cr_assert_eq(fadyn_phase_bad_area(-0.8, 1.3, &(fadyn_window){-1, 3, -2, 3}, &a1, NULL),
+                 FADYN_OK);
+    cr_assert_eq(fadyn_phase_bad_area(0.8, -1.3, &flip_a, &a2, NULL), FADYN_OK);
+    cr_expect_float_eq(a1, a0, 1e-12 * a0);
+    cr_expect_float_eq(a2, a0, 1e-12 * a0);
+    fadyn_err err;
+    cr_expect_eq(fadyn_phase_bad_area(0, 1, &win, &area, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_phase_bad_area(1, 1, &(fadyn_window){1, -1, 0, 1}, &area, &err),
+                 FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "window"), "%s", err.msg);
 }

@@ -164,6 +164,18 @@ typedef struct {
     double a_lo, a_hi, w_lo, w_hi;
 } fadyn_window;
 
+/* The exact area of the bad region inside win (docs/theory.md §4): for
+ * b t > 0 and a fixed a, the criterion C = 2bw − a² < C*(a), with C*(a) the
+ * fold C for a <= a_f and t/a·2b − a² (the middle root a₂(C) = a) for
+ * a_f < a < 0, bounds w on one side of g(a) = the separatrix parabola
+ * (a <= a_f) or the unstable branch t/a (a_f < a < 0), below it for b > 0
+ * and above it for b < 0; no start with a >= 0 is bad.  b t < 0 mirrors a.
+ * The area is the integral over a of the bad length of [w_lo, w_hi], by
+ * Gauss–Kronrod quadrature (GSL) on the pieces between the fold, a = 0 and
+ * the points where g crosses w_lo or w_hi, to 1e-12 relative.  b, t != 0
+ * and finite, a_lo < a_hi, w_lo < w_hi; FADYN_EINVAL otherwise. */
+int fadyn_phase_bad_area(double b, double t, const fadyn_window *win, double *area, fadyn_err *err);
+
 /* Grid node (i, j) of an na x nw grid over win, endpoints included
  * (na, nw >= 2): a_i = a_lo + i (a_hi − a_lo)/(na − 1), likewise w_j. */
 double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i);

@@ -68,8 +68,10 @@ typedef struct {
     fadyn_window win;
     size_t na, nw;
     size_t disagree;
-    double bad_fraction, analytic_fraction;
-    const char *sep_file; /* basename of the separatrix data beside the image */
+    double bad_fraction;       /* integrated */
+    double predicted_fraction; /* nodes the criterion of docs/theory.md §4 calls bad */
+    double area_fraction;      /* the exact area of the bad region over the window's */
+    const char *sep_file;      /* basename of the separatrix data beside the image */
 } fadyn_basin_plot;
 
 int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err);

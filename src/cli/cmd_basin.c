@@ -47,7 +47,8 @@ static const char *const HELP_TAIL =
     "Output:\n"
     "  --out FILE.tsv      grid/points: a0 w0 class a_end w_end t_end C predicted;\n"
     "                      network: one row per start (see docs/basin.md)\n"
-    "  --summary FILE.json counts per class, bad fraction, analytic fraction,\n"
+    "  --summary FILE.json counts per class, bad fraction, the fraction of nodes the\n"
+    "                      criterion predicts bad, the exact bad area and its fraction,\n"
     "                      disagreements (and how many lie within one cell of the\n"
     "                      separatrix), wall_seconds, trajectories_per_second; network:\n"
     "                      fractions per scale\n"
@@ -278,7 +279,7 @@ static json_t *params_json(const basin_opts *o) {
 }
 
 static int write_grid_summary(const char *path, const basin_opts *o, const fadyn_basin_stats *st,
-                              fadyn_err *err) {
+                              double area, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("basin");
     json_t *par = params_json(o);
     json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)o->na, (json_int_t)o->nw));
@@ -292,7 +293,10 @@ static int write_grid_summary(const char *path, const basin_opts *o, const fadyn
     double n = (double)st->n;
     json_object_set_new(j, "points", json_integer((json_int_t)st->n));
     json_object_set_new(j, "bad_fraction", json_real((double)st->counts[FADYN_PHASE_BAD] / n));
-    json_object_set_new(j, "analytic_bad_fraction", json_real((double)st->predicted_bad / n));
+    json_object_set_new(j, "predicted_bad_node_fraction", json_real((double)st->predicted_bad / n));
+    json_object_set_new(j, "analytic_bad_area", json_real(area));
+    json_object_set_new(j, "analytic_bad_area_fraction",
+                        json_real(area / phase_window_area(&o->pc)));
     json_object_set_new(j, "disagreements", json_integer((json_int_t)st->disagree));
     json_object_set_new(j, "disagreements_within_one_cell_of_separatrix",
                         json_integer((json_int_t)st->disagree_near));
@@ -337,8 +341,10 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     bp.progress = on_progress;
     int rc = fadyn_basin_grid(pc->b, pc->t, &pc->win, o->na, o->nw, &bp, p, &st, &err);
     cli_progress_done();
+    double area = NAN; /* the exact area of the bad region in the window */
+    if (rc == FADYN_OK) rc = fadyn_phase_bad_area(pc->b, pc->t, &pc->win, &area, &err);
     if (rc == FADYN_OK && o->pc.out) rc = write_points(o->pc.out, &(point_table){p, n}, &err);
-    if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, &err);
+    if (rc == FADYN_OK && o->pc.summary) rc = write_grid_summary(o->pc.summary, o, &st, area, &err);
     if (rc == FADYN_OK && pt) {
         char sep[FADYN_PATH_MAX];
         fadyn_plot_sibling(pt, "-curves.tsv", sep, sizeof sep);
@@ -351,6 +357,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
                                 st.disagree,
                                 (double)st.counts[FADYN_PHASE_BAD] / (double)n,
                                 (double)st.predicted_bad / (double)n,
+                                area / phase_window_area(pc),
                                 slash ? slash + 1 : sep};
         point_table table = {p, n};
         fadyn_plot_data data[] = {{".tsv", write_points, &table, o->pc.out},
@@ -367,10 +374,11 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
                o->na, o->nw, pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi);
         for (int c = 0; c < FADYN_PHASE_NCLASS; c++)
             printf("  %-12s %zu\n", fadyn_phase_class_name(c), st.counts[c]);
-        printf("  bad fraction %.5f integrated, %.5f analytic; %zu disagreements, %zu of them "
-               "within one cell of the separatrix\n",
+        printf("  bad fraction %.5f integrated, %.5f predicted at the nodes (docs/theory.md §4), "
+               "%.6f exact area; %zu disagreements, %zu of them within one cell of the "
+               "separatrix\n",
                (double)st.counts[FADYN_PHASE_BAD] / (double)n, (double)st.predicted_bad / (double)n,
-               st.disagree, st.disagree_near);
+               area / phase_window_area(pc), st.disagree, st.disagree_near);
         printf("  %.3f s on %d threads: %.0f trajectories/s, %.1f rhs evaluations and %.1f steps "
                "per trajectory\n",
                st.wall_seconds, st.threads, (double)n / st.wall_seconds,

@@ -91,6 +91,7 @@ static int parse(int argc, char **argv, flow_opts *o) {
 typedef struct {
     fadyn_basin_point *basin;
     fadyn_basin_stats bst;
+    double bad_area;    /* the exact area of the bad region in the window */
     fadyn_phase_eq *eq; /* 2 FLOW_NEQ samples of the hyperbola */
     size_t neq, eq_checked, eq_mismatch;
     size_t ntraj;
@@ -127,6 +128,7 @@ static int compute(const flow_opts *o, flow_data *d, fadyn_err *err) {
     int rc =
         fadyn_basin_grid(pc->b, pc->t, &pc->win, o->ba, o->bw, &pc->bp, d->basin, &d->bst, err);
     if (rc) return rc;
+    if ((rc = fadyn_phase_bad_area(pc->b, pc->t, &pc->win, &d->bad_area, err))) return rc;
     /* equilibria a w = t on both branches across the window's a-range */
     for (int side = 0; side < 2; side++) {
         double lo = side ? fmax(pc->win.a_lo, 0.0) : pc->win.a_lo;
@@ -338,8 +340,11 @@ static int write_summary(const char *path, const flow_opts *o, const flow_data *
     json_object_set_new(j, "analytic_end_from_origin", json_pack("[ff]", z, pc->t / z));
     json_object_set_new(j, "bad_fraction",
                         json_real((double)d->bst.counts[FADYN_PHASE_BAD] / (double)d->bst.n));
-    json_object_set_new(j, "analytic_bad_fraction",
+    json_object_set_new(j, "predicted_bad_node_fraction",
                         json_real((double)d->bst.predicted_bad / (double)d->bst.n));
+    json_object_set_new(j, "analytic_bad_area", json_real(d->bad_area));
+    json_object_set_new(j, "analytic_bad_area_fraction",
+                        json_real(d->bad_area / phase_window_area(pc)));
     json_object_set_new(j, "stability_checked", json_integer((json_int_t)d->eq_checked));
     json_object_set_new(j, "stability_mismatch", json_integer((json_int_t)d->eq_mismatch));
     json_object_set_new(j, "wall_seconds", json_real(d->bst.wall_seconds));
@@ -360,9 +365,10 @@ static void print_summary(const flow_opts *o, const flow_data *d) {
                e->C);
     }
     printf("  analytic end from (0, 0): a = (2bt)^(1/3) = %.6g, w = t/a = %.6g\n", z, pc->t / z);
-    printf("  bad basin: %.4f of the %zux%zu grid (analytic %.4f)\n",
+    printf("  bad basin: %.4f of the %zux%zu grid (%.4f predicted at the nodes, %.6f exact "
+           "area; docs/theory.md §4)\n",
            (double)d->bst.counts[FADYN_PHASE_BAD] / (double)d->bst.n, o->ba, o->bw,
-           (double)d->bst.predicted_bad / (double)d->bst.n);
+           (double)d->bst.predicted_bad / (double)d->bst.n, d->bad_area / phase_window_area(pc));
     printf("  stability: Jacobian eigenvalues vs a^2 + b w > 0 at %zu equilibria, %zu "
            "mismatches\n",
            d->eq_checked, d->eq_mismatch);

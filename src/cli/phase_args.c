@@ -29,6 +29,10 @@ const char *const PHASE_COMMON_HELP =
     "                      wrapper: the shared fadyn_integrate driver, one per start\n"
     "                      (slower: it allocates a driver per start; kept as a cross-check)\n";
 
+double phase_window_area(const phase_common *pc) {
+    return (pc->win.a_hi - pc->win.a_lo) * (pc->win.w_hi - pc->win.w_lo);
+}
+
 void phase_common_default(phase_common *pc) {
     memset(pc, 0, sizeof *pc);
     pc->b = pc->t = 1.0;

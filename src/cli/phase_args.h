@@ -25,6 +25,9 @@ typedef struct {
 
 void phase_common_default(phase_common *pc);
 
+/* The area of the window, (a_hi − a_lo)(w_hi − w_lo). */
+double phase_window_area(const phase_common *pc);
+
 /* Parse the value of a shared option (name without "--"); returns 1 if the
  * option is not a shared one, 0 on success, CLI_EXIT_USAGE after printing
  * the one-line error. */

@@ -4,6 +4,7 @@
 #include "fadyn/phase.h"
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -206,4 +207,78 @@ size_t fadyn_phase_separatrix(double b, double t, double a_lo, double a_hi, size
     else
         k += sample_curve(fmax(0.0, a_lo), fmin(af, a_hi), n, b, t, 1, a + k, w + k);
     return k;
+}
+
+/* ---- the exact area of the bad region ---------------------------------------- */
+/* For b t > 0: the bad side of the boundary g(a) over a < 0 (docs/theory.md §4). */
+typedef struct {
+    double b, t, af, Cf, w_lo, w_hi;
+} bad_len;
+
+static double boundary_w(const bad_len *q, double a) {
+    return a <= q->af ? (a * a + q->Cf) / (2.0 * q->b) : q->t / a;
+}
+
+/* The length of the bad part of [w_lo, w_hi] at a. */
+static double bad_length(double a, void *params) {
+    const bad_len *q = params;
+    if (!(a < 0.0)) return 0.0;
+    double g = boundary_w(q, a);
+    double len = q->b > 0.0 ? g - q->w_lo : q->w_hi - g;
+    return len < 0.0 ? 0.0 : len > q->w_hi - q->w_lo ? q->w_hi - q->w_lo : len;
+}
+
+static int cmp_dbl(const void *x, const void *y) {
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int fadyn_phase_bad_area(double b, double t, const fadyn_window *win, double *area,
+                         fadyn_err *err) {
+    if (!(b != 0.0) || !(t != 0.0) || !isfinite(b) || !isfinite(t))
+        return fadyn_err_set(err, FADYN_EINVAL, "b = %g, t = %g: need both finite and non-zero", b,
+                             t);
+    if (!(win->a_lo < win->a_hi) || !(win->w_lo < win->w_hi) || !isfinite(win->a_lo) ||
+        !isfinite(win->a_hi) || !isfinite(win->w_lo) || !isfinite(win->w_hi))
+        return fadyn_err_set(err, FADYN_EINVAL, "window [%g,%g]x[%g,%g]: need finite lo < hi",
+                             win->a_lo, win->a_hi, win->w_lo, win->w_hi);
+    /* b t < 0: (a, w, b, t) -> (−a, w, b, −t) maps its bad region onto that of −t */
+    double lo = win->a_lo, hi = win->a_hi;
+    if (b * t < 0.0) {
+        lo = -win->a_hi, hi = -win->a_lo, t = -t;
+    }
+    bad_len q = {b, t, fadyn_phase_fold_a(b, t), fadyn_phase_fold_C(b, t), win->w_lo, win->w_hi};
+    /* the pieces: the fold, a = 0 and where g crosses w_lo and w_hi (the
+     * parabola at a = −√(2bw − C_f) <= a_f, the branch t/a at a = t/w in (a_f, 0)) */
+    double cut[8];
+    size_t nc = 0;
+    cut[nc++] = q.af;
+    cut[nc++] = 0.0;
+    const double wl[2] = {win->w_lo, win->w_hi};
+    for (int k = 0; k < 2; k++) {
+        double d = 2.0 * b * wl[k] - q.Cf;
+        if (d >= 0.0 && -sqrt(d) <= q.af) cut[nc++] = -sqrt(d);
+        double a = t / wl[k];
+        if (wl[k] != 0.0 && a > q.af && a < 0.0) cut[nc++] = a;
+    }
+    qsort(cut, nc, sizeof cut[0], cmp_dbl);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(64);
+    if (!ws) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    gsl_function F = {bad_length, &q};
+    double sum = 0.0, x0 = lo;
+    int rc = FADYN_OK;
+    for (size_t k = 0; k <= nc && rc == FADYN_OK; k++) {
+        double x1 = k < nc ? cut[k] : hi;
+        if (x1 > hi) x1 = hi;
+        if (x1 <= x0) continue;
+        double r, e; /* each piece is smooth: one 61-point rule is exact to rounding */
+        if (gsl_integration_qag(&F, x0, x1, 0.0, 1e-12, 64, GSL_INTEG_GAUSS61, ws, &r, &e))
+            rc = fadyn_err_set(err, FADYN_EGSL, "quadrature of the bad region failed on [%g, %g]",
+                               x0, x1);
+        sum += r;
+        x0 = x1;
+    }
+    gsl_integration_workspace_free(ws);
+    if (rc == FADYN_OK) *area = sum;
+    return rc;
 }

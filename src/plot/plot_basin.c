@@ -24,10 +24,10 @@ int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fad
         &b,
         "sep = '%s'\n"
         "set title sprintf(\"fadyn basin: where each start of the 1-1-1 network ends, b = %g, "
-        "t = %g, %zux%zu grid\\nbad %.2f%%%% integrated, %.2f%%%% predicted (docs/theory.md §4); "
-        "disagreements: %zu\") font ',13'\n",
+        "t = %g, %zux%zu grid\\nbad %.2f%%%% integrated, %.2f%%%% predicted at the nodes, %.3f%%%% "
+        "exact area (docs/theory.md §4); disagreements: %zu\") font ',13'\n",
         bp->sep_file, bp->b, bp->t, bp->na, bp->nw, 100.0 * bp->bad_fraction,
-        100.0 * bp->analytic_fraction, bp->disagree);
+        100.0 * bp->predicted_fraction, 100.0 * bp->area_fraction, bp->disagree);
     fadyn_plot_window(&b, &bp->win);
     fadyn_strbuf_printf(
         &b, "set key outside right top box opaque font ',10'\n"
