@@ -8,6 +8,7 @@
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
 #   make sanitize   every test on a build with AddressSanitizer and UBSan
 #   make docs       refresh the --help quotes in docs/cli.md
+#   make notebooks  deps, build, execute notebooks/*.ipynb in place (fails if a cell fails)
 #   make install    PREFIX=/usr/local DESTDIR=: binary, libraries, headers, fadyn.pc,
 #                   man pages, Python module, notebooks (docs/install.md); make uninstall
 #   make format     clang-format every C file; make format-check fails on drift
@@ -20,7 +21,7 @@ DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
             libcriterion-dev pkg-config gnuplot-nox zlib1g-dev
 PKGS     := gsl lapacke openblas jansson zlib
 # the Python module, its tests and the notebooks (docs/python.md)
-DEB_PKGS += python3-pandas
+DEB_PKGS += python3-pandas jupyter-nbconvert python3-ipykernel
 # make bench compares with SciPy and NumPy (tests/bench/reference.py)
 BENCH_PKGS := python3-scipy python3-numpy
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -58,7 +59,7 @@ SONAME   := libfadyn.so.$(MAJOR)
 SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
-.PHONY: check-python check-install man install uninstall
+.PHONY: check-python check-install man install uninstall notebooks notebooks-run
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -190,6 +191,17 @@ format:
 format-check:
 	@bad=$$(for f in $(FORMAT_SRC); do clang-format "$$f" | cmp -s - "$$f" || echo "$$f"; done); \
 	if [ -n "$$bad" ]; then echo "not clang-formatted (run make format):" $$bad; exit 1; fi
+
+# --- notebooks/: executed in place, headless; any failing cell fails ---------
+notebooks: deps
+	@$(MAKE) --no-print-directory notebooks-run
+
+notebooks-run: all
+	@for nb in notebooks/*.ipynb; do start=$$(date +%s); \
+	  FADYN_BIN="$(abspath $(BUILD))/fadyn" PYDEVD_DISABLE_FILE_VALIDATION=1 \
+	  jupyter-nbconvert --to notebook --execute --inplace --log-level=WARN \
+	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	  echo "make notebooks: $$nb ran clean in $$(( $$(date +%s) - start )) s"; done
 
 # --- man pages, pkg-config, make install ------------------------------------
 # The man pages are generated from --help, so they say what the binary does.

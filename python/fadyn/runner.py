@@ -87,8 +87,6 @@ class Result:
             t = self._main(self.tables, key)
             if t is not None:
                 return t
-        if len(self.tables) == 1:
-            return next(iter(self.tables.values()))
         s = self.summary
         if isinstance(s, dict):  # e.g. verify: the table is the JSON 'checks'
             lists = [v for v in s.values() if isinstance(v, list) and v

@@ -204,8 +204,10 @@ class Commands(unittest.TestCase):
         self.assertTrue((r.table.t >= 0.5 - 1e-12).all())
 
     def test_verify_and_a_broken_hypothesis(self):
-        r = self.f.verify(instances=2, only="p1-conserved")
+        r = self.f.verify(instances=2, only="p1-conserved", plot=True)
+        self.assertEqual(list(r.table.name), ["p1-conserved-c"])  # the checks, not the plot's data
         self.assertTrue(r.table["pass"].all())
+        self.assertEqual(r.png.name, "verify-none.png")
         with self.assertRaises(fadyn.FadynError) as cm:
             self.f.verify(instances=2, only="p1-conserved", break_="sign")
         e = cm.exception
