@@ -30,39 +30,6 @@ int cli_plot_status(const char *cmd, int rc, const fadyn_err *err) {
     return FADYN_OK;
 }
 
-int cli_rule(const char *cmd, const char *s, int need_ode, const fadyn_rule_type **out) {
-    const fadyn_rule_type *r = fadyn_rule_type_find(s);
-    if (r && (r->ode || !need_ode)) {
-        *out = r;
-        return 0;
-    }
-    char list[256];
-    fadyn_rule_type_list(list, sizeof list, need_ode);
-    cli_error(cmd, "--rule '%s': %s (%s)", s, r ? "has no expected-dynamics form" : "unknown",
-              list);
-    return CLI_EXIT_USAGE;
-}
-
-void cli_print_help(const char *text) {
-    static const char *const token[2] = {"{rules}", "{ode-rules}"};
-    const char *s = text;
-    for (;;) {
-        const char *at = NULL;
-        int which = 0;
-        for (int i = 0; i < 2; i++) {
-            const char *t = strstr(s, token[i]);
-            if (t && (!at || t < at)) at = t, which = i;
-        }
-        if (!at) break;
-        char list[256];
-        fadyn_rule_type_list(list, sizeof list, which);
-        fwrite(s, 1, (size_t)(at - s), stdout);
-        fputs(list, stdout);
-        s = at + strlen(token[which]);
-    }
-    fputs(s, stdout);
-}
-
 int cli_exit_code(int status) {
     switch (status) {
     case FADYN_OK:

@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "fadyn.h"
 
-#include <getopt.h>
 #include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include <math.h>
@@ -10,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP =
-    "usage: fadyn compare [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "The expected ODE (eq 12-13) is the batch limit of the discrete trainer: run both\n"
     "from the same T, B and initial weights of a linear network - the trainer with\n"
     "rate eta on batches of K fresh samples x ~ N(0, S) per step, the ODE to\n"
@@ -21,22 +18,9 @@ static const char *const HELP =
     "  deviation_max   the same, largest over the samples\n"
     "  loss_deviation  |NSE_train - NSE_ODE| / |NSE_ODE| (2-norm over the samples)\n"
     "Euler's error is first order in eta; the sampling noise shrinks like\n"
-    "sqrt(eta/K). Cells run in parallel.\n"
-    "\n"
-    "Problem (as fadyn ode):\n" CLI_PROBLEM_HELP "Grid:\n"
-    "  --etas LIST         learning rates (default 0.01,0.003,0.001)\n"
-    "  --batches LIST      batch sizes K (default 10,100,1000)\n"
-    "  --t-end T           ODE time compared (default 10); steps = T/eta rounded up\n"
-    "  --samples N         points along the trajectories (default 21)\n"
-    "  --repeats N         data streams averaged per cell (default 1)\n"
-    "  --stepper NAME --rtol X --atol X   the ODE's integrator (rk8pd, 1e-8, 1e-10)\n"
-    "Output:\n"
-    "  --out FILE.tsv      eta batch steps t deviation deviation_max loss_deviation\n"
-    "                      nse_train nse_ode\n"
-    "  --summary FILE      JSON: rows (eta, batch, deviation, ...), trend, parameters\n"
-    "  --plot FILE|dumb    deviations against eta, one line per K\n"
-    "  --quiet             no table on standard output\n"
-    "\n"
+    "sqrt(eta/K). Cells run in parallel.\n";
+
+static const char *const EPILOGUE =
     "Exit status: 0 success, 1 failure, 2 bad input, 3 a trainer or ODE diverged.\n";
 
 typedef struct {
@@ -48,26 +32,32 @@ typedef struct {
     cli_output_opts oo;
 } cmp_opts;
 
-enum { O_ETAS = CLI_PO_END, O_BATCHES, O_T_END, O_SAMPLES, O_REPEATS, O_STEPPER, O_RTOL, O_ATOL };
-
-static const struct option long_opts[] = {
-    CLI_PROBLEM_LONG_OPTS,
-    {"etas", required_argument, 0, O_ETAS},
-    {"batches", required_argument, 0, O_BATCHES},
-    {"t-end", required_argument, 0, O_T_END},
-    {"samples", required_argument, 0, O_SAMPLES},
-    {"repeats", required_argument, 0, O_REPEATS},
-    {"stepper", required_argument, 0, O_STEPPER},
-    {"rtol", required_argument, 0, O_RTOL},
-    {"atol", required_argument, 0, O_ATOL},
-    CLI_OUTPUT_LONG_OPTS,
-    {0, 0, 0, 0},
+typedef cmp_opts A;
+static const cli_opt OPTS[] = {
+    CLI_GROUP(A, po, cli_problem_table, .section = "Problem (as fadyn ode):"),
+    CLI_LIST(doubles, "etas", "LIST", A, etas, ne, "learning rates", CLI_POSITIVE,
+             .section = "Grid:"),
+    CLI_LIST(sizes, "batches", "LIST", A, batches, nb, "batch sizes K", CLI_RANGE(1, 1e6)),
+    CLI_DOUBLE("t-end", "T", A, cp.t_end, "ODE time compared; steps = T/eta rounded up", CLI_REC),
+    CLI_SIZE("samples", "N", A, cp.samples, "points along the trajectories", CLI_REC,
+             CLI_RANGE(2, 1e5)),
+    CLI_SIZE("repeats", "N", A, cp.repeats, "data streams averaged per cell", CLI_REC,
+             CLI_RANGE(1, 1000)),
+    CLI_STRING("stepper", "NAME", A, cp.integ.stepper, "the ODE's stepper (as fadyn ode)", CLI_REC),
+    CLI_DOUBLE("rtol", "X", A, cp.integ.rtol, "the ODE's relative tolerance"),
+    CLI_DOUBLE("atol", "X", A, cp.integ.atol, "the ODE's absolute tolerance"),
+    CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
+                "eta batch steps t deviation deviation_max loss_deviation nse_train nse_ode",
+                .section = "Output:"),
+    CLI_OUTFILE("summary", "FILE", A, oo.summary,
+                "JSON: rows (eta, batch, deviation, ...), trend, parameters"),
+    CLI_PLOT(A, oo.plot, "deviations against eta, one line per K"),
+    CLI_SET("quiet", A, oo.quiet, "no table on standard output"),
+    CLI_END,
 };
 
-#define CMD "compare"
-
-static int parse(int argc, char **argv, cmp_opts *o) {
-    memset(o, 0, sizeof *o);
+static void defaults(void *v) {
+    cmp_opts *o = v;
     cli_problem_opts_default(&o->po);
     double de[] = {0.01, 0.003, 0.001};
     memcpy(o->etas, de, sizeof de);
@@ -76,67 +66,19 @@ static int parse(int argc, char **argv, cmp_opts *o) {
     memcpy(o->batches, db, sizeof db);
     o->nb = 3;
     o->cp = fadyn_compare_params_default();
-    int c, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
-        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
-            if (rc < 0) return rc;
-            continue;
-        }
-        switch (c) {
-        case O_ETAS:
-            rc = cli_double_list(CMD, "--etas", optarg, o->etas, 64, &o->ne);
-            break;
-        case O_BATCHES:
-            rc = cli_size_list(CMD, "--batches", optarg, o->batches, 64, &o->nb);
-            break;
-        case O_T_END:
-            rc = cli_double(CMD, "--t-end", optarg, &o->cp.t_end);
-            break;
-        case O_SAMPLES:
-            rc = cli_size(CMD, "--samples", optarg, &o->cp.samples);
-            break;
-        case O_REPEATS:
-            rc = cli_size(CMD, "--repeats", optarg, &o->cp.repeats);
-            break;
-        case O_STEPPER:
-            o->cp.integ.stepper = optarg;
-            break;
-        case O_RTOL:
-            rc = cli_double(CMD, "--rtol", optarg, &o->cp.integ.rtol);
-            break;
-        case O_ATOL:
-            rc = cli_double(CMD, "--atol", optarg, &o->cp.integ.atol);
-            break;
-        case '?':
-        default:
-            rc = cli_bad_option(CMD, argv);
-        }
-    }
-    if (rc || (rc = cli_no_operands(CMD, argc, argv)) || (rc = cli_problem_check(CMD, &o->po)))
-        return rc;
-    for (size_t i = 0; i < o->ne; i++)
-        if (!(o->etas[i] > 0.0)) {
-            cli_error(CMD, "--etas: %g is not positive", o->etas[i]);
-            return CLI_EXIT_USAGE;
-        }
-    for (size_t i = 0; i < o->nb; i++)
-        if (o->batches[i] < 1 || o->batches[i] > 1000000) {
-            cli_error(CMD, "--batches: %zu outside 1..1000000", o->batches[i]);
-            return CLI_EXIT_USAGE;
-        }
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    if (fadyn_compare_params_check(&o->cp, &err) != FADYN_OK ||
-        fadyn_integ_params_check(&o->cp.integ, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
-    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
-    return 0;
 }
+
+static int check(cli_ctx *c, void *v) {
+    cmp_opts *o = v;
+    int rc = cli_problem_check(c->cmd->name, &o->po);
+    if (rc == 0) rc = CLI_CHECK(c, fadyn_compare_params_check, &o->cp);
+    return rc ? rc : CLI_CHECK(c, fadyn_integ_params_check, &o->cp.integ);
+}
+
+static const cli_cmd COMPARE = {"compare",        "[OPTIONS]", INTRO, OPTS, EPILOGUE,
+                                sizeof(cmp_opts), defaults,    check, 0};
+
+#define CMD "compare"
 
 static const char *const COLS[] = {"eta",       "batch",         "steps",          "t",
                                    "deviation", "deviation_max", "loss_deviation", "nse_train",
@@ -181,15 +123,10 @@ static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok,
     *batch_ok = rows[ilo * o->nb + jhi].deviation < rows[ilo * o->nb + jlo].deviation;
 }
 
-static int write_summary(const char *path, const cmp_opts *o, const fadyn_problem *p,
-                         const fadyn_compare_row *rows, int eta_ok, int batch_ok, fadyn_err *err) {
+static int write_summary(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
+                         int eta_ok, int batch_ok, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("compare");
-    json_t *par = cli_problem_json(&o->po, p);
-    json_object_set_new(par, "t_end", json_real(o->cp.t_end));
-    json_object_set_new(par, "samples", json_integer((json_int_t)o->cp.samples));
-    json_object_set_new(par, "repeats", json_integer((json_int_t)o->cp.repeats));
-    json_object_set_new(par, "stepper", json_string(o->cp.integ.stepper));
-    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "parameters", cli_json(OPTS, o));
     json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
     json_t *arr = json_array();
     for (size_t c = 0; c < o->ne * o->nb; c++) {
@@ -222,13 +159,12 @@ static int draw(const fadyn_plot_target *t, const void *opts, fadyn_err *err) {
     return fadyn_plot_compare(t, o->batches, o->nb, err);
 }
 
-static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compare_row *rows,
-                   fadyn_err *err) {
+static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *err) {
     int eta_ok, batch_ok, rc;
     trend(o, rows, &eta_ok, &batch_ok);
     cmp_table table = {o, rows};
     if (o->oo.out && (rc = write_tsv(o->oo.out, &table, err))) return rc;
-    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, p, rows, eta_ok, batch_ok, err)))
+    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, rows, eta_ok, batch_ok, err)))
         return rc;
     if (o->oo.plot) {
         fadyn_plot_target pt;
@@ -260,13 +196,13 @@ static int outputs(const cmp_opts *o, const fadyn_problem *p, const fadyn_compar
 
 int cmd_compare(int argc, char **argv) {
     cmp_opts o;
-    int rc = parse(argc, argv, &o);
+    int rc = cli_parse(&COMPARE, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
     fadyn_problem p;
     if ((rc = cli_problem_build(&o.po, &p, &err))) {
-        cli_error_err(CMD, &err);
+        cli_lib_check(&COMPARE, &o, &o.po, sizeof o.po, rc, &err);
         fadyn_problem_free(&p);
         return CLI_EXIT_USAGE;
     }
@@ -280,7 +216,7 @@ int cmd_compare(int argc, char **argv) {
         fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.po.seed, rows, &err);
     int exit_code = cli_exit_code(status);
     if (status != FADYN_OK) cli_error_err(CMD, &err);
-    if (status >= 0 && (rc = outputs(&o, &p, rows, &err))) {
+    if (status >= 0 && (rc = outputs(&o, rows, &err))) {
         cli_error_err(CMD, &err);
         exit_code = CLI_EXIT_FAILED;
     }

@@ -2,159 +2,80 @@
 #include "cli.h"
 #include "fadyn.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP =
-    "usage: fadyn ode [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Integrate the expected (batch-limit) learning dynamics of a linear network,\n"
     "  dW/dt = E S A^T,  dA/dt = B E S  (fa, eq 12-13),  dA/dt = W^T E S  (bp),\n"
     "  dA/dt = 0  (shallow),  E = T - W A,  S = diag(--sigma),\n"
     "with GSL's odeiv2 driver, and observe at every sample time the loss, NSE,\n"
     "V = |BE|^2, the drift of the conserved C = BW + W^T B^T - AA^T (bp: W^T W - AA^T),\n"
-    "s = tr(AA^T) and the angles of the hidden update to bp's W^T E and pbp's W^+ E.\n"
-    "\n"
-    "Problem:\n" CLI_PROBLEM_HELP
-    "  --save-init DIR     write T, B and the initial weights to DIR (same format)\n"
-    "  --save-final DIR    write T, B and the final weights to DIR\n"
-    "\n"
-    "Integration:\n"
-    "  --stepper NAME      rk2 rk4 rkf45 rkck rk8pd gsl-rk8pd msadams, or the implicit\n"
-    "                      msbdf bsimp rk4imp (analytic Jacobian) (default rk8pd:\n"
-    "                      fadyn's vectorised Prince-Dormand; gsl-rk8pd is GSL's own)\n"
-    "  --rtol X --atol X   tolerances (default 1e-8, 1e-10)\n"
-    "  --t-end T           end time (default 200)\n"
-    "  --samples N         sample times including t = 0 (default 201)\n"
-    "  --log-time          logarithmic sample times from --t-min (default 1e-3)\n"
-    "  --radius R          stop as diverged when some |weight| > R (default 1e6)\n"
-    "  --nmax N            total step limit (default 1e7); --hmin H smallest step (1e-12)\n"
-    "\n"
-    "Output:\n"
-    "  --out FILE.tsv      one row per sample: t loss nse V drift drift_rel s angle_bp\n"
-    "                      angle_pbp\n"
-    "  --summary FILE.json final_nse, conserved_drift_max, lyapunov_max_rise, s_max,\n"
-    "                      s_bound_paper, s_bound_derived, steps, rhs_evals, ...\n"
-    "  --plot FILE|dumb    loss, V, drift and angles against t (.png .svg .pdf; 'dumb'\n"
-    "                      draws in the terminal); the .gp script and .tsv data are\n"
-    "                      kept beside the image\n"
-    "  --quiet             no summary on standard output\n"
-    "\n"
+    "s = tr(AA^T) and the angles of the hidden update to bp's W^T E and pbp's W^+ E.\n";
+
+static const char *const EPILOGUE =
     "Exit status: 0 success, 1 step limit or other failure, 2 bad input, 3 diverged\n"
     "(rows up to the divergence are written). See docs/cli.md.\n";
 
 typedef struct {
     cli_problem_opts po;
     const char *save_init, *save_final;
-    cli_output_opts oo;
     fadyn_integ_params integ;
+    cli_output_opts oo;
 } ode_opts;
 
-enum {
-    O_SAVE_INIT = CLI_PO_END,
-    O_SAVE_FINAL,
-    O_STEPPER,
-    O_RTOL,
-    O_ATOL,
-    O_T_END,
-    O_SAMPLES,
-    O_LOG_TIME,
-    O_T_MIN,
-    O_RADIUS,
-    O_NMAX,
-    O_HMIN
+typedef ode_opts A;
+static const cli_opt OPTS[] = {
+    CLI_GROUP(A, po, cli_problem_table, .section = "Problem:"),
+    CLI_STRING("save-init", "DIR", A, save_init,
+               "write T, B and the initial weights to DIR (same format)"),
+    CLI_STRING("save-final", "DIR", A, save_final, "write T, B and the final weights to DIR"),
+    CLI_STRING("stepper", "NAME", A, integ.stepper,
+               "{steppers} (analytic Jacobian); rk8pd is fadyn's vectorised Prince-Dormand, "
+               "gsl-rk8pd GSL's own",
+               CLI_REC, .section = "Integration:"),
+    CLI_DOUBLE("rtol", "X", A, integ.rtol, "relative tolerance", CLI_REC),
+    CLI_DOUBLE("atol", "X", A, integ.atol, "absolute tolerance", CLI_REC),
+    CLI_DOUBLE("t-end", "T", A, integ.t_end, "end time", CLI_REC),
+    CLI_SIZE("samples", "N", A, integ.samples, "sample times including t = 0", CLI_REC,
+             CLI_RANGE(2, 1e6)),
+    CLI_SET("log-time", A, integ.log_time, "logarithmic sample times from --t-min", CLI_REC),
+    CLI_DOUBLE("t-min", "T", A, integ.t_min, "first sample time after 0 of --log-time"),
+    CLI_DOUBLE("radius", "R", A, integ.radius, "stop as diverged when some |weight| > R", CLI_REC),
+    CLI_ULONG("nmax", "N", A, integ.nmax, "total step limit", CLI_RANGE(1, 1e12)),
+    CLI_DOUBLE("hmin", "H", A, integ.hmin, "smallest step"),
+    CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
+                "one row per sample: t loss nse V drift drift_rel s angle_bp angle_pbp",
+                .section = "Output:"),
+    CLI_OUTFILE("summary", "FILE.json", A, oo.summary,
+                "final_nse, conserved_drift_max, lyapunov_max_rise, s_max, s_bound_paper, "
+                "s_bound_derived, steps, rhs_evals, ..."),
+    CLI_PLOT(A, oo.plot,
+             "loss, V, drift and angles against t (.png .svg .pdf; 'dumb' draws in the "
+             "terminal); the .gp script and .tsv data are kept beside the image"),
+    CLI_SET("quiet", A, oo.quiet, "no summary on standard output"),
+    CLI_END,
 };
 
-static const struct option long_opts[] = {
-    CLI_PROBLEM_LONG_OPTS,
-    {"save-init", required_argument, 0, O_SAVE_INIT},
-    {"save-final", required_argument, 0, O_SAVE_FINAL},
-    {"stepper", required_argument, 0, O_STEPPER},
-    {"rtol", required_argument, 0, O_RTOL},
-    {"atol", required_argument, 0, O_ATOL},
-    {"t-end", required_argument, 0, O_T_END},
-    {"samples", required_argument, 0, O_SAMPLES},
-    {"log-time", no_argument, 0, O_LOG_TIME},
-    {"t-min", required_argument, 0, O_T_MIN},
-    {"radius", required_argument, 0, O_RADIUS},
-    {"nmax", required_argument, 0, O_NMAX},
-    {"hmin", required_argument, 0, O_HMIN},
-    CLI_OUTPUT_LONG_OPTS,
-    {0, 0, 0, 0},
-};
-
-#define CMD "ode"
-
-static int parse(int argc, char **argv, ode_opts *o) {
-    memset(o, 0, sizeof *o);
+static void defaults(void *v) {
+    ode_opts *o = v;
     cli_problem_opts_default(&o->po);
     o->integ = fadyn_integ_params_default();
     o->integ.t_end = 200.0;
-    int c, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        if (cli_problem_opt(CMD, c, optarg, &o->po, &rc)) continue;
-        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
-            if (rc < 0) return rc;
-            continue;
-        }
-        switch (c) {
-        case O_SAVE_INIT:
-            o->save_init = optarg;
-            break;
-        case O_SAVE_FINAL:
-            o->save_final = optarg;
-            break;
-        case O_STEPPER:
-            o->integ.stepper = optarg;
-            break;
-        case O_RTOL:
-            rc = cli_double(CMD, "--rtol", optarg, &o->integ.rtol);
-            break;
-        case O_ATOL:
-            rc = cli_double(CMD, "--atol", optarg, &o->integ.atol);
-            break;
-        case O_T_END:
-            rc = cli_double(CMD, "--t-end", optarg, &o->integ.t_end);
-            break;
-        case O_SAMPLES:
-            rc = cli_size(CMD, "--samples", optarg, &o->integ.samples);
-            break;
-        case O_LOG_TIME:
-            o->integ.log_time = 1;
-            break;
-        case O_T_MIN:
-            rc = cli_double(CMD, "--t-min", optarg, &o->integ.t_min);
-            break;
-        case O_RADIUS:
-            rc = cli_double(CMD, "--radius", optarg, &o->integ.radius);
-            break;
-        case O_NMAX:
-            rc = cli_ulong(CMD, "--nmax", optarg, &o->integ.nmax);
-            break;
-        case O_HMIN:
-            rc = cli_double(CMD, "--hmin", optarg, &o->integ.hmin);
-            break;
-        case '?':
-        default:
-            rc = cli_bad_option(CMD, argv);
-        }
-    }
-    if (rc || (rc = cli_no_operands(CMD, argc, argv)) || (rc = cli_problem_check(CMD, &o->po)))
-        return rc;
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    if (fadyn_integ_params_check(&o->integ, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
-    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
-    return 0;
 }
+
+static int check(cli_ctx *c, void *v) {
+    ode_opts *o = v;
+    int rc = cli_problem_check(c->cmd->name, &o->po);
+    return rc ? rc : CLI_CHECK(c, fadyn_integ_params_check, &o->integ);
+}
+
+static const cli_cmd ODE = {"ode",    "[OPTIONS]", INTRO, OPTS, EPILOGUE, sizeof(ode_opts),
+                            defaults, check,       0};
+
+#define CMD "ode"
 
 static int write_tsv(const char *path, const void *result, fadyn_err *err) {
     const fadyn_ode_result *res = result;
@@ -183,18 +104,10 @@ static const char *status_word(int status) {
     }
 }
 
-static int write_summary(const char *path, const ode_opts *o, const fadyn_problem *p,
-                         const fadyn_ode_result *res, fadyn_err *err) {
+static int write_summary(const char *path, const ode_opts *o, const fadyn_ode_result *res,
+                         fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("ode");
-    json_t *par = cli_problem_json(&o->po, p);
-    json_object_set_new(par, "stepper", json_string(o->integ.stepper));
-    json_object_set_new(par, "rtol", json_real(o->integ.rtol));
-    json_object_set_new(par, "atol", json_real(o->integ.atol));
-    json_object_set_new(par, "t_end", json_real(o->integ.t_end));
-    json_object_set_new(par, "samples", json_integer((json_int_t)o->integ.samples));
-    json_object_set_new(par, "log_time", json_boolean(o->integ.log_time));
-    json_object_set_new(par, "radius", json_real(o->integ.radius));
-    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "parameters", cli_json(OPTS, o));
     json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
     json_object_set_new(j, "status", json_string(status_word(res->status)));
     if (res->status != FADYN_OK) json_object_set_new(j, "status_detail", json_string(res->err.msg));
@@ -252,7 +165,7 @@ static int draw(const fadyn_plot_target *t, const void *ctx, fadyn_err *err) {
 
 int cmd_ode(int argc, char **argv) {
     ode_opts o;
-    int rc = parse(argc, argv, &o);
+    int rc = cli_parse(&ODE, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -264,7 +177,7 @@ int cmd_ode(int argc, char **argv) {
     fadyn_problem p;
     rc = cli_problem_build(&o.po, &p, &err);
     if (rc) { /* every failure here comes from the input, memory included */
-        cli_error_err(CMD, &err);
+        cli_lib_check(&ODE, &o, &o.po, sizeof o.po, rc, &err);
         fadyn_problem_free(&p);
         return CLI_EXIT_USAGE;
     }
@@ -281,7 +194,7 @@ int cmd_ode(int argc, char **argv) {
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {
         /* keep the rows so far, whatever the outcome */
         if (o.oo.out && (rc = write_tsv(o.oo.out, &res, &err))) goto io_fail;
-        if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &p, &res, &err))) goto io_fail;
+        if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &res, &err))) goto io_fail;
         if (o.save_final && (rc = fadyn_problem_save(&p, res.y, o.save_final, &err))) goto io_fail;
         if (o.oo.plot) {
             fadyn_plot_data data = {".tsv", write_tsv, &res, o.oo.out};

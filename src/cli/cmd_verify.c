@@ -3,57 +3,22 @@
 #include "cli.h"
 #include "fadyn.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP =
-    "usage: fadyn verify [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Check the paper's supplementary proofs numerically: each claim (a row of the\n"
     "table, see --list) is measured on an ensemble of seeded random instances; the\n"
     "worst case is compared with the claim's tolerance.\n"
     "  Proof 1 (eq 14, Lemmas 2-4, eq 47, Theorem 1) on trajectories of the expected\n"
     "  dynamics; Proof 2 (pbp ~ Gauss-Newton, eq 55-58) on sigmoid networks; Proof 3\n"
     "  (Lemma 5, eq 76-77, Theorem 2) on one training pair from zero; Fig. 4's claim;\n"
-    "  Baldi et al. 2018 on the scalar chains 1-1-1 and 1-1-1-1.\n"
-    "\n"
-    "Options:\n"
-    "  --instances N       instances per check (default 24)\n"
-    "  --seed N            seed of the ensemble (default 1)\n"
-    "  --sizes LIST        network sizes n_i,n_h,n_o; several separated by ':', used in\n"
-    "                      turn (default 30,20,10:12,8,4:20,10,5:6,10,4:10,6,6:8,5,1)\n"
-    "  --only LIST         run only these checks: comma-separated names or prefixes\n"
-    "                      (p1, p2, p3, fig4, baldi)\n"
-    "  --list              list the checks with their claims and exit\n"
-    "  --break HYPOTHESIS  violate one hypothesis on purpose:\n"
-    "                        c-nonzero  large random start U[-1,1], so C != 0\n"
-    "                        rank       n_o > n_h (n_h and n_o swapped, or n_o = n_h + 2\n"
-    "                                   when equal), so B^+ B != I\n"
-    "                        sign       the hidden-layer update gets the wrong sign\n"
-    "                                   (fault injected in verify's own wrapper)\n"
-    "                        sigma      inputs with covariance Sigma = diag(s) != I,\n"
-    "                                   log s_j ~ U[-log 4, log 4] (Proof 1 takes\n"
-    "                                   Sigma = I)\n"
-    "                      the checks that rely on it must then FAIL\n"
-    "  --representable-target  under --break rank, draw T of rank n_h, so that the\n"
-    "                      network can represent it\n"
-    "  --t-end T           horizon of the Proof 1 trajectories (default 400)\n"
-    "  --threads N         OpenMP threads over instances (default: all)\n"
-    "  --summary FILE      the table as JSON: a 'checks' list of objects with name,\n"
-    "                      equation, claim, measure, instances, failing, worst,\n"
-    "                      worst_instance, tolerance, comparison, min_fraction,\n"
-    "                      not_applicable, undecided, pass, the extras, and\n"
-    "                      per_instance: each instance's sizes, value and verdict\n"
-    "  --plot DIR          V, s against both bounds, the drift of C and the angles for\n"
-    "                      one instance: DIR/verify-BREAK.png (.gp and .tsv beside it)\n"
-    "  --plot-instance N   the instance --plot draws (default 0)\n"
-    "  --quiet             no table on standard output\n"
-    "\n"
-    "Exit status: 0 every check passes, 1 one fails, 2 bad input.\n"
-    "See docs/verification.md.\n";
+    "  Baldi et al. 2018 on the scalar chains 1-1-1 and 1-1-1-1.\n";
+
+static const char *const EPILOGUE = "Exit status: 0 every check passes, 1 one fails, 2 bad input.\n"
+                                    "See docs/verification.md.\n";
 
 typedef struct {
     fadyn_verify_params vp;
@@ -62,169 +27,125 @@ typedef struct {
     int list, quiet;
 } verify_opts;
 
-enum {
-    O_INSTANCES = 256,
-    O_REPR,
-    O_SEED,
-    O_SIZES,
-    O_ONLY,
-    O_LIST,
-    O_BREAK,
-    O_T_END,
-    O_THREADS,
-    O_SUMMARY,
-    O_PLOT,
-    O_PLOT_INSTANCE,
-    O_QUIET,
-    O_HELP
-};
-
-static const struct option long_opts[] = {
-    {"instances", required_argument, 0, O_INSTANCES},
-    {"seed", required_argument, 0, O_SEED},
-    {"representable-target", no_argument, 0, O_REPR},
-    {"sizes", required_argument, 0, O_SIZES},
-    {"only", required_argument, 0, O_ONLY},
-    {"list", no_argument, 0, O_LIST},
-    {"break", required_argument, 0, O_BREAK},
-    {"t-end", required_argument, 0, O_T_END},
-    {"threads", required_argument, 0, O_THREADS},
-    {"summary", required_argument, 0, O_SUMMARY},
-    {"plot", required_argument, 0, O_PLOT},
-    {"plot-instance", required_argument, 0, O_PLOT_INSTANCE},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
-    {0, 0, 0, 0},
-};
-
 #define CMD "verify"
 
-/* "30,20,10:12,8,4" into vp->sizes. */
-static int parse_sizes(const char *arg, fadyn_verify_params *vp) {
+/* --sizes "30,20,10:12,8,4" into vp.sizes, vp.nsizes. */
+static int parse_sizes(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    fadyn_verify_params *vp = &((verify_opts *)base)->vp;
     char buf[1024];
-    if (strlen(arg) >= sizeof buf) {
-        cli_error(CMD, "--sizes: list too long");
+    size_t len = strlen(arg), k = 0, n;
+    if (len == 0 || len >= sizeof buf || arg[0] == ':' || arg[len - 1] == ':' ||
+        strstr(arg, "::")) {
+        cli_error(cmd, "--sizes '%s': %s", arg, len ? "empty triple in the list" : "too long");
         return CLI_EXIT_USAGE;
     }
     strcpy(buf, arg);
-    size_t k = 0;
     char *save = NULL;
-    if (buf[0] == '\0' || buf[strlen(buf) - 1] == ':' || strstr(buf, "::")) {
-        cli_error(CMD, "--sizes '%s': empty triple in the list", arg);
-        return CLI_EXIT_USAGE;
-    }
-    for (char *tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+    for (char *tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save), k++) {
         if (k == FADYN_VERIFY_MAX_SIZES) {
-            cli_error(CMD, "--sizes '%s': more than %d triples", arg, FADYN_VERIFY_MAX_SIZES);
+            cli_error(cmd, "--sizes '%s': more than %d triples", arg, FADYN_VERIFY_MAX_SIZES);
             return CLI_EXIT_USAGE;
         }
-        size_t n = 0;
-        int rc = cli_size_list(CMD, "--sizes", tok, vp->sizes[k], 3, &n);
+        int rc = cli_read_sizes(cmd, o, tok, vp->sizes[k], 3, &n);
         if (rc) return rc;
         if (n != 3) {
-            cli_error(CMD, "--sizes '%s': need n_i,n_h,n_o (one hidden layer), got %zu numbers",
+            cli_error(cmd, "--sizes '%s': need n_i,n_h,n_o (one hidden layer), got %zu numbers",
                       tok, n);
             return CLI_EXIT_USAGE;
         }
-        k++;
     }
     vp->nsizes = k;
     return 0;
 }
-
-static int parse(int argc, char **argv, verify_opts *o) {
-    memset(o, 0, sizeof *o);
-    o->vp = fadyn_verify_params_default();
-    unsigned long threads = 0;
-    int c, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        switch (c) {
-        case O_INSTANCES:
-            rc = cli_size(CMD, "--instances", optarg, &o->vp.instances);
-            break;
-        case O_SEED:
-            rc = cli_ulong(CMD, "--seed", optarg, &o->vp.seed);
-            break;
-        case O_SIZES:
-            rc = parse_sizes(optarg, &o->vp);
-            break;
-        case O_ONLY:
-            o->only = optarg;
-            break;
-        case O_LIST:
-            o->list = 1;
-            break;
-        case O_REPR:
-            o->vp.representable = 1;
-            break;
-        case O_BREAK:
-            if (fadyn_break_parse(optarg, &o->vp.brk) != FADYN_OK) {
-                cli_error(CMD, "--break '%s': unknown (none, c-nonzero, rank, sign, sigma)",
-                          optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_T_END:
-            rc = cli_double(CMD, "--t-end", optarg, &o->vp.t_end);
-            break;
-        case O_THREADS:
-            rc = cli_ulong(CMD, "--threads", optarg, &threads);
-            if (rc == 0 && threads > 1024) {
-                cli_error(CMD, "--threads %lu: at most 1024", threads);
-                rc = CLI_EXIT_USAGE;
-            }
-            o->vp.threads = (int)threads;
-            break;
-        case O_SUMMARY:
-            o->summary = optarg;
-            break;
-        case O_PLOT:
-            o->plot = optarg;
-            break;
-        case O_PLOT_INSTANCE:
-            rc = cli_size(CMD, "--plot-instance", optarg, &o->plot_instance);
-            break;
-        case O_QUIET:
-            o->quiet = 1;
-            break;
-        case 'h':
-        case O_HELP:
-            fputs(HELP, stdout);
-            return -1;
-        case '?':
-        default:
-            rc = cli_bad_option(CMD, argv);
-        }
-    }
-    if (rc) return rc;
-    if ((rc = cli_no_operands(CMD, argc, argv))) return rc;
-    if (o->vp.instances > 100000) {
-        cli_error(CMD, "--instances %zu: at most 100000", o->vp.instances);
-        return CLI_EXIT_USAGE;
-    }
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    if (fadyn_verify_params_check(&o->vp, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->summary && (rc = cli_check_out(CMD, "--summary", o->summary))) return rc;
-    if (o->plot) { /* the directory is made, and found writable, before the work */
-        char probe[FADYN_PATH_MAX];
-        if (fadyn_path_join(probe, sizeof probe, o->plot, "verify.png") != FADYN_OK) {
-            cli_error(CMD, "--plot %s: path too long", o->plot);
-            return CLI_EXIT_USAGE;
-        }
-        if (fadyn_mkdir_p(o->plot, &err) != FADYN_OK) {
-            cli_error(CMD, "--plot %s", err.msg);
-            return CLI_EXIT_USAGE;
-        }
-        if ((rc = cli_check_out(CMD, "--plot", probe))) return rc;
-    }
-    return 0;
+static json_t *sizes_json(const cli_opt *o, const void *base) {
+    const fadyn_verify_params *vp = &((const verify_opts *)base)->vp;
+    (void)o;
+    json_t *a = json_array();
+    for (size_t k = 0; k < vp->nsizes; k++)
+        json_array_append_new(a,
+                              json_pack("[III]", (json_int_t)vp->sizes[k][0],
+                                        (json_int_t)vp->sizes[k][1], (json_int_t)vp->sizes[k][2]));
+    return a;
 }
+static void sizes_show(const cli_opt *o, const void *base, char *buf, size_t n) {
+    const fadyn_verify_params *vp = &((const verify_opts *)base)->vp;
+    (void)o;
+    size_t k = 0;
+    for (size_t i = 0; i < vp->nsizes && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%zu,%zu,%zu", i ? ":" : "", vp->sizes[i][0],
+                              vp->sizes[i][1], vp->sizes[i][2]);
+}
+static const cli_kind sizes_kind = {1, parse_sizes, sizes_json, sizes_show, NULL};
+
+static const char *break_name(int i) {
+    return i < FADYN_BREAK_COUNT ? fadyn_break_name((fadyn_break)i) : NULL;
+}
+
+typedef verify_opts A;
+static const cli_opt OPTS[] = {
+    CLI_SIZE("instances", "N", A, vp.instances, "instances per check", CLI_REC,
+             CLI_RANGE(1, 100000), .section = "Options:"),
+    CLI_ULONG("seed", "N", A, vp.seed, "seed of the ensemble", CLI_REC),
+    CLI_OPT(&sizes_kind, "sizes", "LIST", A, vp,
+            "network sizes n_i,n_h,n_o; several separated by ':', used in turn", CLI_REC,
+            CLI_RANGE(1, 100000)),
+    CLI_STRING("only", "LIST", A, only,
+               "run only these checks: comma-separated names or prefixes (p1, p2, p3, fig4, "
+               "baldi)"),
+    CLI_SET("list", A, list, "list the checks with their claims and exit"),
+    CLI_ENUM("break", "HYPOTHESIS", A, vp.brk, break_name,
+             "violate one hypothesis on purpose:\n"
+             "  c-nonzero  large random start U[-1,1], so C != 0\n"
+             "  rank       n_o > n_h (n_h and n_o swapped, or n_o = n_h + 2\n"
+             "             when equal), so B^+ B != I\n"
+             "  sign       the hidden-layer update gets the wrong sign\n"
+             "             (fault injected in verify's own wrapper)\n"
+             "  sigma      inputs with covariance Sigma = diag(s) != I,\n"
+             "             log s_j ~ U[-log 4, log 4] (Proof 1 takes\n"
+             "             Sigma = I)\n"
+             "the checks that rely on it must then FAIL",
+             CLI_REC),
+    CLI_SET("representable-target", A, vp.representable,
+            "under --break rank, draw T of rank n_h, so that the network can represent it",
+            CLI_REC),
+    CLI_DOUBLE("t-end", "T", A, vp.t_end, "horizon of the Proof 1 trajectories", CLI_REC),
+    CLI_RECORD(string, "stepper", A, vp.stepper),
+    CLI_RECORD(double, "rtol", A, vp.rtol),
+    CLI_RECORD(double, "atol", A, vp.atol),
+    CLI_RECORD(string, "only", A, only),
+    CLI_INT("threads", "N", A, vp.threads, "OpenMP threads over instances", CLI_RANGE(0, 1024),
+            .def = "all"),
+    CLI_OUTFILE("summary", "FILE", A, summary,
+                "the table as JSON: a 'checks' list of objects with name, equation, claim, "
+                "measure, instances, failing, worst, worst_instance, tolerance, comparison, "
+                "min_fraction, not_applicable, undecided, pass, the extras, and per_instance: "
+                "each instance's sizes, value and verdict"),
+    CLI_OPT(&cli_k_outdir, "plot", "DIR", A, plot,
+            "V, s against both bounds, the drift of C and the angles for one instance: "
+            "DIR/verify-BREAK.png (.gp and .tsv beside it)",
+            .def = ""),
+    CLI_SIZE("plot-instance", "N", A, plot_instance, "the instance --plot draws",
+             CLI_RANGE(0, 100000)),
+    CLI_SET("quiet", A, quiet, "no table on standard output"),
+    CLI_END,
+};
+
+static void defaults(void *v) {
+    ((verify_opts *)v)->vp = fadyn_verify_params_default();
+}
+
+static int check(cli_ctx *c, void *v) {
+    return CLI_CHECK(c, fadyn_verify_params_check, &((verify_opts *)v)->vp);
+}
+
+static const cli_cmd VERIFY = {.name = "verify",
+                               .usage = "[OPTIONS]",
+                               .intro = INTRO,
+                               .opts = OPTS,
+                               .epilogue = EPILOGUE,
+                               .size = sizeof(verify_opts),
+                               .init = defaults,
+                               .check = check};
 
 /* "<= 1e-06", or "<= 1e-06 in >= 95%" for a check that needs a fraction. */
 static void tolerance_text(const fadyn_check *c, char *out, size_t n) {
@@ -305,27 +226,8 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
 
 static int write_summary(const verify_opts *o, const fadyn_check_result *res, size_t nc,
                          int all_pass, fadyn_err *err) {
-    const fadyn_verify_params *vp = &o->vp;
     json_t *j = fadyn_json_summary_new("verify");
-    json_t *par = json_object();
-    json_object_set_new(par, "instances", json_integer((json_int_t)vp->instances));
-    json_object_set_new(par, "seed", json_integer((json_int_t)vp->seed));
-    json_t *sz = json_array();
-    for (size_t k = 0; k < vp->nsizes; k++) {
-        json_t *t = json_array();
-        for (size_t i = 0; i < 3; i++)
-            json_array_append_new(t, json_integer((json_int_t)vp->sizes[k][i]));
-        json_array_append_new(sz, t);
-    }
-    json_object_set_new(par, "sizes", sz);
-    json_object_set_new(par, "break", json_string(fadyn_break_name(vp->brk)));
-    json_object_set_new(par, "representable_target", json_boolean(vp->representable));
-    json_object_set_new(par, "t_end", json_real(vp->t_end));
-    json_object_set_new(par, "stepper", json_string(vp->stepper));
-    json_object_set_new(par, "rtol", json_real(vp->rtol));
-    json_object_set_new(par, "atol", json_real(vp->atol));
-    if (o->only) json_object_set_new(par, "only", json_string(o->only));
-    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "parameters", cli_json(OPTS, o));
     json_object_set_new(j, "pass", json_boolean(all_pass));
     json_t *list = json_array();
     for (size_t c = 0; c < nc; c++) {
@@ -354,7 +256,7 @@ static int write_summary(const verify_opts *o, const fadyn_check_result *res, si
         json_t *per = json_array(); /* every instance: its sizes, value and verdict */
         for (size_t i = 0; i < r->instances; i++) {
             size_t isz[3];
-            fadyn_verify_instance_sizes(vp, i, isz);
+            fadyn_verify_instance_sizes(&o->vp, i, isz);
             json_t *pi = json_object(), *js = json_array();
             for (size_t q = 0; q < 3; q++)
                 json_array_append_new(js, json_integer((json_int_t)isz[q]));
@@ -433,7 +335,7 @@ static void progress(void *ctx, double fraction) {
 
 int cmd_verify(int argc, char **argv) {
     verify_opts o;
-    int rc = parse(argc, argv, &o);
+    int rc = cli_parse(&VERIFY, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     if (o.list) {
         list_checks();

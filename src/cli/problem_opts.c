@@ -1,14 +1,61 @@
-/* problem_opts.c — option groups shared by several commands: the options
- * that define a linear learning problem (`ode`, `compare`) and the output
- * options (`ode`, `compare`, `train`). */
+/* problem_opts.c — the options that define a linear learning problem, shared
+ * by `ode` and `compare`: their table, checks and the problem they build. */
 #include "cli.h"
-#include "fadyn/plot.h"
-
-#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef cli_problem_opts P;
+
+static const char *init_name(int i) {
+    return i == 0 ? "random" : i == 1 ? "zero" : NULL;
+}
+
+/* --init: "file" when --init-from is given. */
+static json_t *init_json(const cli_opt *o, const void *base) {
+    const P *p = base;
+    (void)o;
+    return json_string(p->init_from ? "file" : p->zero_init ? "zero" : "random");
+}
+static const cli_kind init_kind = {1, cli_parse_enum, init_json, cli_show_enum, NULL};
+
+/* --sigma: one value for every input, or one per input; "identity" if none. */
+static json_t *sigma_json(const cli_opt *o, const void *base) {
+    const P *p = base;
+    (void)o;
+    if (p->nsigma == 0) return json_string("identity");
+    json_t *a = json_array();
+    for (size_t i = 0; i < p->sizes[0]; i++)
+        json_array_append_new(a, json_real(p->sigma[p->nsigma == 1 ? 0 : i]));
+    return a;
+}
+static const cli_kind sigma_kind = {1, cli_parse_doubles, sigma_json, NULL, NULL};
+
+const cli_opt cli_problem_table[] = {
+    CLI_LIST(sizes, "sizes", "LIST", P, sizes, nsizes,
+             "layer sizes, inputs first; more than one hidden layer gives a chain, fa sending e "
+             "down fixed B's",
+             CLI_REC, CLI_RANGE(1, 100000)),
+    {CLI_FIELD(ode_rule, "rule", "NAME", P, rule, "{ode-rules}"), CLI_REC},
+    CLI_LIST_K(&sigma_kind, "sigma", "LIST", P, sigma, nsigma,
+               "diagonal of the input covariance: one value for all inputs or one per input",
+               .def = "1", CLI_REC),
+    CLI_ULONG("seed", "N", P, seed, "seed of the random draw", CLI_REC),
+    CLI_OPT(&init_kind, "init", "KIND", P, zero_init, "random | zero: initial weights U[-w,w] or 0",
+            .names = init_name, CLI_REC),
+    CLI_STRING("init-from", "DIR", P, init_from,
+               "read T, B and the initial weights from DIR instead: T.txt, B.txt, A.txt (hidden "
+               "x inputs), W.txt (outputs x hidden), whitespace-separated rows. Deeper nets: "
+               "A0.txt .. A{L-2}.txt (weights into hidden layers 1..L-1), W.txt, and B1.txt .. "
+               "B{L-1}.txt (Bk is hidden-k x next layer, feeding hidden layer k)",
+               CLI_REC),
+    CLI_DOUBLE("init-scale", "W", P, ip.w_scale, "w of the initial weights", CLI_REC, CLI_NONNEG),
+    CLI_DOUBLE("t-scale", "X", P, ip.t_scale, "T ~ U[-X,X]", CLI_REC, CLI_NONNEG),
+    CLI_DOUBLE("b-scale", "X", P, ip.b_scale, "B ~ U[-X,X]", CLI_REC, CLI_NONNEG),
+    CLI_END,
+};
 
 void cli_problem_opts_default(cli_problem_opts *o) {
     memset(o, 0, sizeof *o);
@@ -20,48 +67,7 @@ void cli_problem_opts_default(cli_problem_opts *o) {
     o->ip = fadyn_init_params_default();
 }
 
-int cli_problem_opt(const char *cmd, int c, const char *arg, cli_problem_opts *o, int *rc) {
-    *rc = 0;
-    switch (c) {
-    case CLI_PO_SIZES:
-        *rc = cli_size_list(cmd, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-        break;
-    case CLI_PO_RULE:
-        *rc = cli_rule(cmd, arg, 1, &o->rule);
-        break;
-    case CLI_PO_SIGMA:
-        *rc = cli_double_list(cmd, "--sigma", arg, o->sigma, 4096, &o->nsigma);
-        break;
-    case CLI_PO_SEED:
-        *rc = cli_ulong(cmd, "--seed", arg, &o->seed);
-        break;
-    case CLI_PO_INIT:
-        if (strcmp(arg, "zero") == 0)
-            o->zero_init = 1;
-        else if (strcmp(arg, "random") == 0)
-            o->zero_init = 0;
-        else {
-            cli_error(cmd, "--init '%s': unknown (random, zero)", arg);
-            *rc = CLI_EXIT_USAGE;
-        }
-        break;
-    case CLI_PO_INIT_SCALE:
-        *rc = cli_double(cmd, "--init-scale", arg, &o->ip.w_scale);
-        break;
-    case CLI_PO_T_SCALE:
-        *rc = cli_double(cmd, "--t-scale", arg, &o->ip.t_scale);
-        break;
-    case CLI_PO_B_SCALE:
-        *rc = cli_double(cmd, "--b-scale", arg, &o->ip.b_scale);
-        break;
-    case CLI_PO_INIT_FROM:
-        o->init_from = arg;
-        break;
-    default:
-        return 0;
-    }
-    return 1;
-}
+#define MAX_WEIGHTS 1e7 /* a state vector of 80 MB */
 
 int cli_problem_check(const char *cmd, const cli_problem_opts *o) {
     if (o->nsizes < 3) {
@@ -69,18 +75,16 @@ int cli_problem_check(const char *cmd, const cli_problem_opts *o) {
                   o->nsizes);
         return CLI_EXIT_USAGE;
     }
-    for (size_t k = 0; k < o->nsizes; k++)
-        if (o->sizes[k] == 0) {
-            cli_error(cmd, "--sizes: layer %zu has size 0", k);
-            return CLI_EXIT_USAGE;
-        }
+    double dim = 0.0;
+    for (size_t k = 0; k + 1 < o->nsizes; k++)
+        dim += (double)o->sizes[k] * (double)o->sizes[k + 1];
+    if (dim > MAX_WEIGHTS) {
+        cli_error(cmd, "--sizes: %.4g weights, at most %g", dim, MAX_WEIGHTS);
+        return CLI_EXIT_USAGE;
+    }
     if (o->nsigma != 0 && o->nsigma != 1 && o->nsigma != o->sizes[0]) {
         cli_error(cmd, "--sigma: give 1 value or %zu (one per input), not %zu", o->sizes[0],
                   o->nsigma);
-        return CLI_EXIT_USAGE;
-    }
-    if (!(o->ip.w_scale >= 0.0) || !(o->ip.t_scale >= 0.0) || !(o->ip.b_scale >= 0.0)) {
-        cli_error(cmd, "--init-scale, --t-scale, --b-scale: must be >= 0");
         return CLI_EXIT_USAGE;
     }
     return 0;
@@ -109,73 +113,4 @@ int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *er
         free(s);
     }
     return rc;
-}
-
-json_t *cli_problem_json(const cli_problem_opts *o, const fadyn_problem *p) {
-    json_t *par = json_object();
-    json_t *sz = json_array();
-    for (size_t k = 0; k < o->nsizes; k++)
-        json_array_append_new(sz, json_integer((json_int_t)o->sizes[k]));
-    json_object_set_new(par, "sizes", sz);
-    json_object_set_new(par, "rule", json_string(o->rule->name));
-    if (p->sigma) {
-        json_t *sig = json_array();
-        for (size_t i = 0; i < p->sizes[0]; i++)
-            json_array_append_new(sig, json_real(p->sigma[i]));
-        json_object_set_new(par, "sigma", sig);
-    } else {
-        json_object_set_new(par, "sigma", json_string("identity"));
-    }
-    json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
-    json_object_set_new(par, "init",
-                        json_string(o->init_from   ? "file"
-                                    : o->zero_init ? "zero"
-                                                   : "random"));
-    if (o->init_from) json_object_set_new(par, "init_from", json_string(o->init_from));
-    json_object_set_new(par, "init_scale", json_real(o->ip.w_scale));
-    json_object_set_new(par, "t_scale", json_real(o->ip.t_scale));
-    json_object_set_new(par, "b_scale", json_real(o->ip.b_scale));
-    return par;
-}
-
-int cli_output_opt(int c, const char *arg, cli_output_opts *o, const char *help, int *rc) {
-    *rc = 0;
-    switch (c) {
-    case CLI_OO_OUT:
-        o->out = arg;
-        break;
-    case CLI_OO_SUMMARY:
-        o->summary = arg;
-        break;
-    case CLI_OO_PLOT:
-        o->plot = arg;
-        break;
-    case CLI_OO_QUIET:
-        o->quiet = 1;
-        break;
-    case 'h':
-    case CLI_OO_HELP:
-        cli_print_help(help);
-        *rc = -1;
-        break;
-    default:
-        return 0;
-    }
-    return 1;
-}
-
-int cli_output_check(const char *cmd, const cli_output_opts *o) {
-    int rc;
-    if (o->out && (rc = cli_check_out(cmd, "--out", o->out))) return rc;
-    if (o->summary && (rc = cli_check_out(cmd, "--summary", o->summary))) return rc;
-    if (o->plot) {
-        fadyn_plot_target pt;
-        fadyn_err err;
-        fadyn_err_clear(&err);
-        if (fadyn_plot_target_parse(&pt, o->plot, 0, 0, &err) != FADYN_OK) {
-            cli_error_err(cmd, &err);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    return 0;
 }

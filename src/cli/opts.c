@@ -1,0 +1,655 @@
+/* opts.c — the one routine over option tables (opts.h): getopt entries,
+ * parsing, --help, JSON "parameters", library field names to flags. */
+#include "opts.h"
+#include "cli.h"
+#include "fadyn/integrate.h"
+#include "fadyn/io.h"
+#include "fadyn/plot.h"
+#include "fadyn/rule.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a command's entries, groups expanded ---------------------------------- */
+
+#define MAX_OPTS 128
+
+typedef struct {
+    const cli_opt *o[MAX_OPTS];
+    size_t base[MAX_OPTS]; /* offset of the entry's table's struct in the command's */
+    size_t n;
+} flat;
+
+static void flatten(flat *f, const cli_opt *t, size_t base) {
+    for (; t->kind; t++) {
+        if (t->kind == &cli_k_group) {
+            flatten(f, t->data, base + t->off);
+            continue;
+        }
+        if (f->n == MAX_OPTS) {
+            fputs("fadyn: internal error: more than 128 options\n", stderr);
+            abort();
+        }
+        f->o[f->n] = t;
+        f->base[f->n++] = base;
+    }
+}
+
+static void *field(const cli_opt *o, const void *base) {
+    return (char *)base + o->off;
+}
+
+/* ---- numbers ------------------------------------------------------------------ */
+
+void cli_fmt_double(double x, char *buf, size_t n) {
+    char t[64];
+    snprintf(t, sizeof t, "%g", x);
+    char *e = strchr(t, 'e');
+    if (e) { /* e-08 -> e-8, e+06 -> e6 */
+        char *d = e + 1, *s = e + 1;
+        if (*s == '-') *d++ = *s++;
+        if (*s == '+') s++;
+        while (*s == '0' && s[1])
+            s++;
+        memmove(d, s, strlen(s) + 1);
+    }
+    snprintf(buf, n, "%s", t);
+}
+
+/* Integers of 1e6 and more that are one digit times a power of ten, as 1e7. */
+static void fmt_count(double x, char *buf, size_t n) {
+    double p = x >= 1e6 ? pow(10.0, floor(log10(x))) : 0.0;
+    if (p > 0.0 && fmod(x, p) == 0.0)
+        cli_fmt_double(x, buf, n);
+    else
+        snprintf(buf, n, "%.0f", x);
+}
+
+static int is_count(const cli_opt *o) {
+    return o->kind == &cli_k_size || o->kind == &cli_k_ulong || o->kind == &cli_k_int ||
+           o->kind == &cli_k_sizes;
+}
+
+/* The bounds of o on x (given as s): 0, or CLI_EXIT_USAGE after the error. */
+static int bounded(const char *cmd, const cli_opt *o, const char *s, double x) {
+    char lo[32], hi[32];
+    (is_count(o) ? fmt_count : cli_fmt_double)(o->lo, lo, sizeof lo);
+    (is_count(o) ? fmt_count : cli_fmt_double)(o->hi, hi, sizeof hi);
+    if (o->bound == CLI_ABOVE && !(x > o->lo)) {
+        cli_error(cmd, "--%s %s: must be > %s", o->name, s, lo);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->bound == CLI_WITHIN && !(x >= o->lo && x <= o->hi)) {
+        if (isinf(o->hi))
+            cli_error(cmd, "--%s %s: must be >= %s", o->name, s, lo);
+        else
+            cli_error(cmd, "--%s %s: must be between %s and %s", o->name, s, lo, hi);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int read_double(const char *cmd, const cli_opt *o, const char *s, double *out) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || *end != '\0') {
+        cli_error(cmd, "--%s '%s': not a number", o->name, s);
+        return CLI_EXIT_USAGE;
+    }
+    if (!isfinite(x) || errno == ERANGE) {
+        cli_error(cmd, "--%s '%s': not a finite number", o->name, s);
+        return CLI_EXIT_USAGE;
+    }
+    *out = x;
+    return bounded(cmd, o, s, x);
+}
+
+/* A whole number: digits only (no sign, no blanks), within o's bounds. */
+static int read_count(const char *cmd, const cli_opt *o, const char *s, unsigned long *out) {
+    const char *p = s + strspn(s, " \t\n\v\f\r");
+    if (*p == '-') {
+        cli_error(cmd, "--%s '%s': must not be negative", o->name, s);
+        return CLI_EXIT_USAGE;
+    }
+    char *end;
+    errno = 0;
+    unsigned long x = *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : 0;
+    if (!(*s >= '0' && *s <= '9') || *end != '\0' || errno == ERANGE) {
+        cli_error(cmd, "--%s '%s': not a whole number", o->name, s);
+        return CLI_EXIT_USAGE;
+    }
+    *out = x;
+    return bounded(cmd, o, s, (double)x);
+}
+
+int cli_parse_double(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return read_double(cmd, o, arg, field(o, base));
+}
+
+static int parse_size(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    unsigned long x;
+    int rc = read_count(cmd, o, arg, &x);
+    if (rc == 0) *(size_t *)field(o, base) = (size_t)x;
+    return rc;
+}
+
+static int parse_ulong(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return read_count(cmd, o, arg, field(o, base));
+}
+
+static int parse_int(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    unsigned long x;
+    int rc = read_count(cmd, o, arg, &x);
+    if (rc == 0 && x > INT_MAX) {
+        cli_error(cmd, "--%s %s: too large", o->name, arg);
+        rc = CLI_EXIT_USAGE;
+    }
+    if (rc == 0) *(int *)field(o, base) = (int)x;
+    return rc;
+}
+
+static json_t *json_double(const cli_opt *o, const void *base) {
+    return json_real(*(const double *)field(o, base));
+}
+static json_t *json_size(const cli_opt *o, const void *base) {
+    return json_integer((json_int_t) * (const size_t *)field(o, base));
+}
+static json_t *json_ulong(const cli_opt *o, const void *base) {
+    return json_integer((json_int_t) * (const unsigned long *)field(o, base));
+}
+static json_t *json_int(const cli_opt *o, const void *base) {
+    return json_integer(*(const int *)field(o, base));
+}
+
+static void show_double(const cli_opt *o, const void *base, char *buf, size_t n) {
+    cli_fmt_double(*(const double *)field(o, base), buf, n);
+}
+static void show_size(const cli_opt *o, const void *base, char *buf, size_t n) {
+    fmt_count((double)*(const size_t *)field(o, base), buf, n);
+}
+static void show_ulong(const cli_opt *o, const void *base, char *buf, size_t n) {
+    fmt_count((double)*(const unsigned long *)field(o, base), buf, n);
+}
+static void show_int(const cli_opt *o, const void *base, char *buf, size_t n) {
+    snprintf(buf, n, "%d", *(const int *)field(o, base));
+}
+
+const cli_kind cli_k_double = {1, cli_parse_double, json_double, show_double, NULL};
+const cli_kind cli_k_size = {1, parse_size, json_size, show_size, NULL};
+const cli_kind cli_k_ulong = {1, parse_ulong, json_ulong, show_ulong, NULL};
+const cli_kind cli_k_int = {1, parse_int, json_int, show_int, NULL};
+
+/* ---- strings, flags, enums, rules ---------------------------------------------- */
+
+static int parse_string(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    if (!*arg) {
+        cli_error(cmd, "--%s '': empty", o->name);
+        return CLI_EXIT_USAGE;
+    }
+    *(const char **)field(o, base) = arg;
+    return 0;
+}
+static json_t *json_string_field(const cli_opt *o, const void *base) {
+    const char *s = *(const char *const *)field(o, base);
+    return s ? json_string(s) : NULL;
+}
+static void show_string(const cli_opt *o, const void *base, char *buf, size_t n) {
+    const char *s = *(const char *const *)field(o, base);
+    if (s) snprintf(buf, n, "%s", s);
+}
+const cli_kind cli_k_string = {1, parse_string, json_string_field, show_string, NULL};
+
+static int parse_set(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    (void)cmd, (void)arg;
+    *(int *)field(o, base) = 1;
+    return 0;
+}
+static int parse_clear(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    (void)cmd, (void)arg;
+    *(int *)field(o, base) = 0;
+    return 0;
+}
+static json_t *json_flag(const cli_opt *o, const void *base) {
+    return json_boolean(*(const int *)field(o, base));
+}
+const cli_kind cli_k_set = {0, parse_set, json_flag, NULL, NULL};
+const cli_kind cli_k_clear = {0, parse_clear, json_flag, NULL, NULL};
+
+/* "a, b, c": the names of an enum. */
+static void enum_list(const cli_opt *o, char *buf, size_t n) {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; o->names(i) && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? ", " : "", o->names(i));
+}
+
+int cli_parse_enum(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    for (int i = 0; o->names(i); i++)
+        if (strcmp(arg, o->names(i)) == 0) {
+            *(int *)field(o, base) = i;
+            return 0;
+        }
+    char list[256];
+    enum_list(o, list, sizeof list);
+    cli_error(cmd, "--%s '%s': unknown (%s)", o->name, arg, list);
+    return CLI_EXIT_USAGE;
+}
+static json_t *json_enum(const cli_opt *o, const void *base) {
+    return json_string(o->names(*(const int *)field(o, base)));
+}
+void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n) {
+    snprintf(buf, n, "%s", o->names(*(const int *)field(o, base)));
+}
+const cli_kind cli_k_enum = {1, cli_parse_enum, json_enum, cli_show_enum, NULL};
+
+static int rule_parse(const char *cmd, const cli_opt *o, const char *arg, void *base,
+                      int need_ode) {
+    const fadyn_rule_type *r = fadyn_rule_type_find(arg);
+    if (r && (r->ode || !need_ode)) {
+        *(const fadyn_rule_type **)field(o, base) = r;
+        return 0;
+    }
+    char list[256];
+    fadyn_rule_type_list(list, sizeof list, need_ode);
+    cli_error(cmd, "--%s '%s': %s (%s)", o->name, arg,
+              r ? "has no expected-dynamics form" : "unknown", list);
+    return CLI_EXIT_USAGE;
+}
+static int parse_rule(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return rule_parse(cmd, o, arg, base, 0);
+}
+static int parse_ode_rule(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return rule_parse(cmd, o, arg, base, 1);
+}
+static json_t *json_rule(const cli_opt *o, const void *base) {
+    return json_string((*(const fadyn_rule_type *const *)field(o, base))->name);
+}
+static void show_rule(const cli_opt *o, const void *base, char *buf, size_t n) {
+    snprintf(buf, n, "%s", (*(const fadyn_rule_type *const *)field(o, base))->name);
+}
+const cli_kind cli_k_rule = {1, parse_rule, json_rule, show_rule, NULL};
+const cli_kind cli_k_ode_rule = {1, parse_ode_rule, json_rule, show_rule, NULL};
+
+/* ---- lists ------------------------------------------------------------------------ */
+
+static size_t *count_of(const cli_opt *o, const void *base) {
+    return (size_t *)((char *)base + o->n_off);
+}
+
+/* Split s at commas into at most max entries of arr, each read by one(). */
+static int each_item(const char *cmd, const cli_opt *o, const char *s, void *arr, size_t max,
+                     size_t *n,
+                     int (*one)(const char *, const cli_opt *, const char *, void *, size_t)) {
+    char buf[4096];
+    if (strlen(s) >= sizeof buf) {
+        cli_error(cmd, "--%s: list too long", o->name);
+        return CLI_EXIT_USAGE;
+    }
+    strcpy(buf, s);
+    if (buf[0] == '\0' || buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,")) {
+        cli_error(cmd, "--%s '%s': empty entry in the list", o->name, s);
+        return CLI_EXIT_USAGE;
+    }
+    size_t k = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), k++) {
+        if (k == max) {
+            cli_error(cmd, "--%s '%s': more than %zu entries", o->name, s, max);
+            return CLI_EXIT_USAGE;
+        }
+        int rc = one(cmd, o, tok, arr, k);
+        if (rc) return rc;
+    }
+    *n = k;
+    return 0;
+}
+
+static int one_double(const char *cmd, const cli_opt *o, const char *tok, void *arr, size_t k) {
+    return read_double(cmd, o, tok, (double *)arr + k);
+}
+static int one_size(const char *cmd, const cli_opt *o, const char *tok, void *arr, size_t k) {
+    unsigned long x;
+    int rc = read_count(cmd, o, tok, &x);
+    if (rc == 0) ((size_t *)arr)[k] = (size_t)x;
+    return rc;
+}
+int cli_read_sizes(const char *cmd, const cli_opt *o, const char *s, size_t *out, size_t max,
+                   size_t *n) {
+    return each_item(cmd, o, s, out, max, n, one_size);
+}
+int cli_parse_doubles(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return each_item(cmd, o, arg, field(o, base), o->max, count_of(o, base), one_double);
+}
+static int parse_sizes(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return cli_read_sizes(cmd, o, arg, field(o, base), o->max, count_of(o, base));
+}
+
+static json_t *json_doubles(const cli_opt *o, const void *base) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < *count_of(o, base); i++)
+        json_array_append_new(a, json_real(((const double *)field(o, base))[i]));
+    return a;
+}
+static json_t *json_sizes(const cli_opt *o, const void *base) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < *count_of(o, base); i++)
+        json_array_append_new(a, json_integer((json_int_t)((const size_t *)field(o, base))[i]));
+    return a;
+}
+static void show_doubles(const cli_opt *o, const void *base, char *buf, size_t n) {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < *count_of(o, base) && k + 32 < n; i++) {
+        if (i) buf[k++] = ',';
+        cli_fmt_double(((const double *)field(o, base))[i], buf + k, n - k);
+        k += strlen(buf + k);
+    }
+}
+static void show_sizes(const cli_opt *o, const void *base, char *buf, size_t n) {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < *count_of(o, base) && k < n; i++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%zu", i ? "," : "",
+                              ((const size_t *)field(o, base))[i]);
+}
+const cli_kind cli_k_doubles = {1, cli_parse_doubles, json_doubles, show_doubles, NULL};
+const cli_kind cli_k_sizes = {1, parse_sizes, json_sizes, show_sizes, NULL};
+
+/* ---- outputs ----------------------------------------------------------------------- */
+
+static int check_outfile(const char *cmd, const cli_opt *o, const void *base) {
+    const char *s = *(const char *const *)field(o, base);
+    char opt[64];
+    snprintf(opt, sizeof opt, "--%s", o->name);
+    return s ? cli_check_out(cmd, opt, s) : 0;
+}
+static int check_plot(const char *cmd, const cli_opt *o, const void *base) {
+    const char *s = *(const char *const *)field(o, base);
+    fadyn_plot_target pt;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (s && fadyn_plot_target_parse(&pt, s, 0, 0, &err) != FADYN_OK) {
+        cli_error_err(cmd, &err);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+/* The directory is made, and found writable, before the work. */
+static int check_outdir(const char *cmd, const cli_opt *o, const void *base) {
+    const char *s = *(const char *const *)field(o, base);
+    char probe[FADYN_PATH_MAX], opt[64];
+    snprintf(opt, sizeof opt, "--%s", o->name);
+    if (!s) return 0;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_path_join(probe, sizeof probe, s, "fadyn.json") != FADYN_OK) {
+        cli_error(cmd, "%s %s: path too long", opt, s);
+        return CLI_EXIT_USAGE;
+    }
+    if (fadyn_mkdir_p(s, &err) != FADYN_OK) {
+        cli_error(cmd, "%s %s", opt, err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    return cli_check_out(cmd, opt, probe);
+}
+const cli_kind cli_k_outfile = {1, parse_string, NULL, show_string, check_outfile};
+const cli_kind cli_k_plot = {1, parse_string, NULL, show_string, check_plot};
+const cli_kind cli_k_outdir = {1, parse_string, NULL, show_string, check_outdir};
+const cli_kind cli_k_group = {0, NULL, NULL, NULL, NULL};
+
+/* ---- --help ------------------------------------------------------------------------- */
+
+#define HELP_WIDTH  80
+#define HELP_INDENT 22
+
+/* "rk2 rk4 ..., or the implicit msbdf ...": the stepper table's names. */
+static void stepper_list(char *buf, size_t n) {
+    size_t k = 0;
+    for (int implicit = 0; implicit < 2; implicit++) {
+        if (implicit && k < n) k += (size_t)snprintf(buf + k, n - k, ", or the implicit");
+        for (const fadyn_stepper_info *s = fadyn_steppers; s->name && k < n; s++)
+            if (s->implicit == implicit)
+                k += (size_t)snprintf(buf + k, n - k, "%s%s", k && buf[k - 1] != ',' ? " " : "",
+                                      s->name);
+    }
+}
+
+/* text with {rules}, {ode-rules}, {steppers} and (for an enum o) {names}
+ * replaced by the lists of the tables. */
+static void expand(const char *text, const cli_opt *o, char *out, size_t n) {
+    static const char *const token[4] = {"{rules}", "{ode-rules}", "{steppers}", "{names}"};
+    size_t k = 0;
+    out[0] = '\0';
+    for (const char *s = text; *s && k + 1 < n;) {
+        int which = -1;
+        for (int i = 0; i < 4; i++)
+            if (strncmp(s, token[i], strlen(token[i])) == 0) which = i;
+        if (which < 0 || (which == 3 && !(o && o->names))) {
+            out[k++] = *s++;
+            out[k] = '\0';
+            continue;
+        }
+        if (which == 3)
+            enum_list(o, out + k, n - k);
+        else if (which == 2)
+            stepper_list(out + k, n - k);
+        else
+            fadyn_rule_type_list(out + k, n - k, which);
+        k += strlen(out + k);
+        s += strlen(token[which]);
+    }
+}
+
+/* The paragraphs of text after a head "  --name METAVAR", words wrapped at
+ * HELP_WIDTH, continuation lines indented to HELP_INDENT. */
+static void wrap(const char *head, const char *text) {
+    int col = printf("  %s", head);
+    col += printf("%*s", col <= HELP_INDENT - 2 ? HELP_INDENT - col : 2, "");
+    int fresh = 1; /* nothing yet after the indentation of this line */
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        if (*p == ' ' || p != text) { /* a new line for every paragraph but the first */
+            if (!fresh) col = printf("\n%*s", HELP_INDENT, "") - 1;
+            fresh = 1;
+        }
+        if (*p == ' ') { /* kept as it is */
+            col += printf("%.*s", (int)len, p);
+            fresh = 0;
+        } else {
+            for (const char *w = p; w < p + len;) {
+                size_t wl = strcspn(w, " \n");
+                if (w + wl > p + len) wl = (size_t)(p + len - w);
+                if (!fresh && col + 1 + (int)wl > HELP_WIDTH) {
+                    col = printf("\n%*s", HELP_INDENT, "") - 1;
+                    fresh = 1;
+                }
+                col += printf("%s%.*s", fresh ? "" : " ", (int)wl, w);
+                fresh = 0;
+                w += wl;
+                w += strspn(w, " ");
+            }
+        }
+        p += len;
+        if (*p == '\n') p++;
+    }
+    putchar('\n');
+}
+
+static void help_entry(const cli_opt *o, const void *base) {
+    char head[128], def[512], text[4096], line[4600];
+    snprintf(head, sizeof head, "--%s%s%s", o->name, o->metavar ? " " : "",
+             o->metavar ? o->metavar : "");
+    def[0] = '\0';
+    if (o->def)
+        snprintf(def, sizeof def, "%s", o->def);
+    else if (o->kind->show)
+        o->kind->show(o, base, def, sizeof def);
+    char most[48] = "";
+    if (is_count(o) && o->bound == CLI_WITHIN && isfinite(o->hi)) {
+        char hi[32];
+        fmt_count(o->hi, hi, sizeof hi);
+        snprintf(most, sizeof most, "%sat most %s", o->kind == &cli_k_sizes ? "each " : "", hi);
+    }
+    expand(o->help, o, text, sizeof text);
+    if (def[0] || most[0])
+        snprintf(line, sizeof line, "%s (%s%s%s%s)", text, def[0] ? "default " : "", def,
+                 def[0] && most[0] ? "; " : "", most);
+    else
+        snprintf(line, sizeof line, "%s", text);
+    wrap(head, line);
+}
+
+static void help_table(const cli_opt *t, const void *base) {
+    for (; t->kind; t++) {
+        if (t->section) printf("\n%s\n", t->section);
+        if (t->kind == &cli_k_group)
+            help_table(t->data, (const char *)base + t->off);
+        else if (t->name && t->help)
+            help_entry(t, base);
+    }
+}
+
+static void put_text(const char *s) {
+    char buf[8192];
+    expand(s, NULL, buf, sizeof buf);
+    fputs(buf, stdout);
+}
+
+void cli_help(const cli_cmd *c) {
+    void *d = calloc(1, c->size);
+    if (!d) return;
+    if (c->init) c->init(d);
+    printf("usage: fadyn %s %s\n\n", c->name, c->usage);
+    put_text(c->intro);
+    help_table(c->opts, d);
+    if (c->epilogue) {
+        putchar('\n');
+        put_text(c->epilogue);
+    }
+    free(d);
+}
+
+/* ---- parsing ---------------------------------------------------------------------- */
+
+enum { VAL0 = 256 };
+
+/* getopt over argv: pass 1 reads the `first` options only (and ignores
+ * every problem), pass 2 the others. */
+static int scan(const cli_ctx *c, const flat *f, const struct option *lo, int pass) {
+    int ch;
+    opterr = 0;
+    optind = 0;
+    while ((ch = getopt_long(c->argc, c->argv, "h", lo, NULL)) != -1) {
+        if (ch == 'h') {
+            if (pass == 2) {
+                cli_help(c->cmd);
+                return -1;
+            }
+        } else if (ch < VAL0 || (size_t)(ch - VAL0) >= f->n) {
+            if (pass == 2) return cli_bad_option(c->cmd->name, c->argv);
+        } else {
+            size_t k = (size_t)(ch - VAL0);
+            const cli_opt *o = f->o[k];
+            if ((o->first != 0) != (pass == 1)) continue;
+            int rc = o->kind->parse(c->cmd->name, o, optarg, (char *)c->base + f->base[k]);
+            if (rc) return rc;
+        }
+    }
+    return 0;
+}
+
+int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
+    flat f = {.n = 0};
+    flatten(&f, c->opts, 0);
+    struct option lo[MAX_OPTS + 2];
+    size_t n = 0;
+    for (size_t k = 0; k < f.n; k++)
+        if (f.o[k]->name)
+            lo[n++] =
+                (struct option){f.o[k]->name, f.o[k]->kind->arg ? required_argument : no_argument,
+                                NULL, (int)(VAL0 + k)};
+    lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n] = (struct option){NULL, 0, NULL, 0};
+    memset(o, 0, c->size);
+    cli_ctx ctx = {.cmd = c, .argc = argc, .argv = argv, .base = o};
+    int rc = scan(&ctx, &f, lo, 1);
+    if (rc) return rc;
+    if (c->init) c->init(o);
+    if ((rc = scan(&ctx, &f, lo, 2))) return rc;
+    ctx.operands = optind;
+    if (!c->operands && (rc = cli_no_operands(c->name, argc, argv))) return rc;
+    if (c->check && (rc = c->check(&ctx, o))) return rc;
+    for (size_t k = 0; k < f.n; k++) {
+        const cli_opt *e = f.o[k];
+        const void *b = (const char *)o + f.base[k];
+        if (e->kind->validate && (rc = e->kind->validate(c->name, e, b))) return rc;
+        for (size_t j = 0; e->kind == &cli_k_outfile && j < k; j++) {
+            const char *s = *(const char *const *)field(e, b);
+            const char *t = *(const char *const *)field(f.o[j], (const char *)o + f.base[j]);
+            if (f.o[j]->kind == &cli_k_outfile && s && t && strcmp(s, t) == 0) {
+                cli_error(c->name, "--%s and --%s: both name %s", f.o[j]->name, e->name, s);
+                return CLI_EXIT_USAGE;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- JSON ----------------------------------------------------------------------------- */
+
+void cli_json_add(json_t *obj, const cli_opt *t, const void *base) {
+    for (; t->kind; t++) {
+        if (t->kind == &cli_k_group) {
+            cli_json_add(obj, t->data, (const char *)base + t->off);
+            continue;
+        }
+        if (!t->json || !t->kind->json) continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s", *t->json ? t->json : t->name);
+        for (char *s = key; *s; s++)
+            if (*s == '-') *s = '_';
+        if (json_object_get(obj, key)) continue;
+        json_t *v = t->kind->json(t, base);
+        if (v) json_object_set_new(obj, key, v);
+    }
+}
+
+json_t *cli_json(const cli_opt *t, const void *base) {
+    json_t *obj = json_object();
+    cli_json_add(obj, t, base);
+    return obj;
+}
+
+/* ---- library checks ------------------------------------------------------------------- */
+
+int cli_lib_check(const cli_cmd *c, const void *base, const void *sub, size_t size, int rc,
+                  const fadyn_err *err) {
+    if (rc == FADYN_OK) return 0;
+    int code = cli_exit_code(rc) ? cli_exit_code(rc) : CLI_EXIT_FAILED;
+    const char *msg = err->msg[0] ? err->msg : fadyn_strerror(rc);
+    size_t n = strspn(msg, "abcdefghijklmnopqrstuvwxyz0123456789_."), nl = 0;
+    while (nl < n && msg[n - nl - 1] != '.') /* the last component of a.b.c */
+        nl++;
+    const char *name = msg + n - nl;
+    size_t lo = (size_t)((const char *)sub - (const char *)base);
+    flat f = {.n = 0};
+    flatten(&f, c->opts, 0);
+    for (size_t k = 0; nl && k < f.n; k++) {
+        const cli_opt *o = f.o[k];
+        size_t at = f.base[k] + o->off;
+        const char *last = strrchr(o->field, '.');
+        last = last ? last + 1 : o->field;
+        if (o->name && at >= lo && at < lo + size && strlen(last) == nl &&
+            strncmp(last, name, nl) == 0) {
+            cli_error(c->name, "--%s%s", o->name, msg + n);
+            return code;
+        }
+    }
+    cli_error(c->name, "%s", msg);
+    return code;
+}
