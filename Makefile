@@ -42,7 +42,8 @@ CFLAGS_ALL = -std=c11 -D_XOPEN_SOURCE=700 $(OPT) $(WARN) -fopenmp -fPIC \
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/data/*.c src/dynamics/*.c src/integrate/*.c \
-              src/phase/*.c src/rules/*.c src/train/*.c src/verify/*.c src/plot/*.c))
+              src/experiments/*.c src/phase/*.c src/rules/*.c src/train/*.c src/verify/*.c \
+              src/plot/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))

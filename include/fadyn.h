@@ -8,6 +8,7 @@
 #include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
+#include "fadyn/experiments.h"
 #include "fadyn/idx.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"

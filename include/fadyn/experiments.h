@@ -1,0 +1,303 @@
+/* fadyn/experiments.h — the paper's experiments as library calls (one
+ * source file each in src/experiments/), and the table of recipes that runs
+ * them by name (`fadyn figure`, tests, any caller).
+ *
+ * Every experiment FIG (fig1d, fig1e, fig2d, fig3b, fig4) has the same
+ * shape, GSL-like:
+ *     fadyn_FIG_params  fadyn_FIG_params_default(void);     quick scale
+ *     int   fadyn_FIG_run(const fadyn_FIG_params *, fadyn_FIG_result *, fadyn_err *);
+ *     void  fadyn_FIG_summary(const fadyn_FIG_result *, json_t *summary);
+ *     int   fadyn_FIG_plot(const fadyn_FIG_result *, const fadyn_plot_target *, fadyn_err *);
+ *     size_t fadyn_FIG_report(const fadyn_FIG_result *, fadyn_strbuf *lines,
+ *                             fadyn_strbuf *diverged);
+ *     void  fadyn_FIG_result_free(fadyn_FIG_result *);
+ * run computes the figure's data and its summary numbers (FADYN_OK, or
+ * FADYN_DIVERGED when some training runs diverged: the result holds the
+ * others, and the figure is drawn from them; a negative code is an error
+ * and leaves nothing to free).  summary adds the numbers to a JSON object;
+ * plot writes the data files beside the image (their names are in
+ * fadyn/plots.h), the gnuplot script and the image (fadyn_plot_make:
+ * FADYN_NOPLOT, a warning, without gnuplot); report appends the summary
+ * as indented text lines and one line per diverged run (either may be
+ * NULL), and returns how many runs diverged.  The library prints nothing; callers print the text.
+ *
+ * Adding a figure (fig2a, fig2b and figS1 when MNIST lands):
+ *   1. src/experiments/FIG.c: the six functions above, declared below,
+ *      with a fadyn_fig_settings `set` as the first member of its params
+ *      (seed, runs, examples, progress: what a recipe sets);
+ *   2. its script in src/plot/ (declared in fadyn/plots.h);
+ *   3. at the end of FIG.c, FADYN_RECIPE_DEFINE(FIG, about, quick, full,
+ *      minimum, width, height) (src/experiments/experiments_impl.h), and
+ *      &fadyn_recipe_FIG in the table fadyn_recipes[] (recipes.c):
+ *      `fadyn figure FIG`, its --help line and `all` follow from the row;
+ *   4. a test in tests/test_experiments.c (a mathematical property of the
+ *      result at small settings).
+ *
+ * Thread safety: the runs use OpenMP over training runs (BLAS on one thread
+ * inside); results are independent objects. */
+#ifndef FADYN_EXPERIMENTS_H
+#define FADYN_EXPERIMENTS_H
+
+#include "fadyn/error.h"
+#include "fadyn/io.h"
+#include "fadyn/ode.h"
+#include "fadyn/phase.h"
+#include "fadyn/plot.h"
+#include "fadyn/plots.h"
+#include "fadyn/train.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* ---- what every experiment takes ---------------------------------------- */
+
+typedef struct {
+    unsigned long seed;         /* tasks, data, initial weights and feedback: 1 */
+    size_t runs;                /* training runs per curve or bar (where a figure has several) */
+    size_t examples;            /* examples per training run (where a figure trains) */
+    fadyn_progress_fn progress; /* fraction of the experiment done (one call at a time), NULL */
+    void *progress_ctx;
+} fadyn_fig_settings;
+
+/* ---- Fig. 1d: four rules on Task 1 --------------------------------------- */
+
+/* Task 1 (30-20-10 linear, T ~ U[-1,1]); each rule at its tuned rate
+ * (fadyn_train_default_eta), runs x examples, evaluated 200 times. */
+typedef struct {
+    fadyn_fig_settings set;   /* runs >= 2 (the sd over runs), examples >= 200 */
+    const char *const *rules; /* "shallow", "np", "bp", "fa" */
+    size_t nrules;
+} fadyn_fig1d_params;
+
+typedef struct {
+    const char *rule;
+    double eta;
+    fadyn_train_result *runs;            /* set.runs results */
+    double final_nse_mean, final_nse_sd; /* over the runs that finished */
+    double examples_to_1pct; /* first evaluation where the mean NSE < 0.01 (NaN: never) */
+} fadyn_fig1d_curve;
+
+typedef struct {
+    fadyn_fig1d_params par;
+    fadyn_fig1d_curve *curves; /* par.nrules */
+    size_t diverged;
+} fadyn_fig1d_result;
+
+fadyn_fig1d_params fadyn_fig1d_params_default(void);
+int fadyn_fig1d_run(const fadyn_fig1d_params *p, fadyn_fig1d_result *r, fadyn_err *err);
+void fadyn_fig1d_summary(const fadyn_fig1d_result *r, json_t *summary);
+int fadyn_fig1d_plot(const fadyn_fig1d_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig1d_report(const fadyn_fig1d_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig1d_result_free(fadyn_fig1d_result *r);
+
+/* ---- Fig. 1e: the angle between fa's and bp's hidden updates -------------- */
+
+/* One fa run on Task 1, the angle to bp's update on every example, and its
+ * mean and sample sd over a sliding window of the last `window` examples. */
+typedef struct {
+    fadyn_fig_settings set; /* examples >= 200; runs unused */
+    size_t window;          /* 10 */
+} fadyn_fig1e_params;
+
+typedef struct {
+    fadyn_fig1e_params par;
+    double eta;
+    fadyn_train_result run;
+    size_t n;                            /* windows: run.nrows − window + 1 (0 if fewer rows) */
+    double *example, *angle, *mean, *sd; /* n each: the window ending at that example */
+    double first, last;                  /* first and last finite window mean (NaN: none) */
+    double below45; /* example where the window mean first < 45° (NaN: never) */
+    size_t diverged;
+} fadyn_fig1e_result;
+
+fadyn_fig1e_params fadyn_fig1e_params_default(void);
+int fadyn_fig1e_run(const fadyn_fig1e_params *p, fadyn_fig1e_result *r, fadyn_err *err);
+void fadyn_fig1e_summary(const fadyn_fig1e_result *r, json_t *summary);
+int fadyn_fig1e_plot(const fadyn_fig1e_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig1e_report(const fadyn_fig1e_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig1e_result_free(fadyn_fig1e_result *r);
+
+/* ---- Fig. 2d: 3 vs 4 layers on Task 3 ------------------------------------- */
+
+/* Task 3 (the 30-20-10-10 tanh teacher); students of 3 and 4 layers (tanh
+ * hidden, linear output, biases) trained with bp and fa, runs each; the
+ * test NSE of each group and a Welch t-test of 3 vs 4 layers per rule. */
+typedef struct {
+    fadyn_fig_settings set;   /* runs >= 2 (t-test), examples >= 200 */
+    const char *const *rules; /* "bp", "fa" */
+    size_t nrules;
+} fadyn_fig2d_params;
+
+enum { FADYN_FIG2D_STUDENTS = 2 }; /* 3 and 4 layers: the t-test compares the two */
+
+typedef struct {
+    const char *rule;
+    size_t layers; /* 3 or 4 */
+    double eta;
+    fadyn_train_result *runs; /* set.runs results */
+    size_t finished;          /* runs that did not diverge ... */
+    double *nse;              /* ... and their final test NSE */
+    double mean, sd;          /* over them */
+} fadyn_fig2d_group;
+
+typedef struct {
+    fadyn_fig2d_params par;
+    fadyn_task_params task;    /* the teacher's regime */
+    fadyn_train_params train;  /* the students' (w_scale, b_scale) */
+    fadyn_fig2d_group *groups; /* nrules x FADYN_FIG2D_STUDENTS, rule-major */
+    fadyn_welch *welch;        /* nrules: 3 (a) against 4 (b) layers */
+    size_t diverged;
+} fadyn_fig2d_result;
+
+fadyn_fig2d_params fadyn_fig2d_params_default(void);
+int fadyn_fig2d_run(const fadyn_fig2d_params *p, fadyn_fig2d_result *r, fadyn_err *err);
+void fadyn_fig2d_summary(const fadyn_fig2d_result *r, json_t *summary);
+int fadyn_fig2d_plot(const fadyn_fig2d_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig2d_report(const fadyn_fig2d_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig2d_result_free(fadyn_fig2d_result *r);
+
+/* ---- Fig. 3b: the phase portrait of the 1-1-1 network --------------------- */
+
+#define FADYN_FIG3B_NEQ   1601 /* samples of the hyperbola per branch */
+#define FADYN_FIG3B_NTRAJ 600  /* samples of a trajectory */
+#define FADYN_FIG3B_HEADS 2    /* arrow heads per trajectory (at 0.3 and 0.7 of its length) */
+
+typedef struct {
+    fadyn_fig_settings set; /* progress of the basin grid; seed, runs, examples unused */
+    double b, t;            /* 1, 1 */
+    fadyn_window win;       /* [-3,3] x [-3,3] */
+    double from[FADYN_FLOW_MAX_FROM][2]; /* starts of trajectories 1.. (0: from (0,0)) */
+    size_t nfrom;                        /* (-2.5,1), (-1,-2.5), (2,-2) */
+    size_t ga, gw;                       /* arrows of the flow field, 21 x 21 */
+    size_t ba, bw;                       /* basin grid, 301 x 301 */
+    double t_end;                        /* length of the drawn trajectories, 50 */
+    fadyn_basin_params bp;
+} fadyn_fig3b_params;
+
+typedef struct {
+    fadyn_fig3b_params par;
+    double *field; /* nfield x 5: a w da dw speed (arrows of 0.7 cell, centred on the node) */
+    size_t nfield;
+    fadyn_basin_point *basin; /* ba x bw, row-major in w */
+    fadyn_basin_stats bst;
+    double bad_area;    /* the exact area of the bad region in the window (fadyn_phase_bad_area) */
+    fadyn_phase_eq *eq; /* neq samples of a w = t over the window's a-range, both branches */
+    size_t neq, eq_checked, eq_mismatch; /* Jacobian vs a² + b w > 0, away from the fold */
+    double *sep_a, *sep_w;               /* the analytic separatrix, NaN between pieces */
+    size_t nsep;
+    size_t ntraj;            /* 1 + nfrom */
+    double *traj;            /* ntraj x 3 x FADYN_FIG3B_NTRAJ: t, a, w (NaN after a blow-up) */
+    fadyn_basin_point *ends; /* the settled end of each trajectory's start */
+    double (*heads)[FADYN_FIG3B_HEADS][4]; /* per trajectory: a w da dw of its arrow heads */
+    size_t *nheads;
+    unsigned char *head_in; /* a head inside the window */
+} fadyn_fig3b_result;
+
+fadyn_fig3b_params fadyn_fig3b_params_default(void);
+int fadyn_fig3b_run(const fadyn_fig3b_params *p, fadyn_fig3b_result *r, fadyn_err *err);
+void fadyn_fig3b_summary(const fadyn_fig3b_result *r, json_t *summary);
+int fadyn_fig3b_plot(const fadyn_fig3b_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig3b_report(const fadyn_fig3b_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig3b_result_free(fadyn_fig3b_result *r);
+/* The pieces of fadyn_fig3b_plot, for `fadyn flow`'s --out and --plot: the
+ * data blocks of fadyn/plots.h (result: a fadyn_fig3b_result; the shapes of
+ * fadyn_plot_write_fn and fadyn_plot_draw_fn), and the picture's facts. */
+int fadyn_fig3b_write(const char *path, const void *result, fadyn_err *err);
+int fadyn_fig3b_draw(const fadyn_plot_target *t, const void *result, fadyn_err *err);
+fadyn_flow_plot fadyn_fig3b_plot_spec(const fadyn_fig3b_result *r);
+/* Fraction of the basin grid that ends bad, integrated and predicted at the
+ * nodes (docs/theory.md §4), and the exact bad fraction of the window's area. */
+double fadyn_fig3b_bad_fraction(const fadyn_fig3b_result *r);
+double fadyn_fig3b_predicted_bad_fraction(const fadyn_fig3b_result *r);
+double fadyn_fig3b_bad_area_fraction(const fadyn_fig3b_result *r);
+
+/* ---- Fig. 4: fa from initial scales ω ------------------------------------- */
+
+/* One fa run on Task 1 at η = 1e-3 per initial scale ω (weights U[-ω, ω]),
+ * evaluated 200 times: NSE and the angles to bp and pbp. */
+typedef struct {
+    fadyn_fig_settings set; /* examples >= 200; runs unused */
+    double eta;             /* 1e-3 */
+    const double *omegas;   /* 1e-4, 1e-3, 0.01, 0.05, 0.1, 0.125, 0.15, 0.2, 0.25 */
+    size_t nomegas;
+} fadyn_fig4_params;
+
+typedef struct {
+    fadyn_fig4_params par;
+    fadyn_train_result *runs; /* nomegas */
+    /* the last evaluation with defined angles (NaN once e is at rounding level): example,
+     * angle to bp, angle to pbp (NaN if none) */
+    double (*last)[3];
+    size_t diverged;
+} fadyn_fig4_result;
+
+fadyn_fig4_params fadyn_fig4_params_default(void);
+int fadyn_fig4_run(const fadyn_fig4_params *p, fadyn_fig4_result *r, fadyn_err *err);
+void fadyn_fig4_summary(const fadyn_fig4_result *r, json_t *summary);
+int fadyn_fig4_plot(const fadyn_fig4_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig4_report(const fadyn_fig4_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig4_result_free(fadyn_fig4_result *r);
+
+/* ---- the recipes ------------------------------------------------------------ */
+
+/* Runs and examples of a recipe's scale; 0 where the figure has none. */
+typedef struct {
+    size_t runs, examples;
+} fadyn_recipe_scale;
+
+typedef struct {
+    const char *name;  /* "fig1d": files DIR/NAME.png, .gp, .json and the data NAME*.tsv */
+    const char *about; /* what it shows, lines of at most 70 characters */
+    fadyn_recipe_scale quick, full;
+    fadyn_recipe_scale minimum; /* the smallest runs and examples it accepts */
+    int width, height;          /* of the image, pixels */
+    size_t result_size;         /* bytes of its result (fadyn_FIG_result) */
+    int (*run)(const fadyn_fig_settings *s, void *result, fadyn_err *err);
+    void (*summary)(const void *result, json_t *summary);
+    int (*plot)(const void *result, const fadyn_plot_target *t, fadyn_err *err);
+    size_t (*report)(const void *result, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+    void (*free)(void *result);
+} fadyn_recipe;
+
+/* The paper's experiments, in the paper's order; NULL-terminated. */
+extern const fadyn_recipe *const fadyn_recipes[];
+/* NULL if no recipe has that name. */
+const fadyn_recipe *fadyn_recipe_find(const char *name);
+/* Number of recipes. */
+size_t fadyn_recipe_count(void);
+/* "fig1d, fig1e, ..." into out (n bytes, truncated); returns the length it
+ * needs (snprintf's convention). */
+size_t fadyn_recipe_list(char *out, size_t n);
+
+/* How a caller asks for a recipe: the quick or the full scale, or its own
+ * runs and examples (0: the scale's), with a seed and a progress callback.
+ * Runs or examples given to a recipe without them are ignored. */
+typedef struct {
+    int full;
+    fadyn_fig_settings set;
+} fadyn_recipe_options;
+
+fadyn_recipe_options fadyn_recipe_options_default(void); /* quick, seed 1 */
+
+/* The settings the recipe runs with (the scale's values where o gives 0),
+ * checked against its minimum: FADYN_EINVAL naming the field ("fig1d: runs
+ * 1: at least 2"). */
+int fadyn_recipe_settings(const fadyn_recipe *r, const fadyn_recipe_options *o,
+                          fadyn_fig_settings *s, fadyn_err *err);
+
+/* Run the recipe into *result (allocated; fadyn_recipe_free it): FADYN_OK,
+ * FADYN_DIVERGED (some runs diverged; the result holds the others), or an
+ * error (*result NULL). */
+int fadyn_recipe_run(const fadyn_recipe *r, const fadyn_recipe_options *o, void **result,
+                     fadyn_err *err);
+
+/* Write DIR/NAME.png with its script and data files (r->plot) and the
+ * summary DIR/NAME.json: tool, version, command "figure", figure, mode,
+ * seed, the recipe's numbers, diverged_runs.  FADYN_OK, FADYN_NOPLOT (no
+ * gnuplot: everything but the image is written), or an error. */
+int fadyn_recipe_write(const fadyn_recipe *r, const fadyn_recipe_options *o, const void *result,
+                       const char *dir, fadyn_err *err);
+
+void fadyn_recipe_free(const fadyn_recipe *r, void *result);
+
+#endif

@@ -1,0 +1,259 @@
+/* test_experiments.c — the paper's experiments called as a library, at
+ * small settings: each recipe runs and writes its files, each result has the
+ * shape its header promises, and one mathematical fact per figure, checked
+ * against a computation of our own from the result's raw data. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <gsl/gsl_statistics_double.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+Test(experiments, every_recipe_runs_and_writes_its_files, .timeout = 120) {
+    char dir[64], path[256];
+    th_tmpdir(dir, sizeof dir);
+    setenv("PATH", "/nonexistent", 1); /* no images: the data, scripts and summaries */
+    size_t n = 0;
+    for (const fadyn_recipe *const *r = fadyn_recipes; *r; r++, n++) {
+        fadyn_recipe_options o = fadyn_recipe_options_default();
+        o.set.runs = (*r)->minimum.runs;         /* 0 where the figure has none */
+        o.set.examples = (*r)->minimum.examples; /* 0: its quick value */
+        void *res;
+        fadyn_err err;
+        fadyn_err_clear(&err);
+        int rc = fadyn_recipe_run(*r, &o, &res, &err);
+        cr_assert(rc == FADYN_OK || rc == FADYN_DIVERGED, "%s: %d %s", (*r)->name, rc, err.msg);
+        cr_assert_not_null(res);
+        cr_expect_eq(fadyn_recipe_write(*r, &o, res, dir, &err), FADYN_NOPLOT, "%s: %s", (*r)->name,
+                     err.msg);
+        fadyn_recipe_free(*r, res);
+        snprintf(path, sizeof path, "%s/%s.gp", dir, (*r)->name);
+        cr_expect(exists(path), "%s missing", path);
+        snprintf(path, sizeof path, "%s/%s.json", dir, (*r)->name);
+        json_t *j = json_load_file(path, 0, NULL);
+        cr_assert_not_null(j, "%s", path);
+        cr_expect_str_eq(json_string_value(json_object_get(j, "figure")), (*r)->name);
+        cr_expect_str_eq(json_string_value(json_object_get(j, "mode")), "quick");
+        cr_expect(json_is_integer(json_object_get(j, "diverged_runs")), "%s", path);
+        json_decref(j);
+        cr_expect_eq(fadyn_recipe_find((*r)->name), *r);
+    }
+    cr_expect_eq(n, fadyn_recipe_count());
+    cr_expect_null(fadyn_recipe_find("fig9"));
+    /* every data file the scripts read */
+    const char *data[] = {"fig1d-shallow.tsv", "fig1d-np.tsv", "fig1d-bp.tsv",
+                          "fig1d-fa.tsv",      "fig1e.tsv",    "fig2d.tsv",
+                          "fig3b.tsv",         "fig4-w0.tsv",  "fig4-w8.tsv"};
+    for (size_t i = 0; i < sizeof data / sizeof data[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, data[i]);
+        cr_expect(exists(path), "%s missing", path);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(experiments, settings_below_a_recipes_minimum_name_the_field) {
+    fadyn_recipe_options o = fadyn_recipe_options_default();
+    fadyn_fig_settings s;
+    fadyn_err err;
+    o.set.runs = 1;
+    cr_expect_eq(fadyn_recipe_settings(fadyn_recipe_find("fig2d"), &o, &s, &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "runs 1") != NULL, "'%s'", err.msg);
+    /* fig4 has no runs: the value is ignored, its examples are the quick scale's */
+    cr_expect_eq(fadyn_recipe_settings(fadyn_recipe_find("fig4"), &o, &s, &err), FADYN_OK);
+    cr_expect_eq(s.runs, 0);
+    cr_expect_eq(s.examples, fadyn_recipe_find("fig4")->quick.examples);
+    o.full = 1;
+    o.set.runs = 0;
+    o.set.examples = 199;
+    cr_expect_eq(fadyn_recipe_settings(fadyn_recipe_find("fig1e"), &o, &s, &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "examples 199") != NULL, "'%s'", err.msg);
+    o.set.examples = 0;
+    cr_expect_eq(fadyn_recipe_settings(fadyn_recipe_find("fig1d"), &o, &s, &err), FADYN_OK);
+    cr_expect_eq(s.runs, fadyn_recipe_find("fig1d")->full.runs);
+    fadyn_fig1d_params p = fadyn_fig1d_params_default();
+    p.set.runs = 1;
+    fadyn_fig1d_result r;
+    cr_expect_eq(fadyn_fig1d_run(&p, &r, &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "runs") != NULL, "'%s'", err.msg);
+}
+
+/* Fig. 1d: bp and fa learn Task 1 far below where shallow learning can go. */
+Test(experiments, fig1d_bp_and_fa_fall_below_the_shallow_floor, .timeout = 60) {
+    fadyn_fig1d_params p = fadyn_fig1d_params_default();
+    p.set.runs = 3;
+    p.set.examples = 1000;
+    fadyn_fig1d_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig1d_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    cr_assert_eq(r.par.nrules, 4);
+    const fadyn_fig1d_curve *shallow = NULL;
+    for (size_t i = 0; i < 4; i++) {
+        const fadyn_fig1d_curve *c = &r.curves[i];
+        cr_assert_str_eq(c->rule, p.rules[i]);
+        if (strcmp(c->rule, "shallow") == 0) shallow = c;
+        size_t nrows = c->runs[0].nrows;
+        cr_expect_eq(nrows, 1000 / 5 + 1, "%s: %zu evaluations", c->rule, nrows);
+        /* examples to 1 %: our own mean over the runs, evaluation by evaluation */
+        double first = NAN;
+        for (size_t k = 0; k < nrows && isnan(first); k++) {
+            double m = 0.0;
+            for (size_t run = 0; run < 3; run++)
+                m += c->runs[run].rows[k * c->runs[run].ncols + 1] / 3.0;
+            if (m < 0.01) first = c->runs[0].rows[k * c->runs[0].ncols];
+        }
+        cr_expect(isnan(first) ? isnan(c->examples_to_1pct) : first == c->examples_to_1pct,
+                  "%s: %g vs %g", c->rule, first, c->examples_to_1pct);
+    }
+    cr_assert_not_null(shallow);
+    /* Shallow learning fits T with the last layer on 20 fixed hidden units of
+     * 30 inputs: its NSE cannot fall below about 1 − 20/30 (the part of T off
+     * the hidden layer's row space); bp and fa train the hidden layer too. */
+    for (size_t run = 0; run < 3; run++)
+        for (size_t k = 0; k < shallow->runs[run].nrows; k++)
+            cr_expect(shallow->runs[run].rows[k * shallow->runs[run].ncols + 1] > 0.2);
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(r.curves[i].rule, "bp") == 0 || strcmp(r.curves[i].rule, "fa") == 0)
+            cr_expect(r.curves[i].final_nse_mean < 0.01 * shallow->final_nse_mean, "%s: %g vs %g",
+                      r.curves[i].rule, r.curves[i].final_nse_mean, shallow->final_nse_mean);
+    fadyn_fig1d_result_free(&r);
+}
+
+/* Fig. 1e: the band is the window's mean and sample sd, computed directly. */
+Test(experiments, fig1e_window_statistics_are_the_windows_mean_and_sd, .timeout = 60) {
+    fadyn_fig1e_params p = fadyn_fig1e_params_default();
+    p.set.examples = 300;
+    p.window = 7;
+    fadyn_fig1e_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig1e_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    const fadyn_train_result *run = &r.run;
+    cr_assert_eq(run->nrows, 301, "one evaluation per example, and at 0");
+    cr_assert_eq(r.n, run->nrows - 7 + 1);
+    double x[7];
+    size_t finite = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        for (size_t k = 0; k < 7; k++)
+            x[k] = run->rows[(i + k) * run->ncols + 3];
+        cr_assert_eq(r.example[i], run->rows[(i + 6) * run->ncols]);
+        cr_assert_eq(r.angle[i], x[6]);
+        if (!isfinite(r.mean[i])) continue;
+        finite++;
+        double mu = gsl_stats_mean(x, 1, 7), sd = gsl_stats_sd(x, 1, 7);
+        cr_expect(fabs(r.mean[i] - mu) <= 1e-12 * fabs(mu), "window %zu: %g vs %g", i, r.mean[i],
+                  mu);
+        cr_expect(fabs(r.sd[i] - sd) <= 1e-9 * (sd + 1e-12), "window %zu: %g vs %g", i, r.sd[i],
+                  sd);
+    }
+    cr_expect(finite > r.n / 2);
+    cr_expect_eq(r.first, r.mean[0]);
+    cr_expect(r.first > 60.0 && r.last < r.first, "the angle starts near 90: %g -> %g", r.first,
+              r.last);
+    fadyn_fig1e_result_free(&r);
+}
+
+/* Fig. 2d: the t statistic is Welch's of the two groups' final NSE. */
+Test(experiments, fig2d_welch_statistic_of_the_groups, .timeout = 90) {
+    fadyn_fig2d_params p = fadyn_fig2d_params_default();
+    p.set.runs = 3;
+    p.set.examples = 2000;
+    fadyn_fig2d_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig2d_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    for (size_t k = 0; k < 2; k++) {
+        const fadyn_fig2d_group *a = &r.groups[2 * k], *b = a + 1;
+        cr_assert_str_eq(a->rule, p.rules[k]);
+        cr_assert_eq(a->layers, 3);
+        cr_assert_eq(b->layers, 4);
+        cr_assert_eq(a->finished, 3);
+        cr_assert_eq(b->finished, 3);
+        for (size_t i = 0; i < 3; i++)
+            cr_assert_eq(a->nse[i], a->runs[i].final_nse);
+        double ma = gsl_stats_mean(a->nse, 1, 3), mb = gsl_stats_mean(b->nse, 1, 3);
+        double va = gsl_stats_variance(a->nse, 1, 3), vb = gsl_stats_variance(b->nse, 1, 3);
+        double t = (ma - mb) / sqrt(va / 3 + vb / 3);
+        double df = (va / 3 + vb / 3) * (va / 3 + vb / 3) /
+                    ((va / 3) * (va / 3) / 2 + (vb / 3) * (vb / 3) / 2);
+        const fadyn_welch *w = &r.welch[k];
+        cr_expect(fabs(w->t - t) <= 1e-10 * fabs(t), "%s: t %g vs %g", a->rule, w->t, t);
+        cr_expect(fabs(w->df - df) <= 1e-10 * df, "%s: df %g vs %g", a->rule, w->df, df);
+        cr_expect(w->p >= 0.0 && w->p <= 1.0);
+        cr_expect(fabs(a->mean - ma) <= 1e-14 * ma);
+    }
+    fadyn_fig2d_result_free(&r);
+}
+
+/* Fig. 3b: every trajectory keeps C = 2 b w − a² (eq 14) and ends where the
+ * analytic basin says. */
+Test(experiments, fig3b_trajectories_conserve_C, .timeout = 60) {
+    fadyn_fig3b_params p = fadyn_fig3b_params_default();
+    p.b = 0.7;
+    p.t = -1.3;
+    p.ga = p.gw = 5;
+    p.ba = p.bw = 21;
+    p.from[p.nfrom][0] = 2.5, p.from[p.nfrom][1] = 2.5;
+    p.nfrom++;
+    fadyn_fig3b_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig3b_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    cr_assert_eq(r.ntraj, 5);
+    cr_expect(r.nfield > 0 && r.nfield <= 25);
+    cr_expect_eq(r.bst.n, 21 * 21);
+    cr_expect_eq(r.eq_mismatch, 0);
+    size_t samples = 0;
+    for (size_t k = 0; k < r.ntraj; k++) {
+        const double *tt = r.traj + 3 * k * FADYN_FIG3B_NTRAJ, *a = tt + FADYN_FIG3B_NTRAJ,
+                     *w = a + FADYN_FIG3B_NTRAJ;
+        double C0 = 2.0 * p.b * w[0] - a[0] * a[0];
+        cr_expect_eq(tt[0], 0.0);
+        for (size_t i = 1; i < FADYN_FIG3B_NTRAJ && isfinite(a[i]); i++, samples++) {
+            double C = 2.0 * p.b * w[i] - a[i] * a[i];
+            cr_expect(fabs(C - C0) <= 1e-6 * (1.0 + fabs(C0)),
+                      "trajectory %zu at t = %g: C %g vs %g", k, tt[i], C, C0);
+        }
+        const fadyn_basin_point *e = &r.ends[k];
+        cr_expect_eq(e->cls, fadyn_phase_predict(p.b, p.t, e->a0, e->w0), "trajectory %zu", k);
+        cr_expect(fabs(e->a * e->w - p.t) < 1e-5, "ends on a w = t: %g", e->a * e->w);
+    }
+    cr_expect(samples > 4 * (FADYN_FIG3B_NTRAJ / 2));
+    fadyn_flow_plot fp = fadyn_fig3b_plot_spec(&r);
+    cr_expect_eq(fp.ntraj, r.ntraj);
+    cr_expect_eq(fp.start_in[4], 1);
+    fadyn_fig3b_result_free(&r);
+}
+
+/* Fig. 4: from small weights fa's hidden update comes to follow pbp's
+ * (docs/theory.md); from large ones it stays far from it. */
+Test(experiments, fig4_small_starts_follow_the_pseudoinverse, .timeout = 60) {
+    static const double omegas[] = {1e-4, 0.25};
+    fadyn_fig4_params p = fadyn_fig4_params_default();
+    p.set.examples = 4000;
+    p.omegas = omegas;
+    p.nomegas = 2;
+    fadyn_fig4_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig4_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    double late[2]; /* mean angle to pbp over the second half of the evaluations */
+    for (size_t i = 0; i < 2; i++) {
+        const fadyn_train_result *run = &r.runs[i];
+        cr_assert_eq(run->nrows, 201);
+        cr_expect_eq(r.last[i][0], 4000.0);
+        cr_expect_eq(r.last[i][2], run->rows[200 * run->ncols + 4]);
+        late[i] = 0.0;
+        for (size_t k = 101; k < 201; k++)
+            late[i] += run->rows[k * run->ncols + 4] / 100.0;
+    }
+    cr_expect(late[0] < 30.0, "small start: %g degrees to pbp", late[0]);
+    cr_expect(late[1] > 2.0 * late[0], "large start: %g vs %g degrees to pbp", late[1], late[0]);
+    fadyn_fig4_result_free(&r);
+}
