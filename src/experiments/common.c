@@ -14,6 +14,11 @@ int fadyn_exp_task1(unsigned long seed, fadyn_task *task, fadyn_net_spec *spec, 
     return fadyn_task_alloc(task, &tp, err);
 }
 
+fadyn_fig_settings fadyn_exp_settings(fadyn_recipe_scale scale) {
+    fadyn_fig_settings s = {1, scale.runs, scale.examples, NULL, NULL};
+    return s;
+}
+
 int fadyn_exp_check(const char *name, const fadyn_fig_settings *s, fadyn_recipe_scale min,
                     fadyn_err *err) {
     if (s->runs < min.runs)

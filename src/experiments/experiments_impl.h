@@ -10,6 +10,9 @@
 /* Task 1 of the paper (T ~ U[-1,1] from seed) and its 30-20-10 linear student. */
 int fadyn_exp_task1(unsigned long seed, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err);
 
+/* Seed 1, the scale's runs and examples, no progress. */
+fadyn_fig_settings fadyn_exp_settings(fadyn_recipe_scale scale);
+
 /* FADYN_EINVAL unless s has at least min's runs and examples (where min's
  * are non-zero): "NAME: runs 1: at least 2". */
 int fadyn_exp_check(const char *name, const fadyn_fig_settings *s, fadyn_recipe_scale min,

@@ -22,10 +22,7 @@ static const char *const RULES[] = {"shallow", "np", "bp", "fa"};
 fadyn_fig1d_params fadyn_fig1d_params_default(void) {
     fadyn_fig1d_params p;
     memset(&p, 0, sizeof p);
-    fadyn_recipe_scale q = QUICK;
-    p.set.seed = 1;
-    p.set.runs = q.runs;
-    p.set.examples = q.examples;
+    p.set = fadyn_exp_settings((fadyn_recipe_scale)QUICK);
     p.rules = RULES;
     p.nrules = sizeof RULES / sizeof RULES[0];
     return p;

@@ -19,9 +19,7 @@
 fadyn_fig1e_params fadyn_fig1e_params_default(void) {
     fadyn_fig1e_params p;
     memset(&p, 0, sizeof p);
-    fadyn_recipe_scale q = QUICK;
-    p.set.seed = 1;
-    p.set.examples = q.examples;
+    p.set = fadyn_exp_settings((fadyn_recipe_scale)QUICK);
     p.window = 10;
     return p;
 }

@@ -23,10 +23,7 @@ static const size_t STUDENT_SIZES[] = {30, 20, 10, 10};
 fadyn_fig2d_params fadyn_fig2d_params_default(void) {
     fadyn_fig2d_params p;
     memset(&p, 0, sizeof p);
-    fadyn_recipe_scale q = QUICK;
-    p.set.seed = 1;
-    p.set.runs = q.runs;
-    p.set.examples = q.examples;
+    p.set = fadyn_exp_settings((fadyn_recipe_scale)QUICK);
     p.rules = RULES;
     p.nrules = sizeof RULES / sizeof RULES[0];
     return p;

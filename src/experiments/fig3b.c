@@ -18,7 +18,7 @@ static const double HEAD_AT[FADYN_FIG3B_HEADS] = {0.3, 0.7}; /* arc-length fract
 fadyn_fig3b_params fadyn_fig3b_params_default(void) {
     fadyn_fig3b_params p;
     memset(&p, 0, sizeof p);
-    p.set.seed = 1;
+    p.set = fadyn_exp_settings((fadyn_recipe_scale)NONE);
     p.b = p.t = 1.0;
     p.win = (fadyn_window){-3.0, 3.0, -3.0, 3.0};
     static const double from[][2] = {{-2.5, 1.0}, {-1.0, -2.5}, {2.0, -2.0}};

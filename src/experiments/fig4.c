@@ -21,9 +21,7 @@ static const double OMEGAS[] = {0.0001, 0.001, 0.01, 0.05, 0.1, 0.125, 0.15, 0.2
 fadyn_fig4_params fadyn_fig4_params_default(void) {
     fadyn_fig4_params p;
     memset(&p, 0, sizeof p);
-    fadyn_recipe_scale q = QUICK;
-    p.set.seed = 1;
-    p.set.examples = q.examples;
+    p.set = fadyn_exp_settings((fadyn_recipe_scale)QUICK);
     p.eta = 1e-3;
     p.omegas = OMEGAS;
     p.nomegas = sizeof OMEGAS / sizeof OMEGAS[0];
