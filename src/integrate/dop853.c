@@ -229,46 +229,45 @@ typedef struct {
     double h, atol, rtol, radius;
 } dp_final_args;
 
+/* 64-bit lanes for masks and |x| (the sign bit cleared). */
+typedef long long dp_v8l __attribute__((vector_size(sizeof(fadyn_rk_v8))));
+
+static inline __attribute__((always_inline)) void dp_abs(fadyn_rk_v8 *x) {
+    *x = (fadyn_rk_v8)((dp_v8l)*x & 0x7fffffffffffffffLL);
+}
+
 /* y_new = y + h Σ b_j k_j with the two error sums and the radius test, one
- * pass over the 8 k's. */
+ * pass over the 8 k's, a block of 8 entries at a time. */
 static inline __attribute__((always_inline)) void
 final_block(double *restrict yn, const double *restrict y, const dp_final_args *g, size_t i,
-            double *restrict acc5, double *restrict acc3, int64_t *restrict beyond) {
-    double sb[DP_BLOCK], s5[DP_BLOCK], s3[DP_BLOCK];
-#pragma GCC unroll 8
-    for (size_t b = 0; b < DP_BLOCK; b++)
-        sb[b] = s5[b] = s3[b] = 0.0;
+            fadyn_rk_v8 *acc5, fadyn_rk_v8 *acc3, dp_v8l *beyond) {
+    fadyn_rk_v8 sb = {0}, s5 = {0}, s3 = {0};
 #pragma GCC unroll 8
     for (size_t j = 0; j < DP_FINAL; j++) {
-        const double *restrict kj = g->k[j] + i;
-        const double bj = final_b[j], e5j = final_e5[j], e3j = final_e3[j];
-#pragma GCC unroll 8
-        for (size_t b = 0; b < DP_BLOCK; b++) {
-            double x = kj[b];
-            sb[b] += bj * x;
-            s5[b] += e5j * x;
-            s3[b] += e3j * x;
-        }
+        fadyn_rk_v8 x = FADYN_RK_ATC(g->k[j] + i);
+        sb += final_b[j] * x;
+        s5 += final_e5[j] * x;
+        s3 += final_e3[j] * x;
     }
-#pragma GCC unroll 8
-    for (size_t b = 0; b < DP_BLOCK; b++) {
-        double v = y[i + b] + g->h * sb[b];
-        yn[i + b] = v;
-        double a0 = fabs(y[i + b]), a1 = fabs(v);
-        double inv = 1.0 / (g->atol + g->rtol * (a1 > a0 ? a1 : a0));
-        double r5 = s5[b] * inv, r3 = s3[b] * inv;
-        acc5[b] += r5 * r5;
-        acc3[b] += r3 * r3;
-        beyond[b] |= !(a1 <= g->radius);
-    }
+    fadyn_rk_v8 y0 = FADYN_RK_ATC(y + i), v = y0 + g->h * sb;
+    FADYN_RK_AT(yn + i) = v;
+    fadyn_rk_v8 a0 = y0, a1 = v, zero = {0};
+    dp_abs(&a0), dp_abs(&a1);
+    dp_v8l bigger = a1 > a0;
+    fadyn_rk_v8 m = (fadyn_rk_v8)(((dp_v8l)a1 & bigger) | ((dp_v8l)a0 & ~bigger));
+    fadyn_rk_v8 inv = 1.0 / (g->atol + g->rtol * m);
+    fadyn_rk_v8 r5 = s5 * inv, r3 = s3 * inv;
+    *acc5 += r5 * r5;
+    *acc3 += r3 * r3;
+    *beyond |= ~(a1 <= zero + g->radius); /* NaN compares false: beyond too */
 }
 
 static inline __attribute__((always_inline)) dp_norms
 final_all(size_t stride, double *restrict yn, const double *restrict y, const dp_final_args *g) {
-    double acc5[DP_BLOCK] = {0}, acc3[DP_BLOCK] = {0};
-    int64_t beyond[DP_BLOCK] = {0};
+    fadyn_rk_v8 acc5 = {0}, acc3 = {0};
+    dp_v8l beyond = {0};
     for (size_t i = 0; i < stride; i += DP_BLOCK)
-        final_block(yn, y, g, i, acc5, acc3, beyond);
+        final_block(yn, y, g, i, &acc5, &acc3, &beyond);
     dp_norms r = {0.0, 0.0, 0};
     for (size_t b = 0; b < DP_BLOCK; b++) {
         r.e5 += acc5[b];

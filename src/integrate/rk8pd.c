@@ -110,12 +110,21 @@ static inline __attribute__((always_inline)) void stage_sum(size_t dim, double *
     if (i < dim) fadyn_rk_stage_block(dim - i, out, y, h, t, i);
 }
 
-static inline void final_block(size_t len, double *restrict y, double *restrict yerr, double h,
-                               const fadyn_rk_terms *t8, const fadyn_rk_terms *t7, size_t i) {
+static inline __attribute__((always_inline)) void final_block(size_t len, double *restrict y,
+                                                              double *restrict yerr, double h,
+                                                              const fadyn_rk_terms *t8,
+                                                              const fadyn_rk_terms *t7, size_t i) {
+    if (len == FADYN_RK_BLOCK) {
+        fadyn_rk_v8 s8, s7;
+        fadyn_rk_sum8(&s8, t8, i);
+        fadyn_rk_sum8(&s7, t7, i);
+        FADYN_RK_AT(y + i) = FADYN_RK_ATC(y + i) + h * s8;
+        FADYN_RK_AT(yerr + i) = h * (s7 - s8);
+        return;
+    }
     double s8[FADYN_RK_BLOCK], s7[FADYN_RK_BLOCK];
     fadyn_rk_block_sum(len, s8, t8, i);
     fadyn_rk_block_sum(len, s7, t7, i);
-#pragma GCC unroll 8
     for (size_t b = 0; b < len; b++) {
         y[i + b] = y[i + b] + h * s8[b];
         yerr[i + b] = h * (s7[b] - s8[b]);
