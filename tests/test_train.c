@@ -12,7 +12,8 @@
 /* A small task (its targets are not used: steps get X and Y directly). */
 static fadyn_task small_task(size_t in, size_t out) {
     fadyn_task t;
-    double T[64];
+    double T[400];
+    cr_assert_leq(in * out, 400);
     for (size_t i = 0; i < in * out; i++)
         T[i] = 0.1 * (double)(i % 7) - 0.3;
     cr_assert_eq(fadyn_task_alloc_linear(&t, in, out, T, NULL, 20, 3, NULL), FADYN_OK);
@@ -615,4 +616,63 @@ Test(train, a_data_set_task_draws_its_rows_and_learns_them) {
     gsl_rng_free(r);
     fadyn_train_ws_free(ws);
     fadyn_task_free(&t);
+}
+
+/* fadyn_train_online (the fused pass for Task 1's net) against one
+ * fadyn_train_step per example: the same weights after 400 examples, with
+ * and without weight decay, for fa and dfa, at sizes that are not
+ * multiples of the vector block; a net it does not fuse (tanh hidden layer)
+ * gives exactly the steps' result; a diverging example stops both at the
+ * same example with the same weights. */
+static void online_vs_steps(const char *rule, size_t n0, size_t nh, size_t no, fadyn_act act,
+                            double eta, double decay, size_t n, double tol) {
+    size_t sz[] = {n0, nh, no};
+    fadyn_task t = small_task(n0, no);
+    fadyn_net_spec s = fadyn_net_spec_make(2, sz, act, FADYN_ACT_LINEAR, 0);
+    fadyn_train_params p = fadyn_train_params_default();
+    p.eta = eta;
+    p.decay = decay;
+    p.w_scale = 0.3;
+    fadyn_train_ws *a = make_ws(&t, &s, rule, &p, 3), *b = make_ws(&t, &s, rule, &p, 3);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 4);
+    double *X = malloc(n * n0 * sizeof(double)), *Y = malloc(n * no * sizeof(double));
+    for (size_t i = 0; i < n * n0; i++)
+        X[i] = gsl_ran_gaussian(r, 1.0);
+    for (size_t i = 0; i < n * no; i++)
+        Y[i] = gsl_ran_gaussian(r, 1.0);
+    double la = 0.0, lb, l;
+    int rca = FADYN_OK;
+    size_t stop = n;
+    for (size_t i = 0; i < n && rca == FADYN_OK; i++) {
+        rca = fadyn_train_step(a, 1, X + i * n0, Y + i * no, NULL, &l);
+        la += l;
+        if (rca) stop = i;
+    }
+    int rcb = fadyn_train_online(b, n, X, Y, &lb);
+    cr_expect_eq(rcb, rca, "%s %zu-%zu-%zu: status %d, steps %d", rule, n0, nh, no, rcb, rca);
+    if (rca == FADYN_OK) cr_expect_float_eq(lb, la, 1e-12 * la, "losses %.17g vs %.17g", lb, la);
+    fadyn_net *na = fadyn_train_ws_net(a), *nb = fadyn_train_ws_net(b);
+    double moved = 0;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < sz[k + 1] * sz[k]; i++) {
+            cr_expect_leq(fabs(na->W[k][i] - nb->W[k][i]), tol * (1 + fabs(na->W[k][i])),
+                          "%s W%zu[%zu]: %.17g vs %.17g (stop %zu)", rule, k, i, nb->W[k][i],
+                          na->W[k][i], stop);
+            moved = fmax(moved, fabs(na->W[k][i]));
+        }
+    cr_expect_gt(moved, 0.0);
+    free(X), free(Y);
+    gsl_rng_free(r);
+    fadyn_train_ws_free(a), fadyn_train_ws_free(b);
+    fadyn_task_free(&t);
+}
+
+Test(train, online_pass_equals_one_step_per_example) {
+    online_vs_steps("fa", 30, 20, 10, FADYN_ACT_LINEAR, 1e-3, 0.0, 400, 1e-12);
+    online_vs_steps("fa", 7, 13, 3, FADYN_ACT_LINEAR, 1e-2, 0.0, 400, 1e-12);
+    online_vs_steps("fa", 9, 17, 5, FADYN_ACT_LINEAR, 1e-2, 0.1, 400, 1e-12);
+    online_vs_steps("dfa", 30, 20, 10, FADYN_ACT_LINEAR, 1e-3, 0.0, 400, 1e-12);
+    online_vs_steps("fa", 6, 5, 4, FADYN_ACT_TANH, 1e-2, 0.0, 100, 0.0);      /* not fused: exact */
+    online_vs_steps("fa", 30, 20, 10, FADYN_ACT_LINEAR, 3.0, 0.0, 400, 1e-9); /* diverges */
 }

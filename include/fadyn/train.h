@@ -165,6 +165,16 @@ const double *fadyn_train_ws_delta(const fadyn_train_ws *ws, size_t k);
 int fadyn_train_step(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, gsl_rng *noise,
                      double *loss);
 
+/* n examples (rows of X, Y) learned one at a time, as n calls of
+ * fadyn_train_step with K = 1 (the same updates up to rounding).  For a
+ * linear net with one hidden layer and no biases under fa or dfa (Task 1)
+ * one fused pass over the weights per example; otherwise one step per
+ * example.  *loss receives the sum of the examples' ½‖e‖², each before its
+ * own update.  FADYN_DIVERGED at the first example whose loss is not
+ * finite or beyond the radius: the examples before it are learned. */
+int fadyn_train_online(fadyn_train_ws *ws, size_t n, const double *X, const double *Y,
+                       double *loss);
+
 /* Draw K inputs (x = σ ∘ z, z ~ N(0, I)) and their targets from r. */
 void fadyn_train_ws_sample(fadyn_train_ws *ws, gsl_rng *r, size_t K, double *X, double *Y);
 /* The batch buffers X (batch x n_0) and Y (batch x n_L) of the workspace. */

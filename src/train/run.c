@@ -73,6 +73,14 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
     ws->noise = noise;
     while (1) {
         size_t k = p->examples - done < K ? p->examples - done : K;
+        if (K == 1 && k == 1) { /* online: the examples up to the next record, at once */
+            size_t ne = next_eval;
+            while (ne <= done)
+                ne += p->eval_every;
+            k = p->examples - done;
+            if (k > ne - done) k = ne - done;
+            if (k > ws->kmax) k = ws->kmax;
+        }
         /* the batch about to be learned (also the angles' example) */
         fadyn_train_ws_sample(ws, data, k ? k : 1, ws->X, ws->Y);
         if (done >= next_eval || k == 0) {
@@ -85,7 +93,8 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
         }
         if (k == 0) break;
         double loss;
-        int rc = fadyn_train_step(ws, k, ws->X, ws->Y, noise, &loss);
+        int rc = K == 1 ? fadyn_train_online(ws, k, ws->X, ws->Y, &loss)
+                        : fadyn_train_step(ws, k, ws->X, ws->Y, noise, &loss);
         if (rc == FADYN_DIVERGED) {
             res->diverged_at = done + ws->bad_row;
             return fadyn_err_set(&res->err, FADYN_DIVERGED,

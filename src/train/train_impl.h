@@ -21,11 +21,12 @@ struct fadyn_train_ws {
     fadyn_pinv_ws *pws;
     double *TA[FADYN_MAX_DEPTH], *TH[FADYN_MAX_DEPTH]; /* the target's forward pass */
     double *X, *Y;                                     /* batch buffers */
-    const double *xin, *yin; /* input and target rows of the current pass */
-    double *l0;              /* per-row losses ½‖e‖² of the last forward pass */
-    double *v[4];            /* angle chains: bp cur/next, pbp cur/next */
-    gsl_rng *noise;          /* np's perturbations during a step */
-    size_t bad_row;          /* first row of the last batch with a bad loss */
+    const double *xin, *yin;              /* input and target rows of the current pass */
+    double *l0;                           /* per-row losses ½‖e‖² of the last forward pass */
+    double *v[4];                         /* angle chains: bp cur/next, pbp cur/next */
+    gsl_rng *noise;                       /* np's perturbations during a step */
+    size_t bad_row;                       /* first row of the last batch with a bad loss */
+    struct fadyn_train_online_ws *online; /* the fused online trainer (NULL: not this net) */
     double *block;
 };
 
@@ -45,6 +46,13 @@ int fadyn_train_pinv_all(fadyn_train_ws *ws);
  * k = L-1..1, M_k from pick (the matrix, *trans = 1 for its transpose). */
 typedef const double *(*fadyn_train_pick_fn)(fadyn_train_ws *ws, size_t k, int *trans);
 int fadyn_train_chain(fadyn_train_ws *ws, size_t K, fadyn_train_pick_fn pick);
+
+/* The fused online trainer's transposed weights and vectors (online.c), for
+ * a linear one-hidden-layer net with the fa signal B e; NULL for any other
+ * net or rule (or out of memory: the general trainer is used then). */
+typedef struct fadyn_train_online_ws fadyn_train_online_ws;
+fadyn_train_online_ws *fadyn_train_online_alloc(const fadyn_train_ws *ws);
+void fadyn_train_online_free(fadyn_train_online_ws *o);
 
 /* Draw K inputs and targets of task t; TA/TH: the target's forward buffers. */
 void fadyn_task_sample(const fadyn_task *t, gsl_rng *r, size_t K, double *X, double *Y,

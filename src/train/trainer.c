@@ -157,11 +157,13 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
         ws->v[j] = q;
         q += ws->width;
     }
+    ws->online = fadyn_train_online_alloc(ws); /* NULL: not a net it serves */
     return ws;
 }
 
 void fadyn_train_ws_free(fadyn_train_ws *ws) {
     if (!ws) return;
+    fadyn_train_online_free(ws->online);
     fadyn_net_free(&ws->net);
     fadyn_pinv_ws_free(ws->pws);
     free(ws->block);

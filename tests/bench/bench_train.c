@@ -19,6 +19,18 @@ static double flops_per_example(const fadyn_net_spec *s) {
     return f;
 }
 
+/* One unit of training from the pre-drawn pool: batch u of K rows, or for
+ * K = 1 every row of the pool, one at a time (fadyn_train_online). */
+static void train_unit(fadyn_train_ws *ws, size_t K, const double *X, const double *Y, size_t u) {
+    const fadyn_net_spec *s = &fadyn_train_ws_net(ws)->spec;
+    size_t n0 = s->sizes[0], nL = s->sizes[s->depth], off = (u % (POOL / K)) * K;
+    double loss;
+    if (K == 1)
+        fadyn_train_online(ws, POOL, X, Y, &loss);
+    else
+        fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
+}
+
 /* Seconds per example (min over REPS; median to *median), printed. */
 static double bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
                          size_t K, double seconds, double dgemm, double *median) {
@@ -33,23 +45,19 @@ static double bench_case(const char *label, const fadyn_task *task, const fadyn_
     double *X = malloc(POOL * n0 * sizeof(double)), *Y = malloc(POOL * nL * sizeof(double));
     for (size_t i = 0; i + K <= POOL; i += K)
         fadyn_train_ws_sample(ws, r, K, X + i * n0, Y + i * nL);
-    /* calibrate the number of steps per repetition */
-    double t0 = fadyn_wall_seconds(), loss;
-    size_t steps = 0;
-    while (fadyn_wall_seconds() - t0 < 0.05) {
-        size_t off = (steps % (POOL / K)) * K;
-        fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
-        steps++;
-    }
-    steps = (size_t)((double)steps * seconds / 0.05) + 1;
+    /* calibrate the number of units per repetition; a unit is one batch, or
+     * for K = 1 the whole pool through the online trainer */
+    double t0 = fadyn_wall_seconds();
+    size_t units = 0, per = K == 1 ? POOL : K;
+    while (fadyn_wall_seconds() - t0 < 0.05)
+        train_unit(ws, K, X, Y, units++);
+    units = (size_t)((double)units * seconds / 0.05) + 1;
     double t[REPS], mn, md;
     for (int rep = 0; rep < REPS; rep++) {
         t0 = fadyn_wall_seconds();
-        for (size_t s = 0; s < steps; s++) {
-            size_t off = (s % (POOL / K)) * K;
-            fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
-        }
-        t[rep] = (fadyn_wall_seconds() - t0) / (double)(steps * K);
+        for (size_t u = 0; u < units; u++)
+            train_unit(ws, K, X, Y, u);
+        t[rep] = (fadyn_wall_seconds() - t0) / (double)(units * per);
     }
     bench_stats(t, REPS, &mn, &md);
     double gf = flops_per_example(spec) / mn * 1e-9;
