@@ -51,8 +51,8 @@ fadyn_train_online_ws *fadyn_train_online_alloc(const fadyn_train_ws *ws) {
     if (!o) return NULL;
     o->n0 = s->sizes[0], o->nh = s->sizes[1], o->no = s->sizes[2];
     o->hp = blocks(o->nh), o->op = blocks(o->no);
-    size_t total = o->n0 * o->hp + o->nh * o->op + o->no * o->hp + 4 * o->hp + 3 * o->op +
-                   o->n0 + o->nh;
+    size_t total =
+        o->n0 * o->hp + o->nh * o->op + o->no * o->hp + 4 * o->hp + 3 * o->op + o->n0 + o->nh;
     o->block = aligned_alloc(64, blocks(total) * sizeof(double));
     if (!o->block) {
         free(o);
@@ -211,7 +211,7 @@ examples(fadyn_train_online_ws *o, const online_args *a, int scaled, double *los
 
 /* Each version twice: without weight decay (s = 1) and with. */
 #define ON_EXAMPLES(suffix, attr)                                                                  \
-    attr static size_t examples_##suffix(fadyn_train_online_ws *o, const online_args *a,          \
+    attr static size_t examples_##suffix(fadyn_train_online_ws *o, const online_args *a,           \
                                          double *loss) {                                           \
         return a->shrink == 1.0 ? examples(o, a, 0, loss) : examples(o, a, 1, loss);               \
     }
