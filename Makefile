@@ -223,8 +223,9 @@ MANIFEST := share/fadyn/install-manifest.txt
 # that a program linked against libfadyn.so finds it without LD_LIBRARY_PATH.
 PC_RPATH = $(if $(filter /usr /usr/local,$(PREFIX)),,-Wl$(COMMA)-rpath$(COMMA)$${libdir} )
 COMMA := ,
-# GSL is named in Libs.private rather than Requires.private since
-# gsl.pc adds its reference CBLAS, which would shadow OpenBLAS's at run time.
+# GSL is part of the public interface (the headers take gsl_rng and
+# gsl_odeiv2 types), so it is in Libs; by name, not as Requires, since gsl.pc
+# adds GSL's reference CBLAS, which would shadow OpenBLAS's at run time.
 define FADYN_PC
 prefix=$(PREFIX)
 exec_prefix=$${prefix}
@@ -236,8 +237,8 @@ Description: learning dynamics of feedback alignment (Lillicrap et al.)
 Version: $(VERSION)
 Requires.private: $(filter-out gsl,$(PKGS))
 Cflags: -I$${includedir}
-Libs: -L$${libdir} $(PC_RPATH)-lfadyn
-Libs.private: -lgsl -fopenmp -lm
+Libs: -L$${libdir} $(PC_RPATH)-lfadyn -lgsl
+Libs.private: -fopenmp -lm
 endef
 export FADYN_PC
 
