@@ -212,7 +212,7 @@ Test(dop853, one_one_one_reaches_the_analytic_end_point) {
     static const double cases[][4] = {{1, 1, 0, 0}, {2, 0.5, 0, 0}, {0.5, 3, 0, 0}, {1, 1, 2, 0}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         double b = cases[k][0], t = cases[k][1];
-        fadyn_phase_sys s = {b, t, 0, 0};
+        fadyn_phase_sys s = {b, t, 0, 0, 0};
         gsl_odeiv2_system sys = fadyn_phase_system(&s);
         double y[2] = {cases[k][2], cases[k][3]}, r[3];
         double C = fadyn_phase_C(b, y[0], y[1]);

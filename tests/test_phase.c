@@ -27,7 +27,7 @@ Test(phase, rhs_and_jacobian_match_the_blas_engine_and_finite_differences) {
         double b = BT[k][0], t = BT[k][1];
         p.T[0] = t;
         p.B[0][0] = b;
-        fadyn_phase_sys s = {b, t, 0, 0};
+        fadyn_phase_sys s = {b, t, 0, 0, 0};
         for (int i = 0; i < 20; i++) {
             double y[2] = {6 * gsl_rng_uniform(r) - 3, 6 * gsl_rng_uniform(r) - 3}, f[2], g[2];
             fadyn_phase_rhs(0, y, f, &s);
@@ -184,8 +184,11 @@ Test(phase, hand_picked_starts_for_b_t_one) {
     cr_expect_eq(fadyn_phase_predict(1, 1, 2, 2), FADYN_PHASE_GOOD);
     cr_expect_eq(fadyn_phase_predict(1, 1, -2, 1), FADYN_PHASE_GOOD);
     cr_expect_eq(fadyn_phase_predict(1, 1, -2.5, 1), FADYN_PHASE_BAD);
-    /* on the unstable segment (an equilibrium): stays, and it is bad */
-    cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2), FADYN_PHASE_BAD);
+    /* on the unstable segment (an equilibrium, a² + b w = 0.25 − 2 < 0): it
+     * stays, unstable; a hair off it, it leaves for one side or the other */
+    cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2), FADYN_PHASE_UNSTABLE);
+    cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2 - 1e-9), FADYN_PHASE_BAD);
+    cr_expect_eq(fadyn_phase_predict(1, 1, -0.5, -2 + 1e-9), FADYN_PHASE_GOOD);
 }
 
 Test(phase, negative_b_swaps_the_branches) {

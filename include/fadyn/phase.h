@@ -23,30 +23,40 @@
 
 /* ---- the scalar system ------------------------------------------------- */
 
-/* Where a start goes.  good: a stable equilibrium with e·w·b·e > 0 (eq 1),
- * i.e. b w > 0; bad: an equilibrium with b w < 0; diverged: left the radius
- * or became non-finite; unconverged: the time or step limit came first. */
+/* Where a start goes.  good: an equilibrium with e·w·b·e > 0 (eq 1), i.e.
+ * b w > 0 (always stable); bad: a stable equilibrium with b w < 0 (or the
+ * degenerate fold point); diverged: left the radius or became non-finite;
+ * unconverged: the time or step limit came first; unstable: an unstable
+ * equilibrium (only a start that is one, or, in backward time, the middle
+ * root of its parabola).  FADYN_PHASE_NONE: no prediction. */
 typedef enum {
+    FADYN_PHASE_NONE = -1,
     FADYN_PHASE_GOOD = 0,
     FADYN_PHASE_BAD,
     FADYN_PHASE_DIVERGED,
     FADYN_PHASE_UNCONVERGED,
+    FADYN_PHASE_UNSTABLE,
     FADYN_PHASE_NCLASS
 } fadyn_phase_class;
 
-/* "good", "bad", "diverged", "unconverged". */
+/* "good", "bad", "diverged", "unconverged", "unstable"; "none" for
+ * FADYN_PHASE_NONE, "?" otherwise. */
 const char *fadyn_phase_class_name(int cls);
 
 /* Parameters of the scalar system, and its evaluation counters (one per
- * thread: the counters are written by the GSL callbacks). */
+ * thread: the counters are written by the GSL callbacks).  backward: the
+ * reversed flow −(ȧ, ẇ), whose solutions are the forward ones run back in
+ * time (0, the default of {b, t}, is forward). */
 typedef struct {
     double b, t;
     unsigned long nrhs, njac;
+    int backward;
 } fadyn_phase_sys;
 
-/* (ȧ, ẇ) at y = (a, w) into f; the GSL signature, params a fadyn_phase_sys. */
+/* (ȧ, ẇ) at y = (a, w) into f (negated when backward); the GSL signature,
+ * params a fadyn_phase_sys. */
 int fadyn_phase_rhs(double tt, const double y[], double f[], void *params);
-/* ∂(ȧ, ẇ)/∂(a, w), row-major, and ∂f/∂t = 0. */
+/* ∂(ȧ, ẇ)/∂(a, w), row-major (negated when backward), and ∂f/∂t = 0. */
 int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], void *params);
 /* The system {rhs, jac, 2, s}. */
 gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s);
@@ -66,10 +76,22 @@ size_t fadyn_phase_roots(double C, double b, double t, double r[3]);
 
 /* The class docs/theory.md §4 predicts for the start (a, w): bad iff
  * C < −3|bt|^{2/3} and a < a₂(C) (b t > 0) or a > a₂(C) (b t < 0), a₂ the
- * middle root; otherwise good.  Never diverged or unconverged.  On the
- * measure-zero boundary (a = a₂, or C exactly at the fold on the bad side of
- * the double root) the start ends on the bad branch and is called bad. */
+ * middle root; otherwise good.  Never diverged or unconverged.  A start that
+ * is itself an unstable equilibrium (a w = t to rounding, a² + b w < 0)
+ * stays there: unstable.  On the rest of the measure-zero boundary (C
+ * exactly at the fold on the bad side of the double root) the start creeps
+ * into the fold point of the bad branch and is called bad. */
 fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w);
+
+/* The same in backward time (the flow reversed): along the parabola the
+ * motion runs away from the stable roots, so a start strictly between the
+ * outer roots a₁ < a₃ of three goes to the middle one a₂ (unstable), any
+ * other start to infinity in finite time (diverged); an equilibrium stays
+ * (its own class).  backward = 0 is fadyn_phase_predict. */
+fadyn_phase_class fadyn_phase_predict_dir(double b, double t, int backward, double a, double w);
+
+/* 1 if (a, w) lies on the hyperbola a w = t to rounding (a few ulps). */
+int fadyn_phase_on_hyperbola(double t, double a, double w);
 
 /* 1 if the predicted class changes within one grid cell of (a, w): at one
  * of the eight neighbours (a ± da, w ± dw) it differs from (a, w). */
@@ -103,6 +125,35 @@ typedef struct {
 
 int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, fadyn_err *err);
 
+/* The Jacobian's eigenvalue of larger modulus at any state (a, w), from the
+ * trace and determinant of the 2x2 (fadyn_phase_jac, forward time; det =
+ * a b (t − w a)).  At an equilibrium the other eigenvalue is 0 (along the
+ * hyperbola) and this one is −(a² + b w); near one, within the settling
+ * tolerance, it is that to first order.  A complex pair (possible only away
+ * from the hyperbola) reports its real part. */
+double fadyn_phase_lambda(double b, double t, double a, double w);
+
+/* Class of a settled state (a, w), |t − w a| small: unstable if lambda (from
+ * fadyn_phase_lambda, into *lambda if not NULL) is positive beyond rounding
+ * (1e-9 (a² + |b w|)), else good when b w > 0 (eq 1) and bad otherwise; the
+ * degenerate fold point (lambda = 0) is bad. */
+fadyn_phase_class fadyn_phase_settled_class(double b, double t, double a, double w, double *lambda);
+
+/* The three branches of the equilibria a w = t, with the sign of a they
+ * take and their stability (docs/theory.md §4): the good branch (sign(a) =
+ * sign(bt), b w > 0), stable everywhere; the bad branch beyond the fold
+ * point (|a| > |bt|^{1/3}), stable; and between the fold point and a = 0,
+ * unstable.  a_from, a_to bound |a| (a_to = INFINITY for the unbounded
+ * ones); sign is +1 or −1. */
+typedef struct {
+    const char *name; /* "good", "bad_stable", "bad_unstable" */
+    int good, stable;
+    int sign;
+    double a_from, a_to; /* |a| in (a_from, a_to) */
+} fadyn_phase_branch;
+
+void fadyn_phase_branches(double b, double t, fadyn_phase_branch out[3]);
+
 /* ---- integrating one start until it settles ---------------------------- */
 
 typedef enum {
@@ -125,6 +176,7 @@ typedef struct {
     size_t checks;              /* wrapper engine: log-spaced convergence checks, 400 */
     fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
     void *progress_ctx;
+    int backward; /* integrate the reversed flow: where the start came from, 0 */
 } fadyn_basin_params;
 
 fadyn_basin_params fadyn_basin_params_default(void);
@@ -136,8 +188,11 @@ typedef struct {
     double a, w;   /* end */
     double t_end;  /* time reached (convergence time if converged) */
     double C;      /* conserved quantity of the start */
-    int cls;       /* fadyn_phase_class, integrated */
-    int predicted; /* fadyn_phase_class, docs/theory.md §4 */
+    double
+        lambda; /* non-zero Jacobian eigenvalue at a settled end (fadyn_phase_lambda), else NaN */
+    int cls;    /* fadyn_phase_class, integrated */
+    int predicted; /* fadyn_phase_class, docs/theory.md §4 (fadyn_phase_predict_dir) */
+    int backward;  /* integrated in backward time */
     unsigned long steps, rhs_evals;
 } fadyn_basin_point;
 
@@ -211,6 +266,92 @@ void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t 
  * receive n values.  Returns what fadyn_integrate returns. */
 int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_end, size_t n,
                            double *tt, double *a, double *w, fadyn_err *err);
+
+/* The same forward or backward in time (tt[] counts the time run, ≥ 0).
+ * Backward, a start outside the interval of the middle root runs off to
+ * infinity in finite time (along a parabola the reversed ȧ grows like a³):
+ * the samples stop at the radius 1e6 and the rest are NaN, and
+ * FADYN_DIVERGED is returned (a run outcome, not an error). */
+int fadyn_phase_trajectory_dir(double b, double t, int backward, double a0, double w0, double t_end,
+                               size_t n, double *tt, double *a, double *w, fadyn_err *err);
+
+/* Where a sampled trajectory leaves the window: its first step from a
+ * sample inside to one outside (NaN samples end it), the crossing of the
+ * window's border found on that segment.  Returns FADYN_EXIT_LEAVES with
+ * the crossing in *ea, *ew and its time (linear between the samples) in *et;
+ * FADYN_EXIT_STAYS if it never leaves after being inside;
+ * FADYN_EXIT_OUTSIDE if no sample is inside. */
+enum { FADYN_EXIT_STAYS = 0, FADYN_EXIT_LEAVES, FADYN_EXIT_OUTSIDE };
+int fadyn_phase_window_exit(const fadyn_window *win, const double *tt, const double *a,
+                            const double *w, size_t n, double *et, double *ea, double *ew);
+
+/* "stays", "leaves", "outside". */
+const char *fadyn_exit_name(int exit);
+
+/* 1 if (a, w) lies in the closed window. */
+int fadyn_window_has(const fadyn_window *win, double a, double w);
+
+/* ---- starts from a file -------------------------------------------------- */
+
+typedef struct {
+    double a, w;
+    int backward; /* integrate backward in time */
+} fadyn_phase_start;
+
+/* Read starts from a text file: one `a w` pair a line (tabs or spaces), or
+ * a table whose first line is a header of names (no numbers) with columns
+ * a0 and w0 (or a and w) and, optionally, direction (forward | backward) —
+ * the starts-and-ends tables of fadyn flow and fadyn basin replay as they
+ * are.  Blank lines and lines starting with '#' are skipped; every row has
+ * as many fields as the header (2 without one); values must be finite.
+ * *starts is malloc'd (caller frees), *n >= 1.  Errors name the file, the
+ * line and what is wrong: FADYN_EIO, FADYN_EPARSE, FADYN_ENOMEM. */
+int fadyn_phase_starts_read(const char *path, fadyn_phase_start **starts, size_t *n,
+                            fadyn_err *err);
+
+/* ---- the curves of a phase portrait ------------------------------------- */
+
+/* The curves of the 1-1-1 phase plane, each in pieces (a piece is drawn as
+ * one line): the equilibria a w = t split by stability and class; the
+ * analytic separatrix; the nullclines ȧ = 0 (the hyperbola: ȧ = b E) and
+ * ẇ = 0 (ẇ = E a: the hyperbola and the line a = 0). */
+typedef enum {
+    FADYN_CURVE_GOOD = 0,    /* stable equilibria with b w > 0 */
+    FADYN_CURVE_BAD,         /* stable equilibria with b w < 0 */
+    FADYN_CURVE_UNSTABLE,    /* unstable equilibria */
+    FADYN_CURVE_SEPARATRIX,  /* parabola piece, unstable segment */
+    FADYN_CURVE_NULLCLINE_A, /* ȧ = 0 */
+    FADYN_CURVE_NULLCLINE_W, /* ẇ = 0 */
+    FADYN_NCURVE
+} fadyn_curve_kind;
+
+/* "good", "bad", "unstable", "separatrix", "nullcline_adot", "nullcline_wdot". */
+const char *fadyn_curve_name(int kind);
+
+typedef struct {
+    int kind;      /* fadyn_curve_kind */
+    int piece;     /* 0, 1, ... within the kind */
+    double a, w;   /* the point */
+    double lambda; /* equilibria: the non-zero Jacobian eigenvalue (LAPACK), else NaN */
+} fadyn_curve_point;
+
+typedef struct {
+    size_t n;                   /* points written */
+    size_t count[FADYN_NCURVE]; /* ... of each kind */
+    size_t checked, mismatch;   /* equilibria where LAPACK's stability was compared with
+                                   a² + b w > 0 (away from the fold), and disagreed */
+} fadyn_curve_stats;
+
+/* Room fadyn_phase_curves needs for n samples per piece. */
+size_t fadyn_phase_curves_cap(size_t n);
+
+/* Every curve over win's a-range (the line a = 0 over its w-range), n
+ * samples per piece (n >= 2), into out (fadyn_phase_curves_cap(n) points),
+ * ordered by kind, then piece.  Each equilibrium's stability is the sign of
+ * LAPACK's eigenvalue (fadyn_phase_eq_stability), cross-checked against
+ * a² + b w > 0.  Errors: FADYN_EINVAL, FADYN_ELAPACK. */
+int fadyn_phase_curves(double b, double t, const fadyn_window *win, size_t n,
+                       fadyn_curve_point *out, fadyn_curve_stats *st, fadyn_err *err);
 
 /* ---- layered networks: sampled basins (one hidden layer) --------------- */
 

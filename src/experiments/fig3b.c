@@ -46,7 +46,7 @@ static int inside(const fadyn_window *w, double a, double ww) {
  * cell, centred on the node; nodes where the flow stops are skipped. */
 static void field(fadyn_fig3b_result *r) {
     const fadyn_fig3b_params *p = &r->par;
-    fadyn_phase_sys s = {p->b, p->t, 0, 0};
+    fadyn_phase_sys s = {p->b, p->t, 0, 0, 0};
     double ca = (p->win.a_hi - p->win.a_lo) / (double)p->ga;
     double cw = (p->win.w_hi - p->win.w_lo) / (double)p->gw;
     for (size_t j = 0; j < p->gw; j++)

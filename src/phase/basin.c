@@ -27,6 +27,7 @@ fadyn_basin_params fadyn_basin_params_default(void) {
         .checks = 400,
         .progress = NULL,
         .progress_ctx = NULL,
+        .backward = 0,
     };
     return bp;
 }
@@ -105,7 +106,7 @@ static int end_class(double b, const double *y) {
 }
 
 double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, const double y[2]) {
-    fadyn_phase_sys s = {b, t, 0, 0};
+    fadyn_phase_sys s = {b, t, 0, 0, 0};
     double f[2];
     fadyn_phase_rhs(0.0, y, f, &s);
     double speed = hypot(f[0], f[1]), h = bp->h0;
@@ -208,18 +209,25 @@ int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double
                        fadyn_basin_point *out, fadyn_err *err) {
     ws->s.b = b;
     ws->s.t = t;
+    ws->s.backward = ws->bp.backward;
     unsigned long r0 = ws->s.nrhs;
     double y[2] = {a0, w0}, tt = 0.0;
     out->a0 = a0;
     out->w0 = w0;
     out->C = fadyn_phase_C(b, a0, w0);
-    out->predicted = fadyn_phase_predict(b, t, a0, w0);
+    out->backward = ws->bp.backward;
+    out->predicted = fadyn_phase_predict_dir(b, t, ws->bp.backward, a0, w0);
     int rc = ws->bp.engine == FADYN_BASIN_EVOLVE ? settle_evolve(ws, y, &tt, out, err)
                                                  : settle_wrapper(ws, y, &tt, out, err);
     out->a = y[0];
     out->w = y[1];
     out->t_end = tt;
     out->rhs_evals = ws->s.nrhs - r0;
+    /* a settled end: its stability from the Jacobian (an unstable equilibrium
+     * is reached only by starting on one, or backward in time) */
+    out->lambda = NAN;
+    if (out->cls == FADYN_PHASE_GOOD || out->cls == FADYN_PHASE_BAD)
+        out->cls = fadyn_phase_settled_class(b, t, y[0], y[1], &out->lambda);
     return rc;
 }
 

@@ -3,22 +3,26 @@
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
 
+#include <float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
 
 const char *fadyn_phase_class_name(int cls) {
-    static const char *const names[FADYN_PHASE_NCLASS] = {"good", "bad", "diverged", "unconverged"};
+    static const char *const names[FADYN_PHASE_NCLASS] = {"good", "bad", "diverged", "unconverged",
+                                                          "unstable"};
+    if (cls == FADYN_PHASE_NONE) return "none";
     return cls >= 0 && cls < FADYN_PHASE_NCLASS ? names[cls] : "?";
 }
 
-/* eq (12)–(13) with 1x1 matrices: ȧ = b E, ẇ = E a, E = t − w a (eq 5). */
+/* eq (12)–(13) with 1x1 matrices: ȧ = b E, ẇ = E a, E = t − w a (eq 5);
+ * backward time runs the same field reversed. */
 int fadyn_phase_rhs(double tt, const double y[], double f[], void *params) {
     (void)tt;
     fadyn_phase_sys *s = params;
     s->nrhs++;
-    double e = s->t - y[1] * y[0];
+    double e = s->backward ? y[1] * y[0] - s->t : s->t - y[1] * y[0];
     f[0] = s->b * e;
     f[1] = e * y[0];
     return GSL_SUCCESS;
@@ -28,11 +32,11 @@ int fadyn_phase_jac(double tt, const double y[], double *dfdy, double dfdt[], vo
     (void)tt;
     fadyn_phase_sys *s = params;
     s->njac++;
-    double a = y[0], w = y[1];
-    dfdy[0] = -s->b * w;          /* ∂ȧ/∂a */
-    dfdy[1] = -s->b * a;          /* ∂ȧ/∂w */
-    dfdy[2] = s->t - 2.0 * w * a; /* ∂ẇ/∂a = E − w a */
-    dfdy[3] = -a * a;             /* ∂ẇ/∂w */
+    double a = y[0], w = y[1], sg = s->backward ? -1.0 : 1.0;
+    dfdy[0] = -sg * s->b * w;            /* ∂ȧ/∂a */
+    dfdy[1] = -sg * s->b * a;            /* ∂ȧ/∂w */
+    dfdy[2] = sg * (s->t - 2.0 * w * a); /* ∂ẇ/∂a = E − w a */
+    dfdy[3] = -sg * a * a;               /* ∂ẇ/∂w */
     dfdt[0] = dfdt[1] = 0.0;
     return GSL_SUCCESS;
 }
@@ -98,7 +102,13 @@ size_t fadyn_phase_roots(double C, double b, double t, double r[3]) {
     return 1;
 }
 
+int fadyn_phase_on_hyperbola(double t, double a, double w) {
+    return fabs(t - w * a) <= 8.0 * DBL_EPSILON * fmax(fabs(t), fabs(w * a));
+}
+
 fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w) {
+    /* an unstable equilibrium stays (a² + b w < 0 there: docs/theory.md §4) */
+    if (fadyn_phase_on_hyperbola(t, a, w) && a * a + b * w < 0.0) return FADYN_PHASE_UNSTABLE;
     double C = fadyn_phase_C(b, a, w);
     if (!(C <= fadyn_phase_fold_C(b, t))) return FADYN_PHASE_GOOD;
     double r[3];
@@ -113,6 +123,17 @@ fadyn_phase_class fadyn_phase_predict(double b, double t, double a, double w) {
     return bad ? FADYN_PHASE_BAD : FADYN_PHASE_GOOD;
 }
 
+fadyn_phase_class fadyn_phase_predict_dir(double b, double t, int backward, double a, double w) {
+    if (!backward) return fadyn_phase_predict(b, t, a, w);
+    if (fadyn_phase_on_hyperbola(t, a, w)) return fadyn_phase_settled_class(b, t, a, w, NULL);
+    /* backward, ȧ = p(a)/2 with p(a) = a³ + C a − 2bt: away from the stable
+     * roots a₁, a₃ (where p' > 0), towards the unstable a₂ between them */
+    double r[3];
+    if (fadyn_phase_roots(fadyn_phase_C(b, a, w), b, t, r) == 3 && a > r[0] && a < r[2])
+        return FADYN_PHASE_UNSTABLE;
+    return FADYN_PHASE_DIVERGED;
+}
+
 int fadyn_phase_near_separatrix(double b, double t, double a, double w, double da, double dw) {
     fadyn_phase_class c = fadyn_phase_predict(b, t, a, w);
     for (int i = -1; i <= 1; i++)
@@ -125,7 +146,7 @@ int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, 
     if (!(a != 0.0) || !isfinite(a))
         return fadyn_err_set(err, FADYN_EINVAL, "equilibrium at a = %g: need a finite a != 0", a);
     double w = t / a, y[2] = {a, w}, J[4], dfdt[2], re[2], im[2], scratch[4];
-    fadyn_phase_sys s = {b, t, 0, 0};
+    fadyn_phase_sys s = {b, t, 0, 0, 0};
     fadyn_phase_jac(0.0, y, J, dfdt, &s);
     if (fadyn_eig_general(2, J, re, im, scratch) != FADYN_OK)
         return fadyn_err_set(err, FADYN_ELAPACK, "dgeev failed at a = %g", a);
@@ -139,6 +160,32 @@ int fadyn_phase_eq_stability(double b, double t, double a, fadyn_phase_eq *out, 
     out->stable_analytic = a * a + b * w > 0.0;
     out->good = b * w > 0.0;
     return FADYN_OK;
+}
+
+double fadyn_phase_lambda(double b, double t, double a, double w) {
+    fadyn_phase_sys s = {b, t, 0, 0, 0};
+    double y[2] = {a, w}, J[4], dfdt[2];
+    fadyn_phase_jac(0.0, y, J, dfdt, &s);
+    double tr = J[0] + J[3], det = J[0] * J[3] - J[1] * J[2];
+    double disc = tr * tr / 4.0 - det;
+    if (disc < 0.0) return tr / 2.0;
+    return tr / 2.0 + copysign(sqrt(disc), tr);
+}
+
+fadyn_phase_class fadyn_phase_settled_class(double b, double t, double a, double w,
+                                            double *lambda) {
+    double l = fadyn_phase_lambda(b, t, a, w);
+    if (lambda) *lambda = l;
+    if (l > 1e-9 * (a * a + fabs(b * w))) return FADYN_PHASE_UNSTABLE;
+    return b * w > 0.0 ? FADYN_PHASE_GOOD : FADYN_PHASE_BAD;
+}
+
+void fadyn_phase_branches(double b, double t, fadyn_phase_branch out[3]) {
+    int s = b * t > 0.0 ? 1 : -1;
+    double af = cbrt(fabs(b * t)); /* |a| of the fold point */
+    out[0] = (fadyn_phase_branch){"good", 1, 1, s, 0.0, INFINITY};
+    out[1] = (fadyn_phase_branch){"bad_stable", 0, 1, -s, af, INFINITY};
+    out[2] = (fadyn_phase_branch){"bad_unstable", 0, 0, -s, 0.0, af};
 }
 
 /* Sample callback of fadyn_phase_trajectory. */
@@ -158,7 +205,12 @@ static int traj_sample(void *ctx, double t, const double *y) {
 
 int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_end, size_t n,
                            double *tt, double *a, double *w, fadyn_err *err) {
-    fadyn_phase_sys s = {b, t, 0, 0};
+    return fadyn_phase_trajectory_dir(b, t, 0, a0, w0, t_end, n, tt, a, w, err);
+}
+
+int fadyn_phase_trajectory_dir(double b, double t, int backward, double a0, double w0, double t_end,
+                               size_t n, double *tt, double *a, double *w, fadyn_err *err) {
+    fadyn_phase_sys s = {b, t, 0, 0, backward};
     gsl_odeiv2_system sys = fadyn_phase_system(&s);
     fadyn_integ_params ip = fadyn_integ_params_default();
     ip.t_end = t_end;
@@ -171,8 +223,46 @@ int fadyn_phase_trajectory(double b, double t, double a0, double w0, double t_en
     traj_ctx c = {tt, a, w, 0};
     int rc = fadyn_integrate(&sys, &ip, y, traj_sample, &c, NULL, err);
     for (size_t k = c.k; k < n; k++)
-        tt[k] = a[k] = w[k] = NAN; /* after a failure */
+        tt[k] = a[k] = w[k] = NAN; /* after a failure or a blow-up */
     return rc;
+}
+
+int fadyn_window_has(const fadyn_window *win, double a, double w) {
+    return a >= win->a_lo && a <= win->a_hi && w >= win->w_lo && w <= win->w_hi;
+}
+
+const char *fadyn_exit_name(int exit) {
+    static const char *const names[] = {"stays", "leaves", "outside"};
+    return exit >= 0 && exit <= FADYN_EXIT_OUTSIDE ? names[exit] : "?";
+}
+
+/* The fraction u in (0, 1] of the segment p + u (q − p) where it first meets
+ * the border of win, p inside and q outside (a Liang–Barsky clip). */
+static double border_fraction(const fadyn_window *win, double pa, double pw, double qa, double qw) {
+    double da = qa - pa, dw = qw - pw, u = 1.0;
+    if (qa < win->a_lo) u = fmin(u, (win->a_lo - pa) / da);
+    if (qa > win->a_hi) u = fmin(u, (win->a_hi - pa) / da);
+    if (qw < win->w_lo) u = fmin(u, (win->w_lo - pw) / dw);
+    if (qw > win->w_hi) u = fmin(u, (win->w_hi - pw) / dw);
+    return u;
+}
+
+int fadyn_phase_window_exit(const fadyn_window *win, const double *tt, const double *a,
+                            const double *w, size_t n, double *et, double *ea, double *ew) {
+    *et = *ea = *ew = NAN;
+    int seen = 0;
+    for (size_t i = 0; i < n && isfinite(a[i]) && isfinite(w[i]); i++) {
+        int in = fadyn_window_has(win, a[i], w[i]);
+        if (!in && seen) {
+            double u = border_fraction(win, a[i - 1], w[i - 1], a[i], w[i]);
+            *ea = a[i - 1] + u * (a[i] - a[i - 1]);
+            *ew = w[i - 1] + u * (w[i] - w[i - 1]);
+            *et = tt[i - 1] + u * (tt[i] - tt[i - 1]);
+            return FADYN_EXIT_LEAVES;
+        }
+        seen |= in;
+    }
+    return seen ? FADYN_EXIT_STAYS : FADYN_EXIT_OUTSIDE;
 }
 
 /* n points of a ↦ (a, f(a)) for a in [lo, hi] into a[], w[]; 0 if empty. */

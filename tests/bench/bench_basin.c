@@ -32,7 +32,7 @@ static double serial_grid(const fadyn_basin_params *bp, size_t n, double *rhs, d
 }
 
 static double bench_rhs(void) {
-    fadyn_phase_sys s = {1, 1, 0, 0};
+    fadyn_phase_sys s = {1, 1, 0, 0, 0};
     double y[2] = {0.3, -0.2}, f[2], acc = 0;
     long calls = 20000000;
     double t[REPS], mn, md;
