@@ -421,10 +421,11 @@ Test(phase_nd, slice_fills_its_grid_and_refuses_deep_nets) {
     fadyn_nd_result res[12];
     for (int i = 0; i < 12; i++)
         res[i].status = -99;
+    np.stability = 0;
     cr_assert_eq(fadyn_nd_slice(2, sizes, 3, 0.1, 1.0, 4, 3, &np, res, NULL), FADYN_OK);
     for (int i = 0; i < 12; i++) {
         cr_expect_eq(res[i].status, FADYN_OK);
-        cr_expect_eq(res[i].stable, -1, "the slice does not compute stability");
+        cr_expect_eq(res[i].stable, -1, "stability off: not computed");
     }
     fadyn_err err;
     size_t deep[] = {4, 3, 3, 2};
@@ -544,4 +545,125 @@ Test(phase, bad_area_agrees_with_a_second_quadrature_of_the_criterion, .timeout 
     cr_expect_eq(fadyn_phase_bad_area(1, 1, &(fadyn_window){1, -1, 0, 1}, &area, &err),
                  FADYN_EINVAL);
     cr_expect(strstr(err.msg, "window"), "%s", err.msg);
+}
+
+/* Stability in a slice: every converged point has the Jacobian's verdict,
+ * equal to the reduced criterion, with the expected zero modes. */
+Test(phase_nd, slice_computes_stability_when_asked) {
+    size_t sizes[] = {4, 3, 2};
+    fadyn_nd_params np = fadyn_nd_params_default();
+    fadyn_nd_result res[9];
+    cr_assert_eq(fadyn_nd_slice(2, sizes, 5, 1.0, 1.0, 3, 3, &np, res, NULL), FADYN_OK);
+    size_t checked = 0;
+    for (int i = 0; i < 9; i++) {
+        if (!res[i].converged) continue;
+        checked++;
+        cr_expect_neq(res[i].stable, -1, "point %d", i);
+        cr_expect_eq(res[i].stable, res[i].stable_reduced, "point %d", i);
+        cr_expect_eq(res[i].zero_modes, fadyn_nd_zero_modes_expected(sizes), "point %d", i);
+    }
+    cr_expect_gt(checked, 5);
+}
+
+/* A slice along two coordinate axes of the user's problem: point (u, v) is
+ * the run from ω (d0 + u e_i + v e_j), built here by hand. */
+Test(phase_nd, slice_along_axes_starts_where_it_says) {
+    size_t sizes[] = {3, 2, 2};
+    fadyn_problem p;
+    cr_assert_eq(fadyn_nd_draw(&p, sizes, NULL, 11, NULL), FADYN_OK);
+    size_t i, j;
+    cr_assert_eq(fadyn_problem_weight_index(&p, "A", 1, 2, &i), FADYN_OK);
+    cr_assert_eq(fadyn_problem_weight_index(&p, "W", 0, 1, &j), FADYN_OK);
+    cr_expect_eq(i, 1 * 3 + 2);
+    cr_expect_eq(j, 2 * 3 + 0 * 2 + 1);
+    cr_expect_eq(fadyn_problem_weight_index(&p, "W", 2, 0, &j), FADYN_EINVAL);
+    cr_expect_eq(fadyn_problem_weight_index(&p, "B", 0, 0, &j), FADYN_EINVAL);
+    double *e = calloc(2 * p.dim, sizeof(double));
+    e[i] = 1.0;
+    e[p.dim + 7] = 1.0;
+    fadyn_nd_params np = fadyn_nd_params_default();
+    np.stability = 0;
+    fadyn_nd_result res[6], one;
+    double omega = 0.5, span = 2.0;
+    cr_assert_eq(fadyn_nd_slice_of(&p, p.w0, e, e + p.dim, omega, span, 3, 2, &np, res, NULL),
+                 FADYN_OK);
+    fadyn_nd_ws *ws = fadyn_nd_ws_alloc(&p, NULL);
+    double *y = malloc(p.dim * sizeof(double));
+    for (size_t k = 0; k < 6; k++) {
+        double u = -span + 2 * span * (double)(k % 3) / 2, v = -span + 2 * span * (double)(k / 3);
+        for (size_t m = 0; m < p.dim; m++)
+            y[m] = omega * p.w0[m];
+        y[i] += omega * u;
+        y[7] += omega * v;
+        cr_assert_eq(fadyn_nd_run(ws, y, &np, &one, NULL), FADYN_OK);
+        cr_expect_eq(res[k].converged, one.converged, "point %zu", k);
+        cr_expect_float_eq(res[k].s_min, one.s_min, 1e-12, "point %zu", k);
+        cr_expect_float_eq(res[k].t_end, one.t_end, 1e-12, "point %zu", k);
+    }
+    free(y);
+    free(e);
+    fadyn_nd_ws_free(ws);
+    fadyn_problem_free(&p);
+}
+
+/* The user's own problem: saved and read back (sizes inferred from the
+ * files), its start scaled; scale 1 is the saved start itself, and
+ * fadyn_ode from it ends where fadyn_nd_run ends. */
+Test(phase_nd, user_problem_from_files) {
+    size_t sizes[] = {4, 3, 2};
+    fadyn_problem p, q;
+    cr_assert_eq(fadyn_nd_draw(&p, sizes, NULL, 21, NULL), FADYN_OK);
+    char dir[64];
+    th_tmpdir(dir, sizeof dir);
+    cr_assert_eq(fadyn_problem_save(&p, NULL, dir, NULL), FADYN_OK);
+    size_t got[FADYN_MAX_DEPTH + 1], depth;
+    cr_assert_eq(fadyn_problem_sizes_of(dir, got, &depth, NULL), FADYN_OK);
+    cr_assert_eq(depth, 2);
+    for (int k = 0; k < 3; k++)
+        cr_expect_eq(got[k], sizes[k]);
+    cr_assert_eq(fadyn_problem_alloc(&q, depth, got, th_rule("fa"), NULL), FADYN_OK);
+    cr_assert_eq(fadyn_problem_load(&q, dir, NULL), FADYN_OK);
+    for (size_t m = 0; m < p.dim; m++)
+        cr_expect_eq(q.w0[m], p.w0[m]);
+    double scales[] = {0.01, 1.0};
+    fadyn_nd_params np = fadyn_nd_params_default();
+    fadyn_nd_result res[2];
+    cr_assert_eq(fadyn_nd_run_scales(&q, scales, 2, &np, res, NULL), FADYN_OK);
+    for (int k = 0; k < 2; k++) {
+        cr_expect(res[k].converged, "scale %g", scales[k]);
+        cr_expect_eq(res[k].stable, res[k].stable_reduced);
+    }
+    /* directions read from weight files alone */
+    double *d = malloc(q.dim * sizeof(double));
+    cr_assert_eq(fadyn_problem_load_weights(&q, dir, d, NULL), FADYN_OK);
+    for (size_t m = 0; m < q.dim; m++)
+        cr_expect_eq(d[m], p.w0[m]);
+    free(d);
+    fadyn_problem_free(&p);
+    fadyn_problem_free(&q);
+}
+
+Test(phase_nd, sizes_of_a_deeper_problem_and_faults) {
+    size_t sizes[] = {5, 4, 3, 2};
+    fadyn_problem p;
+    th_problem(&p, 3, sizes, th_rule("fa"), 3, 0.1);
+    char dir[64], path[128];
+    th_tmpdir(dir, sizeof dir);
+    cr_assert_eq(fadyn_problem_save(&p, NULL, dir, NULL), FADYN_OK);
+    size_t got[FADYN_MAX_DEPTH + 1], depth;
+    cr_assert_eq(fadyn_problem_sizes_of(dir, got, &depth, NULL), FADYN_OK);
+    cr_assert_eq(depth, 3);
+    for (int k = 0; k < 4; k++)
+        cr_expect_eq(got[k], sizes[k]);
+    fadyn_err err;
+    /* W.txt whose columns do not match the last hidden layer */
+    snprintf(path, sizeof path, "%s/W.txt", dir);
+    FILE *f = fopen(path, "w");
+    fputs("1 2\n3 4\n", f);
+    fclose(f);
+    cr_expect_eq(fadyn_problem_sizes_of(dir, got, &depth, &err), FADYN_ESHAPE);
+    cr_expect(strstr(err.msg, "W.txt has 2 columns, but layer 2 has 3 units") != NULL, "%s",
+              err.msg);
+    cr_expect_eq(fadyn_problem_sizes_of("/nonexistent", got, &depth, &err), FADYN_EIO);
+    fadyn_problem_free(&p);
 }

@@ -52,14 +52,14 @@ Test(portrait, backward_trajectory_retraces_the_forward_one) {
             cr_assert_eq(fadyn_phase_trajectory_dir(b, t, 0, starts[s][0], starts[s][1], 0.25, N,
                                                     tt, a, w, NULL),
                          FADYN_OK);
-            cr_assert_eq(fadyn_phase_trajectory_dir(b, t, 1, a[N - 1], w[N - 1], 0.25, N, tb, ab,
-                                                    wb, NULL),
-                         FADYN_OK);
+            cr_assert_eq(
+                fadyn_phase_trajectory_dir(b, t, 1, a[N - 1], w[N - 1], 0.25, N, tb, ab, wb, NULL),
+                FADYN_OK);
             cr_expect_float_eq(tb[N - 1], 0.25, 1e-12);
-            cr_expect_float_eq(ab[N - 1], starts[s][0], 1e-5, "b %g t %g from (%g, %g): a %g", b,
-                               t, starts[s][0], starts[s][1], ab[N - 1]);
-            cr_expect_float_eq(wb[N - 1], starts[s][1], 1e-5, "b %g t %g from (%g, %g): w %g", b,
-                               t, starts[s][0], starts[s][1], wb[N - 1]);
+            cr_expect_float_eq(ab[N - 1], starts[s][0], 1e-5, "b %g t %g from (%g, %g): a %g", b, t,
+                               starts[s][0], starts[s][1], ab[N - 1]);
+            cr_expect_float_eq(wb[N - 1], starts[s][1], 1e-5, "b %g t %g from (%g, %g): w %g", b, t,
+                               starts[s][0], starts[s][1], wb[N - 1]);
         }
 }
 
@@ -121,8 +121,8 @@ Test(portrait, end_eigenvalue_matches_lapack) {
             cr_assert_eq(fadyn_eig_general(2, J, re, im, scratch), FADYN_OK);
             int big = hypot(re[0], im[0]) >= hypot(re[1], im[1]) ? 0 : 1;
             double l = fadyn_phase_lambda(b, t, y[0], y[1]);
-            cr_expect_float_eq(l, re[big], 1e-10 * (1 + fabs(re[big])), "(%g, %g): %g vs %g",
-                               y[0], y[1], l, re[big]);
+            cr_expect_float_eq(l, re[big], 1e-10 * (1 + fabs(re[big])), "(%g, %g): %g vs %g", y[0],
+                               y[1], l, re[big]);
             double a = y[0];
             if (fabs(a) < 0.05) continue;
             double lh = fadyn_phase_lambda(b, t, a, t / a);
@@ -354,8 +354,7 @@ Test(portrait, starts_file_faults_are_named) {
         fadyn_phase_start *s = (fadyn_phase_start *)1;
         size_t n = 7;
         char msg[512];
-        cr_expect_eq(read_text(bad[i].text, &s, &n, msg, sizeof msg), FADYN_EPARSE, "case %zu",
-                     i);
+        cr_expect_eq(read_text(bad[i].text, &s, &n, msg, sizeof msg), FADYN_EPARSE, "case %zu", i);
         cr_expect(strstr(msg, bad[i].says) != NULL, "case %zu: '%s' should say '%s'", i, msg,
                   bad[i].says);
         cr_expect(s == NULL && n == 0);

@@ -376,6 +376,8 @@ typedef struct {
     int stability;              /* compute the Jacobian eigenvalues, 1 */
     fadyn_progress_fn progress; /* called by thread 0 with the fraction of starts done, NULL */
     void *progress_ctx;
+    fadyn_init_params draw; /* scales of the drawn T and B (t_scale 1, b_scale 0.5); w_scale
+                               unused: drawn directions are U[−1,1] */
 } fadyn_nd_params;
 
 fadyn_nd_params fadyn_nd_params_default(void);
@@ -407,18 +409,38 @@ void fadyn_nd_ws_free(fadyn_nd_ws *ws);
 int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, fadyn_nd_result *out,
                  fadyn_err *err);
 
-/* Sampled starts: for sample s a problem is drawn from seed + s (T, B and
- * the direction of the start U[−1,1]), and for every scale ω the start is ω
- * times that direction (paired across ω).  res[k*samples + s] is scale k,
+/* The problem of one sample: T ~ U[−t_scale, t_scale], B ~ U[−b_scale,
+ * b_scale] (ip's; NULL: 1 and 0.5) and the direction of the start U[−1,1]
+ * in p->w0, drawn in that order from seed; fa, one hidden layer. */
+int fadyn_nd_draw(fadyn_problem *p, const size_t sizes[3], const fadyn_init_params *ip,
+                  unsigned long seed, fadyn_err *err);
+
+/* Sampled starts: for sample s a problem is drawn from seed + s
+ * (fadyn_nd_draw at np->draw's scales), and for every scale ω the start is ω
+ * times its direction (paired across ω).  res[k*samples + s] is scale k,
  * sample s.  OpenMP over samples, BLAS on one thread inside. */
 int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, size_t samples,
                       const double *scales, size_t nscales, const fadyn_nd_params *np,
                       fadyn_nd_result *res, fadyn_err *err);
 
-/* A 2-D slice: the start y = ω d0 + u ω d1 + v ω d2 (d0, d1, d2 drawn
- * U[−1,1] from seed, T and B too), u, v over [−span, span] on an nu x nv
- * grid, res[j*nu + i] for (u_i, v_j).  Stability is not computed (np's
- * flag is ignored): a Jacobian eigen-solve per grid point is too slow. */
+/* The user's problem p (T, B and a start p->w0, e.g. read with
+ * fadyn_problem_load): the start ω·p->w0 for every scale ω, res[k] for
+ * scale k.  OpenMP over the scales. */
+int fadyn_nd_run_scales(const fadyn_problem *p, const double *scales, size_t nscales,
+                        const fadyn_nd_params *np, fadyn_nd_result *res, fadyn_err *err);
+
+/* A 2-D slice of starts y = ω (d0 + u d1 + v d2) of p's problem (T, B;
+ * d0, d1, d2 of p->dim entries each: e.g. p->w0 and two directions read
+ * from files, or coordinate axes), u, v over [−span, span] on an nu x nv
+ * grid, res[j*nu + i] for (u_i, v_j); stability as np->stability says (a
+ * Jacobian eigen-solve per point, the slow part).  OpenMP over the grid. */
+int fadyn_nd_slice_of(const fadyn_problem *p, const double *d0, const double *d1, const double *d2,
+                      double scale, double span, size_t nu, size_t nv, const fadyn_nd_params *np,
+                      fadyn_nd_result *res, fadyn_err *err);
+
+/* The slice through random directions: p, d0 from seed, d1 from
+ * seed + 1000003, d2 from seed + 2000003 (fadyn_nd_draw at np->draw's
+ * scales; d1, d2 are the draws' directions), then fadyn_nd_slice_of. */
 int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double scale, double span,
                    size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
                    fadyn_err *err);

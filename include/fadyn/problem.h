@@ -74,6 +74,23 @@ void fadyn_problem_file_name(const fadyn_problem *p, int is_b, size_t k, char *o
  * the file. */
 int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err);
 
+/* Read only the weights (A.txt, W.txt, ... as above) from dir into state
+ * (p->dim entries, the layout of p->w0): e.g. a direction in weight space.
+ * T.txt and B.txt, if present, are not read. */
+int fadyn_problem_load_weights(const fadyn_problem *p, const char *dir, double *state,
+                               fadyn_err *err);
+
+/* The layer sizes of the problem in dir, from the shapes of its weight
+ * files: sizes[0..*depth] (FADYN_MAX_DEPTH + 1 room).  Errors name the
+ * directory and the file whose shape does not chain. */
+int fadyn_problem_sizes_of(const char *dir, size_t *sizes, size_t *depth, fadyn_err *err);
+
+/* The position in the state vector of entry (row, col) of the weight
+ * matrix whose file is NAME.txt (A, W, A0, A1, ...: the names above);
+ * FADYN_EINVAL if there is no such matrix or entry. */
+int fadyn_problem_weight_index(const fadyn_problem *p, const char *name, size_t row, size_t col,
+                               size_t *index);
+
 /* Write T, B and the weights `state` (p->dim entries; NULL: the initial ones)
  * to dir (created if needed). */
 int fadyn_problem_save(const fadyn_problem *p, const double *state, const char *dir,

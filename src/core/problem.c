@@ -140,12 +140,98 @@ int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err) {
         fadyn_problem_file_name(p, 1, k, name, sizeof name);
         rc = load_one(dir, name, L == 2 ? "B1.txt" : NULL, n[k + 1], n[k + 2], p->B[k], err);
     }
+    return rc == FADYN_OK ? fadyn_problem_load_weights(p, dir, p->w0, err) : rc;
+}
+
+int fadyn_problem_load_weights(const fadyn_problem *p, const char *dir, double *state,
+                               fadyn_err *err) {
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fadyn_err_set(err, FADYN_EIO, "%s: no such directory", dir);
+    const size_t *n = p->sizes;
+    size_t L = p->depth;
+    char name[64];
+    int rc = FADYN_OK;
     for (size_t k = 0; rc == FADYN_OK && k < L; k++) {
         fadyn_problem_file_name(p, 0, k, name, sizeof name);
-        rc =
-            load_one(dir, name, (L == 2 && k == 0) ? "A0.txt" : NULL, n[k + 1], n[k], p->W[k], err);
+        rc = load_one(dir, name, (L == 2 && k == 0) ? "A0.txt" : NULL, n[k + 1], n[k],
+                      state + fadyn_problem_offset(p, k), err);
     }
     return rc;
+}
+
+/* The shape of dir/name; 0 if the file is absent. */
+static int shape_of(const char *dir, const char *name, size_t *rows, size_t *cols, fadyn_err *err) {
+    char path[FADYN_PATH_MAX];
+    if (fadyn_path_join(path, sizeof path, dir, name) != FADYN_OK)
+        return fadyn_err_set(err, FADYN_EINVAL, "%s: path too long", dir);
+    *rows = *cols = 0;
+    if (!file_exists(path)) return FADYN_OK;
+    double *a = NULL;
+    int rc = fadyn_matrix_read_any(path, rows, cols, &a, err);
+    free(a);
+    return rc;
+}
+
+/* Chain the weight matrix dir/name onto the sizes so far: its columns must
+ * be layer k's units, its rows become layer k + 1.  *found = 0 if absent. */
+static int chain(const char *dir, const char *name, size_t k, size_t *sizes, int *found,
+                 fadyn_err *err) {
+    size_t r, c;
+    int rc = shape_of(dir, name, &r, &c, err);
+    *found = rc == FADYN_OK && r > 0;
+    if (rc != FADYN_OK || !*found) return rc;
+    if (k == 0) sizes[0] = c;
+    if (c != sizes[k])
+        return fadyn_err_set(err, FADYN_ESHAPE,
+                             "%s: %s has %zu columns, but layer %zu has %zu units", dir, name, c, k,
+                             sizes[k]);
+    sizes[k + 1] = r;
+    return FADYN_OK;
+}
+
+int fadyn_problem_sizes_of(const char *dir, size_t *sizes, size_t *depth, fadyn_err *err) {
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fadyn_err_set(err, FADYN_EIO, "%s: no such directory", dir);
+    char name[64], path[FADYN_PATH_MAX];
+    int found = 0, rc;
+    size_t L = 1; /* weight matrices into the hidden layers, then W */
+    if (fadyn_path_join(path, sizeof path, dir, "A1.txt") != FADYN_OK)
+        return fadyn_err_set(err, FADYN_EINVAL, "%s: path too long", dir);
+    if (file_exists(path)) { /* A0.txt .. A{L-2}.txt */
+        for (L = 0; L + 1 < FADYN_MAX_DEPTH; L++) {
+            snprintf(name, sizeof name, "A%zu.txt", L);
+            if ((rc = chain(dir, name, L, sizes, &found, err)) != FADYN_OK) return rc;
+            if (!found) break;
+        }
+        if (L == 0) return fadyn_err_set(err, FADYN_EIO, "%s: A1.txt but no A0.txt", dir);
+    } else {
+        if ((rc = chain(dir, "A.txt", 0, sizes, &found, err)) != FADYN_OK) return rc;
+        if (!found && (rc = chain(dir, "A0.txt", 0, sizes, &found, err)) != FADYN_OK) return rc;
+        if (!found)
+            return fadyn_err_set(err, FADYN_EIO, "%s: no A.txt (the weights into the hidden layer)",
+                                 dir);
+    }
+    if ((rc = chain(dir, "W.txt", L, sizes, &found, err)) != FADYN_OK) return rc;
+    if (!found) return fadyn_err_set(err, FADYN_EIO, "%s: no W.txt (the output weights)", dir);
+    *depth = L + 1;
+    return FADYN_OK;
+}
+
+int fadyn_problem_weight_index(const fadyn_problem *p, const char *name, size_t row, size_t col,
+                               size_t *index) {
+    char file[64], want[64];
+    snprintf(want, sizeof want, "%s.txt", name);
+    for (size_t k = 0; k < p->depth; k++) {
+        fadyn_problem_file_name(p, 0, k, file, sizeof file);
+        int alt = p->depth == 2 && k == 0 && strcmp(want, "A0.txt") == 0;
+        if (strcmp(file, want) != 0 && !alt) continue;
+        if (row >= p->sizes[k + 1] || col >= p->sizes[k]) return FADYN_EINVAL;
+        *index = fadyn_problem_offset(p, k) + row * p->sizes[k] + col;
+        return FADYN_OK;
+    }
+    return FADYN_EINVAL;
 }
 
 int fadyn_problem_save(const fadyn_problem *p, const double *state, const char *dir,

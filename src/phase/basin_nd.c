@@ -29,6 +29,7 @@ fadyn_nd_params fadyn_nd_params_default(void) {
     np.stability = 1;
     np.progress = NULL;
     np.progress_ctx = NULL;
+    np.draw = fadyn_init_params_default();
     return np;
 }
 
@@ -197,19 +198,26 @@ int fadyn_nd_run(fadyn_nd_ws *ws, const double *y0, const fadyn_nd_params *np, f
     return FADYN_OK;
 }
 
-/* Draw T, B and a direction U[−1,1] for the start into p from seed. */
-static int draw(fadyn_problem *p, size_t depth, const size_t *sizes, unsigned long seed,
-                fadyn_err *err) {
-    int rc = fadyn_problem_alloc(p, depth, sizes, fadyn_rule_type_find("fa"), err);
+int fadyn_nd_draw(fadyn_problem *p, const size_t sizes[3], const fadyn_init_params *ip,
+                  unsigned long seed, fadyn_err *err) {
+    int rc = fadyn_problem_alloc(p, 2, sizes, fadyn_rule_type_find("fa"), err);
     if (rc != FADYN_OK) return rc;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     gsl_rng_set(r, seed);
-    fadyn_init_params ip = fadyn_init_params_default();
-    ip.w_scale = 1.0;
-    fadyn_problem_draw(p, &ip, r);
+    fadyn_init_params d = ip ? *ip : fadyn_init_params_default();
+    d.w_scale = 1.0;
+    fadyn_problem_draw(p, &d, r);
     gsl_rng_free(r);
     return FADYN_OK;
+}
+
+/* The draw of a sample: T, B at np's scales and a direction U[−1,1]. */
+static int draw(fadyn_problem *p, size_t depth, const size_t *sizes, const fadyn_nd_params *np,
+                unsigned long seed, fadyn_err *err) {
+    if (depth != 2)
+        return fadyn_err_set(err, FADYN_EINVAL, "sizes: the sampled basin needs one hidden layer");
+    return fadyn_nd_draw(p, sizes, &np->draw, seed, err);
 }
 
 /* The work of one problem: a list of starts y0(k) = base + coefficients. */
@@ -249,7 +257,7 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
         fadyn_err_clear(&terr);
         fadyn_problem p;
         memset(&p, 0, sizeof p);
-        int rc = draw(&p, depth, sizes, seed + s, &terr);
+        int rc = draw(&p, depth, sizes, np, seed + s, &terr);
         fadyn_nd_ws *ws = rc == FADYN_OK ? fadyn_nd_ws_alloc(&p, &terr) : NULL;
         double *y0 = malloc(p.dim * sizeof(double));
         if (rc == FADYN_OK && (!ws || !y0)) rc = ws ? FADYN_ENOMEM : terr.code;
@@ -274,48 +282,86 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
     nd_job job = {depth, sizes, np};
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;
-    if (nu < 2 || nv < 2 || !(span > 0.0) || !isfinite(span))
-        return fadyn_err_set(err, FADYN_EINVAL, "slice: need a grid of at least 2x2, span > 0");
     /* three draws from the seed: the base start (with T, B) and two directions */
     fadyn_problem p, d1, d2;
     memset(&p, 0, sizeof p);
     memset(&d1, 0, sizeof d1);
     memset(&d2, 0, sizeof d2);
-    if ((status = draw(&p, depth, sizes, seed, err)) == FADYN_OK &&
-        (status = draw(&d1, depth, sizes, seed + 1000003UL, err)) == FADYN_OK)
-        status = draw(&d2, depth, sizes, seed + 2000003UL, err);
-    fadyn_nd_params npl = *np;
-    npl.stability = 0;
-    int blas = fadyn_blas_set_threads(1);
-    size_t done = 0;
-    if (status == FADYN_OK) {
-#pragma omp parallel
-        {
-            fadyn_err terr;
-            fadyn_err_clear(&terr);
-            fadyn_nd_ws *ws = fadyn_nd_ws_alloc(&p, &terr);
-            double *y0 = malloc(p.dim * sizeof(double));
-            int rc = ws && y0 ? FADYN_OK : FADYN_ENOMEM;
-#pragma omp for schedule(dynamic, 1) collapse(2)
-            for (size_t j = 0; j < nv; j++)
-                for (size_t i = 0; i < nu; i++) {
-                    if (rc != FADYN_OK) continue;
-                    double u = fadyn_nd_slice_coord(span, nu, i);
-                    double v = fadyn_nd_slice_coord(span, nv, j);
-                    for (size_t m = 0; m < p.dim; m++)
-                        y0[m] = scale * (p.w0[m] + u * d1.w0[m] + v * d2.w0[m]);
-                    rc = fadyn_nd_run(ws, y0, &npl, &res[j * nu + i], &terr);
-                    fadyn_phase_progress(np->progress, np->progress_ctx, &done, nu * nv);
-                }
-            keep_first(rc, &terr, &status, err);
-            free(y0);
-            fadyn_nd_ws_free(ws);
-        }
-    }
-    fadyn_blas_set_threads(blas);
+    if ((status = draw(&p, depth, sizes, np, seed, err)) == FADYN_OK &&
+        (status = draw(&d1, depth, sizes, np, seed + 1000003UL, err)) == FADYN_OK)
+        status = draw(&d2, depth, sizes, np, seed + 2000003UL, err);
+    if (status == FADYN_OK)
+        status = fadyn_nd_slice_of(&p, p.w0, d1.w0, d2.w0, scale, span, nu, nv, np, res, err);
     fadyn_problem_free(&p);
     fadyn_problem_free(&d1);
     fadyn_problem_free(&d2);
+    return status;
+}
+
+int fadyn_nd_slice_of(const fadyn_problem *p, const double *d0, const double *d1, const double *d2,
+                      double scale, double span, size_t nu, size_t nv, const fadyn_nd_params *np,
+                      fadyn_nd_result *res, fadyn_err *err) {
+    nd_job job = {p->depth, p->sizes, np};
+    int status = check_job(&job, err);
+    if (status != FADYN_OK) return status;
+    if (nu < 2 || nv < 2 || !(span > 0.0) || !isfinite(span) || !(scale > 0.0) || !isfinite(scale))
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "slice: need a grid of at least 2x2, span > 0 and scale > 0");
+    int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
+#pragma omp parallel
+    {
+        fadyn_err terr;
+        fadyn_err_clear(&terr);
+        fadyn_nd_ws *ws = fadyn_nd_ws_alloc(p, &terr);
+        double *y0 = malloc(p->dim * sizeof(double));
+        int rc = ws && y0 ? FADYN_OK : ws ? FADYN_ENOMEM : terr.code;
+#pragma omp for schedule(dynamic, 1) collapse(2)
+        for (size_t j = 0; j < nv; j++)
+            for (size_t i = 0; i < nu; i++) {
+                if (rc != FADYN_OK) continue;
+                double u = fadyn_nd_slice_coord(span, nu, i);
+                double v = fadyn_nd_slice_coord(span, nv, j);
+                for (size_t m = 0; m < p->dim; m++)
+                    y0[m] = scale * (d0[m] + u * d1[m] + v * d2[m]);
+                rc = fadyn_nd_run(ws, y0, np, &res[j * nu + i], &terr);
+                fadyn_phase_progress(np->progress, np->progress_ctx, &done, nu * nv);
+            }
+        keep_first(rc, &terr, &status, err);
+        free(y0);
+        fadyn_nd_ws_free(ws);
+    }
+    fadyn_blas_set_threads(blas);
+    return status;
+}
+
+int fadyn_nd_run_scales(const fadyn_problem *p, const double *scales, size_t nscales,
+                        const fadyn_nd_params *np, fadyn_nd_result *res, fadyn_err *err) {
+    nd_job job = {p->depth, p->sizes, np};
+    int status = check_job(&job, err);
+    if (status != FADYN_OK) return status;
+    int blas = fadyn_blas_set_threads(1);
+    size_t done = 0;
+#pragma omp parallel
+    {
+        fadyn_err terr;
+        fadyn_err_clear(&terr);
+        fadyn_nd_ws *ws = fadyn_nd_ws_alloc(p, &terr);
+        double *y0 = malloc(p->dim * sizeof(double));
+        int rc = ws && y0 ? FADYN_OK : ws ? FADYN_ENOMEM : terr.code;
+#pragma omp for schedule(dynamic, 1)
+        for (size_t k = 0; k < nscales; k++) {
+            if (rc != FADYN_OK) continue;
+            for (size_t m = 0; m < p->dim; m++)
+                y0[m] = scales[k] * p->w0[m];
+            rc = fadyn_nd_run(ws, y0, np, &res[k], &terr);
+            fadyn_phase_progress(np->progress, np->progress_ctx, &done, nscales);
+        }
+        keep_first(rc, &terr, &status, err);
+        free(y0);
+        fadyn_nd_ws_free(ws);
+    }
+    fadyn_blas_set_threads(blas);
     return status;
 }
 

@@ -53,9 +53,9 @@ static int column(char **field, size_t n, const char *name) {
 
 typedef struct {
     const char *path;
-    int header;          /* a header line was read */
-    size_t ncols;        /* fields a row must have */
-    int ca, cw, cdir;    /* columns of a, w and the direction (-1: none) */
+    int header;       /* a header line was read */
+    size_t ncols;     /* fields a row must have */
+    int ca, cw, cdir; /* columns of a, w and the direction (-1: none) */
     fadyn_phase_start *s;
     size_t n, cap;
 } reader;
@@ -89,8 +89,8 @@ static int read_row(reader *r, char **field, size_t nf, size_t line, fadyn_err *
     for (int k = 0; k < 2; k++)
         if (!parse_number(field[cols[k]], dst[k]))
             return fadyn_err_set(err, FADYN_EPARSE,
-                                 "%s line %zu: '%.40s' is not a finite number (column %s)",
-                                 r->path, line, field[cols[k]], names[k]);
+                                 "%s line %zu: '%.40s' is not a finite number (column %s)", r->path,
+                                 line, field[cols[k]], names[k]);
     if (r->cdir >= 0) {
         const char *d = field[r->cdir];
         if (strcmp(d, "backward") == 0)
