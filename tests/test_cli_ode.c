@@ -46,6 +46,7 @@ Test(cli_ode, bad_arguments) {
     expect_bad("--rtol abc", "--rtol");
     expect_bad("--t-end nan", "--t-end");
     expect_bad("--samples 1", "--samples");
+    expect_bad("--hmin 1", "--hmin"); /* above the first step: GSL would ignore it */
     expect_bad("--seed -3", "--seed");
     expect_bad("--sigma 1,2", "--sigma");
     expect_bad("--sigma -1", "--sigma");

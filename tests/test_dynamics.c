@@ -305,7 +305,7 @@ Test(dynamics, explicit_and_implicit_steppers_agree) {
     cr_assert_eq(fadyn_ode_run(&p, &ref, &r0), FADYN_OK);
     for (int s = 0; s < 8; s++) {
         fadyn_integ_params ip = ref;
-        ip.stepper = steppers[s];
+        ip.stepper = fadyn_stepper_find(steppers[s]);
         ip.rtol = 1e-9;
         ip.atol = 1e-11;
         fadyn_ode_result r;

@@ -261,7 +261,7 @@ Test(phase, wrapper_engine_and_other_steppers_agree) {
     fadyn_basin_params bp[3] = {fadyn_basin_params_default(), fadyn_basin_params_default(),
                                 fadyn_basin_params_default()};
     bp[1].engine = FADYN_BASIN_WRAPPER;
-    bp[2].stepper = "rkf45";
+    bp[2].integ.stepper = fadyn_stepper_find("rkf45");
     fadyn_basin_stats st[3];
     for (size_t e = 0; e < 3; e++)
         cr_assert_eq(fadyn_basin_grid(1, 1, &win, n, n, &bp[e], p + e * n * n, &st[e], NULL),
@@ -279,7 +279,7 @@ Test(phase, wrapper_engine_and_other_steppers_agree) {
 
 Test(phase, time_limit_gives_unconverged) {
     fadyn_basin_params bp = fadyn_basin_params_default();
-    bp.t_max = 0.01;
+    bp.integ.t_end = 0.01;
     for (int e = 0; e < 2; e++) {
         bp.engine = e;
         fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
@@ -293,7 +293,7 @@ Test(phase, time_limit_gives_unconverged) {
 
 Test(phase, start_beyond_the_radius_diverges) {
     fadyn_basin_params bp = fadyn_basin_params_default();
-    bp.radius = 10;
+    bp.integ.radius = 10;
     fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
     fadyn_basin_point p;
     cr_assert_eq(fadyn_phase_settle(ws, 1, 1, 20, 0, &p, NULL), FADYN_OK);
@@ -304,14 +304,18 @@ Test(phase, start_beyond_the_radius_diverges) {
 Test(phase, bad_parameters_are_refused) {
     fadyn_err err;
     fadyn_basin_params bp = fadyn_basin_params_default();
-    bp.stepper = "rk9";
+    cr_expect_eq(fadyn_stepper_parse("rk9", &bp.integ.stepper, &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "rk9") != NULL);
+    bp.integ.stepper = NULL; /* what fadyn_stepper_find("rk9") gives */
     cr_expect_null(fadyn_phase_ws_alloc(&bp, &err));
     cr_expect_eq(err.code, FADYN_EINVAL);
-    cr_expect(strstr(err.msg, "rk9") != NULL);
     const char *fields[] = {"rtol", "e-tol", "speed-tol", "t-max"};
     for (int f = 0; f < 4; f++) {
         bp = fadyn_basin_params_default();
-        double *x = f == 0 ? &bp.rtol : f == 1 ? &bp.e_tol : f == 2 ? &bp.speed_tol : &bp.t_max;
+        double *x = f == 0   ? &bp.integ.rtol
+                    : f == 1 ? &bp.e_tol
+                    : f == 2 ? &bp.speed_tol
+                             : &bp.integ.t_end;
         *x = -1;
         cr_expect_eq(fadyn_basin_params_check(&bp, &err), FADYN_EINVAL);
         cr_expect(strstr(err.msg, fields[f]) != NULL, "%s: %s", fields[f], err.msg);
@@ -447,7 +451,7 @@ Test(phase, far_starts_settle_on_the_cubic_roots) {
     const char *steppers[] = {"rk8pd", "msbdf", "bsimp"};
     for (int k = 0; k < 3; k++) {
         fadyn_basin_params bp = fadyn_basin_params_default();
-        bp.stepper = steppers[k];
+        bp.integ.stepper = fadyn_stepper_find(steppers[k]);
         fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&bp, NULL);
         for (int s = 0; s < 3; s++) {
             if (k == 0 && s == 2) continue; /* rk8pd crawls there (documented) */

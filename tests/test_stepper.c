@@ -54,7 +54,7 @@ static void run_both(const gsl_odeiv2_system *sys, const double *y0, fadyn_integ
     const char *names[2] = {"rk8pd", "gsl-rk8pd"};
     double *out[2] = {y_fadyn, y_gsl};
     for (int s = 0; s < 2; s++) {
-        ip.stepper = names[s];
+        ip.stepper = fadyn_stepper_find(names[s]);
         memcpy(out[s], y0, sys->dimension * sizeof(double));
         fadyn_err err = {0};
         cr_assert_eq(fadyn_integrate(sys, &ip, out[s], NULL, NULL, &st[s], &err), FADYN_OK,
@@ -64,7 +64,7 @@ static void run_both(const gsl_odeiv2_system *sys, const double *y0, fadyn_integ
 
 Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl) {
     fadyn_integ_params ip = fadyn_integ_params_default();
-    cr_expect_str_eq(ip.stepper, "rk8pd");
+    cr_expect_str_eq(ip.stepper->name, "rk8pd");
     cr_expect_neq(step_type("rk8pd"), gsl_odeiv2_step_rk8pd);
     cr_expect_eq(step_type("gsl-rk8pd"), gsl_odeiv2_step_rk8pd);
     cr_expect_eq(fadyn_stepper_find("gsl-rk8pd")->implicit, 0);

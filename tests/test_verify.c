@@ -356,10 +356,10 @@ static void spoil_threads(fadyn_verify_params *v) {
     v->threads = -1;
 }
 static void spoil_t_end(fadyn_verify_params *v) {
-    v->t_end = NAN;
+    v->integ.t_end = NAN;
 }
 static void spoil_samples(fadyn_verify_params *v) {
-    v->samples = 2;
+    v->integ.samples = 2;
 }
 static void spoil_eta(fadyn_verify_params *v) {
     v->p2_eta_min = v->p2_eta_max;

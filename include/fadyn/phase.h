@@ -157,23 +157,23 @@ void fadyn_phase_branches(double b, double t, fadyn_phase_branch out[3]);
 /* ---- integrating one start until it settles ---------------------------- */
 
 typedef enum {
-    FADYN_BASIN_EVOLVE = 0, /* gsl_odeiv2_evolve_apply in a per-thread driver (default) */
-    FADYN_BASIN_WRAPPER     /* the shared fadyn_integrate wrapper, one call per start */
+    FADYN_BASIN_EVOLVE = 0, /* one step at a time in a per-thread fadyn_integ_ws (default) */
+    FADYN_BASIN_WRAPPER     /* fadyn_integrate, sampled, one call per start */
 } fadyn_basin_engine;
 
 typedef struct {
-    const char *stepper;        /* fadyn_steppers name, "rk8pd" */
-    double rtol, atol;          /* 1e-7, 1e-9 */
-    double h0;                  /* first step at most, 1e-2 ... */
+    fadyn_integ_params integ;   /* the integrator, as read here: stepper rk8pd, rtol 1e-7,
+                                   atol 1e-9; h0 1e-2, the first step at most ...; t_end 1e4:
+                                   unconverged after this time ...; nmax 100 000: ... or this
+                                   many steps; radius 1e6: diverged beyond this max(|a|, |w|);
+                                   hmin 1e-12 (or the first step, if smaller); samples 400: the
+                                   wrapper engine's log-spaced convergence checks, from
+                                   min(h0, t_end / 2) (log_time and t_min are not read) */
     double h0_rel;              /* ... and at most h0_rel (1 + |y|) / |f(y)|, 1e-2: a step that
                                    moves the state by ~1% (large windows are stiff) */
     double e_tol;               /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
     double speed_tol;           /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
-    double t_max;               /* unconverged after this time, 1e4 */
-    unsigned long nmax;         /* ... or this many steps, 100 000 */
-    double radius;              /* diverged beyond this max(|a|, |w|), 1e6 */
     int engine;                 /* fadyn_basin_engine */
-    size_t checks;              /* wrapper engine: log-spaced convergence checks, 400 */
     fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
     void *progress_ctx;
     int backward; /* integrate the reversed flow: where the start came from, 0 */

@@ -21,6 +21,7 @@
 #define FADYN_VERIFY_H
 
 #include "fadyn/error.h"
+#include "fadyn/integrate.h"
 #include "fadyn/observer.h"
 #include "fadyn/ode.h"
 
@@ -51,12 +52,11 @@ typedef struct {
     fadyn_break brk;                         /* FADYN_BREAK_NONE */
     int representable;                       /* under rank: T of rank n_h (0: T ~ U[-1,1]) */
     int threads;                             /* OpenMP threads, 0: the runtime's choice */
-    /* Proof 1 and Fig. 4: trajectories of the expected dynamics (docs/theory.md §2–3) */
-    const char *stepper; /* "rk8pd" */
-    double rtol, atol;   /* 1e-10, 1e-12 */
-    double t_end;        /* horizon, 400 */
-    size_t samples;      /* sample times, 401 */
-    int log_time;        /* logarithmic from t = 1e-3 (1), or linear (0) */
+    /* Proof 1 and Fig. 4: trajectories of the expected dynamics (docs/theory.md §2–3),
+     * integrated with rk8pd, rtol 1e-10, atol 1e-12 to the horizon t_end 400 at 401
+     * sample times, logarithmic from t_min 1e-3 (log_time 1); the scalar chains use
+     * the same integrator to chain_t_end */
+    fadyn_integ_params integ;
     double skew_scale;   /* C = 0 start: A = 0, W = B⁺ P S P, S skew ~ U[-x,x], 0.5 */
     double near_bound;   /* near-bound C = 0 start: s(0) = x × eq 47's bound, 0.9 */
     double small_scale;  /* Fig. 4 start ω (paper), 0.01 */

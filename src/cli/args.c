@@ -1,5 +1,6 @@
 /* args.c — argument parsing, one-line errors, exit codes, progress. */
 #include "cli.h"
+#include "fadyn/integrate.h"
 #include "fadyn/io.h"
 
 #include <errno.h>
@@ -62,6 +63,14 @@ int cli_double(const char *cmd, const char *opt, const char *s, double *out) {
     }
     *out = x;
     return 0;
+}
+
+int cli_stepper(const char *cmd, const char *s, const fadyn_stepper_info **out) {
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_stepper_parse(s, out, &err) == FADYN_OK) return 0;
+    cli_error_err(cmd, &err);
+    return CLI_EXIT_USAGE;
 }
 
 int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out) {

@@ -35,6 +35,9 @@ int cli_exit_code(int status);
 int cli_double(const char *cmd, const char *opt, const char *s, double *out);
 int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out);
 int cli_size(const char *cmd, const char *opt, const char *s, size_t *out);
+/* A stepper name (--stepper) resolved to its descriptor. */
+#include "fadyn/integrate.h"
+int cli_stepper(const char *cmd, const char *s, const fadyn_stepper_info **out);
 /* Comma-separated lists; *n receives the count (at most max). */
 int cli_size_list(const char *cmd, const char *opt, const char *s, size_t *out, size_t max,
                   size_t *n);

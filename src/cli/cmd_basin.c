@@ -267,14 +267,14 @@ static json_t *params_json(const basin_opts *o) {
     json_object_set_new(par, "t", json_real(pc->t));
     json_object_set_new(
         par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi));
-    json_object_set_new(par, "stepper", json_string(pc->bp.stepper));
+    json_object_set_new(par, "stepper", json_string(pc->bp.integ.stepper->name));
     json_object_set_new(par, "engine",
                         json_string(pc->bp.engine == FADYN_BASIN_EVOLVE ? "evolve" : "wrapper"));
-    json_object_set_new(par, "rtol", json_real(pc->bp.rtol));
-    json_object_set_new(par, "atol", json_real(pc->bp.atol));
+    json_object_set_new(par, "rtol", json_real(pc->bp.integ.rtol));
+    json_object_set_new(par, "atol", json_real(pc->bp.integ.atol));
     json_object_set_new(par, "e_tol", json_real(pc->bp.e_tol));
     json_object_set_new(par, "speed_tol", json_real(pc->bp.speed_tol));
-    json_object_set_new(par, "t_max", json_real(pc->bp.t_max));
+    json_object_set_new(par, "t_max", json_real(pc->bp.integ.t_end));
     return par;
 }
 
@@ -313,8 +313,7 @@ static int write_grid_summary(const char *path, const basin_opts *o, const fadyn
 /* Starts that did not settle under an explicit stepper: far from the origin
  * the flow is stiff (the rate along the parabola is a² + b w). */
 static void stiff_hint(const phase_common *pc, size_t unconverged) {
-    const fadyn_stepper_info *si = fadyn_stepper_find(pc->bp.stepper);
-    if (unconverged && si && !si->implicit)
+    if (unconverged && !pc->bp.integ.stepper->implicit)
         fprintf(stderr,
                 "fadyn basin: note: %zu starts did not settle; far from the origin the "
                 "flow is stiff (rate a^2 + b w): try --stepper msbdf\n",

@@ -43,7 +43,7 @@ static const cli_opt OPTS[] = {
              CLI_RANGE(2, 1e5)),
     CLI_SIZE("repeats", "N", A, cp.repeats, "data streams averaged per cell", CLI_REC,
              CLI_RANGE(1, 1000)),
-    CLI_STRING("stepper", "NAME", A, cp.integ.stepper, "the ODE's stepper (as fadyn ode)", CLI_REC),
+    CLI_STEPPER("stepper", A, cp.integ.stepper, "the ODE's stepper (as fadyn ode)", CLI_REC),
     CLI_DOUBLE("rtol", "X", A, cp.integ.rtol, "the ODE's relative tolerance"),
     CLI_DOUBLE("atol", "X", A, cp.integ.atol, "the ODE's absolute tolerance"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,

@@ -32,10 +32,10 @@ static const cli_opt OPTS[] = {
     CLI_STRING("save-init", "DIR", A, save_init,
                "write T, B and the initial weights to DIR (same format)"),
     CLI_STRING("save-final", "DIR", A, save_final, "write T, B and the final weights to DIR"),
-    CLI_STRING("stepper", "NAME", A, integ.stepper,
-               "{steppers} (analytic Jacobian); rk8pd is fadyn's vectorised Prince-Dormand, "
-               "gsl-rk8pd GSL's own",
-               CLI_REC, .section = "Integration:"),
+    CLI_STEPPER("stepper", A, integ.stepper,
+                "{steppers} (analytic Jacobian); rk8pd is fadyn's vectorised Prince-Dormand, "
+                "gsl-rk8pd GSL's own",
+                CLI_REC, .section = "Integration:"),
     CLI_DOUBLE("rtol", "X", A, integ.rtol, "relative tolerance", CLI_REC),
     CLI_DOUBLE("atol", "X", A, integ.atol, "absolute tolerance", CLI_REC),
     CLI_DOUBLE("t-end", "T", A, integ.t_end, "end time", CLI_REC),
@@ -45,7 +45,7 @@ static const cli_opt OPTS[] = {
     CLI_DOUBLE("t-min", "T", A, integ.t_min, "first sample time after 0 of --log-time"),
     CLI_DOUBLE("radius", "R", A, integ.radius, "stop as diverged when some |weight| > R", CLI_REC),
     CLI_ULONG("nmax", "N", A, integ.nmax, "total step limit", CLI_RANGE(1, 1e12)),
-    CLI_DOUBLE("hmin", "H", A, integ.hmin, "smallest step"),
+    CLI_DOUBLE("hmin", "H", A, integ.hmin, "smallest step; at most the first step h0 (1e-3)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
                 "one row per sample: t loss nse V drift drift_rel s angle_bp angle_pbp",
                 .section = "Output:"),
@@ -135,7 +135,7 @@ static void print_summary(const ode_opts *o, const fadyn_ode_result *res) {
     printf("fadyn ode: rule %s, sizes", o->po.rule->name);
     for (size_t k = 0; k < o->po.nsizes; k++)
         printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
-    printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper, res->stats.t_reached,
+    printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper->name, res->stats.t_reached,
            status_word(res->status));
     printf("  final NSE            %.4e\n", res->final_nse);
     printf("  conserved C drift    %.3e max (relative %.3e)\n", res->drift_max, res->drift_rel_max);

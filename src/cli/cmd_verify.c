@@ -108,10 +108,10 @@ static const cli_opt OPTS[] = {
     CLI_SET("representable-target", A, vp.representable,
             "under --break rank, draw T of rank n_h, so that the network can represent it",
             CLI_REC),
-    CLI_DOUBLE("t-end", "T", A, vp.t_end, "horizon of the Proof 1 trajectories", CLI_REC),
-    CLI_RECORD(string, "stepper", A, vp.stepper),
-    CLI_RECORD(double, "rtol", A, vp.rtol),
-    CLI_RECORD(double, "atol", A, vp.atol),
+    CLI_DOUBLE("t-end", "T", A, vp.integ.t_end, "horizon of the Proof 1 trajectories", CLI_REC),
+    CLI_RECORD(stepper, "stepper", A, vp.integ.stepper),
+    CLI_RECORD(double, "rtol", A, vp.integ.rtol),
+    CLI_RECORD(double, "atol", A, vp.integ.atol),
     CLI_RECORD(string, "only", A, only),
     CLI_INT("threads", "N", A, vp.threads, "OpenMP threads over instances", CLI_RANGE(0, 1024),
             .def = "all"),
@@ -211,7 +211,7 @@ static void print_table(const verify_opts *o, const fadyn_check_result *res, siz
         fails += (size_t)!r->pass;
     }
     printf("notes: Proof 1 trajectories run to t = %g (Theorem 1 to %g while still learning);",
-           vp->t_end, 10.0 * vp->t_end);
+           vp->integ.t_end, 10.0 * vp->integ.t_end);
     for (size_t c = 0; c < nc; c++)
         for (size_t k = 0; res[c].instances && k < FADYN_VERIFY_NEXTRA; k++)
             if (res[c].check->extra_name[k])

@@ -273,6 +273,24 @@ static void show_rule(const cli_opt *o, const void *base, char *buf, size_t n) {
     snprintf(buf, n, "%s", (*(const fadyn_rule_type *const *)field(o, base))->name);
 }
 const cli_kind cli_k_rule = {1, parse_rule, json_rule, show_rule, NULL};
+
+/* A stepper name, resolved once to its descriptor (fadyn_stepper_parse). */
+static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    fadyn_err err;
+    if (fadyn_stepper_parse(arg, (const fadyn_stepper_info **)field(o, base), &err) == FADYN_OK)
+        return 0;
+    cli_error(cmd, "--%s: %s", o->name, err.msg);
+    return CLI_EXIT_USAGE;
+}
+static json_t *json_stepper(const cli_opt *o, const void *base) {
+    const fadyn_stepper_info *s = *(const fadyn_stepper_info *const *)field(o, base);
+    return s ? json_string(s->name) : NULL;
+}
+static void show_stepper(const cli_opt *o, const void *base, char *buf, size_t n) {
+    const fadyn_stepper_info *s = *(const fadyn_stepper_info *const *)field(o, base);
+    if (s) snprintf(buf, n, "%s", s->name);
+}
+const cli_kind cli_k_stepper = {1, parse_stepper, json_stepper, show_stepper, NULL};
 const cli_kind cli_k_ode_rule = {1, parse_ode_rule, json_rule, show_rule, NULL};
 
 /* ---- lists ------------------------------------------------------------------------ */

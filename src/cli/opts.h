@@ -119,7 +119,7 @@ void cli_fmt_double(double x, char *buf, size_t n);
  * output directories: made and checked writable. */
 extern const cli_kind cli_k_double, cli_k_size, cli_k_ulong, cli_k_int, cli_k_string, cli_k_set,
     cli_k_clear, cli_k_enum, cli_k_doubles, cli_k_sizes, cli_k_outfile, cli_k_plot, cli_k_outdir,
-    cli_k_group, cli_k_rule, cli_k_ode_rule;
+    cli_k_group, cli_k_rule, cli_k_ode_rule, cli_k_stepper;
 
 /* The kinds' own parsers, for commands that build a kind from them. */
 int cli_parse_double(const char *cmd, const cli_opt *o, const char *arg, void *base);
@@ -149,6 +149,8 @@ void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n);
     { CLI_FIELD(set, nm, NULL, T, f, h), __VA_ARGS__ }
 #define CLI_CLEAR(nm, T, f, h, ...)                                                                \
     { CLI_FIELD(clear, nm, NULL, T, f, h), __VA_ARGS__ }
+#define CLI_STEPPER(nm, T, f, h, ...)                                                              \
+    { CLI_FIELD(stepper, nm, "NAME", T, f, h), __VA_ARGS__ }
 #define CLI_ENUM(nm, mv, T, f, nf, h, ...)                                                         \
     { CLI_FIELD(enum, nm, mv, T, f, h), .names = nf, __VA_ARGS__ }
 /* A list of kind kp in the array f, its count in n. */

@@ -25,8 +25,8 @@ const char *const PHASE_COMMON_HELP =
     "  --t-max T           give up (class 'unconverged') after T (default 1e4)\n"
     "  --e-tol X           |E| tolerance (default 1e-6)\n"
     "  --speed-tol X       speed tolerance (default 1e-6)\n"
-    "  --engine NAME       evolve: gsl_odeiv2_evolve in one driver per thread (default);\n"
-    "                      wrapper: the shared fadyn_integrate driver, one per start\n"
+    "  --engine NAME       evolve: step by step (GSL's evolve), one driver per thread\n"
+    "                      (default); wrapper: the sampled fadyn_integrate, one per start\n"
     "                      (slower: it allocates a driver per start; kept as a cross-check)\n";
 
 double phase_window_area(const phase_common *pc) {
@@ -45,19 +45,16 @@ int phase_common_option(const char *cmd, phase_common *pc, const char *name, con
     snprintf(opt, sizeof opt, "--%s", name);
     if (strcmp(name, "b") == 0) return cli_double(cmd, opt, val, &pc->b);
     if (strcmp(name, "t") == 0) return cli_double(cmd, opt, val, &pc->t);
-    if (strcmp(name, "rtol") == 0) return cli_double(cmd, opt, val, &pc->bp.rtol);
-    if (strcmp(name, "atol") == 0) return cli_double(cmd, opt, val, &pc->bp.atol);
-    if (strcmp(name, "t-max") == 0) return cli_double(cmd, opt, val, &pc->bp.t_max);
+    if (strcmp(name, "rtol") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.rtol);
+    if (strcmp(name, "atol") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.atol);
+    if (strcmp(name, "t-max") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.t_end);
     if (strcmp(name, "e-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.e_tol);
     if (strcmp(name, "speed-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.speed_tol);
     if (strcmp(name, "out") == 0) return pc->out = val, 0;
     if (strcmp(name, "summary") == 0) return pc->summary = val, 0;
     if (strcmp(name, "plot") == 0) return pc->plot = val, 0;
     if (strcmp(name, "quiet") == 0) return pc->quiet = 1, 0;
-    if (strcmp(name, "stepper") == 0) {
-        pc->bp.stepper = val;
-        return 0;
-    }
+    if (strcmp(name, "stepper") == 0) return cli_stepper(cmd, val, &pc->bp.integ.stepper);
     if (strcmp(name, "engine") == 0) {
         if (strcmp(val, "evolve") == 0)
             pc->bp.engine = FADYN_BASIN_EVOLVE;

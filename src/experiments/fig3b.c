@@ -200,7 +200,7 @@ void fadyn_fig3b_summary(const fadyn_fig3b_result *r, json_t *summary) {
     json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)p->ga, (json_int_t)p->gw));
     json_object_set_new(par, "basin_grid", json_pack("[II]", (json_int_t)p->ba, (json_int_t)p->bw));
     json_object_set_new(par, "t_end", json_real(p->t_end));
-    json_object_set_new(par, "stepper", json_string(p->bp.stepper));
+    json_object_set_new(par, "stepper", json_string(p->bp.integ.stepper->name));
     json_object_set_new(summary, "parameters", par);
     json_t *tr = json_array();
     for (size_t k = 0; k < r->ntraj; k++) {

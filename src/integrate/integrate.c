@@ -6,6 +6,8 @@
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const fadyn_stepper_info fadyn_steppers[] = {
@@ -24,14 +26,34 @@ const fadyn_stepper_info fadyn_steppers[] = {
 };
 
 const fadyn_stepper_info *fadyn_stepper_find(const char *name) {
+    if (!name) return NULL;
     for (const fadyn_stepper_info *s = fadyn_steppers; s->name; s++)
         if (strcmp(s->name, name) == 0) return s;
     return NULL;
 }
 
+int fadyn_stepper_parse(const char *name, const fadyn_stepper_info **out, fadyn_err *err) {
+    const fadyn_stepper_info *si = fadyn_stepper_find(name);
+    if (si) {
+        *out = si;
+        return FADYN_OK;
+    }
+    char list[512];
+    size_t k = 0;
+    list[0] = '\0';
+    for (si = fadyn_steppers; si->name && k < sizeof list; si++)
+        k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? " " : "", si->name);
+    return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s: unknown (%s)", name ? name : "(none)",
+                         list);
+}
+
+const fadyn_stepper_info *fadyn_stepper_default(void) {
+    return fadyn_stepper_find("rk8pd");
+}
+
 fadyn_integ_params fadyn_integ_params_default(void) {
     fadyn_integ_params ip = {
-        .stepper = "rk8pd",
+        .stepper = fadyn_stepper_default(),
         .rtol = 1e-8,
         .atol = 1e-10,
         .h0 = 1e-3,
@@ -46,16 +68,29 @@ fadyn_integ_params fadyn_integ_params_default(void) {
     return ip;
 }
 
-int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
-    if (!ip->stepper || !fadyn_stepper_find(ip->stepper))
+/* The checks on what the stepping itself reads (stepper, tolerances, step
+ * controls), shared by both drivers. */
+static int step_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
+    if (!ip->stepper || !ip->stepper->type)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--stepper %s: unknown (rk2 rk4 rkf45 rkck rk8pd gsl-rk8pd msadams "
-                             "msbdf bsimp rk4imp)",
-                             ip->stepper ? ip->stepper : "(none)");
+                             "--stepper: none set (resolve a name with fadyn_stepper_parse)");
     if (!(ip->rtol > 0.0) || !isfinite(ip->rtol))
         return fadyn_err_set(err, FADYN_EINVAL, "--rtol %g: must be > 0", ip->rtol);
     if (!(ip->atol > 0.0) || !isfinite(ip->atol))
         return fadyn_err_set(err, FADYN_EINVAL, "--atol %g: must be > 0", ip->atol);
+    if (!(ip->h0 > 0.0) || !isfinite(ip->h0) || !(ip->hmin >= 0.0) || ip->nmax == 0)
+        return fadyn_err_set(err, FADYN_EINVAL, "step controls: need h0 > 0, hmin >= 0, nmax > 0");
+    if (ip->hmin > ip->h0)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "--hmin %g: larger than the first step h0 = %g (GSL's driver needs "
+                             "hmin <= h0)",
+                             ip->hmin, ip->h0);
+    return FADYN_OK;
+}
+
+int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
+    int rc = step_params_check(ip, err);
+    if (rc != FADYN_OK) return rc;
     if (!(ip->t_end > 0.0) || !isfinite(ip->t_end))
         return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: must be > 0 and finite", ip->t_end);
     if (ip->samples < 2)
@@ -64,8 +99,6 @@ int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
         return fadyn_err_set(err, FADYN_EINVAL, "--t-min %g: need 0 < t-min < t-end", ip->t_min);
     if (!(ip->radius > 0.0))
         return fadyn_err_set(err, FADYN_EINVAL, "--radius %g: must be > 0", ip->radius);
-    if (!(ip->h0 > 0.0) || !(ip->hmin >= 0.0) || ip->nmax == 0)
-        return fadyn_err_set(err, FADYN_EINVAL, "step controls: need h0 > 0, hmin >= 0, nmax > 0");
     return FADYN_OK;
 }
 
@@ -78,7 +111,8 @@ double fadyn_integ_sample_time(const fadyn_integ_params *ip, size_t i) {
     return ip->t_min * pow(ip->t_end / ip->t_min, (double)(i - 1) / (double)(last - 1));
 }
 
-/* The system as the driver sees it: the user's, guarded against blow-up. */
+/* The system as fadyn_integrate's driver sees it: the user's, guarded
+ * against blow-up. */
 typedef struct {
     const gsl_odeiv2_system *inner;
     double radius;
@@ -101,29 +135,101 @@ static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], vo
     return g->inner->jacobian(t, y, dfdy, dfdt, g->inner->params);
 }
 
+/* A GSL driver (step, control, evolve) for sys under ip's settings. */
+struct fadyn_integ_ws {
+    gsl_odeiv2_system sys; /* what the driver integrates (its address is the driver's) */
+    gsl_odeiv2_driver *d;
+    double hmin;     /* ip's */
+    double hmin_now; /* this start's: min(hmin, its first step) */
+};
+
+/* Allocate ws->d for ws->sys; the one place a stepper meets GSL's driver,
+ * and where every setting GSL takes is checked to have taken. */
+static int ws_init(fadyn_integ_ws *ws, const fadyn_integ_params *ip, fadyn_err *err) {
+    int rc = step_params_check(ip, err);
+    if (rc != FADYN_OK) return rc;
+    const fadyn_stepper_info *si = ip->stepper;
+    if (ws->sys.dimension == 0)
+        return fadyn_err_set(err, FADYN_EINVAL, "the system has dimension 0");
+    if (si->implicit && !ws->sys.jacobian)
+        return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s needs a Jacobian", si->name);
+    ws->d = gsl_odeiv2_driver_alloc_y_new(&ws->sys, *si->type, ip->h0, ip->atol, ip->rtol);
+    if (!ws->d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
+    /* GSL reports a refused setting through its error handler and may still
+     * return GSL_SUCCESS (GSL_ERROR_NULL): check the value it kept too */
+    if (gsl_odeiv2_driver_set_hmin(ws->d, ip->hmin) != GSL_SUCCESS || ws->d->hmin != ip->hmin) {
+        gsl_odeiv2_driver_free(ws->d);
+        ws->d = NULL;
+        return fadyn_err_set(err, FADYN_EGSL, "GSL's driver refused hmin = %g (h0 = %g)", ip->hmin,
+                             ip->h0);
+    }
+    ws->hmin = ws->hmin_now = ip->hmin;
+    return FADYN_OK;
+}
+
+fadyn_integ_ws *fadyn_integ_ws_alloc(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip,
+                                     fadyn_err *err) {
+    fadyn_integ_ws *ws = calloc(1, sizeof *ws);
+    if (!ws) {
+        fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+        return NULL;
+    }
+    ws->sys = *sys;
+    if (ws_init(ws, ip, err) != FADYN_OK) {
+        free(ws);
+        return NULL;
+    }
+    return ws;
+}
+
+void fadyn_integ_ws_free(fadyn_integ_ws *ws) {
+    if (!ws) return;
+    if (ws->d) gsl_odeiv2_driver_free(ws->d);
+    free(ws);
+}
+
+int fadyn_integ_ws_reset(fadyn_integ_ws *ws, double h_first, fadyn_err *err) {
+    int s = gsl_odeiv2_driver_reset(ws->d);
+    if (s != GSL_SUCCESS)
+        return fadyn_err_set(err, FADYN_EGSL, "GSL driver reset failed: %s", gsl_strerror(s));
+    ws->hmin_now = fmin(ws->hmin, fabs(h_first));
+    return FADYN_OK;
+}
+
+int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double *y,
+                     fadyn_err *err) {
+    gsl_odeiv2_driver *d = ws->d;
+    int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, t, t1, h, y);
+    if (s != GSL_SUCCESS)
+        return fadyn_err_set(err, FADYN_EGSL, "GSL evolve failed at t = %.6g: %s", *t,
+                             gsl_strerror(s));
+    if (fabs(*h) < ws->hmin_now)
+        return fadyn_err_set(err, FADYN_MAXSTEPS,
+                             "stopped at t = %.6g: the step fell below hmin = %g", *t,
+                             ws->hmin_now);
+    return FADYN_OK;
+}
+
 int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
                     fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err) {
     int rc = fadyn_integ_params_check(ip, err);
     if (rc != FADYN_OK) return rc;
-    const fadyn_stepper_info *si = fadyn_stepper_find(ip->stepper);
-    if (si->implicit && !sys->jacobian)
-        return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s needs a Jacobian", si->name);
     double t0 = fadyn_wall_seconds();
     guard g = {sys, ip->radius, 0, 0};
-    gsl_odeiv2_system gs = {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
+    fadyn_integ_ws ws = {
+        {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g}, NULL, 0.0, 0.0};
     fadyn_integ_stats st;
     memset(&st, 0, sizeof st);
+    if ((rc = ws_init(&ws, ip, err)) != FADYN_OK) return rc;
+    gsl_odeiv2_driver *d = ws.d;
     if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
+        gsl_odeiv2_driver_free(d);
         if (stats) *stats = st;
         return fadyn_err_set(err, FADYN_DIVERGED,
                              "the initial state is non-finite or beyond "
                              "--radius %g",
                              ip->radius);
     }
-    gsl_odeiv2_driver *d =
-        gsl_odeiv2_driver_alloc_y_new(&gs, *si->type, ip->h0, ip->atol, ip->rtol);
-    if (!d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
-    gsl_odeiv2_driver_set_hmin(d, ip->hmin);
     double t = 0.0;
     rc = fn ? fn(ctx, 0.0, y) : 0;
     for (size_t i = 1; rc == FADYN_OK && i < ip->samples; i++) {
@@ -136,7 +242,11 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
                                ip->nmax);
             break;
         }
-        gsl_odeiv2_driver_set_nmax(d, ip->nmax - used);
+        if (gsl_odeiv2_driver_set_nmax(d, ip->nmax - used) != GSL_SUCCESS ||
+            d->nmax != ip->nmax - used) {
+            rc = fadyn_err_set(err, FADYN_EGSL, "GSL's driver refused nmax = %lu", ip->nmax - used);
+            break;
+        }
         int s = gsl_odeiv2_driver_apply(d, &t, ti, y);
         if (s == GSL_EBADFUNC) {
             rc = fadyn_err_set(err, FADYN_DIVERGED,

@@ -13,52 +13,52 @@
 
 fadyn_basin_params fadyn_basin_params_default(void) {
     fadyn_basin_params bp = {
-        .stepper = "rk8pd",
-        .rtol = 1e-7,
-        .atol = 1e-9,
-        .h0 = 1e-2,
+        .integ = fadyn_integ_params_default(),
         .h0_rel = 1e-2,
         .e_tol = 1e-6,
         .speed_tol = 1e-6,
-        .t_max = 1e4,
-        .nmax = 100000UL,
-        .radius = 1e6,
         .engine = FADYN_BASIN_EVOLVE,
-        .checks = 400,
         .progress = NULL,
         .progress_ctx = NULL,
         .backward = 0,
     };
+    bp.integ.rtol = 1e-7;
+    bp.integ.atol = 1e-9;
+    bp.integ.h0 = 1e-2;
+    bp.integ.t_end = 1e4;
+    bp.integ.nmax = 100000UL;
+    bp.integ.radius = 1e6;
+    bp.integ.samples = 400;
     return bp;
 }
 
 int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err) {
-    if (!bp->stepper || !fadyn_stepper_find(bp->stepper))
-        return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s: unknown (see fadyn ode --help)",
-                             bp->stepper ? bp->stepper : "(none)");
-    if (!(bp->rtol > 0.0 && isfinite(bp->rtol)) || !(bp->atol > 0.0 && isfinite(bp->atol)))
-        return fadyn_err_set(err, FADYN_EINVAL, "--rtol/--atol: must be finite and > 0");
+    const fadyn_integ_params *ip = &bp->integ;
     if (!(bp->e_tol > 0.0 && isfinite(bp->e_tol)))
         return fadyn_err_set(err, FADYN_EINVAL, "--e-tol %g: must be finite and > 0", bp->e_tol);
     if (!(bp->speed_tol > 0.0 && isfinite(bp->speed_tol)))
         return fadyn_err_set(err, FADYN_EINVAL, "--speed-tol %g: must be finite and > 0",
                              bp->speed_tol);
-    if (!(bp->t_max > 0.0 && isfinite(bp->t_max)))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", bp->t_max);
-    if (!(bp->radius > 0.0) || !(bp->h0 > 0.0) || !(bp->h0_rel > 0.0) || bp->nmax == 0)
-        return fadyn_err_set(err, FADYN_EINVAL, "need radius > 0, h0 > 0, h0_rel > 0 and nmax > 0");
+    if (!(ip->t_end > 0.0 && isfinite(ip->t_end)))
+        return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", ip->t_end);
+    if (!(bp->h0_rel > 0.0)) return fadyn_err_set(err, FADYN_EINVAL, "need h0_rel > 0");
     if (bp->engine != FADYN_BASIN_EVOLVE && bp->engine != FADYN_BASIN_WRAPPER)
         return fadyn_err_set(err, FADYN_EINVAL, "unknown basin engine %d", bp->engine);
-    if (bp->engine == FADYN_BASIN_WRAPPER && bp->checks < 2)
+    if (bp->engine == FADYN_BASIN_WRAPPER && ip->samples < 2)
         return fadyn_err_set(err, FADYN_EINVAL, "wrapper engine: need at least 2 checks");
-    return FADYN_OK;
+    /* the integrator's own checks (stepper, tolerances, step controls,
+     * hmin <= h0, radius), on the fields the basin reads */
+    fadyn_integ_params read = *ip;
+    read.samples = 2;
+    read.log_time = 0;
+    return fadyn_integ_params_check(&read, err);
 }
 
 struct fadyn_phase_ws {
     fadyn_basin_params bp;
     fadyn_phase_sys s;
     gsl_odeiv2_system sys; /* params point at s */
-    gsl_odeiv2_driver *d;  /* holds step, control and evolve (NULL: wrapper engine) */
+    fadyn_integ_ws *iw;    /* the evolve engine's driver (NULL: wrapper engine) */
 };
 
 fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *err) {
@@ -71,21 +71,17 @@ fadyn_phase_ws *fadyn_phase_ws_alloc(const fadyn_basin_params *bp, fadyn_err *er
     ws->bp = *bp;
     ws->s.b = ws->s.t = 1.0;
     ws->sys = fadyn_phase_system(&ws->s);
-    if (bp->engine == FADYN_BASIN_EVOLVE) {
-        const fadyn_stepper_info *si = fadyn_stepper_find(bp->stepper);
-        ws->d = gsl_odeiv2_driver_alloc_y_new(&ws->sys, *si->type, bp->h0, bp->atol, bp->rtol);
-        if (!ws->d) {
-            free(ws);
-            fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
-            return NULL;
-        }
+    if (bp->engine == FADYN_BASIN_EVOLVE &&
+        !(ws->iw = fadyn_integ_ws_alloc(&ws->sys, &bp->integ, err))) {
+        free(ws);
+        return NULL;
     }
     return ws;
 }
 
 void fadyn_phase_ws_free(fadyn_phase_ws *ws) {
     if (!ws) return;
-    if (ws->d) gsl_odeiv2_driver_free(ws->d);
+    fadyn_integ_ws_free(ws->iw);
     free(ws);
 }
 
@@ -97,7 +93,7 @@ static int settled(const fadyn_basin_params *bp, double b, double t, const doubl
 }
 
 static int escaped(const fadyn_basin_params *bp, const double *y) {
-    return !(isfinite(y[0]) && isfinite(y[1])) || fmax(fabs(y[0]), fabs(y[1])) > bp->radius;
+    return !(isfinite(y[0]) && isfinite(y[1])) || fmax(fabs(y[0]), fabs(y[1])) > bp->integ.radius;
 }
 
 /* Class of a settled end state: eq (1) holds when e w b e > 0, i.e. b w > 0. */
@@ -109,7 +105,7 @@ double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, 
     fadyn_phase_sys s = {b, t, 0, 0, 0};
     double f[2];
     fadyn_phase_rhs(0.0, y, f, &s);
-    double speed = hypot(f[0], f[1]), h = bp->h0;
+    double speed = hypot(f[0], f[1]), h = bp->integ.h0;
     if (speed > 0.0 && isfinite(speed)) h = fmin(h, bp->h0_rel * (1.0 + hypot(y[0], y[1])) / speed);
     return h;
 }
@@ -117,8 +113,7 @@ double fadyn_phase_first_step(const fadyn_basin_params *bp, double b, double t, 
 static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
                          fadyn_err *err) {
     const fadyn_basin_params *bp = &ws->bp;
-    gsl_odeiv2_driver *d = ws->d;
-    gsl_odeiv2_driver_reset(d);
+    const double t_max = bp->integ.t_end;
     double t = 0.0;
     unsigned long n = 0;
     int cls = FADYN_PHASE_UNCONVERGED;
@@ -126,24 +121,28 @@ static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_
         cls = FADYN_PHASE_DIVERGED;
     else if (settled(bp, ws->s.b, ws->s.t, y))
         cls = end_class(ws->s.b, y);
-    double h =
-        cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y) : bp->h0;
-    while (cls == FADYN_PHASE_UNCONVERGED && t < bp->t_max && n < bp->nmax) {
+    double h = cls == FADYN_PHASE_UNCONVERGED ? fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y)
+                                              : bp->integ.h0;
+    int rc = fadyn_integ_ws_reset(ws->iw, h, err);
+    if (rc != FADYN_OK) return rc;
+    while (cls == FADYN_PHASE_UNCONVERGED && t < t_max && n < bp->integ.nmax) {
         double y0[2] = {y[0], y[1]}, t0 = t, h0 = h;
-        int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, &t, bp->t_max, &h, y);
+        int s = fadyn_integ_step(ws->iw, &t, t_max, &h, y, err);
         n++;
-        if (s != GSL_SUCCESS)
-            return fadyn_err_set(err, FADYN_EGSL, "GSL evolve failed at t = %.6g: %s", t,
-                                 gsl_strerror(s));
+        if (s < 0) return s;
         if (!(isfinite(y[0]) && isfinite(y[1]))) { /* an overshooting step: retry smaller */
             y[0] = y0[0], y[1] = y0[1], t = t0, h = h0 / 10.0;
-            gsl_odeiv2_driver_reset(d);
+            if ((rc = fadyn_integ_ws_reset(ws->iw, h, err)) != FADYN_OK) return rc;
             continue;
         }
         if (escaped(bp, y))
             cls = FADYN_PHASE_DIVERGED;
         else if (settled(bp, ws->s.b, ws->s.t, y))
             cls = end_class(ws->s.b, y);
+        else if (s == FADYN_MAXSTEPS) { /* the step fell below hmin: unconverged */
+            if (err) fadyn_err_clear(err);
+            break;
+        }
     }
     *tt = t;
     out->steps = n;
@@ -169,17 +168,11 @@ static int wrap_check(void *ctx, double t, const double *y) {
 static int settle_wrapper(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_point *out,
                           fadyn_err *err) {
     const fadyn_basin_params *bp = &ws->bp;
-    fadyn_integ_params ip = fadyn_integ_params_default();
-    ip.stepper = bp->stepper;
-    ip.rtol = bp->rtol;
-    ip.atol = bp->atol;
+    fadyn_integ_params ip = bp->integ;
     ip.h0 = fadyn_phase_first_step(bp, ws->s.b, ws->s.t, y);
-    ip.nmax = bp->nmax;
-    ip.radius = bp->radius;
-    ip.t_end = bp->t_max;
-    ip.samples = bp->checks;
+    ip.hmin = fmin(ip.hmin, ip.h0);
     ip.log_time = 1;
-    ip.t_min = fmin(bp->h0, bp->t_max / 2.0);
+    ip.t_min = fmin(bp->integ.h0, bp->integ.t_end / 2.0);
     wrap_ctx c = {bp, ws->s.b, ws->s.t, 0.0};
     fadyn_integ_stats st;
     int rc = fadyn_integrate(&ws->sys, &ip, y, wrap_check, &c, &st, err);

@@ -220,6 +220,7 @@ int fadyn_phase_trajectory_dir(double b, double t, int backward, double a0, doub
     double y[2] = {a0, w0};
     fadyn_basin_params bp = fadyn_basin_params_default();
     ip.h0 = fmin(ip.h0, fadyn_phase_first_step(&bp, b, t, y));
+    ip.hmin = fmin(ip.hmin, ip.h0); /* a fast start's first step may be the smallest */
     traj_ctx c = {tt, a, w, 0};
     int rc = fadyn_integrate(&sys, &ip, y, traj_sample, &c, NULL, err);
     for (size_t k = c.k; k < n; k++)

@@ -19,7 +19,7 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
         "data = '%s'\n"
         "set multiplot layout 2,2 title 'fadyn ode: %s, %s, stepper %s' font ',13'\n"
         "set grid\nset xlabel 't'\nset key top right\n%s",
-        data, p->rule->name, sizes, ip->stepper, xl);
+        data, p->rule->name, sizes, ip->stepper->name, xl);
     fadyn_strbuf_printf(&b,
                         "set title 'error'\nset logscale y\nset format y '%s'\n"
                         "plot data using 't':'nse' with lines lw 2 title 'NSE', \\\n"

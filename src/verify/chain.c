@@ -54,12 +54,10 @@ static void chain_draw(fadyn_verify_inst *in, chain *c, size_t L, unsigned salt,
 
 /* Integrate a over [0, horizon]; FADYN_OK or the run's outcome. */
 static int chain_run(const fadyn_verify_inst *in, chain *c, double *a, double horizon) {
-    fadyn_integ_params ip = fadyn_integ_params_default();
-    ip.stepper = in->vp->stepper;
-    ip.rtol = in->vp->rtol;
-    ip.atol = in->vp->atol;
+    fadyn_integ_params ip = in->vp->integ;
     ip.t_end = horizon;
     ip.samples = 2;
+    ip.log_time = 0;
     gsl_odeiv2_system sys = {chain_rhs, NULL, c->L, c};
     return fadyn_integrate(&sys, &ip, a, NULL, NULL, NULL, NULL);
 }

@@ -270,7 +270,7 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, double t_end, vtraj *t
     tr->status = FADYN_ENOMEM;
     int rc = inst_problem(in, k, &tr->p);
     if (rc != FADYN_OK) return tr->status = rc;
-    size_t cap = vp->samples, dim = tr->p.dim;
+    size_t cap = vp->integ.samples, dim = tr->p.dim;
     tr->rows = calloc(cap, sizeof(fadyn_obs));
     tr->vdot = malloc(4 * cap * sizeof(double));
     const size_t ni = tr->p.sizes[0], nh = tr->p.sizes[1], no = tr->p.sizes[2];
@@ -299,13 +299,8 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, double t_end, vtraj *t
         s.BW = s.BEd + nh * ni;
         fadyn_gemm(0, 0, nh, ni, no, 1.0, tr->p.B[0], tr->p.T, 0.0, s.BE);
         tr->vbt2 = pow(fadyn_norm(s.BE, nh * ni), 2);
-        fadyn_integ_params ip = fadyn_integ_params_default();
-        ip.stepper = vp->stepper;
-        ip.rtol = vp->rtol;
-        ip.atol = vp->atol;
+        fadyn_integ_params ip = vp->integ;
         ip.t_end = t_end;
-        ip.samples = vp->samples;
-        ip.log_time = vp->log_time; /* resolves the early phase (Fig. 4, rises of V) */
         gsl_odeiv2_system sys = {flow_gsl, NULL, dim, &fl};
         tr->status = fadyn_integrate(&sys, &ip, y, on_sample, &s, NULL, NULL);
     }
@@ -318,7 +313,7 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, double t_end, vtraj *t
 const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind) {
     start_kind k = inst_start(in, kind);
     vtraj *t = &in->traj[k];
-    if (!t->done) vtraj_run(in, k, in->vp->t_end, t);
+    if (!t->done) vtraj_run(in, k, in->vp->integ.t_end, t);
     return t;
 }
 
@@ -478,7 +473,7 @@ int check_theorem1(fadyn_verify_inst *in, double *val) {
     int rc = traj_get(in, START_ZERO, val, &t);
     if (!t) return rc;
     vtraj longer = {0};
-    double h = in->vp->t_end;
+    double h = in->vp->integ.t_end;
     int undecided = 0;
     for (int k = 1;; k++) {
         double nse = t->rows[t->n - 1].nse;

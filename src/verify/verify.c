@@ -37,12 +37,7 @@ fadyn_verify_params fadyn_verify_params_default(void) {
         .sizes = {{30, 20, 10}, {12, 8, 4}, {20, 10, 5}, {6, 10, 4}, {10, 6, 6}, {8, 5, 1}},
         .brk = FADYN_BREAK_NONE,
         .threads = 0,
-        .stepper = "rk8pd",
-        .rtol = 1e-10,
-        .atol = 1e-12,
-        .t_end = 400.0,
-        .samples = 401,
-        .log_time = 1,
+        .integ = fadyn_integ_params_default(),
         .skew_scale = 0.5,
         .near_bound = 0.9,
         .small_scale = 0.01,
@@ -68,6 +63,11 @@ fadyn_verify_params fadyn_verify_params_default(void) {
         .chain_perturb = 1e-6,
         .chain_margin = 0.05,
     };
+    vp.integ.rtol = 1e-10;
+    vp.integ.atol = 1e-12;
+    vp.integ.t_end = 400.0;
+    vp.integ.samples = 401;
+    vp.integ.log_time = 1; /* resolves the early phase (Fig. 4, rises of V) */
     return vp;
 }
 
@@ -85,9 +85,12 @@ int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err) {
     if ((unsigned)vp->brk >= FADYN_BREAK_COUNT)
         return fadyn_err_set(err, FADYN_EINVAL, "--break: unknown hypothesis");
     if (vp->threads < 0) return fadyn_err_set(err, FADYN_EINVAL, "--threads: must be >= 0");
-    if (!(vp->t_end >= 0.01) || !(vp->t_end <= 1e6))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: need 0.01 <= t-end <= 1e6", vp->t_end);
-    if (vp->samples < 3) return fadyn_err_set(err, FADYN_EINVAL, "samples: need at least 3");
+    const fadyn_integ_params *ip = &vp->integ;
+    if (!(ip->t_end >= 0.01) || !(ip->t_end <= 1e6))
+        return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: need 0.01 <= t-end <= 1e6", ip->t_end);
+    if (ip->samples < 3) return fadyn_err_set(err, FADYN_EINVAL, "samples: need at least 3");
+    int rc = fadyn_integ_params_check(ip, err);
+    if (rc != FADYN_OK) return rc;
     if (!(vp->p2_eta_min > 0.0 && vp->p2_eta_min < vp->p2_eta_max))
         return fadyn_err_set(err, FADYN_EINVAL, "Proof 2: need 0 < eta_min < eta_max");
     if (vp->p3_steps < 2 || !(vp->p3_rate > 0.0))

@@ -58,7 +58,7 @@ static void bench_engines(double t_rhs) {
     const char *steppers[] = {"rk8pd", "rkck", "rkf45"};
     double evolve_rk8pd = 0;
     for (int k = 0; k < 3; k++) {
-        bp.stepper = steppers[k];
+        bp.integ.stepper = fadyn_stepper_find(steppers[k]);
         double t[REPS], mn, md, rhs, steps;
         for (int r = 0; r < REPS; r++)
             t[r] = serial_grid(&bp, 101, &rhs, &steps);
@@ -76,7 +76,7 @@ static void bench_engines(double t_rhs) {
     bench_stats(t, REPS, &mn, &md);
     printf("one start, wrapper engine (fadyn_integrate, %zu log-spaced checks), rk8pd: min %.2f "
            "us, median %.2f us; %.1f rhs evals, %.1f steps: %.1fx the evolve engine\n",
-           bp.checks, mn * 1e6, md * 1e6, rhs, steps, mn / evolve_rk8pd);
+           bp.integ.samples, mn * 1e6, md * 1e6, rhs, steps, mn / evolve_rk8pd);
 }
 
 static double bench_grid(size_t n) {

@@ -127,7 +127,7 @@ static void bench_stepper(const char *name) {
     size_t n = 800;
     gsl_odeiv2_system sys = {decay, NULL, n, &n};
     fadyn_integ_params ip = fadyn_integ_params_default();
-    ip.stepper = name;
+    ip.stepper = fadyn_stepper_find(name);
     ip.t_end = 50.0;
     ip.samples = 2;
     double *y = malloc(n * sizeof(double));
@@ -155,7 +155,7 @@ static void bench_trajectory(const bench_machine *m, const char *stepper) {
     fadyn_dyn *d = fadyn_dyn_alloc(&p);
     gsl_odeiv2_system sys = fadyn_dyn_system(d);
     fadyn_integ_params ip = fadyn_integ_params_default();
-    ip.stepper = stepper;
+    ip.stepper = fadyn_stepper_find(stepper);
     ip.t_end = 50.0;
     ip.samples = 2;
     double *y = malloc(p.dim * sizeof(double));
