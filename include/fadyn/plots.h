@@ -118,6 +118,14 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
  * ω, from stem-wI.tsv files (i = 0..n-1). */
 int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err);
 
+/* ---- MNIST, Task 2: fadyn train --task mnist, Figs. 2a, 2b, S1 (src/plot/plot_mnist.c) */
+
+/* `fadyn train --task mnist`: test error (mean, ± sd band over runs) and,
+ * with angles, Δh_FA∠Δh_BP against examples, from stem.tsv (the columns of
+ * fadyn_mnist_write_mean). */
+int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *title,
+                           fadyn_err *err);
+
 /* ---- fadyn verify (src/plot/plot_verify.c) -------------------------------- */
 
 /* The figure of one trace: V, s against both bounds, the drift of C and the

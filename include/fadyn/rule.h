@@ -81,6 +81,7 @@ typedef struct {
     fadyn_feedback_kind feedback;
     int sparse; /* masks on W[1..] and F, a fraction `drop` removed */
     fadyn_signal_kind signal;
+    double paper_mnist; /* the paper's mean MNIST test error (%, n = 20); 0: none */
     /* Trainer: the hidden deltas δ_k (k = L-1 .. 1) of the K rows of the
      * current batch, from δ_L and the forward pass already in ws.  NULL:
      * the hidden layers do not learn. */

@@ -38,6 +38,8 @@ int cli_exit_code(int status) {
         return CLI_EXIT_OK;
     case FADYN_DIVERGED:
         return CLI_EXIT_DIVERGED;
+    case FADYN_STOPPED:
+        return CLI_EXIT_STOPPED;
     case FADYN_EINVAL:
     case FADYN_EPARSE:
     case FADYN_ESHAPE:
@@ -189,6 +191,17 @@ void cli_progress(const char *label, double fraction) {
     fprintf(stderr, "\r%s: %3d%%", label, pct);
     fflush(stderr);
     progress_last = pct;
+}
+
+int cli_progress_enabled(void) {
+    return progress_on();
+}
+
+void cli_progress_text(const char *text) {
+    if (!progress_on()) return;
+    fprintf(stderr, "\r%-79s", text);
+    fflush(stderr);
+    progress_last = 0;
 }
 
 void cli_progress_done(void) {

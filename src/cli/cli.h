@@ -13,6 +13,7 @@ enum {
     CLI_EXIT_FAILED = 1,   /* a check failed, or a run failed for another reason */
     CLI_EXIT_USAGE = 2,    /* bad input: arguments, files */
     CLI_EXIT_DIVERGED = 3, /* a trajectory or training run diverged */
+    CLI_EXIT_STOPPED = 4,  /* stopped by SIGINT or SIGTERM, the state saved to resume */
 };
 
 /* Print "fadyn CMD: message" to stderr (one line). */
@@ -55,6 +56,9 @@ int cli_check_out(const char *cmd, const char *opt, const char *path);
  * "label: 42%" rewritten in place; cli_progress_done ends the line. */
 void cli_progress(const char *label, double fraction);
 void cli_progress_done(void);
+/* The same switch; a free-form progress line rewritten in place. */
+int cli_progress_enabled(void);
+void cli_progress_text(const char *text);
 
 /* ---- the options that define a linear learning problem -------------------
  * Shared by `ode` and `compare` (problem_opts.c): --sizes --rule --sigma
@@ -102,6 +106,8 @@ int cmd_flow(int argc, char **argv);
 int cmd_basin(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+/* `fadyn train --task mnist` (cmd_train_mnist.c), called by cmd_train. */
+int cmd_train_mnist(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_figure(int argc, char **argv);
 

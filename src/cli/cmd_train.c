@@ -58,8 +58,9 @@ static const cli_kind acts_kind = {1, cli_parse_enum, acts_json, cli_show_enum, 
 typedef train_opts A;
 static const cli_opt OPTS[] = {
     CLI_ENUM("task", "NAME", A, kind, task_name,
-             "linear (Task 1: y* = T x, T ~ U[-1,1], x ~ N(0,I)) or teacher (Task 3: fixed "
-             "random 30-20-10-10 tanh net with biases)",
+             "linear (Task 1: y* = T x, T ~ U[-1,1], x ~ N(0,I)), teacher (Task 3: fixed "
+             "random 30-20-10-10 tanh net with biases), or mnist (Task 2, with options of its "
+             "own: fadyn train --task mnist --help)",
              CLI_REC, .first = 1, .section = "Task, network and rule:"),
     {CLI_FIELD(rule, "rule", "NAME", A, rule, "{rules}"), CLI_REC},
     CLI_LIST(sizes, "sizes", "LIST", A, sizes, nsizes,
@@ -277,6 +278,10 @@ static void show_progress(void *ctx, double fraction) {
 }
 
 int cmd_train(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) /* Task 2 has its own trainer and options */
+        if ((strcmp(argv[i], "--task") == 0 && i + 1 < argc && strcmp(argv[i + 1], "mnist") == 0) ||
+            strcmp(argv[i], "--task=mnist") == 0)
+            return cmd_train_mnist(argc, argv);
     train_opts o;
     int rc = cli_parse(&TRAIN, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;

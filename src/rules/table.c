@@ -23,6 +23,7 @@ static const fadyn_rule_type bp = {
     .eta = {.linear = 1e-2, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_NONE,
     .signal = FADYN_SIGNAL_TRANSPOSE,
+    .paper_mnist = 2.4,
     .backward = fadyn_rule_bp_backward,
     .ode = &fadyn_rule_bp_ode,
 };
@@ -35,6 +36,7 @@ static const fadyn_rule_type fa = {
     .eta = {.linear = 1e-2, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_CHAIN,
     .signal = FADYN_SIGNAL_FEEDBACK,
+    .paper_mnist = 2.1,
     .backward = fadyn_rule_fa_backward,
     .ode = &fadyn_rule_fa_ode,
 };
@@ -47,6 +49,7 @@ static const fadyn_rule_type sparse_fa = {
     .eta = {.linear = 3e-3, .teacher = 1e-2},
     .feedback = FADYN_FEEDBACK_CHAIN,
     .signal = FADYN_SIGNAL_FEEDBACK,
+    .paper_mnist = 2.4,
     .sparse = 1,
     .backward = fadyn_rule_fa_backward,
 };
