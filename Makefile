@@ -162,6 +162,7 @@ test: check-run
 
 bench:
 	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(BENCH_PKGS)"
+	@$(MAKE) --no-print-directory data || echo "make bench: no MNIST data: bench_mnist skips"
 	@$(MAKE) --no-print-directory BUILD=build/opt OPT="-O3 -march=native -DNDEBUG" bench-run
 
 # bench_machine first: the machine and its measured rates, which every

@@ -40,6 +40,9 @@
 
 typedef enum { FADYN_MNIST_SINGLE = 0, FADYN_MNIST_DOUBLE = 1 } fadyn_mnist_precision;
 
+/* Online examples learned per pass over W0's rows (docs/performance.md). */
+#define FADYN_MNIST_BLOCK 64
+
 typedef struct {
     size_t hidden;      /* hidden units, 1000 */
     double eta;         /* learning rate η */

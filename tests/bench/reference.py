@@ -11,6 +11,9 @@ Requests (one line each; every reply is one line, "error ..." on failure):
                             from the A, W in DIR                  -> "DIST"
   train N0 NH NO ETA N      Task 1 online fa loop in NumPy over N drawn
                             examples                              -> "SECONDS"
+  mnist DIR NH ETA N        Task 2 online fa in NumPy (784-NH-10 logistic,
+                            biases, decay 1e-6, double) over the first N
+                            training images in DIR                -> "SECONDS"
   quit
 """
 import os
@@ -77,6 +80,48 @@ def train(n0, nh, no, eta, n):
     return f"{dt:.9g}"
 
 
+def idx(path):
+    """An IDX file of unsigned bytes as an array (its magic names the rank)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * k: 8 + 4 * k], "big") for k in range(ndim)]
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def mnist(d, nh, eta, n, alpha=1e-6):
+    """Task 2 learned online by feedback alignment, the way NumPy is written
+    for it: per example the forward pass, the output delta, B delta, the
+    decay and the two outer-product updates of each layer."""
+    X = idx(f"{d}/train-images-idx3-ubyte")[:n].reshape(n, -1) / 255.0
+    L = idx(f"{d}/train-labels-idx1-ubyte")[:n]
+    Y = np.eye(10)[L]
+    rng = np.random.default_rng(1)
+    W0 = rng.uniform(-0.05, 0.05, (nh, X.shape[1]))
+    b0 = rng.uniform(-0.05, 0.05, nh)
+    W = rng.uniform(-0.05, 0.05, (10, nh))
+    b = rng.uniform(-0.05, 0.05, 10)
+    B = rng.uniform(-0.5, 0.5, (nh, 10))
+    sig = lambda z: 1.0 / (1.0 + np.exp(-z))
+    shrink = 1.0 - eta * alpha
+    t0 = time.perf_counter()
+    for x, ys in zip(X, Y):
+        h = sig(W0 @ x + b0)
+        y = sig(W @ h + b)
+        d = (ys - y) * y * (1 - y)      # e = y* - y (eq 5), times sigma'
+        dh = (B @ d) * h * (1 - h)      # the hidden signal, B d
+        W *= shrink
+        W += np.outer(eta * d, h)
+        b += eta * d
+        W0 *= shrink
+        W0 += np.outer(eta * dh, x)
+        b0 += eta * dh
+    dt = time.perf_counter() - t0
+    if not np.all(np.isfinite(W0)):
+        raise RuntimeError("NumPy trainer diverged")
+    return f"{dt:.9g}"
+
+
 def main():
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"ready SciPy {scipy.__version__}, NumPy {np.__version__}, BLAS threads {threads}",
@@ -96,6 +141,8 @@ def main():
                 out = ode.run()
             elif w[0] == "dist":
                 out = ode.dist(w[1])
+            elif w[0] == "mnist":
+                out = mnist(w[1], int(w[2]), float(w[3]), int(w[4]))
             elif w[0] == "train":
                 out = train(*map(int, w[1:4]), float(w[4]), int(w[5]))
             else:
