@@ -11,13 +11,15 @@ text = open(doc, encoding="utf-8").read()
 
 
 def fresh(m):
-    cmd = m.group(2)
-    out = subprocess.run([fadyn, cmd, "--help"], capture_output=True, text=True, check=True).stdout
+    cmd = m.group(2).split()  # "train", or "train --task mnist"
+    out = subprocess.run([fadyn, *cmd, "--help"], capture_output=True, text=True,
+                         check=True).stdout
     return m.group(1) + out + "```"
 
 
-new = re.sub(r"(```\n)(?=usage: fadyn (\w+))usage: fadyn (\w+)[\s\S]*?```",
-             lambda m: fresh(re.match(r"(```\n)usage: fadyn (\w+)", m.group(0))), text)
+HEAD = r"(```\n)usage: fadyn (\w+(?: --task \w+)?)"
+new = re.sub(r"(```\n)(?=usage: fadyn \w+)usage: fadyn \w+[\s\S]*?```",
+             lambda m: fresh(re.match(HEAD, m.group(0))), text)
 if new != text:
     open(doc, "w", encoding="utf-8").write(new)
     print(f"{doc}: help blocks updated")

@@ -52,3 +52,34 @@ void th_tmpdir(char *out, size_t n) {
     snprintf(out, n, "/tmp/fadyn-test-dir-XXXXXX");
     cr_assert_not_null(mkdtemp(out));
 }
+
+void th_fake_mnist(const char *dir, size_t ntrain, size_t ntest, unsigned long seed) {
+    enum { P = 784 };
+    unsigned char *pattern = malloc(10 * P);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < 10 * P; i++)
+        pattern[i] = gsl_rng_uniform(r) < 0.2;
+    size_t n[2] = {ntrain, ntest};
+    for (int set = 0; set < 2; set++) {
+        unsigned char *img = malloc(n[set] * P), *lab = malloc(n[set]);
+        for (size_t m = 0; m < n[set]; m++) {
+            lab[m] = (unsigned char)(m % 10);
+            for (size_t p = 0; p < P; p++) {
+                int on =
+                    pattern[lab[m] * P + p] ? gsl_rng_uniform(r) < 0.8 : gsl_rng_uniform(r) < 0.03;
+                img[m * P + p] = on ? (unsigned char)(128 + gsl_rng_uniform_int(r, 128)) : 0;
+            }
+        }
+        char path[4200];
+        size_t di[3] = {n[set], 28, 28}, dl[1] = {n[set]};
+        snprintf(path, sizeof path, "%s/%s", dir, fadyn_mnist_files[2 * set]);
+        cr_assert_eq(fadyn_idx_write(path, 3, di, img, 0, NULL), FADYN_OK);
+        snprintf(path, sizeof path, "%s/%s", dir, fadyn_mnist_files[2 * set + 1]);
+        cr_assert_eq(fadyn_idx_write(path, 1, dl, lab, 0, NULL), FADYN_OK);
+        free(img);
+        free(lab);
+    }
+    gsl_rng_free(r);
+    free(pattern);
+}

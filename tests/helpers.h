@@ -21,4 +21,9 @@ int th_run(const char *args, char *capture, size_t n);
 /* A fresh temporary directory (mkdtemp) whose name is written to out. */
 void th_tmpdir(char *out, size_t n);
 
+/* The four MNIST files of a synthetic data set in dir: ntrain and ntest
+ * images of 28 x 28, class k lighting its own random set of pixels (about
+ * a fifth of them) plus noise, so a network can learn it; labels cycle. */
+void th_fake_mnist(const char *dir, size_t ntrain, size_t ntest, unsigned long seed);
+
 #endif

@@ -25,7 +25,8 @@ Test(docs, cli_md_quotes_every_help_text) {
     char *doc = slurp(f);
     fclose(f);
     const char *bin = getenv("FADYN_BIN");
-    const char *cmds[] = {"ode", "flow", "basin", "train", "compare", "figure"};
+    const char *cmds[] = {
+        "ode", "flow", "basin", "train", "compare", "figure", "train --task mnist"};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "%s %s --help", bin ? bin : "build/fadyn", cmds[i]);

@@ -22,9 +22,13 @@ Test(experiments, every_recipe_runs_and_writes_its_files, .timeout = 120) {
     char dir[64], path[256];
     th_tmpdir(dir, sizeof dir);
     setenv("PATH", "/nonexistent", 1); /* no images: the data, scripts and summaries */
+    char mnist[64];
+    th_tmpdir(mnist, sizeof mnist); /* the Task 2 figures on a small synthetic set */
+    th_fake_mnist(mnist, 300, 100, 1);
     size_t n = 0;
     for (const fadyn_recipe *const *r = fadyn_recipes; *r; r++, n++) {
         fadyn_recipe_options o = fadyn_recipe_options_default();
+        o.set.data_dir = mnist;
         o.set.runs = (*r)->minimum.runs;         /* 0 where the figure has none */
         o.set.examples = (*r)->minimum.examples; /* 0: its quick value */
         void *res;
@@ -52,13 +56,15 @@ Test(experiments, every_recipe_runs_and_writes_its_files, .timeout = 120) {
     /* every data file the scripts read */
     const char *data[] = {"fig1d-shallow.tsv", "fig1d-np.tsv", "fig1d-bp.tsv",
                           "fig1d-fa.tsv",      "fig1e.tsv",    "fig2d.tsv",
-                          "fig3b.tsv",         "fig4-w0.tsv",  "fig4-w8.tsv"};
+                          "fig3b.tsv",         "fig4-w0.tsv",  "fig4-w8.tsv",
+                          "fig2a-bp.tsv",      "fig2a-fa.tsv", "fig2a-sparse-fa.tsv",
+                          "fig2a-shallow.tsv", "fig2b.tsv",    "figS1.tsv"};
     for (size_t i = 0; i < sizeof data / sizeof data[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, data[i]);
         cr_expect(exists(path), "%s missing", path);
     }
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s %s", dir, mnist);
     cr_assert_eq(system(cmd), 0);
 }
 
@@ -256,4 +262,66 @@ Test(experiments, fig4_small_starts_follow_the_pseudoinverse, .timeout = 60) {
     cr_expect(late[0] < 30.0, "small start: %g degrees to pbp", late[0]);
     cr_expect(late[1] > 2.0 * late[0], "large start: %g vs %g degrees to pbp", late[1], late[0]);
     fadyn_fig4_result_free(&r);
+}
+
+/* Figs. 2a, 2b and S1 on a learnable synthetic set: every rule starts from
+ * the same network (sparse fa's output layer thinned), bp and fa learn it,
+ * fa's update turns towards bp's, and the fields move from one start. */
+Test(experiments, mnist_figures_on_a_learnable_set, .timeout = 120) {
+    char mnist[64];
+    th_tmpdir(mnist, sizeof mnist);
+    th_fake_mnist(mnist, 600, 200, 2);
+    fadyn_err err;
+    fadyn_fig2a_params a = fadyn_fig2a_params_default();
+    a.set.data_dir = mnist;
+    a.set.runs = 2;
+    a.set.examples = 3000;
+    a.evaluations = 5;
+    a.train.eta = 0.1; /* fast on this set, whatever the defaults */
+    a.train.hidden = 200;
+    fadyn_fig2a_result ra;
+    cr_assert_eq(fadyn_fig2a_run(&a, &ra, &err), FADYN_OK, "%s", err.msg);
+    const double *first[4];
+    for (size_t i = 0; i < 4; i++) {
+        first[i] = ra.curves[i].runs[0].rows;
+        cr_expect_eq(ra.curves[i].finished, 2);
+    }
+    /* bp, fa and shallow share W0 and W at the start: the same first evaluation */
+    cr_expect_eq(first[0][FADYN_MNIST_COL_TEST_ERROR], first[1][FADYN_MNIST_COL_TEST_ERROR]);
+    cr_expect_eq(first[0][FADYN_MNIST_COL_TEST_LOSS], first[3][FADYN_MNIST_COL_TEST_LOSS]);
+    for (size_t i = 0; i < 2; i++) /* bp and fa learn the classes (chance: 90 %) */
+        cr_expect_lt(ra.curves[i].final_mean, 20.0, "%s: %g %%", ra.curves[i].rule->name,
+                     ra.curves[i].final_mean);
+    fadyn_fig2a_result_free(&ra);
+
+    fadyn_fig2b_params b = fadyn_fig2b_params_default();
+    b.set.data_dir = mnist;
+    b.set.examples = 3000;
+    b.evaluations = 6;
+    b.train.eta = 0.1;
+    b.train.hidden = 200;
+    fadyn_fig2b_result rb;
+    cr_assert_eq(fadyn_fig2b_run(&b, &rb, &err), FADYN_OK, "%s", err.msg);
+    cr_assert_eq(rb.n, 6);
+    for (size_t i = 0; i < rb.n; i++)
+        cr_expect(rb.mean[i] > 0 && rb.mean[i] < 180 && rb.sd[i] >= 0);
+    cr_expect_lt(rb.last, 90.0, "fa's update stays orthogonal to bp's: %g", rb.last);
+    fadyn_fig2b_result_free(&rb);
+
+    fadyn_figS1_params s = fadyn_figS1_params_default();
+    s.set.data_dir = mnist;
+    s.set.examples = 1000;
+    s.units = 9;
+    s.train.eta = 0.1;
+    s.train.hidden = 200;
+    fadyn_figS1_result rs;
+    cr_assert_eq(fadyn_figS1_run(&s, &rs, &err), FADYN_OK, "%s", err.msg);
+    for (int k = 0; k < FADYN_FIGS1_RULES; k++)
+        cr_expect(rs.change[k] > 0 && rs.change[k] < 100, "rule %d: %g", k, rs.change[k]);
+    for (size_t i = 1; i < s.units; i++)
+        cr_expect_gt(rs.unit[i], rs.unit[i - 1]); /* distinct units */
+    fadyn_figS1_result_free(&rs);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", mnist);
+    cr_assert_eq(system(cmd), 0);
 }

@@ -465,7 +465,8 @@ Test(train, parameter_and_name_errors) {
 
 Test(train_cli, bad_input_is_one_line_and_exit_2) {
     const char *bad[] = {
-        "train --task mnist",
+        "train --task mnist --mnist-dir /nonexistent",
+        "train --task mnst",
         "train --rule hebb",
         "train --act relu",
         "train --out-act relu",

@@ -40,6 +40,7 @@
 
 #include "fadyn/error.h"
 #include "fadyn/io.h"
+#include "fadyn/mnist.h"
 #include "fadyn/ode.h"
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
@@ -57,6 +58,7 @@ typedef struct {
     size_t examples;            /* examples per training run (where a figure trains) */
     fadyn_progress_fn progress; /* fraction of the experiment done (one call at a time), NULL */
     void *progress_ctx;
+    const char *data_dir; /* the MNIST files (Figs. 2a, 2b, S1); NULL: data/mnist */
 } fadyn_fig_settings;
 
 /* ---- Fig. 1d: four rules on Task 1 --------------------------------------- */
@@ -155,6 +157,97 @@ void fadyn_fig2d_summary(const fadyn_fig2d_result *r, json_t *summary);
 int fadyn_fig2d_plot(const fadyn_fig2d_result *r, const fadyn_plot_target *t, fadyn_err *err);
 size_t fadyn_fig2d_report(const fadyn_fig2d_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
 void fadyn_fig2d_result_free(fadyn_fig2d_result *r);
+
+/* ---- Task 2 (MNIST): Figs. 2a, 2b and S1 ---------------------------------- */
+
+/* The settings of Task 2 the figures use: fadyn_mnist_params_default() (the
+ * choice of docs/figures.md); set.examples and set.seed override its
+ * examples and seed. */
+
+/* Fig. 2a: test error against examples for bp, fa, sparse fa and shallow
+ * learning, runs each (a new B and W0 per run, the same data order), with
+ * the final means beside the paper's 2.4 / 2.1 / 2.4 %. */
+typedef struct {
+    fadyn_fig_settings set;   /* runs >= 2 (the band), examples >= 512 */
+    fadyn_mnist_params train; /* Task 2's settings */
+    const char *const *rules; /* "bp", "fa", "sparse-fa", "shallow" */
+    size_t nrules;
+    size_t evaluations; /* along each run, 20 (and at example 0) */
+} fadyn_fig2a_params;
+
+typedef struct {
+    const fadyn_rule_type *rule;
+    fadyn_mnist_result *runs; /* set.runs */
+    size_t finished;
+    double final_mean, final_sd; /* test error, %, over the finished runs */
+} fadyn_fig2a_curve;
+
+typedef struct {
+    fadyn_fig2a_params par;
+    fadyn_fig2a_curve *curves; /* par.nrules */
+    size_t diverged;
+    double seconds; /* wall time of the runs */
+} fadyn_fig2a_result;
+
+fadyn_fig2a_params fadyn_fig2a_params_default(void);
+int fadyn_fig2a_run(const fadyn_fig2a_params *p, fadyn_fig2a_result *r, fadyn_err *err);
+void fadyn_fig2a_summary(const fadyn_fig2a_result *r, json_t *summary);
+int fadyn_fig2a_plot(const fadyn_fig2a_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig2a_report(const fadyn_fig2a_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig2a_result_free(fadyn_fig2a_result *r);
+
+/* Fig. 2b: the angle Δh_FA∠Δh_BP of fa's runs against examples: over each
+ * interval of examples its mean (the time-averaged mean) and its sd (the
+ * paper's error bars), averaged over the runs. */
+typedef struct {
+    fadyn_fig_settings set;   /* runs >= 1, examples >= 512 */
+    fadyn_mnist_params train; /* Task 2's settings; n_test 1000 (the test error is not drawn) */
+    size_t evaluations;       /* intervals along each run, 60 */
+} fadyn_fig2b_params;
+
+typedef struct {
+    fadyn_fig2b_params par;
+    fadyn_mnist_result *runs;    /* set.runs */
+    size_t n;                    /* intervals */
+    double *example, *mean, *sd; /* n each: end of the interval, mean over runs */
+    double first, last;          /* the first and last interval's mean angle */
+    size_t diverged;
+} fadyn_fig2b_result;
+
+fadyn_fig2b_params fadyn_fig2b_params_default(void);
+int fadyn_fig2b_run(const fadyn_fig2b_params *p, fadyn_fig2b_result *r, fadyn_err *err);
+void fadyn_fig2b_summary(const fadyn_fig2b_result *r, json_t *summary);
+int fadyn_fig2b_plot(const fadyn_fig2b_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_fig2b_report(const fadyn_fig2b_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_fig2b_result_free(fadyn_fig2b_result *r);
+
+/* Fig. S1: the receptive fields (rows of W0 as images) of `units` hidden
+ * units drawn from the seed, at the start and after bp, fa and sparse fa
+ * (one run each, from the same W0). */
+#define FADYN_FIGS1_RULES 3 /* bp, fa, sparse-fa */
+typedef struct {
+    fadyn_fig_settings set;   /* examples >= 512; runs unused */
+    fadyn_mnist_params train; /* Task 2's settings */
+    size_t units;             /* 100: a 10 x 10 mosaic */
+} fadyn_figS1_params;
+
+typedef struct {
+    fadyn_figS1_params par;
+    size_t *unit;                         /* the units drawn */
+    size_t rows, cols;                    /* of an image */
+    double *init;                         /* units x rows·cols: W0 at the start */
+    double *final[FADYN_FIGS1_RULES];     /* after each rule */
+    double test_error[FADYN_FIGS1_RULES]; /* at the end, % */
+    double change[FADYN_FIGS1_RULES]; /* ‖W0_end − W0_start‖ / ‖W0_start‖ over the units */
+    size_t diverged;
+} fadyn_figS1_result;
+
+fadyn_figS1_params fadyn_figS1_params_default(void);
+int fadyn_figS1_run(const fadyn_figS1_params *p, fadyn_figS1_result *r, fadyn_err *err);
+void fadyn_figS1_summary(const fadyn_figS1_result *r, json_t *summary);
+int fadyn_figS1_plot(const fadyn_figS1_result *r, const fadyn_plot_target *t, fadyn_err *err);
+size_t fadyn_figS1_report(const fadyn_figS1_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
+void fadyn_figS1_result_free(fadyn_figS1_result *r);
 
 /* ---- Fig. 3b: the phase portrait of the 1-1-1 network --------------------- */
 
@@ -257,6 +350,9 @@ typedef struct {
     int (*plot)(const void *result, const fadyn_plot_target *t, fadyn_err *err);
     size_t (*report)(const void *result, fadyn_strbuf *lines, fadyn_strbuf *diverged);
     void (*free)(void *result);
+    /* Seconds the recipe will take at settings s on this machine (a short
+     * measured run), or NULL where it is not worth saying. */
+    double (*seconds)(const fadyn_fig_settings *s);
 } fadyn_recipe;
 
 /* The paper's experiments, in the paper's order; NULL-terminated. */

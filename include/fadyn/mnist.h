@@ -161,6 +161,7 @@ typedef struct {
     double test_error;     /* latest evaluation, percent */
     double examples_per_second;
     double seconds_left; /* estimate for all runs */
+    double fraction;     /* of all runs' examples done */
 } fadyn_mnist_progress;
 typedef void (*fadyn_mnist_progress_fn)(void *ctx, const fadyn_mnist_progress *p);
 

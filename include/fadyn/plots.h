@@ -125,6 +125,20 @@ int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, 
  * fadyn_mnist_write_mean). */
 int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *title,
                            fadyn_err *err);
+/* Fig. 2a: test error against examples, one curve per rule (its mean, a
+ * band of ± 1 sd) from STEM-RULE.tsv (fadyn_mnist_write_mean's columns), in
+ * the rule's colour (sparse rules light grey and dashed, as the paper), the
+ * final means and the paper's (0: none) in the key. */
+int fadyn_plot_fig2a(const fadyn_plot_target *t, const char *const *rules, const double *final,
+                     const double *paper, size_t n, fadyn_err *err);
+/* Fig. 2b: the angle's interval means with ± 1 sd bars, from stem.tsv
+ * (columns example mean sd). */
+int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_err *err);
+/* Fig. S1: four grey mosaics (`with image`: white positive, black
+ * negative) from the four blocks of stem.tsv: the start, bp, fa, sparse fa;
+ * their test errors (%) in the titles. */
+int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *test_error,
+                     fadyn_err *err);
 
 /* ---- fadyn verify (src/plot/plot_verify.c) -------------------------------- */
 

@@ -26,6 +26,8 @@ static const char *const HELP_TAIL =
     "  --examples N    examples per run (default: quick/full values above; fig3b\n"
     "                  ignores it)\n"
     "  --seed N        seed of the tasks and runs (default 1)\n"
+    "  --mnist-dir DIR the MNIST files of figs 2a, 2b and S1 (default $FADYN_MNIST,\n"
+    "                  else data/mnist; make data fetches them)\n"
     "  --quiet         no summary on standard output\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 bad input, 3 some run diverged (reported;\n"
@@ -65,12 +67,17 @@ static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
 
-enum { O_FULL = 256, O_DIR, O_RUNS, O_EXAMPLES, O_SEED, O_QUIET, O_HELP };
+enum { O_FULL = 256, O_DIR, O_RUNS, O_EXAMPLES, O_SEED, O_QUIET, O_HELP, O_MNIST };
 static const struct option long_opts[] = {
-    {"full", no_argument, 0, O_FULL},       {"dir", required_argument, 0, O_DIR},
-    {"runs", required_argument, 0, O_RUNS}, {"examples", required_argument, 0, O_EXAMPLES},
-    {"seed", required_argument, 0, O_SEED}, {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},       {0, 0, 0, 0},
+    {"full", no_argument, 0, O_FULL},
+    {"dir", required_argument, 0, O_DIR},
+    {"runs", required_argument, 0, O_RUNS},
+    {"examples", required_argument, 0, O_EXAMPLES},
+    {"seed", required_argument, 0, O_SEED},
+    {"quiet", no_argument, 0, O_QUIET},
+    {"help", no_argument, 0, O_HELP},
+    {"mnist-dir", required_argument, 0, O_MNIST},
+    {0, 0, 0, 0},
 };
 
 typedef struct {
@@ -103,6 +110,9 @@ static int parse_options(int argc, char **argv, fig_opts *o) {
             break;
         case O_QUIET:
             o->quiet = 1;
+            break;
+        case O_MNIST:
+            o->ro.set.data_dir = optarg;
             break;
         case 'h':
         case O_HELP:
@@ -154,6 +164,17 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     fadyn_err err;
     fadyn_err_clear(&err);
     if (!o->quiet) printf("fadyn figure %s (%s):\n", r->name, o->ro.full ? "full" : "quick");
+    if (!o->quiet && o->ro.full && r->seconds) { /* the long ones say how long first */
+        fadyn_fig_settings s;
+        if (fadyn_recipe_settings(r, &o->ro, &s, &err) == FADYN_OK) {
+            double t = r->seconds(&s);
+            if (t == t)
+                printf("  expected time on this machine: about %.0f min (%zu runs x %zu "
+                       "examples per rule)\n",
+                       t / 60 < 1 ? 1 : t / 60, s.runs ? s.runs : 1, s.examples);
+            fflush(stdout);
+        }
+    }
     char label[64];
     snprintf(label, sizeof label, "fadyn figure %s", r->name);
     fadyn_recipe_options ro = o->ro;
@@ -191,6 +212,8 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
 
 int cmd_figure(int argc, char **argv) {
     fig_opts o = {fadyn_recipe_options_default(), "plots", 0};
+    const char *env = getenv("FADYN_MNIST");
+    if (env && *env) o.ro.set.data_dir = env;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     int *want = calloc(fadyn_recipe_count(), sizeof *want);

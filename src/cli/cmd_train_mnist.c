@@ -3,8 +3,8 @@
  * and SIGINT/SIGTERM saving the state to resume. */
 #include "cli.h"
 #include "fadyn.h"
+#include "opts.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <math.h>
 #include <signal.h>
@@ -12,347 +12,174 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP =
-    "usage: fadyn train --task mnist [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Task 2 of the paper: a 784-1000-10 network of logistic units with biases learns\n"
     "the MNIST digits (one-hot targets, L = 1/2 |y* - y|^2, weight decay), online by\n"
-    "default, with bp, fa, sparse fa, shallow learning or dfa. Each epoch is a new\n"
-    "permutation of the training images drawn from the seed, the same for every rule\n"
-    "and run; each run draws new weights and feedback B (run r's W0 is the same for\n"
-    "every rule). Every --eval-every examples: the error on the test images, the\n"
-    "training loss and error, and the angle dh_FA < dh_BP (mean and sd over the\n"
-    "examples since the last evaluation).\n"
-    "\n"
-    "Data:\n"
-    "  --mnist-dir DIR    the four IDX files, plain or .gz (default $FADYN_MNIST, else\n"
-    "                     data/mnist; `make data` fetches them)\n"
-    "  --train-images N   learn from the first N training images (default all)\n"
-    "  --test-images N    evaluate on the first N test images (default all)\n"
-    "\n"
-    "Network and learning:\n"
-    "  --rule NAME        {mnist-rules} (default fa)\n"
-    "  --hidden N         hidden units (default 1000)\n"
-    "  --eta X            learning rate (default %g, docs/figures.md)\n"
-    "  --decay A          weight decay: W <- (1 - eta A) W + ... (default %g)\n"
-    "  --init-scale W     W0, W and the biases ~ U[-W,W] (default %g)\n"
-    "  --b-scale X        feedback B ~ U[-X,X] (default %g)\n"
-    "  --drop F           sparse-fa: fraction of W and of B removed (default %g)\n"
-    "  --input-scale S    inputs x = S * pixel / 255 (default %g)\n"
-    "  --output-delta D   gradient: delta = e * y(1-y), the gradient of L (default);\n"
-    "                     error: delta = e (the output derivative left out)\n"
-    "  --batch K          examples per update, the mean of K (default 1, online)\n"
-    "  --epochs E         epochs of the training set per run (default %g, where bp\n"
-    "                     starts to overfit: docs/figures.md)\n"
-    "  --examples N       examples per run instead of --epochs\n"
-    "  --eval-every N     examples between evaluations (default one epoch)\n"
-    "  --no-angles        skip the angle dh_FA < dh_BP\n"
-    "  --precision P      single (default) or double\n"
-    "  --runs N           independent runs (default 1)\n"
-    "  --seed N           seed of the data order and of the runs (default 1)\n"
-    "  --threads N        cores to use (default all): several runs at once, or the\n"
-    "                     hidden units of one run split among them (same results)\n"
-    "\n"
-    "Checkpoints:\n"
-    "  --checkpoint FILE  write the state of every run to FILE (atomically, with a\n"
-    "                     format version and a checksum) every --checkpoint-every\n"
-    "                     examples and when stopped (default on SIGINT/SIGTERM only:\n"
-    "                     fadyn-mnist.ckpt)\n"
-    "  --checkpoint-every N  examples between checkpoints (default one epoch)\n"
-    "  --resume FILE      continue the runs saved in FILE: the same options give\n"
-    "                     bit for bit the curves and weights of an uninterrupted run\n"
-    "\n"
-    "Output:\n"
-    "  --out FILE.tsv     rows averaged over runs: example epoch test_error_percent_mean\n"
-    "                     test_error_percent_sd ... angle_mean_mean ...; every run in\n"
-    "                     FILE.runs.tsv\n"
-    "  --summary FILE     JSON: test_error_percent (final mean, sd, per run, per\n"
-    "                     evaluation), examples_per_second, wall_seconds, parameters,\n"
-    "                     seeds, version\n"
-    "  --plot FILE|dumb   test error and angle against examples (.png .svg .pdf)\n"
-    "  --quiet            no progress on stderr, no summary on stdout\n"
-    "\n"
-    "Exit status: 0 success, 1 failure, 2 bad input (files named with the byte offset\n"
-    "and fault), 3 a run diverged, 4 stopped by SIGINT or SIGTERM (the checkpoint is\n"
-    "written; rerun with --resume FILE). See docs/cli.md.\n";
+    "default. Each epoch is a new permutation of the training images drawn from the\n"
+    "seed, the same for every rule and run; each run draws new weights and feedback B\n"
+    "(run r's W0 is the same for every rule). Every --eval-every examples: the error\n"
+    "on the test images, the training loss and error, and the angle dh_FA < dh_BP\n"
+    "(mean and sd over the examples since the last evaluation).\n";
 
-#define CMD "train"
+static const char *const EPILOGUE =
+    "Exit status: 0 success, 1 failure, 2 bad input (a data file is named with the\n"
+    "byte offset and fault), 3 a run diverged, 4 stopped by SIGINT or SIGTERM (the\n"
+    "checkpoint is written; the same command with --resume FILE continues). See\n"
+    "docs/cli.md.\n";
+
+#define CMD                "train"
 #define DEFAULT_CHECKPOINT "fadyn-mnist.ckpt"
 
 typedef struct {
+    int task; /* mnist: checked by cmd_train's dispatch */
     fadyn_mnist_params p;
+    int precision; /* fadyn_mnist_precision */
     const fadyn_rule_type *rule;
     const char *dir, *checkpoint, *resume;
     size_t runs, threads, checkpoint_every;
     double epochs;
-    int examples_set, eval_set, ck_every_set;
     cli_output_opts oo;
 } mnist_opts;
 
-enum {
-    O_TASK = 256,
-    O_DIR,
-    O_NTRAIN,
-    O_NTEST,
-    O_RULE,
-    O_HIDDEN,
-    O_ETA,
-    O_DECAY,
-    O_INIT_SCALE,
-    O_B_SCALE,
-    O_DROP,
-    O_INPUT_SCALE,
-    O_OUT_DELTA,
-    O_BATCH,
-    O_EPOCHS,
-    O_EXAMPLES,
-    O_EVAL,
-    O_NO_ANGLES,
-    O_PRECISION,
-    O_RUNS,
-    O_SEED,
-    O_THREADS,
-    O_CKPT,
-    O_CKPT_EVERY,
-    O_RESUME
-};
-
-static const struct option long_opts[] = {
-    {"task", required_argument, 0, O_TASK},
-    {"mnist-dir", required_argument, 0, O_DIR},
-    {"train-images", required_argument, 0, O_NTRAIN},
-    {"test-images", required_argument, 0, O_NTEST},
-    {"rule", required_argument, 0, O_RULE},
-    {"hidden", required_argument, 0, O_HIDDEN},
-    {"eta", required_argument, 0, O_ETA},
-    {"decay", required_argument, 0, O_DECAY},
-    {"init-scale", required_argument, 0, O_INIT_SCALE},
-    {"b-scale", required_argument, 0, O_B_SCALE},
-    {"drop", required_argument, 0, O_DROP},
-    {"input-scale", required_argument, 0, O_INPUT_SCALE},
-    {"output-delta", required_argument, 0, O_OUT_DELTA},
-    {"batch", required_argument, 0, O_BATCH},
-    {"epochs", required_argument, 0, O_EPOCHS},
-    {"examples", required_argument, 0, O_EXAMPLES},
-    {"eval-every", required_argument, 0, O_EVAL},
-    {"no-angles", no_argument, 0, O_NO_ANGLES},
-    {"precision", required_argument, 0, O_PRECISION},
-    {"runs", required_argument, 0, O_RUNS},
-    {"seed", required_argument, 0, O_SEED},
-    {"threads", required_argument, 0, O_THREADS},
-    {"checkpoint", required_argument, 0, O_CKPT},
-    {"checkpoint-every", required_argument, 0, O_CKPT_EVERY},
-    {"resume", required_argument, 0, O_RESUME},
-    CLI_OUTPUT_LONG_OPTS,
-    {0, 0, 0, 0},
-};
-
-static void print_help(void) {
-    fadyn_mnist_params d = fadyn_mnist_params_default();
-    char text[8192], list[256];
-    snprintf(text, sizeof text, HELP, d.eta, d.decay, d.w_scale, d.b_scale, d.drop, d.input_scale,
-             (double)d.examples / 60000.0);
-    fadyn_mnist_rule_list(list, sizeof list);
-    char *at = strstr(text, "{mnist-rules}");
-    if (at) {
-        *at = '\0';
-        printf("%s%s%s", text, list, at + strlen("{mnist-rules}"));
-    } else {
-        fputs(text, stdout);
-    }
+static const char *task_name(int i) {
+    return i == 0 ? "mnist" : NULL;
+}
+static const char *precision_name(int i) {
+    return i == FADYN_MNIST_SINGLE ? "single" : i == FADYN_MNIST_DOUBLE ? "double" : NULL;
+}
+static const char *delta_name(int i) {
+    return i == 0 ? "error" : i == 1 ? "gradient" : NULL;
 }
 
-static int parse(int argc, char **argv, mnist_opts *o) {
-    memset(o, 0, sizeof *o);
+/* --rule: a rule of the table that the MNIST trainer runs. */
+static int parse_rule(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    int rc = cli_k_rule.parse(cmd, o, arg, base);
+    if (rc || fadyn_mnist_rule_supported(((mnist_opts *)base)->rule)) return rc;
+    char list[256];
+    fadyn_mnist_rule_list(list, sizeof list);
+    cli_error(cmd, "--rule '%s': not on MNIST (%s)", arg, list);
+    return CLI_EXIT_USAGE;
+}
+static cli_kind rule_kind;
+
+typedef mnist_opts M;
+static const cli_opt OPTS[] = {
+    CLI_ENUM("task", "mnist", M, task, task_name, "Task 2 (the other tasks: fadyn train --help)",
+             .def = "", .section = "Data:"),
+    CLI_STRING("mnist-dir", "DIR", M, dir,
+               "the four IDX files, plain or .gz; by default $FADYN_MNIST, else data/mnist (make "
+               "data fetches them)",
+               .json = "mnist_dir", .def = ""),
+    CLI_SIZE("train-images", "N", M, p.n_train, "learn from the first N training images",
+             CLI_RANGE(0, 1e8), .def = "all"),
+    CLI_SIZE("test-images", "N", M, p.n_test, "evaluate on the first N test images",
+             CLI_RANGE(0, 1e8), .def = "all"),
+    {CLI_FIELD_K(&rule_kind, "rule", "NAME", M, rule, "{mnist-rules}"), CLI_REC,
+     .section = "Network and learning:"},
+    CLI_SIZE("hidden", "N", M, p.hidden, "hidden units", CLI_REC, CLI_RANGE(1, 65536)),
+    CLI_DOUBLE("eta", "X", M, p.eta, "learning rate (docs/figures.md)", CLI_REC, CLI_POSITIVE),
+    CLI_DOUBLE("decay", "A", M, p.decay, "weight decay: W <- (1 - eta A) W + ...", CLI_REC,
+               CLI_NONNEG),
+    CLI_DOUBLE("init-scale", "W", M, p.w_scale, "W0, W and the biases ~ U[-W,W]", CLI_REC,
+               CLI_NONNEG),
+    CLI_DOUBLE("b-scale", "X", M, p.b_scale, "feedback B ~ U[-X,X]", CLI_REC, CLI_NONNEG),
+    CLI_DOUBLE("drop", "F", M, p.drop, "sparse-fa: fraction of W and of B removed, fixed per run",
+               CLI_REC),
+    CLI_DOUBLE("input-scale", "S", M, p.input_scale, "inputs x = S * pixel / 255", CLI_REC,
+               CLI_POSITIVE),
+    CLI_ENUM("output-delta", "D", M, p.output_deriv, delta_name,
+             "gradient: delta = e * y(1-y), the gradient of L; error: delta = e (the output "
+             "derivative left out)",
+             CLI_REC),
+    CLI_SIZE("batch", "K", M, p.batch, "examples per update, the mean of K; 1 is online", CLI_REC,
+             CLI_RANGE(1, 1024)),
+    CLI_DOUBLE("epochs", "E", M, epochs,
+               "epochs of the training set per run; by default where bp starts to overfit "
+               "(docs/figures.md)",
+               CLI_REC, CLI_RANGE(0, 1e6), .def = ""),
+    CLI_SIZE("examples", "N", M, p.examples, "examples per run instead of --epochs", CLI_REC,
+             CLI_RANGE(0, 1e10), .def = ""),
+    CLI_SIZE("eval-every", "N", M, p.eval_every, "examples between evaluations", CLI_REC,
+             CLI_RANGE(0, 1e10), .def = "one epoch"),
+    CLI_CLEAR("no-angles", M, p.angles, "skip the angle dh_FA < dh_BP"),
+    CLI_ENUM("precision", "P", M, precision, precision_name, "the weights in single or double",
+             CLI_REC),
+    CLI_SIZE("runs", "N", M, runs, "independent runs", CLI_REC, CLI_RANGE(1, 1000),
+             .section = "Runs:"),
+    CLI_ULONG("seed", "N", M, p.seed, "seed of the data order and of the runs", CLI_REC),
+    CLI_SIZE("threads", "N", M, threads,
+             "cores to use: several runs at once, or one run's hidden units split among them "
+             "(the same results either way)",
+             CLI_RANGE(0, 1024), .def = "all"),
+    CLI_STRING("checkpoint", "FILE", M, checkpoint,
+               "write the state of every run to FILE (atomically, with a format version and a "
+               "checksum) every --checkpoint-every examples and when stopped; without it a "
+               "signal writes " DEFAULT_CHECKPOINT,
+               .def = "", .section = "Checkpoints:"),
+    CLI_SIZE("checkpoint-every", "N", M, checkpoint_every, "examples between checkpoints",
+             CLI_RANGE(1, 1e10), .def = "one epoch"),
+    CLI_STRING("resume", "FILE", M, resume,
+               "continue the runs saved in FILE: the same options give bit for bit the curves and "
+               "weights of an uninterrupted run",
+               .def = ""),
+    CLI_OUTFILE("out", "FILE.tsv", M, oo.out,
+                "rows averaged over runs: example epoch test_error_percent_mean "
+                "test_error_percent_sd ... angle_mean_mean ...; every run in FILE.runs.tsv",
+                .section = "Output:"),
+    CLI_OUTFILE("summary", "FILE", M, oo.summary,
+                "JSON: test_error_percent (final mean, sd, per run, per evaluation), "
+                "examples_per_second, wall_seconds, parameters, seeds, version"),
+    CLI_PLOT(M, oo.plot, "test error and angle against examples (.png .svg .pdf)"),
+    CLI_SET("quiet", M, oo.quiet, "no progress on stderr, no summary on stdout"),
+    CLI_END,
+};
+
+static void defaults(void *v) {
+    mnist_opts *o = v;
     o->p = fadyn_mnist_params_default();
+    o->p.eval_every = 0; /* one epoch */
+    o->p.examples = 0;   /* --epochs, or the stopping point */
+    o->precision = (int)o->p.precision;
     o->rule = fadyn_rule_type_find("fa");
-    o->dir = getenv("FADYN_MNIST") && *getenv("FADYN_MNIST") ? getenv("FADYN_MNIST") : "data/mnist";
+    const char *env = getenv("FADYN_MNIST");
+    o->dir = env && *env ? env : "data/mnist";
     o->runs = 1;
-    int c, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        if (c == 'h' || c == CLI_OO_HELP) {
-            print_help();
-            return -1;
-        }
-        if (cli_output_opt(c, optarg, &o->oo, HELP, &rc)) {
-            if (rc < 0) return rc;
-            continue;
-        }
-        switch (c) {
-        case O_TASK:
-            if (strcmp(optarg, "mnist") != 0) {
-                cli_error(CMD, "--task '%s': give one task", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_DIR:
-            o->dir = optarg;
-            break;
-        case O_NTRAIN:
-            rc = cli_size(CMD, "--train-images", optarg, &o->p.n_train);
-            break;
-        case O_NTEST:
-            rc = cli_size(CMD, "--test-images", optarg, &o->p.n_test);
-            break;
-        case O_RULE:
-            if ((rc = cli_rule(CMD, optarg, 0, &o->rule))) break;
-            if (!fadyn_mnist_rule_supported(o->rule)) {
-                char list[256];
-                fadyn_mnist_rule_list(list, sizeof list);
-                cli_error(CMD, "--rule %s: not on MNIST (%s)", optarg, list);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_HIDDEN:
-            rc = cli_size(CMD, "--hidden", optarg, &o->p.hidden);
-            break;
-        case O_ETA:
-            rc = cli_double(CMD, "--eta", optarg, &o->p.eta);
-            break;
-        case O_DECAY:
-            rc = cli_double(CMD, "--decay", optarg, &o->p.decay);
-            break;
-        case O_INIT_SCALE:
-            rc = cli_double(CMD, "--init-scale", optarg, &o->p.w_scale);
-            break;
-        case O_B_SCALE:
-            rc = cli_double(CMD, "--b-scale", optarg, &o->p.b_scale);
-            break;
-        case O_DROP:
-            rc = cli_double(CMD, "--drop", optarg, &o->p.drop);
-            break;
-        case O_INPUT_SCALE:
-            rc = cli_double(CMD, "--input-scale", optarg, &o->p.input_scale);
-            break;
-        case O_OUT_DELTA:
-            if (strcmp(optarg, "gradient") == 0) {
-                o->p.output_deriv = 1;
-            } else if (strcmp(optarg, "error") == 0) {
-                o->p.output_deriv = 0;
-            } else {
-                cli_error(CMD, "--output-delta '%s': gradient or error", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_BATCH:
-            rc = cli_size(CMD, "--batch", optarg, &o->p.batch);
-            break;
-        case O_EPOCHS:
-            rc = cli_double(CMD, "--epochs", optarg, &o->epochs);
-            if (rc == 0 && !(o->epochs > 0 && o->epochs < 1e6)) {
-                cli_error(CMD, "--epochs %s: need a positive number below 1e6", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_EXAMPLES:
-            rc = cli_size(CMD, "--examples", optarg, &o->p.examples);
-            o->examples_set = 1;
-            break;
-        case O_EVAL:
-            rc = cli_size(CMD, "--eval-every", optarg, &o->p.eval_every);
-            o->eval_set = 1;
-            break;
-        case O_NO_ANGLES:
-            o->p.angles = 0;
-            break;
-        case O_PRECISION:
-            if (strcmp(optarg, "single") == 0) {
-                o->p.precision = FADYN_MNIST_SINGLE;
-            } else if (strcmp(optarg, "double") == 0) {
-                o->p.precision = FADYN_MNIST_DOUBLE;
-            } else {
-                cli_error(CMD, "--precision '%s': single or double", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_RUNS:
-            rc = cli_size(CMD, "--runs", optarg, &o->runs);
-            if (rc == 0 && (o->runs < 1 || o->runs > 1000)) {
-                cli_error(CMD, "--runs %s: need 1 to 1000", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_SEED:
-            rc = cli_ulong(CMD, "--seed", optarg, &o->p.seed);
-            break;
-        case O_THREADS:
-            rc = cli_size(CMD, "--threads", optarg, &o->threads);
-            if (rc == 0 && (o->threads < 1 || o->threads > 1024)) {
-                cli_error(CMD, "--threads %s: need 1 to 1024", optarg);
-                rc = CLI_EXIT_USAGE;
-            }
-            break;
-        case O_CKPT:
-            o->checkpoint = optarg;
-            break;
-        case O_CKPT_EVERY:
-            rc = cli_size(CMD, "--checkpoint-every", optarg, &o->checkpoint_every);
-            if (rc == 0 && o->checkpoint_every < 1) {
-                cli_error(CMD, "--checkpoint-every 0: need at least 1");
-                rc = CLI_EXIT_USAGE;
-            }
-            o->ck_every_set = 1;
-            break;
-        case O_RESUME:
-            o->resume = optarg;
-            break;
-        default:
-            rc = cli_bad_option(CMD, argv);
-        }
-    }
-    if (rc) return rc;
-    if ((rc = cli_no_operands(CMD, argc, argv))) return rc;
-    if (o->examples_set && o->epochs > 0) {
+}
+
+static int check(cli_ctx *c, void *v) {
+    (void)c;
+    mnist_opts *o = v;
+    if (o->p.examples && o->epochs > 0) {
         cli_error(CMD, "--epochs and --examples: give one of them");
         return CLI_EXIT_USAGE;
     }
-    if (o->ck_every_set && !o->checkpoint) {
+    if (o->checkpoint_every && !o->checkpoint) {
         cli_error(CMD, "--checkpoint-every: needs --checkpoint FILE");
         return CLI_EXIT_USAGE;
     }
-    if ((rc = cli_output_check(CMD, &o->oo))) return rc;
-    if (o->checkpoint && (rc = cli_check_out(CMD, "--checkpoint", o->checkpoint))) return rc;
+    if (o->checkpoint && cli_check_out(CMD, "--checkpoint", o->checkpoint)) return CLI_EXIT_USAGE;
+    o->p.precision = (fadyn_mnist_precision)o->precision;
     return 0;
 }
 
-/* Options that need the data: sizes of the sets, epochs, library checks. */
+static const cli_cmd MNIST = {"train",  "--task mnist [OPTIONS]", INTRO,    OPTS,
+                              EPILOGUE, sizeof(mnist_opts),       defaults, check,
+                              0};
+
+/* What needs the data: the epochs in examples, one epoch's default
+ * intervals, the library's checks (their field named as its option). */
 static int finish(mnist_opts *o, const fadyn_mnist *data) {
     size_t n = o->p.n_train ? o->p.n_train : data->train.n;
-    if (o->p.n_train > data->train.n || o->p.n_test > data->test.n) {
-        cli_error(CMD, "--train-images %zu, --test-images %zu: the sets in %s have %zu and %zu",
-                  o->p.n_train, o->p.n_test, o->dir, data->train.n, data->test.n);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->epochs > 0) o->p.examples = (size_t)llround(o->epochs * (double)n);
-    if (!o->examples_set && !(o->epochs > 0)) /* the default stopping point, in epochs */
-        o->p.examples = (size_t)llround((double)fadyn_mnist_params_default().examples /
-                                        60000.0 * (double)n);
-    if (o->p.examples < 1) o->p.examples = 1;
-    if (!o->eval_set) o->p.eval_every = n;
-    if (!o->ck_every_set) o->checkpoint_every = o->checkpoint ? n : 0;
+    if (n > data->train.n) n = data->train.n;
+    double epochs =
+        o->epochs > 0 ? o->epochs : (double)fadyn_mnist_params_default().examples / 60000.0;
+    if (!o->p.examples) o->p.examples = (size_t)fmax(1.0, round(epochs * (double)n));
+    if (!o->p.eval_every) o->p.eval_every = n;
+    if (!o->checkpoint_every && o->checkpoint) o->checkpoint_every = n;
     fadyn_err err;
     fadyn_err_clear(&err);
-    if (fadyn_mnist_params_check(&o->p, data, o->rule, &err) != FADYN_OK) {
-        /* the library names the field; the CLI names the option */
-        static const char *const map[][2] = {
-            {"hidden", "--hidden"},       {"eta", "--eta"},         {"decay", "--decay"},
-            {"w_scale", "--init-scale"},  {"b_scale", "--b-scale"}, {"drop", "--drop"},
-            {"input_scale", "--input-scale"}, {"batch", "--batch"}, {"examples", "--examples"},
-            {"eval_every", "--eval-every"}, {"n_train", "--train-images"},
-            {"n_test", "--test-images"}};
-        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-            size_t k = strlen(map[i][0]);
-            if (strncmp(err.msg, map[i][0], k) == 0 && err.msg[k] == ' ') {
-                cli_error(CMD, "%s%s", map[i][1], err.msg + k);
-                return CLI_EXIT_USAGE;
-            }
-        }
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
+    int rc = fadyn_mnist_params_check(&o->p, data, o->rule, &err);
+    return cli_lib_check(&MNIST, o, &o->p, sizeof o->p, rc, &err);
 }
 
 /* ---- signals and progress -------------------------------------------------------- */
@@ -389,57 +216,38 @@ static void progress(void *ctx, const fadyn_mnist_progress *pr) {
     snprintf(line, sizeof line,
              "fadyn train: run %zu/%zu, %zu/%zu examples, test error %.2f %%, %.0f examples/s, "
              "%s left",
-             pr->run + 1, pr->runs, pr->done, pr->examples, pr->test_error,
-             pr->examples_per_second, left);
+             pr->run + 1, pr->runs, pr->done, pr->examples, pr->test_error, pr->examples_per_second,
+             left);
     cli_progress_text(line);
 }
 
 /* ---- outputs ------------------------------------------------------------------------ */
-
-static json_t *params_json(const mnist_opts *o, const fadyn_mnist *data) {
-    const fadyn_mnist_params *p = &o->p;
-    json_t *j = json_object();
-    json_object_set_new(j, "task", json_string("mnist"));
-    json_object_set_new(j, "rule", json_string(o->rule->name));
-    json_t *sz = json_array();
-    json_array_append_new(sz, json_integer((json_int_t)(data->train.rows * data->train.cols)));
-    json_array_append_new(sz, json_integer((json_int_t)p->hidden));
-    json_array_append_new(sz, json_integer(FADYN_MNIST_CLASSES));
-    json_object_set_new(j, "sizes", sz);
-    json_object_set_new(j, "eta", json_real(p->eta));
-    json_object_set_new(j, "decay", json_real(p->decay));
-    json_object_set_new(j, "init_scale", json_real(p->w_scale));
-    json_object_set_new(j, "b_scale", json_real(p->b_scale));
-    json_object_set_new(j, "drop", json_real(p->drop));
-    json_object_set_new(j, "input_scale", json_real(p->input_scale));
-    json_object_set_new(j, "output_delta", json_string(p->output_deriv ? "gradient" : "error"));
-    json_object_set_new(j, "batch", json_integer((json_int_t)p->batch));
-    json_object_set_new(j, "examples", json_integer((json_int_t)p->examples));
-    json_object_set_new(j, "eval_every", json_integer((json_int_t)p->eval_every));
-    json_object_set_new(j, "angles", json_boolean(p->angles));
-    json_object_set_new(j, "precision",
-                        json_string(p->precision == FADYN_MNIST_DOUBLE ? "double" : "single"));
-    json_object_set_new(j, "train_images",
-                        json_integer((json_int_t)(p->n_train ? p->n_train : data->train.n)));
-    json_object_set_new(j, "test_images",
-                        json_integer((json_int_t)(p->n_test ? p->n_test : data->test.n)));
-    json_object_set_new(j, "mnist_dir", json_string(o->dir));
-    return j;
-}
 
 static int write_summary(const mnist_opts *o, const fadyn_mnist *data,
                          const fadyn_mnist_result *res, double wall, fadyn_err *err) {
     double mean, sd;
     size_t fin = fadyn_mnist_final_stats(res, o->runs, &mean, &sd);
     json_t *j = fadyn_json_summary_new("train");
-    json_object_set_new(j, "parameters", params_json(o, data));
+    json_t *par = cli_json(OPTS, o);
+    json_object_set_new(par, "task", json_string("mnist"));
+    json_t *sz = json_array();
+    json_array_append_new(sz, json_integer((json_int_t)(data->train.rows * data->train.cols)));
+    json_array_append_new(sz, json_integer((json_int_t)o->p.hidden));
+    json_array_append_new(sz, json_integer(FADYN_MNIST_CLASSES));
+    json_object_set_new(par, "sizes", sz);
+    json_object_set_new(par, "train_images",
+                        json_integer((json_int_t)(o->p.n_train ? o->p.n_train : data->train.n)));
+    json_object_set_new(par, "test_images",
+                        json_integer((json_int_t)(o->p.n_test ? o->p.n_test : data->test.n)));
+    json_object_set_new(j, "parameters", par);
     json_object_set_new(j, "seed", json_integer((json_int_t)o->p.seed));
     json_t *seeds = json_array(), *final = json_array(), *div = json_array();
     double train_s = 0, eval_s = 0, examples = 0;
     for (size_t r = 0; r < o->runs; r++) {
         json_array_append_new(seeds, json_integer((json_int_t)res[r].init_seed));
         json_array_append_new(final, fadyn_json_real(res[r].final_test_error));
-        if (res[r].status == FADYN_DIVERGED) json_array_append_new(div, json_integer((json_int_t)r));
+        if (res[r].status == FADYN_DIVERGED)
+            json_array_append_new(div, json_integer((json_int_t)r));
         train_s += res[r].train_seconds;
         eval_s += res[r].eval_seconds;
         examples += (double)res[r].done;
@@ -466,7 +274,8 @@ static int write_summary(const mnist_opts *o, const fadyn_mnist *data,
                 s += row[FADYN_MNIST_COL_TEST_ERROR];
                 s2 += row[FADYN_MNIST_COL_TEST_ERROR] * row[FADYN_MNIST_COL_TEST_ERROR];
                 m++;
-                if (isfinite(row[FADYN_MNIST_COL_ANGLE_MEAN])) a += row[FADYN_MNIST_COL_ANGLE_MEAN], ma++;
+                if (isfinite(row[FADYN_MNIST_COL_ANGLE_MEAN]))
+                    a += row[FADYN_MNIST_COL_ANGLE_MEAN], ma++;
             }
         double mm = m ? s / (double)m : NAN;
         json_array_append_new(ex, json_integer((json_int_t)xe));
@@ -485,7 +294,8 @@ static int write_summary(const mnist_opts *o, const fadyn_mnist *data,
     json_object_set_new(j, "angle_mean_per_evaluation", am);
     json_object_set_new(j, "runs", json_integer((json_int_t)o->runs));
     json_object_set_new(j, "diverged", div);
-    json_object_set_new(j, "examples_per_second", fadyn_json_real(train_s > 0 ? examples / train_s : NAN));
+    json_object_set_new(j, "examples_per_second",
+                        fadyn_json_real(train_s > 0 ? examples / train_s : NAN));
     json_object_set_new(j, "train_seconds", json_real(train_s));
     json_object_set_new(j, "eval_seconds", json_real(eval_s));
     json_object_set_new(j, "wall_seconds", json_real(wall));
@@ -526,7 +336,8 @@ static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mni
     if (o->oo.plot) {
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
-        mnist_figure fig = {res, o->runs, {0}, o->p.angles && o->rule->signal == FADYN_SIGNAL_FEEDBACK};
+        mnist_figure fig = {
+            res, o->runs, {0}, o->p.angles && o->rule->signal == FADYN_SIGNAL_FEEDBACK};
         snprintf(fig.title, sizeof fig.title, "fadyn train: MNIST, rule %s, eta %g, %zu run%s",
                  o->rule->name, o->p.eta, o->runs, o->runs > 1 ? "s" : "");
         fadyn_plot_data d = {".tsv", write_mean, &fig, o->oo.out};
@@ -542,9 +353,8 @@ static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mni
         }
         printf("fadyn train: task mnist, rule %s, %zu-%zu-%d, eta %g, batch %zu, %zu examples "
                "x %zu run%s, %s precision\n",
-               o->rule->name, data->train.rows * data->train.cols, o->p.hidden,
-               FADYN_MNIST_CLASSES, o->p.eta, o->p.batch, o->p.examples, o->runs,
-               o->runs > 1 ? "s" : "",
+               o->rule->name, data->train.rows * data->train.cols, o->p.hidden, FADYN_MNIST_CLASSES,
+               o->p.eta, o->p.batch, o->p.examples, o->runs, o->runs > 1 ? "s" : "",
                o->p.precision == FADYN_MNIST_DOUBLE ? "double" : "single");
         printf("  final test error    %.2f %%", mean);
         if (fin > 1) printf(" +- %.2f (mean +- sd over %zu runs)", sd, fin);
@@ -559,7 +369,9 @@ static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mni
 
 int cmd_train_mnist(int argc, char **argv) {
     mnist_opts o;
-    int rc = parse(argc, argv, &o);
+    rule_kind = cli_k_rule;
+    rule_kind.parse = parse_rule;
+    int rc = cli_parse(&MNIST, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -592,8 +404,9 @@ int cmd_train_mnist(int argc, char **argv) {
     cli_progress_done();
     int exit_code = cli_exit_code(status);
     if (status == FADYN_STOPPED) {
-        cli_error(CMD, "stopped: the state of every run is in %s; the same command with --resume %s "
-                       "continues it",
+        cli_error(CMD,
+                  "stopped: the state of every run is in %s; the same command with --resume %s "
+                  "continues it",
                   ctl.checkpoint, ctl.checkpoint);
     } else if (status < 0) {
         for (size_t r = 0; r < o.runs; r++)

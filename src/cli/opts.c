@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
+#include "fadyn/mnist.h"
 #include "fadyn/plot.h"
 #include "fadyn/rule.h"
 
@@ -437,22 +438,25 @@ static void stepper_list(char *buf, size_t n) {
     }
 }
 
-/* text with {rules}, {ode-rules}, {steppers} and (for an enum o) {names}
- * replaced by the lists of the tables. */
+/* text with {rules}, {ode-rules}, {steppers}, {mnist-rules} and (for an
+ * enum o) {names} replaced by the lists of the tables. */
 static void expand(const char *text, const cli_opt *o, char *out, size_t n) {
-    static const char *const token[4] = {"{rules}", "{ode-rules}", "{steppers}", "{names}"};
+    static const char *const token[5] = {"{rules}", "{ode-rules}", "{steppers}", "{names}",
+                                         "{mnist-rules}"};
     size_t k = 0;
     out[0] = '\0';
     for (const char *s = text; *s && k + 1 < n;) {
         int which = -1;
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             if (strncmp(s, token[i], strlen(token[i])) == 0) which = i;
         if (which < 0 || (which == 3 && !(o && o->names))) {
             out[k++] = *s++;
             out[k] = '\0';
             continue;
         }
-        if (which == 3)
+        if (which == 4)
+            fadyn_mnist_rule_list(out + k, n - k);
+        else if (which == 3)
             enum_list(o, out + k, n - k);
         else if (which == 2)
             stepper_list(out + k, n - k);

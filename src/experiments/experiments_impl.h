@@ -49,7 +49,7 @@ int fadyn_exp_target(const char *dir, const char *name, int width, int height, f
  * (fadyn/experiments.h): the adapters the table calls through void
  * pointers, and the row.  QUICK, FULL, MINIMUM are fadyn_recipe_scale
  * initialisers ({runs, examples}). */
-#define FADYN_RECIPE_DEFINE(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT)                       \
+#define FADYN_RECIPE_ADAPTERS(FIG)                                                                 \
     static int recipe_run(const fadyn_fig_settings *s, void *result, fadyn_err *err) {             \
         fadyn_##FIG##_params p = fadyn_##FIG##_params_default();                                   \
         p.set = *s;                                                                                \
@@ -66,14 +66,48 @@ int fadyn_exp_target(const char *dir, const char *name, int width, int height, f
     }                                                                                              \
     static void recipe_free(void *result) {                                                        \
         fadyn_##FIG##_result_free(result);                                                         \
-    }                                                                                              \
+    }
+#define FADYN_RECIPE_DEFINE(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT)                       \
+    FADYN_RECIPE_ADAPTERS(FIG)                                                                     \
+    const fadyn_recipe fadyn_recipe_##FIG = {#FIG,        ABOUT,                                   \
+                                             QUICK,       FULL,                                    \
+                                             MINIMUM,     WIDTH,                                   \
+                                             HEIGHT,      sizeof(fadyn_##FIG##_result),            \
+                                             recipe_run,  recipe_summary,                          \
+                                             recipe_plot, recipe_report,                           \
+                                             recipe_free, NULL}
+/* The same with the recipe's estimate of its seconds (fadyn_recipe.seconds). */
+#define FADYN_RECIPE_DEFINE_TIMED(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT, SECONDS)        \
+    FADYN_RECIPE_ADAPTERS(FIG)                                                                     \
     const fadyn_recipe fadyn_recipe_##FIG = {                                                      \
-        #FIG,       ABOUT,          QUICK,       FULL,                                             \
-        MINIMUM,    WIDTH,          HEIGHT,      sizeof(fadyn_##FIG##_result),                     \
-        recipe_run, recipe_summary, recipe_plot, recipe_report,                                    \
-        recipe_free}
+        #FIG,        ABOUT,          QUICK,       FULL,                                            \
+        MINIMUM,     WIDTH,          HEIGHT,      sizeof(fadyn_##FIG##_result),                    \
+        recipe_run,  recipe_summary, recipe_plot, recipe_report,                                   \
+        recipe_free, SECONDS}
 
-extern const fadyn_recipe fadyn_recipe_fig1d, fadyn_recipe_fig1e, fadyn_recipe_fig2d,
-    fadyn_recipe_fig3b, fadyn_recipe_fig4;
+extern const fadyn_recipe fadyn_recipe_fig1d, fadyn_recipe_fig1e, fadyn_recipe_fig2a,
+    fadyn_recipe_fig2b, fadyn_recipe_fig2d, fadyn_recipe_fig3b, fadyn_recipe_fig4,
+    fadyn_recipe_figS1;
+
+/* ---- Task 2 (src/experiments/mnist_common.c) ---- */
+
+/* The MNIST files of s (data/mnist if none). */
+int fadyn_exp_mnist_load(const char *name, const fadyn_fig_settings *s, fadyn_mnist *data,
+                         fadyn_err *err);
+/* Task 2's settings with s's examples and seed (0: the defaults'). */
+fadyn_mnist_params fadyn_exp_mnist_train(const fadyn_fig_settings *s,
+                                         const fadyn_mnist_params *base);
+/* runs runs of rule (res: runs results), on all cores, progress as group
+ * `group` of `ngroups` of s; rf_units as fadyn_mnist_control. */
+int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngroups,
+                         const fadyn_mnist *data, const char *rule, const fadyn_mnist_params *p,
+                         size_t runs, const size_t *rf_units, size_t n_rf, fadyn_mnist_result *res,
+                         fadyn_err *err);
+/* Seconds of `run_epochs` single-core epochs of Task 2 on the cores, from a
+ * short timed run (NaN if the data cannot be read). */
+double fadyn_exp_mnist_seconds(const fadyn_fig_settings *s, double run_epochs);
+/* Append "WHAT: run R diverged: DETAIL" per diverged result; the count. */
+size_t fadyn_exp_mnist_diverged(const char *what, const fadyn_mnist_result *res, size_t n,
+                                fadyn_strbuf *lines);
 
 #endif

@@ -7,9 +7,10 @@
 #include <string.h>
 
 /* In the paper's order.  A new figure: its row here (fadyn/experiments.h). */
-const fadyn_recipe *const fadyn_recipes[] = {&fadyn_recipe_fig1d, &fadyn_recipe_fig1e,
-                                             &fadyn_recipe_fig2d, &fadyn_recipe_fig3b,
-                                             &fadyn_recipe_fig4,  NULL};
+const fadyn_recipe *const fadyn_recipes[] = {
+    &fadyn_recipe_fig1d, &fadyn_recipe_fig1e, &fadyn_recipe_fig2a,
+    &fadyn_recipe_fig2b, &fadyn_recipe_fig2d, &fadyn_recipe_fig3b,
+    &fadyn_recipe_fig4,  &fadyn_recipe_figS1, NULL};
 
 const fadyn_recipe *fadyn_recipe_find(const char *name) {
     for (size_t i = 0; fadyn_recipes[i]; i++)

@@ -77,32 +77,30 @@ int fadyn_mnist_params_check(const fadyn_mnist_params *p, const fadyn_mnist *dat
                              rule ? rule->name : "(none)", list);
     }
     if (p->hidden < 1 || p->hidden > 65536)
-        return fadyn_err_set(err, FADYN_EINVAL, "hidden = %zu: need 1 to 65536", p->hidden);
+        return fadyn_err_set(err, FADYN_EINVAL, "hidden %zu: need 1 to 65536", p->hidden);
     if (!(p->eta > 0.0) || !isfinite(p->eta))
-        return fadyn_err_set(err, FADYN_EINVAL, "eta = %g: must be positive", p->eta);
+        return fadyn_err_set(err, FADYN_EINVAL, "eta %g: must be positive", p->eta);
     if (!(p->decay >= 0.0) || !(p->eta * p->decay < 1.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "decay = %g: need 0 <= decay < 1/eta", p->decay);
+        return fadyn_err_set(err, FADYN_EINVAL, "decay %g: need 0 <= decay < 1/eta", p->decay);
     if (!(p->w_scale >= 0.0) || !isfinite(p->w_scale))
-        return fadyn_err_set(err, FADYN_EINVAL, "w_scale = %g: must be >= 0", p->w_scale);
+        return fadyn_err_set(err, FADYN_EINVAL, "w_scale %g: must be >= 0", p->w_scale);
     if (!(p->b_scale >= 0.0) || !isfinite(p->b_scale))
-        return fadyn_err_set(err, FADYN_EINVAL, "b_scale = %g: must be >= 0", p->b_scale);
+        return fadyn_err_set(err, FADYN_EINVAL, "b_scale %g: must be >= 0", p->b_scale);
     if (!(p->drop >= 0.0 && p->drop < 1.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "drop = %g: must be in [0, 1)", p->drop);
+        return fadyn_err_set(err, FADYN_EINVAL, "drop %g: must be in [0, 1)", p->drop);
     if (!(p->input_scale > 0.0) || !isfinite(p->input_scale))
-        return fadyn_err_set(err, FADYN_EINVAL, "input_scale = %g: must be positive",
-                             p->input_scale);
+        return fadyn_err_set(err, FADYN_EINVAL, "input_scale %g: must be positive", p->input_scale);
     if (p->batch < 1 || p->batch > MNIST_MAX_BATCH)
-        return fadyn_err_set(err, FADYN_EINVAL, "batch = %zu: need 1 to %d", p->batch,
+        return fadyn_err_set(err, FADYN_EINVAL, "batch %zu: need 1 to %d", p->batch,
                              MNIST_MAX_BATCH);
-    if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "examples = 0: need at least 1");
-    if (p->eval_every < 1)
-        return fadyn_err_set(err, FADYN_EINVAL, "eval_every = 0: need at least 1");
+    if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "examples 0: need at least 1");
+    if (p->eval_every < 1) return fadyn_err_set(err, FADYN_EINVAL, "eval_every 0: need at least 1");
     if (p->examples / p->eval_every > 1000000)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "eval_every = %zu: %zu evaluations are too many (at most 1e6)",
+                             "eval_every %zu: %zu evaluations are too many (at most 1e6)",
                              p->eval_every, p->examples / p->eval_every);
     if (p->precision != FADYN_MNIST_SINGLE && p->precision != FADYN_MNIST_DOUBLE)
-        return fadyn_err_set(err, FADYN_EINVAL, "precision = %d: single or double",
+        return fadyn_err_set(err, FADYN_EINVAL, "precision %d: single or double",
                              (int)p->precision);
     if (!data) return FADYN_OK;
     size_t inputs = data->train.rows * data->train.cols;
@@ -112,10 +110,10 @@ int fadyn_mnist_params_check(const fadyn_mnist_params *p, const fadyn_mnist *dat
     if (data->train.n < 1 || data->test.n < 1)
         return fadyn_err_set(err, FADYN_EINVAL, "the data set has no training or no test images");
     if (p->n_train > data->train.n)
-        return fadyn_err_set(err, FADYN_EINVAL, "n_train = %zu: the training set has %zu images",
+        return fadyn_err_set(err, FADYN_EINVAL, "n_train %zu: the training set has %zu images",
                              p->n_train, data->train.n);
     if (p->n_test > data->test.n)
-        return fadyn_err_set(err, FADYN_EINVAL, "n_test = %zu: the test set has %zu images",
+        return fadyn_err_set(err, FADYN_EINVAL, "n_test %zu: the test set has %zu images",
                              p->n_test, data->test.n);
     return FADYN_OK;
 }

@@ -69,6 +69,7 @@ typedef struct {
     double t0;
     size_t examples_done; /* over all runs, this session */
     size_t examples_left; /* over all runs */
+    size_t examples_total;
 } runs_ctx;
 
 /* CRC-32 of the images and labels in use: a checkpoint resumes only on the
@@ -347,13 +348,16 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
             if (ctl->progress) {
                 double el = fadyn_wall_seconds() - c->t0,
                        rate = el > 0 ? (double)c->examples_done / el : 0;
-                fadyn_mnist_progress pr = {r,
-                                           c->nruns,
-                                           ws->done,
-                                           p->examples,
-                                           res->final_test_error,
-                                           rate,
-                                           rate > 0 ? (double)c->examples_left / rate : NAN};
+                fadyn_mnist_progress pr = {
+                    r,
+                    c->nruns,
+                    ws->done,
+                    p->examples,
+                    res->final_test_error,
+                    rate,
+                    rate > 0 ? (double)c->examples_left / rate : NAN,
+                    1.0 - (double)c->examples_left /
+                              (double)(c->examples_total ? c->examples_total : 1)};
                 ctl->progress(ctl->progress_ctx, &pr);
             }
         }
@@ -396,6 +400,7 @@ int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
                   {0, {0}},
                   fadyn_wall_seconds(),
                   0,
+                  0,
                   0};
     size_t in = data->train.rows * data->train.cols;
     size_t cap = p->examples / ((p->eval_every + p->batch - 1) / p->batch * p->batch) + 3;
@@ -434,6 +439,7 @@ int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
             from = res[r].nrows ? (size_t)res[r].rows[(res[r].nrows - 1) * FADYN_MNIST_NCOLS] : 0;
         c.examples_left += p->examples - from;
     }
+    c.examples_total = nruns * p->examples;
     /* several runs at once, one thread each; the rest with every thread */
     size_t cores = ctl->threads ? ctl->threads : (size_t)omp_get_max_threads();
     if (cores < 1) cores = 1;

@@ -9,7 +9,7 @@
 
 #include <omp.h>
 
-#define REPS 3
+#define REPS        3
 #define NP_EXAMPLES 1500 /* the NumPy trainer's examples per pair */
 
 static const fadyn_mnist_params *params(fadyn_mnist_precision prec) {
@@ -22,8 +22,7 @@ static const fadyn_mnist_params *params(fadyn_mnist_precision prec) {
 }
 
 /* Seconds of one epoch (min over REPS, median to *med), each on a new network. */
-static double epoch(const fadyn_mnist *d, fadyn_mnist_precision prec, size_t threads,
-                    double *med) {
+static double epoch(const fadyn_mnist *d, fadyn_mnist_precision prec, size_t threads, double *med) {
     double t[REPS], mn;
     for (int r = 0; r < REPS; r++) {
         fadyn_mnist_ws *ws =
@@ -91,9 +90,8 @@ int main(void) {
            cores, s2, md, 60000 / s2);
 
     /* the test evaluation */
-    fadyn_mnist_ws *ws =
-        fadyn_mnist_ws_alloc(&d, fadyn_rule_type_find("fa"), params(FADYN_MNIST_SINGLE), 1, cores,
-                             NULL);
+    fadyn_mnist_ws *ws = fadyn_mnist_ws_alloc(&d, fadyn_rule_type_find("fa"),
+                                              params(FADYN_MNIST_SINGLE), 1, cores, NULL);
     double te[5], temn, temd, err, loss;
     for (int r = 0; r < 5; r++) {
         double t0 = fadyn_wall_seconds();

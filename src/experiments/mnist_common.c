@@ -1,0 +1,86 @@
+/* mnist_common.c — what the Task 2 figures (2a, 2b, S1) share: the data,
+ * the settings, the runs of one rule with progress, the time estimate. */
+#include "experiments_impl.h"
+#include "fadyn/clock.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int fadyn_exp_mnist_load(const char *name, const fadyn_fig_settings *s, fadyn_mnist *data,
+                         fadyn_err *err) {
+    const char *dir = s->data_dir && *s->data_dir ? s->data_dir : "data/mnist";
+    int rc = fadyn_mnist_load(data, dir, err);
+    if (rc && err) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        fadyn_err_set(err, rc, "%s: %.480s", name, msg);
+    }
+    return rc;
+}
+
+fadyn_mnist_params fadyn_exp_mnist_train(const fadyn_fig_settings *s,
+                                         const fadyn_mnist_params *base) {
+    fadyn_mnist_params p = *base;
+    if (s->examples) p.examples = s->examples;
+    if (s->seed) p.seed = s->seed;
+    return p;
+}
+
+typedef struct {
+    const fadyn_fig_settings *s;
+    size_t group, ngroups;
+} stage;
+
+static void on_progress(void *ctx, const fadyn_mnist_progress *pr) {
+    const stage *g = ctx;
+    g->s->progress(g->s->progress_ctx, ((double)g->group + pr->fraction) / (double)g->ngroups);
+}
+
+int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngroups,
+                         const fadyn_mnist *data, const char *rule, const fadyn_mnist_params *p,
+                         size_t runs, const size_t *rf_units, size_t n_rf, fadyn_mnist_result *res,
+                         fadyn_err *err) {
+    fadyn_mnist_control c = fadyn_mnist_control_default();
+    stage g = {s, group, ngroups};
+    if (s->progress) {
+        c.progress = on_progress;
+        c.progress_ctx = &g;
+    }
+    c.rf_units = rf_units;
+    c.n_rf = n_rf;
+    int rc = fadyn_mnist_runs(data, fadyn_rule_type_find(rule), p, runs, &c, res);
+    if (rc < 0 && err) *err = res[0].err;
+    return rc;
+}
+
+double fadyn_exp_mnist_seconds(const fadyn_fig_settings *s, double run_epochs) {
+    fadyn_mnist data;
+    if (fadyn_exp_mnist_load("estimate", s, &data, NULL)) return NAN;
+    fadyn_mnist_params p = fadyn_mnist_params_default();
+    p.examples = 3 * 8192;
+    fadyn_mnist_ws *ws = fadyn_mnist_ws_alloc(&data, fadyn_rule_type_find("fa"), &p, 1, 1, NULL);
+    double t = NAN;
+    if (ws) {
+        fadyn_mnist_ws_train(ws, 8192); /* warm the caches */
+        double t0 = fadyn_wall_seconds();
+        fadyn_mnist_ws_train(ws, p.examples);
+        t = (fadyn_wall_seconds() - t0) / (double)(p.examples - 8192) * (double)data.train.n;
+        fadyn_mnist_ws_free(ws);
+    }
+    fadyn_mnist_free(&data);
+    return t * run_epochs / (double)omp_get_max_threads();
+}
+
+size_t fadyn_exp_mnist_diverged(const char *what, const fadyn_mnist_result *res, size_t n,
+                                fadyn_strbuf *lines) {
+    size_t d = 0;
+    for (size_t r = 0; r < n; r++)
+        if (res[r].status == FADYN_DIVERGED) {
+            if (lines)
+                fadyn_strbuf_printf(lines, "%s: run %zu diverged: %s\n", what, r, res[r].err.msg);
+            d++;
+        }
+    return d;
+}

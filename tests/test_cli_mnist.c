@@ -1,0 +1,129 @@
+/* test_cli_mnist.c — `fadyn train --task mnist` end to end on a small
+ * synthetic MNIST directory: a run and its outputs, every kind of bad input
+ * (one line, exit 2, nothing written), and SIGTERM writing a checkpoint and
+ * exiting 4, the checkpoint refused for other options. */
+#include "helpers.h"
+
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static void setup(void) {
+    th_tmpdir(dir, sizeof dir);
+    th_fake_mnist(dir, 400, 100, 3);
+}
+
+static void teardown(void) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(cli_mnist, .init = setup, .fini = teardown, .timeout = 120);
+
+static int exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+#define BASE "train --task mnist --hidden 64 --eta 0.1 --threads 1 --quiet --mnist-dir"
+
+Test(cli_mnist, a_run_writes_its_outputs) {
+    char cmd[1024], line[512], path[256];
+    snprintf(cmd, sizeof cmd,
+             BASE " %s --epochs 2 --eval-every 200 --runs 2 --out %s/m.tsv --summary %s/m.json",
+             dir, dir, dir);
+    int st = th_run(cmd, line, sizeof line);
+    cr_assert_eq(st, 0, "exit %d: %s", st, line);
+    snprintf(path, sizeof path, "%s/m.runs.tsv", dir);
+    cr_expect(exists(path));
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    json_t *j = json_load_file(path, 0, NULL);
+    cr_assert_not_null(j);
+    json_t *te = json_object_get(j, "test_error_percent");
+    cr_assert(json_is_object(te));
+    cr_expect_eq(json_array_size(json_object_get(te, "final")), 2);
+    json_t *pe = json_object_get(json_object_get(te, "per_evaluation"), "example");
+    cr_expect_eq(json_array_size(pe), 5); /* 0, 200, 400, 600, 800 */
+    cr_expect(json_real_value(json_object_get(j, "examples_per_second")) > 0);
+    json_t *par = json_object_get(j, "parameters");
+    cr_expect_str_eq(json_string_value(json_object_get(par, "rule")), "fa");
+    cr_expect_eq(json_integer_value(json_object_get(par, "examples")), 800);
+    cr_expect_eq(json_array_size(json_object_get(j, "run_seeds")), 2);
+    /* the synthetic classes are learned (chance is 90 % error) */
+    cr_expect_lt(json_real_value(json_object_get(te, "mean")), 30.0);
+    json_decref(j);
+}
+
+/* Bad input: exit 2, one line mentioning what is wrong, nothing written. */
+static void expect_bad(const char *args, const char *mention) {
+    char cmd[1024], line[512], path[256];
+    snprintf(cmd, sizeof cmd, "train --task mnist --quiet --summary %s/bad.json %s", dir, args);
+    int st = th_run(cmd, line, sizeof line);
+    cr_expect_eq(st, 2, "'%s': exit %d (%s)", args, st, line);
+    cr_expect(strstr(line, mention) != NULL, "'%s': '%s' should mention '%s'", args, line, mention);
+    snprintf(path, sizeof path, "%s/bad.json", dir);
+    cr_expect(!exists(path), "'%s' wrote %s", args, path);
+}
+
+Test(cli_mnist, bad_input) {
+    char a[512];
+    expect_bad("--mnist-dir /nonexistent", "train-images-idx3-ubyte: no such file");
+    snprintf(a, sizeof a, "--mnist-dir %s --rule np", dir);
+    expect_bad(a, "--rule 'np'");
+    snprintf(a, sizeof a, "--mnist-dir %s --epochs 1 --examples 10", dir);
+    expect_bad(a, "--epochs and --examples");
+    snprintf(a, sizeof a, "--mnist-dir %s --train-images 401", dir);
+    expect_bad(a, "--train-images 401");
+    snprintf(a, sizeof a, "--mnist-dir %s --drop 1", dir);
+    expect_bad(a, "--drop 1");
+    snprintf(a, sizeof a, "--mnist-dir %s --precision half", dir);
+    expect_bad(a, "--precision");
+    snprintf(a, sizeof a, "--mnist-dir %s --resume %s/none.ckpt", dir, dir);
+    expect_bad(a, "none.ckpt");
+    /* a truncated images file: named, with the byte offset */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "truncate -s 5000 %s/t10k-images-idx3-ubyte", dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(a, sizeof a, "--mnist-dir %s", dir);
+    expect_bad(a, "t10k-images-idx3-ubyte: byte 5000: truncated");
+}
+
+/* Run `fadyn ARGS` in the background, SIGTERM it after `after` seconds;
+ * its exit status. */
+static int run_and_term(const char *args, double after) {
+    const char *bin = getenv("FADYN_BIN");
+    if (!bin) bin = "build/fadyn";
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "%s %s >/dev/null 2>%s/term.err & p=$!; sleep %g; kill -TERM $p; wait $p; exit $?",
+             bin, args, dir, after);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+Test(cli_mnist, sigterm_saves_a_checkpoint_and_exits_4) {
+    char args[1024], ck[128], line[512];
+    snprintf(ck, sizeof ck, "%s/run.ckpt", dir);
+    /* far more examples than a second allows */
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --checkpoint %s", dir, ck);
+    int st = run_and_term(args, 1.0);
+    cr_assert_eq(st, 4, "exit %d", st);
+    cr_assert(exists(ck), "no checkpoint after SIGTERM");
+    /* the checkpoint of other options is refused in one line */
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --rule bp --resume %s", dir, ck);
+    st = th_run(args, line, sizeof line);
+    cr_expect_eq(st, 2, "exit %d: %s", st, line);
+    cr_expect(strstr(line, "rule fa, not bp"), "%s", line);
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --eta 0.2 --resume %s", dir, ck);
+    st = th_run(args, line, sizeof line);
+    cr_expect_eq(st, 2, "exit %d: %s", st, line);
+    cr_expect(strstr(line, "eta = 0.1"), "%s", line);
+}
