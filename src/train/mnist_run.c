@@ -275,7 +275,9 @@ static size_t next_stop(const fadyn_mnist_ws *ws, size_t eval_every, size_t ck_e
 static void save_slot(runs_ctx *c, size_t r, fadyn_mnist_ws *ws, int status) {
     unsigned char *buf = NULL;
     size_t n = 0;
-    if (status == RUN_ACTIVE && fadyn_mnist_ws_save(ws, &buf, &n, NULL) != FADYN_OK) return;
+    /* a finished run keeps its state only for the receptive fields asked for */
+    int keep = status == RUN_ACTIVE || (c->ctl->n_rf && status != RUN_NEW);
+    if (keep && fadyn_mnist_ws_save(ws, &buf, &n, NULL) != FADYN_OK) return;
     free(c->slot[r].state);
     c->slot[r].state = buf;
     c->slot[r].state_len = n;
@@ -296,8 +298,10 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
     const fadyn_mnist_params *p = c->p;
     const fadyn_mnist_control *ctl = c->ctl;
     fadyn_mnist_result *res = &c->res[r];
-    if (c->slot[r].status == RUN_DONE || c->slot[r].status == RUN_DIVERGED) {
-        res->status = c->slot[r].status == RUN_DONE ? FADYN_OK : FADYN_DIVERGED;
+    int finished = c->slot[r].status == RUN_DONE || c->slot[r].status == RUN_DIVERGED;
+    if (finished) res->status = c->slot[r].status == RUN_DONE ? FADYN_OK : FADYN_DIVERGED;
+    if (finished && !(ctl->n_rf && c->slot[r].state_len)) {
+        res->done = p->examples;
         return;
     }
     fadyn_mnist_ws *ws =
@@ -309,7 +313,7 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
     double *W0 = ctl->n_rf ? malloc(p->hidden * ws->net.inputs * sizeof(double)) : NULL;
     if (ctl->n_rf && W0) keep_rf(ws, ctl, res->rf_init, W0);
     size_t K = p->batch, ev = (p->eval_every + K - 1) / K * K, ck = ctl->checkpoint_every;
-    if (c->slot[r].status == RUN_ACTIVE) {
+    if (c->slot[r].status != RUN_NEW) {
         if (fadyn_mnist_ws_load(ws, c->slot[r].state, c->slot[r].state_len, &res->err)) {
             char msg[sizeof res->err.msg];
             memcpy(msg, res->err.msg, sizeof msg);
@@ -321,6 +325,13 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
         }
     } else {
         add_row(ws, res, &res->eval_seconds);
+    }
+    if (finished) { /* only its fields to recover */
+        if (W0) keep_rf(ws, ctl, res->rf_final, W0);
+        res->done = ws->done;
+        free(W0);
+        fadyn_mnist_ws_free(ws);
+        return;
     }
     res->status = FADYN_OK;
     while (ws->done < p->examples) {
