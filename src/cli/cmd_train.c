@@ -53,7 +53,7 @@ static json_t *acts_json(const cli_opt *opt, const void *base) {
             a, json_string(fadyn_act_name((fadyn_act)(k + 2 < o->nsizes ? o->act : o->out_act))));
     return a;
 }
-static const cli_kind acts_kind = {1, cli_parse_enum, acts_json, cli_show_enum, NULL};
+static const cli_kind acts_kind = {1, 0, 0, cli_parse_enum, acts_json, cli_show_enum, NULL};
 
 typedef train_opts A;
 static const cli_opt OPTS[] = {

@@ -75,7 +75,7 @@ static void sizes_show(const cli_opt *o, const void *base, char *buf, size_t n) 
         k += (size_t)snprintf(buf + k, n - k, "%s%zu,%zu,%zu", i ? ":" : "", vp->sizes[i][0],
                               vp->sizes[i][1], vp->sizes[i][2]);
 }
-static const cli_kind sizes_kind = {1, parse_sizes, sizes_json, sizes_show, NULL};
+static const cli_kind sizes_kind = {1, 0, 0, parse_sizes, sizes_json, sizes_show, NULL};
 
 static const char *break_name(int i) {
     return i < FADYN_BREAK_COUNT ? fadyn_break_name((fadyn_break)i) : NULL;

@@ -71,119 +71,90 @@ static void fmt_count(double x, char *buf, size_t n) {
 }
 
 static int is_count(const cli_opt *o) {
-    return o->kind == &cli_k_size || o->kind == &cli_k_ulong || o->kind == &cli_k_int ||
-           o->kind == &cli_k_sizes;
+    return o->kind->num && o->kind->num != 'd';
+}
+static void fmt_num(const cli_opt *o, double x, char *buf, size_t n) {
+    (is_count(o) ? fmt_count : cli_fmt_double)(x, buf, n);
 }
 
 /* The bounds of o on x (given as s): 0, or CLI_EXIT_USAGE after the error. */
 static int bounded(const char *cmd, const cli_opt *o, const char *s, double x) {
     char lo[32], hi[32];
-    (is_count(o) ? fmt_count : cli_fmt_double)(o->lo, lo, sizeof lo);
-    (is_count(o) ? fmt_count : cli_fmt_double)(o->hi, hi, sizeof hi);
-    if (o->bound == CLI_ABOVE && !(x > o->lo)) {
+    fmt_num(o, o->lo, lo, sizeof lo);
+    fmt_num(o, o->hi, hi, sizeof hi);
+    if (o->bound == CLI_ABOVE && !(x > o->lo))
         cli_error(cmd, "--%s %s: must be > %s", o->name, s, lo);
-        return CLI_EXIT_USAGE;
-    }
-    if (o->bound == CLI_WITHIN && !(x >= o->lo && x <= o->hi)) {
-        if (isinf(o->hi))
-            cli_error(cmd, "--%s %s: must be >= %s", o->name, s, lo);
-        else
-            cli_error(cmd, "--%s %s: must be between %s and %s", o->name, s, lo, hi);
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
+    else if (o->bound == CLI_WITHIN && !(x >= o->lo && x <= o->hi) && isinf(o->hi))
+        cli_error(cmd, "--%s %s: must be >= %s", o->name, s, lo);
+    else if (o->bound == CLI_WITHIN && !(x >= o->lo && x <= o->hi))
+        cli_error(cmd, "--%s %s: must be between %s and %s", o->name, s, lo, hi);
+    else
+        return 0;
+    return CLI_EXIT_USAGE;
 }
 
-static int read_double(const char *cmd, const cli_opt *o, const char *s, double *out) {
-    char *end;
-    errno = 0;
-    double x = strtod(s, &end);
-    if (end == s || *end != '\0') {
-        cli_error(cmd, "--%s '%s': not a number", o->name, s);
-        return CLI_EXIT_USAGE;
-    }
-    if (!isfinite(x) || errno == ERANGE) {
-        cli_error(cmd, "--%s '%s': not a finite number", o->name, s);
-        return CLI_EXIT_USAGE;
-    }
-    *out = x;
-    return bounded(cmd, o, s, x);
+/* Numbers of type t: 'd' double, 'z' size_t, 'u' unsigned long, 'i' int. */
+static size_t num_size(int t) {
+    return t == 'd' ? sizeof(double) : t == 'i' ? sizeof(int) : sizeof(size_t);
+}
+static unsigned long count_get(int t, const void *p) {
+    return t == 'z'   ? *(const size_t *)p
+           : t == 'u' ? *(const unsigned long *)p
+                      : (unsigned long)*(const int *)p;
 }
 
-/* A whole number: digits only (no sign, no blanks), within o's bounds. */
-static int read_count(const char *cmd, const cli_opt *o, const char *s, unsigned long *out) {
-    const char *p = s + strspn(s, " \t\n\v\f\r");
-    if (*p == '-') {
-        cli_error(cmd, "--%s '%s': must not be negative", o->name, s);
+/* s into the number of type t at p: a finite number, or a whole number
+ * (digits only: no sign, no blanks), within o's bounds. */
+static int num_read(const char *cmd, const cli_opt *o, const char *s, int t, void *p) {
+    char *end = NULL;
+    errno = 0;
+    if (t == 'd') {
+        double x = strtod(s, &end);
+        if (end == s || *end != '\0')
+            cli_error(cmd, "--%s '%s': not a number", o->name, s);
+        else if (!isfinite(x) || errno == ERANGE)
+            cli_error(cmd, "--%s '%s': not a finite number", o->name, s);
+        else if (bounded(cmd, o, s, x) == 0)
+            return *(double *)p = x, 0;
         return CLI_EXIT_USAGE;
     }
-    char *end;
-    errno = 0;
     unsigned long x = *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : 0;
-    if (!(*s >= '0' && *s <= '9') || *end != '\0' || errno == ERANGE) {
+    if (s[strspn(s, " \t\n\v\f\r")] == '-')
+        cli_error(cmd, "--%s '%s': must not be negative", o->name, s);
+    else if (!end || *end != '\0')
         cli_error(cmd, "--%s '%s': not a whole number", o->name, s);
-        return CLI_EXIT_USAGE;
+    else if (errno == ERANGE || (t == 'i' && x > INT_MAX))
+        cli_error(cmd, "--%s %s: too large", o->name, s);
+    else if (bounded(cmd, o, s, (double)x) == 0) {
+        if (t == 'z') *(size_t *)p = (size_t)x;
+        if (t == 'u') *(unsigned long *)p = x;
+        if (t == 'i') *(int *)p = (int)x;
+        return 0;
     }
-    *out = x;
-    return bounded(cmd, o, s, (double)x);
+    return CLI_EXIT_USAGE;
 }
 
-int cli_parse_double(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    return read_double(cmd, o, arg, field(o, base));
+static json_t *num_json(int t, const void *p) {
+    return t == 'd' ? json_real(*(const double *)p) : json_integer((json_int_t)count_get(t, p));
+}
+static void num_show(const cli_opt *o, const void *p, char *buf, size_t n) {
+    fmt_num(o, o->kind->num == 'd' ? *(const double *)p : (double)count_get(o->kind->num, p), buf,
+            n);
 }
 
-static int parse_size(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    unsigned long x;
-    int rc = read_count(cmd, o, arg, &x);
-    if (rc == 0) *(size_t *)field(o, base) = (size_t)x;
-    return rc;
+static int parse_num(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return num_read(cmd, o, arg, o->kind->num, field(o, base));
 }
-
-static int parse_ulong(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    return read_count(cmd, o, arg, field(o, base));
+static json_t *json_num(const cli_opt *o, const void *base) {
+    return num_json(o->kind->num, field(o, base));
 }
-
-static int parse_int(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    unsigned long x;
-    int rc = read_count(cmd, o, arg, &x);
-    if (rc == 0 && x > INT_MAX) {
-        cli_error(cmd, "--%s %s: too large", o->name, arg);
-        rc = CLI_EXIT_USAGE;
-    }
-    if (rc == 0) *(int *)field(o, base) = (int)x;
-    return rc;
+static void show_num(const cli_opt *o, const void *base, char *buf, size_t n) {
+    num_show(o, field(o, base), buf, n);
 }
-
-static json_t *json_double(const cli_opt *o, const void *base) {
-    return json_real(*(const double *)field(o, base));
-}
-static json_t *json_size(const cli_opt *o, const void *base) {
-    return json_integer((json_int_t) * (const size_t *)field(o, base));
-}
-static json_t *json_ulong(const cli_opt *o, const void *base) {
-    return json_integer((json_int_t) * (const unsigned long *)field(o, base));
-}
-static json_t *json_int(const cli_opt *o, const void *base) {
-    return json_integer(*(const int *)field(o, base));
-}
-
-static void show_double(const cli_opt *o, const void *base, char *buf, size_t n) {
-    cli_fmt_double(*(const double *)field(o, base), buf, n);
-}
-static void show_size(const cli_opt *o, const void *base, char *buf, size_t n) {
-    fmt_count((double)*(const size_t *)field(o, base), buf, n);
-}
-static void show_ulong(const cli_opt *o, const void *base, char *buf, size_t n) {
-    fmt_count((double)*(const unsigned long *)field(o, base), buf, n);
-}
-static void show_int(const cli_opt *o, const void *base, char *buf, size_t n) {
-    snprintf(buf, n, "%d", *(const int *)field(o, base));
-}
-
-const cli_kind cli_k_double = {1, cli_parse_double, json_double, show_double, NULL};
-const cli_kind cli_k_size = {1, parse_size, json_size, show_size, NULL};
-const cli_kind cli_k_ulong = {1, parse_ulong, json_ulong, show_ulong, NULL};
-const cli_kind cli_k_int = {1, parse_int, json_int, show_int, NULL};
+const cli_kind cli_k_double = {1, 'd', 0, parse_num, json_num, show_num, NULL};
+const cli_kind cli_k_size = {1, 'z', 0, parse_num, json_num, show_num, NULL};
+const cli_kind cli_k_ulong = {1, 'u', 0, parse_num, json_num, show_num, NULL};
+const cli_kind cli_k_int = {1, 'i', 0, parse_num, json_num, show_num, NULL};
 
 /* ---- strings, flags, enums, rules ---------------------------------------------- */
 
@@ -203,23 +174,18 @@ static void show_string(const cli_opt *o, const void *base, char *buf, size_t n)
     const char *s = *(const char *const *)field(o, base);
     if (s) snprintf(buf, n, "%s", s);
 }
-const cli_kind cli_k_string = {1, parse_string, json_string_field, show_string, NULL};
+const cli_kind cli_k_string = {1, 0, 0, parse_string, json_string_field, show_string, NULL};
 
-static int parse_set(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+static int parse_flag(const char *cmd, const cli_opt *o, const char *arg, void *base) {
     (void)cmd, (void)arg;
-    *(int *)field(o, base) = 1;
-    return 0;
-}
-static int parse_clear(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    (void)cmd, (void)arg;
-    *(int *)field(o, base) = 0;
+    *(int *)field(o, base) = o->kind == &cli_k_set;
     return 0;
 }
 static json_t *json_flag(const cli_opt *o, const void *base) {
     return json_boolean(*(const int *)field(o, base));
 }
-const cli_kind cli_k_set = {0, parse_set, json_flag, NULL, NULL};
-const cli_kind cli_k_clear = {0, parse_clear, json_flag, NULL, NULL};
+const cli_kind cli_k_set = {0, 0, 0, parse_flag, json_flag, NULL, NULL};
+const cli_kind cli_k_clear = {0, 0, 0, parse_flag, json_flag, NULL, NULL};
 
 /* "a, b, c": the names of an enum. */
 static void enum_list(const cli_opt *o, char *buf, size_t n) {
@@ -246,7 +212,7 @@ static json_t *json_enum(const cli_opt *o, const void *base) {
 void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n) {
     snprintf(buf, n, "%s", o->names(*(const int *)field(o, base)));
 }
-const cli_kind cli_k_enum = {1, cli_parse_enum, json_enum, cli_show_enum, NULL};
+const cli_kind cli_k_enum = {1, 0, 0, cli_parse_enum, json_enum, cli_show_enum, NULL};
 
 static int rule_parse(const char *cmd, const cli_opt *o, const char *arg, void *base,
                       int need_ode) {
@@ -273,7 +239,7 @@ static json_t *json_rule(const cli_opt *o, const void *base) {
 static void show_rule(const cli_opt *o, const void *base, char *buf, size_t n) {
     snprintf(buf, n, "%s", (*(const fadyn_rule_type *const *)field(o, base))->name);
 }
-const cli_kind cli_k_rule = {1, parse_rule, json_rule, show_rule, NULL};
+const cli_kind cli_k_rule = {1, 0, 0, parse_rule, json_rule, show_rule, NULL};
 
 /* A stepper name, resolved once to its descriptor (fadyn_stepper_parse). */
 static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, void *base) {
@@ -291,8 +257,8 @@ static void show_stepper(const cli_opt *o, const void *base, char *buf, size_t n
     const fadyn_stepper_info *s = *(const fadyn_stepper_info *const *)field(o, base);
     if (s) snprintf(buf, n, "%s", s->name);
 }
-const cli_kind cli_k_stepper = {1, parse_stepper, json_stepper, show_stepper, NULL};
-const cli_kind cli_k_ode_rule = {1, parse_ode_rule, json_rule, show_rule, NULL};
+const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, json_stepper, show_stepper, NULL};
+const cli_kind cli_k_ode_rule = {1, 0, 0, parse_ode_rule, json_rule, show_rule, NULL};
 
 /* ---- lists ------------------------------------------------------------------------ */
 
@@ -300,84 +266,56 @@ static size_t *count_of(const cli_opt *o, const void *base) {
     return (size_t *)((char *)base + o->n_off);
 }
 
-/* Split s at commas into at most max entries of arr, each read by one(). */
-static int each_item(const char *cmd, const cli_opt *o, const char *s, void *arr, size_t max,
-                     size_t *n,
-                     int (*one)(const char *, const cli_opt *, const char *, void *, size_t)) {
+/* s split at commas into at most max numbers of type t at arr; their count into *n. */
+static int read_list(const char *cmd, const cli_opt *o, const char *s, int t, void *arr, size_t max,
+                     size_t *n) {
     char buf[4096];
-    if (strlen(s) >= sizeof buf) {
+    size_t len = strlen(s), k = 0;
+    if (len >= sizeof buf) {
         cli_error(cmd, "--%s: list too long", o->name);
         return CLI_EXIT_USAGE;
     }
-    strcpy(buf, s);
-    if (buf[0] == '\0' || buf[0] == ',' || buf[strlen(buf) - 1] == ',' || strstr(buf, ",,")) {
+    if (!len || s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,")) {
         cli_error(cmd, "--%s '%s': empty entry in the list", o->name, s);
         return CLI_EXIT_USAGE;
     }
-    size_t k = 0;
+    strcpy(buf, s);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), k++) {
         if (k == max) {
             cli_error(cmd, "--%s '%s': more than %zu entries", o->name, s, max);
             return CLI_EXIT_USAGE;
         }
-        int rc = one(cmd, o, tok, arr, k);
+        int rc = num_read(cmd, o, tok, t, (char *)arr + k * num_size(t));
         if (rc) return rc;
     }
     *n = k;
     return 0;
 }
 
-static int one_double(const char *cmd, const cli_opt *o, const char *tok, void *arr, size_t k) {
-    return read_double(cmd, o, tok, (double *)arr + k);
-}
-static int one_size(const char *cmd, const cli_opt *o, const char *tok, void *arr, size_t k) {
-    unsigned long x;
-    int rc = read_count(cmd, o, tok, &x);
-    if (rc == 0) ((size_t *)arr)[k] = (size_t)x;
-    return rc;
-}
 int cli_read_sizes(const char *cmd, const cli_opt *o, const char *s, size_t *out, size_t max,
                    size_t *n) {
-    return each_item(cmd, o, s, out, max, n, one_size);
+    return read_list(cmd, o, s, 'z', out, max, n);
 }
-int cli_parse_doubles(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    return each_item(cmd, o, arg, field(o, base), o->max, count_of(o, base), one_double);
+int cli_parse_list(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    return read_list(cmd, o, arg, o->kind->num, field(o, base), o->max, count_of(o, base));
 }
-static int parse_sizes(const char *cmd, const cli_opt *o, const char *arg, void *base) {
-    return cli_read_sizes(cmd, o, arg, field(o, base), o->max, count_of(o, base));
-}
-
-static json_t *json_doubles(const cli_opt *o, const void *base) {
+static json_t *json_list(const cli_opt *o, const void *base) {
     json_t *a = json_array();
     for (size_t i = 0; i < *count_of(o, base); i++)
-        json_array_append_new(a, json_real(((const double *)field(o, base))[i]));
+        json_array_append_new(
+            a, num_json(o->kind->num, (char *)field(o, base) + i * num_size(o->kind->num)));
     return a;
 }
-static json_t *json_sizes(const cli_opt *o, const void *base) {
-    json_t *a = json_array();
-    for (size_t i = 0; i < *count_of(o, base); i++)
-        json_array_append_new(a, json_integer((json_int_t)((const size_t *)field(o, base))[i]));
-    return a;
-}
-static void show_doubles(const cli_opt *o, const void *base, char *buf, size_t n) {
-    size_t k = 0;
+static void show_list(const cli_opt *o, const void *base, char *buf, size_t n) {
     buf[0] = '\0';
-    for (size_t i = 0; i < *count_of(o, base) && k + 32 < n; i++) {
+    for (size_t i = 0, k = 0; i < *count_of(o, base) && k + 32 < n; i++, k = strlen(buf)) {
         if (i) buf[k++] = ',';
-        cli_fmt_double(((const double *)field(o, base))[i], buf + k, n - k);
-        k += strlen(buf + k);
+        num_show(o, (char *)field(o, base) + i * num_size(o->kind->num), buf + k, n - k);
     }
 }
-static void show_sizes(const cli_opt *o, const void *base, char *buf, size_t n) {
-    size_t k = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < *count_of(o, base) && k < n; i++)
-        k += (size_t)snprintf(buf + k, n - k, "%s%zu", i ? "," : "",
-                              ((const size_t *)field(o, base))[i]);
-}
-const cli_kind cli_k_doubles = {1, cli_parse_doubles, json_doubles, show_doubles, NULL};
-const cli_kind cli_k_sizes = {1, parse_sizes, json_sizes, show_sizes, NULL};
+const cli_kind cli_k_doubles = {1, 'd', 1, cli_parse_list, json_list, show_list, NULL};
+const cli_kind cli_k_sizes = {1, 'z', 1, cli_parse_list, json_list, show_list, NULL};
 
 /* ---- outputs ----------------------------------------------------------------------- */
 
@@ -416,10 +354,10 @@ static int check_outdir(const char *cmd, const cli_opt *o, const void *base) {
     }
     return cli_check_out(cmd, opt, probe);
 }
-const cli_kind cli_k_outfile = {1, parse_string, NULL, show_string, check_outfile};
-const cli_kind cli_k_plot = {1, parse_string, NULL, show_string, check_plot};
-const cli_kind cli_k_outdir = {1, parse_string, NULL, show_string, check_outdir};
-const cli_kind cli_k_group = {0, NULL, NULL, NULL, NULL};
+const cli_kind cli_k_outfile = {1, 0, 0, parse_string, NULL, show_string, check_outfile};
+const cli_kind cli_k_plot = {1, 0, 0, parse_string, NULL, show_string, check_plot};
+const cli_kind cli_k_outdir = {1, 0, 0, parse_string, NULL, show_string, check_outdir};
+const cli_kind cli_k_group = {0, 0, 0, NULL, NULL, NULL, NULL};
 
 /* ---- --help ------------------------------------------------------------------------- */
 
@@ -515,7 +453,7 @@ static void help_entry(const cli_opt *o, const void *base) {
     if (is_count(o) && o->bound == CLI_WITHIN && isfinite(o->hi)) {
         char hi[32];
         fmt_count(o->hi, hi, sizeof hi);
-        snprintf(most, sizeof most, "%sat most %s", o->kind == &cli_k_sizes ? "each " : "", hi);
+        snprintf(most, sizeof most, "%sat most %s", o->kind->list ? "each " : "", hi);
     }
     expand(o->help, o, text, sizeof text);
     if (def[0] || most[0])

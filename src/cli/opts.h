@@ -27,7 +27,9 @@ typedef struct cli_opt cli_opt;
 /* How a kind of value is read, recorded and shown.  base is the struct the
  * entry's table describes; the field is at base + o->off. */
 typedef struct {
-    int arg; /* takes a value */
+    int arg;  /* takes a value */
+    int num;  /* a number: 'd' double, 'z' size_t, 'u' unsigned long, 'i' int; 0 other */
+    int list; /* a comma-separated list of num, the count at n_off */
     /* arg (NULL for a flag) into the field: 0, or CLI_EXIT_USAGE after the
      * one-line error */
     int (*parse)(const char *cmd, const cli_opt *o, const char *arg, void *base);
@@ -122,8 +124,7 @@ extern const cli_kind cli_k_double, cli_k_size, cli_k_ulong, cli_k_int, cli_k_st
     cli_k_group, cli_k_rule, cli_k_ode_rule, cli_k_stepper;
 
 /* The kinds' own parsers, for commands that build a kind from them. */
-int cli_parse_double(const char *cmd, const cli_opt *o, const char *arg, void *base);
-int cli_parse_doubles(const char *cmd, const cli_opt *o, const char *arg, void *base);
+int cli_parse_list(const char *cmd, const cli_opt *o, const char *arg, void *base);
 /* A comma-separated list of at most max counts within o's bounds into out. */
 int cli_read_sizes(const char *cmd, const cli_opt *o, const char *s, size_t *out, size_t max,
                    size_t *n);

@@ -19,7 +19,7 @@ static json_t *init_json(const cli_opt *o, const void *base) {
     (void)o;
     return json_string(p->init_from ? "file" : p->zero_init ? "zero" : "random");
 }
-static const cli_kind init_kind = {1, cli_parse_enum, init_json, cli_show_enum, NULL};
+static const cli_kind init_kind = {1, 0, 0, cli_parse_enum, init_json, cli_show_enum, NULL};
 
 /* --sigma: one value for every input, or one per input; "identity" if none. */
 static json_t *sigma_json(const cli_opt *o, const void *base) {
@@ -31,7 +31,7 @@ static json_t *sigma_json(const cli_opt *o, const void *base) {
         json_array_append_new(a, json_real(p->sigma[p->nsigma == 1 ? 0 : i]));
     return a;
 }
-static const cli_kind sigma_kind = {1, cli_parse_doubles, sigma_json, NULL, NULL};
+static const cli_kind sigma_kind = {1, 'd', 1, cli_parse_list, sigma_json, NULL, NULL};
 
 const cli_opt cli_problem_table[] = {
     CLI_LIST(sizes, "sizes", "LIST", P, sizes, nsizes,
