@@ -1,5 +1,6 @@
-/* cli.h — shared pieces of the command-line tool: exit codes, argument
- * parsing with one-line errors, output-path checks, progress. */
+/* cli.h — shared pieces of the command-line tool: exit codes, one-line
+ * errors, output-path checks, progress, the problem options (the option
+ * tables are in opts.h). */
 #ifndef FADYN_CLI_H
 #define FADYN_CLI_H
 
@@ -30,24 +31,6 @@ int cli_plot_status(const char *cmd, int rc, const fadyn_err *err);
  * MAXSTEPS 1, input errors (EINVAL, EPARSE, ESHAPE, ENONFINITE, EIO) 2,
  * other errors 1. */
 int cli_exit_code(int status);
-
-/* Numbers: each prints the one-line error and returns CLI_EXIT_USAGE on
- * failure, 0 on success.  opt is the option's name, e.g. "--rtol". */
-int cli_double(const char *cmd, const char *opt, const char *s, double *out);
-int cli_ulong(const char *cmd, const char *opt, const char *s, unsigned long *out);
-int cli_size(const char *cmd, const char *opt, const char *s, size_t *out);
-/* A stepper name (--stepper) resolved to its descriptor. */
-#include "fadyn/integrate.h"
-int cli_stepper(const char *cmd, const char *s, const fadyn_stepper_info **out);
-/* Comma-separated lists; *n receives the count (at most max). */
-int cli_size_list(const char *cmd, const char *opt, const char *s, size_t *out, size_t max,
-                  size_t *n);
-int cli_double_list(const char *cmd, const char *opt, const char *s, double *out, size_t max,
-                    size_t *n);
-
-/* After getopt_long returned '?': print which option is unknown or lacks
- * its value; returns CLI_EXIT_USAGE. */
-int cli_bad_option(const char *cmd, char **argv);
 
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
@@ -96,9 +79,6 @@ typedef struct {
     const char *out, *summary, *plot;
     int quiet;
 } cli_output_opts;
-
-/* After the getopt loop: reject operands ("unexpected argument"). */
-int cli_no_operands(const char *cmd, int argc, char **argv);
 
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_ode(int argc, char **argv);

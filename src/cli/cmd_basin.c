@@ -4,15 +4,12 @@
 #include "fadyn.h"
 #include "phase_args.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP_HEAD =
-    "usage: fadyn basin [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Where does each start go?  Three modes:\n"
     "  grid (default)   every node of --grid over --window is integrated until it settles\n"
     "                   and classified good (b w > 0), bad (b w < 0), diverged or\n"
@@ -24,38 +21,9 @@ static const char *const HELP_HEAD =
     "                   settle, C and the predicted class\n"
     "  network          with --sizes: random starts of a layered network under fa (or a\n"
     "                   2-D slice with --slice), end states classified by the symmetric\n"
-    "                   part of W B and by stability (Jacobian eigenvalues)\n"
-    "\n";
+    "                   part of W B and by stability (Jacobian eigenvalues)\n";
 
-static const char *const HELP_TAIL =
-    "Grid:\n"
-    "  --grid NxM          nodes, endpoints included (default 201x201)\n"
-    "Layered network (one hidden layer):\n"
-    "  --sizes LIST        layer sizes, e.g. 30,20,10 (selects this mode)\n"
-    "  --samples N         random starts per scale (default 10)\n"
-    "  --init-scale LIST   scales w of the starts w*U[-1,1] (default 0.001,0.01,0.1,1);\n"
-    "                      T ~ U[-1,1], B ~ U[-0.5,0.5] and the start's direction are\n"
-    "                      drawn per sample and shared across the scales\n"
-    "  --seed N            seed of sample 0 (sample s uses seed + s; default 1)\n"
-    "  --t-end T           integrate at most to T (default 400; stops once NSE < 1e-14\n"
-    "                      and the speed < 1e-6)\n"
-    "  --no-stability      skip the Jacobian eigenvalues (dim x dim, the slow part)\n"
-    "  --slice             a plane of starts w(d0 + u d1 + v d2) through the start w d0,\n"
-    "                      u, v in [-span, span] on --grid (default 11x11), w the first\n"
-    "                      --init-scale; no stability\n"
-    "  --span S            half-width of the slice (default 1)\n"
-    "Output:\n"
-    "  --out FILE.tsv      grid/points: a0 w0 class a_end w_end t_end C predicted;\n"
-    "                      network: one row per start (see docs/basin.md)\n"
-    "  --summary FILE.json counts per class, bad fraction, the fraction of nodes the\n"
-    "                      criterion predicts bad, the exact bad area and its fraction,\n"
-    "                      disagreements (and how many lie within one cell of the\n"
-    "                      separatrix), wall_seconds, trajectories_per_second; network:\n"
-    "                      fractions per scale\n"
-    "  --plot FILE|dumb    the class map (grid), fractions against w (network) or the\n"
-    "                      slice; script and data kept beside the image\n"
-    "  --quiet             no summary on standard output\n"
-    "\n"
+static const char *const EPILOGUE =
     "Exit status: 0 success, 1 a check failed (grid disagreement away from the\n"
     "separatrix) or a run failed, 2 bad input. See docs/basin.md.\n";
 
@@ -66,8 +34,8 @@ typedef enum { MODE_GRID, MODE_POINTS, MODE_NET, MODE_SLICE } basin_mode;
 
 typedef struct {
     phase_common pc;
-    int mode, grid_given, slice;
-    size_t na, nw;
+    int mode, slice;
+    size_t na, nw; /* 0: not given */
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes, samples;
     double scales[BASIN_MAX_SCALES];
     size_t nscales;
@@ -76,62 +44,77 @@ typedef struct {
     fadyn_nd_params np;
 } basin_opts;
 
-enum {
-    O_GRID = 256,
-    O_SIZES,
-    O_SAMPLES,
-    O_INIT_SCALE,
-    O_SEED,
-    O_T_END,
-    O_NO_STAB,
-    O_SLICE,
-    O_SPAN
+typedef basin_opts A;
+/* The 1-1-1 network's options: grid and points (their JSON "parameters"). */
+static const cli_opt NET111[] = {
+    CLI_GROUP(A, pc, phase_net_table),
+    CLI_GROUP(A, pc.bp, phase_settle_table),
+    CLI_GRID("grid", A, na, nw, sizeof(fadyn_basin_point), "nodes, endpoints included", CLI_REC,
+             .def = "201x201; 11x11 with --slice", .section = "Grid:"),
+    CLI_END,
+};
+/* A layered network's (their JSON "parameters"). */
+static const cli_opt LAYERED[] = {
+    CLI_LIST(sizes, "sizes", "LIST", A, sizes, nsizes,
+             "layer sizes, e.g. 30,20,10; selects this mode", CLI_REC, CLI_RANGE(1, 100000),
+             .def = "", .section = "Layered network (one hidden layer):"),
+    CLI_ULONG("seed", "N", A, seed, "seed of sample 0 (sample s uses seed + s)", CLI_REC),
+    CLI_SIZE("samples", "N", A, samples, "random starts per scale", CLI_REC, CLI_RANGE(1, 1e6)),
+    CLI_LIST(doubles, "init-scale", "LIST", A, scales, nscales,
+             "scales w of the starts w*U[-1,1]; T ~ U[-1,1], B ~ U[-0.5,0.5] and the start's "
+             "direction are drawn per sample and shared across the scales",
+             CLI_POSITIVE),
+    CLI_DOUBLE("t-end", "T", A, np.integ.t_end,
+               "integrate at most to T; stops once NSE < 1e-14 and the speed < 1e-6", CLI_REC),
+    CLI_RECORD(double, "nse_tol", A, np.nse_tol),
+    CLI_RECORD(double, "zero_tol", A, np.zero_tol),
+    CLI_CLEAR("no-stability", A, np.stability,
+              "skip the Jacobian eigenvalues (dim x dim, the slow part)", .json = "stability"),
+    CLI_SET("slice", A, slice,
+            "a plane of starts w(d0 + u d1 + v d2) through the start w d0, u, v in [-span, span] "
+            "on --grid, w the first --init-scale; no stability"),
+    CLI_DOUBLE("span", "S", A, span, "half-width of the slice", CLI_REC, CLI_POSITIVE),
+    CLI_END,
+};
+static const cli_opt OPTS[] = {
+    CLI_INCLUDE(NET111),
+    CLI_INCLUDE(LAYERED),
+    CLI_OUTFILE("out", "FILE.tsv", A, pc.out,
+                "grid/points: a0 w0 class a_end w_end t_end C predicted; network: one row per "
+                "start (see docs/basin.md)",
+                .section = "Output:"),
+    CLI_OUTFILE("summary", "FILE.json", A, pc.summary,
+                "counts per class, bad fraction, the fraction of nodes the criterion predicts "
+                "bad, the exact bad area and its fraction, disagreements (and how many lie "
+                "within one cell of the separatrix), wall_seconds, trajectories_per_second; "
+                "network: fractions per scale"),
+    CLI_PLOT(A, pc.plot,
+             "the class map (grid), fractions against w (network) or the slice; script and data "
+             "kept beside the image"),
+    CLI_SET("quiet", A, pc.quiet, "no summary on standard output"),
+    CLI_END,
 };
 
-static const struct option long_opts[] = {
-    PHASE_COMMON_OPTIONS,
-    {"grid", required_argument, 0, O_GRID},
-    {"sizes", required_argument, 0, O_SIZES},
-    {"samples", required_argument, 0, O_SAMPLES},
-    {"init-scale", required_argument, 0, O_INIT_SCALE},
-    {"seed", required_argument, 0, O_SEED},
-    {"t-end", required_argument, 0, O_T_END},
-    {"no-stability", no_argument, 0, O_NO_STAB},
-    {"slice", no_argument, 0, O_SLICE},
-    {"span", required_argument, 0, O_SPAN},
-    {0, 0, 0, 0},
-};
+static void defaults(void *v) {
+    basin_opts *o = v;
+    phase_common_default(&o->pc);
+    o->samples = 10;
+    double def[] = {0.001, 0.01, 0.1, 1.0};
+    memcpy(o->scales, def, sizeof def);
+    o->nscales = 4;
+    o->seed = 1;
+    o->span = 1.0;
+    o->np = fadyn_nd_params_default();
+}
 
-static int check_net(basin_opts *o) {
+static int check_net(cli_ctx *c, basin_opts *o) {
     if (o->nsizes != 3) {
         cli_error(CMD, "--sizes: the network mode needs one hidden layer (3 sizes), got %zu",
                   o->nsizes);
         return CLI_EXIT_USAGE;
     }
-    for (size_t k = 0; k < 3; k++)
-        if (o->sizes[k] == 0) {
-            cli_error(CMD, "--sizes: layer %zu has size 0", k);
-            return CLI_EXIT_USAGE;
-        }
-    if (o->samples == 0) {
-        cli_error(CMD, "--samples 0: need at least one start");
-        return CLI_EXIT_USAGE;
-    }
-    for (size_t k = 0; k < o->nscales; k++)
-        if (!(o->scales[k] > 0.0)) {
-            cli_error(CMD, "--init-scale %g: every scale must be > 0", o->scales[k]);
-            return CLI_EXIT_USAGE;
-        }
-    if (!(o->span > 0.0)) {
-        cli_error(CMD, "--span %g: must be > 0", o->span);
-        return CLI_EXIT_USAGE;
-    }
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    if (fadyn_integ_params_check(&o->np.integ, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
-        return CLI_EXIT_USAGE;
-    }
+    int rc = CLI_CHECK(c, fadyn_integ_params_check, &o->np.integ);
+    if (rc) return rc;
     size_t dim = o->sizes[1] * (o->sizes[0] + o->sizes[2]);
     if (o->np.stability && o->mode == MODE_NET && dim > 4000) {
         cli_error(CMD,
@@ -140,64 +123,39 @@ static int check_net(basin_opts *o) {
                   dim, dim, dim);
         return CLI_EXIT_USAGE;
     }
+    if (o->mode == MODE_SLICE) { /* a slice: its starts, no stability */
+        o->samples = o->na * o->nw;
+        o->np.stability = 0;
+    }
     return 0;
 }
 
-static int own_option(void *ctx, int code, const char *arg) {
-    basin_opts *o = ctx;
-    switch (code) {
-    case O_GRID:
-        o->grid_given = 1;
-        return phase_grid(CMD, "--grid", arg, sizeof(fadyn_basin_point), &o->na, &o->nw);
-    case O_SIZES:
-        return cli_size_list(CMD, "--sizes", arg, o->sizes, FADYN_MAX_DEPTH + 1, &o->nsizes);
-    case O_SAMPLES:
-        return cli_size(CMD, "--samples", arg, &o->samples);
-    case O_INIT_SCALE:
-        return cli_double_list(CMD, "--init-scale", arg, o->scales, BASIN_MAX_SCALES, &o->nscales);
-    case O_SEED:
-        return cli_ulong(CMD, "--seed", arg, &o->seed);
-    case O_T_END:
-        return cli_double(CMD, "--t-end", arg, &o->np.integ.t_end);
-    case O_NO_STAB:
-        o->np.stability = 0;
-        return 0;
-    case O_SLICE:
-        o->slice = 1;
-        return 0;
-    default:
-        return cli_double(CMD, "--span", arg, &o->span);
-    }
-}
-
-static int parse(int argc, char **argv, basin_opts *o) {
-    memset(o, 0, sizeof *o);
-    phase_common_default(&o->pc);
-    o->na = o->nw = 201;
-    o->samples = 10;
-    double def[] = {0.001, 0.01, 0.1, 1.0};
-    memcpy(o->scales, def, sizeof def);
-    o->nscales = 4;
-    o->seed = 1;
-    o->span = 1.0;
-    o->np = fadyn_nd_params_default();
-    int rc = phase_parse(CMD, argc, argv, long_opts, &o->pc, HELP_HEAD, HELP_TAIL, own_option, o);
-    if (rc) return rc;
-    int slice = o->slice;
-    if (slice && o->nsizes == 0) {
+static int check(cli_ctx *c, void *v) {
+    basin_opts *o = v;
+    int rc, grid_given = o->na != 0;
+    if (!grid_given) o->na = o->nw = o->slice ? 11 : 201;
+    if (o->slice && o->nsizes == 0) {
         cli_error(CMD, "--slice: give the network with --sizes, e.g. --sizes 30,20,10");
         return CLI_EXIT_USAGE;
     }
     if (o->nsizes) {
-        o->mode = slice ? MODE_SLICE : MODE_NET;
-        if (slice && !o->grid_given) o->na = o->nw = 11;
-        if ((rc = check_net(o))) return rc;
+        o->mode = o->slice ? MODE_SLICE : MODE_NET;
+        if ((rc = check_net(c, o))) return rc;
     } else {
-        o->mode = o->pc.nfrom && !o->grid_given ? MODE_POINTS : MODE_GRID;
-        if ((rc = phase_common_check(CMD, &o->pc))) return rc;
+        o->mode = o->pc.nfrom && !grid_given ? MODE_POINTS : MODE_GRID;
+        if ((rc = phase_common_check(c, &o->pc))) return rc;
     }
-    return phase_outputs_check(CMD, &o->pc, 1300, 1000);
+    return phase_plot_target(CMD, &o->pc, 1300, 1000);
 }
+
+static const cli_cmd BASIN = {.name = CMD,
+                              .usage = "[OPTIONS]",
+                              .intro = INTRO,
+                              .opts = OPTS,
+                              .epilogue = EPILOGUE,
+                              .size = sizeof(basin_opts),
+                              .init = defaults,
+                              .check = check};
 
 /* ---- the 1-1-1 network: grid and points ------------------------------- */
 
@@ -260,30 +218,10 @@ static int draw_grid(const fadyn_plot_target *t, const void *bpl, fadyn_err *err
     return fadyn_plot_basin(t, bpl, err);
 }
 
-static json_t *params_json(const basin_opts *o) {
-    const phase_common *pc = &o->pc;
-    json_t *par = json_object();
-    json_object_set_new(par, "b", json_real(pc->b));
-    json_object_set_new(par, "t", json_real(pc->t));
-    json_object_set_new(
-        par, "window", json_pack("[ffff]", pc->win.a_lo, pc->win.a_hi, pc->win.w_lo, pc->win.w_hi));
-    json_object_set_new(par, "stepper", json_string(pc->bp.integ.stepper->name));
-    json_object_set_new(par, "engine",
-                        json_string(pc->bp.engine == FADYN_BASIN_EVOLVE ? "evolve" : "wrapper"));
-    json_object_set_new(par, "rtol", json_real(pc->bp.integ.rtol));
-    json_object_set_new(par, "atol", json_real(pc->bp.integ.atol));
-    json_object_set_new(par, "e_tol", json_real(pc->bp.e_tol));
-    json_object_set_new(par, "speed_tol", json_real(pc->bp.speed_tol));
-    json_object_set_new(par, "t_max", json_real(pc->bp.integ.t_end));
-    return par;
-}
-
 static int write_grid_summary(const char *path, const basin_opts *o, const fadyn_basin_stats *st,
                               double area, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("basin");
-    json_t *par = params_json(o);
-    json_object_set_new(par, "grid", json_pack("[II]", (json_int_t)o->na, (json_int_t)o->nw));
-    json_object_set_new(j, "parameters", par);
+    json_object_set_new(j, "parameters", cli_json(NET111, o));
     json_object_set_new(j, "mode", json_string("grid"));
     json_t *counts = json_object();
     for (int c = 0; c < FADYN_PHASE_NCLASS; c++)
@@ -412,7 +350,9 @@ static int run_points(const basin_opts *o) {
         rc = write_points(o->pc.out, &(point_table){p, pc->nfrom}, &err);
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = fadyn_json_summary_new("basin");
-        json_object_set_new(j, "parameters", params_json(o));
+        json_t *par = cli_json(NET111, o);
+        json_object_del(par, "grid");
+        json_object_set_new(j, "parameters", par);
         json_object_set_new(j, "mode", json_string("points"));
         json_t *arr = json_array();
         for (size_t k = 0; k < pc->nfrom; k++)
@@ -529,17 +469,8 @@ static int write_net_summary(const char *path, const net_run *nr, double wall, f
     const basin_opts *o = nr->o;
     int slice = o->mode == MODE_SLICE;
     json_t *j = fadyn_json_summary_new("basin");
-    json_t *par = json_object();
-    json_object_set_new(par, "sizes",
-                        json_pack("[III]", (json_int_t)o->sizes[0], (json_int_t)o->sizes[1],
-                                  (json_int_t)o->sizes[2]));
-    json_object_set_new(par, "seed", json_integer((json_int_t)o->seed));
-    json_object_set_new(par, "samples", json_integer((json_int_t)(slice ? nr->n : o->samples)));
-    json_object_set_new(par, "t_end", json_real(o->np.integ.t_end));
-    json_object_set_new(par, "nse_tol", json_real(o->np.nse_tol));
-    json_object_set_new(par, "zero_tol", json_real(o->np.zero_tol));
-    json_object_set_new(par, "stability", json_boolean(o->np.stability && !slice));
-    if (slice) json_object_set_new(par, "span", json_real(o->span));
+    json_t *par = cli_json(LAYERED, o);
+    if (!slice) json_object_del(par, "span");
     json_object_set_new(j, "parameters", par);
     json_object_set_new(j, "mode", json_string(slice ? "slice" : "network"));
     json_t *arr = json_array();
@@ -638,7 +569,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
 
 int cmd_basin(int argc, char **argv) {
     basin_opts o;
-    int rc = parse(argc, argv, &o);
+    int rc = cli_parse(&BASIN, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
     switch (o.mode) {

@@ -75,8 +75,14 @@ static int check(cli_ctx *c, void *v) {
     return rc ? rc : CLI_CHECK(c, fadyn_integ_params_check, &o->cp.integ);
 }
 
-static const cli_cmd COMPARE = {"compare",        "[OPTIONS]", INTRO, OPTS, EPILOGUE,
-                                sizeof(cmp_opts), defaults,    check, 0};
+static const cli_cmd COMPARE = {.name = "compare",
+                                .usage = "[OPTIONS]",
+                                .intro = INTRO,
+                                .opts = OPTS,
+                                .epilogue = EPILOGUE,
+                                .size = sizeof(cmp_opts),
+                                .init = defaults,
+                                .check = check};
 
 #define CMD "compare"
 

@@ -4,32 +4,15 @@
 #include "cli.h"
 #include "fadyn.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const HELP_HEAD =
-    "usage: fadyn figure NAME... [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Reproduce figures of the paper. Each NAME writes DIR/NAME.png, its gnuplot\n"
     "script DIR/NAME.gp, the data (DIR/NAME*.tsv) and DIR/NAME.json:\n";
 
-static const char *const HELP_TAIL =
-    "  all    every figure above\n"
-    "\n"
-    "Options:\n"
-    "  --full          the paper's scale (minutes) instead of the quick default\n"
-    "  --dir DIR       output directory (default plots)\n"
-    "  --runs N        runs per curve or bar (default: quick/full values above;\n"
-    "                  figures without several runs ignore it)\n"
-    "  --examples N    examples per run (default: quick/full values above; fig3b\n"
-    "                  ignores it)\n"
-    "  --seed N        seed of the tasks and runs (default 1)\n"
-    "  --mnist-dir DIR the MNIST files of figs 2a, 2b and S1 (default $FADYN_MNIST,\n"
-    "                  else data/mnist; make data fetches them)\n"
-    "  --quiet         no summary on standard output\n"
-    "\n"
+static const char *const EPILOGUE =
     "Exit status: 0 success, 1 failure, 2 bad input, 3 some run diverged (reported;\n"
     "the figure is drawn from the others).\n";
 
@@ -50,11 +33,10 @@ static void help_recipe(const fadyn_recipe *r) {
         printf("         (quick: %zu examples; full: %zu)\n", q->examples, f->examples);
 }
 
-static void help(void) {
-    fputs(HELP_HEAD, stdout);
+static void recipes_help(void) {
     for (size_t i = 0; fadyn_recipes[i]; i++)
         help_recipe(fadyn_recipes[i]);
-    fputs(HELP_TAIL, stdout);
+    fputs("  all    every figure above\n", stdout);
 }
 
 /* Each line of text on stderr as "fadyn figure: LINE". */
@@ -67,78 +49,57 @@ static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
 
-enum { O_FULL = 256, O_DIR, O_RUNS, O_EXAMPLES, O_SEED, O_QUIET, O_HELP, O_MNIST };
-static const struct option long_opts[] = {
-    {"full", no_argument, 0, O_FULL},
-    {"dir", required_argument, 0, O_DIR},
-    {"runs", required_argument, 0, O_RUNS},
-    {"examples", required_argument, 0, O_EXAMPLES},
-    {"seed", required_argument, 0, O_SEED},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
-    {"mnist-dir", required_argument, 0, O_MNIST},
-    {0, 0, 0, 0},
-};
+#define MAX_FIGURES 32
 
 typedef struct {
     fadyn_recipe_options ro;
     const char *dir;
     int quiet;
+    int want[MAX_FIGURES]; /* the named figures, in the order of fadyn_recipes */
 } fig_opts;
 
-/* The options into o; -1 after --help. */
-static int parse_options(int argc, char **argv, fig_opts *o) {
-    int c, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-        switch (c) {
-        case O_FULL:
-            o->ro.full = 1;
-            break;
-        case O_DIR:
-            o->dir = optarg;
-            break;
-        case O_RUNS:
-            rc = cli_size(CMD, "--runs", optarg, &o->ro.set.runs);
-            break;
-        case O_EXAMPLES:
-            rc = cli_size(CMD, "--examples", optarg, &o->ro.set.examples);
-            break;
-        case O_SEED:
-            rc = cli_ulong(CMD, "--seed", optarg, &o->ro.set.seed);
-            break;
-        case O_QUIET:
-            o->quiet = 1;
-            break;
-        case O_MNIST:
-            o->ro.set.data_dir = optarg;
-            break;
-        case 'h':
-        case O_HELP:
-            help();
-            return -1;
-        case '?':
-        default:
-            rc = cli_bad_option(CMD, argv);
-        }
-    }
-    return rc;
+typedef fig_opts A;
+static const cli_opt OPTS[] = {
+    CLI_SET("full", A, ro.full, "the paper's scale (minutes) instead of the quick default",
+            .section = "Options:"),
+    CLI_OPT(&cli_k_outdir, "dir", "DIR", A, dir, "output directory"),
+    CLI_SIZE("runs", "N", A, ro.set.runs,
+             "runs per curve or bar; figures without several runs ignore it", CLI_RANGE(1, 1000),
+             .def = "quick/full values above"),
+    CLI_SIZE("examples", "N", A, ro.set.examples, "examples per run; fig3b ignores it",
+             CLI_RANGE(1, 1e7), .def = "quick/full values above"),
+    CLI_ULONG("seed", "N", A, ro.set.seed, "seed of the tasks and runs"),
+    CLI_STRING("mnist-dir", "DIR", A, ro.set.data_dir,
+               "the MNIST files of figs 2a, 2b and S1 (make data fetches them)",
+               .def = "$FADYN_MNIST, else data/mnist"),
+    CLI_SET("quiet", A, quiet, "no summary on standard output"),
+    CLI_END,
+};
+
+static void defaults(void *v) {
+    fig_opts *o = v;
+    o->ro = fadyn_recipe_options_default();
+    o->dir = "plots";
+    const char *env = getenv("FADYN_MNIST");
+    if (env && *env) o->ro.set.data_dir = env;
 }
 
 /* The named figures into want[fadyn_recipe_count()], each checked with the
  * options before any work (--runs and --examples are ignored by a figure
  * without runs or examples). */
-static int pick(int argc, char **argv, const fig_opts *o, int *want) {
+static int pick(cli_ctx *c, void *v) {
+    fig_opts *o = v;
+    int *want = o->want;
     char list[256];
     fadyn_recipe_list(list, sizeof list);
     int any = 0;
-    for (int i = optind; i < argc; i++) {
-        int all = strcmp(argv[i], "all") == 0, found = all;
+    for (int i = c->operands; i < c->argc; i++) {
+        const char *name = c->argv[i];
+        int all = strcmp(name, "all") == 0, found = all;
         for (size_t k = 0; fadyn_recipes[k]; k++)
-            if (all || strcmp(fadyn_recipes[k]->name, argv[i]) == 0) want[k] = found = 1;
+            if (all || strcmp(fadyn_recipes[k]->name, name) == 0) want[k] = found = 1;
         if (!found) {
-            cli_error(CMD, "'%s': unknown figure (%s, all)", argv[i], list);
+            cli_error(CMD, "'%s': unknown figure (%s, all)", name, list);
             return CLI_EXIT_USAGE;
         }
         any = 1;
@@ -210,35 +171,29 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     return CLI_EXIT_OK;
 }
 
+static const cli_cmd FIGURE = {.name = CMD,
+                               .usage = "NAME... [OPTIONS]",
+                               .intro = INTRO,
+                               .more = recipes_help,
+                               .opts = OPTS,
+                               .epilogue = EPILOGUE,
+                               .size = sizeof(fig_opts),
+                               .init = defaults,
+                               .check = pick,
+                               .operands = 1};
+
 int cmd_figure(int argc, char **argv) {
-    fig_opts o = {fadyn_recipe_options_default(), "plots", 0};
-    const char *env = getenv("FADYN_MNIST");
-    if (env && *env) o.ro.set.data_dir = env;
-    int rc = parse_options(argc, argv, &o);
-    if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
-    int *want = calloc(fadyn_recipe_count(), sizeof *want);
-    if (!want) {
-        cli_error(CMD, "out of memory");
+    fig_opts o;
+    if (fadyn_recipe_count() > MAX_FIGURES) {
+        cli_error(CMD, "internal error: more than %d figures", MAX_FIGURES);
         return CLI_EXIT_FAILED;
     }
-    if ((rc = pick(argc, argv, &o, want))) {
-        free(want);
-        return rc;
-    }
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    char probe[FADYN_PATH_MAX];
-    snprintf(probe, sizeof probe, "%s/fig.json", o.dir);
-    if (fadyn_mkdir_p(o.dir, &err) != FADYN_OK) {
-        cli_error(CMD, "--dir %s", err.msg);
-        rc = CLI_EXIT_USAGE;
-    } else
-        rc = cli_check_out(CMD, "--dir", probe);
-    int diverged = 0, exit_code = rc;
-    for (size_t k = 0; rc == 0 && fadyn_recipes[k]; k++)
-        if (want[k] && one(fadyn_recipes[k], &o, &diverged) != CLI_EXIT_OK)
+    int rc = cli_parse(&FIGURE, argc, argv, &o);
+    if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    int diverged = 0, exit_code = CLI_EXIT_OK;
+    for (size_t k = 0; fadyn_recipes[k]; k++)
+        if (o.want[k] && one(fadyn_recipes[k], &o, &diverged) != CLI_EXIT_OK)
             exit_code = CLI_EXIT_FAILED;
-    free(want);
     if (exit_code == CLI_EXIT_OK && diverged) exit_code = CLI_EXIT_DIVERGED;
     return exit_code;
 }

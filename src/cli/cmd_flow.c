@@ -3,35 +3,19 @@
 #include "fadyn.h"
 #include "phase_args.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *const HELP_HEAD =
-    "usage: fadyn flow [OPTIONS]\n"
-    "\n"
+static const char *const INTRO =
     "Phase portrait of the 1-1-1 network under feedback alignment (Fig. 3b): the\n"
     "flow field, the equilibria a w = t split into stable good (b w > 0), stable bad\n"
     "(b w < 0) and unstable (stability from the eigenvalues of the Jacobian, LAPACK,\n"
     "the zero eigenvalue along the hyperbola ignored, cross-checked against\n"
     "a^2 + b w > 0), the basin of the bad branch computed by integrating a grid of\n"
     "starts, the analytic separatrix 2bw - a^2 = -3|bt|^(2/3) with the unstable\n"
-    "segment, and trajectories from (0,0) and from every --from.\n"
-    "\n";
+    "segment, and trajectories from (0,0) and from every --from.\n";
 
-static const char *const HELP_TAIL =
-    "Picture:\n"
-    "  --grid NxM          arrows of the flow field (default 21x21)\n"
-    "  --basin-grid NxM    starts integrated for the shaded basin (default 301x301)\n"
-    "  --t-end T           length of the drawn trajectories (default 50)\n"
-    "Output:\n"
-    "  --out FILE.tsv      the data: one block per item, named in a comment line (field,\n"
-    "                      good, bad, unstable, separatrix, basin, heads, trajectories)\n"
-    "  --summary FILE.json ends of the trajectories and their classes, the bad fraction,\n"
-    "                      the stability cross-check\n"
-    "  --plot FILE|dumb    the figure (.png .svg .pdf); script and data kept beside it\n"
-    "  --quiet             nothing on standard output\n"
-    "\n"
+static const char *const EPILOGUE =
     "Exit status: 0 success, 1 the stability cross-check failed or a run failed,\n"
     "2 bad input. See docs/cli.md and docs/basin.md.\n";
 
@@ -42,39 +26,37 @@ typedef struct {
 
 #define CMD "flow"
 
-enum { O_GRID = 256, O_BASIN_GRID, O_T_END };
-
-static const struct option long_opts[] = {
-    PHASE_COMMON_OPTIONS,
-    {"grid", required_argument, 0, O_GRID},
-    {"basin-grid", required_argument, 0, O_BASIN_GRID},
-    {"t-end", required_argument, 0, O_T_END},
-    {0, 0, 0, 0},
+typedef flow_opts A;
+static const cli_opt OPTS[] = {
+    CLI_GROUP(A, pc, phase_net_table),
+    CLI_GRID("grid", A, fig.ga, fig.gw, 5 * sizeof(double), "arrows of the flow field",
+             .section = "Picture:"),
+    CLI_GRID("basin-grid", A, fig.ba, fig.bw, sizeof(fadyn_basin_point),
+             "starts integrated for the shaded basin"),
+    CLI_DOUBLE("t-end", "T", A, fig.t_end, "length of the drawn trajectories", CLI_POSITIVE),
+    CLI_GROUP(A, pc.bp, phase_settle_table),
+    CLI_OUTFILE("out", "FILE.tsv", A, pc.out,
+                "the data: one block per item, named in a comment line (field, good, bad, "
+                "unstable, separatrix, basin, heads, trajectories)",
+                .section = "Output:"),
+    CLI_OUTFILE("summary", "FILE.json", A, pc.summary,
+                "ends of the trajectories and their classes, the bad fraction, the stability "
+                "cross-check"),
+    CLI_PLOT(A, pc.plot, "the figure (.png .svg .pdf); script and data kept beside it"),
+    CLI_SET("quiet", A, pc.quiet, "nothing on standard output"),
+    CLI_END,
 };
 
-static int own_option(void *ctx, int code, const char *arg) {
-    fadyn_fig3b_params *p = &((flow_opts *)ctx)->fig;
-    switch (code) {
-    case O_GRID:
-        return phase_grid(CMD, "--grid", arg, 5 * sizeof(double), &p->ga, &p->gw);
-    case O_BASIN_GRID:
-        return phase_grid(CMD, "--basin-grid", arg, sizeof(fadyn_basin_point), &p->ba, &p->bw);
-    default:
-        return cli_double(CMD, "--t-end", arg, &p->t_end);
-    }
-}
-
-static int parse(int argc, char **argv, flow_opts *o) {
-    memset(o, 0, sizeof *o);
+static void defaults(void *v) {
+    flow_opts *o = v;
     phase_common_default(&o->pc);
     o->fig = fadyn_fig3b_params_default();
-    int rc = phase_parse(CMD, argc, argv, long_opts, &o->pc, HELP_HEAD, HELP_TAIL, own_option, o);
+}
+
+static int check(cli_ctx *c, void *v) {
+    flow_opts *o = v;
+    int rc = phase_common_check(c, &o->pc);
     if (rc) return rc;
-    if (!(o->fig.t_end > 0.0)) {
-        cli_error(CMD, "--t-end %g: must be > 0", o->fig.t_end);
-        return CLI_EXIT_USAGE;
-    }
-    if ((rc = phase_common_check(CMD, &o->pc))) return rc;
     const phase_common *pc = &o->pc;
     o->fig.b = pc->b;
     o->fig.t = pc->t;
@@ -82,8 +64,17 @@ static int parse(int argc, char **argv, flow_opts *o) {
     o->fig.nfrom = pc->nfrom;
     memcpy(o->fig.from, pc->from, sizeof o->fig.from);
     o->fig.bp = pc->bp;
-    return phase_outputs_check(CMD, &o->pc, 1350, 1000);
+    return phase_plot_target(CMD, &o->pc, 1350, 1000);
 }
+
+static const cli_cmd FLOW = {.name = CMD,
+                             .usage = "[OPTIONS]",
+                             .intro = INTRO,
+                             .opts = OPTS,
+                             .epilogue = EPILOGUE,
+                             .size = sizeof(flow_opts),
+                             .init = defaults,
+                             .check = check};
 
 static void on_progress(void *ctx, double fraction) {
     (void)ctx;
@@ -92,7 +83,7 @@ static void on_progress(void *ctx, double fraction) {
 
 int cmd_flow(int argc, char **argv) {
     flow_opts o;
-    int rc = parse(argc, argv, &o);
+    int rc = cli_parse(&FLOW, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     const phase_common *pc = &o.pc;
     fadyn_err err;

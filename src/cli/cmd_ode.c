@@ -72,8 +72,14 @@ static int check(cli_ctx *c, void *v) {
     return rc ? rc : CLI_CHECK(c, fadyn_integ_params_check, &o->integ);
 }
 
-static const cli_cmd ODE = {"ode",    "[OPTIONS]", INTRO, OPTS, EPILOGUE, sizeof(ode_opts),
-                            defaults, check,       0};
+static const cli_cmd ODE = {.name = "ode",
+                            .usage = "[OPTIONS]",
+                            .intro = INTRO,
+                            .opts = OPTS,
+                            .epilogue = EPILOGUE,
+                            .size = sizeof(ode_opts),
+                            .init = defaults,
+                            .check = check};
 
 #define CMD "ode"
 

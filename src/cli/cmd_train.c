@@ -159,8 +159,14 @@ static int check(cli_ctx *c, void *v) {
     return CLI_CHECK(c, fadyn_train_params_check, &o->tp);
 }
 
-static const cli_cmd TRAIN = {"train",  "[OPTIONS]", INTRO, OPTS, EPILOGUE, sizeof(train_opts),
-                              defaults, check,       0};
+static const cli_cmd TRAIN = {.name = "train",
+                              .usage = "[OPTIONS]",
+                              .intro = INTRO,
+                              .opts = OPTS,
+                              .epilogue = EPILOGUE,
+                              .size = sizeof(train_opts),
+                              .init = defaults,
+                              .check = check};
 
 static int write_summary(const train_opts *o, const fadyn_train_result *res, double mean, double sd,
                          double wall, const double *scores, fadyn_err *err) {

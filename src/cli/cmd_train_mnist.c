@@ -162,9 +162,14 @@ static int check(cli_ctx *c, void *v) {
     return 0;
 }
 
-static const cli_cmd MNIST = {"train",  "--task mnist [OPTIONS]", INTRO,    OPTS,
-                              EPILOGUE, sizeof(mnist_opts),       defaults, check,
-                              0};
+static const cli_cmd MNIST = {.name = "train",
+                              .usage = "--task mnist [OPTIONS]",
+                              .intro = INTRO,
+                              .opts = OPTS,
+                              .epilogue = EPILOGUE,
+                              .size = sizeof(mnist_opts),
+                              .init = defaults,
+                              .check = check};
 
 /* What needs the data: the epochs in examples, one epoch's default
  * intervals, the library's checks (their field named as its option). */

@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- a command's entries, groups expanded ---------------------------------- */
 
@@ -297,6 +299,10 @@ int cli_read_sizes(const char *cmd, const cli_opt *o, const char *s, size_t *out
                    size_t *n) {
     return read_list(cmd, o, s, 'z', out, max, n);
 }
+int cli_read_doubles(const char *cmd, const cli_opt *o, const char *s, double *out, size_t max,
+                     size_t *n) {
+    return read_list(cmd, o, s, 'd', out, max, n);
+}
 int cli_parse_list(const char *cmd, const cli_opt *o, const char *arg, void *base) {
     return read_list(cmd, o, arg, o->kind->num, field(o, base), o->max, count_of(o, base));
 }
@@ -316,6 +322,51 @@ static void show_list(const cli_opt *o, const void *base, char *buf, size_t n) {
 }
 const cli_kind cli_k_doubles = {1, 'd', 1, cli_parse_list, json_list, show_list, NULL};
 const cli_kind cli_k_sizes = {1, 'z', 1, cli_parse_list, json_list, show_list, NULL};
+
+/* ---- grids: NxM ------------------------------------------------------------------ */
+
+/* Physical memory in bytes (0 if unknown). */
+static double phys_bytes(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
+}
+
+/* "NxM", each side at least 2, the points (o->max bytes each) in at most
+ * half the machine's memory. */
+static int parse_grid(const char *cmd, const cli_opt *o, const char *s, void *base) {
+    unsigned long a = 0, w = 0;
+    char *end = NULL;
+    errno = 0;
+    if (s[0] >= '0' && s[0] <= '9') a = strtoul(s, &end, 10);
+    if (end && (*end == 'x' || *end == 'X') && end[1] >= '0' && end[1] <= '9')
+        w = strtoul(end + 1, &end, 10);
+    else
+        end = NULL;
+    double n = (double)a * (double)w, have = phys_bytes(), need = n * (double)o->max;
+    if (!end || *end != '\0' || errno == ERANGE)
+        cli_error(cmd, "--%s '%s': give the grid as NxM, e.g. 201x201", o->name, s);
+    else if (a < 2 || w < 2)
+        cli_error(cmd, "--%s '%s': each side needs at least 2 points", o->name, s);
+    else if (n > (double)SIZE_MAX / (double)o->max || (have > 0.0 && need > have / 2))
+        cli_error(cmd,
+                  "--%s '%s': %.3g points need %.3g GB, more than half this machine's memory "
+                  "(%.3g GB)",
+                  o->name, s, n, need / 1e9, have / 1e9);
+    else {
+        *(size_t *)field(o, base) = (size_t)a;
+        *count_of(o, base) = (size_t)w;
+        return 0;
+    }
+    return CLI_EXIT_USAGE;
+}
+static json_t *json_grid(const cli_opt *o, const void *base) {
+    return json_pack("[II]", (json_int_t) * (const size_t *)field(o, base),
+                     (json_int_t)*count_of(o, base));
+}
+static void show_grid(const cli_opt *o, const void *base, char *buf, size_t n) {
+    snprintf(buf, n, "%zux%zu", *(const size_t *)field(o, base), *count_of(o, base));
+}
+const cli_kind cli_k_grid = {1, 0, 0, parse_grid, json_grid, show_grid, NULL};
 
 /* ---- outputs ----------------------------------------------------------------------- */
 
@@ -486,6 +537,7 @@ void cli_help(const cli_cmd *c) {
     if (c->init) c->init(d);
     printf("usage: fadyn %s %s\n\n", c->name, c->usage);
     put_text(c->intro);
+    if (c->more) c->more();
     help_table(c->opts, d);
     if (c->epilogue) {
         putchar('\n');
@@ -497,6 +549,16 @@ void cli_help(const cli_cmd *c) {
 /* ---- parsing ---------------------------------------------------------------------- */
 
 enum { VAL0 = 256 };
+
+/* After getopt_long returned '?': which option is unknown or lacks its value. */
+static int bad_option(const char *cmd, char **argv) {
+    const char *arg = argv[optind - 1];
+    if (optopt && optopt < 256 && arg[0] == '-' && arg[1] != '-')
+        cli_error(cmd, "-%c: unknown option or missing value (see --help)", optopt);
+    else
+        cli_error(cmd, "%s: unknown option or missing value (see --help)", arg);
+    return CLI_EXIT_USAGE;
+}
 
 /* getopt over argv: pass 1 reads the `first` options only (and ignores
  * every problem), pass 2 the others. */
@@ -511,7 +573,7 @@ static int scan(const cli_ctx *c, const flat *f, const struct option *lo, int pa
                 return -1;
             }
         } else if (ch < VAL0 || (size_t)(ch - VAL0) >= f->n) {
-            if (pass == 2) return cli_bad_option(c->cmd->name, c->argv);
+            if (pass == 2) return bad_option(c->cmd->name, c->argv);
         } else {
             size_t k = (size_t)(ch - VAL0);
             const cli_opt *o = f->o[k];
@@ -542,7 +604,10 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
     if (c->init) c->init(o);
     if ((rc = scan(&ctx, &f, lo, 2))) return rc;
     ctx.operands = optind;
-    if (!c->operands && (rc = cli_no_operands(c->name, argc, argv))) return rc;
+    if (!c->operands && optind < argc) {
+        cli_error(c->name, "unexpected argument '%s' (see --help)", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
     if (c->check && (rc = c->check(&ctx, o))) return rc;
     for (size_t k = 0; k < f.n; k++) {
         const cli_opt *e = f.o[k];

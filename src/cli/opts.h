@@ -79,6 +79,7 @@ struct cli_cmd {
     const char *name;     /* "ode" */
     const char *usage;    /* after "usage: fadyn NAME ", e.g. "[OPTIONS]" */
     const char *intro;    /* after the usage line: what the command does */
+    void (*more)(void);   /* prints what follows the intro (NULL: nothing) */
     const cli_opt *opts;  /* the options */
     const char *epilogue; /* after the options: exit statuses */
     size_t size;          /* of the options struct */
@@ -116,18 +117,21 @@ int cli_lib_check(const cli_cmd *c, const void *base, const void *sub, size_t si
 void cli_fmt_double(double x, char *buf, size_t n);
 
 /* The kinds.  Lists: comma-separated, the count at n_off, at most max
- * entries.  Enums: an int, names from o->names.  Flags: set an int to 1 or
- * 0.  Output files: checked writable and distinct; plot targets: parsed;
+ * entries.  Grids: "NxM" into the size_t at off and the one at n_off, each
+ * side >= 2, N M points of max bytes in half the memory.  Enums: an int, names from o->names.
+ * Flags: set an int to 1 or 0.  Output files: checked writable and distinct; plot targets: parsed;
  * output directories: made and checked writable. */
 extern const cli_kind cli_k_double, cli_k_size, cli_k_ulong, cli_k_int, cli_k_string, cli_k_set,
     cli_k_clear, cli_k_enum, cli_k_doubles, cli_k_sizes, cli_k_outfile, cli_k_plot, cli_k_outdir,
-    cli_k_group, cli_k_rule, cli_k_ode_rule, cli_k_stepper;
+    cli_k_group, cli_k_rule, cli_k_ode_rule, cli_k_stepper, cli_k_grid;
 
 /* The kinds' own parsers, for commands that build a kind from them. */
 int cli_parse_list(const char *cmd, const cli_opt *o, const char *arg, void *base);
 /* A comma-separated list of at most max counts within o's bounds into out. */
 int cli_read_sizes(const char *cmd, const cli_opt *o, const char *s, size_t *out, size_t max,
                    size_t *n);
+int cli_read_doubles(const char *cmd, const cli_opt *o, const char *s, double *out, size_t max,
+                     size_t *n);
 int cli_parse_enum(const char *cmd, const cli_opt *o, const char *arg, void *base);
 void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n);
 
@@ -166,6 +170,11 @@ void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n);
     { CLI_FIELD(outfile, nm, mv, T, f, h), .def = "", __VA_ARGS__ }
 #define CLI_PLOT(T, f, h, ...)                                                                     \
     { CLI_FIELD(plot, "plot", "FILE|dumb", T, f, h), .def = "", __VA_ARGS__ }
+#define CLI_GRID(nm, T, a, b, bytes, h, ...)                                                       \
+    { CLI_FIELD(grid, nm, "NxM", T, a, h), .n_off = offsetof(T, b), .max = bytes, __VA_ARGS__ }
+/* The entries of table, for the same struct. */
+#define CLI_INCLUDE(table)                                                                         \
+    { .kind = &cli_k_group, .off = 0, .field = "", .data = table }
 #define CLI_GROUP(T, f, table, ...)                                                                \
     { .kind = &cli_k_group, .off = offsetof(T, f), .field = #f, .data = table, __VA_ARGS__ }
 /* A field recorded in JSON that no option sets. */

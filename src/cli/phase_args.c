@@ -1,111 +1,107 @@
 /* phase_args.c — options shared by `fadyn flow` and `fadyn basin`. */
 #include "phase_args.h"
-#include "cli.h"
 
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-const char *const PHASE_COMMON_HELP =
-    "The 1-1-1 network (docs/theory.md §4): a = W0, w = W, feedback b, target t,\n"
-    "  da/dt = b (t - w a),  dw/dt = (t - w a) a,  C = 2 b w - a^2 conserved.\n"
-    "  --b X               feedback weight, any non-zero real (default 1)\n"
-    "  --t X               target, any non-zero real (default 1)\n"
-    "  --window A0,A1,W0,W1  a-range then w-range (default -3,3,-3,3)\n"
-    "  --from A,W          a start (repeatable, up to 64); outside the window is\n"
-    "                      allowed and noted on stderr\n"
-    "Integration of a start until it settles (|t - w a| < e-tol and speed < speed-tol):\n"
-    "  --stepper NAME      GSL stepper (default rk8pd; see fadyn ode --help)\n"
-    "  --rtol X --atol X   tolerances (default 1e-7, 1e-9)\n"
-    "  --t-max T           give up (class 'unconverged') after T (default 1e4)\n"
-    "  --e-tol X           |E| tolerance (default 1e-6)\n"
-    "  --speed-tol X       speed tolerance (default 1e-6)\n"
-    "  --engine NAME       evolve: step by step (GSL's evolve), one driver per thread\n"
-    "                      (default); wrapper: the sampled fadyn_integrate, one per start\n"
-    "                      (slower: it allocates a driver per start; kept as a cross-check)\n";
+typedef phase_common P;
+
+/* --window A0,A1,W0,W1: both ranges non-empty. */
+static int parse_window(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    double v[4];
+    size_t n = 0;
+    int rc = cli_read_doubles(cmd, o, arg, v, 4, &n);
+    if (rc) return rc;
+    if (n != 4) {
+        cli_error(cmd, "--window '%s': give 4 numbers a_lo,a_hi,w_lo,w_hi", arg);
+        return CLI_EXIT_USAGE;
+    }
+    for (int k = 0; k < 2; k++)
+        if (!(v[2 * k] < v[2 * k + 1])) {
+            cli_error(cmd, "--window '%s': the %s-range [%g, %g] is %s", arg, k ? "w" : "a",
+                      v[2 * k], v[2 * k + 1], v[2 * k] == v[2 * k + 1] ? "empty" : "inverted");
+            return CLI_EXIT_USAGE;
+        }
+    ((P *)base)->win = (fadyn_window){v[0], v[1], v[2], v[3]};
+    return 0;
+}
+static json_t *window_json(const cli_opt *o, const void *base) {
+    const fadyn_window *w = &((const P *)base)->win;
+    (void)o;
+    return json_pack("[ffff]", w->a_lo, w->a_hi, w->w_lo, w->w_hi);
+}
+static void window_show(const cli_opt *o, const void *base, char *buf, size_t n) {
+    const fadyn_window *w = &((const P *)base)->win;
+    (void)o;
+    snprintf(buf, n, "%g,%g,%g,%g", w->a_lo, w->a_hi, w->w_lo, w->w_hi);
+}
+static const cli_kind window_kind = {1, 0, 0, parse_window, window_json, window_show, NULL};
+
+/* --from A,W: one more start. */
+static int parse_from(const char *cmd, const cli_opt *o, const char *arg, void *base) {
+    P *pc = base;
+    size_t n = 0;
+    if (pc->nfrom == PHASE_MAX_FROM) {
+        cli_error(cmd, "--from: at most %d starts", PHASE_MAX_FROM);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = cli_read_doubles(cmd, o, arg, pc->from[pc->nfrom], 2, &n);
+    if (rc == 0 && n != 2) {
+        cli_error(cmd, "--from '%s': give a start as a,w", arg);
+        rc = CLI_EXIT_USAGE;
+    }
+    pc->nfrom += rc == 0;
+    return rc;
+}
+static const cli_kind from_kind = {1, 0, 0, parse_from, NULL, NULL, NULL};
+
+const cli_opt phase_net_table[] = {
+    CLI_DOUBLE("b", "X", P, b, "feedback weight, any non-zero real", CLI_REC,
+               .section = "The 1-1-1 network (docs/theory.md §4): a = W0, w = W, feedback b, "
+                          "target t,\n"
+                          "  da/dt = b (t - w a),  dw/dt = (t - w a) a,  C = 2 b w - a^2 "
+                          "conserved."),
+    CLI_DOUBLE("t", "X", P, t, "target, any non-zero real", CLI_REC),
+    CLI_OPT(&window_kind, "window", "A0,A1,W0,W1", P, win, "a-range then w-range", CLI_REC),
+    CLI_OPT(&from_kind, "from", "A,W", P, from,
+            "a start (repeatable, up to 64); outside the window is allowed and noted on stderr"),
+    CLI_END,
+};
+
+static const char *engine_name(int i) {
+    return i == FADYN_BASIN_EVOLVE ? "evolve" : i == FADYN_BASIN_WRAPPER ? "wrapper" : NULL;
+}
+
+typedef fadyn_basin_params B;
+const cli_opt phase_settle_table[] = {
+    CLI_STEPPER("stepper", B, integ.stepper, "{steppers}", CLI_REC,
+                .section = "Integration of a start until it settles (|t - w a| < e-tol and speed "
+                           "< speed-tol):"),
+    CLI_ENUM("engine", "NAME", B, engine, engine_name,
+             "evolve: step by step (GSL's evolve), one driver per thread; wrapper: the sampled "
+             "fadyn_integrate, one per start (slower: it allocates a driver per start; kept as a "
+             "cross-check)",
+             CLI_REC),
+    CLI_DOUBLE("rtol", "X", B, integ.rtol, "relative tolerance", CLI_REC),
+    CLI_DOUBLE("atol", "X", B, integ.atol, "absolute tolerance", CLI_REC),
+    CLI_DOUBLE("e-tol", "X", B, e_tol, "|E| tolerance", CLI_REC),
+    CLI_DOUBLE("speed-tol", "X", B, speed_tol, "speed tolerance", CLI_REC),
+    CLI_DOUBLE("t-max", "T", B, integ.t_end, "give up (class 'unconverged') after T", CLI_REC),
+    CLI_END,
+};
 
 double phase_window_area(const phase_common *pc) {
     return (pc->win.a_hi - pc->win.a_lo) * (pc->win.w_hi - pc->win.w_lo);
 }
 
 void phase_common_default(phase_common *pc) {
-    memset(pc, 0, sizeof *pc);
     pc->b = pc->t = 1.0;
     pc->win = (fadyn_window){-3.0, 3.0, -3.0, 3.0};
     pc->bp = fadyn_basin_params_default();
 }
 
-int phase_common_option(const char *cmd, phase_common *pc, const char *name, const char *val) {
-    char opt[64];
-    snprintf(opt, sizeof opt, "--%s", name);
-    if (strcmp(name, "b") == 0) return cli_double(cmd, opt, val, &pc->b);
-    if (strcmp(name, "t") == 0) return cli_double(cmd, opt, val, &pc->t);
-    if (strcmp(name, "rtol") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.rtol);
-    if (strcmp(name, "atol") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.atol);
-    if (strcmp(name, "t-max") == 0) return cli_double(cmd, opt, val, &pc->bp.integ.t_end);
-    if (strcmp(name, "e-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.e_tol);
-    if (strcmp(name, "speed-tol") == 0) return cli_double(cmd, opt, val, &pc->bp.speed_tol);
-    if (strcmp(name, "out") == 0) return pc->out = val, 0;
-    if (strcmp(name, "summary") == 0) return pc->summary = val, 0;
-    if (strcmp(name, "plot") == 0) return pc->plot = val, 0;
-    if (strcmp(name, "quiet") == 0) return pc->quiet = 1, 0;
-    if (strcmp(name, "stepper") == 0) return cli_stepper(cmd, val, &pc->bp.integ.stepper);
-    if (strcmp(name, "engine") == 0) {
-        if (strcmp(val, "evolve") == 0)
-            pc->bp.engine = FADYN_BASIN_EVOLVE;
-        else if (strcmp(val, "wrapper") == 0)
-            pc->bp.engine = FADYN_BASIN_WRAPPER;
-        else {
-            cli_error(cmd, "--engine '%s': unknown (evolve, wrapper)", val);
-            return CLI_EXIT_USAGE;
-        }
-        return 0;
-    }
-    if (strcmp(name, "window") == 0) {
-        double v[4];
-        size_t n = 0;
-        int rc = cli_double_list(cmd, opt, val, v, 4, &n);
-        if (rc) return rc;
-        if (n != 4) {
-            cli_error(cmd, "--window '%s': give 4 numbers a_lo,a_hi,w_lo,w_hi", val);
-            return CLI_EXIT_USAGE;
-        }
-        for (int k = 0; k < 2; k++)
-            if (!(v[2 * k] < v[2 * k + 1])) {
-                cli_error(cmd, "--window '%s': the %s-range [%g, %g] is %s", val, k ? "w" : "a",
-                          v[2 * k], v[2 * k + 1], v[2 * k] == v[2 * k + 1] ? "empty" : "inverted");
-                return CLI_EXIT_USAGE;
-            }
-        pc->win = (fadyn_window){v[0], v[1], v[2], v[3]};
-        return 0;
-    }
-    if (strcmp(name, "from") == 0) {
-        double v[2];
-        size_t n = 0;
-        if (pc->nfrom == PHASE_MAX_FROM) {
-            cli_error(cmd, "--from: at most %d starts", PHASE_MAX_FROM);
-            return CLI_EXIT_USAGE;
-        }
-        int rc = cli_double_list(cmd, opt, val, v, 2, &n);
-        if (rc) return rc;
-        if (n != 2) {
-            cli_error(cmd, "--from '%s': give a start as a,w", val);
-            return CLI_EXIT_USAGE;
-        }
-        pc->from[pc->nfrom][0] = v[0];
-        pc->from[pc->nfrom][1] = v[1];
-        pc->nfrom++;
-        return 0;
-    }
-    return 1;
-}
-
-int phase_common_check(const char *cmd, const phase_common *pc) {
+int phase_common_check(cli_ctx *c, phase_common *pc) {
+    const char *cmd = c->cmd->name;
     if (pc->b == 0.0) {
         cli_error(cmd, "--b 0: no signal reaches the hidden unit (da/dt = b (t - w a) = 0, a "
                        "never moves); give a non-zero feedback weight");
@@ -116,12 +112,8 @@ int phase_common_check(const char *cmd, const phase_common *pc) {
                        "collapse onto the axes)");
         return CLI_EXIT_USAGE;
     }
-    fadyn_err err;
-    fadyn_err_clear(&err);
-    if (fadyn_basin_params_check(&pc->bp, &err) != FADYN_OK) {
-        cli_error_err(cmd, &err);
-        return CLI_EXIT_USAGE;
-    }
+    int rc = CLI_CHECK(c, fadyn_basin_params_check, &pc->bp);
+    if (rc) return rc;
     const fadyn_window *w = &pc->win;
     for (size_t k = 0; k < pc->nfrom; k++) {
         double a = pc->from[k][0], ww = pc->from[k][1];
@@ -134,72 +126,7 @@ int phase_common_check(const char *cmd, const phase_common *pc) {
     return 0;
 }
 
-/* Physical memory in bytes (0 if unknown). */
-static double phys_bytes(void) {
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (double)pages * (double)size : 0.0;
-}
-
-int phase_grid(const char *cmd, const char *opt, const char *s, size_t bytes, size_t *na,
-               size_t *nw) {
-    unsigned long a = 0, w = 0;
-    char *end = NULL;
-    errno = 0;
-    if (s[0] >= '0' && s[0] <= '9') a = strtoul(s, &end, 10);
-    if (!end || (*end != 'x' && *end != 'X') || !(end[1] >= '0' && end[1] <= '9')) {
-        cli_error(cmd, "%s '%s': give the grid as NxM, e.g. 201x201", opt, s);
-        return CLI_EXIT_USAGE;
-    }
-    const char *rest = end + 1;
-    w = strtoul(rest, &end, 10);
-    if (*end != '\0' || errno == ERANGE) {
-        cli_error(cmd, "%s '%s': give the grid as NxM, e.g. 201x201", opt, s);
-        return CLI_EXIT_USAGE;
-    }
-    if (a < 2 || w < 2) {
-        cli_error(cmd, "%s '%s': each side needs at least 2 points", opt, s);
-        return CLI_EXIT_USAGE;
-    }
-    double need = (double)a * (double)w * (double)bytes, have = phys_bytes();
-    if ((double)a * (double)w > (double)SIZE_MAX / (double)bytes ||
-        (have > 0.0 && need > have / 2)) {
-        cli_error(cmd,
-                  "%s '%s': %.3g points need %.3g GB, more than half this machine's memory "
-                  "(%.3g GB)",
-                  opt, s, (double)a * (double)w, need / 1e9, have / 1e9);
-        return CLI_EXIT_USAGE;
-    }
-    *na = (size_t)a;
-    *nw = (size_t)w;
-    return 0;
-}
-
-int phase_parse(const char *cmd, int argc, char **argv, const struct option *opts, phase_common *pc,
-                const char *help_head, const char *help_tail, phase_own_fn own, void *ctx) {
-    int c, idx = 0, rc = 0;
-    opterr = 0;
-    optind = 1;
-    while (rc == 0 && (c = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
-        if (c == PHASE_OPT) {
-            rc = phase_common_option(cmd, pc, opts[idx].name, optarg);
-        } else if (c == 'h') {
-            fputs(help_head, stdout);
-            fputs(PHASE_COMMON_HELP, stdout);
-            fputs(help_tail, stdout);
-            return -1;
-        } else if (c == '?' || c == ':') {
-            rc = cli_bad_option(cmd, argv);
-        } else {
-            rc = own(ctx, c, optarg);
-        }
-    }
-    return rc ? rc : cli_no_operands(cmd, argc, argv);
-}
-
-int phase_outputs_check(const char *cmd, phase_common *pc, int plot_w, int plot_h) {
-    int rc;
-    if (pc->out && (rc = cli_check_out(cmd, "--out", pc->out))) return rc;
-    if (pc->summary && (rc = cli_check_out(cmd, "--summary", pc->summary))) return rc;
+int phase_plot_target(const char *cmd, phase_common *pc, int plot_w, int plot_h) {
     fadyn_err err;
     fadyn_err_clear(&err);
     if (pc->plot && fadyn_plot_target_parse(&pc->pt, pc->plot, plot_w, plot_h, &err) != FADYN_OK) {
