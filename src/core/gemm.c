@@ -1,6 +1,7 @@
 /* gemm.c — fadyn_gemm: AVX2 kernels for tiny and thin products, the rest
  * to OpenBLAS (docs/performance.md). */
 #include "fadyn/linalg.h"
+#include "par.h"
 
 #include <cblas.h>
 #include <stddef.h>
@@ -206,20 +207,34 @@ static void thin_edge_nn(size_t mr, size_t j0, size_t j1, size_t n, size_t k, do
         }
 }
 
+/* A thin product split into chunks for fadyn_par_for: each chunk is a
+ * cache-sized piece of the large operand (a strip of B's columns, a run of
+ * B's rows, a run of C's rows) that every band of rows of A uses while it is
+ * in cache, so the large operand comes from memory once whatever the number
+ * of bands. */
+typedef struct {
+    size_t m, n, k;
+    double alpha, beta;
+    const double *A, *B;
+    double *C;
+    size_t first, count; /* the chunked range: column blocks from column `first`, row pairs */
+} thin_job;
+
+enum {
+    THIN_NN_CHUNK = 4,  /* column blocks of 8 per chunk of W·A: k x 32 doubles of B */
+    THIN_NT_CHUNK = 16, /* row pairs of B per chunk of E·Aᵀ */
+    THIN_KN_CHUNK = 16, /* row pairs of C per chunk of B·E */
+};
+
 /* C = alpha·A·B + beta·C for a band of mr (constant) rows of A (mr x k) and
- * B (k x n, row-major): columns in vectors of 8 starting at a cache-line
- * boundary of B's first row, each accumulated over the whole k loop in
- * registers, B streamed row by row. */
-static inline __attribute__((always_inline)) void thin_band_nn(size_t mr, size_t n, size_t k,
-                                                               double alpha, const double *a,
-                                                               const double *B, double beta,
-                                                               double *c, int nt) {
+ * B (k x n, row-major), column blocks [lo, hi) of 8 columns from column j0:
+ * each accumulated over the whole k loop in registers, B streamed row by
+ * row. */
+static inline __attribute__((always_inline)) void
+thin_band_nn(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
+             double beta, double *c, size_t j0, size_t lo, size_t hi) {
     const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
-    size_t j0 = thin_peel(B);
-    if (j0 > n) j0 = n;
-    const size_t nblk = (n - j0) / (2 * GEMM_VL), j = j0 + nblk * 2 * GEMM_VL;
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
-    for (size_t blk = 0; blk < nblk; blk++) {
+    for (size_t blk = lo; blk < hi; blk++) {
         const size_t jb = j0 + blk * 2 * GEMM_VL;
         gemm_v4 acc[5][2];
 #pragma GCC unroll 5
@@ -252,23 +267,17 @@ static inline __attribute__((always_inline)) void thin_band_nn(size_t mr, size_t
             }
         }
     }
-    thin_edge_nn(mr, 0, j0, n, k, alpha, a, B, beta, c);
-    thin_edge_nn(mr, j, n, n, k, alpha, a, B, beta, c);
 }
 
 /* C(r, j) = alpha·(row r of A)·(row j of B) + beta·C(r, j) for mr (constant)
- * rows of A (mr x k) against every row of B (n x k): dot products, two rows
- * of B at a time, partial sums in vectors over k from a cache-line boundary
- * of B's first row. */
-static inline __attribute__((always_inline)) void thin_band_nt(size_t mr, size_t n, size_t k,
-                                                               double alpha, const double *a,
-                                                               const double *B, double beta,
-                                                               double *c, int nt) {
-    size_t p0 = thin_peel(B);
-    if (p0 > k) p0 = k;
+ * rows of A (mr x k) against the rows of B (n x k) in pairs [lo, hi): dot
+ * products, partial sums in vectors over k from p0 to p1 (a cache-line
+ * boundary of B's first row on). */
+static inline __attribute__((always_inline)) void
+thin_band_nt(size_t mr, size_t n, size_t k, double alpha, const double *a, const double *B,
+             double beta, double *c, size_t p0, size_t lo, size_t hi) {
     size_t p1 = p0 + (k - p0) / GEMM_VL * GEMM_VL;
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
-    for (size_t jp = 0; jp < (n + 1) / 2; jp++) {
+    for (size_t jp = lo; jp < hi; jp++) {
         const size_t j = 2 * jp, nb = j + 1 < n ? 2 : 1;
         const double *b0 = B + j * k, *b1 = B + (j + nb - 1) * k;
         gemm_v4 acc[5][2];
@@ -298,20 +307,72 @@ static inline __attribute__((always_inline)) void thin_band_nt(size_t mr, size_t
     }
 }
 
+/* m <= GEMM_THIN_M rows of A: bands of 5, then the rest as one band (the
+ * band height must be a constant for the accumulators to be registers). */
+#define THIN_BANDS(band, g, extra, lo, hi)                                                         \
+    do {                                                                                           \
+        size_t i_ = 0;                                                                             \
+        for (; i_ + 5 <= (g)->m; i_ += 5)                                                          \
+            band(5, (g)->n, (g)->k, (g)->alpha, (g)->A + i_ * (g)->k, (g)->B, (g)->beta,           \
+                 (g)->C + i_ * (g)->n, extra, lo, hi);                                             \
+        switch ((g)->m - i_) {                                                                     \
+        case 4:                                                                                    \
+            band(4, (g)->n, (g)->k, (g)->alpha, (g)->A + i_ * (g)->k, (g)->B, (g)->beta,           \
+                 (g)->C + i_ * (g)->n, extra, lo, hi);                                             \
+            break;                                                                                 \
+        case 3:                                                                                    \
+            band(3, (g)->n, (g)->k, (g)->alpha, (g)->A + i_ * (g)->k, (g)->B, (g)->beta,           \
+                 (g)->C + i_ * (g)->n, extra, lo, hi);                                             \
+            break;                                                                                 \
+        case 2:                                                                                    \
+            band(2, (g)->n, (g)->k, (g)->alpha, (g)->A + i_ * (g)->k, (g)->B, (g)->beta,           \
+                 (g)->C + i_ * (g)->n, extra, lo, hi);                                             \
+            break;                                                                                 \
+        case 1:                                                                                    \
+            band(1, (g)->n, (g)->k, (g)->alpha, (g)->A + i_ * (g)->k, (g)->B, (g)->beta,           \
+                 (g)->C + i_ * (g)->n, extra, lo, hi);                                             \
+            break;                                                                                 \
+        default:                                                                                   \
+            break;                                                                                 \
+        }                                                                                          \
+    } while (0)
+
+/* [lo, hi) of chunk i of count items, chunk items a chunk. */
+static void thin_range(const thin_job *g, size_t i, size_t chunk, size_t *lo, size_t *hi) {
+    *lo = i * chunk;
+    *hi = *lo + chunk < g->count ? *lo + chunk : g->count;
+}
+
+static void thin_nn_chunk(void *ctx, size_t i) {
+    const thin_job *g = ctx;
+    size_t lo, hi;
+    thin_range(g, i, THIN_NN_CHUNK, &lo, &hi);
+    THIN_BANDS(thin_band_nn, g, g->first, lo, hi);
+}
+
+static void thin_nt_chunk(void *ctx, size_t i) {
+    const thin_job *g = ctx;
+    size_t lo, hi;
+    thin_range(g, i, THIN_NT_CHUNK, &lo, &hi);
+    THIN_BANDS(thin_band_nt, g, g->first, lo, hi);
+}
+
 /* C = alpha·A·B + beta·C with a thin inner dimension k (A m x k, B k x n,
- * both row-major): two rows of C at a time, in vectors of 16 columns from a
- * cache-line boundary of C's first row (the large operand here is C, which
- * is only written), B's k rows reused from cache for every pair of rows. */
-static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
-                    double beta, double *C, int nt) {
+ * both row-major) for the row pairs [lo, hi) of C: in vectors of 16 columns
+ * from column j0 (a cache-line boundary of C's first row), B's k rows
+ * reused from cache for every pair (the large operand here is C, which is
+ * only written). */
+static void thin_kn_chunk(void *ctx, size_t ci) {
+    const thin_job *g = ctx;
+    const size_t n = g->n, k = g->k, j0 = g->first;
+    const double alpha = g->alpha, beta = g->beta;
     const gemm_v4 va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
-    size_t j0 = thin_peel(C);
-    if (j0 > n) j0 = n;
-#pragma omp parallel for num_threads(nt) if (nt > 1) schedule(static)
-    for (size_t ip = 0; ip < m / 2; ip++) {
+    size_t lo, hi;
+    thin_range(g, ci, THIN_KN_CHUNK, &lo, &hi);
+    for (size_t ip = lo; ip < hi; ip++) {
         const size_t i = 2 * ip;
-        const double *a0 = A + i * k, *a1 = a0 + k;
-        double *c0 = C + i * n, *c1 = c0 + n;
+        const double *a0 = g->A + i * k, *a1 = a0 + k;
+        double *c0 = g->C + i * n, *c1 = c0 + n;
         size_t j = j0;
         for (; j + 4 * GEMM_VL <= n; j += 4 * GEMM_VL) {
             gemm_v4 s0[4], s1[4];
@@ -321,7 +382,7 @@ static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A,
             for (size_t p = 0; p < k; p++) {
                 const double x0 = a0[p], x1 = a1[p];
                 const gemm_v4 r0 = {x0, x0, x0, x0}, r1 = {x1, x1, x1, x1};
-                const double *b = B + p * n + j;
+                const double *b = g->B + p * n + j;
 #pragma GCC unroll 4
                 for (size_t v = 0; v < 4; v++) {
                     const gemm_v4 bv = GEMM_AT(b + v * GEMM_VL);
@@ -341,45 +402,43 @@ static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A,
                 }
             }
         }
-        thin_edge_nn(2, 0, j0, n, k, alpha, a0, B, beta, c0);
-        thin_edge_nn(2, j, n, n, k, alpha, a0, B, beta, c0);
+        thin_edge_nn(2, 0, j0, n, k, alpha, a0, g->B, beta, c0);
+        thin_edge_nn(2, j, n, n, k, alpha, a0, g->B, beta, c0);
     }
-    if (m % 2) thin_edge_nn(1, 0, n, n, k, alpha, A + (m - 1) * k, B, beta, C + (m - 1) * n);
 }
 
-/* m <= GEMM_THIN_M rows of op(A) = A: bands of 5, then the rest as one band
- * (the band height must be a constant for the accumulators to be registers). */
-#define THIN_BANDS(band, m, n, k, alpha, A, B, beta, C, nt)                                        \
-    do {                                                                                           \
-        size_t i_ = 0;                                                                             \
-        for (; i_ + 5 <= (m); i_ += 5)                                                             \
-            band(5, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
-        switch ((m)-i_) {                                                                          \
-        case 4:                                                                                    \
-            band(4, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
-            break;                                                                                 \
-        case 3:                                                                                    \
-            band(3, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
-            break;                                                                                 \
-        case 2:                                                                                    \
-            band(2, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
-            break;                                                                                 \
-        case 1:                                                                                    \
-            band(1, n, k, alpha, (A) + i_ * (k), B, beta, (C) + i_ * (n), nt);                     \
-            break;                                                                                 \
-        default:                                                                                   \
-            break;                                                                                 \
-        }                                                                                          \
-    } while (0)
+/* The chunks of g on nt threads (fadyn_par_for: the caller and helpers that
+ * join as they can). */
+static void thin_run(thin_job *g, size_t chunk, void (*fn)(void *, size_t), int nt) {
+    fadyn_par_for((g->count + chunk - 1) / chunk, nt, fn, g);
+}
 
 static void thin_nn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
                     double beta, double *C, int nt) {
-    THIN_BANDS(thin_band_nn, m, n, k, alpha, A, B, beta, C, nt);
+    size_t j0 = thin_peel(B);
+    if (j0 > n) j0 = n;
+    const size_t nblk = (n - j0) / (2 * GEMM_VL), j1 = j0 + nblk * 2 * GEMM_VL;
+    thin_job g = {m, n, k, alpha, beta, A, B, C, j0, nblk};
+    thin_run(&g, THIN_NN_CHUNK, thin_nn_chunk, nt);
+    thin_edge_nn(m, 0, j0, n, k, alpha, A, B, beta, C);
+    thin_edge_nn(m, j1, n, n, k, alpha, A, B, beta, C);
 }
 
 static void thin_nt(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
                     double beta, double *C, int nt) {
-    THIN_BANDS(thin_band_nt, m, n, k, alpha, A, B, beta, C, nt);
+    size_t p0 = thin_peel(B);
+    if (p0 > k) p0 = k;
+    thin_job g = {m, n, k, alpha, beta, A, B, C, p0, (n + 1) / 2};
+    thin_run(&g, THIN_NT_CHUNK, thin_nt_chunk, nt);
+}
+
+static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A, const double *B,
+                    double beta, double *C, int nt) {
+    size_t j0 = thin_peel(C);
+    if (j0 > n) j0 = n;
+    thin_job g = {m, n, k, alpha, beta, A, B, C, j0, m / 2};
+    thin_run(&g, THIN_KN_CHUNK, thin_kn_chunk, nt);
+    if (m % 2) thin_edge_nn(1, 0, n, n, k, alpha, A + (m - 1) * k, B, beta, C + (m - 1) * n);
 }
 
 #pragma GCC pop_options
@@ -396,7 +455,7 @@ void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, cons
         }
         /* as many threads as BLAS may use (fadyn_blas_set_threads), for
          * products large enough to pay for them */
-        int nt = m * n * k >= GEMM_THIN_THREADED ? openblas_get_num_threads() : 1;
+        int nt = m * n * k >= GEMM_THIN_THREADED ? fadyn_par_threads() : 1;
         if (!ta && !tb && k <= GEMM_THIN_K) { /* thin inner dimension: B·E */
             thin_kn(m, n, k, alpha, A, B, beta, C, nt);
             return;

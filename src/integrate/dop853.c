@@ -30,6 +30,7 @@
  * stages) makes the error norm non-finite, which rejects the step; a
  * state beyond the radius in an accepted step ends the run. */
 #include "dop853.h"
+#include "../core/par.h"
 #include "fadyn/linalg.h"
 #include "rk_sum.h"
 #include "vecblock.h"
@@ -46,6 +47,7 @@ enum {
     DP_MAXTERMS = 12,          /* most non-zero weights in a row (the dense output's) */
     DP_FINAL = 8,              /* the k's the weights b, E5, E3 use: k_1, k_6 .. k_12 */
     DP_BLOCK = FADYN_RK_BLOCK, /* entries summed per register block, a unit of the padding */
+    DP_CHUNK = 16384,          /* entries per piece of a large sum (a multiple of DP_BLOCK) */
 };
 
 /* A row of the table: k_{s+1} (0-based s) = f(t + c h, y + h Σ a_j k_{idx_j}). */
@@ -327,6 +329,8 @@ struct fadyn_dop853 {
     double *k[DP_K];     /* k_1 .. k_16 */
     double *y, *yn, *ys; /* state, state at t + h, stage argument */
     dp_sums sums;
+    size_t chunks;     /* pieces of DP_CHUNK entries the sums are split into */
+    dp_norms *partial; /* the final pass's sums, one per piece */
 };
 
 fadyn_dop853 *fadyn_dop853_alloc(size_t dim) {
@@ -334,8 +338,10 @@ fadyn_dop853 *fadyn_dop853_alloc(size_t dim) {
     if (!w) return NULL;
     w->dim = dim;
     w->block = fadyn_vecblock_alloc(DP_K + 3, dim, &w->stride);
-    if (!w->block) {
-        free(w);
+    w->chunks = (w->stride + DP_CHUNK - 1) / DP_CHUNK;
+    w->partial = calloc(w->chunks, sizeof *w->partial);
+    if (!w->block || !w->partial) {
+        fadyn_dop853_free(w);
         return NULL;
     }
     for (size_t s = 0; s < DP_K; s++)
@@ -347,9 +353,74 @@ fadyn_dop853 *fadyn_dop853_alloc(size_t dim) {
     return w;
 }
 
+/* ---- the sums in pieces --------------------------------------------------
+ * Large states are summed in pieces of DP_CHUNK entries (a few hundred KB
+ * across the vectors of a sum), shared with helper threads when fadyn may
+ * use more than one (fadyn_par_for); the final pass's norms are added up
+ * piece by piece in order, so the result does not depend on the threads. */
+typedef struct {
+    const fadyn_dop853 *w;
+    double *out;
+    const double *base;
+    double h;
+    const fadyn_rk_terms *t;
+    const dp_final_args *g;
+    dp_norms *partial;
+} dp_job;
+
+static size_t piece(const fadyn_dop853 *w, size_t i, size_t *len) {
+    size_t off = i * DP_CHUNK;
+    *len = w->stride - off < DP_CHUNK ? w->stride - off : DP_CHUNK;
+    return off;
+}
+
+static void combine_piece(void *ctx, size_t i) {
+    const dp_job *j = ctx;
+    size_t len, off = piece(j->w, i, &len);
+    fadyn_rk_terms t = *j->t;
+    for (size_t q = 0; q < t.n; q++)
+        t.v[q] += off;
+    j->w->sums.combine(len, j->out + off, j->base + off, j->h, &t);
+}
+
+static void final_piece(void *ctx, size_t i) {
+    const dp_job *j = ctx;
+    size_t len, off = piece(j->w, i, &len);
+    dp_final_args g = *j->g;
+    for (size_t q = 0; q < DP_FINAL; q++)
+        g.k[q] += off;
+    j->partial[i] = j->w->sums.final(len, j->w->yn + off, j->w->y + off, &g);
+}
+
+/* out = base + h Σ a_j v_j over the state. */
+static void combine(const fadyn_dop853 *w, double *out, const double *base, double h,
+                    const fadyn_rk_terms *t) {
+    if (w->chunks == 1) {
+        w->sums.combine(w->stride, out, base, h, t);
+        return;
+    }
+    dp_job j = {w, out, base, h, t, NULL, NULL};
+    fadyn_par_for(w->chunks, fadyn_par_threads(), combine_piece, &j);
+}
+
+/* y_new and the error sums (the final pass) over the state. */
+static dp_norms final_pass(fadyn_dop853 *w, const dp_final_args *g) {
+    if (w->chunks == 1) return w->sums.final(w->stride, w->yn, w->y, g);
+    dp_job j = {w, NULL, NULL, 0.0, NULL, g, w->partial};
+    fadyn_par_for(w->chunks, fadyn_par_threads(), final_piece, &j);
+    dp_norms r = {0.0, 0.0, 0};
+    for (size_t i = 0; i < w->chunks; i++) {
+        r.e5 += w->partial[i].e5;
+        r.e3 += w->partial[i].e3;
+        r.beyond |= w->partial[i].beyond;
+    }
+    return r;
+}
+
 void fadyn_dop853_free(fadyn_dop853 *w) {
     if (!w) return;
     free(w->block);
+    free(w->partial);
     free(w);
 }
 
@@ -367,7 +438,7 @@ static int stages(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t, doubl
     for (size_t s = 1; s < DP_STAGES; s++) {
         const dp_row *r = &stage_rows[s - 1];
         fadyn_rk_terms_of(&terms, r->n, r->idx, r->a, (const double *const *)w->k);
-        w->sums.combine(w->stride, w->ys, w->y, h, &terms);
+        combine(w, w->ys, w->y, h, &terms);
         int rc = eval(sys, t + r->c * h, w->ys, w->k[s], st);
         if (rc != GSL_SUCCESS) return rc;
     }
@@ -416,7 +487,7 @@ static int dense_stages(fadyn_dop853 *w, const gsl_odeiv2_system *sys, double t,
     for (size_t s = 0; s < 3; s++) {
         const dp_row *r = &dense_rows[s];
         fadyn_rk_terms_of(&terms, r->n, r->idx, r->a, (const double *const *)w->k);
-        w->sums.combine(w->stride, w->ys, w->y, h, &terms);
+        combine(w, w->ys, w->y, h, &terms);
         int rc = eval(sys, t + r->c * h, w->ys, w->k[13 + s], st);
         if (rc != GSL_SUCCESS) return rc;
     }
@@ -442,7 +513,7 @@ static void dense_at(fadyn_dop853 *w, double h, double theta, double *out) {
     double wd = s - c1 + 2.0 * c2; /* weight of Δ = y_new − y, folded in with 1/h */
     t.a[DP_DENSE] = wd / h, t.v[DP_DENSE] = w->yn;
     t.a[DP_DENSE + 1] = -wd / h, t.v[DP_DENSE + 1] = w->y;
-    w->sums.combine(w->stride, w->ys, w->y, h, &t);
+    combine(w, w->ys, w->y, h, &t);
     memcpy(out, w->ys, w->dim * sizeof(double));
 }
 
@@ -515,7 +586,7 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
             dp_final_args g = {{0}, h, ip->atol, ip->rtol, ip->radius};
             for (size_t j = 0; j < DP_FINAL; j++)
                 g.k[j] = w->k[final_idx[j]];
-            dp_norms nr = w->sums.final(w->stride, w->yn, w->y, &g);
+            dp_norms nr = final_pass(w, &g);
             double e = error_norm(w, h, nr);
             if (isfinite(e) && e < 1.0) {
                 if (nr.beyond) {
