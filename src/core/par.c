@@ -37,7 +37,8 @@ static struct {
     atomic_size_t done;
     atomic_uint level, skip;
     atomic_ulong shared, helper_chunks, stalls, backed_off;
-} pool = {.m = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .busy = ATOMIC_FLAG_INIT};
+} pool = {
+    .m = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .busy = ATOMIC_FLAG_INIT};
 
 /* Claim and run chunks of generation gen until none is left; returns how
  * many this thread ran. */
