@@ -17,8 +17,10 @@
 # packages re-enter make after `deps`, so the flags are read only once the
 # packages are there.
 
+# gnuplot-x11 carries every terminal of gnuplot-nox and x11 (fadyn flow
+# --interactive; the two packages conflict); Xvfb and xdotool run its test.
 DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
-            libcriterion-dev pkg-config gnuplot-nox zlib1g-dev
+            libcriterion-dev pkg-config gnuplot-x11 zlib1g-dev xvfb xdotool
 PKGS     := gsl lapacke openblas jansson zlib
 # the Python module, its tests and the notebooks (docs/python.md)
 DEB_PKGS += python3-pandas jupyter-nbconvert python3-ipykernel

@@ -20,6 +20,7 @@
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/plots.h"
+#include "fadyn/portrait.h"
 #include "fadyn/problem.h"
 #include "fadyn/rule.h"
 #include "fadyn/seed.h"

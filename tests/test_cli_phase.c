@@ -210,28 +210,70 @@ Test(cli_phase, basin_points_and_network_summaries) {
     json_decref(j);
 }
 
-Test(cli_phase, flow_writes_named_blocks) {
-    char dir[64], cmd[512], p[128], line[512];
+/* A TSV table as pandas reads it: the header `cols`, then rows of as many
+ * tab-separated fields (blank lines between groups allowed, no comments);
+ * returns the number of rows. */
+static size_t check_table(const char *path, const char *cols) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    char line[4096];
+    cr_assert(fgets(line, sizeof line, f), "%s empty", path);
+    line[strcspn(line, "\n")] = '\0';
+    cr_expect_str_eq(line, cols, "%s header", path);
+    size_t ncol = 1, rows = 0, lineno = 1;
+    for (const char *c = cols; *c; c++)
+        ncol += *c == '\t';
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '\n') continue;
+        cr_expect_neq(line[0], '#', "%s line %zu: a comment", path, lineno);
+        size_t n = 1;
+        for (const char *c = line; *c; c++)
+            n += *c == '\t';
+        cr_expect_eq(n, ncol, "%s line %zu: %zu fields, header %zu", path, lineno, n, ncol);
+        rows++;
+    }
+    fclose(f);
+    return rows;
+}
+
+Test(cli_phase, flow_writes_one_table_per_file) {
+    char dir[64], cmd[512], p[128];
     th_tmpdir(dir, sizeof dir);
     snprintf(cmd, sizeof cmd,
              "flow --grid 5x5 --basin-grid 21x21 --from -2.5,1 --out %s/f.tsv --summary %s/f.json "
              "--quiet",
              dir, dir);
     cr_assert_eq(th_run(cmd, NULL, 0), 0);
-    snprintf(p, sizeof p, "%s/f.tsv", dir);
-    FILE *f = fopen(p, "r");
-    cr_assert_not_null(f);
-    int blocks = 0;
-    while (fgets(line, sizeof line, f))
-        blocks += strncmp(line, "# block ", 8) == 0;
-    fclose(f);
-    cr_expect_eq(blocks, FADYN_FLOW_TRAJ + 2, "7 fixed blocks and 2 trajectories");
+    static const char *const tables[][2] = {
+        {"f.tsv", "trajectory\tdirection\ta0\tw0\tclass\ta_end\tw_end\tlambda\tt_end\tC\t"
+                  "predicted\twindow\texit_a\texit_w\texit_t"},
+        {"f-field.tsv", "a\tw\tda\tdw\tspeed"},
+        {"f-curves.tsv", "curve\tpiece\ta\tw\tlambda"},
+        {"f-basin.tsv", "a0\tw0\tclass\tt_end"},
+        {"f-traj.tsv", "trajectory\tdirection\tt\ta\tw"},
+        {"f-heads.tsv", "trajectory\tdirection\ta\tw\tda\tdw"}};
+    size_t rows[6];
+    for (int k = 0; k < 6; k++) {
+        snprintf(p, sizeof p, "%s/%s", dir, tables[k][0]);
+        rows[k] = check_table(p, tables[k][1]);
+    }
+    cr_expect_eq(rows[0], 2, "(0, 0) and the start");
+    cr_expect_eq(rows[1], 25);
+    cr_expect_eq(rows[3], 21 * 21);
+    cr_expect_eq(rows[4], 2 * FADYN_PORTRAIT_NTRAJ);
     json_t *j = load(dir, "f.json");
     cr_expect_eq(json_integer_value(json_object_get(j, "stability_mismatch")), 0);
     cr_expect_gt(json_integer_value(json_object_get(j, "stability_checked")), 1000);
     json_t *tr = json_object_get(j, "trajectories");
     cr_assert_eq(json_array_size(tr), 2);
-    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(tr, 1), "class")), "bad");
+    json_t *t1 = json_array_get(tr, 1);
+    cr_expect_str_eq(json_string_value(json_object_get(t1, "class")), "bad");
+    cr_expect_lt(json_real_value(json_object_get(t1, "lambda")), 0.0);
+    cr_expect_str_eq(json_string_value(json_object_get(t1, "direction")), "forward");
+    json_t *eq = json_object_get(j, "equilibria");
+    cr_assert_eq(json_array_size(eq), 3);
+    cr_expect(!json_is_true(json_object_get(json_array_get(eq, 2), "stable")));
     json_decref(j);
 }
 

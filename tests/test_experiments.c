@@ -200,41 +200,44 @@ Test(experiments, fig2d_welch_statistic_of_the_groups, .timeout = 90) {
 }
 
 /* Fig. 3b: every trajectory keeps C = 2 b w − a² (eq 14) and ends where the
- * analytic basin says. */
+ * analytic basin says, forward; backward too (fadyn_phase_predict_dir). */
 Test(experiments, fig3b_trajectories_conserve_C, .timeout = 60) {
     fadyn_fig3b_params p = fadyn_fig3b_params_default();
     p.b = 0.7;
     p.t = -1.3;
     p.ga = p.gw = 5;
     p.ba = p.bw = 21;
-    p.from[p.nfrom][0] = 2.5, p.from[p.nfrom][1] = 2.5;
-    p.nfrom++;
+    fadyn_phase_start from[] = {
+        {-2.5, 1.0, 0}, {-1.0, -2.5, 0}, {2.0, -2.0, 0}, {2.5, 2.5, 0}, {1.0, -2.0, 1}};
+    p.from = from;
+    p.nfrom = 5;
     fadyn_fig3b_result r;
     fadyn_err err;
     cr_assert_eq(fadyn_fig3b_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
-    cr_assert_eq(r.ntraj, 5);
-    cr_expect(r.nfield > 0 && r.nfield <= 25);
-    cr_expect_eq(r.bst.n, 21 * 21);
-    cr_expect_eq(r.eq_mismatch, 0);
+    const fadyn_portrait *q = &r.p;
+    cr_assert_eq(q->ntraj, 6, "(0, 0) first, then the five starts");
+    cr_expect(q->nfield > 0 && q->nfield <= 25);
+    cr_expect_eq(q->bst.n, 21 * 21);
+    cr_expect_eq(q->cst.mismatch, 0);
     size_t samples = 0;
-    for (size_t k = 0; k < r.ntraj; k++) {
-        const double *tt = r.traj + 3 * k * FADYN_FIG3B_NTRAJ, *a = tt + FADYN_FIG3B_NTRAJ,
-                     *w = a + FADYN_FIG3B_NTRAJ;
-        double C0 = 2.0 * p.b * w[0] - a[0] * a[0];
-        cr_expect_eq(tt[0], 0.0);
-        for (size_t i = 1; i < FADYN_FIG3B_NTRAJ && isfinite(a[i]); i++, samples++) {
-            double C = 2.0 * p.b * w[i] - a[i] * a[i];
+    for (size_t k = 0; k < q->ntraj; k++) {
+        const fadyn_portrait_traj *tr = &q->traj[k];
+        double C0 = 2.0 * p.b * tr->w[0] - tr->a[0] * tr->a[0];
+        cr_expect_eq(tr->t[0], 0.0);
+        for (size_t i = 1; i < tr->n; i++, samples++) {
+            double C = 2.0 * p.b * tr->w[i] - tr->a[i] * tr->a[i];
             cr_expect(fabs(C - C0) <= 1e-6 * (1.0 + fabs(C0)),
-                      "trajectory %zu at t = %g: C %g vs %g", k, tt[i], C, C0);
+                      "trajectory %zu at t = %g: C %g vs %g", k, tr->t[i], C, C0);
         }
-        const fadyn_basin_point *e = &r.ends[k];
-        cr_expect_eq(e->cls, fadyn_phase_predict(p.b, p.t, e->a0, e->w0), "trajectory %zu", k);
-        cr_expect(fabs(e->a * e->w - p.t) < 1e-5, "ends on a w = t: %g", e->a * e->w);
+        const fadyn_basin_point *e = &tr->end;
+        cr_expect_eq(e->cls, fadyn_phase_predict_dir(p.b, p.t, tr->start.backward, e->a0, e->w0),
+                     "trajectory %zu: %s", k, fadyn_phase_class_name(e->cls));
+        if (e->cls != FADYN_PHASE_DIVERGED)
+            cr_expect(fabs(e->a * e->w - p.t) < 1e-5, "ends on a w = t: %g", e->a * e->w);
     }
-    cr_expect(samples > 4 * (FADYN_FIG3B_NTRAJ / 2));
-    fadyn_flow_plot fp = fadyn_fig3b_plot_spec(&r);
-    cr_expect_eq(fp.ntraj, r.ntraj);
-    cr_expect_eq(fp.start_in[4], 1);
+    cr_expect(samples > 4 * (FADYN_PORTRAIT_NTRAJ / 2));
+    cr_expect_eq(q->traj[0].start.a, 0.0);
+    cr_expect_eq(q->traj[5].start.backward, 1);
     fadyn_fig3b_result_free(&r);
 }
 

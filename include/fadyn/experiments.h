@@ -45,6 +45,7 @@
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
 #include "fadyn/plots.h"
+#include "fadyn/portrait.h"
 #include "fadyn/train.h"
 
 #include <jansson.h>
@@ -251,53 +252,36 @@ void fadyn_figS1_result_free(fadyn_figS1_result *r);
 
 /* ---- Fig. 3b: the phase portrait of the 1-1-1 network --------------------- */
 
-#define FADYN_FIG3B_NEQ   1601 /* samples of the hyperbola per branch */
-#define FADYN_FIG3B_NTRAJ 600  /* samples of a trajectory */
-#define FADYN_FIG3B_HEADS 2    /* arrow heads per trajectory (at 0.3 and 0.7 of its length) */
-
+/* The portrait (fadyn/portrait.h) of b, t over the window, with a
+ * trajectory from each start in its direction of time and, first, the one
+ * from (0, 0) forward (the paper's large arrow) unless a start is that. */
 typedef struct {
-    fadyn_fig_settings set; /* progress of the basin grid; seed, runs, examples unused */
-    double b, t;            /* 1, 1 */
-    fadyn_window win;       /* [-3,3] x [-3,3] */
-    double from[FADYN_FLOW_MAX_FROM][2]; /* starts of trajectories 1.. (0: from (0,0)) */
-    size_t nfrom;                        /* (-2.5,1), (-1,-2.5), (2,-2) */
-    size_t ga, gw;                       /* arrows of the flow field, 21 x 21 */
-    size_t ba, bw;                       /* basin grid, 301 x 301 */
-    double t_end;                        /* length of the drawn trajectories, 50 */
-    fadyn_basin_params bp;
+    fadyn_fig_settings set;        /* progress of the basin grid; seed, runs, examples unused */
+    double b, t;                   /* 1, 1 */
+    fadyn_window win;              /* [-3,3] x [-3,3] */
+    const fadyn_phase_start *from; /* (-2.5,1), (-1,-2.5), (2,-2), forward; not copied */
+    size_t nfrom;
+    int origin;            /* the trajectory from (0, 0), 1 */
+    size_t ga, gw;         /* arrows of the flow field, 21 x 21 */
+    size_t ba, bw;         /* basin grid, 301 x 301 */
+    double t_end;          /* length of the drawn trajectories, 50 */
+    fadyn_basin_params bp; /* how the ends settle */
 } fadyn_fig3b_params;
 
 typedef struct {
     fadyn_fig3b_params par;
-    double *field; /* nfield x 5: a w da dw speed (arrows of 0.7 cell, centred on the node) */
-    size_t nfield;
-    fadyn_basin_point *basin; /* ba x bw, row-major in w */
-    fadyn_basin_stats bst;
-    double bad_area;    /* the exact area of the bad region in the window (fadyn_phase_bad_area) */
-    fadyn_phase_eq *eq; /* neq samples of a w = t over the window's a-range, both branches */
-    size_t neq, eq_checked, eq_mismatch; /* Jacobian vs a² + b w > 0, away from the fold */
-    double *sep_a, *sep_w;               /* the analytic separatrix, NaN between pieces */
-    size_t nsep;
-    size_t ntraj;            /* 1 + nfrom */
-    double *traj;            /* ntraj x 3 x FADYN_FIG3B_NTRAJ: t, a, w (NaN after a blow-up) */
-    fadyn_basin_point *ends; /* the settled end of each trajectory's start */
-    double (*heads)[FADYN_FIG3B_HEADS][4]; /* per trajectory: a w da dw of its arrow heads */
-    size_t *nheads;
-    unsigned char *head_in; /* a head inside the window */
+    fadyn_portrait p;
+    double bad_area; /* the exact area of the bad region in the window (fadyn_phase_bad_area) */
 } fadyn_fig3b_result;
 
 fadyn_fig3b_params fadyn_fig3b_params_default(void);
+/* FADYN_CHECK_FAILED if LAPACK's stability of an equilibrium disagrees with
+ * a² + b w > 0 (r->p.cst.mismatch), the result complete. */
 int fadyn_fig3b_run(const fadyn_fig3b_params *p, fadyn_fig3b_result *r, fadyn_err *err);
 void fadyn_fig3b_summary(const fadyn_fig3b_result *r, json_t *summary);
 int fadyn_fig3b_plot(const fadyn_fig3b_result *r, const fadyn_plot_target *t, fadyn_err *err);
 size_t fadyn_fig3b_report(const fadyn_fig3b_result *r, fadyn_strbuf *lines, fadyn_strbuf *diverged);
 void fadyn_fig3b_result_free(fadyn_fig3b_result *r);
-/* The pieces of fadyn_fig3b_plot, for `fadyn flow`'s --out and --plot: the
- * data blocks of fadyn/plots.h (result: a fadyn_fig3b_result; the shapes of
- * fadyn_plot_write_fn and fadyn_plot_draw_fn), and the picture's facts. */
-int fadyn_fig3b_write(const char *path, const void *result, fadyn_err *err);
-int fadyn_fig3b_draw(const fadyn_plot_target *t, const void *result, fadyn_err *err);
-fadyn_flow_plot fadyn_fig3b_plot_spec(const fadyn_fig3b_result *r);
 /* Fraction of the basin grid that ends bad, integrated and predicted at the
  * nodes (docs/theory.md §4), and the exact bad fraction of the window's area. */
 double fadyn_fig3b_bad_fraction(const fadyn_fig3b_result *r);

@@ -9,6 +9,7 @@
 #include "fadyn/integrate.h"
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
+#include "fadyn/portrait.h"
 #include "fadyn/problem.h"
 #include "fadyn/verify.h"
 
@@ -23,39 +24,42 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
 
 /* ---- fadyn flow, Fig. 3b (src/plot/plot_flow.c) --------------------------- */
 
-/* The data blocks of `fadyn flow --out` (gnuplot `index`), in this order,
- * each headed by a comment naming it; blocks are separated by two blank
- * lines and a block's separate pieces by one. */
-enum {
-    FADYN_FLOW_FIELD = 0,  /* a w da dw speed: arrows normalised to 0.7 cell */
-    FADYN_FLOW_GOOD,       /* a w lambda: stable equilibria with b w > 0 */
-    FADYN_FLOW_BAD,        /* a w lambda: stable equilibria with b w < 0 */
-    FADYN_FLOW_UNSTABLE,   /* a w lambda: unstable equilibria */
-    FADYN_FLOW_SEPARATRIX, /* a w: the analytic separatrix (parabola piece, unstable segment) */
-    FADYN_FLOW_BASIN,      /* a w bad: the integrated basin grid (1 bad, 0 not) */
-    FADYN_FLOW_HEADS,      /* a w da dw k: arrow heads along trajectory k */
-    FADYN_FLOW_TRAJ        /* t a w: trajectory 0 (from 0,0), then one per --from */
-};
+#define FADYN_FLOW_MAX_FROM 64 /* --from starts on a command line */
 
-#define FADYN_FLOW_MAX_FROM 64 /* --from starts a figure draws */
-
+/* The phase portrait from the tables of fadyn/portrait.h beside the image
+ * (stem.tsv, stem-field.tsv, ...: fadyn_portrait_suffix), p the portrait
+ * they were written from (what lies in the window decides which items are
+ * drawn: gnuplot warns about items with no point in range). */
 typedef struct {
-    double b, t;
-    fadyn_window win;
-    size_t ntraj;                        /* trajectories, the first from (0, 0) */
-    double from[FADYN_FLOW_MAX_FROM][2]; /* starts of trajectories 1.. */
-    double bad_fraction;                 /* of the basin grid, for the title */
-    int have[FADYN_FLOW_TRAJ];           /* 1 if block k has a point inside the window */
-    /* per trajectory: a sample, an arrow head, the start inside the window
-     * (gnuplot warns about plots with no point in range) */
-    unsigned char traj_in[FADYN_FLOW_MAX_FROM + 1], head_in[FADYN_FLOW_MAX_FROM + 1],
-        start_in[FADYN_FLOW_MAX_FROM + 1];
+    const fadyn_portrait *p;
+    const char *stem;  /* basename of the tables (NULL: the image's) */
+    int basin;         /* shade the integrated bad basin */
+    const char *title; /* first title line (NULL: Fig. 3b's) */
 } fadyn_flow_plot;
 
 /* Ranges, axis labels and aspect of a phase-plane window (shared). */
 void fadyn_plot_window(fadyn_strbuf *b, const fadyn_window *w);
 
+/* The figure; the dumb terminal is refused (FADYN_EINVAL): arrows, a
+ * shaded basin and a colour bar have no readable text form. */
 int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn_err *err);
+
+/* The figure's data files for fadyn_plot_make: every table of p beside the
+ * image; out: the path where --out wrote the same tables (NULL: none), so
+ * that a file already there is not written twice. */
+typedef struct {
+    fadyn_plot_data d[FADYN_PORTRAIT_NTABLE];
+    char written[FADYN_PORTRAIT_NTABLE][FADYN_PATH_MAX];
+} fadyn_flow_data;
+
+void fadyn_flow_data_init(fadyn_flow_data *fd, const fadyn_portrait *p, const char *out);
+
+/* fadyn_plot_flow as a fadyn_plot_draw_fn (ctx: a fadyn_flow_plot). */
+int fadyn_plot_flow_draw(const fadyn_plot_target *t, const void *ctx, fadyn_err *err);
+
+/* The settings and plot command of the figure without the terminal lines:
+ * what the interactive window replots after every click. */
+void fadyn_plot_flow_commands(fadyn_strbuf *b, const fadyn_flow_plot *fp);
 
 /* ---- fadyn basin (src/plot/plot_basin.c) --------------------------------- */
 

@@ -22,6 +22,7 @@ static const char *const EPILOGUE =
 typedef struct {
     phase_common pc;
     fadyn_fig3b_params fig; /* ga, gw, ba, bw, t_end from the options, the rest from pc */
+    fadyn_phase_start from[PHASE_MAX_FROM];
 } flow_opts;
 
 #define CMD "flow"
@@ -36,8 +37,10 @@ static const cli_opt OPTS[] = {
     CLI_DOUBLE("t-end", "T", A, fig.t_end, "length of the drawn trajectories", CLI_POSITIVE),
     CLI_GROUP(A, pc.bp, phase_settle_table),
     CLI_OUTFILE("out", "FILE.tsv", A, pc.out,
-                "the data: one block per item, named in a comment line (field, good, bad, "
-                "unstable, separatrix, basin, heads, trajectories)",
+                "the starts and ends (trajectory direction a0 w0 class a_end w_end lambda t_end "
+                "C predicted window exit_a exit_w exit_t), and beside it FILE-field.tsv, "
+                "FILE-curves.tsv (equilibria by stability, separatrix, nullclines), "
+                "FILE-basin.tsv, FILE-traj.tsv, FILE-heads.tsv: one table per file",
                 .section = "Output:"),
     CLI_OUTFILE("summary", "FILE.json", A, pc.summary,
                 "ends of the trajectories and their classes, the bad fraction, the stability "
@@ -61,8 +64,10 @@ static int check(cli_ctx *c, void *v) {
     o->fig.b = pc->b;
     o->fig.t = pc->t;
     o->fig.win = pc->win;
+    for (size_t k = 0; k < pc->nfrom; k++)
+        o->from[k] = (fadyn_phase_start){pc->from[k][0], pc->from[k][1], 0};
+    o->fig.from = o->from;
     o->fig.nfrom = pc->nfrom;
-    memcpy(o->fig.from, pc->from, sizeof o->fig.from);
     o->fig.bp = pc->bp;
     return phase_plot_target(CMD, &o->pc, 1350, 1000);
 }
@@ -96,7 +101,7 @@ int cmd_flow(int argc, char **argv) {
         cli_error_err(CMD, &err);
         return cli_exit_code(status) == CLI_EXIT_OK ? CLI_EXIT_FAILED : cli_exit_code(status);
     }
-    if (pc->out) rc = fadyn_fig3b_write(pc->out, &r, &err);
+    if (pc->out) rc = fadyn_portrait_write_all(pc->out, &r.p, &err);
     if (rc == FADYN_OK && pc->summary) {
         json_t *j = fadyn_json_summary_new("flow");
         fadyn_fig3b_summary(&r, j);
@@ -104,8 +109,12 @@ int cmd_flow(int argc, char **argv) {
         json_decref(j);
     }
     if (rc == FADYN_OK && pc->plot) {
-        fadyn_plot_data data = {".tsv", fadyn_fig3b_write, &r, pc->out};
-        rc = cli_plot_status(CMD, fadyn_plot_make(&pc->pt, &data, 1, fadyn_fig3b_draw, &r, &err),
+        static fadyn_flow_data data;
+        fadyn_flow_data_init(&data, &r.p, pc->out);
+        fadyn_flow_plot fp = {&r.p, NULL, 1, NULL};
+        rc = cli_plot_status(CMD,
+                             fadyn_plot_make(&pc->pt, data.d, FADYN_PORTRAIT_NTABLE,
+                                             fadyn_plot_flow_draw, &fp, &err),
                              &err);
     }
     int exit_code = CLI_EXIT_OK;
@@ -125,7 +134,7 @@ int cmd_flow(int argc, char **argv) {
         cli_error(CMD,
                   "stability check failed: %zu equilibria where the Jacobian and "
                   "a^2 + b w > 0 disagree",
-                  r.eq_mismatch);
+                  r.p.cst.mismatch);
         exit_code = CLI_EXIT_FAILED;
     }
     fadyn_fig3b_result_free(&r);

@@ -97,9 +97,10 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
         if (rc != FADYN_OK) return rc;
     }
     if (!fadyn_plot_have_gnuplot())
-        return fadyn_err_set(err, FADYN_ENOGNUPLOT,
-                             "gnuplot not found: the data and script are written; install it "
-                             "with 'apt-get install gnuplot-nox' to draw the figure");
+        return fadyn_err_set(
+            err, FADYN_ENOGNUPLOT,
+            "gnuplot not found: the data and script are written; install it "
+            "with 'apt-get install gnuplot-x11' (or gnuplot-nox) to draw the figure");
     fflush(stdout);
     FILE *pipe = popen("gnuplot", "w");
     if (!pipe) return fadyn_err_set(err, FADYN_EPLOT, "cannot start gnuplot");

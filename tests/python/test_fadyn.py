@@ -174,15 +174,18 @@ class Commands(unittest.TestCase):
 
     def test_flow(self):
         r = self.f.flow(b=2, t=1, grid=(11, 11), basin_grid=(21, 21), t_end=5)
-        blocks = {k: v for k, v in r.tables.items() if k.startswith("out")}
-        self.assertTrue(blocks)
-        field = [v for k, v in blocks.items() if "field" in k]
-        self.assertEqual(len(field), 1)
-        self.assertEqual(len(field[0]), 11 * 11)
-        equilibria = [v for k, v in blocks.items() if "equilibria" in k]
-        self.assertEqual(len(equilibria), 3)
-        for eq in equilibria:  # on the hyperbola a w = t
-            self.assertLess((eq.a * eq.w - 1).abs().max(), 1e-6)
+        self.assertEqual(len(r.tables["out-field"]), 11 * 11)
+        curves = r.tables["out-curves"]
+        eq = curves[curves.curve.isin(["good", "bad", "unstable"])]
+        self.assertEqual(set(eq.curve), {"good", "bad", "unstable"})
+        # on the hyperbola a w = t, lambda = -(a^2 + b w) (docs/theory.md §4)
+        self.assertLess((eq.a * eq.w - 1).abs().max(), 1e-6)
+        self.assertLess((eq["lambda"] + eq.a**2 + 2 * eq.w).abs().max(), 1e-6)
+        ends = r.table
+        self.assertEqual(list(ends.columns[:4]), ["trajectory", "direction", "a0", "w0"])
+        traj = r.tables["out-traj"]
+        self.assertEqual(sorted(set(traj.trajectory)), list(ends.trajectory))
+        self.assertEqual(len(r.tables["out-basin"]), 21 * 21)
 
     def test_train(self):
         r = self.f.train(examples=200, runs=3, eval_every=50)
