@@ -8,7 +8,10 @@
 #define FADYN_COMPARE_H
 
 #include "fadyn/integrate.h"
+#include "fadyn/io.h"
 #include "fadyn/problem.h"
+
+#include <jansson.h>
 
 typedef struct {
     double t_end;             /* ODE time to compare up to (steps = t_end/η, rounded), 10 */
@@ -42,5 +45,27 @@ int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, do
 int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp, const double *etas,
                        size_t ne, const size_t *batches, size_t nb, unsigned long seed,
                        fadyn_compare_row *rows, fadyn_err *err);
+
+/* A computed grid, for its writers: the rows of fadyn_compare_grid. */
+typedef struct {
+    const fadyn_compare_row *rows; /* ne x nb, row i*nb + j = etas[i], batches[j] */
+    const double *etas;
+    size_t ne;
+    const size_t *batches;
+    size_t nb;
+} fadyn_compare_table;
+
+/* The trend the expected limit predicts: the deviation falls with η at the
+ * largest K (*eta_ok), and with K at the smallest η (*batch_ok). */
+void fadyn_compare_trend(const fadyn_compare_table *t, int *eta_ok, int *batch_ok);
+/* The rows as TSV, grouped by batch (a fadyn_plot_data writer, ctx the
+ * table): eta batch steps t deviation deviation_max loss_deviation
+ * nse_train nse_ode. */
+int fadyn_compare_write(const char *path, const void *table, fadyn_err *err);
+/* Into a JSON summary: "rows" (one object per cell, with its status) and
+ * "trend" (shrinks_with_eta, shrinks_with_batch). */
+void fadyn_compare_summary(const fadyn_compare_table *t, json_t *summary);
+/* The cells and the trend as indented text lines. */
+void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *lines);
 
 #endif

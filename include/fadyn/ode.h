@@ -9,8 +9,11 @@
 #define FADYN_ODE_H
 
 #include "fadyn/integrate.h"
+#include "fadyn/io.h"
 #include "fadyn/observer.h"
 #include "fadyn/problem.h"
+
+#include <jansson.h>
 
 typedef struct {
     fadyn_obs *rows; /* one per delivered sample */
@@ -38,5 +41,16 @@ void fadyn_ode_result_free(fadyn_ode_result *res);
 typedef void (*fadyn_progress_fn)(void *ctx, double fraction);
 int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
                            fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx);
+
+/* What a run writes (src/integrate/ode_output.c).  fadyn_ode_write: the
+ * rows as TSV, columns fadyn_obs_names (a fadyn_plot_data writer, ctx the
+ * result).  fadyn_ode_summary: into a JSON summary, status (the name of
+ * res->status: "ok", "diverged", "step-limit" or "error") and its detail,
+ * t_reached, the summaries above and the integrator's statistics.
+ * fadyn_ode_report: the summaries as indented text lines. */
+int fadyn_ode_write(const char *path, const void *res, fadyn_err *err);
+void fadyn_ode_summary(const fadyn_ode_result *res, json_t *summary);
+void fadyn_ode_report(const fadyn_ode_result *res, fadyn_strbuf *lines);
+const char *fadyn_ode_status_name(int status);
 
 #endif

@@ -25,11 +25,13 @@
 #define FADYN_TRAIN_H
 
 #include "fadyn/error.h"
+#include "fadyn/io.h"
 #include "fadyn/ode.h"
 #include "fadyn/problem.h"
 #include "fadyn/rule.h"
 
 #include <gsl/gsl_rng.h>
+#include <jansson.h>
 #include <stddef.h>
 
 /* ---- activations --------------------------------------------------------- */
@@ -252,6 +254,19 @@ int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size
  * `index`). */
 int fadyn_train_write_runs(const char *path, const fadyn_train_result *res, size_t nruns,
                            fadyn_err *err);
+
+/* nruns runs from seed (fadyn_train_runs with p) into a JSON summary:
+ * run_seeds, runs, examples, eta, eta_tuned and, with scores (the mean
+ * log10 NSE of each rate of fadyn_tune_grid), tune_grid; final_nse_mean,
+ * final_nse_sd, final_nse (per run), diverged (run, example), status,
+ * examples_per_second and wall_seconds (wall: the runs' wall-clock time). */
+void fadyn_train_summary(const fadyn_train_result *res, size_t nruns, unsigned long seed,
+                         const fadyn_train_params *p, const double *scores, double wall,
+                         json_t *summary);
+/* The final NSE, the runs that did not finish and the speed as indented
+ * text lines. */
+void fadyn_train_report(const fadyn_train_result *res, size_t nruns, size_t examples, double wall,
+                        fadyn_strbuf *lines);
 
 /* ---- tuning ---------------------------------------------------------------- */
 /* The built-in grid of rates for --tune-rate: 1e-4 .. 1e-1, half decades. */

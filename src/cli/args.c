@@ -47,6 +47,11 @@ int cli_exit_code(int status) {
     }
 }
 
+void cli_put_lines(fadyn_strbuf *b) {
+    if (b->s) fputs(b->s, stdout);
+    fadyn_strbuf_free(b);
+}
+
 int cli_check_out(const char *cmd, const char *opt, const char *path) {
     fadyn_err err;
     fadyn_err_clear(&err);

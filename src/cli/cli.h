@@ -32,6 +32,10 @@ int cli_plot_status(const char *cmd, int rc, const fadyn_err *err);
  * other errors 1. */
 int cli_exit_code(int status);
 
+/* Print the lines of b (a library report) to stdout and free b. */
+#include "fadyn/io.h"
+void cli_put_lines(fadyn_strbuf *b);
+
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
 

@@ -86,96 +86,28 @@ static const cli_cmd COMPARE = {.name = "compare",
 
 #define CMD "compare"
 
-static const char *const COLS[] = {"eta",       "batch",         "steps",          "t",
-                                   "deviation", "deviation_max", "loss_deviation", "nse_train",
-                                   "nse_ode"};
-
-typedef struct {
-    const cmp_opts *o;
-    const fadyn_compare_row *rows;
-} cmp_table;
-
-/* Rows grouped by batch, eta in the given order within a group. */
-static int write_tsv(const char *path, const void *table, fadyn_err *err) {
-    const cmp_opts *o = ((const cmp_table *)table)->o;
-    const fadyn_compare_row *rows = ((const cmp_table *)table)->rows;
-    fadyn_ofile f;
-    int rc = fadyn_ofile_open(&f, path, err);
-    if (rc) return rc;
-    fadyn_tsv_header(f.f, COLS, 9);
-    for (size_t j = 0; j < o->nb; j++)
-        for (size_t i = 0; i < o->ne; i++) {
-            const fadyn_compare_row *r = &rows[i * o->nb + j];
-            double v[9] = {r->eta,       (double)r->batch, (double)r->steps,  r->t,
-                           r->deviation, r->deviation_max, r->loss_deviation, r->nse_train,
-                           r->nse_ode};
-            fadyn_tsv_row(f.f, v, 9);
-        }
-    return fadyn_ofile_commit(&f, err);
-}
-
-/* The trend: deviation falls with eta at the largest K, and with K at the smallest eta. */
-static void trend(const cmp_opts *o, const fadyn_compare_row *rows, int *eta_ok, int *batch_ok) {
-    size_t ilo = 0, ihi = 0, jlo = 0, jhi = 0;
-    for (size_t i = 0; i < o->ne; i++) {
-        if (o->etas[i] < o->etas[ilo]) ilo = i;
-        if (o->etas[i] > o->etas[ihi]) ihi = i;
-    }
-    for (size_t j = 0; j < o->nb; j++) {
-        if (o->batches[j] < o->batches[jlo]) jlo = j;
-        if (o->batches[j] > o->batches[jhi]) jhi = j;
-    }
-    *eta_ok = rows[ilo * o->nb + jhi].deviation < rows[ihi * o->nb + jhi].deviation;
-    *batch_ok = rows[ilo * o->nb + jhi].deviation < rows[ilo * o->nb + jlo].deviation;
-}
-
-static int write_summary(const char *path, const cmp_opts *o, const fadyn_compare_row *rows,
-                         int eta_ok, int batch_ok, fadyn_err *err) {
-    json_t *j = fadyn_json_summary_new("compare");
-    json_object_set_new(j, "parameters", cli_json(OPTS, o));
-    json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
-    json_t *arr = json_array();
-    for (size_t c = 0; c < o->ne * o->nb; c++) {
-        const fadyn_compare_row *r = &rows[c];
-        json_t *e = json_object();
-        json_object_set_new(e, "eta", json_real(r->eta));
-        json_object_set_new(e, "batch", json_integer((json_int_t)r->batch));
-        json_object_set_new(e, "steps", json_integer((json_int_t)r->steps));
-        json_object_set_new(e, "t", json_real(r->t));
-        json_object_set_new(e, "deviation", fadyn_json_real(r->deviation));
-        json_object_set_new(e, "deviation_max", fadyn_json_real(r->deviation_max));
-        json_object_set_new(e, "loss_deviation", fadyn_json_real(r->loss_deviation));
-        json_object_set_new(e, "nse_train", fadyn_json_real(r->nse_train));
-        json_object_set_new(e, "nse_ode", fadyn_json_real(r->nse_ode));
-        json_object_set_new(e, "status", json_string(r->status == FADYN_OK ? "ok" : "diverged"));
-        json_array_append_new(arr, e);
-    }
-    json_object_set_new(j, "rows", arr);
-    json_t *tr = json_object();
-    json_object_set_new(tr, "shrinks_with_eta", json_boolean(eta_ok));
-    json_object_set_new(tr, "shrinks_with_batch", json_boolean(batch_ok));
-    json_object_set_new(j, "trend", tr);
-    int rc = fadyn_json_write(j, path, err);
-    json_decref(j);
-    return rc;
-}
-
 static int draw(const fadyn_plot_target *t, const void *opts, fadyn_err *err) {
     const cmp_opts *o = opts;
     return fadyn_plot_compare(t, o->batches, o->nb, err);
 }
 
 static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *err) {
-    int eta_ok, batch_ok, rc;
-    trend(o, rows, &eta_ok, &batch_ok);
-    cmp_table table = {o, rows};
-    if (o->oo.out && (rc = write_tsv(o->oo.out, &table, err))) return rc;
-    if (o->oo.summary && (rc = write_summary(o->oo.summary, o, rows, eta_ok, batch_ok, err)))
-        return rc;
+    fadyn_compare_table table = {rows, o->etas, o->ne, o->batches, o->nb};
+    int rc;
+    if (o->oo.out && (rc = fadyn_compare_write(o->oo.out, &table, err))) return rc;
+    if (o->oo.summary) {
+        json_t *j = fadyn_json_summary_new("compare");
+        json_object_set_new(j, "parameters", cli_json(OPTS, o));
+        json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
+        fadyn_compare_summary(&table, j);
+        rc = fadyn_json_write(j, o->oo.summary, err);
+        json_decref(j);
+        if (rc) return rc;
+    }
     if (o->oo.plot) {
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1300, 600, err))) return rc;
-        fadyn_plot_data data = {".tsv", write_tsv, &table, o->oo.out};
+        fadyn_plot_data data = {".tsv", fadyn_compare_write, &table, o->oo.out};
         rc = fadyn_plot_make(&pt, &data, 1, draw, o, err);
         if ((rc = cli_plot_status(CMD, rc, err))) return rc;
     }
@@ -184,18 +116,10 @@ static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *
         for (size_t k = 0; k < o->po.nsizes; k++)
             printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
         printf(", trainer vs ODE to t = %g\n", o->cp.t_end);
-        printf("  %-9s %-7s %-8s %-11s %-11s %-11s\n", "eta", "batch", "steps", "deviation",
-               "dev_max", "loss_dev");
-        for (size_t c = 0; c < o->ne * o->nb; c++)
-            printf("  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", rows[c].eta, rows[c].batch,
-                   rows[c].steps, rows[c].deviation, rows[c].deviation_max, rows[c].loss_deviation);
-        printf("  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n",
-               o->ne < 2 ? "n/a (one eta)"
-               : eta_ok  ? "yes"
-                         : "NO",
-               o->nb < 2  ? "n/a (one K)"
-               : batch_ok ? "yes"
-                          : "NO");
+        fadyn_strbuf b;
+        fadyn_strbuf_init(&b);
+        fadyn_compare_report(&table, &b);
+        cli_put_lines(&b);
     }
     return FADYN_OK;
 }

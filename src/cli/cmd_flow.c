@@ -127,8 +127,7 @@ int cmd_flow(int argc, char **argv) {
         fadyn_fig3b_report(&r, &lines, NULL);
         printf("fadyn flow: b = %g, t = %g, window [%g,%g]x[%g,%g]\n", pc->b, pc->t, pc->win.a_lo,
                pc->win.a_hi, pc->win.w_lo, pc->win.w_hi);
-        if (lines.s) fputs(lines.s, stdout);
-        fadyn_strbuf_free(&lines);
+        cli_put_lines(&lines);
     }
     if (rc == FADYN_OK && status == FADYN_CHECK_FAILED) {
         cli_error(CMD,

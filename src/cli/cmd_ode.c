@@ -83,55 +83,12 @@ static const cli_cmd ODE = {.name = "ode",
 
 #define CMD "ode"
 
-static int write_tsv(const char *path, const void *result, fadyn_err *err) {
-    const fadyn_ode_result *res = result;
-    fadyn_ofile f;
-    int rc = fadyn_ofile_open(&f, path, err);
-    if (rc) return rc;
-    fadyn_tsv_header(f.f, fadyn_obs_names, FADYN_OBS_NCOLS);
-    double v[FADYN_OBS_NCOLS];
-    for (size_t i = 0; i < res->nrows; i++) {
-        fadyn_obs_to_array(&res->rows[i], v);
-        fadyn_tsv_row(f.f, v, FADYN_OBS_NCOLS);
-    }
-    return fadyn_ofile_commit(&f, err);
-}
-
-static const char *status_word(int status) {
-    switch (status) {
-    case FADYN_OK:
-        return "ok";
-    case FADYN_DIVERGED:
-        return "diverged";
-    case FADYN_MAXSTEPS:
-        return "step-limit";
-    default:
-        return "error";
-    }
-}
-
 static int write_summary(const char *path, const ode_opts *o, const fadyn_ode_result *res,
                          fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("ode");
     json_object_set_new(j, "parameters", cli_json(OPTS, o));
     json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
-    json_object_set_new(j, "status", json_string(status_word(res->status)));
-    if (res->status != FADYN_OK) json_object_set_new(j, "status_detail", json_string(res->err.msg));
-    json_object_set_new(j, "t_reached", json_real(res->stats.t_reached));
-    json_object_set_new(j, "final_nse", fadyn_json_real(res->final_nse));
-    json_object_set_new(j, "conserved_drift_max", fadyn_json_real(res->drift_max));
-    json_object_set_new(j, "conserved_drift_rel_max", fadyn_json_real(res->drift_rel_max));
-    json_object_set_new(j, "lyapunov_max_rise", fadyn_json_real(res->lyapunov_max_rise));
-    json_object_set_new(j, "s_max", fadyn_json_real(res->s_max));
-    json_object_set_new(j, "s_bound_paper", fadyn_json_real(res->s_bound_paper));
-    json_object_set_new(j, "s_bound_derived", fadyn_json_real(res->s_bound_derived));
-    json_object_set_new(j, "angle_bp_final", fadyn_json_real(res->angle_bp_final));
-    json_object_set_new(j, "angle_pbp_final", fadyn_json_real(res->angle_pbp_final));
-    json_object_set_new(j, "steps", json_integer((json_int_t)res->stats.steps));
-    json_object_set_new(j, "failed_steps", json_integer((json_int_t)res->stats.failed_steps));
-    json_object_set_new(j, "rhs_evals", json_integer((json_int_t)res->stats.rhs_evals));
-    json_object_set_new(j, "jac_evals", json_integer((json_int_t)res->stats.jac_evals));
-    json_object_set_new(j, "wall_seconds", json_real(res->stats.wall_seconds));
+    fadyn_ode_summary(res, j);
     int rc = fadyn_json_write(j, path, err);
     json_decref(j);
     return rc;
@@ -142,16 +99,11 @@ static void print_summary(const ode_opts *o, const fadyn_ode_result *res) {
     for (size_t k = 0; k < o->po.nsizes; k++)
         printf("%c%zu", k ? '-' : ' ', o->po.sizes[k]);
     printf(", stepper %s, t = 0..%g (%s)\n", o->integ.stepper->name, res->stats.t_reached,
-           status_word(res->status));
-    printf("  final NSE            %.4e\n", res->final_nse);
-    printf("  conserved C drift    %.3e max (relative %.3e)\n", res->drift_max, res->drift_rel_max);
-    printf("  largest rise of V    %.3e\n", res->lyapunov_max_rise);
-    printf("  s = tr(AA^T)         max %.4g; bound eq 47 %.4g, derived %.4g\n", res->s_max,
-           res->s_bound_paper, res->s_bound_derived);
-    printf("  angle to bp / pbp    %.2f / %.2f deg at the end\n", res->angle_bp_final,
-           res->angle_pbp_final);
-    printf("  steps %lu (%lu failed), rhs evaluations %lu, %.3f s\n", res->stats.steps,
-           res->stats.failed_steps, res->stats.rhs_evals, res->stats.wall_seconds);
+           fadyn_ode_status_name(res->status));
+    fadyn_strbuf b;
+    fadyn_strbuf_init(&b);
+    fadyn_ode_report(res, &b);
+    cli_put_lines(&b);
 }
 
 static void on_progress(void *ctx, double fraction) {
@@ -199,11 +151,11 @@ int cmd_ode(int argc, char **argv) {
     if (status != FADYN_OK) cli_error_err(CMD, &res.err);
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {
         /* keep the rows so far, whatever the outcome */
-        if (o.oo.out && (rc = write_tsv(o.oo.out, &res, &err))) goto io_fail;
+        if (o.oo.out && (rc = fadyn_ode_write(o.oo.out, &res, &err))) goto io_fail;
         if (o.oo.summary && (rc = write_summary(o.oo.summary, &o, &res, &err))) goto io_fail;
         if (o.save_final && (rc = fadyn_problem_save(&p, res.y, o.save_final, &err))) goto io_fail;
         if (o.oo.plot) {
-            fadyn_plot_data data = {".tsv", write_tsv, &res, o.oo.out};
+            fadyn_plot_data data = {".tsv", fadyn_ode_write, &res, o.oo.out};
             ode_figure fig = {&p, &o.integ};
             rc = fadyn_plot_make(&pt, &data, 1, draw, &fig, &err);
             if ((rc = cli_plot_status(CMD, rc, &err))) goto io_fail;

@@ -168,8 +168,8 @@ static const cli_cmd TRAIN = {.name = "train",
                               .init = defaults,
                               .check = check};
 
-static int write_summary(const train_opts *o, const fadyn_train_result *res, double mean, double sd,
-                         double wall, const double *scores, fadyn_err *err) {
+static int write_summary(const train_opts *o, const fadyn_train_result *res, double wall,
+                         const double *scores, fadyn_err *err) {
     json_t *j = fadyn_json_summary_new("train");
     json_t *par = cli_json(OPTS, o);
     if (o->task.kind == FADYN_TASK_TEACHER)
@@ -178,42 +178,7 @@ static int write_summary(const train_opts *o, const fadyn_train_result *res, dou
         json_object_del(par, "teacher_gain"), json_object_del(par, "teacher_bias");
     json_object_set_new(j, "parameters", par);
     json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
-    json_t *seeds = json_array(), *fin = json_array(), *div = json_array();
-    size_t diverged = 0;
-    for (size_t r = 0; r < o->runs; r++) {
-        json_array_append_new(seeds, json_integer((json_int_t)fadyn_train_run_seed(o->seed, r)));
-        json_array_append_new(fin, fadyn_json_real(res[r].final_nse));
-        if (res[r].status == FADYN_DIVERGED) {
-            json_t *d = json_object();
-            json_object_set_new(d, "run", json_integer((json_int_t)r));
-            json_object_set_new(d, "example", json_integer((json_int_t)res[r].diverged_at));
-            json_array_append_new(div, d);
-            diverged++;
-        }
-    }
-    json_object_set_new(j, "run_seeds", seeds);
-    json_object_set_new(j, "runs", json_integer((json_int_t)o->runs));
-    json_object_set_new(j, "examples", json_integer((json_int_t)o->tp.examples));
-    json_object_set_new(j, "eta", json_real(o->tp.eta));
-    json_object_set_new(j, "eta_tuned", json_boolean(o->tune));
-    if (scores) {
-        json_t *g = json_array();
-        for (size_t i = 0; i < fadyn_tune_grid_n; i++) {
-            json_t *e = json_object();
-            json_object_set_new(e, "eta", json_real(fadyn_tune_grid[i]));
-            json_object_set_new(e, "mean_log10_nse", fadyn_json_real(scores[i]));
-            json_array_append_new(g, e);
-        }
-        json_object_set_new(j, "tune_grid", g);
-    }
-    json_object_set_new(j, "final_nse_mean", fadyn_json_real(mean));
-    json_object_set_new(j, "final_nse_sd", fadyn_json_real(sd));
-    json_object_set_new(j, "final_nse", fin);
-    json_object_set_new(j, "diverged", div);
-    json_object_set_new(j, "status", json_string(diverged ? "diverged" : "ok"));
-    double ex = (double)o->tp.examples * (double)o->runs;
-    json_object_set_new(j, "examples_per_second", fadyn_json_real(ex / wall));
-    json_object_set_new(j, "wall_seconds", json_real(wall));
+    fadyn_train_summary(res, o->runs, o->seed, &o->tp, scores, wall, j);
     int rc = fadyn_json_write(j, o->oo.summary, err);
     json_decref(j);
     return rc;
@@ -240,8 +205,6 @@ static int draw(const fadyn_plot_target *t, const void *figure, fadyn_err *err) 
 
 static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_train_result *res,
                    double wall, const double *scores, fadyn_err *err) {
-    double mean, sd;
-    fadyn_train_final_stats(res, o->runs, &mean, &sd);
     int rc;
     char path[FADYN_PATH_MAX];
     if (o->oo.out) {
@@ -251,7 +214,7 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
         snprintf(path, sizeof path, "%.*s.runs.tsv", (int)n, o->oo.out);
         if ((rc = fadyn_train_write_runs(path, res, o->runs, err))) return rc;
     }
-    if (o->oo.summary && (rc = write_summary(o, res, mean, sd, wall, scores, err))) return rc;
+    if (o->oo.summary && (rc = write_summary(o, res, wall, scores, err))) return rc;
     if (o->oo.plot) {
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
@@ -269,12 +232,10 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
             printf("%c%zu", k ? '-' : ' ', spec->sizes[k]);
         printf(", eta %g%s, batch %zu, %zu examples x %zu runs\n", o->tp.eta,
                o->tune ? " (tuned)" : "", o->tp.batch, o->tp.examples, o->runs);
-        printf("  final NSE           %.4e +- %.2e (mean +- sd over finished runs)\n", mean, sd);
-        for (size_t r = 0; r < o->runs; r++)
-            if (res[r].status != FADYN_OK)
-                printf("  run %zu               %s\n", r, res[r].err.msg);
-        printf("  %.0f examples/s, %.3f s\n", (double)o->tp.examples * (double)o->runs / wall,
-               wall);
+        fadyn_strbuf b;
+        fadyn_strbuf_init(&b);
+        fadyn_train_report(res, o->runs, o->tp.examples, wall, &b);
+        cli_put_lines(&b);
     }
     return FADYN_OK;
 }

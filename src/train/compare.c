@@ -1,6 +1,7 @@
 /* compare.c — the trainer against the expected ODE it approximates (docs/theory.md §2). */
 #include "fadyn/compare.h"
 #include "fadyn/dynamics.h"
+#include "fadyn/json.h"
 #include "fadyn/observer.h"
 #include "train_impl.h"
 
@@ -178,4 +179,80 @@ int fadyn_compare_grid(const fadyn_problem *p, const fadyn_compare_params *cp, c
     }
     free(errs);
     return status;
+}
+
+/* ---- what a grid writes ----------------------------------------------------- */
+
+void fadyn_compare_trend(const fadyn_compare_table *t, int *eta_ok, int *batch_ok) {
+    size_t ilo = 0, ihi = 0, jlo = 0, jhi = 0, nb = t->nb;
+    for (size_t i = 0; i < t->ne; i++) {
+        if (t->etas[i] < t->etas[ilo]) ilo = i;
+        if (t->etas[i] > t->etas[ihi]) ihi = i;
+    }
+    for (size_t j = 0; j < nb; j++) {
+        if (t->batches[j] < t->batches[jlo]) jlo = j;
+        if (t->batches[j] > t->batches[jhi]) jhi = j;
+    }
+    *eta_ok = t->rows[ilo * nb + jhi].deviation < t->rows[ihi * nb + jhi].deviation;
+    *batch_ok = t->rows[ilo * nb + jhi].deviation < t->rows[ilo * nb + jlo].deviation;
+}
+
+int fadyn_compare_write(const char *path, const void *table, fadyn_err *err) {
+    static const char *const cols[] = {"eta",       "batch",         "steps",          "t",
+                                       "deviation", "deviation_max", "loss_deviation", "nse_train",
+                                       "nse_ode"};
+    const fadyn_compare_table *t = table;
+    fadyn_ofile f;
+    int rc = fadyn_ofile_open(&f, path, err);
+    if (rc) return rc;
+    fadyn_tsv_header(f.f, cols, 9);
+    for (size_t j = 0; j < t->nb; j++)
+        for (size_t i = 0; i < t->ne; i++) {
+            const fadyn_compare_row *r = &t->rows[i * t->nb + j];
+            double v[9] = {r->eta,       (double)r->batch, (double)r->steps,  r->t,
+                           r->deviation, r->deviation_max, r->loss_deviation, r->nse_train,
+                           r->nse_ode};
+            fadyn_tsv_row(f.f, v, 9);
+        }
+    return fadyn_ofile_commit(&f, err);
+}
+
+void fadyn_compare_summary(const fadyn_compare_table *t, json_t *j) {
+    int eta_ok, batch_ok;
+    fadyn_compare_trend(t, &eta_ok, &batch_ok);
+    json_t *arr = json_array();
+    for (size_t c = 0; c < t->ne * t->nb; c++) {
+        const fadyn_compare_row *r = &t->rows[c];
+        json_array_append_new(
+            arr, json_pack("{s:f,s:I,s:I,s:f,s:o,s:o,s:o,s:o,s:o,s:s}", "eta", r->eta, "batch",
+                           (json_int_t)r->batch, "steps", (json_int_t)r->steps, "t", r->t,
+                           "deviation", fadyn_json_real(r->deviation), "deviation_max",
+                           fadyn_json_real(r->deviation_max), "loss_deviation",
+                           fadyn_json_real(r->loss_deviation), "nse_train",
+                           fadyn_json_real(r->nse_train), "nse_ode", fadyn_json_real(r->nse_ode),
+                           "status", r->status == FADYN_OK ? "ok" : "diverged"));
+    }
+    json_object_set_new(j, "rows", arr);
+    json_object_set_new(
+        j, "trend",
+        json_pack("{s:b,s:b}", "shrinks_with_eta", eta_ok, "shrinks_with_batch", batch_ok));
+}
+
+void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *b) {
+    int eta_ok, batch_ok;
+    fadyn_compare_trend(t, &eta_ok, &batch_ok);
+    fadyn_strbuf_printf(b, "  %-9s %-7s %-8s %-11s %-11s %-11s\n", "eta", "batch", "steps",
+                        "deviation", "dev_max", "loss_dev");
+    for (size_t c = 0; c < t->ne * t->nb; c++) {
+        const fadyn_compare_row *r = &t->rows[c];
+        fadyn_strbuf_printf(b, "  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", r->eta, r->batch,
+                            r->steps, r->deviation, r->deviation_max, r->loss_deviation);
+    }
+    fadyn_strbuf_printf(b, "  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n",
+                        t->ne < 2 ? "n/a (one eta)"
+                        : eta_ok  ? "yes"
+                                  : "NO",
+                        t->nb < 2  ? "n/a (one K)"
+                        : batch_ok ? "yes"
+                                   : "NO");
 }

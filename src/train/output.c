@@ -1,5 +1,6 @@
 /* output.c — the trainer's TSV files: rows averaged over runs, and every run. */
 #include "fadyn/io.h"
+#include "fadyn/json.h"
 #include "fadyn/train.h"
 
 #include <stdlib.h>
@@ -81,4 +82,53 @@ int fadyn_train_write_runs(const char *path, const fadyn_train_result *res, size
         fputs("\n\n", f.f); /* gnuplot: one data block per run (index r) */
     }
     return fadyn_ofile_commit(&f, err);
+}
+
+void fadyn_train_summary(const fadyn_train_result *res, size_t nruns, unsigned long seed,
+                         const fadyn_train_params *p, const double *scores, double wall,
+                         json_t *j) {
+    double mean, sd;
+    fadyn_train_final_stats(res, nruns, &mean, &sd);
+    json_t *seeds = json_array(), *fin = json_array(), *div = json_array();
+    for (size_t r = 0; r < nruns; r++) {
+        json_array_append_new(seeds, json_integer((json_int_t)fadyn_train_run_seed(seed, r)));
+        json_array_append_new(fin, fadyn_json_real(res[r].final_nse));
+        if (res[r].status == FADYN_DIVERGED)
+            json_array_append_new(div, json_pack("{s:I,s:I}", "run", (json_int_t)r, "example",
+                                                 (json_int_t)res[r].diverged_at));
+    }
+    json_object_set_new(j, "run_seeds", seeds);
+    json_object_set_new(j, "runs", json_integer((json_int_t)nruns));
+    json_object_set_new(j, "examples", json_integer((json_int_t)p->examples));
+    json_object_set_new(j, "eta", json_real(p->eta));
+    json_object_set_new(j, "eta_tuned", json_boolean(scores != NULL));
+    if (scores) {
+        json_t *g = json_array();
+        for (size_t i = 0; i < fadyn_tune_grid_n; i++)
+            json_array_append_new(g, json_pack("{s:f,s:o}", "eta", fadyn_tune_grid[i],
+                                               "mean_log10_nse", fadyn_json_real(scores[i])));
+        json_object_set_new(j, "tune_grid", g);
+    }
+    json_object_set_new(j, "final_nse_mean", fadyn_json_real(mean));
+    json_object_set_new(j, "final_nse_sd", fadyn_json_real(sd));
+    json_object_set_new(j, "final_nse", fin);
+    size_t diverged = json_array_size(div);
+    json_object_set_new(j, "diverged", div);
+    json_object_set_new(j, "status", json_string(diverged ? "diverged" : "ok"));
+    double ex = (double)p->examples * (double)nruns;
+    json_object_set_new(j, "examples_per_second", fadyn_json_real(ex / wall));
+    json_object_set_new(j, "wall_seconds", json_real(wall));
+}
+
+void fadyn_train_report(const fadyn_train_result *res, size_t nruns, size_t examples, double wall,
+                        fadyn_strbuf *b) {
+    double mean, sd;
+    fadyn_train_final_stats(res, nruns, &mean, &sd);
+    fadyn_strbuf_printf(b, "  final NSE           %.4e +- %.2e (mean +- sd over finished runs)\n",
+                        mean, sd);
+    for (size_t r = 0; r < nruns; r++)
+        if (res[r].status != FADYN_OK)
+            fadyn_strbuf_printf(b, "  run %zu               %s\n", r, res[r].err.msg);
+    fadyn_strbuf_printf(b, "  %.0f examples/s, %.3f s\n", (double)examples * (double)nruns / wall,
+                        wall);
 }
