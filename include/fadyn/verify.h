@@ -22,9 +22,11 @@
 
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
+#include "fadyn/io.h"
 #include "fadyn/observer.h"
 #include "fadyn/ode.h"
 
+#include <jansson.h>
 #include <stddef.h>
 
 /* The hypothesis a run violates on purpose. */
@@ -190,5 +192,26 @@ typedef struct {
 int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn_verify_trace *tr,
                            fadyn_err *err);
 void fadyn_verify_trace_free(fadyn_verify_trace *tr);
+
+/* What a verification writes (src/verify/report.c).
+ * fadyn_verify_list: every check with its equation, claim, measure and
+ * tolerance, as text.  fadyn_verify_report: the instances and sizes, the
+ * table of the results res (nc entries, fadyn_verify_run's), its notes and
+ * the verdict, as text.
+ * fadyn_verify_summary: into a JSON summary, "pass" and "checks" (per check
+ * its name, equation, claim, measure, counts, worst, tolerance, verdict,
+ * extras and per_instance: sizes, value, verdict).
+ * fadyn_verify_plot: the figure of instance's trace, dir/verify-BREAK.png
+ * with its .gp and .tsv (fadyn_plot_make: FADYN_NOPLOT without gnuplot).
+ * fadyn_verify_trace_write: a trace's rows as TSV (the observer's columns,
+ * vdot, vddot, vddot_bound). */
+void fadyn_verify_list(fadyn_strbuf *lines);
+void fadyn_verify_report(const fadyn_verify_params *vp, const fadyn_check_result *res, size_t nc,
+                         fadyn_strbuf *lines);
+void fadyn_verify_summary(const fadyn_verify_params *vp, const fadyn_check_result *res, size_t nc,
+                          int all_pass, json_t *summary);
+int fadyn_verify_plot(const fadyn_verify_params *vp, size_t instance, const char *dir,
+                      fadyn_err *err);
+int fadyn_verify_trace_write(const char *path, const void *trace, fadyn_err *err);
 
 #endif
