@@ -17,12 +17,13 @@ static void tolerance_text(const fadyn_check *c, char *out, size_t n) {
 }
 
 void fadyn_verify_list(fadyn_strbuf *b) {
-    fadyn_strbuf_printf(b, "%-22s %-14s %s\n", "check", "equation", "claim / measured per instance (tolerance)");
+    fadyn_strbuf_printf(b, "%-22s %-14s %s\n", "check", "equation",
+                        "claim / measured per instance (tolerance)");
     for (const fadyn_check *c = fadyn_checks; c->name; c++) {
         char tol[64];
         tolerance_text(c, tol, sizeof tol);
-        fadyn_strbuf_printf(b, "%-22s %-14s %s\n%38s%s (%s)\n", c->name, c->equation, c->claim, "", c->measure,
-               tol);
+        fadyn_strbuf_printf(b, "%-22s %-14s %s\n%38s%s (%s)\n", c->name, c->equation, c->claim, "",
+                            c->measure, tol);
     }
 }
 
@@ -47,14 +48,14 @@ static void verdict(const fadyn_check_result *r, char *out, size_t n) {
 void fadyn_verify_report(const fadyn_verify_params *vp, const fadyn_check_result *res, size_t nc,
                          fadyn_strbuf *b) {
     fadyn_strbuf_printf(b, "%zu instances per check, seed %lu, break %s, sizes", vp->instances,
-           vp->seed, fadyn_break_name(vp->brk));
+                        vp->seed, fadyn_break_name(vp->brk));
     for (size_t k = 0; k < vp->nsizes && k < vp->instances; k++) {
         size_t s[3];
         fadyn_verify_instance_sizes(vp, k, s);
         fadyn_strbuf_printf(b, " %zu-%zu-%zu", s[0], s[1], s[2]);
     }
-    fadyn_strbuf_printf(b, "\n%-22s %-14s %9s  %-14s %-10s %s\n", "claim", "eq", "instances", "worst measured",
-           "tolerance", "verdict");
+    fadyn_strbuf_printf(b, "\n%-22s %-14s %9s  %-14s %-10s %s\n", "claim", "eq", "instances",
+                        "worst measured", "tolerance", "verdict");
     size_t fails = 0, run = 0;
     for (size_t c = 0; c < nc; c++) {
         const fadyn_check_result *r = &res[c];
@@ -65,18 +66,19 @@ void fadyn_verify_report(const fadyn_verify_params *vp, const fadyn_check_result
         if (r->check->min_fraction > 0.0 && r->check->min_fraction < 1.0)
             snprintf(tol, sizeof tol, "%s %g in %g%%", comparison(r->check), r->check->tolerance,
                      100.0 * r->check->min_fraction);
-        fadyn_strbuf_printf(b, "%-22s %-14s %9zu  %-14.4g %-10s %s\n", r->check->name, r->check->equation,
-               r->instances, r->worst, tol, v);
+        fadyn_strbuf_printf(b, "%-22s %-14s %9zu  %-14.4g %-10s %s\n", r->check->name,
+                            r->check->equation, r->instances, r->worst, tol, v);
         run++;
         fails += (size_t)!r->pass;
     }
-    fadyn_strbuf_printf(b, "notes: Proof 1 trajectories run to t = %g (Theorem 1 to %g while still learning);",
-           vp->integ.t_end, 10.0 * vp->integ.t_end);
+    fadyn_strbuf_printf(
+        b, "notes: Proof 1 trajectories run to t = %g (Theorem 1 to %g while still learning);",
+        vp->integ.t_end, 10.0 * vp->integ.t_end);
     for (size_t c = 0; c < nc; c++)
         for (size_t k = 0; res[c].instances && k < FADYN_VERIFY_NEXTRA; k++)
             if (res[c].check->extra_name[k])
-                fadyn_strbuf_printf(b, "\n  %s: %s %.4g", res[c].check->name, res[c].check->extra_name[k],
-                       res[c].extra[k]);
+                fadyn_strbuf_printf(b, "\n  %s: %s %.4g", res[c].check->name,
+                                    res[c].check->extra_name[k], res[c].extra[k]);
     fadyn_strbuf_printf(b, "\n");
     if (fails == 0)
         fadyn_strbuf_printf(b, "verdict: all %zu checks pass\n", run);
@@ -182,4 +184,3 @@ int fadyn_verify_plot(const fadyn_verify_params *vp, size_t instance, const char
     fadyn_verify_trace_free(&tr);
     return rc;
 }
-
