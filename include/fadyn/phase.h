@@ -15,10 +15,12 @@
 
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
+#include "fadyn/io.h"
 #include "fadyn/ode.h"
 #include "fadyn/problem.h"
 
 #include <gsl/gsl_odeiv2.h>
+#include <jansson.h>
 #include <stddef.h>
 
 /* ---- the scalar system ------------------------------------------------- */
@@ -479,5 +481,60 @@ fadyn_nd_tally fadyn_nd_tally_of(const fadyn_nd_result *r, size_t n, const size_
 
 /* "posdef", "indefinite", "negdef", "unconverged", "diverged", "stable". */
 const char *fadyn_nd_tally_name(int k);
+
+/* ---- what a basin writes (src/phase/basin_output.c) ------------------- */
+
+/* Starts and their ends, for the writers. */
+typedef struct {
+    const fadyn_basin_point *p;
+    size_t n;
+} fadyn_basin_points;
+
+/* The points as TSV: a0 w0 class a_end w_end t_end C predicted (a
+ * fadyn_plot_data writer, ctx a fadyn_basin_points). */
+int fadyn_basin_write_points(const char *path, const void *points, fadyn_err *err);
+/* The class map's curves (ctx a fadyn_basin_plot, fadyn/plots.h): the
+ * analytic separatrix (block 0) and the equilibria a w = t (block 1). */
+int fadyn_basin_write_curves(const char *path, const void *plot, fadyn_err *err);
+/* A grid's statistics st, with the exact bad area of win, into a JSON
+ * summary (counts, points, fractions, the area and its fraction,
+ * disagreements, speed) and as indented text lines. */
+void fadyn_basin_summary(const fadyn_basin_stats *st, double area, const fadyn_window *win,
+                         json_t *summary);
+void fadyn_basin_report(const fadyn_basin_stats *st, double area, const fadyn_window *win,
+                        fadyn_strbuf *lines);
+/* Each start's end, class, time, C and predicted class: "points" of a JSON
+ * summary, and a text table. */
+void fadyn_basin_points_summary(const fadyn_basin_points *t, json_t *summary);
+void fadyn_basin_points_report(const fadyn_basin_points *t, fadyn_strbuf *lines);
+
+/* The results of fadyn_nd_run_many (nu = 0: samples x nscales, scale-major)
+ * or fadyn_nd_slice (an nu x nv slice at scales[0]) with where each start
+ * came from, and the tally of end states per scale (one for a slice). */
+typedef struct {
+    const fadyn_nd_result *r;
+    size_t n, ntally;
+    int slice;
+    double *scale, *sample, *u, *v; /* per start: its scale, sample seed (0 in a slice), slice
+                                       coordinates (NaN outside one) */
+    fadyn_nd_tally *tally;
+    double *tally_scale;
+    double *cols; /* owns scale .. v */
+} fadyn_nd_table;
+
+int fadyn_nd_table_fill(fadyn_nd_table *t, const fadyn_nd_result *r, const size_t sizes[3],
+                        unsigned long seed, size_t samples, const double *scales, size_t nscales,
+                        double span, size_t nu, size_t nv, fadyn_err *err);
+void fadyn_nd_table_free(fadyn_nd_table *t);
+/* One row per start (scale sample u v status converged nse t_end s_min
+ * s_max align nu_re_min mu_min stable stable_reduced zero_modes
+ * lambda_re_max), and the fractions per scale (scale, then the tally's
+ * names): fadyn_plot_data writers, ctx the table. */
+int fadyn_nd_write(const char *path, const void *table, fadyn_err *err);
+int fadyn_nd_write_fractions(const char *path, const void *table, fadyn_err *err);
+/* mode, fractions per scale, the expected zero modes and the speed into a
+ * JSON summary; the fractions as a text table. */
+void fadyn_nd_summary(const fadyn_nd_table *t, const size_t sizes[3], double wall, json_t *summary);
+void fadyn_nd_report(const fadyn_nd_table *t, fadyn_strbuf *lines);
 
 #endif
