@@ -198,12 +198,10 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     fadyn_basin_points table = {p, n};
     if (rc == FADYN_OK && o->pc.out) rc = fadyn_basin_write_points(o->pc.out, &table, &err);
     if (rc == FADYN_OK && o->pc.summary) {
-        json_t *j = fadyn_json_summary_new("basin");
-        json_object_set_new(j, "parameters", cli_json(NET111, o));
+        json_t *j = cli_summary(CMD, NET111, o);
         json_object_set_new(j, "mode", json_string("grid"));
         fadyn_basin_summary(&st, area, &pc->win, j);
-        rc = fadyn_json_write(j, o->pc.summary, &err);
-        json_decref(j);
+        rc = cli_summary_write(j, o->pc.summary, &err);
     }
     if (rc == FADYN_OK && pt) {
         char sep[FADYN_PATH_MAX];
@@ -264,14 +262,11 @@ static int run_points(const basin_opts *o) {
     fadyn_basin_points table = {p, pc->nfrom};
     if (rc == FADYN_OK && o->pc.out) rc = fadyn_basin_write_points(o->pc.out, &table, &err);
     if (rc == FADYN_OK && o->pc.summary) {
-        json_t *j = fadyn_json_summary_new("basin");
-        json_t *par = cli_json(NET111, o);
-        json_object_del(par, "grid");
-        json_object_set_new(j, "parameters", par);
+        json_t *j = cli_summary(CMD, NET111, o);
+        json_object_del(json_object_get(j, "parameters"), "grid");
         json_object_set_new(j, "mode", json_string("points"));
         fadyn_basin_points_summary(&table, j);
-        rc = fadyn_json_write(j, o->pc.summary, &err);
-        json_decref(j);
+        rc = cli_summary_write(j, o->pc.summary, &err);
     }
     if (rc) {
         cli_error_err(CMD, &err);
@@ -328,13 +323,11 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
                                  o->span, slice ? o->na : 0, o->nw, &err);
     if (rc == FADYN_OK && o->pc.out) rc = fadyn_nd_write(o->pc.out, &t, &err);
     if (rc == FADYN_OK && o->pc.summary) {
-        json_t *j = fadyn_json_summary_new("basin");
-        json_t *par = cli_json(LAYERED, o);
+        json_t *j = cli_summary(CMD, NULL, NULL), *par = cli_json(LAYERED, o);
         if (!slice) json_object_del(par, "span");
         json_object_set_new(j, "parameters", par);
         fadyn_nd_summary(&t, o->sizes, wall, j);
-        rc = fadyn_json_write(j, o->pc.summary, &err);
-        json_decref(j);
+        rc = cli_summary_write(j, o->pc.summary, &err);
     }
     if (rc == FADYN_OK && pt) {
         fadyn_plot_data data = {".tsv", fadyn_nd_write, &t, o->pc.out};

@@ -96,13 +96,10 @@ static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *
     int rc;
     if (o->oo.out && (rc = fadyn_compare_write(o->oo.out, &table, err))) return rc;
     if (o->oo.summary) {
-        json_t *j = fadyn_json_summary_new("compare");
-        json_object_set_new(j, "parameters", cli_json(OPTS, o));
+        json_t *j = cli_summary(CMD, OPTS, o);
         json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
         fadyn_compare_summary(&table, j);
-        rc = fadyn_json_write(j, o->oo.summary, err);
-        json_decref(j);
-        if (rc) return rc;
+        if ((rc = cli_summary_write(j, o->oo.summary, err))) return rc;
     }
     if (o->oo.plot) {
         fadyn_plot_target pt;

@@ -103,10 +103,9 @@ int cmd_flow(int argc, char **argv) {
     }
     if (pc->out) rc = fadyn_portrait_write_all(pc->out, &r.p, &err);
     if (rc == FADYN_OK && pc->summary) {
-        json_t *j = fadyn_json_summary_new("flow");
+        json_t *j = cli_summary(CMD, NULL, NULL);
         fadyn_fig3b_summary(&r, j);
-        rc = fadyn_json_write(j, pc->summary, &err);
-        json_decref(j);
+        rc = cli_summary_write(j, pc->summary, &err);
     }
     if (rc == FADYN_OK && pc->plot) {
         static fadyn_flow_data data;

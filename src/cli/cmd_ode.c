@@ -85,13 +85,10 @@ static const cli_cmd ODE = {.name = "ode",
 
 static int write_summary(const char *path, const ode_opts *o, const fadyn_ode_result *res,
                          fadyn_err *err) {
-    json_t *j = fadyn_json_summary_new("ode");
-    json_object_set_new(j, "parameters", cli_json(OPTS, o));
+    json_t *j = cli_summary(CMD, OPTS, o);
     json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
     fadyn_ode_summary(res, j);
-    int rc = fadyn_json_write(j, path, err);
-    json_decref(j);
-    return rc;
+    return cli_summary_write(j, path, err);
 }
 
 static void print_summary(const ode_opts *o, const fadyn_ode_result *res) {

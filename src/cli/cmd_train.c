@@ -170,8 +170,7 @@ static const cli_cmd TRAIN = {.name = "train",
 
 static int write_summary(const train_opts *o, const fadyn_train_result *res, double wall,
                          const double *scores, fadyn_err *err) {
-    json_t *j = fadyn_json_summary_new("train");
-    json_t *par = cli_json(OPTS, o);
+    json_t *j = cli_summary(CMD, NULL, NULL), *par = cli_json(OPTS, o);
     if (o->task.kind == FADYN_TASK_TEACHER)
         json_object_del(par, "t_scale");
     else
@@ -179,9 +178,7 @@ static int write_summary(const train_opts *o, const fadyn_train_result *res, dou
     json_object_set_new(j, "parameters", par);
     json_object_set_new(j, "seed", json_integer((json_int_t)o->seed));
     fadyn_train_summary(res, o->runs, o->seed, &o->tp, scores, wall, j);
-    int rc = fadyn_json_write(j, o->oo.summary, err);
-    json_decref(j);
-    return rc;
+    return cli_summary_write(j, o->oo.summary, err);
 }
 
 /* The mean curves and the picture of `--plot`. */

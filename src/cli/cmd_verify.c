@@ -149,12 +149,9 @@ static const cli_cmd VERIFY = {.name = "verify",
 
 static int write_summary(const verify_opts *o, const fadyn_check_result *res, size_t nc,
                          int all_pass, fadyn_err *err) {
-    json_t *j = fadyn_json_summary_new("verify");
-    json_object_set_new(j, "parameters", cli_json(OPTS, o));
+    json_t *j = cli_summary(CMD, OPTS, o);
     fadyn_verify_summary(&o->vp, res, nc, all_pass, j);
-    int rc = fadyn_json_write(j, o->summary, err);
-    json_decref(j);
-    return rc;
+    return cli_summary_write(j, o->summary, err);
 }
 
 static void progress(void *ctx, double fraction) {

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
+#include "fadyn/json.h"
 #include "fadyn/mnist.h"
 #include "fadyn/plot.h"
 #include "fadyn/rule.h"
@@ -235,13 +236,23 @@ static int parse_rule(const char *cmd, const cli_opt *o, const char *arg, void *
 static int parse_ode_rule(const char *cmd, const cli_opt *o, const char *arg, void *base) {
     return rule_parse(cmd, o, arg, base, 1);
 }
-static json_t *json_rule(const cli_opt *o, const void *base) {
-    return json_string((*(const fadyn_rule_type *const *)field(o, base))->name);
+/* Rules and steppers: a pointer to an entry of their table, which starts
+ * with its name. */
+_Static_assert(offsetof(fadyn_rule_type, name) == 0 && offsetof(fadyn_stepper_info, name) == 0,
+               "a rule's and a stepper's entry starts with its name");
+static const char *entry_name(const cli_opt *o, const void *base) {
+    const void *e = *(const void *const *)field(o, base);
+    return e ? *(const char *const *)e : NULL;
 }
-static void show_rule(const cli_opt *o, const void *base, char *buf, size_t n) {
-    snprintf(buf, n, "%s", (*(const fadyn_rule_type *const *)field(o, base))->name);
+static json_t *json_named(const cli_opt *o, const void *base) {
+    const char *s = entry_name(o, base);
+    return s ? json_string(s) : NULL;
 }
-const cli_kind cli_k_rule = {1, 0, 0, parse_rule, json_rule, show_rule, NULL};
+static void show_named(const cli_opt *o, const void *base, char *buf, size_t n) {
+    const char *s = entry_name(o, base);
+    if (s) snprintf(buf, n, "%s", s);
+}
+const cli_kind cli_k_rule = {1, 0, 0, parse_rule, json_named, show_named, NULL};
 
 /* A stepper name, resolved once to its descriptor (fadyn_stepper_parse). */
 static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, void *base) {
@@ -251,16 +262,8 @@ static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, voi
     cli_error(cmd, "--%s: %s", o->name, err.msg);
     return CLI_EXIT_USAGE;
 }
-static json_t *json_stepper(const cli_opt *o, const void *base) {
-    const fadyn_stepper_info *s = *(const fadyn_stepper_info *const *)field(o, base);
-    return s ? json_string(s->name) : NULL;
-}
-static void show_stepper(const cli_opt *o, const void *base, char *buf, size_t n) {
-    const fadyn_stepper_info *s = *(const fadyn_stepper_info *const *)field(o, base);
-    if (s) snprintf(buf, n, "%s", s->name);
-}
-const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, json_stepper, show_stepper, NULL};
-const cli_kind cli_k_ode_rule = {1, 0, 0, parse_ode_rule, json_rule, show_rule, NULL};
+const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, json_named, show_named, NULL};
+const cli_kind cli_k_ode_rule = {1, 0, 0, parse_ode_rule, json_named, show_named, NULL};
 
 /* ---- lists ------------------------------------------------------------------------ */
 
@@ -648,6 +651,18 @@ json_t *cli_json(const cli_opt *t, const void *base) {
     json_t *obj = json_object();
     cli_json_add(obj, t, base);
     return obj;
+}
+
+json_t *cli_summary(const char *cmd, const cli_opt *t, const void *base) {
+    json_t *j = fadyn_json_summary_new(cmd);
+    if (t) json_object_set_new(j, "parameters", cli_json(t, base));
+    return j;
+}
+
+int cli_summary_write(json_t *j, const char *path, fadyn_err *err) {
+    int rc = fadyn_json_write(j, path, err);
+    json_decref(j);
+    return rc;
 }
 
 /* ---- library checks ------------------------------------------------------------------- */

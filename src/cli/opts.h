@@ -102,6 +102,11 @@ void cli_help(const cli_cmd *c);
  * keep their place and value); cli_json makes a new object. */
 void cli_json_add(json_t *obj, const cli_opt *t, const void *base);
 json_t *cli_json(const cli_opt *t, const void *base);
+/* A JSON summary of command cmd (fadyn_json_summary_new) with the
+ * "parameters" of t over base (t NULL: none yet). */
+json_t *cli_summary(const char *cmd, const cli_opt *t, const void *base);
+/* Write the summary j to path (fadyn_json_write) and release it. */
+int cli_summary_write(json_t *j, const char *path, fadyn_err *err);
 
 /* After a library check rc over the struct at sub (of size bytes, inside
  * base, the options struct of c): 0 if rc is FADYN_OK, else the message on one line, the struct
