@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +118,7 @@ Test(cli_ode, zero_start_learns_and_writes_outputs) {
     json_t *j = json_load_file(p, 0, &je);
     cr_assert_not_null(j, "%s", je.text);
     cr_expect_lt(json_real_value(json_object_get(j, "final_nse")), 1e-6);
-    cr_expect_lt(json_real_value(json_object_get(j, "lyapunov_max_rise")), 1e-12);
+    double rise = json_real_value(json_object_get(j, "lyapunov_max_rise"));
     const char *keys[] = {"final_nse",
                           "conserved_drift_max",
                           "lyapunov_max_rise",
@@ -139,10 +140,14 @@ Test(cli_ode, zero_start_learns_and_writes_outputs) {
     cr_assert(fgets(line, sizeof line, f));
     cr_expect_str_eq(line, "t\tloss\tnse\tV\tdrift\tdrift_rel\ts\tangle_bp\tangle_pbp\n");
     int rows = 0;
+    double V0 = NAN;
     while (fgets(line, sizeof line, f))
-        rows++;
+        if (rows++ == 0) cr_expect_eq(sscanf(line, "%*g %*g %*g %lg", &V0), 1);
     fclose(f);
     cr_expect_eq(rows, 41);
+    /* V never rises (docs/theory.md §3) but by integration error: at rtol 1e-8
+     * its rises near convergence stay below 1e-12 of V(0) */
+    cr_expect_lt(rise, 1e-12 * V0, "V rose by %g, V(0) = %g", rise, V0);
 }
 
 /* --save-init / --init-from round-trip exactly: the same run twice. */

@@ -11,19 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Run dop853 on sys from y (updated) with ip; returns the status. */
+/* Run dop853 (through fadyn_integrate, as every engine does) on sys from y
+ * (updated) with ip; returns the status. */
 static int run(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
                fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *st) {
-    fadyn_dop853 *w = fadyn_dop853_alloc(sys->dimension);
-    cr_assert_not_null(w);
     fadyn_err err = {0};
-    int rc = fadyn_dop853_run(w, sys, ip, y, fn, ctx, st, &err);
-    fadyn_dop853_free(w);
-    return rc;
+    return fadyn_integrate(sys, ip, y, fn, ctx, st, &err);
 }
 
 static fadyn_integ_params params(double t_end, size_t samples, double rtol, double atol) {
     fadyn_integ_params ip = fadyn_integ_params_default();
+    cr_assert_eq(fadyn_stepper_parse("dop853", &ip.stepper, NULL), FADYN_OK);
     ip.t_end = t_end;
     ip.samples = samples;
     ip.rtol = rtol;
@@ -278,9 +276,72 @@ Test(dop853, blow_up_limits_and_stops) {
     cr_expect_eq(calls, 3);
     cr_expect_float_eq(st.t_reached, 0.1, 1e-15);
     cr_expect_float_eq(y, 1.0 / 0.9, 1e-8, "y at the third sample %.12g", y);
-    /* a workspace of another dimension is refused */
+    /* a workspace of another dimension is refused (the driver's own API) */
     fadyn_dop853 *w = fadyn_dop853_alloc(2);
     fadyn_err err = {0};
     cr_expect_eq(fadyn_dop853_run(w, &sys, &ip, &y, NULL, NULL, &st, &err), FADYN_EINVAL);
     fadyn_dop853_free(w);
+}
+
+/* One step at a time (fadyn_integ_ws, as the basin steps): the steps reach
+ * t1 exactly and the exact solution.  f at a step's end serves as the next
+ * step's first stage: the same steps with the workspace reset before each
+ * (which forgets it) cost exactly one evaluation more per step and give the
+ * same states bit for bit; so does moving y between steps. */
+typedef struct {
+    size_t n;
+    unsigned long calls;
+} counted;
+
+static int cosine_counted(double t, const double y[], double f[], void *params) {
+    counted *c = params;
+    c->calls++;
+    return cosine(t, y, f, &c->n);
+}
+
+Test(dop853, step_by_step_reuses_the_last_evaluation) {
+    enum { MAXS = 1000 };
+    counted c = {3, 0};
+    gsl_odeiv2_system sys = {cosine_counted, NULL, c.n, &c};
+    fadyn_integ_params ip = params(10.0, 2, 1e-10, 1e-14);
+    fadyn_integ_ws *ws = fadyn_integ_ws_alloc(&sys, &ip, NULL);
+    cr_assert_not_null(ws);
+    static double hs[MAXS];
+    double y[3] = {1.0, 1.1, 1.2}, t = 0.0, h = 1e-3;
+    cr_assert_eq(fadyn_integ_ws_reset(ws, h, NULL), FADYN_OK);
+    size_t steps = 0;
+    while (t < 10.0 && steps < MAXS) {
+        hs[steps++] = h;
+        cr_assert_eq(fadyn_integ_step(ws, &t, 10.0, &h, y, NULL), FADYN_OK);
+    }
+    cr_expect_eq(t, 10.0);
+    for (size_t i = 0; i < 3; i++) {
+        double ex = (1.0 + 0.1 * (double)i) * exp((1.0 + (double)i / 3.0) * sin(10.0));
+        cr_expect_leq(fabs(y[i] - ex), 1e-8 * ex, "y[%zu] = %.15g, exact %.15g", i, y[i], ex);
+    }
+    unsigned long kept = c.calls;
+    double z[3] = {1.0, 1.1, 1.2}, tz = 0.0;
+    c.calls = 0;
+    for (size_t i = 0; i < steps; i++) {
+        double hz = hs[i];
+        cr_assert_eq(fadyn_integ_ws_reset(ws, hz, NULL), FADYN_OK);
+        cr_assert_eq(fadyn_integ_step(ws, &tz, 10.0, &hz, z, NULL), FADYN_OK);
+    }
+    cr_expect_eq(c.calls, kept + steps - 1, "%lu evaluations with resets, %lu without, %zu steps",
+                 c.calls, kept, steps);
+    cr_expect_eq(tz, t);
+    for (size_t i = 0; i < 3; i++)
+        cr_expect_eq(z[i], y[i]);
+    /* the caller moves y: k_1 is evaluated afresh, as after a reset */
+    z[0] *= 1.5;
+    double z2[3] = {z[0], z[1], z[2]}, t2 = tz, h1 = 0.1, h2 = 0.1;
+    unsigned long before = c.calls;
+    cr_assert_eq(fadyn_integ_step(ws, &tz, 20.0, &h1, z, NULL), FADYN_OK);
+    unsigned long moved = c.calls - before;
+    cr_assert_eq(fadyn_integ_ws_reset(ws, h2, NULL), FADYN_OK);
+    before = c.calls;
+    cr_assert_eq(fadyn_integ_step(ws, &t2, 20.0, &h2, z2, NULL), FADYN_OK);
+    cr_expect_eq(moved, c.calls - before);
+    cr_expect_eq(z[0], z2[0]);
+    fadyn_integ_ws_free(ws);
 }

@@ -140,5 +140,5 @@ Test(integrate, bad_systems_and_settings_are_refused) {
         cr_expect(strstr(err.msg, s->name), "%s missing from '%s'", s->name, err.msg);
     cr_expect_eq(fadyn_stepper_parse("msbdf", &si, &err), FADYN_OK);
     cr_expect_eq(si, fadyn_stepper_find("msbdf"));
-    cr_expect_str_eq(fadyn_stepper_default()->name, "rk8pd");
+    cr_expect_str_eq(fadyn_stepper_default()->name, "dop853");
 }

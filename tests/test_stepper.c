@@ -62,9 +62,11 @@ static void run_both(const gsl_odeiv2_system *sys, const double *y0, fadyn_integ
     }
 }
 
-Test(stepper, rk8pd_is_the_table_default_and_gsl_rk8pd_is_gsl) {
+Test(stepper, rk8pd_is_in_the_table_and_gsl_rk8pd_is_gsl) {
     fadyn_integ_params ip = fadyn_integ_params_default();
-    cr_expect_str_eq(ip.stepper->name, "rk8pd");
+    cr_expect_str_eq(ip.stepper->name, "dop853"); /* the default (test_dop853.c) */
+    cr_expect(ip.stepper->own_driver && !ip.stepper->type);
+    cr_expect(!fadyn_stepper_find("rk8pd")->own_driver);
     cr_expect_neq(step_type("rk8pd"), gsl_odeiv2_step_rk8pd);
     cr_expect_eq(step_type("gsl-rk8pd"), gsl_odeiv2_step_rk8pd);
     cr_expect_eq(fadyn_stepper_find("gsl-rk8pd")->implicit, 0);

@@ -18,9 +18,10 @@
  * carried by the settings as this descriptor. */
 typedef struct {
     const char *name;
-    const gsl_odeiv2_step_type *const *type;
-    int implicit; /* needs the Jacobian */
+    const gsl_odeiv2_step_type *const *type; /* NULL for fadyn's own driver */
+    int implicit;                            /* needs the Jacobian */
     const char *about;
+    int own_driver; /* 1: fadyn's own driver and step control (dop853), not GSL's */
 } fadyn_stepper_info;
 
 /* The table of steppers, terminated by {NULL}. */
@@ -33,16 +34,17 @@ const fadyn_stepper_info *fadyn_stepper_find(const char *name);
  * the table's names when it is unknown. */
 int fadyn_stepper_parse(const char *name, const fadyn_stepper_info **out, fadyn_err *err);
 
-/* The default stepper, fadyn's vectorised Prince–Dormand 8(9) ("rk8pd"). */
+/* The default stepper: DOP853 ("dop853", fadyn's own driver: fewer
+ * evaluations than rk8pd at the same tolerances, docs/performance.md). */
 const fadyn_stepper_info *fadyn_stepper_default(void);
 
 /* The integrator settings.  Engines embed one (fadyn_basin_params,
  * fadyn_nd_params, fadyn_compare_params, fadyn_verify_params) and say which
  * fields they read. */
 typedef struct {
-    const fadyn_stepper_info *stepper; /* fadyn_stepper_default(): rk8pd */
+    const fadyn_stepper_info *stepper; /* fadyn_stepper_default(): dop853 */
     double rtol, atol;                 /* 1e-8, 1e-10 */
-    double h0;                         /* first step, 1e-3 */
+    double h0;                         /* first step, 1e-3 (GSL steppers; dop853 picks its own) */
     double hmin;                       /* smallest step the driver may take, 1e-12; <= h0 */
     unsigned long nmax;                /* total step limit, 10 000 000 */
     double t_end;                      /* 100 */
@@ -75,6 +77,9 @@ typedef int (*fadyn_sample_fn)(void *ctx, double t, const double *y);
  * Returns FADYN_OK; FADYN_DIVERGED (positive: a run outcome) if the state
  * became non-finite or left the radius — the detail names the time;
  * FADYN_MAXSTEPS if nmax steps were taken or the step fell below hmin;
+ * the GSL steppers start with the step h0, dop853 chooses its first step
+ * (Hairer's rule) and delivers samples through its dense output, so they
+ * do not shorten its steps;
  * FADYN_EINVAL / FADYN_ENOMEM / FADYN_EGSL on errors.  Samples already
  * delivered stay delivered. */
 int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
@@ -102,7 +107,9 @@ int fadyn_integ_ws_reset(fadyn_integ_ws *ws, double h_first, fadyn_err *err);
  * to try and receives the next proposal.  Returns FADYN_OK; FADYN_MAXSTEPS
  * when the next proposal falls below hmin; FADYN_EGSL (detail with t) when
  * GSL fails.  y may come back non-finite from an explicit stage that
- * overshot: the caller decides (retry smaller, or diverged). */
+ * overshot: the caller decides (retry smaller, or diverged).  dop853 rejects
+ * such a step itself and returns FADYN_DIVERGED (y unchanged) when every
+ * step down to hmin is non-finite. */
 int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double *y,
                      fadyn_err *err);
 

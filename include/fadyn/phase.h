@@ -164,7 +164,7 @@ typedef enum {
 } fadyn_basin_engine;
 
 typedef struct {
-    fadyn_integ_params integ;   /* the integrator, as read here: stepper rk8pd, rtol 1e-7,
+    fadyn_integ_params integ;   /* the integrator, as read here: stepper dop853, rtol 1e-7,
                                    atol 1e-9; h0 1e-2, the first step at most ...; t_end 1e4:
                                    unconverged after this time ...; nmax 100 000: ... or this
                                    many steps; radius 1e6: diverged beyond this max(|a|, |w|);
@@ -369,7 +369,7 @@ typedef enum {
 const char *fadyn_align_name(int align);
 
 typedef struct {
-    fadyn_integ_params integ;   /* t_end 400, rk8pd, rtol 1e-8, samples 41 (log time) */
+    fadyn_integ_params integ;   /* t_end 400, dop853, rtol 1e-8, samples 41 (log time) */
     double nse_tol;             /* converged when NSE < nse_tol, 1e-14 ... */
     double speed_tol;           /* ... and ‖ẏ‖ < speed_tol, 1e-6 */
     double def_tol;             /* eigenvalues of S within def_tol·max|ev| of 0 count as 0, 1e-9 */

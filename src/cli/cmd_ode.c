@@ -33,8 +33,9 @@ static const cli_opt OPTS[] = {
                "write T, B and the initial weights to DIR (same format)"),
     CLI_STRING("save-final", "DIR", A, save_final, "write T, B and the final weights to DIR"),
     CLI_STEPPER("stepper", A, integ.stepper,
-                "{steppers} (analytic Jacobian); rk8pd is fadyn's vectorised Prince-Dormand, "
-                "gsl-rk8pd GSL's own",
+                "{steppers} (analytic Jacobian); dop853 is Hairer's Dormand-Prince 8(5,3) with "
+                "dense output (samples do not shorten its steps; --h0 unused), rk8pd fadyn's "
+                "vectorised Prince-Dormand, gsl-rk8pd GSL's own",
                 CLI_REC, .section = "Integration:"),
     CLI_DOUBLE("rtol", "X", A, integ.rtol, "relative tolerance", CLI_REC),
     CLI_DOUBLE("atol", "X", A, integ.atol, "absolute tolerance", CLI_REC),

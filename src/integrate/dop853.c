@@ -330,6 +330,7 @@ struct fadyn_dop853 {
     double *y, *yn, *ys; /* state, state at t + h, stage argument */
     dp_sums sums;
     size_t chunks;     /* pieces of DP_CHUNK entries the sums are split into */
+    int fsal;          /* step by step: k[0] is f at y, the end of the last step */
     dp_norms *partial; /* the final pass's sums, one per piece */
 };
 
@@ -530,6 +531,66 @@ static int eval_failed(fadyn_err *err, int rc, double t, double radius) {
                          gsl_strerror(rc));
 }
 
+/* What one step reads of the settings. */
+typedef struct {
+    double rtol, atol, hmin, radius;
+} dp_ctl;
+
+/* One accepted step from (t, w->y), k_1 = f(t, y) in w->k[0], ending at most
+ * at t_lim: *h_abs is the step to try and receives the next proposal; on
+ * success *t_new and *h are the step's end and size, w->yn is y(t_new) and
+ * w->k[12] = f(t_new, y_new), not yet made current (dp_accept). */
+static int dp_step(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const dp_ctl *c, double t,
+                   double t_lim, double *h_abs, double *t_new, double *h, fadyn_integ_stats *st,
+                   fadyn_err *err) {
+    double min_step = fmax(c->hmin, 10.0 * (nextafter(t, INFINITY) - t));
+    if (*h_abs < min_step) *h_abs = min_step;
+    int rejected = 0, nonfinite = 0;
+    for (;;) {
+        if (*h_abs < min_step)
+            return nonfinite ? diverged(err, t, c->radius)
+                             : fadyn_err_set(err, FADYN_MAXSTEPS,
+                                             "stopped at t = %.6g: the step fell below hmin = %g",
+                                             t, c->hmin);
+        *t_new = t + *h_abs;
+        if (*t_new > t_lim) *t_new = t_lim;
+        *h = *t_new - t;
+        int s = stages(w, sys, t, *h, st);
+        if (s != GSL_SUCCESS) return eval_failed(err, s, t, c->radius);
+        dp_final_args g = {{0}, *h, c->atol, c->rtol, c->radius};
+        for (size_t j = 0; j < DP_FINAL; j++)
+            g.k[j] = w->k[final_idx[j]];
+        dp_norms nr = final_pass(w, &g);
+        double e = error_norm(w, *h, nr);
+        if (isfinite(e) && e < 1.0) {
+            if (nr.beyond) return diverged(err, t, c->radius);
+            double f = e == 0.0 ? dp_max_factor : fmin(dp_max_factor, dp_safety * pow(e, -0.125));
+            *h_abs = *h * (rejected ? fmin(1.0, f) : f);
+            break;
+        }
+        nonfinite = !isfinite(e);
+        *h_abs = *h * (nonfinite ? dp_min_factor : fmax(dp_min_factor, dp_safety * pow(e, -0.125)));
+        rejected = 1;
+        st->failed_steps++;
+    }
+    st->steps++;
+    int s = eval(sys, *t_new, w->yn, w->k[12], st); /* f(t + h, y_new): the next k_1 */
+    return s == GSL_SUCCESS ? FADYN_OK : eval_failed(err, s, t, c->radius);
+}
+
+/* y_new and its derivative become the current point. */
+static void dp_accept(fadyn_dop853 *w) {
+    double *tmp = w->y;
+    w->y = w->yn, w->yn = tmp;
+    tmp = w->k[0];
+    w->k[0] = w->k[12], w->k[12] = tmp;
+}
+
+static int dim_mismatch(const fadyn_dop853 *w, const gsl_odeiv2_system *sys, fadyn_err *err) {
+    return fadyn_err_set(err, FADYN_EINVAL, "dop853: system of dimension %zu, workspace %zu",
+                         sys->dimension, w->dim);
+}
+
 int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_integ_params *ip,
                      double *y, fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats,
                      fadyn_err *err) {
@@ -538,10 +599,10 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
     size_t n = w->dim;
     double t = 0.0, t_end = ip->t_end, h_abs = 0.0;
     int rc = FADYN_OK, stopped = 0; /* stopped: by the sample function, y holds its sample */
+    w->fsal = 0;
     if (sys->dimension != n) {
         if (stats) *stats = st;
-        return fadyn_err_set(err, FADYN_EINVAL, "dop853: system of dimension %zu, workspace %zu",
-                             sys->dimension, n);
+        return dim_mismatch(w, sys, err);
     }
     memcpy(w->y, y, n * sizeof(double));
     if (fn && (rc = fn(ctx, 0.0, y)) != FADYN_OK) {
@@ -555,6 +616,7 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
         rc = eval_failed(err, s, t, ip->radius);
         goto done;
     }
+    const dp_ctl c = {ip->rtol, ip->atol, ip->hmin, ip->radius};
     size_t next = 1; /* the next sample to deliver */
     while (t < t_end) {
         if (st.steps >= ip->nmax) {
@@ -563,53 +625,9 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
                                ip->nmax);
             goto done;
         }
-        double min_step = fmax(ip->hmin, 10.0 * (nextafter(t, INFINITY) - t));
-        if (h_abs < min_step) h_abs = min_step;
-        int rejected = 0, nonfinite = 0;
         double t_new, h;
-        for (;;) {
-            if (h_abs < min_step) {
-                rc = nonfinite ? diverged(err, t, ip->radius)
-                               : fadyn_err_set(err, FADYN_MAXSTEPS,
-                                               "stopped at t = %.6g: the step fell below hmin = %g",
-                                               t, ip->hmin);
-                goto done;
-            }
-            t_new = t + h_abs;
-            if (t_new > t_end) t_new = t_end;
-            h = t_new - t;
-            s = stages(w, sys, t, h, &st);
-            if (s != GSL_SUCCESS) {
-                rc = eval_failed(err, s, t, ip->radius);
-                goto done;
-            }
-            dp_final_args g = {{0}, h, ip->atol, ip->rtol, ip->radius};
-            for (size_t j = 0; j < DP_FINAL; j++)
-                g.k[j] = w->k[final_idx[j]];
-            dp_norms nr = final_pass(w, &g);
-            double e = error_norm(w, h, nr);
-            if (isfinite(e) && e < 1.0) {
-                if (nr.beyond) {
-                    rc = diverged(err, t, ip->radius);
-                    goto done;
-                }
-                double f =
-                    e == 0.0 ? dp_max_factor : fmin(dp_max_factor, dp_safety * pow(e, -0.125));
-                h_abs = h * (rejected ? fmin(1.0, f) : f);
-                break;
-            }
-            nonfinite = !isfinite(e);
-            h_abs =
-                h * (nonfinite ? dp_min_factor : fmax(dp_min_factor, dp_safety * pow(e, -0.125)));
-            rejected = 1;
-            st.failed_steps++;
-        }
-        st.steps++;
-        s = eval(sys, t_new, w->yn, w->k[12], &st); /* f(t + h, y_new): the next k_1 */
-        if (s != GSL_SUCCESS) {
-            rc = eval_failed(err, s, t, ip->radius);
+        if ((rc = dp_step(w, sys, &c, t, t_end, &h_abs, &t_new, &h, &st, err)) != FADYN_OK)
             goto done;
-        }
         /* the samples in (t, t_new] */
         int dense_ready = 0;
         for (; fn && next < ip->samples; next++) {
@@ -631,11 +649,7 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
                 goto done;
             }
         }
-        /* accept: y_new and its derivative become the current point */
-        double *tmp = w->y;
-        w->y = w->yn, w->yn = tmp;
-        tmp = w->k[0];
-        w->k[0] = w->k[12], w->k[12] = tmp;
+        dp_accept(w);
         t = t_new;
     }
 done:
@@ -643,4 +657,34 @@ done:
     st.t_reached = t;
     if (stats) *stats = st;
     return rc;
+}
+
+void fadyn_dop853_reset(fadyn_dop853 *w) {
+    w->fsal = 0;
+}
+
+int fadyn_dop853_step(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_integ_params *ip,
+                      double hmin, double *t, double t1, double *h, double *y,
+                      fadyn_integ_stats *st, fadyn_err *err) {
+    size_t n = w->dim;
+    if (sys->dimension != n) return dim_mismatch(w, sys, err);
+    /* k_1 of the last step's end serves again unless the caller moved y */
+    if (!w->fsal || memcmp(w->y, y, n * sizeof(double)) != 0) {
+        memcpy(w->y, y, n * sizeof(double));
+        int s = eval(sys, *t, w->y, w->k[0], st);
+        if (s != GSL_SUCCESS) return eval_failed(err, s, *t, INFINITY);
+        w->fsal = 1;
+    }
+    const dp_ctl c = {ip->rtol, ip->atol, hmin, INFINITY};
+    double h_abs = fabs(*h), t_new, hs;
+    int rc = dp_step(w, sys, &c, *t, t1, &h_abs, &t_new, &hs, st, err);
+    if (rc != FADYN_OK) {
+        w->fsal = 0;
+        return rc;
+    }
+    dp_accept(w);
+    memcpy(y, w->y, n * sizeof(double));
+    *t = t_new;
+    *h = h_abs;
+    return FADYN_OK;
 }

@@ -27,4 +27,16 @@ int fadyn_dop853_run(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_
                      double *y, fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats,
                      fadyn_err *err);
 
+/* One step at a time (fadyn_integ_step's contract): one accepted step from
+ * (*t, y) towards t1, never past it; *h is the step to try and receives the
+ * next proposal; the step may not fall below hmin.  No radius (the caller
+ * tests the state).  Counts go to st.  f at the step's end is kept for the
+ * next step while the caller leaves y as it came back. */
+int fadyn_dop853_step(fadyn_dop853 *w, const gsl_odeiv2_system *sys, const fadyn_integ_params *ip,
+                      double hmin, double *t, double t1, double *h, double *y,
+                      fadyn_integ_stats *st, fadyn_err *err);
+
+/* Forget the previous start (before a new one). */
+void fadyn_dop853_reset(fadyn_dop853 *w);
+
 #endif

@@ -1,5 +1,6 @@
 /* integrate.c — the GSL odeiv2 driver, with sampling, blow-up and step limits. */
 #include "fadyn/integrate.h"
+#include "dop853.h"
 #include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 #include "rk8pd.h"
@@ -11,18 +12,22 @@
 #include <string.h>
 
 const fadyn_stepper_info fadyn_steppers[] = {
-    {"rk2", &gsl_odeiv2_step_rk2, 0, "explicit embedded Runge-Kutta (2, 3)"},
-    {"rk4", &gsl_odeiv2_step_rk4, 0, "explicit 4th-order Runge-Kutta, step-doubling error"},
-    {"rkf45", &gsl_odeiv2_step_rkf45, 0, "explicit embedded Runge-Kutta-Fehlberg (4, 5)"},
-    {"rkck", &gsl_odeiv2_step_rkck, 0, "explicit embedded Runge-Kutta Cash-Karp (4, 5)"},
+    {"rk2", &gsl_odeiv2_step_rk2, 0, "explicit embedded Runge-Kutta (2, 3)", 0},
+    {"rk4", &gsl_odeiv2_step_rk4, 0, "explicit 4th-order Runge-Kutta, step-doubling error", 0},
+    {"rkf45", &gsl_odeiv2_step_rkf45, 0, "explicit embedded Runge-Kutta-Fehlberg (4, 5)", 0},
+    {"rkck", &gsl_odeiv2_step_rkck, 0, "explicit embedded Runge-Kutta Cash-Karp (4, 5)", 0},
     {"rk8pd", &fadyn_step_rk8pd, 0,
-     "explicit embedded Runge-Kutta Prince-Dormand (8, 9), fadyn's vectorised stepper"},
-    {"gsl-rk8pd", &gsl_odeiv2_step_rk8pd, 0, "the same method, GSL's own stepper"},
-    {"msadams", &gsl_odeiv2_step_msadams, 0, "variable-order Adams (linear multistep)"},
-    {"msbdf", &gsl_odeiv2_step_msbdf, 1, "variable-order BDF, implicit, for stiff problems"},
-    {"bsimp", &gsl_odeiv2_step_bsimp, 1, "implicit Bulirsch-Stoer (Bader-Deuflhard)"},
-    {"rk4imp", &gsl_odeiv2_step_rk4imp, 1, "implicit Gaussian 4th-order Runge-Kutta"},
-    {NULL, NULL, 0, NULL},
+     "explicit embedded Runge-Kutta Prince-Dormand (8, 9), fadyn's vectorised stepper", 0},
+    {"gsl-rk8pd", &gsl_odeiv2_step_rk8pd, 0, "the same method, GSL's own stepper", 0},
+    {"msadams", &gsl_odeiv2_step_msadams, 0, "variable-order Adams (linear multistep)", 0},
+    {"msbdf", &gsl_odeiv2_step_msbdf, 1, "variable-order BDF, implicit, for stiff problems", 0},
+    {"bsimp", &gsl_odeiv2_step_bsimp, 1, "implicit Bulirsch-Stoer (Bader-Deuflhard)", 0},
+    {"rk4imp", &gsl_odeiv2_step_rk4imp, 1, "implicit Gaussian 4th-order Runge-Kutta", 0},
+    {"dop853", NULL, 0,
+     "explicit Dormand-Prince 8(5,3) with dense output and its own step control (Hairer's "
+     "DOP853), fadyn's own driver",
+     1},
+    {NULL, NULL, 0, NULL, 0},
 };
 
 const fadyn_stepper_info *fadyn_stepper_find(const char *name) {
@@ -48,7 +53,7 @@ int fadyn_stepper_parse(const char *name, const fadyn_stepper_info **out, fadyn_
 }
 
 const fadyn_stepper_info *fadyn_stepper_default(void) {
-    return fadyn_stepper_find("rk8pd");
+    return fadyn_stepper_find("dop853");
 }
 
 fadyn_integ_params fadyn_integ_params_default(void) {
@@ -71,7 +76,7 @@ fadyn_integ_params fadyn_integ_params_default(void) {
 /* The checks on what the stepping itself reads (stepper, tolerances, step
  * controls), shared by both drivers. */
 static int step_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
-    if (!ip->stepper || !ip->stepper->type)
+    if (!ip->stepper || (!ip->stepper->type && !ip->stepper->own_driver))
         return fadyn_err_set(err, FADYN_EINVAL,
                              "--stepper: none set (resolve a name with fadyn_stepper_parse)");
     if (!(ip->rtol > 0.0) || !isfinite(ip->rtol))
@@ -135,12 +140,16 @@ static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], vo
     return g->inner->jacobian(t, y, dfdy, dfdt, g->inner->params);
 }
 
-/* A GSL driver (step, control, evolve) for sys under ip's settings. */
+/* A GSL driver (step, control, evolve) for sys under ip's settings, or
+ * fadyn's own (dop853). */
 struct fadyn_integ_ws {
     gsl_odeiv2_system sys; /* what the driver integrates (its address is the driver's) */
     gsl_odeiv2_driver *d;
-    double hmin;     /* ip's */
-    double hmin_now; /* this start's: min(hmin, its first step) */
+    fadyn_dop853 *dp;
+    fadyn_integ_params ip;
+    fadyn_integ_stats st; /* dop853's counts */
+    double hmin;          /* ip's */
+    double hmin_now;      /* this start's: min(hmin, its first step) */
 };
 
 /* Allocate ws->d for ws->sys; the one place a stepper meets GSL's driver,
@@ -153,6 +162,12 @@ static int ws_init(fadyn_integ_ws *ws, const fadyn_integ_params *ip, fadyn_err *
         return fadyn_err_set(err, FADYN_EINVAL, "the system has dimension 0");
     if (si->implicit && !ws->sys.jacobian)
         return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s needs a Jacobian", si->name);
+    ws->ip = *ip;
+    ws->hmin = ws->hmin_now = ip->hmin;
+    if (si->own_driver) {
+        ws->dp = fadyn_dop853_alloc(ws->sys.dimension);
+        return ws->dp ? FADYN_OK : fadyn_err_set(err, FADYN_ENOMEM, "out of memory for dop853");
+    }
     ws->d = gsl_odeiv2_driver_alloc_y_new(&ws->sys, *si->type, ip->h0, ip->atol, ip->rtol);
     if (!ws->d) return fadyn_err_set(err, FADYN_ENOMEM, "cannot allocate the ODE driver");
     /* GSL reports a refused setting through its error handler and may still
@@ -163,7 +178,6 @@ static int ws_init(fadyn_integ_ws *ws, const fadyn_integ_params *ip, fadyn_err *
         return fadyn_err_set(err, FADYN_EGSL, "GSL's driver refused hmin = %g (h0 = %g)", ip->hmin,
                              ip->h0);
     }
-    ws->hmin = ws->hmin_now = ip->hmin;
     return FADYN_OK;
 }
 
@@ -185,19 +199,27 @@ fadyn_integ_ws *fadyn_integ_ws_alloc(const gsl_odeiv2_system *sys, const fadyn_i
 void fadyn_integ_ws_free(fadyn_integ_ws *ws) {
     if (!ws) return;
     if (ws->d) gsl_odeiv2_driver_free(ws->d);
+    fadyn_dop853_free(ws->dp);
     free(ws);
 }
 
 int fadyn_integ_ws_reset(fadyn_integ_ws *ws, double h_first, fadyn_err *err) {
+    ws->hmin_now = fmin(ws->hmin, fabs(h_first));
+    if (ws->dp) {
+        fadyn_dop853_reset(ws->dp);
+        return FADYN_OK;
+    }
     int s = gsl_odeiv2_driver_reset(ws->d);
     if (s != GSL_SUCCESS)
         return fadyn_err_set(err, FADYN_EGSL, "GSL driver reset failed: %s", gsl_strerror(s));
-    ws->hmin_now = fmin(ws->hmin, fabs(h_first));
     return FADYN_OK;
 }
 
 int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double *y,
                      fadyn_err *err) {
+    if (ws->dp)
+        return fadyn_dop853_step(ws->dp, &ws->sys, &ws->ip, ws->hmin_now, t, t1, h, y, &ws->st,
+                                 err);
     gsl_odeiv2_driver *d = ws->d;
     int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws->sys, t, t1, h, y);
     if (s != GSL_SUCCESS)
@@ -210,14 +232,43 @@ int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double
     return FADYN_OK;
 }
 
+static int initial_beyond(const fadyn_integ_params *ip, fadyn_err *err) {
+    return fadyn_err_set(err, FADYN_DIVERGED,
+                         "the initial state is non-finite or beyond --radius %g", ip->radius);
+}
+
+/* fadyn_integrate with dop853: its own driver, the guard in its final pass. */
+static int own_driver(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
+                      fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err,
+                      double t0) {
+    fadyn_integ_stats st;
+    memset(&st, 0, sizeof st);
+    int rc;
+    if (sys->dimension == 0) {
+        rc = fadyn_err_set(err, FADYN_EINVAL, "the system has dimension 0");
+    } else if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
+        rc = initial_beyond(ip, err);
+    } else {
+        fadyn_dop853 *w = fadyn_dop853_alloc(sys->dimension);
+        rc = w ? fadyn_dop853_run(w, sys, ip, y, fn, ctx, &st, err)
+               : fadyn_err_set(err, FADYN_ENOMEM, "out of memory for dop853");
+        fadyn_dop853_free(w);
+    }
+    st.wall_seconds = fadyn_wall_seconds() - t0;
+    if (stats) *stats = st;
+    return rc;
+}
+
 int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, double *y,
                     fadyn_sample_fn fn, void *ctx, fadyn_integ_stats *stats, fadyn_err *err) {
     int rc = fadyn_integ_params_check(ip, err);
     if (rc != FADYN_OK) return rc;
     double t0 = fadyn_wall_seconds();
+    if (ip->stepper->own_driver) return own_driver(sys, ip, y, fn, ctx, stats, err, t0);
     guard g = {sys, ip->radius, 0, 0};
-    fadyn_integ_ws ws = {
-        {guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g}, NULL, 0.0, 0.0};
+    fadyn_integ_ws ws;
+    memset(&ws, 0, sizeof ws);
+    ws.sys = (gsl_odeiv2_system){guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
     fadyn_integ_stats st;
     memset(&st, 0, sizeof st);
     if ((rc = ws_init(&ws, ip, err)) != FADYN_OK) return rc;
@@ -225,10 +276,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     if (fadyn_exceeds(y, sys->dimension, ip->radius)) {
         gsl_odeiv2_driver_free(d);
         if (stats) *stats = st;
-        return fadyn_err_set(err, FADYN_DIVERGED,
-                             "the initial state is non-finite or beyond "
-                             "--radius %g",
-                             ip->radius);
+        return initial_beyond(ip, err);
     }
     double t = 0.0;
     rc = fn ? fn(ctx, 0.0, y) : 0;

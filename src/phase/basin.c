@@ -130,6 +130,10 @@ static int settle_evolve(fadyn_phase_ws *ws, double *y, double *tt, fadyn_basin_
         int s = fadyn_integ_step(ws->iw, &t, t_max, &h, y, err);
         n++;
         if (s < 0) return s;
+        if (s == FADYN_DIVERGED) { /* dop853: no finite step down to hmin */
+            cls = FADYN_PHASE_DIVERGED;
+            break;
+        }
         if (!(isfinite(y[0]) && isfinite(y[1]))) { /* an overshooting step: retry smaller */
             y[0] = y0[0], y[1] = y0[1], t = t0, h = h0 / 10.0;
             if ((rc = fadyn_integ_ws_reset(ws->iw, h, err)) != FADYN_OK) return rc;

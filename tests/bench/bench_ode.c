@@ -346,7 +346,7 @@ int main(void) {
     bench_rhs(784, 1000, 10, &m, 1);
     bench_rhs(784, 1000, 10, &m, 2); /* both cores to OpenBLAS (docs/performance.md) */
     bench_rhs(784, 1000, 1000, &m, 1);
-    const char *steppers[] = {"gsl-rk8pd", "rk8pd"};
+    const char *steppers[] = {"gsl-rk8pd", "rk8pd", "dop853"};
     for (size_t i = 0; i < sizeof steppers / sizeof steppers[0]; i++)
         bench_stepper(steppers[i]);
     for (size_t i = 0; i < sizeof steppers / sizeof steppers[0]; i++)
