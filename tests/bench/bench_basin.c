@@ -85,12 +85,27 @@ static double bench_grid(size_t n) {
     fadyn_basin_point *p = malloc(n * n * sizeof *p);
     fadyn_basin_stats st;
     double t[3], cpu[3], use[3], mn, md, umn, umd;
+    enum { MAXT = 64 };
+    long tid0[MAXT], tid1[MAXT];
+    double s0[MAXT], s1[MAXT], top[2] = {0, 0};
     for (int r = 0; r < 3; r++) {
         double c0 = bench_cpu_now();
+        int n0 = bench_thread_cpu(tid0, s0, MAXT);
         fadyn_basin_grid(1, 1, &win, n, n, &bp, p, &st, NULL);
+        int n1 = bench_thread_cpu(tid1, s1, MAXT);
         cpu[r] = bench_cpu_now() - c0;
         t[r] = st.wall_seconds;
         use[r] = cpu[r] / t[r];
+        /* the two threads that worked most in this run */
+        top[0] = top[1] = 0;
+        for (int a = 0; a < n1; a++) {
+            double before = 0;
+            for (int b = 0; b < n0; b++)
+                if (tid0[b] == tid1[a]) before = s0[b];
+            double dlt = s1[a] - before;
+            if (dlt > top[0]) top[1] = top[0], top[0] = dlt;
+            else if (dlt > top[1]) top[1] = dlt;
+        }
     }
     bench_stats(t, 3, &mn, &md);
     bench_stats(use, 3, &umn, &umd);
@@ -106,8 +121,10 @@ static double bench_grid(size_t n) {
     if (f && !fgets(load, sizeof load, f)) load[0] = 0;
     if (f) fclose(f);
     load[strcspn(load, "\n")] = 0;
-    printf("  CPU time / wall time %.2f (median; %.2f-%.2f) on %d cores; load average now %s\n",
-           umd, umn, use[2], (int)sysconf(_SC_NPROCESSORS_ONLN), load);
+    printf("  CPU time / wall time %.2f (median; %.2f-%.2f) on %d cores; load average now %s; the "
+           "two busiest threads of the last run worked %.2f s and %.2f s (balance %.2f)\n",
+           umd, umn, use[2], (int)sysconf(_SC_NPROCESSORS_ONLN), load, top[0], top[1],
+           top[0] > 0 ? top[1] / top[0] : 0.0);
     bench_target("basin 1000^2: CPU time / wall time (2 on an idle 2-core machine)", umd, 1, 1.8);
     free(p);
     return per;

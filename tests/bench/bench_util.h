@@ -10,6 +10,7 @@
 #include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -195,6 +196,26 @@ static inline void bench_ref_close(bench_ref *r) {
     fclose(r->from);
     waitpid(r->pid, NULL, 0);
     memset(r, 0, sizeof *r);
+}
+
+/* Seconds on a CPU of each thread of this process (Linux: the first field
+ * of /proc/self/task/TID/schedstat), up to max threads; returns how many,
+ * with their ids in tid. */
+static inline int bench_thread_cpu(long *tid, double *sec, int max) {
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    struct dirent *e;
+    while (d && n < max && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[300];
+        snprintf(path, sizeof path, "/proc/self/task/%s/schedstat", e->d_name);
+        FILE *f = fopen(path, "r");
+        double ns = 0;
+        if (f && fscanf(f, "%lf", &ns) == 1) tid[n] = atol(e->d_name), sec[n++] = ns * 1e-9;
+        if (f) fclose(f);
+    }
+    if (d) closedir(d);
+    return n;
 }
 
 /* A process that keeps one core busy (a spinning child), for the
