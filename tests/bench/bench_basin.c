@@ -103,8 +103,10 @@ static double bench_grid(size_t n) {
             for (int b = 0; b < n0; b++)
                 if (tid0[b] == tid1[a]) before = s0[b];
             double dlt = s1[a] - before;
-            if (dlt > top[0]) top[1] = top[0], top[0] = dlt;
-            else if (dlt > top[1]) top[1] = dlt;
+            if (dlt > top[0])
+                top[1] = top[0], top[0] = dlt;
+            else if (dlt > top[1])
+                top[1] = dlt;
         }
     }
     bench_stats(t, 3, &mn, &md);
