@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,4 +115,41 @@ Test(compare_cli, bad_input_exit_2_and_json_rows) {
         cr_assert(json_real_value(json_object_get(r, "deviation")) > 0);
     }
     json_decref(j);
+}
+
+/* The trend compares the cells at the extreme η and K wherever they are in
+ * the given order, and the TSV groups the rows by batch. */
+Test(compare, trend_and_table_follow_the_extreme_cells) {
+    double etas[3] = {0.003, 0.01, 0.001};
+    size_t batches[2] = {100, 10};
+    fadyn_compare_row rows[6];
+    for (size_t i = 0; i < 3; i++)
+        for (size_t j = 0; j < 2; j++) /* a deviation falling with η and with K */
+            rows[i * 2 + j] = (fadyn_compare_row){.eta = etas[i],
+                                                  .batch = batches[j],
+                                                  .deviation = etas[i] / sqrt((double)batches[j])};
+    fadyn_compare_table t = {rows, etas, 3, batches, 2};
+    int eta_ok, batch_ok;
+    fadyn_compare_trend(&t, &eta_ok, &batch_ok);
+    cr_expect(eta_ok && batch_ok);
+    rows[2 * 2 + 0].deviation = 1.0; /* smallest η at the largest K no longer the smallest */
+    fadyn_compare_trend(&t, &eta_ok, &batch_ok);
+    cr_expect(!eta_ok && !batch_ok);
+    char dir[64], path[128], line[256];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/c.tsv", dir);
+    cr_assert_eq(fadyn_compare_write(path, &t, NULL), FADYN_OK);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(line, sizeof line, f)); /* header */
+    for (size_t j = 0; j < 2; j++)
+        for (size_t i = 0; i < 3; i++) {
+            double eta, batch;
+            cr_assert_not_null(fgets(line, sizeof line, f));
+            cr_assert_eq(sscanf(line, "%lf\t%lf", &eta, &batch), 2);
+            cr_expect(eta == etas[i] && batch == (double)batches[j], "row %zu,%zu: %s", i, j, line);
+        }
+    fclose(f);
+    remove(path);
+    remove(dir);
 }

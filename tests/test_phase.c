@@ -671,3 +671,36 @@ Test(phase_nd, sizes_of_a_deeper_problem_and_faults) {
     cr_expect_eq(fadyn_problem_sizes_of("/nonexistent", got, &depth, &err), FADYN_EIO);
     fadyn_problem_free(&p);
 }
+
+/* The table of a layered basin knows where each start came from: scale-major
+ * samples seed + s for fadyn_nd_run_many, u fastest for a slice. */
+Test(phase_nd, table_follows_the_layouts_of_both_runs) {
+    fadyn_nd_result r[12];
+    memset(r, 0, sizeof r);
+    const size_t sizes[3] = {3, 2, 2};
+    const double scales[3] = {0.01, 0.1, 1.0};
+    fadyn_nd_table t;
+    cr_assert_eq(fadyn_nd_table_fill(&t, r, sizes, 7, 4, scales, 3, 0.0, 0, 0, NULL), FADYN_OK);
+    cr_expect_eq(t.n, 12);
+    cr_expect_eq(t.ntally, 3);
+    for (size_t i = 0; i < 12; i++) {
+        cr_expect(t.scale[i] == scales[i / 4] && t.sample[i] == (double)(7 + i % 4), "start %zu",
+                  i);
+        cr_expect(isnan(t.u[i]) && isnan(t.v[i]));
+    }
+    for (size_t k = 0; k < 3; k++)
+        cr_expect(t.tally_scale[k] == scales[k]);
+    fadyn_nd_table_free(&t);
+    cr_assert_eq(fadyn_nd_table_fill(&t, r, sizes, 7, 4, scales, 3, 2.0, 4, 3, NULL), FADYN_OK);
+    cr_expect_eq(t.n, 12);
+    cr_expect_eq(t.ntally, 1);
+    for (size_t i = 0; i < 12; i++) {
+        cr_expect(t.scale[i] == scales[0] && t.sample[i] == 0.0);
+        cr_expect(t.u[i] == fadyn_nd_slice_coord(2.0, 4, i % 4) &&
+                      t.v[i] == fadyn_nd_slice_coord(2.0, 3, i / 4),
+                  "start %zu", i);
+    }
+    cr_expect(t.u[0] == -2.0 && t.u[3] == 2.0 && t.v[2 * 4] == 2.0,
+              "the slice spans [-span, span]");
+    fadyn_nd_table_free(&t);
+}

@@ -6,7 +6,7 @@
  * and the flag of a struct field that a library check names.
  *
  * An entry, built with the macros below:
- *   CLI_DOUBLE("rtol", "X", ode_args, integ.rtol, "relative tolerance")
+ *   CLI_DOUBLE("rtol", "X", ode_opts, integ.rtol, "relative tolerance", CLI_REC)
  * Extra designated initialisers follow the help text: .json = "rtol"
  * (record it under that key), CLI_REC (record it under the option's name,
  * '-' read '_'), .def = "..." (the default as --help shows it; "" shows
