@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,22 @@ void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, const fadyn
     gsl_rng_free(r);
 }
 
+/* The first line of the stderr file (fd, named path) into capture; the file
+ * removed; the exit status of st. */
+static int finish(int fd, const char *path, int st, char *capture, size_t n) {
+    if (capture && n > 0) {
+        capture[0] = '\0';
+        lseek(fd, 0, SEEK_SET);
+        FILE *f = fdopen(fd, "r");
+        if (f && fgets(capture, (int)n, f)) capture[strcspn(capture, "\n")] = '\0';
+        if (f) fclose(f);
+    } else {
+        close(fd);
+    }
+    unlink(path);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int th_run(const char *args, char *capture, size_t n) {
     const char *bin = getenv("FADYN_BIN");
     if (!bin) bin = "build/fadyn";
@@ -34,18 +51,35 @@ int th_run(const char *args, char *capture, size_t n) {
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, err_path);
     int st = system(cmd);
-    if (capture && n > 0) {
-        capture[0] = '\0';
-        FILE *f = fdopen(fd, "r");
-        if (f) {
-            if (fgets(capture, (int)n, f)) capture[strcspn(capture, "\n")] = '\0';
-            fclose(f);
-        }
-    } else {
-        close(fd);
+    return finish(fd, err_path, st, capture, n);
+}
+
+int th_runv(const char *const *argv, const char *cwd, const char *out_path, char *capture,
+            size_t n) {
+    const char *bin = getenv("FADYN_BIN");
+    if (!bin) bin = "build/fadyn";
+    char abs[4096];
+    if (cwd && bin[0] != '/') {
+        cr_assert_not_null(realpath(bin, abs), "%s", bin);
+        bin = abs;
     }
-    unlink(err_path);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char err_path[] = "/tmp/fadyn-test-XXXXXX";
+    int fd = mkstemp(err_path);
+    cr_assert(fd >= 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        int o = out_path && !*out_path ? -1 : open(out_path ? out_path : "/dev/null", O_WRONLY);
+        if (o < 0 ? out_path && *out_path : dup2(o, 1) < 0) _exit(126);
+        if (o < 0) close(1);
+        if (dup2(fd, 2) < 0 || (cwd && chdir(cwd) != 0)) _exit(126);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    return finish(fd, err_path, st, capture, n);
 }
 
 void th_tmpdir(char *out, size_t n) {

@@ -29,7 +29,7 @@ static int draw_count(const fadyn_plot_target *t, const void *ctx, fadyn_err *er
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
     fadyn_strbuf_printf(&b, "plot '%s.tsv' using 1:2 with lines\n",
-                        t->dumb ? "fadyn-plot" : t->base);
+                        t->dumb ? "fadyn-plot" : t->qbase);
     return fadyn_plot_finish(t, &b, err);
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     char image[1024];   /* basename of the image */
     char stem[4096];    /* path without extension: stem.gp, stem.tsv */
     char base[1024];    /* basename without extension */
+    char qbase[2048];   /* base escaped for a gnuplot '...' string (fadyn_plot_escape) */
     char terminal[256]; /* the `set terminal` line's arguments */
 } fadyn_plot_target;
 
@@ -31,6 +32,14 @@ typedef struct {
  * extension.  width/height in pixels for raster terminals (0: defaults). */
 int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, int height,
                             fadyn_err *err);
+
+/* Escape s for the inside of a single-quoted gnuplot string: each ' becomes
+ * '' (the only escape such a string has; gnuplot expands neither `...` nor
+ * @macros there).  Every string a script takes from outside (a file name, a
+ * title) goes through this.  FADYN_EINVAL if s holds a control character
+ * (a newline would end the command) or the result does not fit in n; the
+ * detail is a predicate ("holds a control character ...") to follow a name. */
+int fadyn_plot_escape(const char *s, char *out, size_t n, fadyn_err *err);
 
 /* 1 if a gnuplot executable is on PATH. */
 int fadyn_plot_have_gnuplot(void);
@@ -41,8 +50,9 @@ int fadyn_plot_sibling(const fadyn_plot_target *t, const char *suffix, char *out
 /* The script preamble: terminal and output lines. */
 void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b);
 
-/* Write the script to stem.gp (unless dumb) and pipe it to gnuplot, run in
- * the target's directory.  FADYN_ENOGNUPLOT if gnuplot is missing (the
+/* Write the script to stem.gp (unless dumb) and pipe it to gnuplot, started
+ * in the target's directory (chdir in the child: the directory is never
+ * pasted into a command).  FADYN_ENOGNUPLOT if gnuplot is missing (the
  * script is still written), FADYN_EPLOT if it exits non-zero. */
 int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err *err);
 

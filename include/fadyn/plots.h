@@ -32,7 +32,7 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
  * drawn: gnuplot warns about items with no point in range). */
 typedef struct {
     const fadyn_portrait *p;
-    const char *stem;  /* basename of the tables (NULL: the image's) */
+    const char *stem;  /* basename of the tables (NULL: the image's; escaped here) */
     int basin;         /* shade the integrated bad basin */
     const char *title; /* first title line (NULL: Fig. 3b's) */
 } fadyn_flow_plot;

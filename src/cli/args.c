@@ -9,11 +9,18 @@
 #include <unistd.h>
 
 void cli_error(const char *cmd, const char *fmt, ...) {
+    char msg[2048];
     va_list ap;
-    fprintf(stderr, "fadyn %s: ", cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* one line whatever the names in it hold: control bytes escaped */
+    fprintf(stderr, "fadyn %s: ", cmd);
+    for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02x", *p);
+        else
+            fputc(*p, stderr);
     fputc('\n', stderr);
 }
 

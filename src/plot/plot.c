@@ -1,11 +1,30 @@
 /* plot.c — gnuplot terminals, scripts and the pipe that runs them. */
 #include "fadyn/plot.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+int fadyn_plot_escape(const char *s, char *out, size_t n, fadyn_err *err) {
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return fadyn_err_set(err, FADYN_EINVAL,
+                                 "holds a control character (byte 0x%02x), which a gnuplot "
+                                 "script cannot name",
+                                 *p);
+        if (k + 3 > n) return fadyn_err_set(err, FADYN_EINVAL, "is too long");
+        if (*p == '\'') out[k++] = '\'';
+        out[k++] = (char)*p;
+    }
+    if (k + 1 > n) return fadyn_err_set(err, FADYN_EINVAL, "is too long");
+    out[k] = '\0';
+    return FADYN_OK;
+}
 
 static int ends_with(const char *s, const char *suf) {
     size_t n = strlen(s), k = strlen(suf);
@@ -53,6 +72,14 @@ int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, in
     snprintf(t->image, sizeof t->image, "%s", name);
     snprintf(t->base, sizeof t->base, "%.*s", (int)(strrchr(name, '.') - name), name);
     snprintf(t->stem, sizeof t->stem, "%.*s", (int)(ext - arg), arg);
+    /* the image's name goes into the script (quoted); its directory does not */
+    char q[sizeof t->qbase];
+    if (fadyn_plot_escape(t->image, q, sizeof q, err) != FADYN_OK ||
+        fadyn_plot_escape(t->base, t->qbase, sizeof t->qbase, err) != FADYN_OK) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "");
+        return fadyn_err_set(err, FADYN_EINVAL, "%s: the image's name %s", arg, why);
+    }
     return fadyn_path_writable(arg, err);
 }
 
@@ -82,9 +109,11 @@ int fadyn_plot_sibling(const fadyn_plot_target *t, const char *suffix, char *out
 }
 
 void fadyn_plot_preamble(const fadyn_plot_target *t, fadyn_strbuf *b) {
+    char image[sizeof t->qbase] = "";
+    if (!t->dumb) fadyn_plot_escape(t->image, image, sizeof image, NULL); /* checked by parse */
     fadyn_strbuf_printf(b, "# written by fadyn; re-render with: gnuplot %s.gp\n", t->base);
     fadyn_strbuf_printf(b, "set terminal %s\n", t->terminal);
-    if (!t->dumb) fadyn_strbuf_printf(b, "set output '%s'\n", t->image);
+    if (!t->dumb) fadyn_strbuf_printf(b, "set output '%s'\n", image);
     fadyn_strbuf_printf(b, "set datafile separator tab\nset key noautotitle\n");
 }
 
@@ -102,13 +131,42 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
             "gnuplot not found: the data and script are written; install it "
             "with 'apt-get install gnuplot-x11' (or gnuplot-nox) to draw the figure");
     fflush(stdout);
-    FILE *pipe = popen("gnuplot", "w");
-    if (!pipe) return fadyn_err_set(err, FADYN_EPLOT, "cannot start gnuplot");
-    /* The saved script is relative to its directory; the piped one starts there. */
-    fprintf(pipe, "cd '%s'\n", t->dir);
-    fputs(script, pipe);
-    int st = pclose(pipe);
-    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    int fd[2];
+    if (pipe(fd) != 0)
+        return fadyn_err_set(err, FADYN_EPLOT, "cannot start gnuplot: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fd[0]);
+        close(fd[1]);
+        return fadyn_err_set(err, FADYN_EPLOT, "cannot start gnuplot: %s", strerror(e));
+    }
+    if (pid == 0) {
+        /* The saved script is relative to its directory; gnuplot starts there. */
+        close(fd[1]);
+        if (dup2(fd[0], STDIN_FILENO) < 0 || chdir(t->dir) != 0) _exit(126);
+        close(fd[0]);
+        execlp("gnuplot", "gnuplot", (char *)NULL);
+        _exit(127);
+    }
+    close(fd[0]);
+    /* gnuplot may stop reading early (it failed): a write error, not SIGPIPE */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &old);
+    size_t len = strlen(script), off = 0;
+    while (off < len) {
+        ssize_t k = write(fd[1], script + off, len - off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        off += (size_t)k;
+    }
+    close(fd[1]);
+    sigaction(SIGPIPE, &old, NULL);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return fadyn_err_set(err, FADYN_EPLOT, "gnuplot: lost the process");
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return fadyn_err_set(err, FADYN_EPLOT, "gnuplot failed on %s.gp (status %d)", t->stem,
                              WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     return FADYN_OK;

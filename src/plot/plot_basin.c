@@ -7,7 +7,7 @@
 static void start(const fadyn_plot_target *t, fadyn_strbuf *b) {
     fadyn_strbuf_init(b);
     fadyn_plot_preamble(t, b);
-    fadyn_strbuf_printf(b, "data = '%s.tsv'\n", t->dumb ? "fadyn-plot" : t->base);
+    fadyn_strbuf_printf(b, "data = '%s.tsv'\n", t->dumb ? "fadyn-plot" : t->qbase);
 }
 
 /* Legend entries: a filled box of each colour with its title. */
@@ -55,7 +55,7 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
                         fadyn_err *err) {
     fadyn_strbuf b;
     start(t, &b);
-    fadyn_strbuf_printf(&b, "data = '%s-fractions.tsv'\n", t->dumb ? "fadyn-plot" : t->base);
+    fadyn_strbuf_printf(&b, "data = '%s-fractions.tsv'\n", t->dumb ? "fadyn-plot" : t->qbase);
     fadyn_strbuf_printf(
         &b,
         "set title \"fadyn basin: end states of the %s network under fa, %zu random starts per "

@@ -37,7 +37,7 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
             fadyn_strbuf_printf(
                 &b,
                 "%s'%s-%s.tsv' using 'example':'nse_mean' with lines lw 3 lc rgb '%s' title '%s'",
-                i ? ", \\\n     " : "", t->base, rules[i], rule_colour(rules[i]),
+                i ? ", \\\n     " : "", t->qbase, rules[i], rule_colour(rules[i]),
                 rule_title(rules[i]));
         fadyn_strbuf_printf(&b, "\n");
     }
@@ -62,7 +62,7 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err) {
         "     data using 'example':'mean' with lines lw 2 lc rgb '#1a9641' title 'sliding mean', "
         "\\\n"
         "     90 with lines dt 2 lc rgb '#888888' title '90°'\n",
-        t->base);
+        t->qbase);
     return fadyn_plot_finish(t, &b, err);
 }
 
@@ -87,7 +87,7 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
         "± sd', \\\n"
         "     data using (column('group') + 0.18*(rand(0)-0.5)):'nse' with points pt 7 ps 0.6 lc "
         "rgb '#444444' title 'runs'\n",
-        t->base, n, p_bp, p_fa);
+        t->qbase, n, p_bp, p_fa);
     return fadyn_plot_finish(t, &b, err);
 }
 
@@ -113,7 +113,7 @@ int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, 
             fadyn_strbuf_printf(&b,
                                 "%s'%s-w%zu.tsv' using 'example':'%s' with lines lw 2 lc palette "
                                 "frac %.4f title 'ω = %g'",
-                                i ? ", \\\n     " : "", t->base, i, what[p][1],
+                                i ? ", \\\n     " : "", t->qbase, i, what[p][1],
                                 n > 1 ? (double)i / (double)(n - 1) : 0.0, omegas[i]);
         fadyn_strbuf_printf(&b, "\n");
     }

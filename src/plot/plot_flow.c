@@ -206,7 +206,12 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
     fadyn_flow_plot f = *fp;
-    if (!f.stem) f.stem = t->base;
+    char stem[sizeof t->qbase];
+    if (f.stem && fadyn_plot_escape(f.stem, stem, sizeof stem, err) != FADYN_OK) {
+        fadyn_strbuf_free(&b);
+        return err ? err->code : FADYN_EINVAL;
+    }
+    f.stem = f.stem ? stem : t->qbase;
     fadyn_plot_flow_commands(&b, &f);
     return fadyn_plot_finish(t, &b, err);
 }

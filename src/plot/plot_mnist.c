@@ -22,7 +22,7 @@ int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *t
         "fs transparent solid 0.5 title '± sd', \\\n"
         "     data using 'example':'test_error_percent_mean' with linespoints lw 2 pt 7 ps 0.5 "
         "lc rgb '#1a9641' title 'test error'\n",
-        t->dumb ? "fadyn-plot" : t->base, angles ? 2 : 1, title);
+        t->dumb ? "fadyn-plot" : t->qbase, angles ? 2 : 1, title);
     if (angles)
         fadyn_strbuf_printf(
             &b, "set title 'angle between the hidden updates of fa and of bp, Δh_{FA} ∠ Δh_{BP} "
@@ -42,7 +42,7 @@ int fadyn_plot_fig2a(const fadyn_plot_target *t, const char *const *rules, const
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
-    const char *stem = t->dumb ? "fadyn-plot" : t->base;
+    const char *stem = t->dumb ? "fadyn-plot" : t->qbase;
     fadyn_strbuf_printf(&b,
                         "set title 'Fig. 2a: MNIST, 784-1000-10 logistic, test error (mean over "
                         "runs, band ± 1 sd)' font ',13'\n"
@@ -85,7 +85,7 @@ int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_err *err) {
         "lc rgb '#1a9641' title 'Δh_{FA} ∠ Δh_{BP}', \\\n"
         "     '' using 'example':'mean' with lines lw 2 lc rgb '#1a9641' notitle, \\\n"
         "     90 with lines dt 2 lc rgb '#808080' title '90° (orthogonal)'\n",
-        runs, runs > 1 ? "s" : "", t->dumb ? "fadyn-plot" : t->base);
+        runs, runs > 1 ? "s" : "", t->dumb ? "fadyn-plot" : t->qbase);
     return fadyn_plot_finish(t, &b, err);
 }
 
@@ -103,7 +103,7 @@ int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *tes
                         "unset tics\nunset border\nset size ratio -1\nset yrange [*:*] reverse\n"
                         "set object 1 rectangle from screen 0,0 to screen 1,1 behind fc rgb "
                         "'#6080a0' fs solid\n",
-                        t->dumb ? "fadyn-plot" : t->base, units);
+                        t->dumb ? "fadyn-plot" : t->qbase, units);
     static const char *const name[4] = {"start", "backprop", "feedback alignment",
                                         "sparse feedback alignment"};
     for (int p = 0; p < 4; p++) {

@@ -5,8 +5,8 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
                    fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
-    char data[1100];
-    snprintf(data, sizeof data, "%s.tsv", t->dumb ? "fadyn-plot" : t->base);
+    char data[sizeof t->qbase + 8];
+    snprintf(data, sizeof data, "%s.tsv", t->dumb ? "fadyn-plot" : t->qbase);
     char sizes[256] = "";
     size_t off = 0;
     for (size_t k = 0; k <= p->depth && off < sizeof sizes - 12; k++)

@@ -24,7 +24,7 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
         "column('nse_mean')):(column('nse_mean')+column('nse_sd')) "
         "with filledcurves fc rgb '#bbddbb' fs transparent solid 0.5 title '± sd', \\\n"
         "     data using 'example':'nse_mean' with lines lw 2 lc rgb '#008800' title 'NSE'\n",
-        t->dumb ? "fadyn-plot" : t->base, two ? 2 : 1, title, log_format(t));
+        t->dumb ? "fadyn-plot" : t->qbase, two ? 2 : 1, title, log_format(t));
     if (two) {
         fadyn_strbuf_printf(&b,
                             "set title 'angle of the hidden update to bp (W^T e) and pbp (W^+ e)'\n"
@@ -55,7 +55,7 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t
         "against the expected ODE at t = η·steps' font ',13'\n"
         "set grid\nset logscale xy\nset format y '%s'\nset format x '%s'\n"
         "set xlabel 'learning rate η'\nset key bottom right\nset ylabel 'relative deviation'\n",
-        t->dumb ? "fadyn-plot" : t->base, log_format(t), log_format(t));
+        t->dumb ? "fadyn-plot" : t->qbase, log_format(t), log_format(t));
     static const char *const cols[2] = {"deviation", "loss_deviation"};
     static const char *const titles[2] = {"weights: ‖w_{train} − w_{ODE}‖ / ‖w_{ODE}‖ at the end",
                                           "NSE curves: ‖NSE_{train} − NSE_{ODE}‖ / ‖NSE_{ODE}‖"};

@@ -33,7 +33,7 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
         "%s\" font ',13'\n"
         "set grid\nset xlabel 't'\nset logscale x\nset format x '10^{%%T}'\nset key top right\n"
         "pos(c) = (column('t') > 0 && column(c) > 0) ? column(c) : NaN\n",
-        t->dumb ? "fadyn-plot" : t->base, fadyn_break_name(vp->brk), tr->instance, tr->sizes[0],
+        t->dumb ? "fadyn-plot" : t->qbase, fadyn_break_name(vp->brk), tr->instance, tr->sizes[0],
         tr->sizes[1], tr->sizes[2], tr->start);
     fadyn_strbuf_printf(
         &b,
