@@ -157,7 +157,7 @@ Test(cli_phase, basin_grid_outputs) {
     snprintf(p, sizeof p, "%s/b.tsv", dir);
     FILE *f = fopen(p, "r");
     cr_assert(fgets(line, sizeof line, f));
-    cr_expect_str_eq(line, "a0\tw0\tclass\ta_end\tw_end\tt_end\tC\tpredicted\n");
+    cr_expect_str_eq(line, "a0\tw0\tclass\ta_end\tw_end\tt_end\tC\tpredicted\tdirection\n");
     int rows = 0;
     while (fgets(line, sizeof line, f)) {
         double a0, w0, C;
@@ -311,4 +311,189 @@ Test(cli_phase, network_plot_keeps_the_rows_file) {
     cr_expect(strncmp(line, "scale\tsample\tu\tv\t", 16) == 0, "%s", line);
     first_line(dir, "n-fractions.tsv", line, sizeof line);
     cr_expect_str_eq(line, "scale\tposdef\tindefinite\tnegdef\tunconverged\tdiverged\tstable\n");
+}
+
+/* dir/name with the given text. */
+static void write_text(const char *dir, const char *name, const char *text) {
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* --from-file: a bad line is named by file and line number, exit 2, nothing
+ * written; more than the bound of starts is refused with the bound. */
+Test(cli_phase, from_file_faults_are_named) {
+    char dir[64], args[256], want[256];
+    th_tmpdir(dir, sizeof dir);
+    static const char *const bad[][2] = {
+        {"# two starts\n1 2\n\n3 x\n", " line 4: 'x' is not a finite number"},
+        {"1 2\n3 4 5\n", " line 2: 3 fields, expected 2"},
+        {"a0\tw0\n1\t2\n3\n", " line 3: 1 fields, expected 2"},
+        {"p q\n1 2\n", " line 1: a header that names no a0 and w0"},
+        {"trajectory\tdirection\ta0\tw0\n0\tsideways\t1\t2\n", " line 2: direction 'sideways'"},
+        {"# nothing\n\n", ": no starts"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "s%zu.txt", k);
+        write_text(dir, name, bad[k][0]);
+        snprintf(args, sizeof args, "--from-file %s/%s", dir, name);
+        snprintf(want, sizeof want, "%s/%s%s", dir, name, bad[k][1]);
+        expect_bad("flow", args, want);
+        expect_bad("basin", args, want);
+    }
+    char many[65 * 8 + 1] = "";
+    for (int k = 0; k < 65; k++)
+        strcat(many, "0.5 0.5\n");
+    write_text(dir, "many.txt", many);
+    snprintf(args, sizeof args, "--from-file %s/many.txt", dir);
+    expect_bad("flow", args, "at most 64");
+    expect_bad("basin", args, "at most 64");
+    snprintf(args, sizeof args, "--from-file %s/none.txt", dir);
+    expect_bad("basin", args, "none.txt");
+    expect_bad("basin", "--backward", "--from or --from-file");
+    expect_bad("flow", "--both", "--from or --from-file");
+    expect_bad("basin", "--from 1,1 --backward --both", "give one");
+    expect_bad("basin", "--from 1,1 --grid 5x5 --backward", "points mode");
+}
+
+/* Column `name` of the header line hdr (tab-separated), or -1. */
+static int column_of(const char *hdr, const char *name) {
+    int k = 0;
+    size_t n = strlen(name);
+    for (const char *c = hdr; *c; k++) {
+        if (strncmp(c, name, n) == 0 && (c[n] == '\t' || c[n] == '\n' || c[n] == '\0')) return k;
+        c = strchr(c, '\t');
+        if (!c) break;
+        c++;
+    }
+    return -1;
+}
+
+/* Field k of a tab-separated line into out. */
+static void field_of(const char *line, int k, char *out, size_t n) {
+    const char *c = line;
+    for (int i = 0; i < k && c; i++)
+        if ((c = strchr(c, '\t'))) c++;
+    cr_assert_not_null(c, "no field %d in '%s'", k, line);
+    size_t len = strcspn(c, "\t\n");
+    snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), c);
+}
+
+/* The rows of a TSV table: columns a0 w0 class direction of each, as text. */
+typedef struct {
+    char v[4][48];
+} start_row;
+static size_t read_starts(const char *path, start_row *rows, size_t cap) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    char line[4096];
+    cr_assert(fgets(line, sizeof line, f));
+    static const char *const names[4] = {"a0", "w0", "class", "direction"};
+    int col[4];
+    for (int k = 0; k < 4; k++) {
+        col[k] = column_of(line, names[k]);
+        cr_assert_geq(col[k], 0, "%s: no column %s", path, names[k]);
+    }
+    size_t n = 0;
+    while (n < cap && fgets(line, sizeof line, f))
+        for (int k = 0; k < 4; k++)
+            field_of(line, col[k], rows[n].v[k], sizeof rows[n].v[k]), n += k == 3;
+    fclose(f);
+    return n;
+}
+
+/* Starts from a plain file, with --both; the table flow writes replays
+ * through --from-file into flow and basin with the same starts, directions
+ * and classes (the header's a0 w0 direction columns picked by name). */
+Test(cli_phase, from_file_replays_flow_tables) {
+    char dir[64], cmd[1024], p[128];
+    th_tmpdir(dir, sizeof dir);
+    write_text(dir, "s.txt", "# a w\n-2.5 1\n\n2\t-2\n-1.05 -1   \n");
+    snprintf(cmd, sizeof cmd,
+             "flow --grid 5x5 --basin-grid 11x11 --from-file %s/s.txt --both --out %s/f.tsv "
+             "--quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    start_row f[16], g[16], b[16];
+    snprintf(p, sizeof p, "%s/f.tsv", dir);
+    size_t nf = read_starts(p, f, 16);
+    cr_assert_eq(nf, 7, "(0, 0) and three starts both ways");
+    static const char *const want[7][4] = {
+        {"0", "0", "good", "forward"},          {"-2.5", "1", "bad", "forward"},
+        {"2", "-2", "good", "forward"},         {"-1.05", "-1", "bad", "forward"},
+        {"-2.5", "1", "diverged", "backward"}, /* C above the fold: one root, off to infinity */
+        {"2", "-2", "unstable", "backward"},   /* C = -8: back to the middle root */
+        {"-1.05", "-1", "unstable", "backward"}};
+    for (size_t k = 0; k < 7; k++)
+        for (int c = 0; c < 4; c++)
+            cr_expect_str_eq(f[k].v[c], want[k][c], "row %zu column %d", k, c);
+    snprintf(cmd, sizeof cmd,
+             "flow --grid 5x5 --basin-grid 11x11 --from-file %s/f.tsv --out %s/g.tsv --quiet", dir,
+             dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/g.tsv", dir);
+    cr_assert_eq(read_starts(p, g, 16), 7, "the replay adds no (0, 0): the file has it");
+    snprintf(cmd, sizeof cmd, "basin --from-file %s/f.tsv --out %s/b.tsv --quiet", dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/b.tsv", dir);
+    cr_assert_eq(read_starts(p, b, 16), 7);
+    for (size_t k = 0; k < 7; k++)
+        for (int c = 0; c < 4; c++) {
+            cr_expect_str_eq(g[k].v[c], f[k].v[c], "flow replay row %zu column %d", k, c);
+            cr_expect_str_eq(b[k].v[c], f[k].v[c], "basin replay row %zu column %d", k, c);
+        }
+}
+
+/* The last sample (t a w) of trajectory k in a -traj.tsv table. */
+static void last_sample(const char *path, int k, double out[3]) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    char line[512];
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        int j;
+        char dirn[16];
+        double t, a, w;
+        if (sscanf(line, "%d\t%15s\t%lf\t%lf\t%lf", &j, dirn, &t, &a, &w) == 5 && j == k &&
+            isfinite(a)) {
+            out[0] = t, out[1] = a, out[2] = w;
+            found = 1;
+        }
+    }
+    fclose(f);
+    cr_assert(found, "%s: no trajectory %d", path, k);
+}
+
+/* Backward for T from p to q (flow --backward), then forward for T from q:
+ * back at p, to the integration's tolerance amplified by e^{|λ| T}. */
+Test(cli_phase, backward_trajectory_run_forward_returns_to_its_start) {
+    static const double starts[][2] = {{2.0, -2.0}, {-2.0, -1.5}, {0.5, 0.5}};
+    for (size_t k = 0; k < 3; k++) {
+        char dir[64], cmd[1024], p[128];
+        th_tmpdir(dir, sizeof dir);
+        snprintf(cmd, sizeof cmd,
+                 "flow --grid 3x3 --basin-grid 3x3 --from %.17g,%.17g --backward --t-end 0.3 "
+                 "--out %s/b.tsv --quiet",
+                 starts[k][0], starts[k][1], dir);
+        cr_assert_eq(th_run(cmd, NULL, 0), 0, "%s", cmd);
+        double q[3], r[3];
+        snprintf(p, sizeof p, "%s/b-traj.tsv", dir);
+        last_sample(p, 1, q);
+        cr_expect_float_eq(q[0], 0.3, 1e-12, "the backward run lasts --t-end");
+        cr_expect_gt(hypot(q[1] - starts[k][0], q[2] - starts[k][1]), 0.05, "it moved");
+        snprintf(cmd, sizeof cmd,
+                 "flow --grid 3x3 --basin-grid 3x3 --from %.17g,%.17g --t-end 0.3 --out %s/f.tsv "
+                 "--quiet",
+                 q[1], q[2], dir);
+        cr_assert_eq(th_run(cmd, NULL, 0), 0, "%s", cmd);
+        snprintf(p, sizeof p, "%s/f-traj.tsv", dir);
+        last_sample(p, 1, r);
+        cr_expect_float_eq(r[0], 0.3, 1e-12);
+        cr_expect_float_eq(r[1], starts[k][0], 1e-6, "start %zu: a %.10g", k, r[1]);
+        cr_expect_float_eq(r[2], starts[k][1], 1e-6, "start %zu: w %.10g", k, r[2]);
+    }
 }

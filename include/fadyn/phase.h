@@ -311,6 +311,14 @@ typedef struct {
 int fadyn_phase_starts_read(const char *path, fadyn_phase_start **starts, size_t *n,
                             fadyn_err *err);
 
+/* Settle each of the n starts s[k] in its own direction of time (bp's
+ * backward flag is ignored) into out[k], one workspace per direction.
+ * Returns FADYN_OK or the first error of fadyn_phase_ws_alloc or
+ * fadyn_phase_settle. */
+int fadyn_phase_settle_starts(double b, double t, const fadyn_basin_params *bp,
+                              const fadyn_phase_start *s, size_t n, fadyn_basin_point *out,
+                              fadyn_err *err);
+
 /* ---- the curves of a phase portrait ------------------------------------- */
 
 /* The curves of the 1-1-1 phase plane, each in pieces (a piece is drawn as
@@ -490,7 +498,7 @@ typedef struct {
     size_t n;
 } fadyn_basin_points;
 
-/* The points as TSV: a0 w0 class a_end w_end t_end C predicted (a
+/* The points as TSV: a0 w0 class a_end w_end t_end C predicted direction (a
  * fadyn_plot_data writer, ctx a fadyn_basin_points). */
 int fadyn_basin_write_points(const char *path, const void *points, fadyn_err *err);
 /* The class map's curves (ctx a fadyn_basin_plot, fadyn/plots.h): the

@@ -17,8 +17,9 @@ static const char *const INTRO =
     "                   predicts (bad iff C < -3|bt|^(2/3) and a beyond the middle root of\n"
     "                   a^3 + C a - 2bt); exit 1 if they disagree farther than one grid\n"
     "                   cell from the separatrix\n"
-    "  points           with --from (and no --grid): each start's end, class, time to\n"
-    "                   settle, C and the predicted class\n"
+    "  points           with --from or --from-file (and no --grid): each start's end,\n"
+    "                   class, time to settle, C and the predicted class, forward or\n"
+    "                   (--backward, --both) backward in time\n"
     "  network          with --sizes: random starts of a layered network under fa (or a\n"
     "                   2-D slice with --slice), end states classified by the symmetric\n"
     "                   part of W B and by stability (Jacobian eigenvalues)\n";
@@ -79,10 +80,11 @@ static const cli_opt LAYERED[] = {
 static const cli_opt OPTS[] = {
     CLI_INCLUDE(NET111),
     CLI_INCLUDE(LAYERED),
-    CLI_OUTFILE("out", "FILE.tsv", A, pc.out,
-                "grid/points: a0 w0 class a_end w_end t_end C predicted; network: one row per "
-                "start (see docs/basin.md)",
-                .section = "Output:"),
+    CLI_OUTFILE(
+        "out", "FILE.tsv", A, pc.out,
+        "grid/points: a0 w0 class a_end w_end t_end C predicted direction; network: one row per "
+        "start (see docs/basin.md)",
+        .section = "Output:"),
     CLI_OUTFILE("summary", "FILE.json", A, pc.summary,
                 "counts per class, bad fraction, the fraction of nodes the criterion predicts "
                 "bad, the exact bad area and its fraction, disagreements (and how many lie "
@@ -142,8 +144,15 @@ static int check(cli_ctx *c, void *v) {
         o->mode = o->slice ? MODE_SLICE : MODE_NET;
         if ((rc = check_net(c, o))) return rc;
     } else {
-        o->mode = o->pc.nfrom && !grid_given ? MODE_POINTS : MODE_GRID;
+        o->mode = (o->pc.nfrom || o->pc.from_file) && !grid_given ? MODE_POINTS : MODE_GRID;
         if ((rc = phase_common_check(c, &o->pc))) return rc;
+        if (o->mode == MODE_GRID && (o->pc.backward || o->pc.both)) {
+            cli_error(CMD,
+                      "--%s: for the starts of --from or --from-file without --grid (points "
+                      "mode); a grid is integrated forward",
+                      o->pc.backward ? "backward" : "both");
+            return CLI_EXIT_USAGE;
+        }
     }
     return phase_plot_target(CMD, &o->pc, 1300, 1000);
 }
@@ -249,12 +258,8 @@ static int run_points(const basin_opts *o) {
     const phase_common *pc = &o->pc;
     fadyn_err err;
     fadyn_err_clear(&err);
-    fadyn_basin_point p[PHASE_MAX_FROM];
-    fadyn_phase_ws *ws = fadyn_phase_ws_alloc(&pc->bp, &err);
-    int rc = ws ? FADYN_OK : err.code;
-    for (size_t k = 0; k < pc->nfrom && rc == FADYN_OK; k++)
-        rc = fadyn_phase_settle(ws, pc->b, pc->t, pc->from[k][0], pc->from[k][1], &p[k], &err);
-    fadyn_phase_ws_free(ws);
+    fadyn_basin_point p[2 * PHASE_MAX_FROM];
+    int rc = fadyn_phase_settle_starts(pc->b, pc->t, &pc->bp, pc->from, pc->nfrom, p, &err);
     size_t unconverged = 0;
     for (size_t k = 0; rc == FADYN_OK && k < pc->nfrom; k++)
         unconverged += p[k].cls == FADYN_PHASE_UNCONVERGED;

@@ -22,7 +22,6 @@ static const char *const EPILOGUE =
 typedef struct {
     phase_common pc;
     fadyn_fig3b_params fig; /* ga, gw, ba, bw, t_end from the options, the rest from pc */
-    fadyn_phase_start from[PHASE_MAX_FROM];
 } flow_opts;
 
 #define CMD "flow"
@@ -64,9 +63,7 @@ static int check(cli_ctx *c, void *v) {
     o->fig.b = pc->b;
     o->fig.t = pc->t;
     o->fig.win = pc->win;
-    for (size_t k = 0; k < pc->nfrom; k++)
-        o->from[k] = (fadyn_phase_start){pc->from[k][0], pc->from[k][1], 0};
-    o->fig.from = o->from;
+    o->fig.from = pc->from;
     o->fig.nfrom = pc->nfrom;
     o->fig.bp = pc->bp;
     return phase_plot_target(CMD, &o->pc, 1350, 1000);

@@ -2,6 +2,7 @@
 #include "phase_args.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef phase_common P;
@@ -45,12 +46,13 @@ static int parse_from(const char *cmd, const cli_opt *o, const char *arg, void *
         cli_error(cmd, "--from: at most %d starts", PHASE_MAX_FROM);
         return CLI_EXIT_USAGE;
     }
-    int rc = cli_read_doubles(cmd, o, arg, pc->from[pc->nfrom], 2, &n);
+    double v[2];
+    int rc = cli_read_doubles(cmd, o, arg, v, 2, &n);
     if (rc == 0 && n != 2) {
         cli_error(cmd, "--from '%s': give a start as a,w", arg);
         rc = CLI_EXIT_USAGE;
     }
-    pc->nfrom += rc == 0;
+    if (rc == 0) pc->from[pc->nfrom++] = (fadyn_phase_start){v[0], v[1], 0};
     return rc;
 }
 static const cli_kind from_kind = {1, 0, 0, parse_from, NULL, NULL, NULL};
@@ -65,6 +67,15 @@ const cli_opt phase_net_table[] = {
     CLI_OPT(&window_kind, "window", "A0,A1,W0,W1", P, win, "a-range then w-range", CLI_REC),
     CLI_OPT(&from_kind, "from", "A,W", P, from,
             "a start (repeatable, up to 64); outside the window is allowed and noted on stderr"),
+    CLI_STRING("from-file", "FILE", P, from_file,
+               "starts from FILE: one 'a w' pair a line (spaces or tabs; '#' comments and blank "
+               "lines skipped), or a table with a header line naming a0 and w0 (and optionally "
+               "direction: forward or backward), such as the FILE.tsv of flow --out or "
+               "basin --out, which replays; with --from at most 64 starts in all"),
+    CLI_SET("backward", P, backward,
+            "integrate every start of --from and --from-file backward in time: where it came "
+            "from (a file's direction column is overridden)"),
+    CLI_SET("both", P, both, "integrate every start forward and backward in time"),
     CLI_END,
 };
 
@@ -100,6 +111,30 @@ void phase_common_default(phase_common *pc) {
     pc->bp = fadyn_basin_params_default();
 }
 
+/* --from-file's starts after --from's: at most PHASE_MAX_FROM in all. */
+static int read_from_file(const char *cmd, phase_common *pc) {
+    if (!pc->from_file) return 0;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    fadyn_phase_start *s = NULL;
+    size_t n = 0;
+    if (fadyn_phase_starts_read(pc->from_file, &s, &n, &err) != FADYN_OK) {
+        cli_error(cmd, "--from-file: %s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = 0;
+    if (n > PHASE_MAX_FROM - pc->nfrom) {
+        cli_error(cmd, "--from-file %s: %zu starts%s; at most %d in all", pc->from_file, n,
+                  pc->nfrom ? " besides those of --from" : "", PHASE_MAX_FROM);
+        rc = CLI_EXIT_USAGE;
+    } else {
+        memcpy(pc->from + pc->nfrom, s, n * sizeof *s);
+        pc->nfrom += n;
+    }
+    free(s);
+    return rc;
+}
+
 int phase_common_check(cli_ctx *c, phase_common *pc) {
     const char *cmd = c->cmd->name;
     if (pc->b == 0.0) {
@@ -114,12 +149,27 @@ int phase_common_check(cli_ctx *c, phase_common *pc) {
     }
     int rc = CLI_CHECK(c, fadyn_basin_params_check, &pc->bp);
     if (rc) return rc;
+    if ((rc = read_from_file(cmd, pc))) return rc;
+    if (pc->backward && pc->both) {
+        cli_error(cmd, "--backward and --both: give one (--both runs every start both ways)");
+        return CLI_EXIT_USAGE;
+    }
+    if ((pc->backward || pc->both) && pc->nfrom == 0) {
+        cli_error(cmd, "--%s: give the starts with --from or --from-file",
+                  pc->backward ? "backward" : "both");
+        return CLI_EXIT_USAGE;
+    }
+    size_t n = pc->nfrom;
+    for (size_t k = 0; k < n; k++) {
+        if (pc->backward || pc->both) pc->from[k].backward = pc->backward;
+        if (pc->both) pc->from[pc->nfrom++] = (fadyn_phase_start){pc->from[k].a, pc->from[k].w, 1};
+    }
     const fadyn_window *w = &pc->win;
-    for (size_t k = 0; k < pc->nfrom; k++) {
-        double a = pc->from[k][0], ww = pc->from[k][1];
-        if (a < w->a_lo || a > w->a_hi || ww < w->w_lo || ww > w->w_hi)
+    for (size_t k = 0; k < n; k++) {
+        double a = pc->from[k].a, ww = pc->from[k].w;
+        if (!fadyn_window_has(w, a, ww))
             fprintf(stderr,
-                    "fadyn %s: note: --from %g,%g lies outside the window "
+                    "fadyn %s: note: the start %g,%g lies outside the window "
                     "[%g,%g]x[%g,%g] (integrated anyway)\n",
                     cmd, a, ww, w->a_lo, w->a_hi, w->w_lo, w->w_hi);
     }

@@ -228,6 +228,25 @@ int fadyn_phase_settle(fadyn_phase_ws *ws, double b, double t, double a0, double
     return rc;
 }
 
+int fadyn_phase_settle_starts(double b, double t, const fadyn_basin_params *bp,
+                              const fadyn_phase_start *s, size_t n, fadyn_basin_point *out,
+                              fadyn_err *err) {
+    fadyn_basin_params dir[2] = {*bp, *bp};
+    fadyn_phase_ws *ws[2] = {NULL, NULL};
+    dir[0].backward = 0;
+    dir[1].backward = 1;
+    int rc = FADYN_OK;
+    for (size_t k = 0; k < n && rc == FADYN_OK; k++) {
+        int d = s[k].backward != 0;
+        if (!ws[d] && !(ws[d] = fadyn_phase_ws_alloc(&dir[d], err)))
+            rc = err ? err->code : FADYN_ENOMEM;
+        if (rc == FADYN_OK) rc = fadyn_phase_settle(ws[d], b, t, s[k].a, s[k].w, &out[k], err);
+    }
+    fadyn_phase_ws_free(ws[0]);
+    fadyn_phase_ws_free(ws[1]);
+    return rc;
+}
+
 double fadyn_grid_a(const fadyn_window *win, size_t na, size_t i) {
     return na < 2 ? win->a_lo : win->a_lo + (win->a_hi - win->a_lo) * (double)i / (double)(na - 1);
 }

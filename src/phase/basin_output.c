@@ -14,18 +14,18 @@
 /* ---- the 1-1-1 network ------------------------------------------------------------ */
 
 int fadyn_basin_write_points(const char *path, const void *table, fadyn_err *err) {
-    static const char *const cols[] = {"a0",    "w0",    "class", "a_end",
-                                       "w_end", "t_end", "C",     "predicted"};
+    static const char *const cols[] = {"a0",    "w0", "class",     "a_end",    "w_end",
+                                       "t_end", "C",  "predicted", "direction"};
     const fadyn_basin_points *t = table;
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
-    fadyn_tsv_header(of.f, cols, 8);
+    fadyn_tsv_header(of.f, cols, 9);
     for (size_t i = 0; i < t->n; i++) {
         const fadyn_basin_point *p = &t->p[i];
-        fprintf(of.f, "%.10g\t%.10g\t%s\t%.10g\t%.10g\t%.10g\t%.10g\t%s\n", p->a0, p->w0,
+        fprintf(of.f, "%.10g\t%.10g\t%s\t%.10g\t%.10g\t%.10g\t%.10g\t%s\t%s\n", p->a0, p->w0,
                 fadyn_phase_class_name(p->cls), p->a, p->w, p->t_end, p->C,
-                fadyn_phase_class_name(p->predicted));
+                fadyn_phase_class_name(p->predicted), p->backward ? "backward" : "forward");
     }
     return fadyn_ofile_commit(&of, err);
 }
@@ -111,22 +111,24 @@ void fadyn_basin_points_summary(const fadyn_basin_points *t, json_t *j) {
     for (size_t k = 0; k < t->n; k++) {
         const fadyn_basin_point *p = &t->p[k];
         json_array_append_new(
-            arr, json_pack("{s:[ff],s:[oo],s:s,s:o,s:f,s:s}", "from", p->a0, p->w0, "end",
-                           fadyn_json_real(p->a), fadyn_json_real(p->w), "class",
-                           fadyn_phase_class_name(p->cls), "t_settled", fadyn_json_real(p->t_end),
-                           "C", p->C, "predicted", fadyn_phase_class_name(p->predicted)));
+            arr, json_pack("{s:[ff],s:s,s:[oo],s:s,s:o,s:f,s:s}", "from", p->a0, p->w0, "direction",
+                           p->backward ? "backward" : "forward", "end", fadyn_json_real(p->a),
+                           fadyn_json_real(p->w), "class", fadyn_phase_class_name(p->cls),
+                           "t_settled", fadyn_json_real(p->t_end), "C", p->C, "predicted",
+                           fadyn_phase_class_name(p->predicted)));
     }
     json_object_set_new(j, "points", arr);
 }
 
 void fadyn_basin_points_report(const fadyn_basin_points *t, fadyn_strbuf *b) {
-    fadyn_strbuf_printf(b, "  %10s %10s  %-11s %12s %12s %10s %10s  %s\n", "a0", "w0", "class",
-                        "a_end", "w_end", "t_settle", "C", "predicted");
+    fadyn_strbuf_printf(b, "  %10s %10s  %-11s %12s %12s %10s %10s  %-11s %s\n", "a0", "w0",
+                        "class", "a_end", "w_end", "t_settle", "C", "predicted", "direction");
     for (size_t k = 0; k < t->n; k++) {
         const fadyn_basin_point *p = &t->p[k];
-        fadyn_strbuf_printf(b, "  %10.4g %10.4g  %-11s %12.6g %12.6g %10.4g %10.5g  %s\n", p->a0,
-                            p->w0, fadyn_phase_class_name(p->cls), p->a, p->w, p->t_end, p->C,
-                            fadyn_phase_class_name(p->predicted));
+        fadyn_strbuf_printf(b, "  %10.4g %10.4g  %-11s %12.6g %12.6g %10.4g %10.5g  %-11s %s\n",
+                            p->a0, p->w0, fadyn_phase_class_name(p->cls), p->a, p->w, p->t_end,
+                            p->C, fadyn_phase_class_name(p->predicted),
+                            p->backward ? "backward" : "forward");
     }
 }
 

@@ -56,6 +56,7 @@ typedef struct {
     int header;       /* a header line was read */
     size_t ncols;     /* fields a row must have */
     int ca, cw, cdir; /* columns of a, w and the direction (-1: none) */
+    int plain;        /* the header names them a and w (not a0 and w0) */
     fadyn_phase_start *s;
     size_t n, cap;
 } reader;
@@ -68,6 +69,7 @@ static int read_header(reader *r, char **field, size_t nf, size_t line, fadyn_er
     if (r->ca < 0 || r->cw < 0) {
         r->ca = column(field, nf, "a");
         r->cw = column(field, nf, "w");
+        r->plain = 1;
     }
     r->cdir = column(field, nf, "direction");
     if (r->ca < 0 || r->cw < 0)
@@ -83,7 +85,8 @@ static int read_row(reader *r, char **field, size_t nf, size_t line, fadyn_err *
         return fadyn_err_set(err, FADYN_EPARSE, "%s line %zu: %zu fields, expected %zu%s", r->path,
                              line, nf, r->ncols, r->header ? " (as many as the header)" : " (a w)");
     fadyn_phase_start st = {0.0, 0.0, 0};
-    const char *names[2] = {r->header ? "a0" : "a", r->header ? "w0" : "w"};
+    int zero = r->header && !r->plain;
+    const char *names[2] = {zero ? "a0" : "a", zero ? "w0" : "w"};
     int cols[2] = {r->ca, r->cw};
     double *dst[2] = {&st.a, &st.w};
     for (int k = 0; k < 2; k++)
@@ -117,7 +120,7 @@ int fadyn_phase_starts_read(const char *path, fadyn_phase_start **starts, size_t
     *n = 0;
     FILE *f = fopen(path, "r");
     if (!f) return fadyn_err_set(err, FADYN_EIO, "%s: %s", path, strerror(errno));
-    reader r = {path, 0, 2, 0, 1, -1, NULL, 0, 0};
+    reader r = {path, 0, 2, 0, 1, -1, 0, NULL, 0, 0};
     char *buf = NULL, *field[MAX_COLS];
     size_t bufcap = 0, line = 0;
     ssize_t len;
