@@ -177,10 +177,16 @@ bench-run: all $(BENCH_RUN)
 	    FADYN_BENCH_PYTHON=$(PYTHON) $$b || exit 1; done
 	@echo "== targets (docs/performance.md)"; cat $(BUILD)/bench/targets.txt
 
-# Every test, the CLI runs included, under AddressSanitizer + UBSan.
+# Every test, the CLI runs included, under AddressSanitizer + UBSan: any
+# report fails the run (UBSan halts on its first), leaks included but for
+# the Criterion runner's own (tests/lsan.supp).
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    CC="$(CC) -fsanitize=address,undefined" CHECK_MORE=check-python check-run
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    CC="$(CC) -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    CHECK_MORE=check-python check-run
 
 # Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
 docs: $(BUILD)/fadyn

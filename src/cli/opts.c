@@ -617,9 +617,10 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
         const void *b = (const char *)o + f.base[k];
         if (e->kind->validate && (rc = e->kind->validate(c->name, e, b))) return rc;
         for (size_t j = 0; e->kind == &cli_k_outfile && j < k; j++) {
+            if (f.o[j]->kind != &cli_k_outfile) continue; /* only outfiles hold a path */
             const char *s = *(const char *const *)field(e, b);
             const char *t = *(const char *const *)field(f.o[j], (const char *)o + f.base[j]);
-            if (f.o[j]->kind == &cli_k_outfile && s && t && strcmp(s, t) == 0) {
+            if (s && t && strcmp(s, t) == 0) {
                 cli_error(c->name, "--%s and --%s: both name %s", f.o[j]->name, e->name, s);
                 return CLI_EXIT_USAGE;
             }

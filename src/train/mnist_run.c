@@ -91,7 +91,7 @@ static uint32_t fingerprint(const fadyn_mnist *d, const fadyn_mnist_params *p) {
 
 static int put_raw(FILE *f, const void *p, size_t n, uLong *crc) {
     if (crc && n) *crc = crc32(*crc, p, (uInt)n);
-    return fwrite(p, 1, n, f) == n ? 0 : -1;
+    return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1; /* p may be NULL when n is 0 */
 }
 
 static int put_u64(FILE *f, uint64_t v, uLong *crc) {
