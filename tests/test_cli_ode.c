@@ -185,6 +185,25 @@ Test(cli_ode, divergence_exits_3_and_keeps_rows) {
     json_decref(j);
 }
 
+/* Issue 13: a fast start (w = 100) is no divergence for rk8pd (it said
+ * "diverged near t = 0" after 0 steps): exit 0 and t_end reached. */
+Test(cli_ode, fast_start_with_rk8pd_is_not_diverged) {
+    char dir[64], cmd[512], line[1024] = "", p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --sizes 3,2,2 --init-scale 100 --stepper rk8pd --t-end 1 --samples 3 --quiet "
+             "--summary %s/o.json",
+             dir);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 0, "%s", line);
+    snprintf(p, sizeof p, "%s/o.json", dir);
+    json_t *j = json_load_file(p, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "status")), "ok");
+    cr_expect_eq(json_real_value(json_object_get(j, "t_reached")), 1.0);
+    cr_expect_gt(json_integer_value(json_object_get(j, "steps")), 0);
+    json_decref(j);
+}
+
 /* Without gnuplot on PATH the data are still written and one line says how to get it. */
 Test(cli_ode, missing_gnuplot_still_writes_data) {
     char dir[64], cmd[2048], line[1024], p[128];

@@ -142,3 +142,75 @@ Test(integrate, bad_systems_and_settings_are_refused) {
     cr_expect_eq(si, fadyn_stepper_find("msbdf"));
     cr_expect_str_eq(fadyn_stepper_default()->name, "dop853");
 }
+
+/* Issue 13, class 5: a trial stage that leaves the radius is a rejected
+ * step, not a divergence.  A 3-2-2 fa net started at w = 100 moves fast
+ * enough that the first trial steps overshoot; rk8pd, GSL's rk8pd and
+ * msbdf reported "diverged near t = 0" after 0 steps.  Every stepper now
+ * reaches t_end, and all end at the same state. */
+Test(integrate, a_fast_start_is_no_false_divergence, .timeout = 300) {
+    size_t sz[] = {3, 2, 2};
+    fadyn_problem p;
+    th_problem(&p, 2, sz, th_rule("fa"), 1, 100.0);
+    fadyn_integ_params ref = fadyn_integ_params_default();
+    ref.t_end = 0.5;
+    ref.samples = 3;
+    fadyn_ode_result r0;
+    cr_assert_eq(fadyn_ode_run(&p, &ref, &r0), FADYN_OK, "dop853: %s", r0.err.msg);
+    for (const fadyn_stepper_info *si = fadyn_steppers; si->name; si++) {
+        fadyn_integ_params ip = ref;
+        ip.stepper = si;
+        fadyn_ode_result r;
+        int rc = fadyn_ode_run(&p, &ip, &r);
+        cr_expect_eq(rc, FADYN_OK, "%s: %s", si->name, r.err.msg);
+        cr_expect_eq(r.stats.t_reached, ref.t_end, "%s stopped at t = %g", si->name,
+                     r.stats.t_reached);
+        double d = 0.0, s = 0.0;
+        for (size_t i = 0; i < p.dim; i++)
+            d += (r.y[i] - r0.y[i]) * (r.y[i] - r0.y[i]), s += r0.y[i] * r0.y[i];
+        cr_expect_lt(sqrt(d / s), 1e-5, "%s vs dop853: relative distance %g", si->name,
+                     sqrt(d / s));
+        fadyn_ode_result_free(&r);
+    }
+    fadyn_ode_result_free(&r0);
+    fadyn_problem_free(&p);
+}
+
+/* A true blow-up stays one: y' = y², y(0) = 1 has its pole at t = 1.  Every
+ * stepper, explicit and implicit, reports FADYN_DIVERGED shortly before
+ * the pole, its last accepted state within the radius and on the exact
+ * solution 1/(1 - t) to a few digits. */
+static int square(double t, const double y[], double f[], void *params) {
+    (void)t, (void)params;
+    f[0] = y[0] * y[0];
+    return GSL_SUCCESS;
+}
+static int square_jac(double t, const double y[], double *dfdy, double dfdt[], void *params) {
+    (void)t, (void)params;
+    dfdy[0] = 2.0 * y[0];
+    dfdt[0] = 0.0;
+    return GSL_SUCCESS;
+}
+
+Test(integrate, a_true_blow_up_is_diverged_for_every_stepper) {
+    gsl_odeiv2_system sys = {square, square_jac, 1, NULL};
+    for (const fadyn_stepper_info *si = fadyn_steppers; si->name; si++) {
+        fadyn_integ_params ip = fadyn_integ_params_default();
+        ip.stepper = si;
+        ip.t_end = 2.0;
+        ip.samples = 3;
+        ip.radius = 1e3;
+        double y = 1.0;
+        fadyn_integ_stats st;
+        fadyn_err err;
+        fadyn_err_clear(&err);
+        cr_expect_eq(fadyn_integrate(&sys, &ip, &y, NULL, NULL, &st, &err), FADYN_DIVERGED,
+                     "%s: %s", si->name, err.msg);
+        cr_expect(st.t_reached > 0.99 && st.t_reached < 1.0, "%s: t_reached %.9g", si->name,
+                  st.t_reached);
+        cr_expect(y > 10.0 && y <= ip.radius, "%s: y %g, the last accepted state", si->name, y);
+        cr_expect_lt(fabs(y * (1.0 - st.t_reached) - 1.0), 5e-3, "%s: y %.9g at t %.9g", si->name,
+                     y, st.t_reached);
+        cr_expect(strstr(err.msg, "diverged near t = "), "%s: %s", si->name, err.msg);
+    }
+}

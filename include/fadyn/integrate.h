@@ -74,8 +74,11 @@ typedef struct {
 typedef int (*fadyn_sample_fn)(void *ctx, double t, const double *y);
 
 /* Integrate sys from y (updated in place) over the sample times.
- * Returns FADYN_OK; FADYN_DIVERGED (positive: a run outcome) if the state
- * became non-finite or left the radius — the detail names the time;
+ * Returns FADYN_OK; FADYN_DIVERGED (positive: a run outcome) if an accepted
+ * state became non-finite or left the radius, or the step fell below hmin
+ * while trial states kept doing so — the detail names the time (a trial
+ * stage beyond the radius only rejects that trial step, which is retried
+ * smaller);
  * FADYN_MAXSTEPS if nmax steps were taken or the step fell below hmin;
  * the GSL steppers start with the step h0, dop853 chooses its first step
  * (Hairer's rule) and delivers samples through its dense output, so they

@@ -117,21 +117,28 @@ double fadyn_integ_sample_time(const fadyn_integ_params *ip, size_t i) {
 }
 
 /* The system as fadyn_integrate's driver sees it: the user's, guarded
- * against blow-up. */
+ * against blow-up.  A trial state (a stage of a step being tried) that is
+ * non-finite or beyond the radius, or a non-finite derivative, fails the
+ * evaluation with GSL_FAILURE: GSL's evolve then rejects the trial step
+ * and retries it with half the step (GSL_EBADFUNC would end the run, which
+ * made a stage overshooting from a fast start a false divergence).  Only
+ * an accepted state beyond the radius, or the step shrinking below hmin
+ * while trial states kept leaving, is a divergence (fadyn_integrate). */
 typedef struct {
     const gsl_odeiv2_system *inner;
     double radius;
     unsigned long nrhs, njac;
+    int rejected; /* a trial state or derivative failed since the last accepted step */
 } guard;
 
 static int guarded_f(double t, const double y[], double dydt[], void *params) {
     guard *g = params;
     g->nrhs++;
     size_t n = g->inner->dimension;
-    if (fadyn_exceeds(y, n, g->radius)) return GSL_EBADFUNC;
+    if (fadyn_exceeds(y, n, g->radius)) return g->rejected = 1, GSL_FAILURE;
     int s = g->inner->function(t, y, dydt, g->inner->params);
     if (s != GSL_SUCCESS) return s;
-    return fadyn_exceeds(dydt, n, INFINITY) ? GSL_EBADFUNC : GSL_SUCCESS;
+    return fadyn_exceeds(dydt, n, INFINITY) ? (g->rejected = 1, GSL_FAILURE) : GSL_SUCCESS;
 }
 
 static int guarded_j(double t, const double y[], double *dfdy, double dfdt[], void *params) {
@@ -265,7 +272,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
     if (rc != FADYN_OK) return rc;
     double t0 = fadyn_wall_seconds();
     if (ip->stepper->own_driver) return own_driver(sys, ip, y, fn, ctx, stats, err, t0);
-    guard g = {sys, ip->radius, 0, 0};
+    guard g = {.inner = sys, .radius = ip->radius};
     fadyn_integ_ws ws;
     memset(&ws, 0, sizeof ws);
     ws.sys = (gsl_odeiv2_system){guarded_f, sys->jacobian ? guarded_j : NULL, sys->dimension, &g};
@@ -278,42 +285,42 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
         if (stats) *stats = st;
         return initial_beyond(ip, err);
     }
-    double t = 0.0;
+    double t = 0.0, h = ip->h0;
     rc = fn ? fn(ctx, 0.0, y) : 0;
+    /* GSL's evolve step by step (what gsl_odeiv2_driver_apply does), every
+     * accepted state checked against the radius */
     for (size_t i = 1; rc == FADYN_OK && i < ip->samples; i++) {
         double ti = fadyn_integ_sample_time(ip, i);
-        /* the driver counts steps per call: give each call what is left */
-        unsigned long used = (unsigned long)d->e->count;
-        if (used >= ip->nmax) {
-            rc = fadyn_err_set(err, FADYN_MAXSTEPS,
-                               "stopped at t = %.6g: the step limit (%lu steps) was reached", t,
-                               ip->nmax);
-            break;
+        while (rc == FADYN_OK && t < ti) {
+            if (d->e->count >= ip->nmax) {
+                rc = fadyn_err_set(err, FADYN_MAXSTEPS,
+                                   "stopped at t = %.6g: the step limit (%lu steps) was reached", t,
+                                   ip->nmax);
+                break;
+            }
+            g.rejected = 0;
+            int s = gsl_odeiv2_evolve_apply(d->e, d->c, d->s, &ws.sys, &t, ti, &h, y);
+            if (s == GSL_SUCCESS && fadyn_exceeds(y, sys->dimension, ip->radius))
+                rc = fadyn_err_set(err, FADYN_DIVERGED,
+                                   "diverged near t = %.6g: the state became non-finite or left "
+                                   "--radius %g",
+                                   t, ip->radius);
+            else if ((s == GSL_SUCCESS && fabs(h) < ip->hmin && t < ti) || s == GSL_FAILURE)
+                /* the step underflowed: a divergence if trial states were leaving */
+                rc = g.rejected
+                         ? fadyn_err_set(err, FADYN_DIVERGED,
+                                         "diverged near t = %.6g: the step fell below "
+                                         "hmin = %g with the trial states non-finite or "
+                                         "beyond --radius %g",
+                                         t, ip->hmin, ip->radius)
+                         : fadyn_err_set(err, FADYN_MAXSTEPS,
+                                         "stopped at t = %.6g: the step fell below hmin = %g", t,
+                                         ip->hmin);
+            else if (s != GSL_SUCCESS)
+                rc = fadyn_err_set(err, FADYN_EGSL, "GSL evolve failed at t = %.6g: %s", t,
+                                   gsl_strerror(s));
         }
-        if (gsl_odeiv2_driver_set_nmax(d, ip->nmax - used) != GSL_SUCCESS ||
-            d->nmax != ip->nmax - used) {
-            rc = fadyn_err_set(err, FADYN_EGSL, "GSL's driver refused nmax = %lu", ip->nmax - used);
-            break;
-        }
-        int s = gsl_odeiv2_driver_apply(d, &t, ti, y);
-        if (s == GSL_EBADFUNC) {
-            rc = fadyn_err_set(err, FADYN_DIVERGED,
-                               "diverged near t = %.6g: the state became non-finite or left "
-                               "--radius %g",
-                               t, ip->radius);
-        } else if (s == GSL_EMAXITER) {
-            rc = fadyn_err_set(err, FADYN_MAXSTEPS,
-                               "stopped at t = %.6g: the step limit (%lu steps) was reached", t,
-                               ip->nmax);
-        } else if (s == GSL_ENOPROG) {
-            rc = fadyn_err_set(err, FADYN_MAXSTEPS,
-                               "stopped at t = %.6g: the step fell below hmin = %g", t, ip->hmin);
-        } else if (s != GSL_SUCCESS) {
-            rc = fadyn_err_set(err, FADYN_EGSL, "GSL driver failed at t = %.6g: %s", t,
-                               gsl_strerror(s));
-        } else if (fn) {
-            rc = fn(ctx, ti, y);
-        }
+        if (rc == FADYN_OK && fn) rc = fn(ctx, ti, y);
     }
     st.steps = d->e->count;
     st.failed_steps = d->e->failed_steps;
