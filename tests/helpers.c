@@ -26,14 +26,15 @@ void th_problem(fadyn_problem *p, size_t depth, const size_t *sizes, const fadyn
     gsl_rng_free(r);
 }
 
-/* The first line of the stderr file (fd, named path) into capture; the file
- * removed; the exit status of st. */
-static int finish(int fd, const char *path, int st, char *capture, size_t n) {
+/* The first line (all: the whole, up to n - 1 bytes) of the stderr file
+ * (fd, named path) into capture; the file removed; the exit status of st. */
+static int finish(int fd, const char *path, int st, char *capture, size_t n, int all) {
     if (capture && n > 0) {
         capture[0] = '\0';
         lseek(fd, 0, SEEK_SET);
         FILE *f = fdopen(fd, "r");
-        if (f && fgets(capture, (int)n, f)) capture[strcspn(capture, "\n")] = '\0';
+        if (f && all) capture[fread(capture, 1, n - 1, f)] = '\0';
+        if (f && !all && fgets(capture, (int)n, f)) capture[strcspn(capture, "\n")] = '\0';
         if (f) fclose(f);
     } else {
         close(fd);
@@ -51,11 +52,11 @@ int th_run(const char *args, char *capture, size_t n) {
     char cmd[8192];
     snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", bin, args, err_path);
     int st = system(cmd);
-    return finish(fd, err_path, st, capture, n);
+    return finish(fd, err_path, st, capture, n, 0);
 }
 
-int th_runv(const char *const *argv, const char *cwd, const char *out_path, char *capture,
-            size_t n) {
+int th_runv(const char *const *argv, const char *cwd, const char *env, const char *out_path,
+            char *capture, size_t n) {
     const char *bin = getenv("FADYN_BIN");
     if (!bin) bin = "build/fadyn";
     char abs[4096];
@@ -74,12 +75,13 @@ int th_runv(const char *const *argv, const char *cwd, const char *out_path, char
         if (o < 0 ? out_path && *out_path : dup2(o, 1) < 0) _exit(126);
         if (o < 0) close(1);
         if (dup2(fd, 2) < 0 || (cwd && chdir(cwd) != 0)) _exit(126);
+        if (env) putenv((char *)env);
         execv(bin, (char *const *)argv);
         _exit(127);
     }
     int st;
     cr_assert_eq(waitpid(pid, &st, 0), pid);
-    return finish(fd, err_path, st, capture, n);
+    return finish(fd, err_path, st, capture, n, 1);
 }
 
 void th_tmpdir(char *out, size_t n) {

@@ -20,12 +20,13 @@ int th_run(const char *args, char *capture, size_t n);
 
 /* Run the built binary with argv (argv[0] is ignored; NULL-terminated)
  * without a shell, in the working directory cwd (NULL: the current one),
+ * with env (one NAME=VALUE, or NULL) added to the environment,
  * stdout to out_path (NULL: /dev/null; "": stdout closed; opened for
  * writing, not truncated);
  * returns the exit status (-1 if killed).  capture (may be NULL) receives
- * stderr's first line. */
-int th_runv(const char *const *argv, const char *cwd, const char *out_path, char *capture,
-            size_t n);
+ * stderr, all of it (up to n - 1 bytes). */
+int th_runv(const char *const *argv, const char *cwd, const char *env, const char *out_path,
+            char *capture, size_t n);
 
 /* A fresh temporary directory (mkdtemp) whose name is written to out. */
 void th_tmpdir(char *out, size_t n);

@@ -50,7 +50,7 @@ Test(cli_paths, plot_into_hostile_directories_runs_nothing_and_writes_the_image)
         snprintf(png, sizeof png, "%s/%s", sub, img);
         const char *argv[] = {"fadyn", "ode", "--t-end", "2", "--plot", png, "--quiet", NULL};
         /* from dir itself, so a `touch PWNED` run anywhere near lands in a checked place */
-        cr_expect_eq(th_runv(argv, dir, NULL, err, sizeof err), 0, "%s: %s", png, err);
+        cr_expect_eq(th_runv(argv, dir, NULL, NULL, err, sizeof err), 0, "%s: %s", png, err);
         cr_expect(is_png(png), "%s is not a PNG", png);
         char tsv[1024];
         snprintf(tsv, sizeof tsv, "%.*s.tsv", (int)(strlen(png) - 4), png);
@@ -74,9 +74,9 @@ Test(cli_paths, flow_plot_with_a_quote_in_its_name) {
     char dir[64], png[256], err[512];
     th_tmpdir(dir, sizeof dir);
     snprintf(png, sizeof png, "%s/o'; system 'touch PWNED'; '.png", dir);
-    const char *argv[] = {"fadyn",     "flow",   "--grid", "9x9",   "--basin-grid",
-                          "11x11",     "--plot", png,      "--quiet", NULL};
-    cr_expect_eq(th_runv(argv, dir, NULL, err, sizeof err), 0, "%s", err);
+    const char *argv[] = {"fadyn", "flow",   "--grid", "9x9",     "--basin-grid",
+                          "11x11", "--plot", png,      "--quiet", NULL};
+    cr_expect_eq(th_runv(argv, dir, NULL, NULL, err, sizeof err), 0, "%s", err);
     cr_expect(is_png(png), "%s", png);
     char pw[128];
     snprintf(pw, sizeof pw, "%s/PWNED", dir);
@@ -93,8 +93,9 @@ Test(cli_paths, control_character_in_the_image_name_is_refused) {
     th_tmpdir(dir, sizeof dir);
     snprintf(png, sizeof png, "%s/a\nsystem 'touch PWNED'\n.png", dir);
     const char *argv[] = {"fadyn", "ode", "--t-end", "2", "--plot", png, "--quiet", NULL};
-    cr_expect_eq(th_runv(argv, dir, NULL, err, sizeof err), 2);
+    cr_expect_eq(th_runv(argv, dir, NULL, NULL, err, sizeof err), 2);
     cr_expect(strstr(err, "control character") != NULL, "%s", err);
+    cr_expect(strchr(err, '\n') == strrchr(err, '\n'), "not one line: %s", err);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rmdir %s", dir); /* fails unless empty */
     cr_expect_eq(system(cmd), 0);
