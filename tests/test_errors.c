@@ -28,8 +28,8 @@ typedef struct {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const err_case CASES[] = {
-#include "errors_cases.h"
 #include "errors_bounds.h"
+#include "errors_cases.h"
 };
 #pragma GCC diagnostic pop
 enum { NCASES = sizeof CASES / sizeof *CASES };
@@ -119,9 +119,9 @@ static void fixtures(const char *x) {
     char ck[512];
     snprintf(mn, sizeof mn, "%s/mn", x);
     snprintf(ck, sizeof ck, "%s/ck", x);
-    const char *argv[] = {"fadyn",    "train", "--task",       "mnist", "--mnist-dir",
-                          mn,         "--hidden", "4",         "--epochs", "1",
-                          "--checkpoint", ck,  "--quiet",      NULL};
+    const char *argv[] = {"fadyn",    "train", "--task",   "mnist", "--mnist-dir",  mn,
+                          "--hidden", "4",     "--epochs", "1",     "--checkpoint", ck,
+                          "--quiet",  NULL};
     char err[512];
     cr_assert_eq(th_runv(argv, NULL, NULL, NULL, err, sizeof err), 0, "%s", err);
     put(x, "ck-magic", "{\"runs\": 1}\n", 12);
@@ -218,8 +218,10 @@ static void run_case(const err_case *c, const char *fix) {
     while (line && line > err && line[-1] != '\n')
         line--;
     cr_expect(at != NULL, "%s: stderr says\n%s\nnot\n  %s", c->id, err, msg);
-    cr_expect(!line || strncmp(line, "fadyn", 5) == 0, "%s: the message's line does not start "
-              "with fadyn:\n%s", c->id, err);
+    cr_expect(!line || strncmp(line, "fadyn", 5) == 0,
+              "%s: the message's line does not start "
+              "with fadyn:\n%s",
+              c->id, err);
     char path[128];
     snprintf(path, sizeof path, "%s/keep.tsv", dir);
     cr_expect(same_text(path, KEEP_TSV), "%s: keep.tsv changed", c->id);
