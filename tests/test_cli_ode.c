@@ -103,6 +103,55 @@ Test(cli_ode, bad_matrix_files) {
     cr_expect(strstr(line, "A.txt") != NULL, "%s", line);
 }
 
+/* Issue 13, class 6: --init-from files that never end, hold a NUL or
+ * binary garbage: exit 2 at once, one line naming the file and the line,
+ * the garbage escaped (no byte outside printable ASCII on stderr), and an
+ * earlier --out kept. */
+Test(cli_ode, unbounded_and_binary_matrix_files, .timeout = 60) {
+    char dir[64], cmd[1024], line[1024], path[128], want[256], out[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --save-init %s --t-end 1 --quiet", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(out, sizeof out, "%s/keep.tsv", dir);
+    FILE *f = fopen(out, "w");
+    fputs("earlier\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --init-from %s --t-end 1 --quiet --out %s", dir,
+             out);
+    snprintf(path, sizeof path, "%s/T.txt", dir);
+    unlink(path);
+    cr_assert_eq(symlink("/dev/zero", path), 0);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    snprintf(want, sizeof want, "fadyn ode: %s:1: a NUL byte at column 1 (not a text file?)", path);
+    cr_expect(strstr(line, want) == line, "%s", line);
+    unlink(path);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --save-init %s --t-end 1 --quiet", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(cmd, sizeof cmd, "ode --sizes 3,2,2 --init-from %s --t-end 1 --quiet --out %s", dir,
+             out);
+    snprintf(path, sizeof path, "%s/A.txt", dir);
+    f = fopen(path, "wb");
+    fwrite("1 2 3\n\x01\xff\xfe\x1b[31m 4 5\n", 1, 19, f);
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    snprintf(want, sizeof want, "fadyn ode: %s:2: '\\x01\\xff\\xfe\\x1b[31m' is not a number",
+             path);
+    cr_expect(strstr(line, want) == line, "%s", line);
+    for (const char *c = line; *c && *c != '\n'; c++)
+        cr_expect((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f, "raw byte 0x%02x",
+                  (unsigned char)*c);
+    f = fopen(path, "wb");
+    fwrite("1 2 3\n4 5 6\0 garbage after a NUL\n", 1, 33, f);
+    fclose(f);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 2);
+    snprintf(want, sizeof want, "fadyn ode: %s:2: a NUL byte at column 6", path);
+    cr_expect(strstr(line, want) == line, "%s", line);
+    f = fopen(out, "r");
+    cr_assert_not_null(f);
+    cr_expect(fgets(line, sizeof line, f) && strcmp(line, "earlier\n") == 0, "--out replaced");
+    fclose(f);
+}
+
 /* Issue 2's "done when": from zero, NSE < 1e-6 at t = 400, and the JSON and
  * TSV carry what they promise. */
 Test(cli_ode, zero_start_learns_and_writes_outputs) {

@@ -34,10 +34,42 @@ void fadyn_ofile_abort(fadyn_ofile *o);
  * writable), without creating it: for validating arguments up front. */
 int fadyn_path_writable(const char *path, fadyn_err *err);
 
+/* ---- bounded text input ------------------------------------------------ */
+/* Every text file fadyn reads (matrices, starts) goes through one reader
+ * with bounds: a line of at most FADYN_LINE_MAX bytes, a file of at most
+ * FADYN_TEXT_MAX bytes, and no NUL byte, so /dev/zero, a binary file or an
+ * endless pipe fails at once with one line naming the file and the line. */
+#define FADYN_LINE_MAX 65536UL       /* bytes in one line, '\n' excluded */
+#define FADYN_TEXT_MAX (256UL << 20) /* bytes in one text file (256 MiB) */
+
+typedef struct {
+    FILE *f;
+    const char *path; /* for messages; not copied */
+    char *line;    /* the current line, NUL-terminated, its '\n' (and a '\r' before it) removed */
+    size_t len;    /* its length */
+    size_t lineno; /* 1 for the first line */
+    size_t bytes;  /* read so far */
+    size_t max_line, max_bytes; /* FADYN_LINE_MAX, FADYN_TEXT_MAX unless lowered (tests) */
+} fadyn_lines;
+
+/* Open path for reading (a regular file, a pipe, a device). */
+int fadyn_lines_open(fadyn_lines *r, const char *path, fadyn_err *err);
+/* The next line into r->line: 1; 0 at the end of the file; an error code
+ * (FADYN_EPARSE: a NUL byte, a line or file beyond the bounds; FADYN_EIO:
+ * a read error) with "PATH:LINE: ..." in err. */
+int fadyn_lines_next(fadyn_lines *r, fadyn_err *err);
+void fadyn_lines_close(fadyn_lines *r);
+
+/* n bytes of s for a message: printable ASCII kept, every other byte as
+ * \xHH ('\\' as \\), cut with "..." to fit out (size outn >= 8).  Returns out. */
+char *fadyn_escape(const char *s, size_t n, char *out, size_t outn);
+
 /* ---- plain-text matrices ------------------------------------------------ */
 /* Read a whitespace-separated matrix of exactly rows x cols finite numbers
  * from path into out (row-major).  Blank lines and lines starting with '#'
- * are skipped.  Errors name the file, the line and what is wrong. */
+ * are skipped.  Errors name the file, the line and what is wrong (read
+ * through fadyn_lines: bounded lines and size, no NUL; bytes of the file
+ * quoted in a message are escaped). */
 int fadyn_matrix_read(const char *path, size_t rows, size_t cols, double *out, fadyn_err *err);
 
 /* Read a matrix of any shape; *data is malloc'd (caller frees). */

@@ -104,48 +104,141 @@ int fadyn_path_writable(const char *path, fadyn_err *err) {
 
 /* ---- matrices ----------------------------------------------------------- */
 
+/* ---- bounded text input ------------------------------------------------- */
+
+int fadyn_lines_open(fadyn_lines *r, const char *path, fadyn_err *err) {
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->max_line = FADYN_LINE_MAX;
+    r->max_bytes = FADYN_TEXT_MAX;
+    r->f = fopen(path, "r");
+    if (!r->f) return fadyn_err_set(err, FADYN_EIO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st; /* a regular file too large fails before it is read */
+    if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size > (unsigned long long)r->max_bytes) {
+        fclose(r->f);
+        r->f = NULL;
+        return fadyn_err_set(err, FADYN_EPARSE, "%s: %lld bytes, larger than %zu (not a matrix?)",
+                             path, (long long)st.st_size, r->max_bytes);
+    }
+    if (fstat(fileno(r->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(r->f);
+        r->f = NULL;
+        return fadyn_err_set(err, FADYN_EIO, "%s: is a directory", path);
+    }
+    r->line = malloc(r->max_line + 1);
+    if (!r->line) {
+        fclose(r->f);
+        r->f = NULL;
+        return fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory", path);
+    }
+    return FADYN_OK;
+}
+
+int fadyn_lines_next(fadyn_lines *r, fadyn_err *err) {
+    size_t n = 0, cap = r->max_line < FADYN_LINE_MAX ? r->max_line : FADYN_LINE_MAX;
+    int c, got = 0;
+    flockfile(r->f);
+    while ((c = getc_unlocked(r->f)) != EOF) {
+        got = 1;
+        if (++r->bytes > r->max_bytes) {
+            funlockfile(r->f);
+            return fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: the file is larger than %zu bytes",
+                                 r->path, r->lineno + 1, r->max_bytes);
+        }
+        if (c == '\n') break;
+        if (c == '\0') {
+            funlockfile(r->f);
+            return fadyn_err_set(err, FADYN_EPARSE,
+                                 "%s:%zu: a NUL byte at column %zu (not a text file?)", r->path,
+                                 r->lineno + 1, n + 1);
+        }
+        if (n == cap) {
+            funlockfile(r->f);
+            return fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: the line is longer than %zu bytes",
+                                 r->path, r->lineno + 1, cap);
+        }
+        r->line[n++] = (char)c;
+    }
+    funlockfile(r->f);
+    if (ferror(r->f))
+        return fadyn_err_set(err, FADYN_EIO, "%s:%zu: read error: %s", r->path, r->lineno + 1,
+                             strerror(errno));
+    if (!got) return 0;
+    if (n && r->line[n - 1] == '\r') n--;
+    r->line[n] = '\0';
+    r->len = n;
+    r->lineno++;
+    return 1;
+}
+
+void fadyn_lines_close(fadyn_lines *r) {
+    if (r->f) fclose(r->f);
+    free(r->line);
+    r->f = NULL;
+    r->line = NULL;
+}
+
+char *fadyn_escape(const char *s, size_t n, char *out, size_t outn) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        char piece[8];
+        if (b == '\\')
+            snprintf(piece, sizeof piece, "\\\\");
+        else if (b >= 0x20 && b < 0x7f)
+            snprintf(piece, sizeof piece, "%c", b);
+        else
+            snprintf(piece, sizeof piece, "\\x%02x", b);
+        size_t m = strlen(piece);
+        if (k + m + 4 > outn) { /* room for "..." and the NUL */
+            snprintf(out + k, outn - k, "...");
+            return out;
+        }
+        memcpy(out + k, piece, m);
+        k += m;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* ---- matrices ----------------------------------------------------------- */
+
 int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double **data,
                           fadyn_err *err) {
-    FILE *f = fopen(path, "r");
-    if (!f) return fadyn_err_set(err, FADYN_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 64, n = 0, r = 0, c = 0, lineno = 0;
+    fadyn_lines in;
+    int rc = fadyn_lines_open(&in, path, err);
+    if (rc != FADYN_OK) return rc;
+    size_t cap = 64, n = 0, r = 0, c = 0;
     double *a = malloc(cap * sizeof(double));
-    char *line = NULL;
-    size_t lcap = 0;
-    int rc = FADYN_OK;
     if (!a) rc = fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory", path);
-    while (rc == FADYN_OK && getline(&line, &lcap, f) >= 0) {
-        lineno++;
-        char *p = line;
+    int got = 0;
+    while (rc == FADYN_OK && (got = fadyn_lines_next(&in, err)) == 1) {
+        char *p = in.line;
         while (*p == ' ' || *p == '\t' || *p == '\r')
             p++;
-        if (*p == '\n' || *p == '\0' || *p == '#') continue;
+        if (*p == '\0' || *p == '#') continue;
         size_t k = 0;
         for (;;) {
             while (*p == ' ' || *p == '\t' || *p == '\r' || *p == ',')
                 p++;
-            if (*p == '\n' || *p == '\0') break;
+            if (*p == '\0') break;
             char *end;
             errno = 0;
             double x = strtod(p, &end);
             if (end == p) {
-                char tok[32];
-                size_t t = 0;
-                while (p[t] && p[t] != ' ' && p[t] != '\t' && p[t] != '\n' && t < 31) {
-                    tok[t] = p[t];
-                    t++;
-                }
-                tok[t] = '\0';
-                rc = fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: '%s' is not a number", path, lineno,
-                                   tok);
+                char tok[128];
+                fadyn_escape(p, strcspn(p, " \t,"), tok, 64);
+                rc = fadyn_err_set(err, FADYN_EPARSE, "%s:%zu: '%s' is not a number", path,
+                                   in.lineno, tok);
                 break;
             }
             if (!isfinite(x)) {
                 rc = fadyn_err_set(err, FADYN_ENONFINITE, "%s:%zu: entry %zu is not finite", path,
-                                   lineno, k + 1);
+                                   in.lineno, k + 1);
                 break;
             }
-            if (n == cap) {
+            if (n == cap) { /* cap * 2 doubles: at most FADYN_TEXT_MAX / 2 * 2 * 8 bytes, no wrap */
                 cap *= 2;
                 double *b = realloc(a, cap * sizeof(double));
                 if (!b) {
@@ -163,11 +256,11 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
             c = k;
         else if (k != c)
             rc = fadyn_err_set(err, FADYN_ESHAPE, "%s:%zu: %zu entries, but the first row has %zu",
-                               path, lineno, k, c);
+                               path, in.lineno, k, c);
         r++;
     }
-    free(line);
-    fclose(f);
+    if (rc == FADYN_OK && got < 0) rc = got;
+    fadyn_lines_close(&in);
     if (rc == FADYN_OK && r == 0) rc = fadyn_err_set(err, FADYN_EPARSE, "%s: no numbers", path);
     if (rc != FADYN_OK) {
         free(a);

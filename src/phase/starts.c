@@ -1,6 +1,7 @@
 /* starts.c — starts of the 1-1-1 network read from a file: `a w` pairs, or
  * any table whose header names a0 and w0 (or a and w), such as the tables of
  * starts and ends that fadyn flow and fadyn basin write. */
+#include "fadyn/io.h"
 #include "fadyn/phase.h"
 
 #include <errno.h>
@@ -89,19 +90,20 @@ static int read_row(reader *r, char **field, size_t nf, size_t line, fadyn_err *
     const char *names[2] = {zero ? "a0" : "a", zero ? "w0" : "w"};
     int cols[2] = {r->ca, r->cw};
     double *dst[2] = {&st.a, &st.w};
+    char q[48]; /* a field quoted in a message, escaped (fadyn_escape) */
     for (int k = 0; k < 2; k++)
         if (!parse_number(field[cols[k]], dst[k]))
-            return fadyn_err_set(err, FADYN_EPARSE,
-                                 "%s line %zu: '%.40s' is not a finite number (column %s)", r->path,
-                                 line, field[cols[k]], names[k]);
+            return fadyn_err_set(
+                err, FADYN_EPARSE, "%s line %zu: '%s' is not a finite number (column %s)", r->path,
+                line, fadyn_escape(field[cols[k]], strlen(field[cols[k]]), q, sizeof q), names[k]);
     if (r->cdir >= 0) {
         const char *d = field[r->cdir];
         if (strcmp(d, "backward") == 0)
             st.backward = 1;
         else if (strcmp(d, "forward") != 0)
             return fadyn_err_set(err, FADYN_EPARSE,
-                                 "%s line %zu: direction '%.40s': give forward or backward",
-                                 r->path, line, d);
+                                 "%s line %zu: direction '%s': give forward or backward", r->path,
+                                 line, fadyn_escape(d, strlen(d), q, sizeof q));
     }
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 64;
@@ -118,21 +120,15 @@ int fadyn_phase_starts_read(const char *path, fadyn_phase_start **starts, size_t
                             fadyn_err *err) {
     *starts = NULL;
     *n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) return fadyn_err_set(err, FADYN_EIO, "%s: %s", path, strerror(errno));
+    fadyn_lines in; /* bounded lines and size, no NUL (fadyn/io.h) */
+    int rc = fadyn_lines_open(&in, path, err);
+    if (rc != FADYN_OK) return rc;
     reader r = {path, 0, 2, 0, 1, -1, 0, NULL, 0, 0};
-    char *buf = NULL, *field[MAX_COLS];
-    size_t bufcap = 0, line = 0;
-    ssize_t len;
-    int rc = FADYN_OK, first = 1;
-    while (rc == FADYN_OK && (len = getline(&buf, &bufcap, f)) >= 0) {
-        line++;
-        if ((size_t)len != strlen(buf)) {
-            rc = fadyn_err_set(err, FADYN_EPARSE, "%s line %zu: a NUL byte (not a text file?)",
-                               path, line);
-            break;
-        }
-        buf[strcspn(buf, "\r\n")] = '\0';
+    char *field[MAX_COLS];
+    int got, first = 1;
+    while (rc == FADYN_OK && (got = fadyn_lines_next(&in, err)) == 1) {
+        size_t line = in.lineno;
+        char *buf = in.line;
         if (buf[0] == '#') continue;
         size_t nf = split(buf, field);
         if (nf == 0) continue;
@@ -147,10 +143,8 @@ int fadyn_phase_starts_read(const char *path, fadyn_phase_start **starts, size_t
             rc = read_row(&r, field, nf, line, err);
         first = 0;
     }
-    if (rc == FADYN_OK && ferror(f))
-        rc = fadyn_err_set(err, FADYN_EIO, "%s: %s", path, strerror(errno));
-    fclose(f);
-    free(buf);
+    if (rc == FADYN_OK && got < 0) rc = got;
+    fadyn_lines_close(&in);
     if (rc == FADYN_OK && r.n == 0)
         rc = fadyn_err_set(err, FADYN_EPARSE, "%s: no starts in it (one 'a w' pair a line)", path);
     if (rc != FADYN_OK) {
