@@ -373,7 +373,7 @@ Test(portrait, starts_file_faults_are_named) {
     fwrite("1 2\n3\0 4\n", 1, 9, f);
     fclose(f);
     cr_expect_eq(fadyn_phase_starts_read(path, &s, &n, &err), FADYN_EPARSE);
-    cr_expect(strstr(err.msg, "line 2: a NUL byte") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "bin:2: a NUL byte at column 2") != NULL, "%s", err.msg);
     unlink(path);
     rmdir(dir);
 }
