@@ -2,3 +2,50 @@
  * docs/errors.md (huge counts, work limits, unbounded reads), in the format
  * of tests/errors_cases.h: {id, {argv}, exit, message, env, stdout}.  Ids
  * start with BND. */
+
+/* ---- huge counts: every count has a documented upper bound, and a blank
+ * or sign in front of a count is refused (counts are digits only) ------- */
+{"BND01",
+ {"figure", "fig1d", "--examples", "200", "--runs", "10000000000000"},
+ 2,
+ "--runs 10000000000000: must be between 1 and 1000"},
+    {"BND02",
+     {"figure", "fig1e", "--examples", "18446744073709551615"},
+     2,
+     "--examples 18446744073709551615: must be between 1 and 1e7"},
+    {"BND03", {"figure", "fig1d", "--runs", "\t-2"}, 2, "--runs '\\t-2': must not be negative"},
+    {"BND04", {"ode", "--seed", "\t-1"}, 2, "--seed '\\t-1': must not be negative"},
+    {"BND05", {"ode", "--seed", " 5"}, 2, "--seed ' 5': not a whole number"},
+    {"BND06", {"ode", "--seed", "+5"}, 2, "--seed '+5': not a whole number"},
+    {"BND07", {"train", "--runs", "+5"}, 2, "--runs '+5': not a whole number"},
+    {"BND08",
+     {"ode", "--samples", "99999999999999999999999"},
+     2,
+     "--samples 99999999999999999999999: too large"},
+    {"BND09",
+     {"basin", "--grid", "100000x100000"},
+     2,
+     "--grid '100000x100000': 1e+10 points need 880 GB, more than half this machine's memory"},
+
+    /* ---- unbounded reads: a text input with a NUL, a line over 65536
+     * bytes, binary garbage (quoted escaped) ----------------------------- */
+    {"BND10",
+     {"ode", "--sizes", "2,2,2", "--init-from", "%/zero"},
+     2,
+     "%/zero/T.txt:1: a NUL byte at column 1 (not a text file?)"},
+    {"BND11",
+     {"ode", "--sizes", "2,2,2", "--init-from", "%/nul"},
+     2,
+     "%/nul/T.txt:2: a NUL byte at column 4 (not a text file?)"},
+    {"BND12",
+     {"ode", "--sizes", "2,2,2", "--init-from", "%/binary"},
+     2,
+     "%/binary/T.txt:1: '\\x01\\xff\\xfe\\x1b[31m' is not a number"},
+    {"BND13",
+     {"ode", "--sizes", "2,2,2", "--init-from", "%/longline"},
+     2,
+     "%/longline/T.txt:1: the line is longer than 65536 bytes"},
+    {"BND14",
+     {"flow", "--from-file", "/dev/zero"},
+     2,
+     "--from-file: /dev/zero:1: a NUL byte at column 1 (not a text file?)"},

@@ -97,6 +97,16 @@ static void fixtures(const char *x) {
     matrices(x, "missing", NULL);
     sh("rm %s/missing/B.txt%.0s", x, "");
 
+    /* unbounded reads (errors_bounds.h): T.txt a link to /dev/zero, a NUL
+     * after numbers, binary garbage, a line of 65537 bytes */
+    matrices(x, "zero", NULL);
+    sh("ln -sf /dev/zero %s/zero/T.txt%.0s", x, "");
+    matrices(x, "nul", NULL);
+    put(x, "nul/T.txt", "1 2\n3 4\0 5\n", 11);
+    matrices(x, "binary", "\x01\xff\xfe\x1b[31m 1\n3 4\n");
+    matrices(x, "longline", NULL);
+    sh("head -c 65537 /dev/zero | tr '\\0' 1 > %s/longline/T.txt%.0s", x, "");
+
     char mn[512];
     snprintf(mn, sizeof mn, "%s/mn", x);
     cr_assert_eq(mkdir(mn, 0755), 0);
