@@ -62,7 +62,7 @@ SONAME   := libfadyn.so.$(MAJOR)
 SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
-.PHONY: check-python check-install man install uninstall notebooks notebooks-run
+.PHONY: check-python check-install check-interactive man install uninstall notebooks notebooks-run
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -144,7 +144,7 @@ check-run: all $(BUILD)/test_fadyn
 
 # after the Criterion tests (make sanitize leaves out the install: its
 # library needs the sanitizer runtime that programs built by cc lack)
-CHECK_MORE ?= check-python check-install
+CHECK_MORE ?= check-python check-install check-interactive
 
 # The Python module (python/fadyn/, docs/python.md) against this build.
 check-python: $(BUILD)/fadyn
@@ -159,6 +159,11 @@ check-python: $(BUILD)/fadyn
 # Python module, the examples built against it, make uninstall (tests/install.sh).
 check-install: all
 	MAKE="$(MAKE)" BUILD=$(BUILD) PYTHON=$(PYTHON) sh tests/install.sh
+
+# fadyn flow --interactive on a virtual X server (Xvfb), clicked by xdotool
+# (tests/interactive.sh); fails if either is missing (make deps installs them).
+check-interactive: $(BUILD)/fadyn
+	BUILD=$(BUILD) sh tests/interactive.sh
 
 test: check-run
 

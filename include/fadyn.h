@@ -9,6 +9,7 @@
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
 #include "fadyn/experiments.h"
+#include "fadyn/explore.h"
 #include "fadyn/idx.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"

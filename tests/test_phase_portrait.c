@@ -377,3 +377,21 @@ Test(portrait, starts_file_faults_are_named) {
     unlink(path);
     rmdir(dir);
 }
+
+/* The display check of the interactive window: unset, malformed and
+ * unserved displays are refused with a line that says which. */
+Test(portrait, explore_display_refusals_are_named) {
+    fadyn_err err;
+    cr_expect_eq(fadyn_explore_display(NULL, &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "DISPLAY is not set") != NULL, "%s", err.msg);
+    cr_expect_eq(fadyn_explore_display("", &err), FADYN_EINVAL);
+    static const char *const bad[] = {"nohost", ":", ":x", ":1x", ":-1"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        cr_expect_eq(fadyn_explore_display(bad[k], &err), FADYN_EINVAL, "%s", bad[k]);
+        cr_expect(strstr(err.msg, "is not [host]:N") != NULL, "%s: %s", bad[k], err.msg);
+    }
+    /* a display number nobody serves (no socket file, no abstract socket) */
+    cr_expect_eq(fadyn_explore_display(":59000", &err), FADYN_EINVAL);
+    cr_expect(strstr(err.msg, "cannot open DISPLAY ':59000'") != NULL, "%s", err.msg);
+    cr_expect_eq(fadyn_explore_display("unix:59000.0", &err), FADYN_EINVAL);
+}

@@ -57,6 +57,10 @@ void fadyn_flow_data_init(fadyn_flow_data *fd, const fadyn_portrait *p, const ch
 /* fadyn_plot_flow as a fadyn_plot_draw_fn (ctx: a fadyn_flow_plot). */
 int fadyn_plot_flow_draw(const fadyn_plot_target *t, const void *ctx, fadyn_err *err);
 
+/* The key's line for a trajectory: its start, direction, class, end and λ,
+ * and whether it leaves the window. */
+void fadyn_plot_flow_traj_title(const fadyn_portrait_traj *tr, char *out, size_t n);
+
 /* The settings and plot command of the figure without the terminal lines:
  * what the interactive window replots after every click. */
 void fadyn_plot_flow_commands(fadyn_strbuf *b, const fadyn_flow_plot *fp);

@@ -4,6 +4,7 @@
 #include "phase_args.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const INTRO =
@@ -13,7 +14,8 @@ static const char *const INTRO =
     "the zero eigenvalue along the hyperbola ignored, cross-checked against\n"
     "a^2 + b w > 0), the basin of the bad branch computed by integrating a grid of\n"
     "starts, the analytic separatrix 2bw - a^2 = -3|bt|^(2/3) with the unstable\n"
-    "segment, and trajectories from (0,0) and from every --from.\n";
+    "segment, and trajectories from (0,0) (not when the starts come from a file:\n"
+    "a replay draws those and --from's) and from every --from.\n";
 
 static const char *const EPILOGUE =
     "Exit status: 0 success, 1 the stability cross-check failed or a run failed,\n"
@@ -22,6 +24,7 @@ static const char *const EPILOGUE =
 typedef struct {
     phase_common pc;
     fadyn_fig3b_params fig; /* ga, gw, ba, bw, t_end from the options, the rest from pc */
+    int interactive;
 } flow_opts;
 
 #define CMD "flow"
@@ -46,6 +49,14 @@ static const cli_opt OPTS[] = {
                 "cross-check"),
     CLI_PLOT(A, pc.plot, "the figure (.png .svg .pdf); script and data kept beside it"),
     CLI_SET("quiet", A, pc.quiet, "nothing on standard output"),
+    CLI_SET("interactive", A, interactive,
+            "a gnuplot window (x11) to explore by hand: a left click integrates forward from "
+            "the clicked point, a right click backward, each drawn with its class and end; keys "
+            "c clear, b basin shading, q quit (or close the window). Every start (the --from "
+            "ones first) and its end is logged to --out FILE.tsv, rewritten after each click, "
+            "the other tables beside it on quit: replay with --from-file FILE.tsv --plot. Needs "
+            "an X display (else exit 2); not with --plot or --summary",
+            .section = "Exploring:"),
     CLI_END,
 };
 
@@ -53,6 +64,26 @@ static void defaults(void *v) {
     flow_opts *o = v;
     phase_common_default(&o->pc);
     o->fig = fadyn_fig3b_params_default();
+}
+
+/* --interactive: a display, and no outputs of the batch run. */
+static int interactive_check(flow_opts *o) {
+    const char *other = o->pc.plot ? "--plot" : o->pc.summary ? "--summary" : NULL;
+    if (other) {
+        cli_error(CMD,
+                  "--interactive with %s: explore with --out FILE.tsv, then replay with "
+                  "--from-file FILE.tsv %s",
+                  other, other);
+        return CLI_EXIT_USAGE;
+    }
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_explore_display(getenv("DISPLAY"), &err) != FADYN_OK) {
+        cli_error(CMD, "--interactive: %s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    o->fig.origin = 0; /* the starts are the user's */
+    return 0;
 }
 
 static int check(cli_ctx *c, void *v) {
@@ -66,6 +97,8 @@ static int check(cli_ctx *c, void *v) {
     o->fig.from = pc->from;
     o->fig.nfrom = pc->nfrom;
     o->fig.bp = pc->bp;
+    if (pc->from_file) o->fig.origin = 0; /* a replay: the file's starts and no others */
+    if (o->interactive) return interactive_check(o);
     return phase_plot_target(CMD, &o->pc, 1350, 1000);
 }
 
@@ -83,6 +116,31 @@ static void on_progress(void *ctx, double fraction) {
     cli_progress("fadyn flow", fraction);
 }
 
+static void on_event(void *ctx, const fadyn_explore_event *ev) {
+    if (!*(const int *)ctx) printf("fadyn flow: %s\n", ev->text);
+    fflush(stdout);
+}
+
+/* The window until q. */
+static int explore(flow_opts *o, fadyn_fig3b_result *r) {
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    fadyn_explore_params ep = fadyn_explore_params_default(&r->p);
+    ep.out = o->pc.out;
+    ep.on_event = on_event;
+    ep.ctx = &o->pc.quiet;
+    if (!o->pc.quiet)
+        printf("fadyn flow: exploring b = %g, t = %g over [%g,%g]x[%g,%g]: left click forward, "
+               "right click backward, c clear, b basin, q quit\n",
+               o->pc.b, o->pc.t, o->pc.win.a_lo, o->pc.win.a_hi, o->pc.win.w_lo, o->pc.win.w_hi);
+    fadyn_explore_result er;
+    int rc = fadyn_explore_run(&ep, &er, &err);
+    fadyn_explore_result_free(&er);
+    if (rc == FADYN_OK) return CLI_EXIT_OK;
+    cli_error_err(CMD, &err);
+    return cli_exit_code(rc) == CLI_EXIT_OK ? CLI_EXIT_FAILED : cli_exit_code(rc);
+}
+
 int cmd_flow(int argc, char **argv) {
     flow_opts o;
     int rc = cli_parse(&FLOW, argc, argv, &o);
@@ -97,6 +155,11 @@ int cmd_flow(int argc, char **argv) {
     if (status < 0) {
         cli_error_err(CMD, &err);
         return cli_exit_code(status) == CLI_EXIT_OK ? CLI_EXIT_FAILED : cli_exit_code(status);
+    }
+    if (o.interactive) {
+        int code = explore(&o, &r);
+        fadyn_fig3b_result_free(&r);
+        return code;
     }
     if (pc->out) rc = fadyn_portrait_write_all(pc->out, &r.p, &err);
     if (rc == FADYN_OK && pc->summary) {

@@ -74,8 +74,7 @@ static flow_have what_is_in(const fadyn_portrait *p) {
     return h;
 }
 
-/* The key's line for trajectory k: start, direction, class, end and λ. */
-static void traj_title(const fadyn_portrait_traj *tr, char *out, size_t n) {
+void fadyn_plot_flow_traj_title(const fadyn_portrait_traj *tr, char *out, size_t n) {
     const fadyn_basin_point *e = &tr->end;
     char end[96] = "";
     if (e->cls == FADYN_PHASE_GOOD || e->cls == FADYN_PHASE_BAD || e->cls == FADYN_PHASE_UNSTABLE)
@@ -186,7 +185,7 @@ void fadyn_plot_flow_commands(fadyn_strbuf *b, const fadyn_flow_plot *fp) {
              "window'");
     for (size_t k = 0; k < p->ntraj && k < LEGEND_TRAJ; k++) {
         char title[256];
-        traj_title(&p->traj[k], title, sizeof title);
+        fadyn_plot_flow_traj_title(&p->traj[k], title, sizeof title);
         item(b, &first, "keyentry with lines lw 3 %slc rgb '%s' title '%s'",
              p->traj[k].start.backward ? "dt (8,4) " : "", traj_colours[k % NCOLOURS], title);
     }
