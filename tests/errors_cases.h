@@ -3,12 +3,14 @@
  * first line, env, stdout}.  In argv, env, stdout and the message "@/"
  * stands for the case's own fresh directory (it holds keep.tsv, keep.json,
  * the regular file notdir and the directory adir, which every case must
- * leave as they were) and "%/" for the shared read-only fixtures
+ * leave as they were, and a symbolic link dangling to nothing) and "%/"
+ * for the shared read-only fixtures
  * (tests/test_errors.c: good/ and broken matrix directories, MNIST
  * directories mn*, checkpoints ck*, a failing gnuplot in bin/).  env: one
  * NAME=VALUE for the run or NULL; stdout: NULL /dev/null, "" closed, or a
- * path.  Included by tests/test_errors.c inside the table's initialiser.
- * Section by section, in the order of docs/errors.md. */
+ * path; a last 1: the directory must be left as it was (as for exit 2).  Included by
+ * tests/test_errors.c inside the table's initialiser. Section by section, in the order of
+ * docs/errors.md. */
 
 /* ---- arguments ---------------------------------------------------------------------- */
 {"ARG01", {"nosuch"}, 2, "fadyn: unknown command 'nosuch'"},
@@ -31,6 +33,8 @@
     {"ARG18", {"train", "--task", "zz"}, 2, "--task 'zz': unknown (linear, teacher)"},
     {"ARG19", {"figure", "nosuch"}, 2, "'nosuch': unknown figure"},
     {"ARG20", {"figure"}, 2, "name a figure"},
+    {"ARG21", {"ode", "--t-end", "1e-320"}, 2, "--t-end '1e-320': too small (subnormal"},
+    {"ARG22", {"ode", "--t-scale", "0"}, 2, "--t-scale 0: must be > 0"},
 
     /* ---- matrix files (--init-from) ------------------------------------------------------ */
     {"MAT01",
@@ -171,8 +175,54 @@
     {"OUT02",
      {"ode", "--out", "@/keep.tsv", "--summary", "@/keep.tsv"},
      2,
-     "--out and --summary: both name @/keep.tsv"},
+     "--out @/keep.tsv and --summary @/keep.tsv: the same file"},
     {"OUT03",
      {"ode", "--out", "@/keep.tsv", "--save-init", "@/notdir/x"},
      2,
      "--save-init @/notdir/x: cannot create directory: Not a directory"},
+    {"OUT04",
+     {"ode", "--out", "@/keep.tsv", "--summary", "@/adir/../keep.tsv"},
+     2,
+     "--out @/keep.tsv and --summary @/adir/../keep.tsv: the same file"},
+    {"OUT05",
+     {"ode", "--out", "@/keep.tsv", "--save-final", "@/notdir/x"},
+     2,
+     "--save-final @/notdir/x: cannot create directory: Not a directory"},
+    {"OUT06",
+     {"ode", "--out", "@/keep.tsv", "--summary",
+      "@/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.json"},
+     2,
+     "a name of 251 bytes: at most 255 (the last 244"},
+    {"OUT07",
+     {"ode", "--out", "/proc/x.tsv"},
+     2,
+     "/proc is a kernel interface (/proc, /sys), not a place for outputs"},
+    {"OUT08", {"ode", "--out", "@/adir"}, 2, "--out @/adir: is a directory"},
+    {"OUT09", {"ode", "--out", "@/notdir/x.tsv"}, 2, "@/notdir is not a directory"},
+    {"OUT10",
+     {"ode", "--out", "@/dangling"},
+     2,
+     "--out @/dangling: a symbolic link to a missing file"},
+    {"OUT11", {"ode", "--summary", "@/keep.json", "--out", "/dev/full"},
+     1,       "/dev/full: write failed: No space left on device",
+     NULL,    NULL,
+     1},
+    {"OUT12", {"ode", "--t-end", "1", "--out", "@/keep.tsv"},
+     1,       "standard output: No space left on device; nothing else is written",
+     NULL,    "/dev/full",
+     1},
+    {"OUT13", {"ode", "--t-end", "1", "--out", "@/keep.tsv"},
+     1,       "standard output: closed; nothing else is written",
+     NULL,    "",
+     1},
+    {"OUT14", {"ode", "--save-final", "@/new/final", "--out", "/dev/full"},
+     1,       "/dev/full: write failed: No space left on device",
+     NULL,    NULL,
+     1},
+    {"OUT15",
+     {"train", "--task", "mnist", "--mnist-dir", "%/mn", "--hidden", "4", "--checkpoint",
+      "@/notdir/ck"},
+     2,
+     "--checkpoint @/notdir/ck: @/notdir is not a directory"},

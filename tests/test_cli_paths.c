@@ -1,12 +1,17 @@
 /* test_cli_paths.c — hostile output paths (issue 13): names that would be
- * gnuplot commands if pasted unquoted, quotes in paths. */
+ * gnuplot commands if pasted unquoted, quotes in paths; devices, FIFOs and
+ * symbolic links as outputs; a signal while the outputs are written. */
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int is_png(const char *path) {
@@ -16,6 +21,21 @@ static int is_png(const char *path) {
     size_t k = fread(m, 1, sizeof m, f);
     fclose(f);
     return k == 8 && memcmp(m, "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
+static void rm_rf(const char *dir) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* The first line of path into line (the test fails if there is none). */
+static void first_line(const char *path, char *line, size_t n) {
+    FILE *f = fopen(path, "r");
+    line[0] = '\0';
+    cr_assert_not_null(f, "%s", path);
+    cr_expect_not_null(fgets(line, (int)n, f), "%s is empty", path);
+    fclose(f);
 }
 
 static int exists(const char *path) {
@@ -63,9 +83,7 @@ Test(cli_paths, plot_into_hostile_directories_runs_nothing_and_writes_the_image)
     snprintf(pw, sizeof pw, "%s/PWNED", dir);
     cr_expect(!exists(pw), "a command ran in %s", dir);
     cr_expect(!exists("PWNED"), "a command ran in the working directory");
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_expect_eq(system(cmd), 0);
+    rm_rf(dir);
 }
 
 /* The phase portrait's script names six tables after the image. */
@@ -81,9 +99,7 @@ Test(cli_paths, flow_plot_with_a_quote_in_its_name) {
     char pw[128];
     snprintf(pw, sizeof pw, "%s/PWNED", dir);
     cr_expect(!exists(pw));
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_expect_eq(system(cmd), 0);
+    rm_rf(dir);
 }
 
 /* A newline in the image's name would end the script's command: refused up
@@ -99,4 +115,140 @@ Test(cli_paths, control_character_in_the_image_name_is_refused) {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rmdir %s", dir); /* fails unless empty */
     cr_expect_eq(system(cmd), 0);
+}
+
+/* ---- special files: written in place, never replaced (issue 13, class 2) ---------- */
+
+static const char *fadyn_bin(void) {
+    const char *bin = getenv("FADYN_BIN");
+    return bin ? bin : "build/fadyn";
+}
+
+Test(cli_paths, dev_null_is_written_and_stays_a_device) {
+    struct stat before, after;
+    cr_assert_eq(stat("/dev/null", &before), 0);
+    cr_assert(S_ISCHR(before.st_mode));
+    const char *argv[] = {"fadyn", "ode", "--t-end", "1", "--out", "/dev/null", "--quiet", NULL};
+    char err[512];
+    cr_expect_eq(th_runv(argv, NULL, NULL, NULL, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(stat("/dev/null", &after), 0);
+    cr_expect(S_ISCHR(after.st_mode), "/dev/null is no longer a character device");
+    cr_expect_eq(after.st_rdev, before.st_rdev);
+    cr_expect_eq(after.st_ino, before.st_ino);
+}
+
+Test(cli_paths, dev_full_fails_the_run_and_stays_a_device) {
+    struct stat st;
+    cr_assert_eq(stat("/dev/full", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode));
+    const char *argv[] = {"fadyn", "ode", "--t-end", "1", "--out", "/dev/full", "--quiet", NULL};
+    char err[512];
+    cr_expect_eq(th_runv(argv, NULL, NULL, NULL, err, sizeof err), 1, "%s", err);
+    cr_expect(strstr(err, "No space left on device") != NULL, "%s", err);
+    cr_assert_eq(stat("/dev/full", &st), 0);
+    cr_expect(S_ISCHR(st.st_mode), "/dev/full is no longer a character device");
+}
+
+/* A FIFO with a reader gets the table through the pipe and stays a FIFO. */
+Test(cli_paths, fifo_is_written_through_and_stays_a_fifo) {
+    char dir[64], fifo[128], got[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    snprintf(got, sizeof got, "%s/got", dir);
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    pid_t reader = fork();
+    cr_assert(reader >= 0);
+    if (reader == 0) {
+        FILE *in = fopen(fifo, "r"), *out = fopen(got, "w");
+        int c;
+        while (in && out && (c = fgetc(in)) != EOF)
+            fputc(c, out);
+        _exit(in && out && fclose(out) == 0 ? 0 : 1);
+    }
+    const char *argv[] = {"fadyn", "ode", "--t-end", "1", "--out", fifo, "--quiet", NULL};
+    char err[512];
+    cr_expect_eq(th_runv(argv, NULL, NULL, NULL, err, sizeof err), 0, "%s", err);
+    int st;
+    cr_assert_eq(waitpid(reader, &st, 0), reader);
+    struct stat sb;
+    cr_assert_eq(lstat(fifo, &sb), 0);
+    cr_expect(S_ISFIFO(sb.st_mode), "the FIFO was replaced");
+    char line[256];
+    first_line(got, line, sizeof line);
+    cr_expect(strncmp(line, "t\tloss\tnse", 10) == 0, "the reader got '%s'", line);
+    rm_rf(dir);
+}
+
+/* A symbolic link is written through: its target is replaced, the link stays. */
+Test(cli_paths, symlink_is_written_through_to_its_target) {
+    char dir[64], link[128], target[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/target.tsv", dir);
+    snprintf(link, sizeof link, "%s/link.tsv", dir);
+    FILE *f = fopen(target, "w");
+    cr_assert_not_null(f);
+    fputs("old\n", f);
+    fclose(f);
+    cr_assert_eq(symlink("target.tsv", link), 0);
+    const char *argv[] = {"fadyn", "ode", "--t-end", "1", "--out", link, "--quiet", NULL};
+    char err[512];
+    cr_expect_eq(th_runv(argv, NULL, NULL, NULL, err, sizeof err), 0, "%s", err);
+    struct stat sb;
+    cr_assert_eq(lstat(link, &sb), 0);
+    cr_expect(S_ISLNK(sb.st_mode), "the link was replaced by a file");
+    char buf[64] = "";
+    cr_expect_gt(readlink(link, buf, sizeof buf - 1), 0);
+    cr_expect_str_eq(buf, "target.tsv");
+    char line[256];
+    first_line(target, line, sizeof line);
+    cr_expect(strncmp(line, "t\tloss", 6) == 0, "the target holds '%s'", line);
+    rm_rf(dir);
+}
+
+/* ---- a signal while the outputs are written (issue 13, class 7) ------------------- */
+
+static void nap_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int count_tmp(const char *dir) {
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    if (d) closedir(d);
+    return n;
+}
+
+/* --out is written (a temporary waiting for the end of the run), then
+ * --summary, a FIFO nobody reads, blocks: SIGINT then must leave no
+ * temporary and no --out behind. */
+Test(cli_paths, sigint_while_writing_leaves_no_temporary, .timeout = 60) {
+    char dir[64], fifo[128], out[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/summary.json", dir);
+    snprintf(out, sizeof out, "%s/o.tsv", dir);
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    const char *bin = fadyn_bin();
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        execl(bin, "fadyn", "ode", "--t-end", "1", "--out", out, "--summary", fifo, "--quiet",
+              (char *)NULL);
+        _exit(127);
+    }
+    int waited = 0;
+    while (count_tmp(dir) == 0 && waited++ < 1000)
+        nap_ms(10);
+    cr_expect_eq(count_tmp(dir), 1, "no temporary of --out appeared");
+    nap_ms(50); /* fadyn is now blocked opening the FIFO */
+    cr_assert_eq(kill(pid, SIGINT), 0);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %d", st);
+    cr_expect_eq(count_tmp(dir), 0, "a temporary was left behind");
+    cr_expect(!exists(out), "--out was committed by an interrupted run");
+    rm_rf(dir);
 }

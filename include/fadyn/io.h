@@ -19,19 +19,49 @@
 /* ---- atomic output files ------------------------------------------------ */
 typedef struct {
     FILE *f;
-    char *path; /* final name */
-    char *tmp;  /* temporary name, renamed to path on commit */
+    char *path; /* final name (a symbolic link's: the file it points to) */
+    char *tmp;  /* temporary name, renamed to path on commit; NULL: written in place */
+    int slot;   /* its entry among the run's temporaries, or -1 */
 } fadyn_ofile;
 
-/* Open a temporary file beside path. */
+/* Open path for writing.  An absent path or a regular file gets a
+ * temporary beside it (path.tmp.XXXXXX), renamed onto it on commit; "-"
+ * (standard output), a device, a FIFO or a socket is written in place
+ * (never replaced by a file); a symbolic link is written through: the
+ * file it points to is replaced the same way and the link stays (a link
+ * to nothing is refused); a directory is refused.  A temporary is removed
+ * on abort, at exit, and on SIGINT, SIGTERM or SIGHUP (unless the program
+ * handles the signal itself). */
 int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err);
-/* Flush, close and rename into place; reports write errors. */
+/* Flush and close (write errors reported: a full disk, a closed pipe) and
+ * rename into place, or, inside fadyn_out_begin .. fadyn_out_end, leave
+ * the rename to fadyn_out_end. */
 int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err);
+/* The same, renamed now even inside a transaction (a checkpoint). */
+int fadyn_ofile_commit_now(fadyn_ofile *o, fadyn_err *err);
 /* Close and delete the temporary; path is untouched.  Safe on a closed o. */
 void fadyn_ofile_abort(fadyn_ofile *o);
 
-/* Check that a file could be created at path (its directory exists and is
- * writable), without creating it: for validating arguments up front. */
+/* ---- a run's outputs as one transaction -------------------------------- */
+/* From fadyn_out_begin on, committed files wait for fadyn_out_end: with
+ * commit != 0 and no output failed since begin (an open, write, rename or
+ * fadyn_mkdir_p failure, or fadyn_out_failed), every one is renamed into
+ * place, in order; otherwise every temporary is removed, the earlier files
+ * stay as they were, and the directories fadyn_mkdir_p made are removed
+ * again if empty.  fadyn_out_flush renames the waiting files now (a figure's
+ * data must be in place before gnuplot reads it: fadyn_plot_render calls
+ * it, so a command draws its figure last). */
+void fadyn_out_begin(void);
+void fadyn_out_failed(void);
+int fadyn_out_flush(fadyn_err *err);
+int fadyn_out_end(int commit, fadyn_err *err);
+
+/* Check that a file could be written at path, without creating it: for
+ * validating arguments up front.  Refused: an empty path, a name longer
+ * than NAME_MAX (the last one NAME_MAX - 11, for the temporary's suffix), a
+ * directory that is absent, not a directory or not writable, one under
+ * /proc or /sys, a path that is a directory or a link to nothing, a device
+ * or FIFO that is not writable.  "-" is standard output. */
 int fadyn_path_writable(const char *path, fadyn_err *err);
 
 /* ---- bounded text input ------------------------------------------------ */
@@ -63,6 +93,10 @@ void fadyn_lines_close(fadyn_lines *r);
 /* n bytes of s for a message: printable ASCII kept, every other byte as
  * \xHH ('\\' as \\), cut with "..." to fit out (size outn >= 8).  Returns out. */
 char *fadyn_escape(const char *s, size_t n, char *out, size_t outn);
+
+/* 1 if a and b name the same file: equal, or the same real path (an
+ * absent file: the same real directory and name). */
+int fadyn_path_same(const char *a, const char *b);
 
 /* ---- plain-text matrices ------------------------------------------------ */
 /* Read a whitespace-separated matrix of exactly rows x cols finite numbers

@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "fadyn/io.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,34 @@ int cli_exit_code(int status) {
 void cli_put_lines(fadyn_strbuf *b) {
     if (b->s) fputs(b->s, stdout);
     fadyn_strbuf_free(b);
+}
+
+static int stdout_closed;
+
+void cli_start(void) {
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) { /* else a temporary would get fd */
+            int k = open(fd == 1 ? "/dev/full" : "/dev/null", fd ? O_WRONLY : O_RDONLY);
+            if (k >= 0 && k != fd) close(k); /* (k == fd: the lowest free descriptor) */
+            if (fd == 1) stdout_closed = 1;
+        }
+    fadyn_out_begin();
+}
+
+int cli_finish(const char *cmd, int rc) {
+    int ok = fflush(stdout) == 0 && !ferror(stdout);
+    if (!ok) {
+        cli_error(cmd, "standard output: %s; nothing else is written",
+                  stdout_closed ? "closed" : strerror(errno ? errno : EIO));
+        rc = rc == CLI_EXIT_OK || rc == CLI_EXIT_DIVERGED ? CLI_EXIT_FAILED : rc;
+    }
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (fadyn_out_end(ok && rc != CLI_EXIT_USAGE, &err) != FADYN_OK) {
+        cli_error_err(cmd, &err);
+        rc = CLI_EXIT_FAILED;
+    }
+    return rc;
 }
 
 int cli_check_out(const char *cmd, const char *opt, const char *path) {

@@ -36,6 +36,16 @@ int cli_exit_code(int status);
 #include "fadyn/io.h"
 void cli_put_lines(fadyn_strbuf *b);
 
+/* Before a command: standard input, output and error opened if closed
+ * (output onto /dev/full, so that writing it fails), outputs begun as one
+ * transaction (fadyn_out_begin). */
+void cli_start(void);
+/* After a command that returned rc: standard output flushed (a failure,
+ * e.g. a full disk or closed output, is one line and exit 1), then the
+ * outputs committed unless rc is CLI_EXIT_USAGE or something failed (then
+ * every earlier file stays as it was).  Returns the exit status. */
+int cli_finish(const char *cmd, int rc);
+
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
 

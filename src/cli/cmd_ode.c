@@ -29,9 +29,10 @@ typedef struct {
 typedef ode_opts A;
 static const cli_opt OPTS[] = {
     CLI_GROUP(A, po, cli_problem_table, .section = "Problem:"),
-    CLI_STRING("save-init", "DIR", A, save_init,
-               "write T, B and the initial weights to DIR (same format)"),
-    CLI_STRING("save-final", "DIR", A, save_final, "write T, B and the final weights to DIR"),
+    CLI_OPT(&cli_k_outdir, "save-init", "DIR", A, save_init,
+            "write T, B and the initial weights to DIR (same format)"),
+    CLI_OPT(&cli_k_outdir, "save-final", "DIR", A, save_final,
+            "write T, B and the final weights to DIR"),
     CLI_STEPPER("stepper", A, integ.stepper,
                 "{steppers} (analytic Jacobian); dop853 is Hairer's Dormand-Prince 8(5,3) with "
                 "dense output (samples do not shorten its steps; --h0 unused), rk8pd fadyn's "

@@ -111,11 +111,11 @@ static const cli_opt OPTS[] = {
              "cores to use: several runs at once, or one run's hidden units split among them "
              "(the same results either way)",
              CLI_RANGE(0, 1024), .def = "all"),
-    CLI_STRING("checkpoint", "FILE", M, checkpoint,
-               "write the state of every run to FILE (atomically, with a format version and a "
-               "checksum) every --checkpoint-every examples and when stopped; without it a "
-               "signal writes " DEFAULT_CHECKPOINT,
-               .def = "", .section = "Checkpoints:"),
+    CLI_OPT(&cli_k_outfile, "checkpoint", "FILE", M, checkpoint,
+            "write the state of every run to FILE (atomically, with a format version and a "
+            "checksum) every --checkpoint-every examples and when stopped; without it a "
+            "signal writes " DEFAULT_CHECKPOINT,
+            .def = "", .section = "Checkpoints:"),
     CLI_SIZE("checkpoint-every", "N", M, checkpoint_every, "examples between checkpoints",
              CLI_RANGE(1, 1e10), .def = "one epoch"),
     CLI_STRING("resume", "FILE", M, resume,

@@ -63,7 +63,10 @@ int main(int argc, char **argv) {
         return CLI_EXIT_USAGE;
     }
     for (const command *c = commands; c->name; c++)
-        if (strcmp(c->name, name) == 0) return c->run(argc - 1, argv + 1);
+        if (strcmp(c->name, name) == 0) {
+            cli_start();
+            return cli_finish(name, c->run(argc - 1, argv + 1));
+        }
     fprintf(stderr, "fadyn: unknown command '%s' (see 'fadyn --help')\n", name);
     return CLI_EXIT_USAGE;
 }

@@ -115,6 +115,11 @@ static int num_read(const char *cmd, const cli_opt *o, const char *s, int t, voi
         double x = strtod(s, &end);
         if (end == s || *end != '\0')
             cli_error(cmd, "--%s '%s': not a number", o->name, s);
+        else if (errno == ERANGE && fabs(x) < 1.0)
+            cli_error(cmd,
+                      "--%s '%s': too small (subnormal or below 2.2e-308, the smallest normal "
+                      "double)",
+                      o->name, s);
         else if (!isfinite(x) || errno == ERANGE)
             cli_error(cmd, "--%s '%s': not a finite number", o->name, s);
         else if (bounded(cmd, o, s, x) == 0)
@@ -620,8 +625,9 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
             if (f.o[j]->kind != &cli_k_outfile) continue; /* only outfiles hold a path */
             const char *s = *(const char *const *)field(e, b);
             const char *t = *(const char *const *)field(f.o[j], (const char *)o + f.base[j]);
-            if (s && t && strcmp(s, t) == 0) {
-                cli_error(c->name, "--%s and --%s: both name %s", f.o[j]->name, e->name, s);
+            if (s && t && fadyn_path_same(s, t)) {
+                cli_error(c->name, "--%s %s and --%s %s: the same file", f.o[j]->name, t, e->name,
+                          s);
                 return CLI_EXIT_USAGE;
             }
         }

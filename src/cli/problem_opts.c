@@ -52,7 +52,8 @@ const cli_opt cli_problem_table[] = {
                "B{L-1}.txt (Bk is hidden-k x next layer, feeding hidden layer k)",
                CLI_REC),
     CLI_DOUBLE("init-scale", "W", P, ip.w_scale, "w of the initial weights", CLI_REC, CLI_NONNEG),
-    CLI_DOUBLE("t-scale", "X", P, ip.t_scale, "T ~ U[-X,X]", CLI_REC, CLI_NONNEG),
+    CLI_DOUBLE("t-scale", "X", P, ip.t_scale, "T ~ U[-X,X] (> 0: the NSE divides by |T|^2)",
+               CLI_REC, CLI_POSITIVE),
     CLI_DOUBLE("b-scale", "X", P, ip.b_scale, "B ~ U[-X,X]", CLI_REC, CLI_NONNEG),
     CLI_END,
 };

@@ -2,11 +2,15 @@
 #include "fadyn/io.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static char *dup_str(const char *s) {
@@ -16,71 +20,250 @@ static char *dup_str(const char *s) {
     return d;
 }
 
+/* ---- the outputs of a run: a transaction ---------------------------------------------
+ * Every temporary is registered here (so that a signal or exit removes it),
+ * and between fadyn_out_begin and fadyn_out_end a committed file waits for
+ * its rename; the directories fadyn_mkdir_p made are registered too.  The
+ * signal handler reads only these arrays: an entry is filled before the
+ * count that shows it grows, and a name is never freed while listed. */
+
+#define OUT_MAX 512
+static struct {
+    char *tmp, *path;
+    volatile sig_atomic_t state; /* 0 free/done, 1 being written, 2 closed, waiting to be renamed */
+} pend[OUT_MAX];
+static char *made[64];
+static volatile sig_atomic_t npend, nmade;
+static int txn_on, txn_failed;
+
+static void remove_all(void) {
+    for (sig_atomic_t k = 0; k < npend; k++)
+        if (pend[k].state) unlink(pend[k].tmp);
+    for (sig_atomic_t k = nmade; k-- > 0;)
+        rmdir(made[k]); /* only if left empty */
+}
+
+static void on_fatal_signal(int sig) {
+    remove_all();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void at_exit(void) {
+    for (sig_atomic_t k = 0; k < npend; k++)
+        if (pend[k].state) unlink(pend[k].tmp);
+}
+
+static int out_register(char *tmp, char *path) {
+    static int hooked;
+    if (!hooked) {
+        hooked = 1;
+        atexit(at_exit);
+        const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (int k = 0; k < 3; k++) { /* unless the program handles it itself */
+            struct sigaction old;
+            if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                signal(sigs[k], on_fatal_signal);
+        }
+    }
+    for (sig_atomic_t k = 0; k < npend; k++)
+        if (!pend[k].state) {
+            free(pend[k].tmp);
+            free(pend[k].path);
+            pend[k].tmp = tmp;
+            pend[k].path = path;
+            pend[k].state = 1;
+            return (int)k;
+        }
+    if (npend == OUT_MAX) return -1;
+    pend[npend].tmp = tmp;
+    pend[npend].path = path;
+    pend[npend].state = 1;
+    return (int)npend++;
+}
+
+void fadyn_out_begin(void) {
+    txn_on = 1;
+    txn_failed = 0;
+}
+
+void fadyn_out_failed(void) {
+    txn_failed = 1;
+}
+
+int fadyn_out_flush(fadyn_err *err) {
+    int rc = FADYN_OK;
+    for (sig_atomic_t k = 0; k < npend; k++) {
+        if (pend[k].state != 2) continue;
+        if (rc == FADYN_OK && rename(pend[k].tmp, pend[k].path) != 0)
+            rc = fadyn_err_set(err, FADYN_EIO, "%s: cannot rename into place: %s", pend[k].path,
+                               strerror(errno));
+        if (rc != FADYN_OK) unlink(pend[k].tmp);
+        pend[k].state = 0;
+    }
+    nmade = 0; /* kept: they hold committed files */
+    return rc;
+}
+
+int fadyn_out_end(int commit, fadyn_err *err) {
+    int rc = FADYN_OK;
+    if (commit && !txn_failed) {
+        rc = fadyn_out_flush(err);
+    } else {
+        remove_all();
+        for (sig_atomic_t k = 0; k < npend; k++)
+            pend[k].state = 0;
+        nmade = 0;
+    }
+    txn_on = 0;
+    return rc;
+}
+
+/* The kind of output path is: 0 absent or a regular file (temporary +
+ * rename), 1 written directly (standard output, a device, a FIFO, a
+ * socket); for a symbolic link, *real gets the file it points to (malloc'd),
+ * which is then what is replaced. */
+static int out_kind(const char *path, char **real, fadyn_err *err) {
+    struct stat st;
+    *real = NULL;
+    if (strcmp(path, "-") == 0) return 1;
+    if (lstat(path, &st) != 0) return 0;
+    if (S_ISLNK(st.st_mode)) {
+        if (stat(path, &st) != 0)
+            return fadyn_err_set(err, FADYN_EIO, "%s: a symbolic link to a missing file", path);
+        if (S_ISREG(st.st_mode) && !(*real = realpath(path, NULL)))
+            return fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory", path);
+    }
+    if (S_ISDIR(st.st_mode)) return fadyn_err_set(err, FADYN_EIO, "%s: is a directory", path);
+    return S_ISREG(st.st_mode) ? 0 : 1;
+}
+
 int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err) {
-    o->f = NULL;
-    o->path = dup_str(path);
-    size_t n = strlen(path) + 16;
+    memset(o, 0, sizeof *o);
+    o->slot = -1;
+    char *real;
+    int kind = out_kind(path, &real, err);
+    if (kind < 0) {
+        txn_failed = 1;
+        return kind;
+    }
+    o->path = real ? real : dup_str(path);
+    if (!o->path) return fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory", path);
+    if (kind == 1) { /* written in place: nothing to rename onto a device or a pipe */
+        o->f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+        if (!o->f) {
+            int e = errno;
+            free(o->path);
+            o->path = NULL;
+            txn_failed = 1;
+            return fadyn_err_set(err, FADYN_EIO, "%s: cannot open: %s", path, strerror(e));
+        }
+        return FADYN_OK;
+    }
+    size_t n = strlen(o->path) + 16;
     o->tmp = malloc(n);
-    if (!o->path || !o->tmp) {
+    if (!o->tmp) {
         free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
+        o->path = NULL;
         return fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory", path);
     }
-    snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+    snprintf(o->tmp, n, "%s.tmp.XXXXXX", o->path);
+    /* registered before it exists: a signal between the two finds nothing to remove */
+    char *tmp = dup_str(o->tmp), *dest = dup_str(o->path);
+    o->slot = tmp && dest ? out_register(tmp, dest) : -1;
+    if (o->slot < 0) {
+        free(tmp);
+        free(dest);
+    }
     int fd = mkstemp(o->tmp);
-    if (fd < 0) {
+    if (fd >= 0 && o->slot >= 0) memcpy(pend[o->slot].tmp, o->tmp, strlen(o->tmp));
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
         int e = errno;
-        free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
+        if (fd >= 0) {
+            close(fd);
+            unlink(o->tmp);
+        }
+        fadyn_ofile_abort(o);
+        txn_failed = 1;
         return fadyn_err_set(err, FADYN_EIO, "%s: cannot create: %s", path, strerror(e));
     }
     fchmod(fd, 0644);
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        close(fd);
-        unlink(o->tmp);
-        free(o->path);
-        free(o->tmp);
-        o->path = o->tmp = NULL;
-        return fadyn_err_set(err, FADYN_EIO, "%s: cannot open", path);
-    }
     return FADYN_OK;
 }
 
-int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err) {
+/* Close o->f (not standard output: flushed only); 0 or the errno of the
+ * first failure. */
+static int close_out(fadyn_ofile *o) {
+    int e = 0;
+    if (fflush(o->f) != 0) e = errno ? errno : EIO;
+    if (!e && ferror(o->f)) e = EIO;
+    if (o->f != stdout && fclose(o->f) != 0 && !e) e = errno ? errno : EIO;
+    o->f = NULL;
+    return e;
+}
+
+static int commit(fadyn_ofile *o, int now, fadyn_err *err) {
     int rc = FADYN_OK;
     if (!o->f) return fadyn_err_set(err, FADYN_EIO, "output file not open");
-    int bad = ferror(o->f);
-    if (fclose(o->f) != 0) bad = 1;
-    o->f = NULL;
-    if (bad) {
-        rc = fadyn_err_set(err, FADYN_EIO, "%s: write failed", o->path);
-        unlink(o->tmp);
-    } else if (rename(o->tmp, o->path) != 0) {
+    int e = close_out(o);
+    if (e) {
+        rc = fadyn_err_set(err, FADYN_EIO, "%s: write failed: %s", o->path, strerror(e));
+        if (o->tmp) unlink(o->tmp);
+        txn_failed = 1;
+    } else if (o->tmp && txn_on && !now && o->slot >= 0) {
+        pend[o->slot].state = 2; /* renamed by fadyn_out_end */
+        o->slot = -1;
+    } else if (o->tmp && rename(o->tmp, o->path) != 0) {
         rc = fadyn_err_set(err, FADYN_EIO, "%s: cannot rename into place: %s", o->path,
                            strerror(errno));
         unlink(o->tmp);
+        txn_failed = 1;
     }
+    if (o->slot >= 0) pend[o->slot].state = 0;
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
     return rc;
 }
 
+int fadyn_ofile_commit(fadyn_ofile *o, fadyn_err *err) {
+    return commit(o, 0, err);
+}
+
+int fadyn_ofile_commit_now(fadyn_ofile *o, fadyn_err *err) {
+    return commit(o, 1, err);
+}
+
 void fadyn_ofile_abort(fadyn_ofile *o) {
     if (o->f) {
-        fclose(o->f);
+        if (o->f != stdout) fclose(o->f);
         o->f = NULL;
     }
     if (o->tmp) unlink(o->tmp);
+    if (o->slot >= 0) pend[o->slot].state = 0;
+    o->slot = -1;
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
 }
 
+static int on_proc(const char *dir) {
+    struct statfs fs;
+    return statfs(dir, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC);
+}
+
 int fadyn_path_writable(const char *path, fadyn_err *err) {
+    if (!*path) return fadyn_err_set(err, FADYN_EINVAL, "'': an empty path");
+    if (strcmp(path, "-") == 0) return FADYN_OK;
+    for (const char *p = path; *p;) { /* every component, and the temporary's name */
+        size_t n = strcspn(p, "/");
+        if (n + (p[n] ? 0 : 11) > NAME_MAX)
+            return fadyn_err_set(err, FADYN_EINVAL,
+                                 "%s: a name of %zu bytes: at most %d (the last %d, room for the "
+                                 "temporary's .tmp.XXXXXX)",
+                                 path, n, NAME_MAX, NAME_MAX - 11);
+        p += n + (p[n] == '/');
+    }
     const char *slash = strrchr(path, '/');
     char dir[FADYN_PATH_MAX];
     if (!slash) {
@@ -93,13 +276,46 @@ int fadyn_path_writable(const char *path, fadyn_err *err) {
         if (n == 0) dir[0] = '/';
     }
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (stat(dir, &st) != 0)
         return fadyn_err_set(err, FADYN_EIO, "%s: directory %s does not exist", path, dir);
+    if (!S_ISDIR(st.st_mode))
+        return fadyn_err_set(err, FADYN_EIO, "%s: %s is not a directory", path, dir);
     if (access(dir, W_OK) != 0)
         return fadyn_err_set(err, FADYN_EIO, "%s: directory %s is not writable", path, dir);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return fadyn_err_set(err, FADYN_EIO, "%s: is a directory", path);
+    if (on_proc(dir))
+        return fadyn_err_set(err, FADYN_EIO,
+                             "%s: %s is a kernel interface (/proc, /sys), not a "
+                             "place for outputs",
+                             path, dir);
+    char *real;
+    int kind = out_kind(path, &real, err);
+    free(real);
+    if (kind < 0) return kind;
+    if (kind == 1 && access(path, W_OK) != 0)
+        return fadyn_err_set(err, FADYN_EIO, "%s: not writable: %s", path, strerror(errno));
     return FADYN_OK;
+}
+
+int fadyn_path_same(const char *a, const char *b) {
+    if (strcmp(a, b) == 0) return 1;
+    char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+    int same = 0;
+    if (!ra || !rb) { /* absent: the directories' real paths and the names */
+        const char *na = strrchr(a, '/'), *nb = strrchr(b, '/');
+        char da[FADYN_PATH_MAX], db[FADYN_PATH_MAX];
+        snprintf(da, sizeof da, "%.*s", na ? (int)(na - a) + 1 : 1, na ? a : ".");
+        snprintf(db, sizeof db, "%.*s", nb ? (int)(nb - b) + 1 : 1, nb ? b : ".");
+        char *xa = realpath(da, NULL), *xb = realpath(db, NULL);
+        same = xa && xb && strcmp(xa, xb) == 0 && strcmp(na ? na + 1 : a, nb ? nb + 1 : b) == 0 &&
+               (!ra && !rb);
+        free(xa);
+        free(xb);
+    } else {
+        same = strcmp(ra, rb) == 0;
+    }
+    free(ra);
+    free(rb);
+    return same;
 }
 
 /* ---- matrices ----------------------------------------------------------- */
@@ -368,9 +584,19 @@ int fadyn_mkdir_p(const char *path, fadyn_err *err) {
         if (buf[i] == '/' || buf[i] == '\0') {
             char c = buf[i];
             buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            if (mkdir(buf, 0755) == 0) {
+                char *d = dup_str(buf);
+                if (d && nmade < (sig_atomic_t)(sizeof made / sizeof *made)) {
+                    made[nmade] = d; /* removed again if the run's outputs are dropped */
+                    nmade++;
+                } else {
+                    free(d);
+                }
+            } else if (errno != EEXIST) {
+                txn_failed = 1;
                 return fadyn_err_set(err, FADYN_EIO, "%s: cannot create directory: %s", buf,
                                      strerror(errno));
+            }
             buf[i] = c;
         }
     }

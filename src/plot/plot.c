@@ -130,6 +130,9 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
             err, FADYN_ENOGNUPLOT,
             "gnuplot not found: the data and script are written; install it "
             "with 'apt-get install gnuplot-x11' (or gnuplot-nox) to draw the figure");
+    /* the data the script reads must be in place (fadyn_out_flush) */
+    int rc = fadyn_out_flush(err);
+    if (rc != FADYN_OK) return rc;
     fflush(stdout);
     int fd[2];
     if (pipe(fd) != 0)

@@ -125,7 +125,7 @@ static int write_checkpoint(runs_ctx *c, fadyn_err *err) {
         fadyn_ofile_abort(&o);
         return fadyn_err_set(err, FADYN_EIO, "%s: cannot write the checkpoint", c->ctl->checkpoint);
     }
-    return fadyn_ofile_commit(&o, err);
+    return fadyn_ofile_commit_now(&o, err); /* in place at once: that is its point */
 }
 
 typedef struct {
