@@ -189,11 +189,13 @@ fadyn_explore_params fadyn_explore_params_default(fadyn_portrait *p) {
     return ep;
 }
 
-/* Table k of the drawn portrait into the temporary directory. */
+/* Table k of the drawn portrait into the temporary directory, in place at
+ * once (gnuplot reads it next; fadyn_out_flush). */
 static int write_table(session *s, int k, fadyn_err *err) {
     char path[FADYN_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/" STEM "%s", s->dir, fadyn_portrait_suffix(k));
-    return fadyn_portrait_writer(k)(path, s->p, err);
+    int rc = fadyn_portrait_writer(k)(path, s->p, err);
+    return rc ? rc : fadyn_out_flush(err);
 }
 
 /* Append a copy of the drawn trajectory k to the log. */
