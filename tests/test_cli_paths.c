@@ -252,3 +252,47 @@ Test(cli_paths, sigint_while_writing_leaves_no_temporary, .timeout = 60) {
     cr_expect(!exists(out), "--out was committed by an interrupted run");
     rm_rf(dir);
 }
+
+/* ---- no bare nan in the text reports (issue 13, class 7) -------------------------- */
+
+/* stdout of fadyn argv into a file; its text (static, up to 16 KiB). */
+static const char *stdout_of(const char *const *argv, int want) {
+    static char text[16384];
+    char dir[64], out[128], err[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    FILE *f = fopen(out, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    cr_expect_eq(th_runv(argv, NULL, NULL, out, err, sizeof err), want, "%s", err);
+    f = fopen(out, "r");
+    cr_assert_not_null(f);
+    text[fread(text, 1, sizeof text - 1, f)] = '\0';
+    fclose(f);
+    rm_rf(dir);
+    return text;
+}
+
+Test(cli_paths, reports_say_na_not_nan) {
+    static const struct {
+        const char *argv[8];
+        int exit;
+        const char *want;
+    } runs[] = {
+        {{"fadyn", "ode", "--init-scale", "100", "--radius", "50"},
+         3,
+         "largest rise of V    n/a (diverged)"},
+        {{"fadyn", "ode", "--sigma", "1e-300", "--t-end", "1"},
+         0,
+         "angle to bp / pbp    n/a (undefined) / n/a (undefined)"},
+        {{"fadyn", "compare", "--etas", "10"}, 3, "n/a (diverged)"},
+        {{"fadyn", "train", "--eta", "10", "--runs", "1"},
+         3,
+         "final NSE           n/a (no run finished)"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof *runs; k++) {
+        const char *t = stdout_of(runs[k].argv, runs[k].exit);
+        cr_expect(strstr(t, runs[k].want) != NULL, "%s: %s", runs[k].argv[1], t);
+        cr_expect(strstr(t, "nan") == NULL, "%s: %s", runs[k].argv[1], t);
+    }
+}

@@ -132,6 +132,11 @@ void fadyn_strbuf_free(fadyn_strbuf *b);
 void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* x printed with the one-number format fmt into buf, or "n/a (why)" when
+ * x is not finite (a diverged run, an undefined angle): the text reports
+ * never print a bare nan.  Returns buf. */
+const char *fadyn_fmt_or_na(char *buf, size_t n, const char *fmt, double x, const char *why);
+
 /* Write a whole string to path atomically. */
 int fadyn_write_text(const char *path, const char *text, fadyn_err *err);
 

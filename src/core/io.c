@@ -567,6 +567,14 @@ void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...) {
     b->len += (size_t)need;
 }
 
+const char *fadyn_fmt_or_na(char *buf, size_t n, const char *fmt, double x, const char *why) {
+    if (isfinite(x))
+        snprintf(buf, n, fmt, x);
+    else
+        snprintf(buf, n, "n/a (%s)", why);
+    return buf;
+}
+
 int fadyn_write_text(const char *path, const char *text, fadyn_err *err) {
     fadyn_ofile o;
     int rc = fadyn_ofile_open(&o, path, err);

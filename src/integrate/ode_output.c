@@ -53,33 +53,23 @@ void fadyn_ode_summary(const fadyn_ode_result *res, json_t *j) {
     json_object_set_new(j, "wall_seconds", json_real(res->stats.wall_seconds));
 }
 
-/* x in fmt, or "n/a (why)" when x is not a number (a diverged run, an
- * angle to an update that vanished, an NSE of T = 0). */
-static const char *fmt_or_na(char *buf, size_t n, const char *fmt, double x, const char *why) {
-    if (isfinite(x))
-        snprintf(buf, n, fmt, x);
-    else
-        snprintf(buf, n, "n/a (%s)", why);
-    return buf;
-}
-
 void fadyn_ode_report(const fadyn_ode_result *res, fadyn_strbuf *b) {
     const char *why = res->status == FADYN_DIVERGED ? "diverged" : "undefined";
     char v[6][48];
     fadyn_strbuf_printf(b, "  final NSE            %s\n",
-                        fmt_or_na(v[0], sizeof v[0], "%.4e", res->final_nse, why));
+                        fadyn_fmt_or_na(v[0], sizeof v[0], "%.4e", res->final_nse, why));
     fadyn_strbuf_printf(b, "  conserved C drift    %s max (relative %s)\n",
-                        fmt_or_na(v[0], sizeof v[0], "%.3e", res->drift_max, why),
-                        fmt_or_na(v[1], sizeof v[1], "%.3e", res->drift_rel_max, why));
+                        fadyn_fmt_or_na(v[0], sizeof v[0], "%.3e", res->drift_max, why),
+                        fadyn_fmt_or_na(v[1], sizeof v[1], "%.3e", res->drift_rel_max, why));
     fadyn_strbuf_printf(b, "  largest rise of V    %s\n",
-                        fmt_or_na(v[0], sizeof v[0], "%.3e", res->lyapunov_max_rise, why));
+                        fadyn_fmt_or_na(v[0], sizeof v[0], "%.3e", res->lyapunov_max_rise, why));
     fadyn_strbuf_printf(b, "  s = tr(AA^T)         max %s; bound eq 47 %s, derived %s\n",
-                        fmt_or_na(v[0], sizeof v[0], "%.4g", res->s_max, why),
-                        fmt_or_na(v[1], sizeof v[1], "%.4g", res->s_bound_paper, why),
-                        fmt_or_na(v[2], sizeof v[2], "%.4g", res->s_bound_derived, why));
+                        fadyn_fmt_or_na(v[0], sizeof v[0], "%.4g", res->s_max, why),
+                        fadyn_fmt_or_na(v[1], sizeof v[1], "%.4g", res->s_bound_paper, why),
+                        fadyn_fmt_or_na(v[2], sizeof v[2], "%.4g", res->s_bound_derived, why));
     fadyn_strbuf_printf(b, "  angle to bp / pbp    %s / %s deg at the end\n",
-                        fmt_or_na(v[0], sizeof v[0], "%.2f", res->angle_bp_final, why),
-                        fmt_or_na(v[1], sizeof v[1], "%.2f", res->angle_pbp_final, why));
+                        fadyn_fmt_or_na(v[0], sizeof v[0], "%.2f", res->angle_bp_final, why),
+                        fadyn_fmt_or_na(v[1], sizeof v[1], "%.2f", res->angle_pbp_final, why));
     fadyn_strbuf_printf(b, "  steps %lu (%lu failed), rhs evaluations %lu, %.3f s\n",
                         res->stats.steps, res->stats.failed_steps, res->stats.rhs_evals,
                         res->stats.wall_seconds);

@@ -245,8 +245,12 @@ void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *b) {
                         "deviation", "dev_max", "loss_dev");
     for (size_t c = 0; c < t->ne * t->nb; c++) {
         const fadyn_compare_row *r = &t->rows[c];
-        fadyn_strbuf_printf(b, "  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e\n", r->eta, r->batch,
-                            r->steps, r->deviation, r->deviation_max, r->loss_deviation);
+        char v[3][48];
+        fadyn_strbuf_printf(
+            b, "  %-9g %-7zu %-8zu %-11s %-11s %-11s\n", r->eta, r->batch, r->steps,
+            fadyn_fmt_or_na(v[0], sizeof v[0], "%.3e", r->deviation, "diverged"),
+            fadyn_fmt_or_na(v[1], sizeof v[1], "%.3e", r->deviation_max, "diverged"),
+            fadyn_fmt_or_na(v[2], sizeof v[2], "%.3e", r->loss_deviation, "diverged"));
     }
     fadyn_strbuf_printf(b, "  deviation shrinks as eta -> 0: %s; as K -> infinity: %s\n",
                         t->ne < 2 ? "n/a (one eta)"

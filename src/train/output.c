@@ -124,8 +124,10 @@ void fadyn_train_report(const fadyn_train_result *res, size_t nruns, size_t exam
                         fadyn_strbuf *b) {
     double mean, sd;
     fadyn_train_final_stats(res, nruns, &mean, &sd);
-    fadyn_strbuf_printf(b, "  final NSE           %.4e +- %.2e (mean +- sd over finished runs)\n",
-                        mean, sd);
+    char m[48], d[48];
+    fadyn_strbuf_printf(b, "  final NSE           %s +- %s (mean +- sd over finished runs)\n",
+                        fadyn_fmt_or_na(m, sizeof m, "%.4e", mean, "no run finished"),
+                        fadyn_fmt_or_na(d, sizeof d, "%.2e", sd, "fewer than 2 runs"));
     for (size_t r = 0; r < nruns; r++)
         if (res[r].status != FADYN_OK)
             fadyn_strbuf_printf(b, "  run %zu               %s\n", r, res[r].err.msg);
