@@ -7,6 +7,7 @@
 #   make check      deps, build, every Criterion test
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
 #   make sanitize   every test on a build with AddressSanitizer and UBSan
+#   make valgrind   the CLI tests with every fadyn run under valgrind memcheck
 #   make docs       refresh the --help quotes in docs/cli.md
 #   make notebooks  deps, build, execute notebooks/*.ipynb in place (fails if a cell fails)
 #   make install    PREFIX=/usr/local DESTDIR=: binary, libraries, headers, fadyn.pc,
@@ -62,7 +63,7 @@ SONAME   := libfadyn.so.$(MAJOR)
 SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
-.PHONY: check-python check-install check-interactive man install uninstall notebooks notebooks-run
+.PHONY: check-python check-install check-interactive man install uninstall notebooks notebooks-run valgrind
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -192,6 +193,33 @@ sanitize: deps
 	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    CC="$(CC) -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    CHECK_MORE=check-python check-run
+
+# The CLI tests with every fadyn they run under valgrind's memcheck: FADYN_BIN
+# is a wrapper that runs build/fadyn in valgrind (errors and definite or
+# possible leaks exit 99, each run's report in $(BUILD)/valgrind/PID.log);
+# GOMP's thread-creation "possibly lost" is the one suppression
+# (tests/valgrind.supp).  Any report fails the target.  VALGRIND_TESTS: the
+# Criterion suites: the CLI suites but errors (its ~60 runs, under
+# make sanitize), cli_mnist and work_cli, so that .ci/run stays within 20
+# minutes on the 2-core machine.
+VALGRIND_TESTS ?= cli_ode cli_paths cli_phase compare_cli figure_cli rules_cli \
+                  train_cli docs
+VALGRIND := $(shell command -v valgrind)
+VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,possible \
+                 --errors-for-leak-kinds=definite,possible --track-origins=yes \
+                 --suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: all $(BUILD)/test_fadyn
+	@command -v valgrind >/dev/null || { echo "make valgrind: install valgrind (apt-get install valgrind)"; exit 1; }
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	@printf '#!/bin/sh\nexec $(VALGRIND) $(VALGRIND_OPTS) --log-file=$(CURDIR)/$(BUILD)/valgrind/%%p.log $(CURDIR)/$(BUILD)/fadyn "$$@"\n' \
+	    > $(BUILD)/valgrind/fadyn && chmod +x $(BUILD)/valgrind/fadyn
+	@fail=0; for s in $(VALGRIND_TESTS); do t0=$$(date +%s); \
+	  FADYN_BIN=$(CURDIR)/$(BUILD)/valgrind/fadyn $(BUILD)/test_fadyn --jobs 2 --filter "$$s/*" \
+	    || fail=1; echo "== valgrind: $$s, $$(( $$(date +%s) - t0 )) s"; done; \
+	for l in $(BUILD)/valgrind/*.log; do [ -s "$$l" ] && { echo "== $$l"; cat "$$l"; fail=1; }; done; \
+	n=$$(ls $(BUILD)/valgrind/*.log 2>/dev/null | wc -l); \
+	if [ $$fail = 0 ]; then echo "make valgrind: $$n fadyn runs under memcheck, all clean"; \
+	else echo "make valgrind: reports above"; exit 1; fi
 
 # Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
 docs: $(BUILD)/fadyn

@@ -25,6 +25,7 @@
 #include "fadyn/problem.h"
 #include "fadyn/rule.h"
 #include "fadyn/seed.h"
+#include "fadyn/size.h"
 #include "fadyn/train.h"
 #include "fadyn/verify.h"
 #include "fadyn/version.h"

@@ -49,3 +49,15 @@
      {"flow", "--from-file", "/dev/zero"},
      2,
      "--from-file: /dev/zero:1: a NUL byte at column 1 (not a text file?)"},
+
+    /* ---- work limits: estimated up front, refused unless --force -------- */
+    {"BND15",
+     {"ode", "--t-end", "1e12"},
+     2,
+     "about 1e+11 steps (t-end 1e+12 x spectral radius 0.306 / 3) of 4.3e+05 flop: 4.4e+16 flop, "
+     "beyond the limit of 1e+13 (about an hour); --force runs it"},
+    {"BND16",
+     {"compare", "--etas", "1e-12"},
+     2,
+     "the trainers' work is about 5.3e+19 flop (t-end 10 / eta steps per cell), beyond the limit "
+     "of 1e+13 (about an hour); --force runs it"},

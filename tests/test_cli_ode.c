@@ -280,3 +280,20 @@ Test(cli_ode, help_and_version) {
     cr_expect_eq(th_run("help ode", NULL, 0), 0);
     cr_expect_eq(th_run("nosuchcommand", NULL, 0), 2);
 }
+
+/* Issue 13, class 5: an implicit stepper on 800 weights (each step factors
+ * a Jacobian of 2 x 800 unknowns) ran for minutes from a fast start; its
+ * step budget ends it in seconds with a line that says so, the rows so far
+ * written (suite work_cli: not run under valgrind, where the LUs are slow). */
+Test(work_cli, an_implicit_stepper_stops_at_its_budget, .timeout = 120) {
+    char dir[64], cmd[512], line[1024] = "", p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "ode --stepper rk4imp --init-scale 100 --quiet --out %s/o.tsv", dir);
+    cr_expect_eq(th_run(cmd, line, sizeof line), 1, "%s", line);
+    cr_expect(strstr(line, "fadyn ode: stopped at t = ") == line, "%s", line);
+    cr_expect(strstr(line, ": rk4imp's step budget of 10 steps (3.1e+09 flop each at dimension "
+                           "800) was reached; --force lifts it, or use an explicit stepper"),
+              "%s", line);
+    snprintf(p, sizeof p, "%s/o.tsv", dir);
+    cr_expect(exists(p), "the rows so far are written");
+}

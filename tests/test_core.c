@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* The first outputs of splitmix64 from state 0 (Vigna's reference
  * splitmix64.c): the state advances by γ before each output. */
@@ -30,4 +31,49 @@ Test(seed, stream_seeds_are_32_bit_and_distinct) {
                 cr_expect_neq(s, seen[i], "seed %lu stream %lu repeats", seed, stream);
             seen[n++] = s;
         }
+}
+
+/* Sizes with an overflow check (fadyn/size.h, issue 13): products and sums
+ * at the edge of size_t, and an allocation whose size would wrap. */
+Test(size, products_and_sums_report_overflow_at_the_edge) {
+    size_t r = 7;
+    cr_expect_eq(fadyn_mul_size_overflow(SIZE_MAX, 1, &r), 0);
+    cr_expect_eq(r, SIZE_MAX);
+    cr_expect_eq(fadyn_mul_size_overflow(SIZE_MAX / 2, 2, &r), 0);
+    cr_expect_eq(r, SIZE_MAX - 1);
+    r = 7;
+    cr_expect_eq(fadyn_mul_size_overflow(SIZE_MAX / 2 + 1, 2, &r), 1);
+    cr_expect_eq(r, 7, "untouched on overflow");
+    cr_expect_eq(fadyn_mul_size_overflow((size_t)1 << 32, (size_t)1 << 32, &r), 1);
+    cr_expect_eq(fadyn_mul_size_overflow(0, SIZE_MAX, &r), 0);
+    cr_expect_eq(r, 0);
+    cr_expect_eq(fadyn_add_size_overflow(SIZE_MAX - 3, 3, &r), 0);
+    cr_expect_eq(r, SIZE_MAX);
+    cr_expect_eq(fadyn_add_size_overflow(SIZE_MAX, 3, &r), 1, "SIZE_MAX + 3 would wrap to 2");
+    /* 2^62 x 4 x 8 wraps to 0 in size_t: refused, not a 0-byte block */
+    cr_expect_null(fadyn_malloc_n((size_t)1 << 62, 4, sizeof(double)));
+    void *p = fadyn_malloc_n(3, 4, sizeof(double));
+    cr_expect_not_null(p);
+    free(p);
+}
+
+/* The row count of a training run from examples / eval_every + 3 wrapped
+ * for examples = SIZE_MAX (a heap overflow): now an error, nothing run. */
+Test(size, a_training_run_of_size_max_examples_is_refused) {
+    fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
+    tp.inputs = 3, tp.outputs = 2, tp.n_test = 10;
+    fadyn_task task;
+    fadyn_err err;
+    cr_assert_eq(fadyn_task_alloc(&task, &tp, &err), FADYN_OK, "%s", err.msg);
+    size_t sizes[] = {3, 2, 2};
+    fadyn_net_spec spec = fadyn_net_spec_make(2, sizes, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    fadyn_train_params par = fadyn_train_params_default();
+    par.examples = SIZE_MAX;
+    par.eval_every = 1;
+    fadyn_train_result res;
+    cr_expect_lt(fadyn_train_run(&task, &spec, th_rule("fa"), &par, 1, &res), 0);
+    cr_expect_eq(res.nrows, 0);
+    cr_expect_null(res.rows);
+    fadyn_train_result_free(&res);
+    fadyn_task_free(&task);
 }

@@ -42,6 +42,28 @@ typedef void (*fadyn_progress_fn)(void *ctx, double fraction);
 int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
                            fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx);
 
+/* The work of a run, estimated up front (issue 13: --t-end 1e12 or an
+ * implicit stepper on hundreds of weights ran for minutes).  rho: the
+ * spectral radius of the Jacobian at the start (power iteration on the
+ * exact JVP); an explicit stepper needs at least t_end rho / 3 steps (its
+ * stability interval on the negative axis is about 3), and at least one
+ * step per sample; each costs its stages' right-hand sides.  An implicit
+ * stepper's steps are not bounded so: its cost per step (a Jacobian of
+ * dim JVPs and LUs of about 6 dim^3 flops: rk4imp factors a system of
+ * 2 dim) gives its budget, FADYN_IMPLICIT_WORK flops of steps, at least 10
+ * (the run stops there). */
+#define FADYN_WORK_LIMIT    1e13 /* flops a run may be estimated to take (about an hour) */
+#define FADYN_IMPLICIT_WORK 2e10 /* flops of implicit steps before the budget ends a run */
+typedef struct {
+    double rho;           /* spectral radius of the Jacobian at the start */
+    double steps;         /* estimated steps (explicit; the budget's for implicit) */
+    double step_flops;    /* one step */
+    double flops;         /* steps x step_flops */
+    unsigned long budget; /* implicit: the step budget (0 for explicit) */
+} fadyn_ode_work;
+int fadyn_ode_work_estimate(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_work *w,
+                            fadyn_err *err);
+
 /* What a run writes (src/integrate/ode_output.c).  fadyn_ode_write: the
  * rows as TSV, columns fadyn_obs_names (a fadyn_plot_data writer, ctx the
  * result).  fadyn_ode_summary: into a JSON summary, status (the name of

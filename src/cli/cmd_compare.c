@@ -29,6 +29,7 @@ typedef struct {
     size_t ne;
     size_t batches[64], nb;
     fadyn_compare_params cp;
+    int force;
     cli_output_opts oo;
 } cmp_opts;
 
@@ -46,6 +47,9 @@ static const cli_opt OPTS[] = {
     CLI_STEPPER("stepper", A, cp.integ.stepper, "the ODE's stepper (as fadyn ode)", CLI_REC),
     CLI_DOUBLE("rtol", "X", A, cp.integ.rtol, "the ODE's relative tolerance"),
     CLI_DOUBLE("atol", "X", A, cp.integ.atol, "the ODE's absolute tolerance"),
+    CLI_SET("force", A, force,
+            "run even when the trainers' estimated work (steps t-end/eta x K x repeats x 6 "
+            "weights per cell) is beyond 1e13 flop (about an hour)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
                 "eta batch steps t deviation deviation_max loss_deviation nse_train nse_ode",
                 .section = "Output:"),
@@ -72,7 +76,19 @@ static int check(cli_ctx *c, void *v) {
     cmp_opts *o = v;
     int rc = cli_problem_check(c->cmd->name, &o->po);
     if (rc == 0) rc = CLI_CHECK(c, fadyn_compare_params_check, &o->cp);
-    return rc ? rc : CLI_CHECK(c, fadyn_integ_params_check, &o->cp.integ);
+    if (rc == 0) rc = CLI_CHECK(c, fadyn_integ_params_check, &o->cp.integ);
+    size_t dim = 0;
+    for (size_t k = 0; rc == 0 && k + 1 < o->po.nsizes; k++)
+        dim += o->po.sizes[k] * o->po.sizes[k + 1];
+    double work = rc ? 0.0 : fadyn_compare_work(dim, &o->cp, o->etas, o->ne, o->batches, o->nb);
+    if (!o->force && work > FADYN_WORK_LIMIT) {
+        cli_error(c->cmd->name,
+                  "the trainers' work is about %.2g flop (t-end %g / eta steps per cell), beyond "
+                  "the limit of %g (about an hour); --force runs it",
+                  work, o->cp.t_end, FADYN_WORK_LIMIT);
+        rc = CLI_EXIT_USAGE;
+    }
+    return rc;
 }
 
 static const cli_cmd COMPARE = {.name = "compare",

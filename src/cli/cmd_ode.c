@@ -23,6 +23,7 @@ typedef struct {
     cli_problem_opts po;
     const char *save_init, *save_final;
     fadyn_integ_params integ;
+    int force;
     cli_output_opts oo;
 } ode_opts;
 
@@ -48,6 +49,10 @@ static const cli_opt OPTS[] = {
     CLI_DOUBLE("radius", "R", A, integ.radius, "stop as diverged when some |weight| > R", CLI_REC),
     CLI_ULONG("nmax", "N", A, integ.nmax, "total step limit", CLI_RANGE(1, 1e12)),
     CLI_DOUBLE("hmin", "H", A, integ.hmin, "smallest step; at most the first step h0 (1e-3)"),
+    CLI_SET("force", A, force,
+            "run even when the estimated work is beyond 1e13 flop (about t-end x the "
+            "Jacobian's spectral radius / 3 steps), and give implicit steppers no step budget "
+            "(else 2e10 flop of steps: each factors a dim x dim Jacobian)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
                 "one row per sample: t loss nse V drift drift_rel s angle_bp angle_pbp",
                 .section = "Output:"),
@@ -143,11 +148,30 @@ int cmd_ode(int argc, char **argv) {
         fadyn_problem_free(&p);
         return cli_exit_code(rc);
     }
+    fadyn_ode_work w;
+    unsigned long budget = 0; /* the implicit stepper's, when it binds */
+    if (!o.force && (rc = fadyn_ode_work_estimate(&p, &o.integ, &w, &err)) == FADYN_OK) {
+        if (!w.budget && w.flops > FADYN_WORK_LIMIT) {
+            cli_error(CMD,
+                      "about %.2g steps (t-end %g x spectral radius %.3g / 3) of %.2g flop: "
+                      "%.2g flop, beyond the limit of %g (about an hour); --force runs it",
+                      w.steps, o.integ.t_end, w.rho, w.step_flops, w.flops, FADYN_WORK_LIMIT);
+            fadyn_problem_free(&p);
+            return CLI_EXIT_USAGE;
+        }
+        if (w.budget && w.budget < o.integ.nmax) o.integ.nmax = budget = w.budget;
+    }
     fadyn_ode_result res;
     int status = fadyn_ode_run_progress(&p, &o.integ, &res, on_progress, NULL);
     cli_progress_done();
     int exit_code = cli_exit_code(status);
-    if (status != FADYN_OK) cli_error_err(CMD, &res.err);
+    if (status == FADYN_MAXSTEPS && budget && res.stats.steps >= budget)
+        cli_error(CMD,
+                  "stopped at t = %.6g: %s's step budget of %lu steps (%.2g flop each at "
+                  "dimension %zu) was reached; --force lifts it, or use an explicit stepper",
+                  res.stats.t_reached, o.integ.stepper->name, budget, w.step_flops, p.dim);
+    else if (status != FADYN_OK)
+        cli_error_err(CMD, &res.err);
     if (status == FADYN_OK || status == FADYN_DIVERGED || status == FADYN_MAXSTEPS) {
         /* keep the rows so far, whatever the outcome */
         if (o.oo.out && (rc = fadyn_ode_write(o.oo.out, &res, &err))) goto io_fail;

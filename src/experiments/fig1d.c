@@ -3,6 +3,7 @@
  * runs), and how many examples each needs to bring it below 1 %. */
 #include "experiments_impl.h"
 #include "fadyn/json.h"
+#include "fadyn/size.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static double examples_to_1pct(const fadyn_train_result *res, size_t runs, fadyn
     size_t nrows = 0, nc = res[0].ncols;
     for (size_t r = 0; r < runs; r++)
         if (res[r].nrows > nrows) nrows = res[r].nrows;
-    double *mean = malloc(2 * (nrows ? nrows : 1) * nc * sizeof(double));
+    double *mean = fadyn_malloc_n(2 * (nrows ? nrows : 1), nc, sizeof(double));
     if (!mean) {
         *rc = fadyn_err_set(err, FADYN_ENOMEM, "fig1d: out of memory");
         return NAN;

@@ -3,6 +3,7 @@
  * sliding window (the paper's ± 2 sd band). */
 #include "experiments_impl.h"
 #include "fadyn/json.h"
+#include "fadyn/size.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -67,7 +68,7 @@ int fadyn_fig1e_run(const fadyn_fig1e_params *p, fadyn_fig1e_result *r, fadyn_er
     r->diverged = rc == FADYN_DIVERGED;
     size_t nrows = r->run.nrows, nc = r->run.ncols, w = p->window;
     r->n = nrows >= w ? nrows - w + 1 : 0;
-    double *block = malloc(4 * (r->n ? r->n : 1) * sizeof(double));
+    double *block = fadyn_malloc_n(4, r->n ? r->n : 1, sizeof(double));
     if (!block) {
         fadyn_fig1e_result_free(r);
         return fadyn_err_set(err, FADYN_ENOMEM, "fig1e: out of memory");

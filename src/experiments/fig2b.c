@@ -4,6 +4,7 @@
  * error bars, averaged over runs. */
 #include "experiments_impl.h"
 #include "fadyn/json.h"
+#include "fadyn/size.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ int fadyn_fig2b_run(const fadyn_fig2b_params *p, fadyn_fig2b_result *r, fadyn_er
     for (size_t k = 0; k < runs; k++)
         if (r->runs[k].status == FADYN_OK && r->runs[k].nrows > nrows) nrows = r->runs[k].nrows;
     r->n = nrows > 1 ? nrows - 1 : 0;
-    double *b = malloc(3 * (r->n ? r->n : 1) * sizeof(double));
+    double *b = fadyn_malloc_n(3, r->n ? r->n : 1, sizeof(double));
     if (!b) {
         fadyn_fig2b_result_free(r);
         return fadyn_err_set(err, FADYN_ENOMEM, "fig2b: out of memory");

@@ -81,3 +81,58 @@ void fadyn_ode_result_free(fadyn_ode_result *res) {
     free(res->y);
     memset(res, 0, sizeof *res);
 }
+
+/* Right-hand sides per step of an explicit stepper (stages; rk4 doubles). */
+static double stages_of(const char *name) {
+    static const struct {
+        const char *name;
+        double n;
+    } t[] = {{"rk2", 3},    {"rk4", 12},       {"rkf45", 6},   {"rkck", 6},
+             {"rk8pd", 13}, {"gsl-rk8pd", 13}, {"msadams", 2}, {"dop853", 12}};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++)
+        if (strcmp(t[i].name, name) == 0) return t[i].n;
+    return 13.0;
+}
+
+int fadyn_ode_work_estimate(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_work *w,
+                            fadyn_err *err) {
+    memset(w, 0, sizeof *w);
+    size_t n = p->dim;
+    fadyn_dyn *d = fadyn_dyn_alloc(p);
+    double *v = malloc(2 * n * sizeof *v);
+    if (!d || !v) {
+        fadyn_dyn_free(d);
+        free(v);
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    }
+    double *jv = v + n, rho = 0.0;
+    for (size_t i = 0; i < n; i++) /* a start with a component along every direction */
+        v[i] = 1.0 + 0.5 * sin(1.0 + (double)i);
+    for (int it = 0; it < 30; it++) {
+        double nv = 0.0, nj = 0.0;
+        fadyn_dyn_jvp(d, p->w0, v, jv);
+        for (size_t i = 0; i < n; i++)
+            nv += v[i] * v[i], nj += jv[i] * jv[i];
+        if (!(nj > 0.0) || !isfinite(nj)) break;
+        rho = sqrt(nj / nv);
+        double s = 1.0 / sqrt(nj);
+        for (size_t i = 0; i < n; i++)
+            v[i] = jv[i] * s;
+    }
+    fadyn_dyn_free(d);
+    free(v);
+    double f = fadyn_dyn_rhs_flops(p);
+    w->rho = rho;
+    if (ip->stepper->implicit) {
+        double dn = (double)n;
+        w->step_flops = 2.0 * dn * f + 6.0 * dn * dn * dn + 10.0 * f; /* rk4imp: an LU of 2 dim */
+        double b = FADYN_IMPLICIT_WORK / w->step_flops;
+        w->budget = b < 10.0 ? 10UL : b > 1e12 ? 1000000000000UL : (unsigned long)b;
+        w->steps = (double)w->budget;
+    } else {
+        w->step_flops = stages_of(ip->stepper->name) * f;
+        w->steps = fmax(ip->t_end * rho / 3.0, (double)ip->samples);
+    }
+    w->flops = w->steps * w->step_flops;
+    return FADYN_OK;
+}

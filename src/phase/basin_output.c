@@ -5,6 +5,7 @@
 #include "fadyn/json.h"
 #include "fadyn/phase.h"
 #include "fadyn/plots.h"
+#include "fadyn/size.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,7 +36,7 @@ int fadyn_basin_write_curves(const char *path, const void *plot, fadyn_err *err)
     const fadyn_window *win = &bp->win;
     enum { N = 801 };
     static const size_t cap = 2 * N + 1;
-    double *a = malloc(2 * cap * sizeof(double));
+    double *a = fadyn_malloc_n(2, cap, sizeof(double));
     if (!a) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     double *w = a + cap;
     fadyn_ofile of;
@@ -140,7 +141,7 @@ int fadyn_nd_table_fill(fadyn_nd_table *t, const fadyn_nd_result *r, const size_
     int slice = nu > 0;
     size_t n = slice ? nu * nv : samples * nscales, nt = slice ? 1 : nscales;
     memset(t, 0, sizeof *t);
-    t->cols = malloc(4 * n * sizeof(double));
+    t->cols = fadyn_malloc_n(4, n, sizeof(double));
     t->tally = malloc(nt * (sizeof *t->tally + sizeof(double)));
     if (!t->cols || !t->tally) {
         fadyn_nd_table_free(t);

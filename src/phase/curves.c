@@ -54,9 +54,12 @@ static void equilibria(curve_writer *c, int kind, const fadyn_phase_eq *eq, cons
     start_kind(c, kind);
     for (size_t i = 0; i < 2 * n; i++) {
         if (i == n) cut(c);
-        const fadyn_phase_eq *e = &eq[i];
-        int k = !e->stable ? FADYN_CURVE_UNSTABLE : e->good ? FADYN_CURVE_GOOD : FADYN_CURVE_BAD;
-        if (have[i] && k == kind)
+        const fadyn_phase_eq *e = &eq[i]; /* set only where have[i] */
+        int k = !have[i]     ? -1
+                : !e->stable ? FADYN_CURVE_UNSTABLE
+                : e->good    ? FADYN_CURVE_GOOD
+                             : FADYN_CURVE_BAD;
+        if (k == kind)
             put(c, e->a, e->w, e->lambda);
         else
             cut(c);

@@ -3,6 +3,7 @@
 #include "fadyn/dynamics.h"
 #include "fadyn/json.h"
 #include "fadyn/observer.h"
+#include "fadyn/size.h"
 #include "train_impl.h"
 
 #include <math.h>
@@ -96,7 +97,7 @@ int fadyn_compare_one(const fadyn_problem *p, const fadyn_compare_params *cp, do
     if (per < 1) per = 1;
     row->steps = per * (S - 1);
     row->t = eta * (double)row->steps;
-    double *Yo = malloc(S * n * sizeof(double)), *Yt = malloc(S * n * sizeof(double));
+    double *Yo = fadyn_malloc_n(S, n, sizeof(double)), *Yt = fadyn_malloc_n(S, n, sizeof(double));
     double *no = malloc(S * sizeof(double)), *nt = malloc(S * sizeof(double));
     fadyn_task task;
     memset(&task, 0, sizeof task);
@@ -259,4 +260,14 @@ void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *b) {
                         t->nb < 2  ? "n/a (one K)"
                         : batch_ok ? "yes"
                                    : "NO");
+}
+
+double fadyn_compare_work(size_t dim, const fadyn_compare_params *cp, const double *etas, size_t ne,
+                          const size_t *batches, size_t nb) {
+    double steps = 0.0, examples = 0.0;
+    for (size_t i = 0; i < ne; i++)
+        steps += ceil(cp->t_end / etas[i]);
+    for (size_t j = 0; j < nb; j++)
+        examples += (double)batches[j];
+    return steps * examples * (double)cp->repeats * 6.0 * (double)dim;
 }

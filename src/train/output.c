@@ -1,6 +1,7 @@
 /* output.c — the trainer's TSV files: rows averaged over runs, and every run. */
 #include "fadyn/io.h"
 #include "fadyn/json.h"
+#include "fadyn/size.h"
 #include "fadyn/train.h"
 
 #include <stdlib.h>
@@ -10,8 +11,8 @@ int fadyn_train_write_mean(const char *path, const fadyn_train_result *res, size
     size_t nc = res[0].ncols, maxrows = 0;
     for (size_t r = 0; r < nruns; r++)
         if (res[r].nrows > maxrows) maxrows = res[r].nrows;
-    double *mean = malloc((maxrows + 1) * nc * sizeof(double));
-    double *sd = malloc((maxrows + 1) * nc * sizeof(double));
+    double *mean = fadyn_malloc_n(maxrows + 1, nc, sizeof(double));
+    double *sd = fadyn_malloc_n(maxrows + 1, nc, sizeof(double));
     double *v = malloc(2 * nc * sizeof(double));
     char(*names)[64] = malloc(2 * nc * sizeof *names);
     const char **np = malloc(2 * nc * sizeof *np);

@@ -1,6 +1,7 @@
 /* run.c — training runs: one run with its evaluation rows, many in parallel
  * (OpenMP over runs), aggregation over runs and the learning-rate search. */
 #include "fadyn/clock.h"
+#include "fadyn/size.h"
 #include "train_impl.h"
 
 #include "fadyn/observer.h"
@@ -116,13 +117,20 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
     double t0 = fadyn_wall_seconds();
     res->ncols = fadyn_train_ncols(spec);
     res->final_nse = NAN;
-    size_t maxrows = par->examples / par->eval_every + 3;
-    res->rows = malloc(maxrows * res->ncols * sizeof(double));
+    size_t maxrows = SIZE_MAX; /* examples / eval_every + 3, which must not wrap (issue 13) */
+    if (par->eval_every && fadyn_add_size_overflow(par->examples / par->eval_every, 3, &maxrows))
+        maxrows = SIZE_MAX;
+    res->rows = fadyn_malloc_n(maxrows, res->ncols, sizeof(double)); /* NULL on overflow */
     fadyn_train_ws *ws = fadyn_train_ws_alloc(task, spec, rule, par, &res->err);
     gsl_rng *init = gsl_rng_alloc(gsl_rng_mt19937), *data = gsl_rng_alloc(gsl_rng_mt19937),
             *noise = gsl_rng_alloc(gsl_rng_mt19937);
     if (!ws || !res->rows || !init || !data || !noise) {
-        if (ws) fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
+        if (ws && !res->rows)
+            fadyn_err_set(&res->err, FADYN_ENOMEM,
+                          "no memory for %zu rows of %zu columns (examples / eval_every)", maxrows,
+                          res->ncols);
+        else if (ws)
+            fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
         res->status = res->err.code ? res->err.code : FADYN_ENOMEM;
     } else {
         gsl_rng_set(init, init_seed);
