@@ -119,7 +119,7 @@ demo: deps
 
 # The main jobs on their defaults; each later capability adds its line.
 demo-run: all
-	@mkdir -p plots
+	@mkdir -p plots $(BUILD) && touch $(BUILD)/demo-start
 	$(BUILD)/fadyn ode --log-time --t-end 50 --summary plots/ode-fa-30-20-10.json \
 	    --out plots/ode-fa-30-20-10.tsv --plot plots/ode-fa-30-20-10.png
 	$(BUILD)/fadyn flow --b 1 --t 1 --window -3,3,-3,3 --from -2.5,1 --from -1,-2.5 \
@@ -135,6 +135,8 @@ demo-run: all
 	$(BUILD)/fadyn figure fig1d fig1e fig2d fig4
 	@echo "== the supplementary proofs, checked numerically (docs/verification.md)"
 	$(BUILD)/fadyn verify --summary plots/verify.json --plot plots
+	@echo "== every TSV just written loads as it is (tests/tsv_check.py)"
+	$(PYTHON) tests/tsv_check.py plots --newer $(BUILD)/demo-start
 
 check: deps
 	@$(MAKE) --no-print-directory check-run

@@ -132,7 +132,8 @@ for want in $dirs; do
     [ "$dir" = backward ] && flag=--backward
     "$fadyn" basin --from "$a0,$w0" $flag --out "$tmp/b$k.tsv" --quiet 2>/dev/null ||
         fail "basin --from $a0,$w0 $flag failed"
-    bcls=$(awk -F '\t' 'NR == 2 { print $3 }' "$tmp/b$k.tsv")
+    bcls=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "class") c = i }
+        NR == 2 { print $c }' "$tmp/b$k.tsv")
     [ "$cls" = "$bcls" ] || fail "row $k ($a0, $w0, $dir): class $cls, basin --from says $bcls"
     echo "tests/interactive.sh: click $k at ($a0, $w0) $dir: $cls, as basin --from"
 done

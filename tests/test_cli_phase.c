@@ -499,3 +499,157 @@ Test(cli_phase, backward_trajectory_run_forward_returns_to_its_start) {
         cr_expect_float_eq(r[2], starts[k][1], 1e-6, "start %zu: w %.10g", k, r[2]);
     }
 }
+
+/* The equilibrium branches of b = t = 1 in a summary: good and bad stable,
+ * bad unstable, and the fold point (−(bt)^{1/3}, t/a) = (−1, −1). */
+static void expect_branches(json_t *j) {
+    json_t *eq = json_object_get(j, "equilibria");
+    cr_assert_eq(json_array_size(eq), 3);
+    static const char *const cls[] = {"good", "bad", "bad"};
+    for (size_t k = 0; k < 3; k++) {
+        json_t *e = json_array_get(eq, k);
+        cr_expect_eq(json_is_true(json_object_get(e, "stable")), k < 2, "branch %zu", k);
+        cr_expect_str_eq(json_string_value(json_object_get(e, "class")), cls[k]);
+    }
+    json_t *fold = json_object_get(j, "fold_point");
+    cr_expect_float_eq(json_real_value(json_array_get(fold, 0)), -1.0, 1e-12);
+    cr_expect_float_eq(json_real_value(json_array_get(fold, 1)), -1.0, 1e-12);
+}
+
+/* Points mode with --plot: the starts and their trajectories drawn on the
+ * flow (the flow's tables beside the image), --out the same ends table. */
+Test(cli_phase, basin_points_plot_draws_the_starts) {
+    if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
+    char dir[64], cmd[512], p[128], line[1024], word[64];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --from -2.5,1 --from 0.1,0.1 --out %s/p.tsv --summary %s/p.json --plot "
+             "%s/p.png --quiet",
+             dir, dir, dir);
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0);
+    cr_expect_str_eq(line, "", "stderr '%s'", line);
+    snprintf(p, sizeof p, "%s/p.png", dir);
+    cr_expect(exists(p), "no image");
+    snprintf(p, sizeof p, "%s/p.tsv", dir);
+    cr_expect_eq(check_table(p, "trajectory\tdirection\ta0\tw0\tclass\ta_end\tw_end\tlambda\t"
+                                "t_end\tC\tpredicted\twindow\texit_a\texit_w\texit_t"),
+                 2);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f);
+    static const char *const want[] = {"bad", "good"}; /* C = −4.25 left of the fold; C = 0.19 */
+    for (int k = -1; k < 2 && fgets(line, sizeof line, f); k++)
+        if (k >= 0) {
+            field_of(line, 4, word, sizeof word);
+            cr_expect_str_eq(word, want[k], "start %d", k);
+        }
+    fclose(f);
+    snprintf(p, sizeof p, "%s/p-traj.tsv", dir);
+    cr_expect_eq(check_table(p, "trajectory\tdirection\tt\ta\tw"), 2 * FADYN_PORTRAIT_NTRAJ);
+    snprintf(p, sizeof p, "%s/p.gp", dir);
+    cr_expect(exists(p), "no script");
+    json_t *j = load(dir, "p.json");
+    expect_branches(j);
+    json_decref(j);
+}
+
+/* Grid mode: the curves table is flow's (equilibria by stability), the
+ * summary lists the branches, --map t-end shades t_end. */
+Test(cli_phase, basin_grid_curves_branches_and_time_map) {
+    if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
+    char dir[64], cmd[512], p[128], line[1024];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --grid 11x11 --map t-end --summary %s/g.json --plot %s/g.png --quiet", dir,
+             dir);
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0);
+    cr_expect_str_eq(line, "", "stderr '%s'", line);
+    snprintf(p, sizeof p, "%s/g-curves.tsv", dir);
+    cr_expect_gt(check_table(p, "curve\tpiece\ta\tw\tlambda"), 100);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f);
+    int seen[3] = {0, 0, 0};
+    while (fgets(line, sizeof line, f)) {
+        seen[0] |= strncmp(line, "good\t", 5) == 0;
+        seen[1] |= strncmp(line, "bad\t", 4) == 0;
+        seen[2] |= strncmp(line, "unstable\t", 9) == 0;
+    }
+    fclose(f);
+    cr_expect(seen[0] && seen[1] && seen[2], "good %d bad %d unstable %d", seen[0], seen[1],
+              seen[2]);
+    snprintf(p, sizeof p, "%s/g.gp", dir);
+    f = fopen(p, "r");
+    cr_assert_not_null(f);
+    int tmap = 0, unstable = 0, fold = 0;
+    while (fgets(line, sizeof line, f)) {
+        tmap |= strstr(line, "column('t_end')") != NULL && strstr(line, "with image") != NULL;
+        unstable |= strstr(line, "'unstable'") != NULL;
+        fold |= strstr(line, "fold point (-1, -1)") != NULL;
+    }
+    fclose(f);
+    cr_expect(tmap && unstable && fold, "t_end image %d, unstable %d, fold %d", tmap, unstable,
+              fold);
+    /* the map's data: t_end of every node, positive and finite */
+    snprintf(p, sizeof p, "%s/g.tsv", dir);
+    f = fopen(p, "r");
+    cr_assert_not_null(f);
+    size_t rows = 0;
+    char word[64];
+    cr_assert(fgets(line, sizeof line, f));
+    field_of(line, 5, word, sizeof word);
+    cr_expect_str_eq(word, "t_end");
+    while (fgets(line, sizeof line, f)) {
+        field_of(line, 5, word, sizeof word);
+        double t = strtod(word, NULL);
+        cr_expect(t > 0 && isfinite(t), "row %zu: t_end %s", rows, word);
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 121);
+    json_t *j = load(dir, "g.json");
+    expect_branches(j);
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(j, "parameters"), "map")),
+                     "t-end");
+    json_decref(j);
+}
+
+/* Options that would be ignored, or drawn as unreadable text, are refused
+ * before any work. */
+Test(cli_phase, basin_refuses_what_it_cannot_draw) {
+    expect_bad("basin", "--grid 5x5 --plot dumb", "--plot dumb");
+    expect_bad("basin", "--from 1,1 --plot dumb", "--plot dumb");
+    expect_bad("basin", "--sizes 4,3,2 --slice --grid 3x3 --plot dumb", "--plot dumb");
+    expect_bad("basin", "--grid 5x5 --map t-end", "--map t-end");
+    expect_bad("basin", "--from 1,1 --map t-end --plot x.png", "--map t-end");
+    expect_bad("basin", "--map frob", "--map");
+}
+
+/* The layered network's table: categorical columns are words. */
+Test(cli_phase, network_table_words) {
+    char dir[64], cmd[512], line[1024], word[64];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "basin --sizes 4,3,2 --samples 2 --init-scale 0.1,1 --out %s/n.tsv --quiet", dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    char p[128];
+    snprintf(p, sizeof p, "%s/n.tsv", dir);
+    cr_expect_eq(check_table(p, "scale\tsample\tu\tv\tstatus\tclass\tnse\tt_end\ts_min\ts_max\t"
+                                "nu_re_min\tmu_min\tstable\tstable_reduced\tzero_modes\t"
+                                "lambda_re_max"),
+                 4);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f);
+    cr_assert(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        field_of(line, 4, word, sizeof word);
+        cr_expect(strcmp(word, "ok") == 0, "status %s", word);
+        field_of(line, 5, word, sizeof word);
+        cr_expect(strcmp(word, "posdef") == 0 || strcmp(word, "indefinite") == 0 ||
+                      strcmp(word, "negdef") == 0,
+                  "class %s", word);
+        field_of(line, 12, word, sizeof word);
+        cr_expect_str_eq(word, "yes", "4-3-2 from 0.1 and 1 settles on stable equilibria");
+        field_of(line, 13, word, sizeof word);
+        cr_expect_str_eq(word, "yes");
+    }
+    fclose(f);
+}

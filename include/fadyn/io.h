@@ -118,6 +118,8 @@ int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double 
  * "inf" spelled as gnuplot and most readers accept them). */
 void fadyn_tsv_header(FILE *f, const char *const *names, size_t n);
 void fadyn_tsv_row(FILE *f, const double *v, size_t n);
+/* The same cells, each followed by a tab: the numbers before a row's words. */
+void fadyn_tsv_cells(FILE *f, const double *v, size_t n);
 
 /* ---- strings ----------------------------------------------------------- */
 typedef struct {

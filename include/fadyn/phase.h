@@ -502,7 +502,8 @@ typedef struct {
  * fadyn_plot_data writer, ctx a fadyn_basin_points). */
 int fadyn_basin_write_points(const char *path, const void *points, fadyn_err *err);
 /* The class map's curves (ctx a fadyn_basin_plot, fadyn/plots.h): the
- * analytic separatrix (block 0) and the equilibria a w = t (block 1). */
+ * curves table of fadyn/portrait.h (curve piece a w lambda: the equilibria
+ * by stability, the separatrix, the nullclines) over the plot's window. */
 int fadyn_basin_write_curves(const char *path, const void *plot, fadyn_err *err);
 /* A grid's statistics st, with the exact bad area of win, into a JSON
  * summary (counts, points, fractions, the area and its fraction,
@@ -511,6 +512,11 @@ void fadyn_basin_summary(const fadyn_basin_stats *st, double area, const fadyn_w
                          json_t *summary);
 void fadyn_basin_report(const fadyn_basin_stats *st, double area, const fadyn_window *win,
                         fadyn_strbuf *lines);
+/* The equilibrium branches of the 1-1-1 network (fadyn_phase_branches)
+ * with their class and stability and their a-ranges, whole and inside
+ * win, as "equilibria" of a JSON summary, and the fold point as
+ * "fold_point" [a, w]. */
+void fadyn_phase_branches_summary(double b, double t, const fadyn_window *win, json_t *summary);
 /* Each start's end, class, time, C and predicted class: "points" of a JSON
  * summary, and a text table. */
 void fadyn_basin_points_summary(const fadyn_basin_points *t, json_t *summary);
@@ -534,10 +540,11 @@ int fadyn_nd_table_fill(fadyn_nd_table *t, const fadyn_nd_result *r, const size_
                         unsigned long seed, size_t samples, const double *scales, size_t nscales,
                         double span, size_t nu, size_t nv, fadyn_err *err);
 void fadyn_nd_table_free(fadyn_nd_table *t);
-/* One row per start (scale sample u v status converged nse t_end s_min
- * s_max align nu_re_min mu_min stable stable_reduced zero_modes
- * lambda_re_max), and the fractions per scale (scale, then the tally's
- * names): fadyn_plot_data writers, ctx the table. */
+/* One row per start (scale sample u v status class nse t_end s_min s_max
+ * nu_re_min mu_min stable stable_reduced zero_modes lambda_re_max; status
+ * ok | diverged | max_steps, class a fadyn_nd_tally_name of the end, stable
+ * and stable_reduced yes | no | unchecked), and the fractions per scale
+ * (scale, then the tally's names): fadyn_plot_data writers, ctx the table. */
 int fadyn_nd_write(const char *path, const void *table, fadyn_err *err);
 int fadyn_nd_write_fractions(const char *path, const void *table, fadyn_err *err);
 /* mode, fractions per scale, the expected zero modes and the speed into a

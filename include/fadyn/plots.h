@@ -67,10 +67,14 @@ void fadyn_plot_flow_commands(fadyn_strbuf *b, const fadyn_flow_plot *fp);
 
 /* ---- fadyn basin (src/plot/plot_basin.c) --------------------------------- */
 
-/* Grid mode: the classes of stem.tsv (a0 w0 class a_end w_end
- * t_end C predicted, class words) as an image, the analytic separatrix and
- * the equilibria from sep_file (block 0: a w of the separatrix; block 1: a w
- * of the hyperbola a w = t) and the disagreements marked. */
+/* Grid mode: the classes of stem.tsv (a0 w0 class a_end w_end t_end C
+ * predicted, class words) as an image, or with map FADYN_BASIN_MAP_T_END
+ * its t_end as a heat map (log colour scale); over it the equilibria by
+ * stability (stable good, stable bad, unstable), the analytic separatrix
+ * and the fold point from sep_file (the curves table of
+ * fadyn_basin_write_curves: curve piece a w lambda), and the
+ * disagreements marked.  The dumb terminal is refused (FADYN_EINVAL). */
+enum { FADYN_BASIN_MAP_CLASS = 0, FADYN_BASIN_MAP_T_END };
 typedef struct {
     double b, t;
     fadyn_window win;
@@ -79,7 +83,8 @@ typedef struct {
     double bad_fraction;       /* integrated */
     double predicted_fraction; /* nodes the criterion of docs/theory.md §4 calls bad */
     double area_fraction;      /* the exact area of the bad region over the window's */
-    const char *sep_file;      /* basename of the separatrix data beside the image */
+    const char *sep_file;      /* basename of the curves table beside the image */
+    int map;                   /* FADYN_BASIN_MAP_CLASS or _T_END */
 } fadyn_basin_plot;
 
 int fadyn_plot_basin(const fadyn_plot_target *t, const fadyn_basin_plot *bp, fadyn_err *err);
@@ -91,8 +96,8 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
                         fadyn_err *err);
 
 /* `fadyn basin --slice`: the end-state class over the slice, from the
- * columns u, v and align (fadyn_align code, −1 unconverged, −2 diverged)
- * of stem.tsv. */
+ * columns u, v and class (posdef, indefinite, negdef, unconverged,
+ * diverged) of stem.tsv. */
 int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
                            fadyn_err *err);
 

@@ -35,7 +35,7 @@ typedef enum { MODE_GRID, MODE_POINTS, MODE_NET, MODE_SLICE } basin_mode;
 
 typedef struct {
     phase_common pc;
-    int mode, slice;
+    int mode, slice, map;
     size_t na, nw; /* 0: not given */
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes, samples;
     double scales[BASIN_MAX_SCALES];
@@ -45,6 +45,10 @@ typedef struct {
     fadyn_nd_params np;
 } basin_opts;
 
+static const char *map_name(int i) {
+    return i == FADYN_BASIN_MAP_CLASS ? "class" : i == FADYN_BASIN_MAP_T_END ? "t-end" : NULL;
+}
+
 typedef basin_opts A;
 /* The 1-1-1 network's options: grid and points (their JSON "parameters"). */
 static const cli_opt NET111[] = {
@@ -52,6 +56,10 @@ static const cli_opt NET111[] = {
     CLI_GROUP(A, pc.bp, phase_settle_table),
     CLI_GRID("grid", A, na, nw, sizeof(fadyn_basin_point), "nodes, endpoints included", CLI_REC,
              .def = "201x201; 11x11 with --slice", .section = "Grid:"),
+    CLI_ENUM("map", "KIND", A, map, map_name,
+             "what --plot shades in grid mode: class (where each start ends) or t-end (the time "
+             "it takes to settle, t_end, as a heat map)",
+             CLI_REC),
     CLI_END,
 };
 /* A layered network's (their JSON "parameters"). */
@@ -82,8 +90,9 @@ static const cli_opt OPTS[] = {
     CLI_INCLUDE(LAYERED),
     CLI_OUTFILE(
         "out", "FILE.tsv", A, pc.out,
-        "grid/points: a0 w0 class a_end w_end t_end C predicted direction; network: one row per "
-        "start (see docs/basin.md)",
+        "grid: a0 w0 class a_end w_end t_end C predicted direction; points: the ends table of flow "
+        "(trajectory direction a0 w0 class a_end w_end lambda t_end C predicted window "
+        "exit_a exit_w exit_t); network: one row per start (see docs/basin.md)",
         .section = "Output:"),
     CLI_OUTFILE("summary", "FILE.json", A, pc.summary,
                 "counts per class, bad fraction, the fraction of nodes the criterion predicts "
@@ -91,8 +100,10 @@ static const cli_opt OPTS[] = {
                 "within one cell of the separatrix), wall_seconds, trajectories_per_second; "
                 "network: fractions per scale"),
     CLI_PLOT(A, pc.plot,
-             "the class map (grid), fractions against w (network) or the slice; script and data "
-             "kept beside the image"),
+             "grid: the class map (or --map t-end) with the equilibria by stability, the "
+             "separatrix and the fold point; points: the starts, their trajectories and ends on "
+             "the flow; network: fractions against w; slice: the class map of the plane. Script "
+             "and data kept beside the image; dumb only for the network's fractions"),
     CLI_SET("quiet", A, pc.quiet, "no summary on standard output"),
     CLI_END,
 };
@@ -154,7 +165,22 @@ static int check(cli_ctx *c, void *v) {
             return CLI_EXIT_USAGE;
         }
     }
-    return phase_plot_target(CMD, &o->pc, 1300, 1000);
+    if ((rc = phase_plot_target(CMD, &o->pc, 1300, 1000))) return rc;
+    if (o->map != FADYN_BASIN_MAP_CLASS && (o->mode != MODE_GRID || !o->pc.plot)) {
+        cli_error(CMD,
+                  "--map %s: shades the grid mode's --plot; give --plot FILE.png and no "
+                  "--from or --sizes",
+                  map_name(o->map));
+        return CLI_EXIT_USAGE;
+    }
+    if (o->pc.plot && o->pc.pt.dumb && o->mode != MODE_NET) {
+        cli_error(CMD,
+                  "--plot dumb: the %s has no readable text form (shaded classes, colour "
+                  "bar); give FILE.png, .svg or .pdf",
+                  o->mode == MODE_POINTS ? "flow with its trajectories" : "class map");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
 }
 
 static const cli_cmd BASIN = {.name = CMD,
@@ -210,6 +236,7 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
         json_t *j = cli_summary(CMD, NET111, o);
         json_object_set_new(j, "mode", json_string("grid"));
         fadyn_basin_summary(&st, area, &pc->win, j);
+        fadyn_phase_branches_summary(pc->b, pc->t, &pc->win, j);
         rc = cli_summary_write(j, o->pc.summary, &err);
     }
     if (rc == FADYN_OK && pt) {
@@ -225,7 +252,8 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
                                 (double)st.counts[FADYN_PHASE_BAD] / (double)n,
                                 (double)st.predicted_bad / (double)n,
                                 area / phase_window_area(pc),
-                                slash ? slash + 1 : sep};
+                                slash ? slash + 1 : sep,
+                                o->map};
         fadyn_plot_data data[] = {{".tsv", fadyn_basin_write_points, &table, o->pc.out},
                                   {"-curves.tsv", fadyn_basin_write_curves, &bpl, NULL}};
         rc = cli_plot_status(CMD, fadyn_plot_make(pt, data, 2, draw_grid, &bpl, &err), &err);
@@ -254,25 +282,51 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
     return CLI_EXIT_OK;
 }
 
-static int run_points(const basin_opts *o) {
+/* Points mode: each start's trajectory and end as a portrait (its ends
+ * table is --out; with --plot the starts and trajectories drawn on the
+ * flow, the equilibria by stability and the separatrix). */
+static int run_points(const basin_opts *o, const fadyn_plot_target *pt) {
     const phase_common *pc = &o->pc;
     fadyn_err err;
     fadyn_err_clear(&err);
+    fadyn_portrait por = fadyn_portrait_default();
+    por.b = pc->b, por.t = pc->t, por.win = pc->win, por.bp = pc->bp;
+    por.ba = por.bw = 0; /* no basin grid: the points are the question */
+    if (!pt) por.ga = por.gw = 0;
+    int rc = fadyn_portrait_compute(&por, &err);
     fadyn_basin_point p[2 * PHASE_MAX_FROM];
-    int rc = fadyn_phase_settle_starts(pc->b, pc->t, &pc->bp, pc->from, pc->nfrom, p, &err);
     size_t unconverged = 0;
-    for (size_t k = 0; rc == FADYN_OK && k < pc->nfrom; k++)
-        unconverged += p[k].cls == FADYN_PHASE_UNCONVERGED;
+    for (size_t k = 0; k < pc->nfrom && rc == FADYN_OK; k++) {
+        rc = fadyn_portrait_add(&por, &pc->from[k], &err);
+        if (rc == FADYN_OK) p[k] = por.traj[k].end;
+        unconverged += rc == FADYN_OK && p[k].cls == FADYN_PHASE_UNCONVERGED;
+    }
     stiff_hint(pc, unconverged);
     fadyn_basin_points table = {p, pc->nfrom};
-    if (rc == FADYN_OK && o->pc.out) rc = fadyn_basin_write_points(o->pc.out, &table, &err);
+    if (rc == FADYN_OK && o->pc.out) rc = fadyn_portrait_write_ends(o->pc.out, &por, &err);
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = cli_summary(CMD, NET111, o);
         json_object_del(json_object_get(j, "parameters"), "grid");
+        json_object_del(json_object_get(j, "parameters"), "map");
         json_object_set_new(j, "mode", json_string("points"));
         fadyn_basin_points_summary(&table, j);
+        fadyn_phase_branches_summary(pc->b, pc->t, &pc->win, j);
         rc = cli_summary_write(j, o->pc.summary, &err);
     }
+    if (rc == FADYN_OK && pt) {
+        static fadyn_flow_data data;
+        fadyn_flow_data_init(&data, &por, pc->out);
+        for (int k = 1; k < FADYN_PORTRAIT_NTABLE; k++) /* --out wrote only the ends */
+            data.d[k].written = NULL;
+        fadyn_flow_plot fp = {&por, NULL, 0,
+                              "fadyn basin --from: the starts, their trajectories and ends"
+                              " (1-1-1 network)"};
+        rc = cli_plot_status(
+            CMD,
+            fadyn_plot_make(pt, data.d, FADYN_PORTRAIT_NTABLE, fadyn_plot_flow_draw, &fp, &err),
+            &err);
+    }
+    fadyn_portrait_free(&por);
     if (rc) {
         cli_error_err(CMD, &err);
         return CLI_EXIT_FAILED;
@@ -364,7 +418,7 @@ int cmd_basin(int argc, char **argv) {
     const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
     switch (o.mode) {
     case MODE_POINTS:
-        return run_points(&o);
+        return run_points(&o, pt);
     case MODE_GRID:
         return run_grid(&o, pt);
     default:

@@ -526,6 +526,11 @@ void fadyn_tsv_row(FILE *f, const double *v, size_t n) {
         fprintf(f, "%.10g%c", v[i], i + 1 < n ? '\t' : '\n');
 }
 
+void fadyn_tsv_cells(FILE *f, const double *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.10g\t", v[i]);
+}
+
 /* ---- strings ------------------------------------------------------------ */
 
 void fadyn_strbuf_init(fadyn_strbuf *b) {

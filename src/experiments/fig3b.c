@@ -80,29 +80,6 @@ double fadyn_fig3b_bad_area_fraction(const fadyn_fig3b_result *r) {
     return r->bad_area / ((w->a_hi - w->a_lo) * (w->w_hi - w->w_lo));
 }
 
-/* The branches of the equilibria with their stability, and the part of
- * each inside the window's a-range. */
-static json_t *branches_json(const fadyn_fig3b_params *p) {
-    fadyn_phase_branch br[3];
-    fadyn_phase_branches(p->b, p->t, br);
-    json_t *arr = json_array();
-    for (int k = 0; k < 3; k++) {
-        /* a between sign·a_from and sign·a_to, clipped to the window */
-        double lo = br[k].sign > 0 ? br[k].a_from : -br[k].a_to;
-        double hi = br[k].sign > 0 ? br[k].a_to : -br[k].a_from;
-        double wlo = fmax(lo, p->win.a_lo), whi = fmin(hi, p->win.a_hi);
-        json_t *e =
-            json_pack("{s:s,s:b,s:s,s:o,s:o}", "branch", br[k].name, "stable", br[k].stable,
-                      "class", br[k].good ? "good" : "bad", "a_range",
-                      json_pack("[oo]", fadyn_json_real(lo), fadyn_json_real(hi)),
-                      "a_range_in_window", wlo < whi ? json_pack("[ff]", wlo, whi) : json_null());
-        json_object_set_new(e, "lambda",
-                            json_string("-(a^2 + b w), w = t/a: the non-zero Jacobian eigenvalue"));
-        json_array_append_new(arr, e);
-    }
-    return arr;
-}
-
 static json_t *trajectory_json(const fadyn_portrait_traj *tr) {
     const fadyn_basin_point *e = &tr->end;
     json_t *j = json_pack(
@@ -135,9 +112,7 @@ void fadyn_fig3b_summary(const fadyn_fig3b_result *r, json_t *summary) {
     for (size_t k = 0; k < q->ntraj; k++)
         json_array_append_new(tr, trajectory_json(&q->traj[k]));
     json_object_set_new(summary, "trajectories", tr);
-    json_object_set_new(summary, "equilibria", branches_json(p));
-    double af = fadyn_phase_fold_a(p->b, p->t);
-    json_object_set_new(summary, "fold_point", json_pack("[ff]", af, p->t / af));
+    fadyn_phase_branches_summary(p->b, p->t, &p->win, summary);
     json_object_set_new(
         summary, "nullclines",
         json_pack("{s:s,s:s}", "adot_zero", "a w = t", "wdot_zero", "a w = t and a = 0"));

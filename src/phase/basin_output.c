@@ -6,6 +6,7 @@
 #include "fadyn/phase.h"
 #include "fadyn/plots.h"
 #include "fadyn/size.h"
+#include "fadyn/portrait.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,33 +34,39 @@ int fadyn_basin_write_points(const char *path, const void *table, fadyn_err *err
 
 int fadyn_basin_write_curves(const char *path, const void *plot, fadyn_err *err) {
     const fadyn_basin_plot *bp = plot;
-    const fadyn_window *win = &bp->win;
-    enum { N = 801 };
-    static const size_t cap = 2 * N + 1;
-    double *a = fadyn_malloc_n(2, cap, sizeof(double));
-    if (!a) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    double *w = a + cap;
-    fadyn_ofile of;
-    int rc = fadyn_ofile_open(&of, path, err);
-    if (rc == FADYN_OK) {
-        size_t n = fadyn_phase_separatrix(bp->b, bp->t, win->a_lo, win->a_hi, N, a, w);
-        fprintf(of.f, "# block 0: analytic separatrix\n# a\tw\n");
-        for (size_t i = 0; i < n; i++)
-            if (isnan(a[i]))
-                fputc('\n', of.f);
-            else
-                fprintf(of.f, "%.10g\t%.10g\n", a[i], w[i]);
-        fprintf(of.f, "\n\n# block 1: equilibria a w = t\n# a\tw\n");
-        for (size_t i = 0; i < 2 * N; i++) {
-            double x = win->a_lo + (win->a_hi - win->a_lo) * (double)i / (2.0 * N - 1);
-            double before = win->a_lo + (win->a_hi - win->a_lo) * (double)(i - 1) / (2.0 * N - 1);
-            if (i > 0 && (x > 0) != (before > 0)) fputc('\n', of.f);
-            if (x != 0.0) fprintf(of.f, "%.10g\t%.10g\n", x, bp->t / x);
-        }
-        rc = fadyn_ofile_commit(&of, err);
-    }
-    free(a);
+    fadyn_portrait p = fadyn_portrait_default(); /* only its curves: the same table as flow's */
+    p.b = bp->b, p.t = bp->t, p.win = bp->win;
+    p.curves = fadyn_malloc_n(fadyn_phase_curves_cap(FADYN_PORTRAIT_NCURVE), 1, sizeof *p.curves);
+    if (!p.curves) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    int rc = fadyn_phase_curves(p.b, p.t, &p.win, FADYN_PORTRAIT_NCURVE, p.curves, &p.cst, err);
+    if (rc == FADYN_OK) rc = fadyn_portrait_write_curves(path, &p, err);
+    free(p.curves);
     return rc;
+}
+
+/* The branches of the equilibria with their stability, the part of each
+ * inside the window's a-range, and the fold point. */
+void fadyn_phase_branches_summary(double b, double t, const fadyn_window *win, json_t *summary) {
+    fadyn_phase_branch br[3];
+    fadyn_phase_branches(b, t, br);
+    json_t *arr = json_array();
+    for (int k = 0; k < 3; k++) {
+        /* a between sign·a_from and sign·a_to, clipped to the window */
+        double lo = br[k].sign > 0 ? br[k].a_from : -br[k].a_to;
+        double hi = br[k].sign > 0 ? br[k].a_to : -br[k].a_from;
+        double wlo = fmax(lo, win->a_lo), whi = fmin(hi, win->a_hi);
+        json_t *e =
+            json_pack("{s:s,s:b,s:s,s:o,s:o}", "branch", br[k].name, "stable", br[k].stable,
+                      "class", br[k].good ? "good" : "bad", "a_range",
+                      json_pack("[oo]", fadyn_json_real(lo), fadyn_json_real(hi)),
+                      "a_range_in_window", wlo < whi ? json_pack("[ff]", wlo, whi) : json_null());
+        json_object_set_new(e, "lambda",
+                            json_string("-(a^2 + b w), w = t/a: the non-zero Jacobian eigenvalue"));
+        json_array_append_new(arr, e);
+    }
+    json_object_set_new(summary, "equilibria", arr);
+    double af = fadyn_phase_fold_a(b, t);
+    json_object_set_new(summary, "fold_point", json_pack("[ff]", af, t / af));
 }
 
 static double window_area(const fadyn_window *w) {
@@ -170,40 +177,37 @@ void fadyn_nd_table_free(fadyn_nd_table *t) {
     t->cols = NULL, t->tally = NULL;
 }
 
+/* Words for the categorical columns. */
+static const char *nd_status_name(int status) {
+    return status == FADYN_OK ? "ok" : status == FADYN_DIVERGED ? "diverged" : "max_steps";
+}
+static const char *nd_class_name(const fadyn_nd_result *r) {
+    int c = fadyn_nd_class(r);
+    return fadyn_nd_tally_name(c == -2 ? FADYN_ND_DIVERGED : c == -1 ? FADYN_ND_UNCONVERGED : c);
+}
+static const char *nd_verdict_name(int v) {
+    return v == 1 ? "yes" : v == 0 ? "no" : "unchecked";
+}
+
 int fadyn_nd_write(const char *path, const void *table, fadyn_err *err) {
-    static const char *const cols[] = {
-        "scale",      "sample",       "u",      "v",      "status",
-        "converged",  "nse",          "t_end",  "s_min",  "s_max",
-        "align",      "nu_re_min",    "mu_min", "stable", "stable_reduced",
-        "zero_modes", "lambda_re_max"};
-    enum { NC = 17 };
+    static const char *const cols[] = {"scale",  "sample",         "u",          "v",
+                                       "status", "class",          "nse",        "t_end",
+                                       "s_min",  "s_max",          "nu_re_min",  "mu_min",
+                                       "stable", "stable_reduced", "zero_modes", "lambda_re_max"};
     const fadyn_nd_table *t = table;
     fadyn_ofile of;
     int rc = fadyn_ofile_open(&of, path, err);
     if (rc) return rc;
-    fadyn_tsv_header(of.f, cols, NC);
+    fadyn_tsv_header(of.f, cols, sizeof cols / sizeof *cols);
     for (size_t i = 0; i < t->n; i++) {
         const fadyn_nd_result *r = &t->r[i];
-        double v[NC] = {t->scale[i],
-                        t->sample[i],
-                        t->u[i],
-                        t->v[i],
-                        r->status == FADYN_OK         ? 0
-                        : r->status == FADYN_DIVERGED ? 1
-                                                      : 2,
-                        r->converged,
-                        r->nse,
-                        r->t_end,
-                        r->s_min,
-                        r->s_max,
-                        fadyn_nd_class(r),
-                        r->nu_re_min,
-                        r->mu_min,
-                        r->stable,
-                        r->stable_reduced,
-                        (double)r->zero_modes,
-                        r->lambda_re_max};
-        fadyn_tsv_row(of.f, v, NC);
+        double v[] = {t->scale[i], t->sample[i], t->u[i], t->v[i]};
+        double w[] = {r->nse, r->t_end, r->s_min, r->s_max, r->nu_re_min, r->mu_min};
+        fadyn_tsv_cells(of.f, v, 4);
+        fprintf(of.f, "%s\t%s\t", nd_status_name(r->status), nd_class_name(r));
+        fadyn_tsv_cells(of.f, w, 6);
+        fprintf(of.f, "%s\t%s\t%zu\t%.10g\n", nd_verdict_name(r->stable),
+                nd_verdict_name(r->stable_reduced), r->zero_modes, r->lambda_re_max);
     }
     return fadyn_ofile_commit(&of, err);
 }
