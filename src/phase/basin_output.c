@@ -5,8 +5,8 @@
 #include "fadyn/json.h"
 #include "fadyn/phase.h"
 #include "fadyn/plots.h"
-#include "fadyn/size.h"
 #include "fadyn/portrait.h"
+#include "fadyn/size.h"
 
 #include <math.h>
 #include <stdio.h>
