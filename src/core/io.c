@@ -82,6 +82,14 @@ static int out_register(char *tmp, char *path) {
     return (int)npend++;
 }
 
+/* Stop tracking the directories made (the handler sees none first). */
+static void forget_made(void) {
+    sig_atomic_t n = nmade;
+    nmade = 0;
+    for (sig_atomic_t k = 0; k < n; k++)
+        free(made[k]);
+}
+
 void fadyn_out_begin(void) {
     txn_on = 1;
     txn_failed = 0;
@@ -101,7 +109,7 @@ int fadyn_out_flush(fadyn_err *err) {
         if (rc != FADYN_OK) unlink(pend[k].tmp);
         pend[k].state = 0;
     }
-    nmade = 0; /* kept: they hold committed files */
+    forget_made(); /* kept: they hold committed files */
     return rc;
 }
 
@@ -113,7 +121,7 @@ int fadyn_out_end(int commit, fadyn_err *err) {
         remove_all();
         for (sig_atomic_t k = 0; k < npend; k++)
             pend[k].state = 0;
-        nmade = 0;
+        forget_made();
     }
     txn_on = 0;
     return rc;
