@@ -28,8 +28,9 @@ typedef struct {
     char terminal[256]; /* the `set terminal` line's arguments */
 } fadyn_plot_target;
 
-/* Parse a --plot argument; FADYN_EINVAL (with detail) for an unknown
- * extension.  width/height in pixels for raster terminals (0: defaults). */
+/* Parse a plot target (FILE.png, .svg, .pdf or "dumb"); FADYN_EINVAL
+ * ("target ARG: ...") for an unknown extension.  width/height in pixels for raster terminals (0:
+ * defaults). */
 int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, int height,
                             fadyn_err *err);
 

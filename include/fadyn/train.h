@@ -138,6 +138,10 @@ double fadyn_train_default_eta(fadyn_task_kind task, const fadyn_rule_type *rule
 
 /* Check the parameters; one line naming the bad one. */
 int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err);
+/* Check a network against a task: 2 to FADYN_MAX_DEPTH + 1 layers, the
+ * task's inputs and outputs at its ends ("sizes ..." when not). */
+int fadyn_train_spec_check(const fadyn_task_params *task, const fadyn_net_spec *spec,
+                           fadyn_err *err);
 
 /* ---- the workspace of one run --------------------------------------------- */
 typedef struct fadyn_train_ws fadyn_train_ws;

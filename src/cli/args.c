@@ -27,7 +27,10 @@ void cli_error(const char *cmd, const char *fmt, ...) {
 }
 
 void cli_error_err(const char *cmd, const fadyn_err *err) {
-    cli_error(cmd, "%s", err->msg[0] ? err->msg : fadyn_strerror(err->code));
+    if (strncmp(err->msg, "target ", 7) == 0) /* a plot target's error (fadyn/plot.h) */
+        cli_error(cmd, "--plot %s", err->msg + 7);
+    else
+        cli_error(cmd, "%s", err->msg[0] ? err->msg : fadyn_strerror(err->code));
 }
 
 int cli_plot_status(const char *cmd, int rc, const fadyn_err *err) {

@@ -29,7 +29,8 @@ typedef struct {
     fadyn_train_params tp;
     const fadyn_rule_type *rule;
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
-    int act, out_act; /* fadyn_act */
+    fadyn_net_spec spec; /* of sizes, act, out_act, bias */
+    int act, out_act;    /* fadyn_act */
     int bias, tune;
     size_t runs;
     unsigned long seed;
@@ -137,22 +138,14 @@ static void defaults(void *v) {
 
 static int check(cli_ctx *c, void *v) {
     train_opts *o = v;
-    if (o->nsizes < 2) {
-        cli_error(CMD, "--sizes: need at least 2 layers (inputs, outputs), got %zu", o->nsizes);
-        return CLI_EXIT_USAGE;
-    }
     if (o->task.kind == FADYN_TASK_TEACHER) {
         o->task.inputs = o->task.teacher.sizes[0];
         o->task.outputs = o->task.teacher.sizes[o->task.teacher.depth];
     }
-    if (o->sizes[0] != o->task.inputs || o->sizes[o->nsizes - 1] != o->task.outputs) {
-        cli_error(CMD,
-                  "--sizes: task %s has %zu inputs and %zu outputs but the network %zu and %zu%s",
-                  fadyn_task_name(o->task.kind), o->task.inputs, o->task.outputs, o->sizes[0],
-                  o->sizes[o->nsizes - 1],
-                  o->task.kind == FADYN_TASK_LINEAR ? " (set --inputs/--outputs)" : "");
-        return CLI_EXIT_USAGE;
-    }
+    o->spec = fadyn_net_spec_make(o->nsizes ? o->nsizes - 1 : 0, o->sizes, (fadyn_act)o->act,
+                                  (fadyn_act)o->out_act, o->bias);
+    int rc = fadyn_train_spec_check(&o->task, &o->spec, &c->err);
+    if ((rc = cli_lib_check(c->cmd, o, o, sizeof *o, rc, &c->err))) return rc;
     o->task.seed = o->seed;
     if (!o->tp.eval_every) o->tp.eval_every = o->tp.examples >= 100 ? o->tp.examples / 100 : 1;
     if (o->tp.eta == 0.0) o->tp.eta = fadyn_train_default_eta(o->task.kind, o->rule);
@@ -251,8 +244,7 @@ int cmd_train(int argc, char **argv) {
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;
     fadyn_err_clear(&err);
-    fadyn_net_spec spec =
-        fadyn_net_spec_make(o.nsizes - 1, o.sizes, (fadyn_act)o.act, (fadyn_act)o.out_act, o.bias);
+    const fadyn_net_spec spec = o.spec;
     fadyn_task task;
     if ((rc = fadyn_task_alloc(&task, &o.task, &err))) {
         cli_error_err(CMD, &err);

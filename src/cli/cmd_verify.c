@@ -182,7 +182,7 @@ int cmd_verify(int argc, char **argv) {
         return CLI_EXIT_FAILED;
     }
     if (o.only && fadyn_check_select(o.only, sel, &err) != FADYN_OK) {
-        cli_error_err(CMD, &err);
+        cli_error(CMD, "--only %s", err.msg);
         free(sel);
         free(res);
         return CLI_EXIT_USAGE;

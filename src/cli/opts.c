@@ -264,7 +264,8 @@ static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, voi
     fadyn_err err;
     if (fadyn_stepper_parse(arg, (const fadyn_stepper_info **)field(o, base), &err) == FADYN_OK)
         return 0;
-    cli_error(cmd, "--%s: %s", o->name, err.msg);
+    const char *rest = strchr(err.msg, ' '); /* after the field's name */
+    cli_error(cmd, "--%s%s", o->name, rest ? rest : err.msg);
     return CLI_EXIT_USAGE;
 }
 const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, json_named, show_named, NULL};
@@ -390,7 +391,7 @@ static int check_plot(const char *cmd, const cli_opt *o, const void *base) {
     fadyn_err err;
     fadyn_err_clear(&err);
     if (s && fadyn_plot_target_parse(&pt, s, 0, 0, &err) != FADYN_OK) {
-        cli_error_err(cmd, &err);
+        cli_error(cmd, "--%s%s", o->name, strchr(err.msg, ' ')); /* "target ARG: ..." */
         return CLI_EXIT_USAGE;
     }
     return 0;

@@ -180,7 +180,7 @@ int phase_plot_target(const char *cmd, phase_common *pc, int plot_w, int plot_h)
     fadyn_err err;
     fadyn_err_clear(&err);
     if (pc->plot && fadyn_plot_target_parse(&pc->pt, pc->plot, plot_w, plot_h, &err) != FADYN_OK) {
-        cli_error_err(cmd, &err);
+        cli_error(cmd, "--plot%s", strchr(err.msg, ' ')); /* "target ARG: ..." */
         return CLI_EXIT_USAGE;
     }
     return 0;

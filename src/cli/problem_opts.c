@@ -71,11 +71,7 @@ void cli_problem_opts_default(cli_problem_opts *o) {
 #define MAX_WEIGHTS 1e7 /* a state vector of 80 MB */
 
 int cli_problem_check(const char *cmd, const cli_problem_opts *o) {
-    if (o->nsizes < 3) {
-        cli_error(cmd, "--sizes: need at least 3 layers (inputs, hidden, outputs), got %zu",
-                  o->nsizes);
-        return CLI_EXIT_USAGE;
-    }
+    /* the layer count is fadyn_problem_alloc's check (cli_problem_build) */
     double dim = 0.0;
     for (size_t k = 0; k + 1 < o->nsizes; k++)
         dim += (double)o->sizes[k] * (double)o->sizes[k + 1];
@@ -96,6 +92,11 @@ int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *er
     if (rc) return rc;
     if (o->init_from) {
         rc = fadyn_problem_load(p, o->init_from, err);
+        if (rc) { /* the directory's errors as the field's, for cli_lib_check */
+            char msg[sizeof err->msg];
+            memcpy(msg, err->msg, sizeof msg);
+            fadyn_err_set(err, rc, "init_from %.*s", (int)sizeof msg - 16, msg);
+        }
     } else {
         gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
         if (!r) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");

@@ -25,12 +25,12 @@ int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes,
     }
     if (depth < 2 || depth > FADYN_MAX_DEPTH)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--sizes: need 3 to %d layers (inputs, hidden..., outputs), got %zu",
+                             "sizes: need 3 to %d layers (inputs, hidden..., outputs), got %zu",
                              FADYN_MAX_DEPTH + 1, depth + 1);
     for (size_t k = 0; k <= depth; k++) {
         if (sizes[k] < 1 || sizes[k] > 100000)
             return fadyn_err_set(err, FADYN_EINVAL,
-                                 "--sizes: layer %zu has size %zu (need 1..100000)", k, sizes[k]);
+                                 "sizes: layer %zu has size %zu (need 1..100000)", k, sizes[k]);
     }
     p->depth = depth;
     memcpy(p->sizes, sizes, (depth + 1) * sizeof(size_t));
@@ -41,7 +41,7 @@ int fadyn_problem_alloc(fadyn_problem *p, size_t depth, const size_t *sizes,
     for (size_t k = 0; k < depth; k++)
         nW += sizes[k + 1] * sizes[k];
     p->block = calloc(nT + nB + nW, sizeof(double));
-    if (!p->block) return fadyn_err_set(err, FADYN_ENOMEM, "--sizes: problem too large for memory");
+    if (!p->block) return fadyn_err_set(err, FADYN_ENOMEM, "sizes: problem too large for memory");
     p->T = p->block;
     double *q = p->block + nT;
     for (size_t k = 0; k + 1 < depth; k++) {
@@ -79,10 +79,10 @@ int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *er
     size_t n = p->sizes[0];
     for (size_t i = 0; i < n; i++)
         if (!isfinite(sigma[i]) || sigma[i] <= 0.0)
-            return fadyn_err_set(err, FADYN_EINVAL,
-                                 "--sigma: entry %zu is %g (need finite and > 0)", i + 1, sigma[i]);
+            return fadyn_err_set(err, FADYN_EINVAL, "sigma: entry %zu is %g (need finite and > 0)",
+                                 i + 1, sigma[i]);
     double *s = malloc(n * sizeof(double));
-    if (!s) return fadyn_err_set(err, FADYN_ENOMEM, "--sigma: out of memory");
+    if (!s) return fadyn_err_set(err, FADYN_ENOMEM, "sigma: out of memory");
     memcpy(s, sigma, n * sizeof(double));
     free(p->sigma);
     p->sigma = s;
@@ -131,7 +131,7 @@ static int load_one(const char *dir, const char *name, const char *alt, size_t r
 int fadyn_problem_load(fadyn_problem *p, const char *dir, fadyn_err *err) {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return fadyn_err_set(err, FADYN_EIO, "--init-from %s: no such directory", dir);
+        return fadyn_err_set(err, FADYN_EIO, "%s: no such directory", dir);
     const size_t *n = p->sizes;
     size_t L = p->depth;
     int rc = load_one(dir, "T.txt", NULL, n[L], n[0], p->T, err);

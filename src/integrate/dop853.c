@@ -520,7 +520,7 @@ static void dense_at(fadyn_dop853 *w, double h, double theta, double *out) {
 
 static int diverged(fadyn_err *err, double t, double radius) {
     return fadyn_err_set(err, FADYN_DIVERGED,
-                         "diverged near t = %.6g: the state became non-finite or left --radius %g",
+                         "diverged near t = %.6g: the state became non-finite or left radius = %g",
                          t, radius);
 }
 

@@ -48,7 +48,7 @@ int fadyn_stepper_parse(const char *name, const fadyn_stepper_info **out, fadyn_
     list[0] = '\0';
     for (si = fadyn_steppers; si->name && k < sizeof list; si++)
         k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? " " : "", si->name);
-    return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s: unknown (%s)", name ? name : "(none)",
+    return fadyn_err_set(err, FADYN_EINVAL, "stepper %s: unknown (%s)", name ? name : "(none)",
                          list);
 }
 
@@ -78,16 +78,16 @@ fadyn_integ_params fadyn_integ_params_default(void) {
 static int step_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
     if (!ip->stepper || (!ip->stepper->type && !ip->stepper->own_driver))
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--stepper: none set (resolve a name with fadyn_stepper_parse)");
+                             "stepper: none set (resolve a name with fadyn_stepper_parse)");
     if (!(ip->rtol > 0.0) || !isfinite(ip->rtol))
-        return fadyn_err_set(err, FADYN_EINVAL, "--rtol %g: must be > 0", ip->rtol);
+        return fadyn_err_set(err, FADYN_EINVAL, "rtol %g: must be > 0", ip->rtol);
     if (!(ip->atol > 0.0) || !isfinite(ip->atol))
-        return fadyn_err_set(err, FADYN_EINVAL, "--atol %g: must be > 0", ip->atol);
+        return fadyn_err_set(err, FADYN_EINVAL, "atol %g: must be > 0", ip->atol);
     if (!(ip->h0 > 0.0) || !isfinite(ip->h0) || !(ip->hmin >= 0.0) || ip->nmax == 0)
         return fadyn_err_set(err, FADYN_EINVAL, "step controls: need h0 > 0, hmin >= 0, nmax > 0");
     if (ip->hmin > ip->h0)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--hmin %g: larger than the first step h0 = %g (GSL's driver needs "
+                             "hmin %g: larger than the first step h0 = %g (GSL's driver needs "
                              "hmin <= h0)",
                              ip->hmin, ip->h0);
     return FADYN_OK;
@@ -97,13 +97,14 @@ int fadyn_integ_params_check(const fadyn_integ_params *ip, fadyn_err *err) {
     int rc = step_params_check(ip, err);
     if (rc != FADYN_OK) return rc;
     if (!(ip->t_end > 0.0) || !isfinite(ip->t_end))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: must be > 0 and finite", ip->t_end);
+        return fadyn_err_set(err, FADYN_EINVAL, "t_end %g: must be > 0 and finite", ip->t_end);
     if (ip->samples < 2)
-        return fadyn_err_set(err, FADYN_EINVAL, "--samples %zu: need at least 2", ip->samples);
+        return fadyn_err_set(err, FADYN_EINVAL, "samples %zu: need at least 2", ip->samples);
     if (ip->log_time && !(ip->t_min > 0.0 && ip->t_min < ip->t_end))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-min %g: need 0 < t-min < t-end", ip->t_min);
+        return fadyn_err_set(err, FADYN_EINVAL, "t_min %g: need 0 < t_min < t_end = %g", ip->t_min,
+                             ip->t_end);
     if (!(ip->radius > 0.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--radius %g: must be > 0", ip->radius);
+        return fadyn_err_set(err, FADYN_EINVAL, "radius %g: must be > 0", ip->radius);
     return FADYN_OK;
 }
 
@@ -168,7 +169,7 @@ static int ws_init(fadyn_integ_ws *ws, const fadyn_integ_params *ip, fadyn_err *
     if (ws->sys.dimension == 0)
         return fadyn_err_set(err, FADYN_EINVAL, "the system has dimension 0");
     if (si->implicit && !ws->sys.jacobian)
-        return fadyn_err_set(err, FADYN_EINVAL, "--stepper %s needs a Jacobian", si->name);
+        return fadyn_err_set(err, FADYN_EINVAL, "stepper %s: needs a Jacobian", si->name);
     ws->ip = *ip;
     ws->hmin = ws->hmin_now = ip->hmin;
     if (si->own_driver) {
@@ -241,7 +242,7 @@ int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double
 
 static int initial_beyond(const fadyn_integ_params *ip, fadyn_err *err) {
     return fadyn_err_set(err, FADYN_DIVERGED,
-                         "the initial state is non-finite or beyond --radius %g", ip->radius);
+                         "the initial state is non-finite or beyond radius = %g", ip->radius);
 }
 
 /* fadyn_integrate with dop853: its own driver, the guard in its final pass. */
@@ -303,7 +304,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
             if (s == GSL_SUCCESS && fadyn_exceeds(y, sys->dimension, ip->radius))
                 rc = fadyn_err_set(err, FADYN_DIVERGED,
                                    "diverged near t = %.6g: the state became non-finite or left "
-                                   "--radius %g",
+                                   "radius = %g",
                                    t, ip->radius);
             else if ((s == GSL_SUCCESS && fabs(h) < ip->hmin && t < ti) || s == GSL_FAILURE)
                 /* the step underflowed: a divergence if trial states were leaving */
@@ -311,7 +312,7 @@ int fadyn_integrate(const gsl_odeiv2_system *sys, const fadyn_integ_params *ip, 
                          ? fadyn_err_set(err, FADYN_DIVERGED,
                                          "diverged near t = %.6g: the step fell below "
                                          "hmin = %g with the trial states non-finite or "
-                                         "beyond --radius %g",
+                                         "beyond radius = %g",
                                          t, ip->hmin, ip->radius)
                          : fadyn_err_set(err, FADYN_MAXSTEPS,
                                          "stopped at t = %.6g: the step fell below hmin = %g", t,

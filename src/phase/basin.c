@@ -35,17 +35,20 @@ fadyn_basin_params fadyn_basin_params_default(void) {
 int fadyn_basin_params_check(const fadyn_basin_params *bp, fadyn_err *err) {
     const fadyn_integ_params *ip = &bp->integ;
     if (!(bp->e_tol > 0.0 && isfinite(bp->e_tol)))
-        return fadyn_err_set(err, FADYN_EINVAL, "--e-tol %g: must be finite and > 0", bp->e_tol);
+        return fadyn_err_set(err, FADYN_EINVAL, "e_tol %g: must be finite and > 0", bp->e_tol);
     if (!(bp->speed_tol > 0.0 && isfinite(bp->speed_tol)))
-        return fadyn_err_set(err, FADYN_EINVAL, "--speed-tol %g: must be finite and > 0",
+        return fadyn_err_set(err, FADYN_EINVAL, "speed_tol %g: must be finite and > 0",
                              bp->speed_tol);
     if (!(ip->t_end > 0.0 && isfinite(ip->t_end)))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-max %g: must be finite and > 0", ip->t_end);
-    if (!(bp->h0_rel > 0.0)) return fadyn_err_set(err, FADYN_EINVAL, "need h0_rel > 0");
+        return fadyn_err_set(err, FADYN_EINVAL, "t_end %g: must be finite and > 0", ip->t_end);
+    if (!(bp->h0_rel > 0.0))
+        return fadyn_err_set(err, FADYN_EINVAL, "h0_rel %g: must be > 0", bp->h0_rel);
     if (bp->engine != FADYN_BASIN_EVOLVE && bp->engine != FADYN_BASIN_WRAPPER)
-        return fadyn_err_set(err, FADYN_EINVAL, "unknown basin engine %d", bp->engine);
+        return fadyn_err_set(err, FADYN_EINVAL, "engine %d: unknown", bp->engine);
     if (bp->engine == FADYN_BASIN_WRAPPER && ip->samples < 2)
-        return fadyn_err_set(err, FADYN_EINVAL, "wrapper engine: need at least 2 checks");
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "samples %zu: the wrapper engine needs at least 2 checks",
+                             ip->samples);
     /* the integrator's own checks (stepper, tolerances, step controls,
      * hmin <= h0, radius), on the fields the basin reads */
     fadyn_integ_params read = *ip;

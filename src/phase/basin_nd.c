@@ -46,7 +46,7 @@ struct fadyn_nd_ws {
 fadyn_nd_ws *fadyn_nd_ws_alloc(const fadyn_problem *p, fadyn_err *err) {
     if (p->depth != 2 || p->rule != fadyn_rule_type_find("fa") || p->sigma) {
         fadyn_err_set(err, FADYN_EINVAL,
-                      "--sizes: the sampled basin needs one hidden layer (3 sizes), fa, Σ = I");
+                      "sizes: the sampled basin needs one hidden layer (3 sizes), fa, Σ = I");
         return NULL;
     }
     fadyn_nd_ws *ws = calloc(1, sizeof *ws);
@@ -230,7 +230,7 @@ typedef struct {
 static int check_job(const nd_job *job, fadyn_err *err) {
     if (job->depth != 2)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--sizes: the sampled basin needs one hidden layer (3 sizes)");
+                             "sizes: the sampled basin needs one hidden layer (3 sizes)");
     return fadyn_integ_params_check(&job->np->integ, err);
 }
 

@@ -45,7 +45,7 @@ int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, in
     const char *ext = strrchr(arg, '.');
     if (!ext || strchr(ext, '/'))
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--plot %s: give a file ending in .png, .svg or .pdf, or 'dumb'", arg);
+                             "target %s: give a file ending in .png, .svg or .pdf, or 'dumb'", arg);
     if (ends_with(arg, ".png"))
         snprintf(t->terminal, sizeof t->terminal,
                  "pngcairo size %d,%d enhanced font 'DejaVu Sans,11'", width, height);
@@ -57,9 +57,9 @@ int fadyn_plot_target_parse(fadyn_plot_target *t, const char *arg, int width, in
                  width / 120.0, height / 120.0);
     else
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--plot %s: unknown extension (use .png, .svg, .pdf or 'dumb')", arg);
+                             "target %s: unknown extension (use .png, .svg, .pdf or 'dumb')", arg);
     if (strlen(arg) >= sizeof t->stem)
-        return fadyn_err_set(err, FADYN_EINVAL, "--plot %s: path too long", arg);
+        return fadyn_err_set(err, FADYN_EINVAL, "target %s: path too long", arg);
     const char *slash = strrchr(arg, '/');
     const char *name = slash ? slash + 1 : arg;
     if (slash) {

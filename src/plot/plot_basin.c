@@ -124,7 +124,7 @@ int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double
     start(t, &b);
     fadyn_strbuf_printf(
         &b,
-        "set title \"fadyn basin --slice: end state over a plane of starts ω(d_0 + u d_1 + v "
+        "set title \"fadyn basin, a slice: end state over a plane of starts ω(d_0 + u d_1 + v "
         "d_2), %s network, ω = %g\" font ',13'\n"
         "set xlabel 'u'\nset ylabel 'v'\nset size ratio -1\nset key outside right top box\n"
         "set autoscale xfix\nset autoscale yfix\n"

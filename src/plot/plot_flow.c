@@ -199,7 +199,7 @@ void fadyn_plot_flow_commands(fadyn_strbuf *b, const fadyn_flow_plot *fp) {
 int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn_err *err) {
     if (t->dumb)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--plot dumb: the phase portrait (arrows, shaded basin, colour bar) "
+                             "target dumb: the phase portrait (arrows, shaded basin, colour bar) "
                              "has no readable text form; give FILE.png, .svg or .pdf");
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);

@@ -29,7 +29,7 @@ int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
     fadyn_strbuf_printf(
         &b,
         "data = '%s.tsv'\n"
-        "set multiplot layout 2,2 title \"fadyn verify --break %s: instance %zu, %zu-%zu-%zu, "
+        "set multiplot layout 2,2 title \"fadyn verify, break %s: instance %zu, %zu-%zu-%zu, "
         "%s\" font ',13'\n"
         "set grid\nset xlabel 't'\nset logscale x\nset format x '10^{%%T}'\nset key top right\n"
         "pos(c) = (column('t') > 0 && column(c) > 0) ? column(c) : NaN\n",

@@ -43,7 +43,7 @@ static const fadyn_rule_type fa = {
 
 static const fadyn_rule_type sparse_fa = {
     .name = "sparse-fa",
-    .about = "fa with a fraction --drop of W and B removed",
+    .about = "fa with a fraction (drop) of W and B removed",
     .title = "sparse-fa",
     .colour = "#66bd63",
     .eta = {.linear = 3e-3, .teacher = 1e-2},

@@ -21,9 +21,10 @@ fadyn_compare_params fadyn_compare_params_default(void) {
 
 int fadyn_compare_params_check(const fadyn_compare_params *cp, fadyn_err *err) {
     if (!(cp->t_end > 0.0) || !isfinite(cp->t_end))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: must be positive", cp->t_end);
-    if (cp->samples < 2) return fadyn_err_set(err, FADYN_EINVAL, "--samples: need at least 2");
-    if (cp->repeats < 1) return fadyn_err_set(err, FADYN_EINVAL, "--repeats 0: need at least 1");
+        return fadyn_err_set(err, FADYN_EINVAL, "t_end %g: must be positive", cp->t_end);
+    if (cp->samples < 2)
+        return fadyn_err_set(err, FADYN_EINVAL, "samples %zu: need at least 2", cp->samples);
+    if (cp->repeats < 1) return fadyn_err_set(err, FADYN_EINVAL, "repeats 0: need at least 1");
     return FADYN_OK;
 }
 

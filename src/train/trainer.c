@@ -32,28 +32,45 @@ fadyn_train_params fadyn_train_params_default(void) {
 
 int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err) {
     if (!(p->eta > 0.0) || !isfinite(p->eta))
-        return fadyn_err_set(err, FADYN_EINVAL, "--eta %g: must be positive", p->eta);
-    if (p->batch < 1) return fadyn_err_set(err, FADYN_EINVAL, "--batch 0: must be at least 1");
+        return fadyn_err_set(err, FADYN_EINVAL, "eta %g: must be positive", p->eta);
+    if (p->batch < 1) return fadyn_err_set(err, FADYN_EINVAL, "batch 0: must be at least 1");
     if (p->batch > 1000000)
-        return fadyn_err_set(err, FADYN_EINVAL, "--batch %zu: at most 1000000", p->batch);
-    if (p->examples < 1)
-        return fadyn_err_set(err, FADYN_EINVAL, "--examples 0: must be at least 1");
+        return fadyn_err_set(err, FADYN_EINVAL, "batch %zu: at most 1000000", p->batch);
+    if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "examples 0: must be at least 1");
     if (p->eval_every < 1)
-        return fadyn_err_set(err, FADYN_EINVAL, "--eval-every 0: must be at least 1");
+        return fadyn_err_set(err, FADYN_EINVAL, "eval_every 0: must be at least 1");
     if (p->examples / p->eval_every > 10000000)
         return fadyn_err_set(err, FADYN_EINVAL,
-                             "--eval-every %zu: %zu evaluations are too many (at most 1e7 rows)",
+                             "eval_every %zu: %zu evaluations are too many (at most 1e7 rows)",
                              p->eval_every, p->examples / p->eval_every);
     if (!(p->drop >= 0.0 && p->drop < 1.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--drop %g: must be in [0, 1)", p->drop);
+        return fadyn_err_set(err, FADYN_EINVAL, "drop %g: must be in [0, 1)", p->drop);
     if (!(p->np_sigma > 0.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--np-sigma %g: must be positive", p->np_sigma);
+        return fadyn_err_set(err, FADYN_EINVAL, "np_sigma %g: must be positive", p->np_sigma);
     if (!(p->decay >= 0.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--decay %g: must be >= 0", p->decay);
-    if (!(p->w_scale >= 0.0) || !(p->b_scale >= 0.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--init-scale, --b-scale: must be >= 0");
+        return fadyn_err_set(err, FADYN_EINVAL, "decay %g: must be >= 0", p->decay);
+    if (!(p->w_scale >= 0.0))
+        return fadyn_err_set(err, FADYN_EINVAL, "w_scale %g: must be >= 0", p->w_scale);
+    if (!(p->b_scale >= 0.0))
+        return fadyn_err_set(err, FADYN_EINVAL, "b_scale %g: must be >= 0", p->b_scale);
     if (!(p->radius > 0.0))
-        return fadyn_err_set(err, FADYN_EINVAL, "--radius %g: must be positive", p->radius);
+        return fadyn_err_set(err, FADYN_EINVAL, "radius %g: must be positive", p->radius);
+    return FADYN_OK;
+}
+
+int fadyn_train_spec_check(const fadyn_task_params *task, const fadyn_net_spec *spec,
+                           fadyn_err *err) {
+    if (spec->depth < 1 || spec->depth > FADYN_MAX_DEPTH)
+        return fadyn_err_set(err, FADYN_EINVAL, "sizes: need 2 to %d layers, got %zu",
+                             FADYN_MAX_DEPTH + 1, spec->depth + 1);
+    if (spec->sizes[0] != task->inputs || spec->sizes[spec->depth] != task->outputs)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "sizes: task %s has %zu inputs and %zu outputs but the network %zu "
+                             "and %zu%s",
+                             fadyn_task_name(task->kind), task->inputs, task->outputs,
+                             spec->sizes[0], spec->sizes[spec->depth],
+                             task->kind == FADYN_TASK_LINEAR ? " (the task's inputs, outputs)"
+                                                             : "");
     return FADYN_OK;
 }
 
@@ -65,17 +82,7 @@ static size_t feedback_size(const fadyn_train_ws *ws, size_t k) {
 fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spec *spec,
                                      const fadyn_rule_type *rule, const fadyn_train_params *par,
                                      fadyn_err *err) {
-    if (spec->depth < 1 || spec->depth > FADYN_MAX_DEPTH) {
-        fadyn_err_set(err, FADYN_EINVAL, "--sizes: need 2 to %d layers", FADYN_MAX_DEPTH + 1);
-        return NULL;
-    }
-    if (spec->sizes[0] != task->par.inputs || spec->sizes[spec->depth] != task->par.outputs) {
-        fadyn_err_set(err, FADYN_EINVAL,
-                      "--sizes: task %s has %zu inputs and %zu outputs, the network %zu and %zu",
-                      fadyn_task_name(task->par.kind), task->par.inputs, task->par.outputs,
-                      spec->sizes[0], spec->sizes[spec->depth]);
-        return NULL;
-    }
+    if (fadyn_train_spec_check(&task->par, spec, err) != FADYN_OK) return NULL;
     fadyn_train_ws *ws = calloc(1, sizeof *ws);
     if (!ws) {
         fadyn_err_set(err, FADYN_ENOMEM, "out of memory");

@@ -76,22 +76,22 @@ fadyn_verify_params fadyn_verify_params_default(void) {
 }
 
 int fadyn_verify_params_check(const fadyn_verify_params *vp, fadyn_err *err) {
-    if (vp->instances < 1) return fadyn_err_set(err, FADYN_EINVAL, "--instances: need at least 1");
+    if (vp->instances < 1) return fadyn_err_set(err, FADYN_EINVAL, "instances: need at least 1");
     if (vp->nsizes < 1 || vp->nsizes > FADYN_VERIFY_MAX_SIZES)
-        return fadyn_err_set(err, FADYN_EINVAL, "--sizes: give 1 to %d triples",
+        return fadyn_err_set(err, FADYN_EINVAL, "sizes: give 1 to %d triples",
                              FADYN_VERIFY_MAX_SIZES);
     for (size_t k = 0; k < vp->nsizes; k++)
         for (size_t j = 0; j < 3; j++)
             if (vp->sizes[k][j] < 1 || vp->sizes[k][j] > 1000)
                 return fadyn_err_set(err, FADYN_EINVAL,
-                                     "--sizes: triple %zu has a layer of size %zu (need 1..1000)",
+                                     "sizes: triple %zu has a layer of size %zu (need 1..1000)",
                                      k + 1, vp->sizes[k][j]);
     if ((unsigned)vp->brk >= FADYN_BREAK_COUNT)
-        return fadyn_err_set(err, FADYN_EINVAL, "--break: unknown hypothesis");
-    if (vp->threads < 0) return fadyn_err_set(err, FADYN_EINVAL, "--threads: must be >= 0");
+        return fadyn_err_set(err, FADYN_EINVAL, "brk: unknown hypothesis");
+    if (vp->threads < 0) return fadyn_err_set(err, FADYN_EINVAL, "threads: must be >= 0");
     const fadyn_integ_params *ip = &vp->integ;
     if (!(ip->t_end >= 0.01) || !(ip->t_end <= 1e6))
-        return fadyn_err_set(err, FADYN_EINVAL, "--t-end %g: need 0.01 <= t-end <= 1e6", ip->t_end);
+        return fadyn_err_set(err, FADYN_EINVAL, "t_end %g: need 0.01 <= t_end <= 1e6", ip->t_end);
     if (ip->samples < 3) return fadyn_err_set(err, FADYN_EINVAL, "samples: need at least 3");
     int rc = fadyn_integ_params_check(ip, err);
     if (rc != FADYN_OK) return rc;
@@ -283,14 +283,16 @@ int fadyn_check_select(const char *list, int *selected, fadyn_err *err) {
     for (;;) {
         size_t len = strcspn(s, ",");
         if (len == 0)
-            return fadyn_err_set(err, FADYN_EINVAL, "--only '%s': empty entry in the list", list);
+            return fadyn_err_set(err, FADYN_EINVAL, "'%s': an empty entry in the list of checks",
+                                 list);
         int any = 0;
         for (size_t c = 0; c < n; c++)
             if (strncmp(fadyn_checks[c].name, s, len) == 0) selected[c] = any = 1;
         if (!any)
-            return fadyn_err_set(err, FADYN_EINVAL,
-                                 "--only '%.*s': no check has that name or prefix (see --list)",
-                                 (int)len, s);
+            return fadyn_err_set(
+                err, FADYN_EINVAL,
+                "'%.*s': no check has that name or prefix (fadyn_verify_list lists them)", (int)len,
+                s);
         if (s[len] == '\0') break;
         s += len + 1;
     }
