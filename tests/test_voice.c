@@ -60,9 +60,9 @@ static int scan(const char *path) {
 }
 
 Test(voice, no_library_string_names_a_flag) {
-    const char *dirs[] = {"src/core",  "src/data",  "src/dynamics", "src/integrate",
-                          "src/experiments", "src/phase", "src/rules", "src/train",
-                          "src/verify", "src/plot", "include/fadyn"};
+    const char *dirs[] = {"src/core",        "src/data",  "src/dynamics", "src/integrate",
+                          "src/experiments", "src/phase", "src/rules",    "src/train",
+                          "src/verify",      "src/plot",  "include/fadyn"};
     int bad = 0, files = 0;
     for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
         DIR *dir = opendir(dirs[d]);

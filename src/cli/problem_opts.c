@@ -92,7 +92,9 @@ int cli_problem_build(const cli_problem_opts *o, fadyn_problem *p, fadyn_err *er
     if (rc) return rc;
     if (o->init_from) {
         rc = fadyn_problem_load(p, o->init_from, err);
-        if (rc) { /* the directory's errors as the field's, for cli_lib_check */
+        size_t nd = strlen(o->init_from);
+        if (rc && !(strncmp(err->msg, o->init_from, nd) == 0 && err->msg[nd] == '/')) {
+            /* the directory's own error as the field's, for cli_lib_check */
             char msg[sizeof err->msg];
             memcpy(msg, err->msg, sizeof msg);
             fadyn_err_set(err, rc, "init_from %.*s", (int)sizeof msg - 16, msg);
