@@ -455,6 +455,23 @@ int fadyn_nd_slice(size_t depth, const size_t *sizes, unsigned long seed, double
                    size_t nu, size_t nv, const fadyn_nd_params *np, fadyn_nd_result *res,
                    fadyn_err *err);
 
+/* How the slice's directions d1, d2 are chosen. */
+enum { FADYN_ND_DIRS_RANDOM = 0, FADYN_ND_DIRS_FILES, FADYN_ND_DIRS_AXES };
+/* "random", "files", "axes" (NULL past the last). */
+const char *fadyn_nd_dirs_name(int kind);
+
+/* The directions d1, d2 (p->dim entries each) of a slice through p:
+ * FADYN_ND_DIRS_FILES reads the weights of the directories spec[0] and
+ * spec[1] (fadyn_problem_load_weights: A.txt, W.txt, the format of a saved
+ * problem); FADYN_ND_DIRS_AXES makes unit coordinate axes from "NAME:row:col"
+ * (spec[k], e.g. "A:0:1": entry (0, 1) of A, fadyn_problem_weight_index);
+ * FADYN_ND_DIRS_RANDOM draws them as fadyn_nd_slice does, from seed +
+ * 1000003 and seed + 2000003 at np->draw's scales (spec unused).  Errors
+ * name the file or the axis. */
+int fadyn_nd_slice_dirs(const fadyn_problem *p, int kind, const char *const spec[2],
+                        unsigned long seed, const fadyn_nd_params *np, double *d1, double *d2,
+                        fadyn_err *err);
+
 /* Coordinate i of an n-point side of the slice: −span + 2 span i / (n − 1)
  * (u_i for i < nu, likewise v_j). */
 double fadyn_nd_slice_coord(double span, size_t n, size_t i);

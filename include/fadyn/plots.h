@@ -97,9 +97,10 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
 
 /* `fadyn basin --slice`: the end-state class over the slice, from the
  * columns u, v and class (posdef, indefinite, negdef, unconverged,
- * diverged) of stem.tsv. */
+ * diverged) of stem.tsv; dirs, a line in the title, says where d0, d1 and
+ * d2 came from (escaped for gnuplot, fadyn_plot_escape). */
 int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
-                           fadyn_err *err);
+                           const char *dirs, fadyn_err *err);
 
 /* ---- fadyn train, compare and figure (src/plot/plot_train.c, plot_figures.c) */
 

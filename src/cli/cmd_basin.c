@@ -41,7 +41,10 @@ typedef struct {
     double scales[BASIN_MAX_SCALES];
     size_t nscales;
     unsigned long seed;
-    double span;
+    double span, t_scale, b_scale; /* NaN: not given */
+    const char *init_from, *slice_dirs, *slice_axes;
+    int dirs; /* FADYN_ND_DIRS_* */
+    char dir_spec[2][FADYN_PATH_MAX];
     fadyn_nd_params np;
 } basin_opts;
 
@@ -67,8 +70,18 @@ static const cli_opt LAYERED[] = {
     CLI_LIST(sizes, "sizes", "LIST", A, sizes, nsizes,
              "layer sizes, e.g. 30,20,10; selects this mode", CLI_REC, CLI_RANGE(1, 100000),
              .def = "", .section = "Layered network (one hidden layer):"),
+    CLI_STRING("init-from", "DIR", A, init_from,
+               "T, B and the start (A.txt, W.txt) from DIR, the format of ode --save-init, "
+               "instead of random draws; --sizes may then be left out (read from the files). "
+               "Network mode: the start w*(A, W) for every --init-scale w; slice: through it",
+               CLI_REC),
     CLI_ULONG("seed", "N", A, seed, "seed of sample 0 (sample s uses seed + s)", CLI_REC),
-    CLI_SIZE("samples", "N", A, samples, "random starts per scale", CLI_REC, CLI_RANGE(1, 1e6)),
+    CLI_SIZE("samples", "N", A, samples, "random starts per scale", CLI_REC, CLI_RANGE(1, 1e6),
+             .def = "10; 1 with --init-from"),
+    CLI_DOUBLE("t-scale", "X", A, t_scale, "T ~ U[-X,X] of the drawn problems", CLI_POSITIVE,
+               .def = "1"),
+    CLI_DOUBLE("b-scale", "X", A, b_scale, "B ~ U[-X,X] of the drawn problems", CLI_POSITIVE,
+               .def = "0.5"),
     CLI_LIST(doubles, "init-scale", "LIST", A, scales, nscales,
              "scales w of the starts w*U[-1,1]; T ~ U[-1,1], B ~ U[-0.5,0.5] and the start's "
              "direction are drawn per sample and shared across the scales",
@@ -81,8 +94,19 @@ static const cli_opt LAYERED[] = {
               "skip the Jacobian eigenvalues (dim x dim, the slow part)", .json = "stability"),
     CLI_SET("slice", A, slice,
             "a plane of starts w(d0 + u d1 + v d2) through the start w d0, u, v in [-span, span] "
-            "on --grid, w the first --init-scale; no stability"),
+            "on --grid, w the first --init-scale; d1, d2 random (per --seed), or --slice-dirs, "
+            "--slice-axes"),
     CLI_DOUBLE("span", "S", A, span, "half-width of the slice", CLI_REC, CLI_POSITIVE),
+    CLI_STRING("slice-dirs", "D1,D2", A, slice_dirs,
+               "the slice's directions d1, d2 from two directories of weights (A.txt, W.txt, "
+               "the format of ode --save-init) instead of random ones",
+               CLI_REC),
+    CLI_STRING("slice-axes", "AX1,AX2", A, slice_axes,
+               "the slice's directions as coordinate axes NAME:ROW:COL (from 0), e.g. "
+               "A:0:0,W:1:2",
+               CLI_REC),
+    CLI_RECORD(double, "t_scale", A, np.draw.t_scale),
+    CLI_RECORD(double, "b_scale", A, np.draw.b_scale),
     CLI_END,
 };
 static const cli_opt OPTS[] = {
@@ -111,12 +135,13 @@ static const cli_opt OPTS[] = {
 static void defaults(void *v) {
     basin_opts *o = v;
     phase_common_default(&o->pc);
-    o->samples = 10;
     double def[] = {0.001, 0.01, 0.1, 1.0};
     memcpy(o->scales, def, sizeof def);
     o->nscales = 4;
     o->seed = 1;
     o->span = 1.0;
+    o->samples = 0;
+    o->t_scale = o->b_scale = NAN;
     o->np = fadyn_nd_params_default();
 }
 
@@ -129,16 +154,65 @@ static int check_net(cli_ctx *c, basin_opts *o) {
     int rc = CLI_CHECK(c, fadyn_integ_params_check, &o->np.integ);
     if (rc) return rc;
     size_t dim = o->sizes[1] * (o->sizes[0] + o->sizes[2]);
-    if (o->np.stability && o->mode == MODE_NET && dim > 4000) {
+    if (o->np.stability && dim > 4000) {
         cli_error(CMD,
                   "--sizes: %zu weights make a %zux%zu Jacobian per start; use "
                   "--no-stability or smaller sizes (at most 4000 weights)",
                   dim, dim, dim);
         return CLI_EXIT_USAGE;
     }
-    if (o->mode == MODE_SLICE) { /* a slice: its starts, no stability */
-        o->samples = o->na * o->nw;
-        o->np.stability = 0;
+    if (o->mode == MODE_SLICE) o->samples = o->na * o->nw; /* a slice: its starts */
+    return 0;
+}
+
+/* --init-from, --samples, --t-scale, --b-scale and the slice's directions:
+ * each used, none ignored. */
+static int check_user(basin_opts *o) {
+    const char *clash = o->init_from && o->samples           ? "--samples"
+                        : o->init_from && !isnan(o->t_scale) ? "--t-scale"
+                        : o->init_from && !isnan(o->b_scale) ? "--b-scale"
+                                                             : NULL;
+    if (clash) {
+        cli_error(CMD,
+                  "%s: the problem comes from --init-from %s (one start per scale, T and B "
+                  "from the files)",
+                  clash, o->init_from);
+        return CLI_EXIT_USAGE;
+    }
+    if (!isnan(o->t_scale)) o->np.draw.t_scale = o->t_scale;
+    if (!isnan(o->b_scale)) o->np.draw.b_scale = o->b_scale;
+    if (!o->samples) o->samples = o->init_from ? 1 : 10;
+    const char *spec = o->slice_dirs ? o->slice_dirs : o->slice_axes;
+    if (o->slice_dirs && o->slice_axes) {
+        cli_error(CMD, "--slice-dirs and --slice-axes: give one of them");
+        return CLI_EXIT_USAGE;
+    }
+    if (spec && !o->slice) {
+        cli_error(CMD, "--%s: directions of a --slice; add --slice",
+                  o->slice_dirs ? "slice-dirs" : "slice-axes");
+        return CLI_EXIT_USAGE;
+    }
+    o->dirs = o->slice_dirs ? FADYN_ND_DIRS_FILES
+              : spec        ? FADYN_ND_DIRS_AXES
+                            : FADYN_ND_DIRS_RANDOM;
+    const char *comma = spec ? strchr(spec, ',') : NULL;
+    if (spec && (!comma || comma == spec || !comma[1] || strchr(comma + 1, ','))) {
+        cli_error(CMD, "--%s '%s': give two, separated by one comma",
+                  o->slice_dirs ? "slice-dirs" : "slice-axes", spec);
+        return CLI_EXIT_USAGE;
+    }
+    if (spec) {
+        snprintf(o->dir_spec[0], sizeof o->dir_spec[0], "%.*s", (int)(comma - spec), spec);
+        snprintf(o->dir_spec[1], sizeof o->dir_spec[1], "%s", comma + 1);
+    }
+    if (o->init_from && o->nsizes == 0) { /* the sizes from the files */
+        fadyn_err err;
+        size_t depth = 0;
+        if (fadyn_problem_sizes_of(o->init_from, o->sizes, &depth, &err) != FADYN_OK) {
+            cli_error(CMD, "--init-from %s", err.msg);
+            return CLI_EXIT_USAGE;
+        }
+        o->nsizes = depth + 1;
     }
     return 0;
 }
@@ -147,6 +221,7 @@ static int check(cli_ctx *c, void *v) {
     basin_opts *o = v;
     int rc, grid_given = o->na != 0;
     if (!grid_given) o->na = o->nw = o->slice ? 11 : 201;
+    if ((rc = check_user(o))) return rc;
     if (o->slice && o->nsizes == 0) {
         cli_error(CMD, "--slice: give the network with --sizes, e.g. --sizes 30,20,10");
         return CLI_EXIT_USAGE;
@@ -353,8 +428,40 @@ static int draw_net(const fadyn_plot_target *t, const void *opts, fadyn_err *err
     const basin_opts *o = opts;
     char sizes[128];
     sizes_text(o, sizes, sizeof sizes);
-    return o->mode == MODE_SLICE ? fadyn_plot_basin_slice(t, sizes, o->scales[0], err)
+    char what[2 * FADYN_PATH_MAX + 160];
+    snprintf(what, sizeof what, "d_0 %s%s, d_1 and d_2 %s %s%s%s", o->init_from ? "from " : "drawn",
+             o->init_from ? o->init_from : "", o->dirs == FADYN_ND_DIRS_RANDOM ? "random" : "",
+             o->dirs == FADYN_ND_DIRS_FILES  ? "from "
+             : o->dirs == FADYN_ND_DIRS_AXES ? "the axes "
+                                             : "",
+             o->dir_spec[0], o->dirs == FADYN_ND_DIRS_RANDOM ? "" : " and ");
+    if (o->dirs != FADYN_ND_DIRS_RANDOM)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s", o->dir_spec[1]);
+    return o->mode == MODE_SLICE ? fadyn_plot_basin_slice(t, sizes, o->scales[0], what, err)
                                  : fadyn_plot_basin_nd(t, sizes, o->samples, err);
+}
+
+/* The problem of --init-from, or drawn from --seed; then its start at
+ * every scale, or the slice through it along the chosen directions. */
+static int run_user(const basin_opts *o, const fadyn_nd_params *np, fadyn_nd_result *r,
+                    fadyn_err *err) {
+    fadyn_problem p;
+    memset(&p, 0, sizeof p);
+    int rc = o->init_from ? fadyn_problem_alloc(&p, 2, o->sizes, fadyn_rule_type_find("fa"), err)
+                          : fadyn_nd_draw(&p, o->sizes, &np->draw, o->seed, err);
+    if (rc == FADYN_OK && o->init_from) rc = fadyn_problem_load(&p, o->init_from, err);
+    double *d = rc == FADYN_OK ? fadyn_malloc_n(2, p.dim, sizeof(double)) : NULL;
+    if (rc == FADYN_OK && !d) rc = fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    const char *spec[2] = {o->dir_spec[0], o->dir_spec[1]};
+    if (rc == FADYN_OK && o->mode == MODE_SLICE)
+        rc = fadyn_nd_slice_dirs(&p, o->dirs, spec, o->seed, np, d, d + p.dim, err);
+    if (rc == FADYN_OK)
+        rc = o->mode == MODE_SLICE ? fadyn_nd_slice_of(&p, p.w0, d, d + p.dim, o->scales[0],
+                                                       o->span, o->na, o->nw, np, r, err)
+                                   : fadyn_nd_run_scales(&p, o->scales, o->nscales, np, r, err);
+    free(d);
+    fadyn_problem_free(&p);
+    return rc;
 }
 
 static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
@@ -370,10 +477,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     double t0 = fadyn_wall_seconds();
     fadyn_nd_params np = o->np;
     np.progress = on_progress;
-    int rc = slice ? fadyn_nd_slice(2, o->sizes, o->seed, o->scales[0], o->span, o->na, o->nw, &np,
-                                    r, &err)
-                   : fadyn_nd_run_many(2, o->sizes, o->seed, o->samples, o->scales, o->nscales, &np,
-                                       r, &err);
+    int rc = !slice && !o->init_from ? fadyn_nd_run_many(2, o->sizes, o->seed, o->samples,
+                                                         o->scales, o->nscales, &np, r, &err)
+                                     : run_user(o, &np, r, &err);
     cli_progress_done();
     double wall = fadyn_wall_seconds() - t0;
     fadyn_nd_table t = {.r = NULL};
@@ -384,6 +490,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     if (rc == FADYN_OK && o->pc.summary) {
         json_t *j = cli_summary(CMD, NULL, NULL), *par = cli_json(LAYERED, o);
         if (!slice) json_object_del(par, "span");
+        json_object_set_new(j, "start", json_string(o->init_from ? "file" : "random"));
+        if (slice)
+            json_object_set_new(j, "slice_directions", json_string(fadyn_nd_dirs_name(o->dirs)));
         json_object_set_new(j, "parameters", par);
         fadyn_nd_summary(&t, o->sizes, wall, j);
         rc = cli_summary_write(j, o->pc.summary, &err);
@@ -396,7 +505,10 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     if (rc == FADYN_OK && !o->pc.quiet) {
         char sizes[128];
         printf("fadyn basin: %s network under fa, %s, %.2f s\n", sizes_text(o, sizes, sizeof sizes),
-               slice ? "2-D slice" : "random starts", wall);
+               slice          ? "2-D slice"
+               : o->init_from ? "the start of --init-from"
+                              : "random starts",
+               wall);
         fadyn_strbuf b;
         fadyn_strbuf_init(&b);
         fadyn_nd_report(&t, &b);

@@ -401,3 +401,55 @@ const char *fadyn_nd_tally_name(int k) {
                                                        "unconverged", "diverged",   "stable"};
     return k >= 0 && k < FADYN_ND_NTALLY ? names[k] : "?";
 }
+
+/* One unit coordinate axis "NAME:row:col" (A:0:1 is entry (0, 1) of A). */
+static int axis_of(const fadyn_problem *p, const char *spec, double *d, fadyn_err *err) {
+    char name[16];
+    size_t row, col, index;
+    int used = 0;
+    if (sscanf(spec, "%15[A-Za-z0-9]:%zu:%zu%n", name, &row, &col, &used) != 3 ||
+        spec[used] != '\0')
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "slice axis '%s': give NAME:ROW:COL, e.g. A:0:1 (a weight file's "
+                             "name and an entry, from 0)",
+                             spec);
+    if (fadyn_problem_weight_index(p, name, row, col, &index) != FADYN_OK)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "slice axis '%s': no such entry (%s.txt is not a weight matrix of "
+                             "the network, or the entry lies outside it)",
+                             spec, name);
+    memset(d, 0, p->dim * sizeof *d);
+    d[index] = 1.0;
+    return FADYN_OK;
+}
+
+int fadyn_nd_slice_dirs(const fadyn_problem *p, int kind, const char *const spec[2],
+                        unsigned long seed, const fadyn_nd_params *np, double *d1, double *d2,
+                        fadyn_err *err) {
+    double *d[2] = {d1, d2};
+    int rc = FADYN_OK;
+    for (int k = 0; k < 2 && rc == FADYN_OK; k++) {
+        if (kind == FADYN_ND_DIRS_FILES) {
+            rc = fadyn_problem_load_weights(p, spec[k], d[k], err);
+        } else if (kind == FADYN_ND_DIRS_AXES) {
+            rc = axis_of(p, spec[k], d[k], err);
+        } else { /* the draws fadyn_nd_slice makes */
+            fadyn_problem q;
+            memset(&q, 0, sizeof q);
+            rc = fadyn_nd_draw(&q, p->sizes, &np->draw, seed + (k ? 2000003UL : 1000003UL), err);
+            if (rc == FADYN_OK) memcpy(d[k], q.w0, p->dim * sizeof *d[k]);
+            fadyn_problem_free(&q);
+        }
+    }
+    if (rc == FADYN_OK && kind == FADYN_ND_DIRS_AXES && memcmp(d1, d2, p->dim * sizeof *d1) == 0)
+        return fadyn_err_set(err, FADYN_EINVAL, "slice axes %s and %s: the same axis", spec[0],
+                             spec[1]);
+    return rc;
+}
+
+const char *fadyn_nd_dirs_name(int kind) {
+    return kind == FADYN_ND_DIRS_FILES    ? "files"
+           : kind == FADYN_ND_DIRS_AXES   ? "axes"
+           : kind == FADYN_ND_DIRS_RANDOM ? "random"
+                                          : NULL;
+}

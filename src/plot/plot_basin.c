@@ -118,14 +118,17 @@ int fadyn_plot_basin_nd(const fadyn_plot_target *t, const char *sizes, size_t sa
 }
 
 int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double scale,
-                           fadyn_err *err) {
+                           const char *dirs, fadyn_err *err) {
     if (t->dumb) return no_dumb(err);
+    char qdirs[4 * FADYN_PATH_MAX];
+    int rc = fadyn_plot_escape(dirs, qdirs, sizeof qdirs, err);
+    if (rc != FADYN_OK) return rc;
     fadyn_strbuf b;
     start(t, &b);
     fadyn_strbuf_printf(
         &b,
         "set title \"fadyn basin, a slice: end state over a plane of starts ω(d_0 + u d_1 + v "
-        "d_2), %s network, ω = %g\" font ',13'\n"
+        "d_2), %s network, ω = %g\\n\" . '%s' font ',13'\n"
         "set xlabel 'u'\nset ylabel 'v'\nset size ratio -1\nset key outside right top box\n"
         "set autoscale xfix\nset autoscale yfix\n"
         "set cbrange [-2.5:2.5]\nunset colorbox\n"
@@ -135,7 +138,7 @@ int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double
         "code(c) = c eq 'diverged' ? -2 : c eq 'unconverged' ? -1 : c eq 'posdef' ? 0 : "
         "c eq 'indefinite' ? 1 : 2\n"
         "plot data using 'u':'v':(code(strcol('class'))) with image notitle, \\\n",
-        sizes, scale);
+        sizes, scale, qdirs);
     static const char *const keys[][2] = {{"#1a9641", "sym(WB) positive definite"},
                                           {"#fdae61", "indefinite"},
                                           {"#d7191c", "negative definite"},
