@@ -13,7 +13,7 @@ static void start(const fadyn_plot_target *t, fadyn_strbuf *b) {
 /* A map of classes shaded in colours has no readable text form. */
 static int no_dumb(fadyn_err *err) {
     return fadyn_err_set(err, FADYN_EINVAL,
-                         "--plot dumb: a map shaded by class or time (colours, a colour bar) has "
+                         "target dumb: a map shaded by class or time (colours, a colour bar) has "
                          "no readable text form; give FILE.png, .svg or .pdf");
 }
 
