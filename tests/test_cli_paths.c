@@ -296,3 +296,46 @@ Test(cli_paths, reports_say_na_not_nan) {
         cr_expect(strstr(t, "nan") == NULL, "%s: %s", runs[k].argv[1], t);
     }
 }
+
+/* ---- a full disk (issue 13, class 7) ----------------------------------------------- */
+
+/* --save-final onto a 40 KiB tmpfs (a private mount namespace; skipped
+ * where mounting is not allowed) fails with one line; the directory it
+ * made is removed, no temporary is left, and --out's earlier file stays. */
+Test(cli_paths, disk_full_save_final_leaves_nothing, .timeout = 60) {
+    char dir[64], cmd[2048], keep[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(keep, sizeof keep, "%s/keep.tsv", dir);
+    FILE *f = fopen(keep, "w");
+    cr_assert_not_null(f);
+    fputs("earlier\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "unshare -m sh -c 'mount -t tmpfs -o size=40k none %s/full 2>/dev/null || exit 99; "
+             "%s ode --sizes 30,200,10 --t-end 1 --out %s --save-final %s/full/fin --quiet "
+             "2>%s/err; echo $? >%s/rc; ls -A %s/full >%s/left' 2>/dev/null",
+             dir, fadyn_bin(), keep, dir, dir, dir, dir, dir);
+    char full[128];
+    snprintf(full, sizeof full, "%s/full", dir);
+    cr_assert_eq(mkdir(full, 0755), 0);
+    int st = system(cmd);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        rm_rf(dir);
+        cr_skip_test("no private tmpfs here (unshare -m and mount need root)");
+    }
+    char path[160], line[512];
+    snprintf(path, sizeof path, "%s/rc", dir);
+    first_line(path, line, sizeof line);
+    cr_expect_eq(atoi(line), 1, "exit %s", line);
+    snprintf(path, sizeof path, "%s/err", dir);
+    first_line(path, line, sizeof line);
+    cr_expect(strstr(line, "No space left on device") != NULL, "%s", line);
+    snprintf(path, sizeof path, "%s/left", dir);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_expect_eq(fgetc(f), EOF, "the full disk still holds something");
+    fclose(f);
+    first_line(keep, line, sizeof line);
+    cr_expect_str_eq(line, "earlier\n", "--out's earlier file was replaced");
+    rm_rf(dir);
+}
