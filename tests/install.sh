@@ -8,6 +8,7 @@
 #    `pkg-config --cflags --libs fadyn` (against libfadyn.so) and with
 #    --static (against libfadyn.a), each run printing exactly its committed
 #    examples/NAME.out
+#  * symbols: libfadyn.so exports, and libfadyn.a defines globally, only fadyn_ names
 #  * man pages: groff -ww clean, every option of each --help on its page,
 #    `man fadyn-basin` found through MANPATH and through PATH
 #  * the Python module from the prefix finds the prefix's binary
@@ -49,6 +50,14 @@ readelf -d "$prefix/lib/libfadyn.so.$major.$minor" | grep -q "soname: \[libfadyn
 for h in include/fadyn/*.h; do cmp -s "$h" "$prefix/$h" || fail "$h not installed"; done
 env -u LD_LIBRARY_PATH "$prefix/bin/fadyn" --version | grep -q "^fadyn $version" ||
     fail "installed bin/fadyn does not run without LD_LIBRARY_PATH"
+
+# --- exported symbols: fadyn_ names only, from libfadyn.so and libfadyn.a ---------
+leak=$(nm -gD --defined-only "$prefix/lib/libfadyn.so.$major.$minor" | awk 'NF == 3 && $3 !~ /^fadyn_/ {print $3}')
+[ -z "$leak" ] || fail "libfadyn.so exports names without the fadyn_ prefix:" $leak
+leak=$(nm -g --defined-only "$prefix/lib/libfadyn.a" | awk 'NF == 3 && $3 !~ /^fadyn_/ {print $3}')
+[ -z "$leak" ] || fail "libfadyn.a defines global names without the fadyn_ prefix:" $leak
+[ "$(nm -gD --defined-only "$prefix/lib/libfadyn.so.$major.$minor" | grep -c ' fadyn_')" -gt 100 ] ||
+    fail "libfadyn.so exports fewer than 100 fadyn_ names"
 
 # --- pkg-config and the examples ---------------------------------------------
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"

@@ -7,6 +7,9 @@
 #ifndef FADYN_COMPARE_H
 #define FADYN_COMPARE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
 #include "fadyn/problem.h"
@@ -75,4 +78,5 @@ void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *lines);
 double fadyn_compare_work(size_t dim, const fadyn_compare_params *cp, const double *etas, size_t ne,
                           const size_t *batches, size_t nb);
 
+FADYN_API_END
 #endif

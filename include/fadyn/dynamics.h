@@ -13,6 +13,9 @@
 #ifndef FADYN_DYNAMICS_H
 #define FADYN_DYNAMICS_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/problem.h"
 
 #include <gsl/gsl_odeiv2.h>
@@ -47,4 +50,5 @@ gsl_odeiv2_system fadyn_dyn_system(fadyn_dyn *d);
 /* Floating-point operations of one rhs call (multiply-adds count 2). */
 double fadyn_dyn_rhs_flops(const fadyn_problem *p);
 
+FADYN_API_END
 #endif

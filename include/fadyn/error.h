@@ -7,6 +7,9 @@
 #ifndef FADYN_ERROR_H
 #define FADYN_ERROR_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include <stddef.h>
 
 /* X(name, value, message) */
@@ -55,4 +58,5 @@ int fadyn_err_set(fadyn_err *err, int code, const char *fmt, ...)
 /* Clear *err to FADYN_OK. */
 void fadyn_err_clear(fadyn_err *err);
 
+FADYN_API_END
 #endif

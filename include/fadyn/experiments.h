@@ -38,6 +38,9 @@
 #ifndef FADYN_EXPERIMENTS_H
 #define FADYN_EXPERIMENTS_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/io.h"
 #include "fadyn/mnist.h"
@@ -380,4 +383,5 @@ int fadyn_recipe_write(const fadyn_recipe *r, const fadyn_recipe_options *o, con
 
 void fadyn_recipe_free(const fadyn_recipe *r, void *result);
 
+FADYN_API_END
 #endif

@@ -17,6 +17,9 @@
 #ifndef FADYN_EXPLORE_H
 #define FADYN_EXPLORE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/portrait.h"
 
@@ -85,4 +88,5 @@ int fadyn_explore_run(const fadyn_explore_params *ep, fadyn_explore_result *r, f
 
 void fadyn_explore_result_free(fadyn_explore_result *r);
 
+FADYN_API_END
 #endif

@@ -18,6 +18,9 @@
 #ifndef FADYN_IDX_H
 #define FADYN_IDX_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 
 #include <stddef.h>
@@ -73,4 +76,5 @@ void fadyn_mnist_free(fadyn_mnist *m);
 /* The four file names, in the order above. */
 extern const char *const fadyn_mnist_files[4];
 
+FADYN_API_END
 #endif

@@ -9,6 +9,9 @@
 #ifndef FADYN_INTEGRATE_H
 #define FADYN_INTEGRATE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 
 #include <gsl/gsl_odeiv2.h>
@@ -116,4 +119,5 @@ int fadyn_integ_ws_reset(fadyn_integ_ws *ws, double h_first, fadyn_err *err);
 int fadyn_integ_step(fadyn_integ_ws *ws, double *t, double t1, double *h, double *y,
                      fadyn_err *err);
 
+FADYN_API_END
 #endif

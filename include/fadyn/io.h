@@ -7,6 +7,9 @@
 #ifndef FADYN_IO_H
 #define FADYN_IO_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 
 #include <stdio.h>
@@ -148,4 +151,5 @@ int fadyn_mkdir_p(const char *path, fadyn_err *err);
 /* Join dir and name into out (size n); returns FADYN_EINVAL if it does not fit. */
 int fadyn_path_join(char *out, size_t n, const char *dir, const char *name);
 
+FADYN_API_END
 #endif

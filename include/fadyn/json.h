@@ -2,6 +2,9 @@
 #ifndef FADYN_JSON_H
 #define FADYN_JSON_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 
 #include <jansson.h>
@@ -15,4 +18,5 @@ int fadyn_json_write(const json_t *obj, const char *path, fadyn_err *err);
 /* The common header of every summary: tool, version, command. */
 json_t *fadyn_json_summary_new(const char *command);
 
+FADYN_API_END
 #endif

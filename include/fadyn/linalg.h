@@ -8,6 +8,9 @@
 #ifndef FADYN_LINALG_H
 #define FADYN_LINALG_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include <stddef.h>
 
 /* C = alpha op(A) op(B) + beta C, row-major; op(A) is m x k, op(B) k x n.
@@ -62,4 +65,5 @@ int fadyn_eig_sym(size_t n, const double *S, double *ev, double *scratch);
  * scratch: n*n doubles. */
 int fadyn_eig_general(size_t n, const double *J, double *re, double *im, double *scratch);
 
+FADYN_API_END
 #endif

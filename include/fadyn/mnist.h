@@ -31,6 +31,9 @@
 #ifndef FADYN_MNIST_H
 #define FADYN_MNIST_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/idx.h"
 #include "fadyn/rule.h"
@@ -206,4 +209,5 @@ int fadyn_mnist_write_mean(const char *path, const fadyn_mnist_result *res, size
 int fadyn_mnist_write_runs(const char *path, const fadyn_mnist_result *res, size_t nruns,
                            fadyn_err *err);
 
+FADYN_API_END
 #endif

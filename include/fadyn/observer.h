@@ -21,6 +21,9 @@
 #ifndef FADYN_OBSERVER_H
 #define FADYN_OBSERVER_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/problem.h"
 
 typedef struct {
@@ -85,4 +88,5 @@ double fadyn_observer_vdot(fadyn_observer *o, const double *y);
 double fadyn_s_bound_paper(const fadyn_problem *p);
 double fadyn_s_bound_derived(const fadyn_problem *p, double s0);
 
+FADYN_API_END
 #endif

@@ -8,6 +8,9 @@
 #ifndef FADYN_ODE_H
 #define FADYN_ODE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
 #include "fadyn/observer.h"
@@ -75,4 +78,5 @@ void fadyn_ode_summary(const fadyn_ode_result *res, json_t *summary);
 void fadyn_ode_report(const fadyn_ode_result *res, fadyn_strbuf *lines);
 const char *fadyn_ode_status_name(int status);
 
+FADYN_API_END
 #endif

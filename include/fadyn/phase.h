@@ -13,6 +13,9 @@
 #ifndef FADYN_PHASE_H
 #define FADYN_PHASE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
@@ -569,4 +572,5 @@ int fadyn_nd_write_fractions(const char *path, const void *table, fadyn_err *err
 void fadyn_nd_summary(const fadyn_nd_table *t, const size_t sizes[3], double wall, json_t *summary);
 void fadyn_nd_report(const fadyn_nd_table *t, fadyn_strbuf *lines);
 
+FADYN_API_END
 #endif

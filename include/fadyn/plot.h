@@ -13,6 +13,9 @@
 #ifndef FADYN_PLOT_H
 #define FADYN_PLOT_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/io.h"
 
@@ -88,4 +91,5 @@ typedef struct {
 int fadyn_plot_make(const fadyn_plot_target *t, const fadyn_plot_data *data, size_t ndata,
                     fadyn_plot_draw_fn draw, const void *ctx, fadyn_err *err);
 
+FADYN_API_END
 #endif

@@ -6,6 +6,9 @@
 #ifndef FADYN_PLOTS_H
 #define FADYN_PLOTS_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/integrate.h"
 #include "fadyn/phase.h"
 #include "fadyn/plot.h"
@@ -161,4 +164,5 @@ int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *tes
 int fadyn_plot_verify(const fadyn_plot_target *t, const fadyn_verify_params *vp,
                       const fadyn_verify_trace *tr, fadyn_err *err);
 
+FADYN_API_END
 #endif

@@ -12,6 +12,9 @@
 #ifndef FADYN_PORTRAIT_H
 #define FADYN_PORTRAIT_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/phase.h"
 
@@ -126,4 +129,5 @@ double fadyn_portrait_table_bytes(const fadyn_portrait *p, int table);
  * fadyn_portrait_path. */
 int fadyn_portrait_write_all(const char *path, const fadyn_portrait *p, fadyn_err *err);
 
+FADYN_API_END
 #endif

@@ -14,6 +14,9 @@
 #ifndef FADYN_PROBLEM_H
 #define FADYN_PROBLEM_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/rule.h"
 
@@ -96,4 +99,5 @@ int fadyn_problem_weight_index(const fadyn_problem *p, const char *name, size_t 
 int fadyn_problem_save(const fadyn_problem *p, const double *state, const char *dir,
                        fadyn_err *err);
 
+FADYN_API_END
 #endif

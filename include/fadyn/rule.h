@@ -23,6 +23,9 @@
 #ifndef FADYN_RULE_H
 #define FADYN_RULE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include <stddef.h>
 
 typedef struct fadyn_problem fadyn_problem;
@@ -100,4 +103,5 @@ const fadyn_rule_type *fadyn_rule_type_find(const char *name);
  * terminated if short).  Returns the length the whole list needs. */
 size_t fadyn_rule_type_list(char *out, size_t n, int ode_only);
 
+FADYN_API_END
 #endif

@@ -7,6 +7,9 @@
 #ifndef FADYN_SEED_H
 #define FADYN_SEED_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include <stdint.h>
 
 /* splitmix64: the output for state x, i.e. the finaliser applied to
@@ -18,4 +21,5 @@ uint64_t fadyn_splitmix64(uint64_t x);
  * gsl_rng_mt19937 uses of a seed). */
 unsigned long fadyn_seed_mix(unsigned long seed, unsigned long stream);
 
+FADYN_API_END
 #endif

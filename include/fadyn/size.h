@@ -4,6 +4,9 @@
 #ifndef FADYN_SIZE_H
 #define FADYN_SIZE_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,4 +33,5 @@ static inline void *fadyn_malloc_n(size_t n, size_t m, size_t elem) {
     return malloc(b ? b : 1);
 }
 
+FADYN_API_END
 #endif

@@ -24,6 +24,9 @@
 #ifndef FADYN_TRAIN_H
 #define FADYN_TRAIN_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/io.h"
 #include "fadyn/ode.h"
@@ -294,4 +297,5 @@ typedef struct {
 
 int fadyn_welch_test(const double *a, size_t na, const double *b, size_t nb, fadyn_welch *w);
 
+FADYN_API_END
 #endif

@@ -20,6 +20,9 @@
 #ifndef FADYN_VERIFY_H
 #define FADYN_VERIFY_H
 
+#include "fadyn/api.h"
+FADYN_API_BEGIN
+
 #include "fadyn/error.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
@@ -214,4 +217,5 @@ int fadyn_verify_plot(const fadyn_verify_params *vp, size_t instance, const char
                       fadyn_err *err);
 int fadyn_verify_trace_write(const char *path, const void *trace, fadyn_err *err);
 
+FADYN_API_END
 #endif

@@ -63,7 +63,7 @@ int fadyn_fig4_run(const fadyn_fig4_params *p, fadyn_fig4_result *r, fadyn_err *
         pi.w_scale = p->omegas[i];
         fadyn_train_run(&task, &spec, fa, &pi, fadyn_train_run_seed(p->set.seed, 0), &r->runs[i]);
         if (p->set.progress) {
-#pragma omp critical(fadyn_fig4_progress)
+#pragma omp critical
             p->set.progress(p->set.progress_ctx, (double)++done / (double)n);
         }
     }

@@ -348,7 +348,7 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
         if (ws->done % ev == 0 || ws->done == p->examples) add_row(ws, res, &res->eval_seconds);
         int stopping = ctl->stop && *ctl->stop;
         int ck_due = ck && (ws->done / ck != before / ck || ws->done == p->examples);
-#pragma omp critical(fadyn_mnist_runs)
+#pragma omp critical
         {
             c->examples_done += ws->done - before;
             c->examples_left -= ws->done - before;
@@ -380,7 +380,7 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
     res->done = ws->done;
     if (ctl->n_rf && W0) keep_rf(ws, ctl, res->rf_final, W0);
     free(W0);
-#pragma omp critical(fadyn_mnist_runs)
+#pragma omp critical
     save_slot(c, r, ws,
               res->status == FADYN_OK         ? RUN_DONE
               : res->status == FADYN_DIVERGED ? RUN_DIVERGED

@@ -165,7 +165,7 @@ int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec
     for (size_t r = 0; r < nruns; r++) {
         fadyn_train_run(task, spec, rule, par, fadyn_train_run_seed(seed, r), &res[r]);
         if (progress) {
-#pragma omp critical(fadyn_train_progress)
+#pragma omp critical
             progress(ctx, (double)++finished / (double)nruns);
         }
     }

@@ -42,9 +42,9 @@ static double nonzero_uniform(gsl_rng *r, double lo) {
 
 static void chain_draw(fadyn_verify_inst *in, chain *c, size_t L, unsigned salt, double *a) {
     const fadyn_verify_params *vp = in->vp;
-    gsl_rng *r = inst_rng(in, salt);
+    gsl_rng *r = fadyn_v_inst_rng(in, salt);
     c->L = L;
-    c->sign = inst_sign(in);
+    c->sign = fadyn_v_inst_sign(in);
     for (size_t k = 0; k + 1 < L; k++)
         c->b[k] = nonzero_uniform(r, vp->chain_min_bt);
     c->t = nonzero_uniform(r, vp->chain_min_bt);
@@ -78,18 +78,18 @@ static int converges(fadyn_verify_inst *in, double *val, size_t L, unsigned salt
     return FADYN_OK;
 }
 
-int check_chain111_converges(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_chain111_converges(fadyn_verify_inst *in, double *val) {
     return converges(in, val, 2, SALT_CHAIN111);
 }
 
-int check_chain1111_converges(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_chain1111_converges(fadyn_verify_inst *in, double *val) {
     return converges(in, val, 3, SALT_CHAIN1111);
 }
 
 /* A random equilibrium (a*, w* = t/a*) of the 1-1-1 chain, kicked off it by
  * chain_perturb: it attracts (the run ends within √perturb of it) iff
  * a*² + b w* > 0 (docs/theory.md §4).  val[0] = 1 for a misclassification. */
-int check_chain111_stability(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_chain111_stability(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
     chain c;
     double a[2];
@@ -124,7 +124,7 @@ int check_chain111_stability(fadyn_verify_inst *in, double *val) {
  * (eq 14 for scalars), the limit's a0 = u is a root of the degree-7
  *   p7(u) = u · (u² + C1)/(2 b0) · ([(u² + C1)/(2 b0)]² + C2)/(2 b1) − t.
  * val[0] = |p7(u)| / (|first term| + |t|). */
-int check_chain1111_degree7(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_chain1111_degree7(fadyn_verify_inst *in, double *val) {
     chain c;
     double a[3];
     chain_draw(in, &c, 3, SALT_CHAIN1111, a);

@@ -46,9 +46,9 @@ static angle_avg average_angles(const double *t, const double *nse, const double
 /* The expected dynamics from the small start: val[0] = time-averaged
  * angle_pbp − angle_bp over the learning time (NSE > nse_floor); the claim
  * holds when it is <= 0 (within the tie: with n_o = 1, W⁺ ∝ Wᵀ). */
-int check_fig4(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_fig4(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_SMALL, val, &t);
+    int rc = fadyn_v_traj_get(in, START_SMALL, val, &t);
     if (!t) return rc;
     const fadyn_obs *o = t->rows;
     const size_t stride = sizeof(fadyn_obs) / sizeof(double);
@@ -65,16 +65,16 @@ int check_fig4(fadyn_verify_inst *in, double *val) {
  * (big_scale under c-nonzero), drawn from the instance's stream; Σ under
  * --break sigma; --break sign does not reach the library's trainer): the same measure, averaged
  * over the evaluations (every 1 % of the examples) while the held-out NSE > nse_floor. */
-int check_fig4_trainer(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_fig4_trainer(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
-    const start_kind k = inst_start(in, START_SMALL);
+    const start_kind k = fadyn_v_inst_start(in, START_SMALL);
     fadyn_problem p;
-    int rc = inst_problem(in, k, &p); /* T (and Σ) as the trajectories have them */
+    int rc = fadyn_v_inst_problem(in, k, &p); /* T (and Σ) as the trajectories have them */
     if (rc != FADYN_OK) {
         fadyn_problem_free(&p);
         return rc;
     }
-    unsigned long seed = gsl_rng_get(inst_rng(in, SALT_TRAINER));
+    unsigned long seed = gsl_rng_get(fadyn_v_inst_rng(in, SALT_TRAINER));
     fadyn_task task;
     rc = fadyn_task_alloc_linear(&task, in->sizes[0], in->sizes[2], p.T, p.sigma, 500, seed, NULL);
     fadyn_problem_free(&p);

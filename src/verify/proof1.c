@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *start_words(start_kind k) {
+const char *fadyn_v_start_words(start_kind k) {
     static const char *const w[START_COUNT] = {
         "C = 0 start (A = 0, W = B+ P S P)",
         "zero start (A = W = 0)",
@@ -21,7 +21,7 @@ const char *start_words(start_kind k) {
     return (unsigned)k < START_COUNT ? w[k] : "?";
 }
 
-start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted) {
+start_kind fadyn_v_inst_start(const fadyn_verify_inst *in, start_kind wanted) {
     return in->vp->brk == FADYN_BREAK_C_NONZERO ? START_BIG : wanted;
 }
 
@@ -111,12 +111,12 @@ static int near_start(fadyn_problem *p, double frac, gsl_rng *r) {
 
 /* The instance's linear problem (T, B from the family's stream) and start;
  * START_NH1 has one hidden unit. */
-int inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p) {
+int fadyn_v_inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p) {
     const fadyn_verify_params *vp = in->vp;
     size_t sizes[3] = {in->sizes[0], k == START_NH1 ? 1 : in->sizes[1], in->sizes[2]};
     int rc = fadyn_problem_alloc(p, 2, sizes, fadyn_rule_type_find("fa"), NULL);
     if (rc != FADYN_OK) return rc;
-    gsl_rng *r = inst_rng(in, SALT_LINEAR);
+    gsl_rng *r = fadyn_v_inst_rng(in, SALT_LINEAR);
     fadyn_init_params ip = fadyn_init_params_default();
     ip.w_scale = 0.0;
     fadyn_problem_draw(p, &ip, r);
@@ -127,7 +127,7 @@ int inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p) {
     case START_NH1:
         break;
     case START_NEAR:
-        rc = near_start(p, vp->near_bound, inst_rng(in, SALT_NEAR));
+        rc = near_start(p, vp->near_bound, fadyn_v_inst_rng(in, SALT_NEAR));
         break;
     case START_SMALL:
         fill_uniform(p->w0, p->dim, vp->small_scale, r);
@@ -255,7 +255,7 @@ static int on_sample(void *ctx, double t, const double *y) {
     return FADYN_OK;
 }
 
-void vtraj_free(vtraj *t) {
+void fadyn_v_vtraj_free(vtraj *t) {
     if (!t->done) return;
     fadyn_problem_free(&t->p);
     free(t->rows);
@@ -268,14 +268,14 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, double t_end, vtraj *t
     memset(tr, 0, sizeof *tr);
     tr->done = 1;
     tr->status = FADYN_ENOMEM;
-    int rc = inst_problem(in, k, &tr->p);
+    int rc = fadyn_v_inst_problem(in, k, &tr->p);
     if (rc != FADYN_OK) return tr->status = rc;
     size_t cap = vp->integ.samples, dim = tr->p.dim;
     tr->rows = calloc(cap, sizeof(fadyn_obs));
     tr->vdot = malloc(4 * cap * sizeof(double));
     const size_t ni = tr->p.sizes[0], nh = tr->p.sizes[1], no = tr->p.sizes[2];
     double *y = malloc((4 * dim + 2 * no * ni + 2 * nh * ni + nh * nh) * sizeof(double));
-    flow fl = {fadyn_dyn_alloc(&tr->p), fadyn_problem_wsize(&tr->p, 0), inst_sign(in)};
+    flow fl = {fadyn_dyn_alloc(&tr->p), fadyn_problem_wsize(&tr->p, 0), fadyn_v_inst_sign(in)};
     fadyn_observer *obs = fadyn_observer_alloc(&tr->p, tr->p.w0);
     if (tr->rows && tr->vdot && y && fl.d && obs) {
         tr->vdot_fd = tr->vdot + cap;
@@ -310,16 +310,16 @@ static int vtraj_run(fadyn_verify_inst *in, start_kind k, double t_end, vtraj *t
     return tr->status;
 }
 
-const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind) {
-    start_kind k = inst_start(in, kind);
+const vtraj *fadyn_v_inst_traj(fadyn_verify_inst *in, start_kind kind) {
+    start_kind k = fadyn_v_inst_start(in, kind);
     vtraj *t = &in->traj[k];
     if (!t->done) vtraj_run(in, k, in->vp->integ.t_end, t);
     return t;
 }
 
 /* An unfinished run fails its checks (verify_internal.h). */
-int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out) {
-    const vtraj *t = inst_traj(in, k);
+int fadyn_v_traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out) {
+    const vtraj *t = fadyn_v_inst_traj(in, k);
     *out = t;
     if (t->status != FADYN_OK || t->n < 2) {
         val[0] = NAN;
@@ -329,9 +329,9 @@ int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out
 }
 
 /* ---- the checks ------------------------------------------------------------------ */
-int check_conserved(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_conserved(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_CZERO, val, &t);
+    int rc = fadyn_v_traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double m = 0.0;
     for (size_t i = 0; i < t->n; i++)
@@ -340,9 +340,9 @@ int check_conserved(fadyn_verify_inst *in, double *val) {
     return FADYN_OK;
 }
 
-int check_v_nonincreasing(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_v_nonincreasing(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_CZERO, val, &t);
+    int rc = fadyn_v_traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double m = -INFINITY;
     for (size_t i = 1; i < t->n; i++)
@@ -351,9 +351,9 @@ int check_v_nonincreasing(fadyn_verify_inst *in, double *val) {
     return FADYN_OK;
 }
 
-int check_vdot(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_vdot(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_CZERO, val, &t);
+    int rc = fadyn_v_traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double err = 0.0, scale = 0.0;
     for (size_t i = 0; i < t->n; i++) {
@@ -386,9 +386,9 @@ static int s_ratio(fadyn_verify_inst *in, double *val, int which) {
     static const start_kind kinds[3] = {START_CZERO, START_NEAR, START_NH1};
     double worst = -INFINITY;
     for (int j = 0; j < 3; j++) {
-        if (j > 0 && inst_start(in, kinds[j]) != kinds[j]) break; /* c-nonzero: one start */
+        if (j > 0 && fadyn_v_inst_start(in, kinds[j]) != kinds[j]) break; /* c-nonzero: one start */
         const vtraj *t;
-        int rc = traj_get(in, kinds[j], val, &t);
+        int rc = fadyn_v_traj_get(in, kinds[j], val, &t);
         if (!t) return rc;
         double bound = s_bound(t, which), m = 0.0;
         for (size_t i = 0; i < t->n; i++)
@@ -400,24 +400,24 @@ static int s_ratio(fadyn_verify_inst *in, double *val, int which) {
     return FADYN_OK;
 }
 
-int check_s_paper(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_s_paper(fadyn_verify_inst *in, double *val) {
     return s_ratio(in, val, BOUND_PAPER);
 }
 
-int check_s_derived(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_s_derived(fadyn_verify_inst *in, double *val) {
     return s_ratio(in, val, BOUND_DERIVED);
 }
 
-int check_s_sharp(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_s_sharp(fadyn_verify_inst *in, double *val) {
     return s_ratio(in, val, BOUND_SHARP);
 }
 
 /* Lemma 4: |V̈| never exceeds the bound the proof's eq 48–49 give from the
  * state (vddot_bound), at every sample where ‖BE‖ is above rounding level
  * (‖BE‖ > 1e-8 ‖BT‖); the bound is attained (n_o = 1 near t = 0). */
-int check_vddot(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_vddot(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_CZERO, val, &t);
+    int rc = fadyn_v_traj_get(in, START_CZERO, val, &t);
     if (!t) return rc;
     double ratio = 0.0, amax = 0.0;
     for (size_t i = 0; i < t->n && !isnan(ratio); i++) {
@@ -468,9 +468,9 @@ static double nse_at(const vtraj *t, double when) {
  * learning with NSE above the tolerance fails the claim; one still
  * learning at the last horizon is undecided (not converged by then). */
 #define THM1_HORIZONS 2
-int check_theorem1(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_theorem1(fadyn_verify_inst *in, double *val) {
     const vtraj *t;
-    int rc = traj_get(in, START_ZERO, val, &t);
+    int rc = fadyn_v_traj_get(in, START_ZERO, val, &t);
     if (!t) return rc;
     vtraj longer = {0};
     double h = in->vp->integ.t_end;
@@ -483,10 +483,10 @@ int check_theorem1(fadyn_verify_inst *in, double *val) {
             undecided = 1;
             break;
         }
-        vtraj_free(&longer);
+        fadyn_v_vtraj_free(&longer);
         h *= 10.0;
-        if ((rc = vtraj_run(in, inst_start(in, START_ZERO), h, &longer)) != FADYN_OK) {
-            vtraj_free(&longer);
+        if ((rc = vtraj_run(in, fadyn_v_inst_start(in, START_ZERO), h, &longer)) != FADYN_OK) {
+            fadyn_v_vtraj_free(&longer);
             val[0] = NAN;
             return rc == FADYN_ENOMEM ? rc : FADYN_OK;
         }
@@ -495,7 +495,7 @@ int check_theorem1(fadyn_verify_inst *in, double *val) {
     val[0] = t->rows[t->n - 1].nse;
     val[1] = val[0] - rank_floor(&t->p); /* above the best any n_h-unit network reaches */
     val[2] = h;
-    vtraj_free(&longer);
+    fadyn_v_vtraj_free(&longer);
     return undecided ? FADYN_VERIFY_UNDECIDED : FADYN_OK;
 }
 
@@ -512,10 +512,10 @@ int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn
     fadyn_verify_instance_sizes(vp, instance, in.sizes);
     in.rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!in.rng) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    const vtraj *t = inst_traj(&in, START_CZERO);
+    const vtraj *t = fadyn_v_inst_traj(&in, START_CZERO);
     tr->status = t->status;
     tr->instance = instance;
-    tr->start = start_words(inst_start(&in, START_CZERO));
+    tr->start = fadyn_v_start_words(fadyn_v_inst_start(&in, START_CZERO));
     memcpy(tr->sizes, in.sizes, sizeof tr->sizes);
     rc = t->status == FADYN_ENOMEM ? FADYN_ENOMEM : FADYN_OK;
     if (rc == FADYN_OK) {
@@ -536,7 +536,7 @@ int fadyn_verify_trace_run(const fadyn_verify_params *vp, size_t instance, fadyn
         }
     }
     for (int k = 0; k < START_COUNT; k++)
-        vtraj_free(&in.traj[k]);
+        fadyn_v_vtraj_free(&in.traj[k]);
     gsl_rng_free(in.rng);
     if (rc != FADYN_OK) {
         fadyn_verify_trace_free(tr);

@@ -38,7 +38,7 @@ static void net_free(net *n) {
 static int net_draw(fadyn_verify_inst *in, net *n) {
     memset(n, 0, sizeof *n);
     n->ni = in->sizes[0], n->nh = in->sizes[1], n->no = in->sizes[2];
-    n->sign = inst_sign(in);
+    n->sign = fadyn_v_inst_sign(in);
     size_t ni = n->ni, nh = n->nh, no = n->no;
     size_t total = 4 * nh * ni + no * nh + ni + 2 * no + 9 * nh + nh * no;
     n->block = calloc(total, sizeof(double));
@@ -64,7 +64,7 @@ static int net_draw(fadyn_verify_inst *in, net *n) {
     n->h2 = q, q += nh;
     n->h3 = q, q += nh;
     n->pred = q, q += nh;
-    gsl_rng *r = inst_rng(in, SALT_P2);
+    gsl_rng *r = fadyn_v_inst_rng(in, SALT_P2);
     double as = 1.5 * sqrt(3.0 / (double)ni); /* pre-activations of variance ~ 2 */
     for (size_t i = 0; i < nh * ni; i++)
         n->A[i] = as * (2.0 * gsl_rng_uniform(r) - 1.0);
@@ -104,7 +104,7 @@ static double rel_diff(const double *a, const double *b, size_t m) {
     return s > 0.0 ? sqrt(d / s) : NAN;
 }
 
-int check_p2_first_order(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p2_first_order(fadyn_verify_inst *in, double *val) {
     net n;
     int rc = net_draw(in, &n);
     if (rc != FADYN_OK) return rc;
@@ -128,7 +128,7 @@ int check_p2_first_order(fadyn_verify_inst *in, double *val) {
     return FADYN_OK;
 }
 
-int check_p2_gn(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p2_gn(fadyn_verify_inst *in, double *val) {
     net n;
     int rc = net_draw(in, &n);
     if (rc != FADYN_OK) return rc;

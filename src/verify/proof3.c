@@ -73,14 +73,14 @@ static int p3_run(fadyn_verify_inst *in, double *out) {
         return rc;
     }
     const size_t ni = q.ni, nh = q.nh, no = q.no;
-    gsl_rng *r = inst_rng(in, SALT_P3);
+    gsl_rng *r = fadyn_v_inst_rng(in, SALT_P3);
     for (size_t i = 0; i < nh * no; i++)
         q.B[i] = gsl_rng_uniform(r) - 0.5;
     for (size_t i = 0; i < ni; i++)
         q.x[i] = gsl_ran_gaussian(r, 1.0);
     for (size_t i = 0; i < no; i++)
         q.y[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
-    if (inst_start(in, START_ZERO) == START_BIG) { /* --break c-nonzero */
+    if (fadyn_v_inst_start(in, START_ZERO) == START_BIG) { /* --break c-nonzero */
         for (size_t i = 0; i < nh * ni; i++)
             q.A[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
         for (size_t i = 0; i < no * nh; i++)
@@ -92,7 +92,7 @@ static int p3_run(fadyn_verify_inst *in, double *out) {
     /* η = p3_rate / λ, λ = (3/2) β s_h*² the contraction rate of the flow
      * ṡ_h = 1 − s_y, ṡ_w = (1 − s_y) s_h at its fixed point s_h* = (2/β)^{1/3} */
     const double eta = vp->p3_rate / (1.5 * beta * pow(2.0 / beta, 2.0 / 3.0));
-    const double etaA = eta / xx, sgn = inst_sign(in) ? -1.0 : 1.0;
+    const double etaA = eta / xx, sgn = fadyn_v_inst_sign(in) ? -1.0 : 1.0;
     double sh = 0.0, sw = 0.0; /* eq 76–77 */
     double form = 0.0, scal = 0.0, ang = 0.0, abp_max = 0.0, abp_sum = 0.0;
     size_t nang = 0;
@@ -150,19 +150,19 @@ static int p3_get(fadyn_verify_inst *in) {
     return rc;
 }
 
-int check_p3_form(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p3_form(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_FORM];
     return rc;
 }
 
-int check_p3_scalars(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p3_scalars(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_SCALARS];
     return rc;
 }
 
-int check_p3_angle(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p3_angle(fadyn_verify_inst *in, double *val) {
     int rc = p3_get(in);
     val[0] = in->p3[P3_ANGLE];
     val[1] = in->p3[P3_ANGLE_BP_MAX];
@@ -180,7 +180,7 @@ int check_p3_angle(fadyn_verify_inst *in, double *val) {
  * update B E to pbp's W⁺ E over the angle between bp's Wᵀ E and W⁺ E.  Below
  * one half, B E is nearer to pbp than to bp (triangle inequality of angles);
  * n/a where bp and pbp are less than p3m_margin apart (n_o = 1: W⁺ ∝ Wᵀ). */
-int check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val) {
+int fadyn_v_check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val) {
     const fadyn_verify_params *vp = in->vp;
     const size_t nh = in->sizes[1], no = in->sizes[2];
     const size_t m = no < in->sizes[0] ? no : in->sizes[0];
@@ -195,21 +195,21 @@ int check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val) {
     }
     double *B = buf, *Wp = B + nw, *H = Wp + nw, *W = H + nhm, *Y = W + nw, *E = Y + nom;
     double *BE = E + nom, *ubp = BE + nhm, *upbp = ubp + nhm;
-    gsl_rng *r = inst_rng(in, SALT_P3M);
+    gsl_rng *r = fadyn_v_inst_rng(in, SALT_P3M);
     for (size_t i = 0; i < nw; i++)
         B[i] = gsl_rng_uniform(r) - 0.5;
     for (size_t i = 0; i < nom; i++)
         Y[i] = 2.0 * gsl_rng_uniform(r) - 1.0;
     memset(H, 0, nhm * sizeof(double));
     memset(W, 0, nw * sizeof(double));
-    if (inst_start(in, START_ZERO) == START_BIG) /* --break c-nonzero */
+    if (fadyn_v_inst_start(in, START_ZERO) == START_BIG) /* --break c-nonzero */
         for (size_t i = 0; i < nhm + nw; i++)
             H[i] = vp->big_scale * (2.0 * gsl_rng_uniform(r) - 1.0);
     fadyn_gemm(0, 0, nh, m, no, 1.0, B, Y, 0.0, BE);
     /* η as in p3_run, from β = ‖B Y‖² (the fastest mode's rate at most) */
     const double beta = pow(fadyn_norm(BE, nhm), 2), ynorm = fadyn_norm(Y, nom);
     const double eta = vp->p3_rate / (1.5 * beta * pow(2.0 / beta, 2.0 / 3.0));
-    const double sgn = inst_sign(in) ? -1.0 : 1.0;
+    const double sgn = fadyn_v_inst_sign(in) ? -1.0 : 1.0;
     double a_fp = NAN, a_fb = NAN, a_bp = NAN;
     int rc = FADYN_OK;
     for (size_t k = 0; k < vp->p3m_steps && rc == FADYN_OK; k++) {

@@ -115,28 +115,28 @@ const fadyn_check fadyn_checks[] = {
      .equation = "eq 14",
      .claim = "C = BW + W^T B^T - AA^T is constant along fa",
      .measure = "max_t |C(t)-C(0)| / (|BW+W^T B^T| + |AA^T|)",
-     .fn = check_conserved,
+     .fn = fadyn_v_check_conserved,
      .tolerance = 1e-7,
      .worst = LE},
     {.name = "p1-v-nonincreasing",
      .equation = "Lemma 2",
      .claim = "with C = 0, V = |BE|^2 never rises",
      .measure = "max rise of V between samples / V(0)",
-     .fn = check_v_nonincreasing,
+     .fn = fadyn_v_check_v_nonincreasing,
      .tolerance = 1e-9,
      .worst = LE},
     {.name = "p1-vdot-closed-form",
      .equation = "eq 34",
      .claim = "Vdot = -2|BEA^T|^2 - |A^T BE|^2 - tr(C BEE^T B^T)",
      .measure = "max_t |closed form - central difference| / max_t |Vdot|",
-     .fn = check_vdot,
+     .fn = fadyn_v_check_vdot,
      .tolerance = 1e-6,
      .worst = LE},
     {.name = "p1-s-bound-eq47",
      .equation = "eq 47",
      .claim = "with C = 0, s = tr(AA^T) <= |BT|^2 + 2 n_h",
      .measure = "max_t s(t) / bound; C = 0, near-bound and n_h = 1 starts",
-     .fn = check_s_paper,
+     .fn = fadyn_v_check_s_paper,
      .tolerance = 1.0 + 1e-9,
      .worst = LE,
      S_EXTRAS},
@@ -144,7 +144,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "theory 3",
      .claim = "with C = 0, s <= max(s(0), (2 n_h^2 |BT|)^(2/3))",
      .measure = "max_t s(t) / bound; the same starts",
-     .fn = check_s_derived,
+     .fn = fadyn_v_check_s_derived,
      .tolerance = 1.0 + 1e-9,
      .worst = LE,
      S_EXTRAS},
@@ -152,7 +152,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "theory 3",
      .claim = "with C = 0, s <= max(s(0), (2 n_h |BT|)^(2/3)), attained for n_h = 1",
      .measure = "max_t s(t) / bound; the same starts",
-     .fn = check_s_sharp,
+     .fn = fadyn_v_check_s_sharp,
      .tolerance = 1.0 + 1e-9,
      .worst = LE,
      S_EXTRAS},
@@ -160,7 +160,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Lemma 4",
      .claim = "|Vddot| <= V ((6s + 2|C|)(s + |BW|) + 6 sqrt(V s)), eq 48-49 term by term",
      .measure = "max_t |Vddot| / bound (while |BE| > 1e-8 |BT|)",
-     .fn = check_vddot,
+     .fn = fadyn_v_check_vddot,
      .tolerance = 1.0 + 1e-9,
      .worst = LE,
      X1("vddot_max_over_V0", FADYN_REDUCE_MAX)},
@@ -168,7 +168,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Thm 1",
      .claim = "from zero with B of full column rank, E -> 0",
      .measure = "NSE at the horizon (t_end, x10 while still learning)",
-     .fn = check_theorem1,
+     .fn = fadyn_v_check_theorem1,
      .tolerance = THM1_TOL,
      .worst = LE,
      X2("nse_above_rank_floor_max", FADYN_REDUCE_MAX, "horizon_max", FADYN_REDUCE_MAX)},
@@ -176,7 +176,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "eq 55-58",
      .claim = "pbp: dh_i = eta s'_i^2 x^T x dh_GN,i + O(eta^2)",
      .measure = "relative error at the smallest eta",
-     .fn = check_p2_first_order,
+     .fn = fadyn_v_check_p2_first_order,
      .tolerance = 1e-4,
      .worst = LE,
      X1("remainder_order_min", FADYN_REDUCE_MIN)},
@@ -184,7 +184,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "eq 58 eta",
      .claim = "with eta_i = 1/(s'_i^2 x^T x) the first-order dh is W^+ e",
      .measure = "relative error of the linearised dh",
-     .fn = check_p2_gn,
+     .fn = fadyn_v_check_p2_gn,
      .tolerance = 1e-6,
      .worst = LE,
      X1("full_step_rel_diff_max", FADYN_REDUCE_MAX)},
@@ -192,21 +192,21 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Lemma 5",
      .claim = "from zero, h = s_h B y and W = s_w y (By)^T",
      .measure = "max over steps of the relative residual",
-     .fn = check_p3_form,
+     .fn = fadyn_v_check_p3_form,
      .tolerance = 1e-10,
      .worst = LE},
     {.name = "p3-scalars",
      .equation = "eq 76-77",
      .claim = "s_h, s_w follow eq 76-77",
      .measure = "max over steps of |fit - recursion| / max(|fit|, |recursion|)",
-     .fn = check_p3_scalars,
+     .fn = fadyn_v_check_p3_scalars,
      .tolerance = 1e-10,
      .worst = LE},
     {.name = "p3-angle-pbp",
      .equation = "Thm 2",
      .claim = "angle(dh_fa, dh_pbp = W^+ e) = 0 at every step",
      .measure = "max angle over steps, degrees",
-     .fn = check_p3_angle,
+     .fn = fadyn_v_check_p3_angle,
      .tolerance = 1e-4,
      .worst = LE,
      X2("angle_bp_max_deg", FADYN_REDUCE_MAX, "angle_bp_mean_deg", FADYN_REDUCE_MEAN)},
@@ -214,7 +214,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Thm 2, m pairs",
      .claim = "m pairs from zero (bp and pbp apart): dh_fa ends on pbp's side, not bp's",
      .measure = "angle(fa, pbp) / angle(bp, pbp) at the end (n/a if angle(bp, pbp) < 10 deg)",
-     .fn = check_p3_pbp_not_bp,
+     .fn = fadyn_v_check_p3_pbp_not_bp,
      .tolerance = 0.5,
      .worst = LE,
      X2("angle_fa_pbp_max_deg", FADYN_REDUCE_MAX, "angle_fa_bp_min_deg", FADYN_REDUCE_MIN)},
@@ -222,7 +222,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Fig 4",
      .claim = "from a small start dh_fa is closer to pbp than to bp (expected dynamics)",
      .measure = "time-averaged angle_pbp - angle_bp (deg); holds in >= 95% of instances",
-     .fn = check_fig4,
+     .fn = fadyn_v_check_fig4,
      .tolerance = 1e-6,
      .worst = LE,
      .min_fraction = 0.95,
@@ -231,7 +231,7 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Fig 4",
      .claim = "the same on the stochastic trainer (Task 1, fa, eta = 1e-3, online)",
      .measure = "example-averaged angle_pbp - angle_bp (deg); holds in >= 95% of instances",
-     .fn = check_fig4_trainer,
+     .fn = fadyn_v_check_fig4_trainer,
      .tolerance = 1e-6,
      .worst = LE,
      .min_fraction = 0.95,
@@ -240,14 +240,14 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Baldi Thm 2",
      .claim = "1-1-1 chain converges from every start (b != 0)",
      .measure = "|t - w a| / |t| at t_end",
-     .fn = check_chain111_converges,
+     .fn = fadyn_v_check_chain111_converges,
      .tolerance = 1e-6,
      .worst = LE},
     {.name = "baldi-111-stability",
      .equation = "Baldi Thm 2",
      .claim = "an equilibrium attracts iff b w + a^2 > 0",
      .measure = "misclassified equilibria",
-     .fn = check_chain111_stability,
+     .fn = fadyn_v_check_chain111_stability,
      .tolerance = 0.0,
      .worst = LE,
      X1("attracting_fraction", FADYN_REDUCE_MEAN)},
@@ -255,14 +255,14 @@ const fadyn_check fadyn_checks[] = {
      .equation = "Baldi Thm 3",
      .claim = "1-1-1-1 chain converges from every start",
      .measure = "|t - a3 a2 a1| / |t| at t_end",
-     .fn = check_chain1111_converges,
+     .fn = fadyn_v_check_chain1111_converges,
      .tolerance = 1e-6,
      .worst = LE},
     {.name = "baldi-1111-degree7",
      .equation = "Baldi Thm 3",
      .claim = "its limit is a root of the degree-7 polynomial",
      .measure = "|p7(a1)| / (sum of |terms|) at t_end",
-     .fn = check_chain1111_degree7,
+     .fn = fadyn_v_check_chain1111_degree7,
      .tolerance = 1e-8,
      .worst = LE},
     {.name = NULL},
@@ -301,14 +301,14 @@ int fadyn_check_select(const char *list, int *selected, fadyn_err *err) {
 
 /* ---- instances -------------------------------------------------------------- */
 /* Decorrelated seeds from (seed, instance, family), by splitmix64. */
-gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt) {
+gsl_rng *fadyn_v_inst_rng(fadyn_verify_inst *in, unsigned salt) {
     uint64_t s = fadyn_splitmix64(
         fadyn_splitmix64(fadyn_splitmix64((uint64_t)in->vp->seed) ^ (uint64_t)in->index) ^ salt);
     gsl_rng_set(in->rng, (unsigned long)(s >> 1) | 1UL);
     return in->rng;
 }
 
-int inst_sign(const fadyn_verify_inst *in) {
+int fadyn_v_inst_sign(const fadyn_verify_inst *in) {
     return in->vp->brk == FADYN_BREAK_SIGN;
 }
 
@@ -334,7 +334,7 @@ static int inst_init(fadyn_verify_inst *in, const fadyn_verify_params *vp, size_
 
 static void inst_free(fadyn_verify_inst *in) {
     for (int k = 0; k < START_COUNT; k++)
-        vtraj_free(&in->traj[k]);
+        fadyn_v_vtraj_free(&in->traj[k]);
     gsl_rng_free(in->rng);
 }
 
@@ -450,7 +450,7 @@ int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_c
             }
         }
         inst_free(&in);
-#pragma omp critical(fadyn_verify_progress)
+#pragma omp critical
         {
             done++;
             if (progress) progress(pctx, (double)done / (double)ni);

@@ -61,45 +61,45 @@ struct fadyn_verify_inst {
 };
 
 /* The instance's stream for a family, reseeded (same draw whatever runs). */
-gsl_rng *inst_rng(fadyn_verify_inst *in, unsigned salt);
+gsl_rng *fadyn_v_inst_rng(fadyn_verify_inst *in, unsigned salt);
 /* 1 under --break sign: the hidden update gets the wrong sign. */
-int inst_sign(const fadyn_verify_inst *in);
+int fadyn_v_inst_sign(const fadyn_verify_inst *in);
 
 /* Proof 1 (proof1.c): the instance's problem for a start kind (T, B, Σ under
  * --break sigma, the start's weights), as the trajectories use it. */
-int inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p);
+int fadyn_v_inst_problem(fadyn_verify_inst *in, start_kind k, fadyn_problem *p);
 /* The trajectory of a start kind, computed once. */
-const vtraj *inst_traj(fadyn_verify_inst *in, start_kind kind);
+const vtraj *fadyn_v_inst_traj(fadyn_verify_inst *in, start_kind kind);
 /* The trajectory of kind k into *out, or NULL (val[0] = NaN) if the run did
  * not reach the horizon; FADYN_ENOMEM if it could not be run. */
-int traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out);
-start_kind inst_start(const fadyn_verify_inst *in, start_kind wanted);
-void vtraj_free(vtraj *t);
-const char *start_words(start_kind k);
+int fadyn_v_traj_get(fadyn_verify_inst *in, start_kind k, double *val, const vtraj **out);
+start_kind fadyn_v_inst_start(const fadyn_verify_inst *in, start_kind wanted);
+void fadyn_v_vtraj_free(vtraj *t);
+const char *fadyn_v_start_words(start_kind k);
 
-int check_conserved(fadyn_verify_inst *in, double *val);
-int check_v_nonincreasing(fadyn_verify_inst *in, double *val);
-int check_vdot(fadyn_verify_inst *in, double *val);
-int check_s_paper(fadyn_verify_inst *in, double *val);
-int check_s_derived(fadyn_verify_inst *in, double *val);
-int check_s_sharp(fadyn_verify_inst *in, double *val);
-int check_vddot(fadyn_verify_inst *in, double *val);
-int check_theorem1(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_conserved(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_v_nonincreasing(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_vdot(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_s_paper(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_s_derived(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_s_sharp(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_vddot(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_theorem1(fadyn_verify_inst *in, double *val);
 /* Fig. 4 (fig4.c) */
-int check_fig4(fadyn_verify_inst *in, double *val);
-int check_fig4_trainer(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_fig4(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_fig4_trainer(fadyn_verify_inst *in, double *val);
 /* Proof 2 (proof2.c) */
-int check_p2_first_order(fadyn_verify_inst *in, double *val);
-int check_p2_gn(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p2_first_order(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p2_gn(fadyn_verify_inst *in, double *val);
 /* Proof 3 (proof3.c) */
-int check_p3_form(fadyn_verify_inst *in, double *val);
-int check_p3_scalars(fadyn_verify_inst *in, double *val);
-int check_p3_angle(fadyn_verify_inst *in, double *val);
-int check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p3_form(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p3_scalars(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p3_angle(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_p3_pbp_not_bp(fadyn_verify_inst *in, double *val);
 /* Baldi et al. 2018 (chain.c) */
-int check_chain111_converges(fadyn_verify_inst *in, double *val);
-int check_chain111_stability(fadyn_verify_inst *in, double *val);
-int check_chain1111_converges(fadyn_verify_inst *in, double *val);
-int check_chain1111_degree7(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_chain111_converges(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_chain111_stability(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_chain1111_converges(fadyn_verify_inst *in, double *val);
+int fadyn_v_check_chain1111_degree7(fadyn_verify_inst *in, double *val);
 
 #endif
