@@ -80,9 +80,10 @@ extern const cli_opt cli_problem_table[];
 /* The paper's defaults: 30-20-10, fa, Σ = I, seed 1, random U[-0.01, 0.01]. */
 void cli_problem_opts_default(cli_problem_opts *o);
 
-/* Checks that need all the options (at least 3 layers, at most 1e7
- * weights, --sigma's length); prints the one-line error. */
-int cli_problem_check(const char *cmd, const cli_problem_opts *o);
+/* Checks that need all the options (at most 1e7 weights, --sigma's
+ * length); --sizes not given: read from --init-from's files, else
+ * 30,20,10.  Prints the one-line error. */
+int cli_problem_check(const char *cmd, cli_problem_opts *o);
 
 /* Build the problem: drawn from the seed, zero, or read from --init-from;
  * then Σ. */

@@ -37,7 +37,7 @@ const cli_opt cli_problem_table[] = {
     CLI_LIST(sizes, "sizes", "LIST", P, sizes, nsizes,
              "layer sizes, inputs first; more than one hidden layer gives a chain, fa sending e "
              "down fixed B's",
-             CLI_REC, CLI_RANGE(1, 100000)),
+             CLI_REC, CLI_RANGE(1, 100000), .def = "30,20,10; with --init-from the files' shapes"),
     {CLI_FIELD(ode_rule, "rule", "NAME", P, rule, "{ode-rules}"), CLI_REC},
     CLI_LIST_K(&sigma_kind, "sigma", "LIST", P, sigma, nsigma,
                "diagonal of the input covariance: one value for all inputs or one per input",
@@ -60,9 +60,7 @@ const cli_opt cli_problem_table[] = {
 
 void cli_problem_opts_default(cli_problem_opts *o) {
     memset(o, 0, sizeof *o);
-    size_t def[] = {30, 20, 10};
-    memcpy(o->sizes, def, sizeof def);
-    o->nsizes = 3;
+    o->nsizes = 0; /* not given: 30,20,10, or --init-from's (cli_problem_check) */
     o->rule = fadyn_rule_type_find("fa");
     o->seed = 1;
     o->ip = fadyn_init_params_default();
@@ -70,7 +68,20 @@ void cli_problem_opts_default(cli_problem_opts *o) {
 
 #define MAX_WEIGHTS 1e7 /* a state vector of 80 MB */
 
-int cli_problem_check(const char *cmd, const cli_problem_opts *o) {
+int cli_problem_check(const char *cmd, cli_problem_opts *o) {
+    if (o->nsizes == 0 && o->init_from) { /* the sizes from the files' shapes */
+        fadyn_err err;
+        size_t depth = 0;
+        if (fadyn_problem_sizes_of(o->init_from, o->sizes, &depth, &err) != FADYN_OK) {
+            cli_error(cmd, "--init-from %s", err.msg);
+            return CLI_EXIT_USAGE;
+        }
+        o->nsizes = depth + 1;
+    } else if (o->nsizes == 0) {
+        size_t def[] = {30, 20, 10};
+        memcpy(o->sizes, def, sizeof def);
+        o->nsizes = 3;
+    }
     /* the layer count is fadyn_problem_alloc's check (cli_problem_build) */
     double dim = 0.0;
     for (size_t k = 0; k + 1 < o->nsizes; k++)

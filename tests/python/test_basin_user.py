@@ -112,5 +112,20 @@ class BasinFromUserMatrices(unittest.TestCase):
         self.assertNotEqual(list(outs[0].s_max), list(outs[1].s_max))
 
 
+    def test_ode_reads_the_sizes_from_init_from(self):
+        runs = {}
+        for name, extra in (("inferred", []), ("given", ["--sizes", "4,3,2"])):
+            rc, err = fadyn("ode", "--init-from", "init", *extra, "--t-end", "2", "--summary",
+                            f"{name}.json", "--out", f"{name}.tsv", "--quiet", cwd=self.d)
+            self.assertEqual(rc, 0, err)
+            runs[name] = (json.loads((self.d / f"{name}.json").read_text()),
+                          self.table(f"{name}.tsv"))
+        self.assertEqual(runs["inferred"][0]["parameters"]["sizes"], [4, 3, 2])
+        self.assertEqual(list(runs["inferred"][1].nse), list(runs["given"][1].nse))
+        rc, err = fadyn("ode", "--init-from", "init", "--sizes", "5,3,2", "--quiet", cwd=self.d)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("T.txt", err)
+
+
 if __name__ == "__main__":
     unittest.main()
