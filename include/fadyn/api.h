@@ -6,9 +6,9 @@
 #define FADYN_API_H
 
 #if defined(__GNUC__)
-#define FADYN_API __attribute__((visibility("default")))
+#define FADYN_API       __attribute__((visibility("default")))
 #define FADYN_API_BEGIN _Pragma("GCC visibility push(default)")
-#define FADYN_API_END _Pragma("GCC visibility pop")
+#define FADYN_API_END   _Pragma("GCC visibility pop")
 #else
 #define FADYN_API
 #define FADYN_API_BEGIN
