@@ -9,11 +9,10 @@
  *
  * Build against an installed fadyn:  cc basin.c $(pkg-config --cflags --libs fadyn) */
 #include <fadyn.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 
 int main(void) {
-    gsl_set_error_handler_off();
+    fadyn_init(); /* before any other fadyn call: GSL errors as status codes */
     const double b = 1, t = 1;
     const double starts[][2] = {{0, 0}, {-2.5, 1}, {-1, -2.5}, {2, -2}, {-3, 2}, {-0.7, -1.6}};
     fadyn_err err = {0};

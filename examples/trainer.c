@@ -8,12 +8,11 @@
  *
  * Build against an installed fadyn:  cc trainer.c $(pkg-config --cflags --libs fadyn) */
 #include <fadyn.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
 int main(void) {
-    gsl_set_error_handler_off();
+    fadyn_init(); /* before any other fadyn call: GSL errors as status codes */
     fadyn_err err = {0};
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR); /* 30 -> 10, seed 1 */
     fadyn_task task;

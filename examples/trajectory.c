@@ -9,11 +9,10 @@
  *
  * Build against an installed fadyn:  cc trajectory.c $(pkg-config --cflags --libs fadyn) */
 #include <fadyn.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 
 int main(void) {
-    gsl_set_error_handler_off(); /* fadyn reports GSL's errors as status codes */
+    fadyn_init(); /* before any other fadyn call: GSL errors as status codes */
     size_t sizes[] = {30, 20, 10};
     fadyn_err err = {0};
     fadyn_problem p;

@@ -31,4 +31,15 @@
 #include "fadyn/verify.h"
 #include "fadyn/version.h"
 
+/* Call fadyn_init() once before any other fadyn call.  It makes GSL's error
+ * handling safe for the library: GSL's default handler aborts the process
+ * on any error (a step direction against the interval, a bad dimension),
+ * fadyn_init turns it off (gsl_set_error_handler_off) so that fadyn reads
+ * GSL's status codes and returns them as FADYN_EGSL, FADYN_EINVAL, ... with
+ * one line of detail.  Idempotent and thread-safe (pthread_once): calling it
+ * again, from any thread, does nothing.  It replaces GSL's handler for the
+ * whole process; a program that wants its own handler sets it after this.
+ * Returns FADYN_OK. */
+FADYN_API int fadyn_init(void);
+
 #endif

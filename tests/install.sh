@@ -8,6 +8,7 @@
 #    `pkg-config --cflags --libs fadyn` (against libfadyn.so) and with
 #    --static (against libfadyn.a), each run printing exactly its committed
 #    examples/NAME.out
+#  * fadyn_init: tests/install/gsl_handler.c gets a status code, not abort()
 #  * symbols: libfadyn.so exports, and libfadyn.a defines globally, only fadyn_ names
 #  * man pages: groff -ww clean, every option of each --help on its page,
 #    `man fadyn-basin` found through MANPATH and through PATH
@@ -93,6 +94,21 @@ for src in examples/*.c; do
     done
 done
 echo "tests/install.sh: $n example builds run against the installed library"
+
+# fadyn_init turns GSL's aborting handler off: a program that does not call
+# gsl_set_error_handler_off gets FADYN_EGSL from a step GSL refuses, and is
+# aborted by GSL's handler when it skips fadyn_init (the check can fail)
+# shellcheck disable=SC2086
+if cc -std=c11 -Wall -Wextra -Werror -pthread -o "$tmp/gsl_handler" tests/install/gsl_handler.c \
+      $cflags $libs 2> "$tmp/cc.log"; then
+    (cd "$tmp" && env -u LD_LIBRARY_PATH ./gsl_handler > "$tmp/gh.out" 2>&1) ||
+        fail "fadyn_init: a GSL error through fadyn_integ_step was not a status code: $(cat "$tmp/gh.out")"
+    st=0
+    (cd "$tmp" && env -u LD_LIBRARY_PATH ./gsl_handler noinit > "$tmp/gh.out" 2>&1) || st=$?
+    [ "$st" -gt 128 ] || fail "without fadyn_init GSL's handler should abort (status $st)"
+else
+    cat "$tmp/cc.log"; fail "tests/install/gsl_handler.c does not build against the installed library"
+fi
 
 # --- man pages -----------------------------------------------------------------
 for page in "$prefix"/share/man/man1/fadyn*.1; do

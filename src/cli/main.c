@@ -1,8 +1,8 @@
 /* main.c — `fadyn`: git-style dispatch to one file per subcommand. */
 #include "cli.h"
+#include "fadyn.h"
 #include "fadyn/version.h"
 
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +35,7 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-    gsl_set_error_handler_off();
+    fadyn_init(); /* GSL errors as status codes, not abort() */
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;
