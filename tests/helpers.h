@@ -27,6 +27,8 @@ int th_run(const char *args, char *capture, size_t n);
  * stderr, all of it (up to n - 1 bytes). */
 int th_runv(const char *const *argv, const char *cwd, const char *env, const char *out_path,
             char *capture, size_t n);
+/* The whole file at path, malloc'd and terminated (NULL if unreadable). */
+char *th_slurp(const char *path);
 
 /* A fresh temporary directory (mkdtemp) whose name is written to out. */
 void th_tmpdir(char *out, size_t n);

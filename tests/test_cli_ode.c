@@ -167,10 +167,15 @@ Test(cli_ode, zero_start_learns_and_writes_outputs) {
     json_t *j = json_load_file(p, 0, &je);
     cr_assert_not_null(j, "%s", je.text);
     cr_expect_lt(json_real_value(json_object_get(j, "final_nse")), 1e-6);
-    double rise = json_real_value(json_object_get(j, "lyapunov_max_rise"));
+    double rise = json_real_value(json_object_get(j, "V_max_rise"));
     const char *keys[] = {"final_nse",
                           "conserved_drift_max",
-                          "lyapunov_max_rise",
+                          "V_max_rise",
+                          "V_definition",
+                          "conserved_drift_definition",
+                          "angle_bp_last",
+                          "angle_bp_last_t",
+                          "angle_pbp_last_t",
                           "s_max",
                           "s_bound_paper",
                           "s_bound_derived",
@@ -296,4 +301,38 @@ Test(work_cli, an_implicit_stepper_stops_at_its_budget, .timeout = 120) {
               "%s", line);
     snprintf(p, sizeof p, "%s/o.tsv", dir);
     cr_expect(exists(p), "the rows so far are written");
+}
+
+/* Issue 10: bp's figure and summary name bp's own quantities, and a random
+ * start's summary holds no bound on s (C(0) != 0) but says why. */
+Test(cli_ode, labels_and_bounds_by_rule) {
+    char dir[64], cmd[512], p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --rule bp --sizes 6,4,3 --t-end 5 --plot %s/bp.svg --summary %s/bp.json --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/bp.gp", dir);
+    char *gp = th_slurp(p);
+    cr_assert_not_null(gp);
+    cr_expect(strstr(gp, "C = W^T W - A A^T") != NULL, "bp's C missing");
+    cr_expect(strstr(gp, "eq 14") == NULL && strstr(gp, "eq 23") == NULL, "fa's labels on bp");
+    free(gp);
+    snprintf(p, sizeof p, "%s/bp.json", dir);
+    json_t *j = json_load_file(p, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect(strstr(json_string_value(json_object_get(j, "conserved_drift_definition")),
+                     "W^T W - A A^T") != NULL);
+    cr_expect(json_is_null(json_object_get(j, "s_bound_paper")));
+    cr_expect(json_is_string(json_object_get(j, "s_bound_reason")));
+    json_decref(j);
+    snprintf(cmd, sizeof cmd, "ode --sizes 6,4,3 --t-end 5 --summary %s/fa.json", dir);
+    char line[4096];
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0);
+    snprintf(p, sizeof p, "%s/fa.json", dir);
+    j = json_load_file(p, 0, NULL);
+    cr_assert_not_null(j);
+    cr_expect(json_is_null(json_object_get(j, "s_bound_derived")), "random start: C(0) != 0");
+    cr_expect(json_real_value(json_object_get(j, "conserved_c0_rel")) > 1e-6);
+    json_decref(j);
 }

@@ -328,3 +328,29 @@ Test(experiments, mnist_figures_on_a_learnable_set, .timeout = 120) {
     snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", mnist);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* Issue 10: a threshold never reached reads "never", not "after nan examples". */
+Test(experiments, reports_say_never) {
+    fadyn_fig1e_result e;
+    memset(&e, 0, sizeof e);
+    e.first = 80.0, e.last = 60.0, e.below45 = NAN;
+    fadyn_strbuf b;
+    fadyn_strbuf_init(&b);
+    fadyn_fig1e_report(&e, &b, NULL);
+    cr_expect(strstr(b.s, "below 45 deg never") && !strstr(b.s, "nan"), "%s", b.s);
+    fadyn_strbuf_free(&b);
+    fadyn_fig1d_curve c;
+    memset(&c, 0, sizeof c);
+    c.rule = "shallow", c.final_nse_mean = 0.5, c.examples_to_1pct = NAN;
+    fadyn_fig1d_result d;
+    memset(&d, 0, sizeof d);
+    d.par.nrules = 1, d.curves = &c;
+    fadyn_strbuf_init(&b);
+    fadyn_fig1d_report(&d, &b, NULL);
+    cr_expect(strstr(b.s, "NSE < 1% never") && !strstr(b.s, "nan"), "%s", b.s);
+    fadyn_strbuf_free(&b);
+    c.examples_to_1pct = 1200;
+    fadyn_fig1d_report(&d, &b, NULL);
+    cr_expect(strstr(b.s, "NSE < 1% after 1200 examples"), "%s", b.s);
+    fadyn_strbuf_free(&b);
+}

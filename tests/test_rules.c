@@ -40,6 +40,13 @@ Test(rules, every_entry_is_complete) {
                          r->name);
             cr_expect_eq(r->feedback == FADYN_FEEDBACK_DIRECT, 0,
                          "%s: an ODE form needs the problem's B chain", r->name);
+            cr_expect(r->ode->conserved_name && strlen(r->ode->conserved_name) > 3,
+                      "%s: what its conserved C is", r->name);
+            /* V = ‖BE‖² is a Lyapunov function only of a rule that feeds B E
+             * back, with its closed-form V̇ */
+            if (r->ode->lyapunov)
+                cr_expect(r->feedback == FADYN_FEEDBACK_CHAIN && r->ode->vdot,
+                          "%s: V = |BE|^2 is no Lyapunov function of this rule", r->name);
         }
     }
     cr_expect_null(fadyn_rule_type_find("hebb"));

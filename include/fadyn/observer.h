@@ -11,6 +11,13 @@
  *   s     = tr(A Aᵀ)                                   (eq 35)
  *   angle_bp  = ∠(u, Wᵀ E Σ),  angle_pbp = ∠(u, W⁺ E Σ), u the rule's
  *               hidden signal (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow)
+ *   An angle is NaN where it is undefined: once E is at the noise level,
+ *   √nse < floor (the trainers' rule ‖e‖ < floor·‖y*‖ in expectation), or
+ *   once a signal it is taken between, a = M E Σ, is at that level,
+ *   ‖a‖ < floor·‖M‖_F·‖T Σ‖_F / √n_o, the size M gives to E Σ of size
+ *   floor·‖T Σ‖ in a random direction (E Σ pushed into M's near-null
+ *   space): their directions are noise there.  floor is FADYN_ANGLE_FLOOR
+ *   unless set.
  * Deeper chains: C sums over every hidden layer k (fa: B_{k-1} W_k + (…)ᵀ −
  * W_{k-1} W_{k-1}ᵀ); V, s and the angles refer to the last hidden layer,
  * the one fed by B_{L-2} E.
@@ -25,6 +32,11 @@
 FADYN_API_BEGIN
 
 #include "fadyn/problem.h"
+
+/* The relative level below which the error and the signals count as noise
+ * in the angles: the trainers' default (fadyn_train_params.angle_floor),
+ * double rounding with a wide margin. */
+#define FADYN_ANGLE_FLOOR 1e-10
 
 typedef struct {
     double t, loss, nse, V, drift, drift_rel, s, angle_bp, angle_pbp;
@@ -70,6 +82,14 @@ typedef struct fadyn_observer fadyn_observer;
 /* Record C(0) at state y0.  Keeps a pointer to p. */
 fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0);
 void fadyn_observer_free(fadyn_observer *o);
+/* The noise floor of the angles (relative, above; FADYN_ANGLE_FLOOR by
+ * default).  An integration knows E only to its own error: see
+ * fadyn_ode_angle_floor (fadyn/ode.h). */
+void fadyn_observer_set_floor(fadyn_observer *o, double level);
+
+/* ‖C(0)‖_F ÷ (‖first term‖ + ‖A Aᵀ‖) at the state given to _alloc (0 if
+ * both are 0): 0 to rounding when the start has C = 0. */
+double fadyn_observer_c0_rel(const fadyn_observer *o);
 
 /* Diagnostics of state y at time t.  FADYN_ELAPACK if the SVD fails. */
 int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs *out);

@@ -28,11 +28,35 @@ typedef struct {
     /* summaries over the rows */
     double final_nse;
     double drift_max, drift_rel_max;
-    double lyapunov_max_rise; /* max over consecutive samples of V(t_{i+1}) − V(t_i) */
+    double V_max_rise; /* max over consecutive samples of V(t_{i+1}) − V(t_i) */
     double s_max, s0;
-    double s_bound_paper, s_bound_derived; /* NaN unless one hidden layer */
-    double angle_bp_final, angle_pbp_final;
+    /* the bounds on s (eq 47, docs/theory.md §3): NaN where their hypotheses
+     * fail (s_bound_reason says which): one hidden layer, a rule whose entry
+     * has `lyapunov` (fa), Σ = I and C(0) = 0 (c0_rel ≤ FADYN_C0_ZERO) */
+    double s_bound_paper, s_bound_derived;
+    const char *s_bound_reason; /* NULL where the bounds apply */
+    double c0_rel;              /* ‖C(0)‖ relative (fadyn_observer_c0_rel) */
+    /* what the rows measure: the rule's C (fadyn_rule_ode.conserved_name),
+     * whether V is its Lyapunov function, the number of hidden layers */
+    const char *conserved_name;
+    int lyapunov;
+    size_t hidden_layers;
+    /* the last defined angles (the observer's rule, fadyn/observer.h, with
+     * floor angle_floor) and the sample times they were taken at; NaN if
+     * none is defined */
+    double angle_bp_last, angle_bp_last_t, angle_pbp_last, angle_pbp_last_t;
+    double angle_floor;
 } fadyn_ode_result;
+
+/* The noise floor of the angles in a run with these settings:
+ * max(FADYN_ANGLE_FLOOR, 1e3·rtol).  The integration knows E to about
+ * rtol·‖T‖, so an angle taken while ‖E‖ = r‖T‖ is off by about rtol/r
+ * radians: 1e3·rtol keeps that near 0.06 degrees (docs/cli.md). */
+double fadyn_ode_angle_floor(const fadyn_integ_params *ip);
+
+/* C(0) counts as 0 (for the bounds on s) up to this relative size: rounding
+ * in a start built to have C = 0. */
+#define FADYN_C0_ZERO 1e-12
 
 /* Run; res is filled even when the run diverges (rows so far).  Returns
  * res->status.  Free with fadyn_ode_result_free. */

@@ -50,6 +50,13 @@ typedef struct {
      * n_1 x n_1 and n_1 x n_1.  NULL: none. */
     double (*vdot)(const fadyn_problem *p, const double *y, const double *E, const double *C,
                    double *s1, double *s2, double *s3);
+    /* What the conserved C_k is, for labels and summaries (ASCII), e.g.
+     * "B W + W^T B^T - A A^T (eq 14)". */
+    const char *conserved_name;
+    /* 1: V = ‖B E‖² is this rule's Lyapunov function (eq 23) with one
+     * hidden layer, and the bounds on s (eq 47, docs/theory.md §3) follow
+     * from its C = 0; 0: V is only ‖B E‖² of the problem's B. */
+    int lyapunov;
 } fadyn_rule_ode;
 
 /* Which feedback matrices a rule's trainer draws (fadyn/train.h). */

@@ -12,8 +12,11 @@ static const char *const INTRO =
     "  dW/dt = E S A^T,  dA/dt = B E S  (fa, eq 12-13),  dA/dt = W^T E S  (bp),\n"
     "  dA/dt = 0  (shallow),  E = T - W A,  S = diag(--sigma),\n"
     "with GSL's odeiv2 driver, and observe at every sample time the loss, NSE,\n"
-    "V = |BE|^2, the drift of the conserved C = BW + W^T B^T - AA^T (bp: W^T W - AA^T),\n"
-    "s = tr(AA^T) and the angles of the hidden update to bp's W^T E and pbp's W^+ E.\n";
+    "V = |BE|^2 (fa's Lyapunov function, eq 23), the drift of the conserved\n"
+    "C = BW + W^T B^T - AA^T (fa, eq 14; bp: W^T W - AA^T; in a chain the root-sum-square\n"
+    "over the hidden layers), s = tr(AA^T) and the angles of the hidden update to bp's\n"
+    "W^T E and pbp's W^+ E (nan once E, or a signal, is at the noise level max(1e-10,\n"
+    "1e3 rtol) of |T|).\n";
 
 static const char *const EPILOGUE =
     "Exit status: 0 success, 1 step limit or other failure, 2 bad input, 3 diverged\n"
@@ -54,11 +57,13 @@ static const cli_opt OPTS[] = {
             "Jacobian's spectral radius / 3 steps), and give implicit steppers no step budget "
             "(else 2e10 flop of steps: each factors a dim x dim Jacobian)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
-                "one row per sample: t loss nse V drift drift_rel s angle_bp angle_pbp",
+                "angles nan where undefined; one row per sample: t loss nse V drift drift_rel s "
+                "angle_bp angle_pbp",
                 .section = "Output:"),
     CLI_OUTFILE("summary", "FILE.json", A, oo.summary,
-                "final_nse, conserved_drift_max, lyapunov_max_rise, s_max, s_bound_paper, "
-                "s_bound_derived, steps, rhs_evals, ..."),
+                "final_nse, conserved_drift_max, V_max_rise, s_max, s_bound_paper and "
+                "s_bound_derived (null with s_bound_reason unless fa, one hidden layer, Sigma = "
+                "I, C(0) = 0), angle_bp_last and angle_bp_last_t, ..."),
     CLI_PLOT(A, oo.plot,
              "loss, V, drift and angles against t (.png .svg .pdf; 'dumb' draws in the "
              "terminal); the .gp script and .tsv data are kept beside the image"),

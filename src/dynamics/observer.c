@@ -16,9 +16,12 @@ struct fadyn_observer {
     const fadyn_problem *p;
     fadyn_dyn *dyn;
     fadyn_pinv_ws *pinv;
-    double *E, *ES, *C0, *C, *tmp, *tmp2, *u, *ubp, *upbp, *Wplus, *block;
-    size_t csize; /* total entries of all C_k */
-    double tsT;   /* tr(T Σ Tᵀ) */
+    double *E, *ES, *C0, *C, *tmp, *tmp2, *u, *ubp, *upbp, *Wplus, *eye, *M, *block;
+    size_t csize;  /* total entries of all C_k */
+    double tsT;    /* tr(T Σ Tᵀ) */
+    double nTS;    /* ‖T Σ‖_F */
+    double level;  /* noise floor of the angles (fadyn_observer_set_floor) */
+    double c0_rel; /* ‖C(0)‖ relative (fadyn_observer_c0_rel) */
 };
 
 #define WK(y, k) ((y) + fadyn_problem_offset(o->p, (k)))
@@ -49,6 +52,11 @@ static double conserved(fadyn_observer *o, const double *y, double *C) {
     return sqrt(scale2a) + sqrt(scale2b);
 }
 
+/* x / scale, 0 for 0 / 0 and ∞ for x / 0. */
+static double relative(double x, double scale) {
+    return scale > 0.0 ? x / scale : (x == 0.0 ? 0.0 : INFINITY);
+}
+
 fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0) {
     fadyn_observer *o = calloc(1, sizeof *o);
     if (!o) return NULL;
@@ -61,7 +69,7 @@ fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0) {
         if (n[k] * n[k] > big) big = n[k] * n[k];
     }
     if (nh * n0 > big) big = nh * n0;
-    size_t total = 2 * no * n0 + 2 * o->csize + 2 * big + 3 * nh * n0 + nh * no;
+    size_t total = 2 * no * n0 + 2 * o->csize + 2 * big + 3 * nh * n0 + 2 * nh * no + no * no;
     o->block = calloc(total, sizeof(double));
     o->dyn = fadyn_dyn_alloc(p);
     o->pinv = fadyn_pinv_ws_alloc(no, nh);
@@ -80,13 +88,40 @@ fadyn_observer *fadyn_observer_alloc(const fadyn_problem *p, const double *y0) {
     o->ubp = q, q += nh * n0;
     o->upbp = q, q += nh * n0;
     o->Wplus = q, q += nh * no;
-    conserved(o, y0, o->C0);
-    double t = 0.0;
+    o->M = q, q += nh * no;
+    o->eye = q, q += no * no;
     for (size_t i = 0; i < no; i++)
-        for (size_t j = 0; j < n0; j++)
-            t += p->T[i * n0 + j] * p->T[i * n0 + j] * (p->sigma ? p->sigma[j] : 1.0);
+        o->eye[i * no + i] = 1.0;
+    double c0_scale = conserved(o, y0, o->C0), c0 = fadyn_norm(o->C0, o->csize);
+    o->c0_rel = relative(c0, c0_scale);
+    double t = 0.0, ts2 = 0.0;
+    for (size_t i = 0; i < no; i++)
+        for (size_t j = 0; j < n0; j++) {
+            double sj = p->sigma ? p->sigma[j] : 1.0, tij = p->T[i * n0 + j];
+            t += tij * tij * sj;
+            ts2 += tij * tij * sj * sj;
+        }
     o->tsT = t;
+    o->nTS = sqrt(ts2);
+    o->level = FADYN_ANGLE_FLOOR;
     return o;
+}
+
+double fadyn_observer_c0_rel(const fadyn_observer *o) {
+    return o->c0_rel;
+}
+
+void fadyn_observer_set_floor(fadyn_observer *o, double level) {
+    o->level = level;
+}
+
+/* ∠(a, b) in degrees, NaN unless both signals are above the noise level
+ * (fadyn/observer.h): ‖a‖ ≥ floor·ma, ‖b‖ ≥ floor·mb, with ma, mb the
+ * sizes the signals have when E Σ is at the floor. */
+static double defined_angle(const double *a, const double *b, size_t n, double ma, double mb,
+                            double level) {
+    if (fadyn_norm(a, n) < level * ma || fadyn_norm(b, n) < level * mb) return NAN;
+    return fadyn_angle_deg(a, b, n);
 }
 
 void fadyn_observer_free(fadyn_observer *o) {
@@ -121,7 +156,7 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     for (size_t i = 0; i < o->csize; i++)
         d2 += (o->C[i] - o->C0[i]) * (o->C[i] - o->C0[i]);
     r->drift = sqrt(d2);
-    r->drift_rel = scale > 0.0 ? r->drift / scale : (r->drift == 0.0 ? 0.0 : INFINITY);
+    r->drift_rel = relative(r->drift, scale);
     /* s = tr(A Aᵀ) (eq 35) for the weights into the last hidden layer */
     size_t na = n[L - 2];
     r->s = pow(fadyn_norm(A, nh * na), 2);
@@ -134,7 +169,15 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
         return 0;
     }
     p->rule->ode->signal(p, y, L - 1, n0, o->ES, o->u);
-    fadyn_obs_angles(o->u, o->ubp, o->upbp, nh * n0, &r->angle_bp, &r->angle_pbp);
+    r->angle_bp = r->angle_pbp = NAN;
+    if (!(sqrt(r->nse) >= o->level)) return 0; /* E at the noise level: no direction */
+    /* the size M E Σ has when E Σ is ‖T Σ‖ in a random direction, ‖M‖_F ‖T Σ‖ / √n_o,
+     * for M the rule's M_{L-1}, Wᵀ and W⁺ */
+    p->rule->ode->signal(p, y, L - 1, no, o->eye, o->M);
+    double gain = o->nTS / sqrt((double)no), mu = fadyn_norm(o->M, nh * no) * gain,
+           mbp = fadyn_norm(W, nh * no) * gain, mpbp = fadyn_norm(o->Wplus, nh * no) * gain;
+    r->angle_bp = defined_angle(o->u, o->ubp, nh * n0, mu, mbp, o->level);
+    r->angle_pbp = defined_angle(o->u, o->upbp, nh * n0, mu, mpbp, o->level);
     return 0;
 }
 

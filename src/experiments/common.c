@@ -3,6 +3,8 @@
  * directory. */
 #include "experiments_impl.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -52,6 +54,13 @@ void fadyn_exp_runs_free(fadyn_train_result *res, size_t n) {
     for (size_t r = 0; res && r < n; r++)
         fadyn_train_result_free(&res[r]);
     free(res);
+}
+
+void fadyn_exp_put_after(fadyn_strbuf *lines, double n) {
+    if (isfinite(n))
+        fadyn_strbuf_printf(lines, " after %g examples", n);
+    else
+        fadyn_strbuf_printf(lines, " never");
 }
 
 size_t fadyn_exp_diverged(const char *what, const fadyn_train_result *res, size_t n,

@@ -28,6 +28,10 @@ void fadyn_exp_runs_free(fadyn_train_result *res, size_t n);
 
 /* Append "WHAT: run R diverged: DETAIL" for each diverged result of n to
  * lines (NULL: count only); returns how many diverged. */
+/* " after N examples" into lines, or " never" when n is not finite (the run
+ * never got there). */
+void fadyn_exp_put_after(fadyn_strbuf *lines, double n);
+
 size_t fadyn_exp_diverged(const char *what, const fadyn_train_result *res, size_t n,
                           fadyn_strbuf *lines);
 

@@ -155,12 +155,11 @@ size_t fadyn_fig1d_report(const fadyn_fig1d_result *r, fadyn_strbuf *lines,
         char what[64];
         snprintf(what, sizeof what, "fig1d %s", c->rule);
         d += fadyn_exp_diverged(what, c->runs, r->par.set.runs, diverged);
-        if (lines)
-            fadyn_strbuf_printf(lines,
-                                "  fig1d %-8s eta %-6g final NSE %.3e +- %.1e, NSE < 1%% after %g "
-                                "examples\n",
-                                c->rule, c->eta, c->final_nse_mean, c->final_nse_sd,
-                                c->examples_to_1pct);
+        if (!lines) continue;
+        fadyn_strbuf_printf(lines, "  fig1d %-8s eta %-6g final NSE %.3e +- %.1e, NSE < 1%%",
+                            c->rule, c->eta, c->final_nse_mean, c->final_nse_sd);
+        fadyn_exp_put_after(lines, c->examples_to_1pct);
+        fadyn_strbuf_printf(lines, "\n");
     }
     return d;
 }

@@ -124,12 +124,14 @@ int fadyn_fig1e_plot(const fadyn_fig1e_result *r, const fadyn_plot_target *t, fa
 
 size_t fadyn_fig1e_report(const fadyn_fig1e_result *r, fadyn_strbuf *lines,
                           fadyn_strbuf *diverged) {
-    if (lines)
-        fadyn_strbuf_printf(
-            lines,
-            "  fig1e angle fa-bp: %.1f deg (first window) -> %.1f deg (last); below "
-            "45 deg after %g examples\n",
-            r->first, r->last, r->below45);
+    if (lines) {
+        fadyn_strbuf_printf(lines,
+                            "  fig1e angle fa-bp: %.1f deg (first window) -> %.1f deg (last); "
+                            "below 45 deg",
+                            r->first, r->last);
+        fadyn_exp_put_after(lines, r->below45);
+        fadyn_strbuf_printf(lines, "\n");
+    }
     return fadyn_exp_diverged("fig1e", &r->run, 1, diverged);
 }
 

@@ -24,7 +24,7 @@ static int on_sample(void *ctx, double t, const double *y) {
     if (rc != FADYN_OK) return rc;
     if (r->nrows > 0) {
         double rise = o->V - r->rows[r->nrows - 1].V;
-        if (rise > r->lyapunov_max_rise || r->nrows == 1) r->lyapunov_max_rise = rise;
+        if (rise > r->V_max_rise || r->nrows == 1) r->V_max_rise = rise;
     }
     r->drift_max = fmax(r->drift_max, o->drift);
     r->drift_rel_max = fmax(r->drift_rel_max, o->drift_rel);
@@ -34,6 +34,29 @@ static int on_sample(void *ctx, double t, const double *y) {
     return FADYN_OK;
 }
 
+/* Why the bounds on s (eq 47, docs/theory.md §3) do not apply, or NULL:
+ * they are proved for one hidden layer under fa with Σ = I and C = 0. */
+static const char *bound_reason(const fadyn_problem *p, double c0_rel) {
+    if (p->depth != 2) return "the bounds on s are for one hidden layer";
+    if (!p->rule->ode->lyapunov) return "the bounds on s follow from fa's C = 0, not this rule's";
+    for (size_t j = 0; p->sigma && j < p->sizes[0]; j++)
+        if (p->sigma[j] != 1.0) return "the bounds on s assume Sigma = I";
+    if (!(c0_rel <= FADYN_C0_ZERO)) return "the bounds on s assume C = 0, and C(0) is not 0";
+    return NULL;
+}
+
+/* The last row whose column col is defined: its value and time (NaN if none). */
+static void last_defined(const fadyn_ode_result *res, size_t col, double *value, double *t) {
+    double v[FADYN_OBS_NCOLS];
+    for (size_t i = res->nrows; i-- > 0;) {
+        fadyn_obs_to_array(&res->rows[i], v);
+        if (!isnan(v[col])) {
+            *value = v[col], *t = v[FADYN_OBS_T];
+            return;
+        }
+    }
+}
+
 int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_ode_result *res) {
     return fadyn_ode_run_progress(p, ip, res, NULL, NULL);
 }
@@ -41,9 +64,11 @@ int fadyn_ode_run(const fadyn_problem *p, const fadyn_integ_params *ip, fadyn_od
 int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
                            fadyn_ode_result *res, fadyn_progress_fn progress, void *ctx) {
     memset(res, 0, sizeof *res);
-    res->lyapunov_max_rise = NAN;
+    res->V_max_rise = NAN;
     res->s_bound_paper = res->s_bound_derived = NAN;
-    res->final_nse = res->angle_bp_final = res->angle_pbp_final = NAN;
+    res->final_nse = res->angle_bp_last = res->angle_pbp_last = NAN;
+    res->angle_bp_last_t = res->angle_pbp_last_t = NAN;
+    res->angle_floor = fadyn_ode_angle_floor(ip);
     int rc = fadyn_integ_params_check(ip, &res->err);
     if (rc != FADYN_OK) return res->status = rc;
     res->rows = calloc(ip->samples, sizeof(fadyn_obs));
@@ -55,6 +80,11 @@ int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
         fadyn_observer_free(obs);
         return res->status = fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
     }
+    fadyn_observer_set_floor(obs, res->angle_floor);
+    res->c0_rel = fadyn_observer_c0_rel(obs);
+    res->conserved_name = p->rule->ode->conserved_name;
+    res->lyapunov = p->rule->ode->lyapunov && p->depth == 2;
+    res->hidden_layers = p->depth - 1;
     memcpy(res->y, p->w0, p->dim * sizeof(double));
     sampler s = {obs, res, ip->samples, ip->t_end, progress, ctx};
     gsl_odeiv2_system sys = fadyn_dyn_system(dyn);
@@ -65,15 +95,22 @@ int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
     if (res->nrows > 0) {
         const fadyn_obs *last = &res->rows[res->nrows - 1];
         res->final_nse = last->nse;
-        res->angle_bp_final = last->angle_bp;
-        res->angle_pbp_final = last->angle_pbp;
+        last_defined(res, FADYN_OBS_ANGLE_BP, &res->angle_bp_last, &res->angle_bp_last_t);
+        last_defined(res, FADYN_OBS_ANGLE_PBP, &res->angle_pbp_last, &res->angle_pbp_last_t);
         res->s0 = res->rows[0].s;
-        res->s_bound_paper = fadyn_s_bound_paper(p);
-        res->s_bound_derived = fadyn_s_bound_derived(p, res->s0);
+        res->s_bound_reason = bound_reason(p, res->c0_rel);
+        if (!res->s_bound_reason) {
+            res->s_bound_paper = fadyn_s_bound_paper(p);
+            res->s_bound_derived = fadyn_s_bound_derived(p, res->s0);
+        }
     }
     fadyn_dyn_free(dyn);
     fadyn_observer_free(obs);
     return res->status = rc;
+}
+
+double fadyn_ode_angle_floor(const fadyn_integ_params *ip) {
+    return fmax(FADYN_ANGLE_FLOOR, 1e3 * ip->rtol);
 }
 
 void fadyn_ode_result_free(fadyn_ode_result *res) {

@@ -25,16 +25,31 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
                         "plot data using 't':'nse' with lines lw 2 title 'NSE', \\\n"
                         "     data using 't':'loss' with lines lw 2 dt 2 title 'loss ½tr(EΣE^T)'\n",
                         t->dumb ? "%.0e" : "10^{%T}");
-    fadyn_strbuf_printf(&b, "set title 'Lyapunov function V = ||BE||^2 (eq 23)'\n"
-                            "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' title 'V'\n");
+    /* each rule's own quantities (its entry in the rule table) */
+    const fadyn_rule_ode *ro = p->rule->ode;
+    if (ro->lyapunov && p->depth == 2)
+        fadyn_strbuf_printf(&b, "set title 'Lyapunov function V = ||BE||^2 (eq 23)'\n"
+                                "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' "
+                                "title 'V'\n");
+    else
+        fadyn_strbuf_printf(&b,
+                            "set title '||BE||^2, B the problem''s feedback (no Lyapunov "
+                            "function of %s)'\n"
+                            "plot data using 't':'V' with lines lw 2 lc rgb '#9400d3' "
+                            "title '||BE||^2'\n",
+                            p->rule->name);
     fadyn_strbuf_printf(
-        &b, "set title 'drift of the conserved C (eq 14)'\n"
-            "plot data using 't':(column('drift') > 0 ? column('drift') : NaN) with lines lw 2 "
-            "lc rgb '#cc0000' title '||C(t) - C(0)||', \\\n"
-            "     data using 't':(column('drift_rel') > 0 ? column('drift_rel') : NaN) with lines "
-            "lw 1 dt 2 lc rgb '#cc0000' title 'relative'\n");
+        &b,
+        "set title 'drift of the conserved C = %s%s'\n"
+        "plot data using 't':(column('drift') > 0 ? column('drift') : NaN) with lines lw 2 "
+        "lc rgb '#cc0000' title '||C(t) - C(0)||%s', \\\n"
+        "     data using 't':(column('drift_rel') > 0 ? column('drift_rel') : NaN) with lines "
+        "lw 1 dt 2 lc rgb '#cc0000' title 'relative'\n",
+        ro->conserved_name, p->depth > 2 ? " per layer" : "",
+        p->depth > 2 ? ", root-sum-square over layers" : "");
     fadyn_strbuf_printf(
-        &b, "set title 'alignment of the hidden update'\nunset logscale y\nset format y '%%g'\n"
+        &b, "set title 'alignment of the hidden update (none once E is noise)'\nunset logscale "
+            "y\nset format y '%%g'\n"
             "set yrange [0:*]\nset ylabel 'degrees'\n"
             "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
             "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"

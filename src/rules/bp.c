@@ -36,4 +36,5 @@ static void ode_conserved(const fadyn_problem *p, const double *y, size_t k, dou
     fadyn_gemm(1, 0, n[k], n[k], n[k + 1], 1.0, WK(y, k), WK(y, k), 0.0, F);
 }
 
-const fadyn_rule_ode fadyn_rule_bp_ode = {ode_signal, ode_signal_jvp, ode_conserved, NULL};
+const fadyn_rule_ode fadyn_rule_bp_ode = {ode_signal, ode_signal_jvp,  ode_conserved,
+                                          NULL,       "W^T W - A A^T", 0};

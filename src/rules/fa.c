@@ -63,4 +63,5 @@ static double ode_vdot(const fadyn_problem *p, const double *y, const double *E,
     return -2.0 * t1 - t2 - t3;
 }
 
-const fadyn_rule_ode fadyn_rule_fa_ode = {ode_signal, ode_signal_jvp, ode_conserved, ode_vdot};
+const fadyn_rule_ode fadyn_rule_fa_ode = {
+    ode_signal, ode_signal_jvp, ode_conserved, ode_vdot, "B W + W^T B^T - A A^T (eq 14)", 1};

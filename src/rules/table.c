@@ -13,7 +13,7 @@
 
 /* Only the output layer learns: no hidden signal; C = −W_{k-1} W_{k-1}ᵀ
  * does not move because W_{k-1} does not. */
-static const fadyn_rule_ode shallow_ode = {NULL, NULL, NULL, NULL};
+static const fadyn_rule_ode shallow_ode = {NULL, NULL, NULL, NULL, "-A A^T (A does not move)", 0};
 
 static const fadyn_rule_type bp = {
     .name = "bp",

@@ -26,7 +26,7 @@ fadyn_train_params fadyn_train_params_default(void) {
     p.b_scale = 0.5;
     p.angles = 1;
     p.radius = 1e12;
-    p.angle_floor = 1e-10;
+    p.angle_floor = FADYN_ANGLE_FLOOR;
     return p;
 }
 
