@@ -70,8 +70,9 @@ const cli_opt phase_net_table[] = {
     CLI_STRING("from-file", "FILE", P, from_file,
                "starts from FILE: one 'a w' pair a line (spaces or tabs; '#' comments and blank "
                "lines skipped), or a table with a header line naming a0 and w0 (and optionally "
-               "direction: forward or backward), such as the FILE.tsv of flow --out or "
-               "basin --out, which replays; with --from at most 64 starts in all"),
+               "direction: forward or backward), such as the FILE.tsv of flow --out "
+               "(also with --interactive) or basin --out, which replays; with --from at most 64 "
+               "starts in all"),
     CLI_SET("backward", P, backward,
             "integrate every start of --from and --from-file backward in time: where it came "
             "from (a file's direction column is overridden)"),
