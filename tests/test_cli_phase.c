@@ -653,3 +653,21 @@ Test(cli_phase, network_table_words) {
     }
     fclose(f);
 }
+
+/* A --plot side file above 10 MB is announced on stderr before it is
+ * written, and it is indeed that large. */
+Test(cli_phase, big_plot_side_file_is_announced, .timeout = 120) {
+    if (!fadyn_plot_have_gnuplot()) cr_skip_test("gnuplot not installed");
+    char dir[64], cmd[512], line[1024], p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "basin --grid 360x360 --plot %s/g.png --quiet", dir);
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0);
+    cr_expect(strstr(line, "g.tsv beside the image, about") && strstr(line, "MB"), "'%s'", line);
+    snprintf(p, sizeof p, "%s/g.tsv", dir);
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    cr_expect_gt((double)st.st_size, 10e6);
+    snprintf(cmd, sizeof cmd, "basin --grid 41x41 --plot %s/s.png --quiet", dir);
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0);
+    cr_expect_str_eq(line, "", "a small one is not: '%s'", line);
+}

@@ -152,3 +152,22 @@ Test(plot, umbrella_header_includes_every_public_header) {
     closedir(d);
     cr_expect(headers > 10, "%zu headers", headers);
 }
+
+/* A side file estimated above the limit is named before it is written,
+ * unless --out has written it already; a small or unknown one is not. */
+Test(plot, big_side_files_are_found_before_writing) {
+    fadyn_plot_target t;
+    cr_assert_eq(fadyn_plot_target_parse(&t, "/tmp/fadyn-big.png", 0, 0, NULL), FADYN_OK);
+    fadyn_plot_data d[4] = {{".tsv", NULL, NULL, NULL},
+                            {"-a.tsv", NULL, NULL, NULL},
+                            {"-b.tsv", NULL, NULL, "/tmp/fadyn-big-b.tsv"},
+                            {"-c.tsv", NULL, NULL, "/tmp/elsewhere.tsv"}};
+    double bytes[4] = {20e6, 5e6, 20e6, 11e6};
+    size_t big[4];
+    size_t n = fadyn_plot_big_files(&t, d, bytes, 4, FADYN_PLOT_BIG, big);
+    cr_assert_eq(n, 2);
+    cr_expect_eq(big[0], 0);
+    cr_expect_eq(big[1], 3, "written elsewhere: this copy is new");
+    bytes[0] = 0.0;
+    cr_expect_eq(fadyn_plot_big_files(&t, d, bytes, 2, FADYN_PLOT_BIG, big), 0);
+}

@@ -82,6 +82,14 @@ typedef struct {
                             (its --out), or NULL: that file is not written twice */
 } fadyn_plot_data;
 
+#define FADYN_PLOT_BIG 10e6 /* a side file this large is announced before it is written */
+
+/* Which of the ndata files fadyn_plot_make would write beside t's image
+ * (not `written` already) are estimated (bytes[k], 0 unknown) larger than
+ * limit bytes: their indices into big (room for ndata), the count returned. */
+size_t fadyn_plot_big_files(const fadyn_plot_target *t, const fadyn_plot_data *data,
+                            const double *bytes, size_t ndata, double limit, size_t *big);
+
 /* Write the ndata files beside t's image (in order; one whose path is its
  * `written` is kept as it is, except for the dumb target), then draw(t,
  * ctx, err); for the dumb target the data files are removed again.

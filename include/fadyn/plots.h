@@ -53,6 +53,7 @@ int fadyn_plot_flow(const fadyn_plot_target *t, const fadyn_flow_plot *fp, fadyn
 typedef struct {
     fadyn_plot_data d[FADYN_PORTRAIT_NTABLE];
     char written[FADYN_PORTRAIT_NTABLE][FADYN_PATH_MAX];
+    double bytes[FADYN_PORTRAIT_NTABLE]; /* each table's size, estimated */
 } fadyn_flow_data;
 
 void fadyn_flow_data_init(fadyn_flow_data *fd, const fadyn_portrait *p, const char *out);

@@ -39,6 +39,17 @@ int cli_plot_status(const char *cmd, int rc, const fadyn_err *err) {
     return FADYN_OK;
 }
 
+void cli_plot_warn_big(const char *cmd, const fadyn_plot_target *t, const fadyn_plot_data *data,
+                       const double *bytes, size_t ndata) {
+    size_t big[64],
+        n = fadyn_plot_big_files(t, data, bytes, ndata < 64 ? ndata : 64, FADYN_PLOT_BIG, big);
+    char path[FADYN_PATH_MAX];
+    for (size_t k = 0; k < n; k++)
+        if (fadyn_plot_sibling(t, data[big[k]].suffix, path, sizeof path) == FADYN_OK)
+            fprintf(stderr, "fadyn %s: note: --plot writes %s beside the image, about %.0f MB\n",
+                    cmd, path, bytes[big[k]] / 1e6);
+}
+
 int cli_exit_code(int status) {
     switch (status) {
     case FADYN_OK:

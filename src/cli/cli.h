@@ -5,6 +5,7 @@
 #define FADYN_CLI_H
 
 #include "fadyn/error.h"
+#include "fadyn/plot.h"
 
 #include <stddef.h>
 
@@ -26,6 +27,10 @@ void cli_error_err(const char *cmd, const fadyn_err *err);
  * and script written) is printed as a warning and becomes FADYN_OK; any
  * other status is returned unchanged. */
 int cli_plot_status(const char *cmd, int rc, const fadyn_err *err);
+/* One line on stderr for each side file of the figure estimated above
+ * FADYN_PLOT_BIG (10 MB), before fadyn_plot_make writes it. */
+void cli_plot_warn_big(const char *cmd, const fadyn_plot_target *t, const fadyn_plot_data *data,
+                       const double *bytes, size_t ndata);
 
 /* Map a library status to an exit code: OK and NOPLOT 0, DIVERGED 3, CHECK_FAILED and
  * MAXSTEPS 1, input errors (EINVAL, EPARSE, ESHAPE, ENONFINITE, EIO) 2,

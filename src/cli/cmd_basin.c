@@ -331,6 +331,8 @@ static int run_grid(const basin_opts *o, const fadyn_plot_target *pt) {
                                 o->map};
         fadyn_plot_data data[] = {{".tsv", fadyn_basin_write_points, &table, o->pc.out},
                                   {"-curves.tsv", fadyn_basin_write_curves, &bpl, NULL}};
+        double bytes[2] = {95.0 * (double)n, 0.0}; /* 9 columns: %.10g numbers, words */
+        cli_plot_warn_big(CMD, pt, data, bytes, 2);
         rc = cli_plot_status(CMD, fadyn_plot_make(pt, data, 2, draw_grid, &bpl, &err), &err);
     }
     free(p);
@@ -396,6 +398,7 @@ static int run_points(const basin_opts *o, const fadyn_plot_target *pt) {
         fadyn_flow_plot fp = {&por, NULL, 0,
                               "fadyn basin --from: the starts, their trajectories and ends"
                               " (1-1-1 network)"};
+        cli_plot_warn_big(CMD, pt, data.d, data.bytes, FADYN_PORTRAIT_NTABLE);
         rc = cli_plot_status(
             CMD,
             fadyn_plot_make(pt, data.d, FADYN_PORTRAIT_NTABLE, fadyn_plot_flow_draw, &fp, &err),

@@ -171,6 +171,7 @@ int cmd_flow(int argc, char **argv) {
         static fadyn_flow_data data;
         fadyn_flow_data_init(&data, &r.p, pc->out);
         fadyn_flow_plot fp = {&r.p, NULL, 1, NULL};
+        cli_plot_warn_big(CMD, &pc->pt, data.d, data.bytes, FADYN_PORTRAIT_NTABLE);
         rc = cli_plot_status(CMD,
                              fadyn_plot_make(&pc->pt, data.d, FADYN_PORTRAIT_NTABLE,
                                              fadyn_plot_flow_draw, &fp, &err),

@@ -203,3 +203,16 @@ int fadyn_plot_make(const fadyn_plot_target *t, const fadyn_plot_data *data, siz
     }
     return rc;
 }
+
+size_t fadyn_plot_big_files(const fadyn_plot_target *t, const fadyn_plot_data *data,
+                            const double *bytes, size_t ndata, double limit, size_t *big) {
+    char path[FADYN_PATH_MAX];
+    size_t n = 0;
+    for (size_t k = 0; k < ndata; k++) {
+        const fadyn_plot_data *d = &data[k];
+        if (!(bytes[k] > limit) || fadyn_plot_sibling(t, d->suffix, path, sizeof path) != FADYN_OK)
+            continue;
+        if (t->dumb || !d->written || strcmp(path, d->written) != 0) big[n++] = k;
+    }
+    return n;
+}

@@ -226,6 +226,7 @@ void fadyn_flow_data_init(fadyn_flow_data *fd, const fadyn_portrait *p, const ch
         d->write = fadyn_portrait_writer(k);
         d->ctx = p;
         d->written = NULL;
+        fd->bytes[k] = fadyn_portrait_table_bytes(p, k);
         if (out && fadyn_portrait_path(out, k, fd->written[k], sizeof fd->written[k]) == FADYN_OK)
             d->written = fd->written[k];
     }
