@@ -475,6 +475,28 @@ int fadyn_nd_slice_dirs(const fadyn_problem *p, int kind, const char *const spec
                         unsigned long seed, const fadyn_nd_params *np, double *d1, double *d2,
                         fadyn_err *err);
 
+/* A layered network's basin from the user's choices: the problem read from
+ * init_from (sizes[0..2], one start per scale) or drawn from seed; then a
+ * slice (through its start w0 at scales[0], directions of kind dirs from
+ * dir_spec, na x nw points over ±span) or the starts at every scale. */
+typedef struct {
+    const char *init_from; /* NULL: drawn at np->draw's scales */
+    const size_t *sizes;   /* 3 */
+    unsigned long seed;
+    int slice, dirs; /* dirs: FADYN_ND_DIRS_* */
+    const char *dir_spec[2];
+    const double *scales;
+    size_t nscales;
+    double span;
+    size_t na, nw;
+} fadyn_nd_user;
+/* "d_0 drawn, d_1 and d_2 random" or "d_0 from DIR, d_1 and d_2 from D1
+ * and D2" (the axes A:0:1 and W:1:0): what a slice's plot says of it. */
+void fadyn_nd_slice_about(const char *init_from, int dirs, const char *spec0, const char *spec1,
+                          char *buf, size_t n);
+int fadyn_nd_run_user(const fadyn_nd_user *u, const fadyn_nd_params *np, fadyn_nd_result *r,
+                      fadyn_err *err);
+
 /* Coordinate i of an n-point side of the slice: −span + 2 span i / (n − 1)
  * (u_i for i < nu, likewise v_j). */
 double fadyn_nd_slice_coord(double span, size_t n, size_t i);

@@ -432,41 +432,12 @@ static int draw_net(const fadyn_plot_target *t, const void *opts, fadyn_err *err
     char sizes[128];
     sizes_text(o, sizes, sizeof sizes);
     char what[2 * FADYN_PATH_MAX + 160];
-    snprintf(what, sizeof what, "d_0 %s%s, d_1 and d_2 %s %s%s%s", o->init_from ? "from " : "drawn",
-             o->init_from ? o->init_from : "", o->dirs == FADYN_ND_DIRS_RANDOM ? "random" : "",
-             o->dirs == FADYN_ND_DIRS_FILES  ? "from "
-             : o->dirs == FADYN_ND_DIRS_AXES ? "the axes "
-                                             : "",
-             o->dir_spec[0], o->dirs == FADYN_ND_DIRS_RANDOM ? "" : " and ");
-    if (o->dirs != FADYN_ND_DIRS_RANDOM)
-        snprintf(what + strlen(what), sizeof what - strlen(what), "%s", o->dir_spec[1]);
+    fadyn_nd_slice_about(o->init_from, o->dirs, o->dir_spec[0], o->dir_spec[1], what, sizeof what);
     return o->mode == MODE_SLICE ? fadyn_plot_basin_slice(t, sizes, o->scales[0], what, err)
                                  : fadyn_plot_basin_nd(t, sizes, o->samples, err);
 }
 
-/* The problem of --init-from, or drawn from --seed; then its start at
- * every scale, or the slice through it along the chosen directions. */
-static int run_user(const basin_opts *o, const fadyn_nd_params *np, fadyn_nd_result *r,
-                    fadyn_err *err) {
-    fadyn_problem p;
-    memset(&p, 0, sizeof p);
-    int rc = o->init_from ? fadyn_problem_alloc(&p, 2, o->sizes, fadyn_rule_type_find("fa"), err)
-                          : fadyn_nd_draw(&p, o->sizes, &np->draw, o->seed, err);
-    if (rc == FADYN_OK && o->init_from) rc = fadyn_problem_load(&p, o->init_from, err);
-    double *d = rc == FADYN_OK ? fadyn_malloc_n(2, p.dim, sizeof(double)) : NULL;
-    if (rc == FADYN_OK && !d) rc = fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
-    const char *spec[2] = {o->dir_spec[0], o->dir_spec[1]};
-    if (rc == FADYN_OK && o->mode == MODE_SLICE)
-        rc = fadyn_nd_slice_dirs(&p, o->dirs, spec, o->seed, np, d, d + p.dim, err);
-    if (rc == FADYN_OK)
-        rc = o->mode == MODE_SLICE ? fadyn_nd_slice_of(&p, p.w0, d, d + p.dim, o->scales[0],
-                                                       o->span, o->na, o->nw, np, r, err)
-                                   : fadyn_nd_run_scales(&p, o->scales, o->nscales, np, r, err);
-    free(d);
-    fadyn_problem_free(&p);
-    return rc;
-}
-
+/* The layered network's starts or slice (fadyn_nd_run_many, _run_user). */
 static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     fadyn_err err;
     fadyn_err_clear(&err);
@@ -480,9 +451,15 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     double t0 = fadyn_wall_seconds();
     fadyn_nd_params np = o->np;
     np.progress = on_progress;
+    fadyn_nd_user user = {o->init_from, o->sizes,
+                          o->seed,      o->mode == MODE_SLICE,
+                          o->dirs,      {o->dir_spec[0], o->dir_spec[1]},
+                          o->scales,    o->nscales,
+                          o->span,      o->na,
+                          o->nw};
     int rc = !slice && !o->init_from ? fadyn_nd_run_many(2, o->sizes, o->seed, o->samples,
                                                          o->scales, o->nscales, &np, r, &err)
-                                     : run_user(o, &np, r, &err);
+                                     : fadyn_nd_run_user(&user, &np, r, &err);
     cli_progress_done();
     double wall = fadyn_wall_seconds() - t0;
     fadyn_nd_table t = {.r = NULL};

@@ -5,6 +5,8 @@
 #include "fadyn/linalg.h"
 #include "fadyn/observer.h"
 #include "fadyn/phase.h"
+#include "fadyn/rule.h"
+#include "fadyn/size.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -452,4 +454,35 @@ const char *fadyn_nd_dirs_name(int kind) {
            : kind == FADYN_ND_DIRS_AXES   ? "axes"
            : kind == FADYN_ND_DIRS_RANDOM ? "random"
                                           : NULL;
+}
+
+int fadyn_nd_run_user(const fadyn_nd_user *u, const fadyn_nd_params *np, fadyn_nd_result *r,
+                      fadyn_err *err) {
+    fadyn_problem p;
+    memset(&p, 0, sizeof p);
+    int rc = u->init_from ? fadyn_problem_alloc(&p, 2, u->sizes, fadyn_rule_type_find("fa"), err)
+                          : fadyn_nd_draw(&p, u->sizes, &np->draw, u->seed, err);
+    if (rc == FADYN_OK && u->init_from) rc = fadyn_problem_load(&p, u->init_from, err);
+    double *d = rc == FADYN_OK ? fadyn_malloc_n(2, p.dim, sizeof(double)) : NULL;
+    if (rc == FADYN_OK && !d) rc = fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    if (rc == FADYN_OK && u->slice)
+        rc = fadyn_nd_slice_dirs(&p, u->dirs, u->dir_spec, u->seed, np, d, d + p.dim, err);
+    if (rc == FADYN_OK)
+        rc = u->slice ? fadyn_nd_slice_of(&p, p.w0, d, d + p.dim, u->scales[0], u->span, u->na,
+                                          u->nw, np, r, err)
+                      : fadyn_nd_run_scales(&p, u->scales, u->nscales, np, r, err);
+    free(d);
+    fadyn_problem_free(&p);
+    return rc;
+}
+
+void fadyn_nd_slice_about(const char *init_from, int dirs, const char *spec0, const char *spec1,
+                          char *buf, size_t n) {
+    int random = dirs == FADYN_ND_DIRS_RANDOM;
+    snprintf(buf, n, "d_0 %s%s, d_1 and d_2 %s %s%s%s%s", init_from ? "from " : "drawn",
+             init_from ? init_from : "", random ? "random" : "",
+             dirs == FADYN_ND_DIRS_FILES  ? "from "
+             : dirs == FADYN_ND_DIRS_AXES ? "the axes "
+                                          : "",
+             spec0, random ? "" : " and ", random ? "" : spec1);
 }
