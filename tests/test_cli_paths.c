@@ -284,7 +284,7 @@ Test(cli_paths, reports_say_na_not_nan) {
          "largest rise of V    n/a (diverged)"},
         {{"fadyn", "ode", "--sigma", "1e-300", "--t-end", "1"},
          0,
-         "angle to bp / pbp    n/a (undefined) / n/a (undefined)"},
+         "angle to bp / pbp    undefined at every sample"},
         {{"fadyn", "compare", "--etas", "10"}, 3, "n/a (diverged)"},
         {{"fadyn", "train", "--eta", "10", "--runs", "1"},
          3,
