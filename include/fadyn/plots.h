@@ -115,8 +115,13 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
                      fadyn_err *err);
 
 /* `fadyn compare`: deviations against η, one line per batch K, from stem.tsv
- * (columns eta batch deviation deviation_max loss_deviation, rows grouped by K). */
-int fadyn_plot_compare(const fadyn_plot_target *t, const size_t *batches, size_t nb,
+ * (columns eta batch deviation loss_deviation status, rows grouped by K),
+ * the cells whose status is not ok as crosses at 2·top (in the key if
+ * nfailed > 0); and NSE(t) of the
+ * ODE and of each cell's trainer from stem-nse.tsv (cell t nse_train
+ * nse_ode; cell c = etas[c / nb], batches[c % nb]). */
+int fadyn_plot_compare(const fadyn_plot_target *t, const double *etas, size_t ne,
+                       const size_t *batches, size_t nb, double top, size_t nfailed,
                        fadyn_err *err);
 
 /* Fig. 1d: NSE against examples, one curve per rule from files

@@ -33,6 +33,11 @@ void cli_error_err(const char *cmd, const fadyn_err *err) {
         cli_error(cmd, "%s", err->msg[0] ? err->msg : fadyn_strerror(err->code));
 }
 
+void cli_error_lines(const char *cmd, const char *text) {
+    for (const char *nl; text && *text && (nl = strchr(text, '\n')); text = nl + 1)
+        cli_error(cmd, "%.*s", (int)(nl - text), text);
+}
+
 int cli_plot_status(const char *cmd, int rc, const fadyn_err *err) {
     if (rc != FADYN_NOPLOT) return rc;
     cli_error_err(cmd, err);

@@ -22,6 +22,8 @@ enum {
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a library error's detail (or its table message). */
 void cli_error_err(const char *cmd, const fadyn_err *err);
+/* cli_error for each newline-ended line of text (NULL: none). */
+void cli_error_lines(const char *cmd, const char *text);
 
 /* The status of fadyn_plot_make: FADYN_NOPLOT (gnuplot missing, the data
  * and script written) is printed as a warning and becomes FADYN_OK; any

@@ -14,11 +14,17 @@ static const char *const INTRO =
     "from the same T, B and initial weights of a linear network - the trainer with\n"
     "rate eta on batches of K fresh samples x ~ N(0, S) per step, the ODE to\n"
     "t = eta*steps - and report their distance over a grid of eta and K:\n"
-    "  deviation       |w_train - w_ODE| / |w_ODE| (Frobenius, all weights) at the end\n"
-    "  deviation_max   the same, largest over the samples\n"
-    "  loss_deviation  |NSE_train - NSE_ODE| / |NSE_ODE| (2-norm over the samples)\n"
+    "  deviation        |w_train - w_ODE| / |w_ODE| (Frobenius, all weights) at the\n"
+    "                   end, mean over the repeats\n"
+    "  deviation_max    the same, each repeat's largest over the samples, mean over\n"
+    "                   the repeats\n"
+    "  deviation_worst  the largest over the samples and the repeats\n"
+    "  loss_deviation   |NSE_train - NSE_ODE| / |NSE_ODE| (2-norm over the samples),\n"
+    "                   mean over the repeats\n"
     "Euler's error is first order in eta; the sampling noise shrinks like\n"
-    "sqrt(eta/K). Cells run in parallel.\n";
+    "sqrt(eta/K). Cells run in parallel. A diverged cell is reported (standard\n"
+    "error, TSV status, JSON diverged) and marked in the plot; the trend is judged\n"
+    "on the finite cells only.\n";
 
 static const char *const EPILOGUE =
     "Exit status: 0 success, 1 failure, 2 bad input, 3 a trainer or ODE diverged.\n";
@@ -31,6 +37,7 @@ typedef struct {
     fadyn_compare_params cp;
     int force;
     cli_output_opts oo;
+    const char *nse;
 } cmp_opts;
 
 typedef cmp_opts A;
@@ -51,11 +58,17 @@ static const cli_opt OPTS[] = {
             "run even when the trainers' estimated work (steps t-end/eta x K x repeats x 6 "
             "weights per cell) is beyond 1e13 flop (about an hour)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
-                "eta batch steps t deviation deviation_max loss_deviation nse_train nse_ode",
+                "eta batch steps t deviation deviation_max deviation_worst loss_deviation "
+                "nse_train nse_ode diverged_step status (ok | diverged | failed)",
                 .section = "Output:"),
+    CLI_OUTFILE("nse", "FILE.tsv", A, nse,
+                "NSE(t) of both engines per cell: cell eta batch t nse_train nse_ode (the "
+                "trainer's the mean over the repeats)"),
     CLI_OUTFILE("summary", "FILE", A, oo.summary,
-                "JSON: rows (eta, batch, deviation, ...), trend, parameters"),
-    CLI_PLOT(A, oo.plot, "deviations against eta, one line per K"),
+                "JSON: rows (eta, batch, deviation, ...), diverged, trend, parameters"),
+    CLI_PLOT(A, oo.plot,
+             "deviations against eta, one line per K, diverged cells marked; NSE(t) of the "
+             "trainers over the ODE's (FILE-nse.tsv beside it)"),
     CLI_SET("quiet", A, oo.quiet, "no table on standard output"),
     CLI_END,
 };
@@ -102,15 +115,17 @@ static const cli_cmd COMPARE = {.name = "compare",
 
 #define CMD "compare"
 
-static int draw(const fadyn_plot_target *t, const void *opts, fadyn_err *err) {
-    const cmp_opts *o = opts;
-    return fadyn_plot_compare(t, o->batches, o->nb, err);
+static int draw(const fadyn_plot_target *t, const void *table, fadyn_err *err) {
+    const fadyn_compare_table *tb = table;
+    return fadyn_plot_compare(t, tb->etas, tb->ne, tb->batches, tb->nb, fadyn_compare_top(tb),
+                              fadyn_compare_failed(tb, NULL), err);
 }
 
 static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *err) {
     fadyn_compare_table table = {rows, o->etas, o->ne, o->batches, o->nb};
     int rc;
     if (o->oo.out && (rc = fadyn_compare_write(o->oo.out, &table, err))) return rc;
+    if (o->nse && (rc = fadyn_compare_write_nse(o->nse, &table, err))) return rc;
     if (o->oo.summary) {
         json_t *j = cli_summary(CMD, OPTS, o);
         json_object_set_new(j, "seed", json_integer((json_int_t)o->po.seed));
@@ -119,9 +134,10 @@ static int outputs(const cmp_opts *o, const fadyn_compare_row *rows, fadyn_err *
     }
     if (o->oo.plot) {
         fadyn_plot_target pt;
-        if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1300, 600, err))) return rc;
-        fadyn_plot_data data = {".tsv", fadyn_compare_write, &table, o->oo.out};
-        rc = fadyn_plot_make(&pt, &data, 1, draw, o, err);
+        if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 1900, 600, err))) return rc;
+        fadyn_plot_data data[2] = {{".tsv", fadyn_compare_write, &table, o->oo.out},
+                                   {"-nse.tsv", fadyn_compare_write_nse, &table, o->nse}};
+        rc = fadyn_plot_make(&pt, data, 2, draw, &table, err);
         if ((rc = cli_plot_status(CMD, rc, err))) return rc;
     }
     if (!o->oo.quiet) {
@@ -158,11 +174,21 @@ int cmd_compare(int argc, char **argv) {
     int status =
         fadyn_compare_grid(&p, &o.cp, o.etas, o.ne, o.batches, o.nb, o.po.seed, rows, &err);
     int exit_code = cli_exit_code(status);
-    if (status != FADYN_OK) cli_error_err(CMD, &err);
+    if (status < 0)
+        cli_error_err(CMD, &err);
+    else if (status != FADYN_OK) { /* every diverged cell, one line each */
+        fadyn_compare_table table = {rows, o.etas, o.ne, o.batches, o.nb};
+        fadyn_strbuf b;
+        fadyn_strbuf_init(&b);
+        fadyn_compare_failed(&table, &b);
+        cli_error_lines(CMD, b.s);
+        fadyn_strbuf_free(&b);
+    }
     if (status >= 0 && (rc = outputs(&o, rows, &err))) {
         cli_error_err(CMD, &err);
         exit_code = CLI_EXIT_FAILED;
     }
+    fadyn_compare_rows_free(rows, o.ne * o.nb);
     free(rows);
     fadyn_problem_free(&p);
     return exit_code;

@@ -40,11 +40,6 @@ static void recipes_help(void) {
 }
 
 /* Each line of text on stderr as "fadyn figure: LINE". */
-static void error_lines(const char *text) {
-    for (const char *nl; text && *text && (nl = strchr(text, '\n')); text = nl + 1)
-        cli_error(CMD, "%.*s", (int)(nl - text), text);
-}
-
 static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
@@ -152,7 +147,7 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     fadyn_strbuf_init(&lines);
     fadyn_strbuf_init(&div);
     *diverged += (int)r->report(res, &lines, &div);
-    error_lines(div.s);
+    cli_error_lines(CMD, div.s);
     int wrc = cli_plot_status(CMD, fadyn_recipe_write(r, &o->ro, res, o->dir, &err), &err);
     if (!o->quiet && lines.s) fputs(lines.s, stdout);
     if (wrc == FADYN_OK && !o->quiet)
