@@ -23,7 +23,8 @@ static const char *const INTRO =
     "                   mean over the repeats\n"
     "Euler's error is first order in eta; the sampling noise shrinks like\n"
     "sqrt(eta/K). Cells run in parallel. A diverged cell is reported (standard\n"
-    "error, TSV status, JSON diverged) and marked in the plot; the trend is judged\n"
+    "error, TSV status ok|diverged|failed, JSON diverged) and marked in the plot; the trend is "
+    "judged\n"
     "on the finite cells only.\n";
 
 static const char *const EPILOGUE =
@@ -59,7 +60,7 @@ static const cli_opt OPTS[] = {
             "weights per cell) is beyond 1e13 flop (about an hour)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
                 "eta batch steps t deviation deviation_max deviation_worst loss_deviation "
-                "nse_train nse_ode diverged_step status (ok | diverged | failed)",
+                "nse_train nse_ode diverged_step status",
                 .section = "Output:"),
     CLI_OUTFILE("nse", "FILE.tsv", A, nse,
                 "NSE(t) of both engines per cell: cell eta batch t nse_train nse_ode (the "
