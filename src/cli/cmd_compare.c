@@ -23,9 +23,8 @@ static const char *const INTRO =
     "                   mean over the repeats\n"
     "Euler's error is first order in eta; the sampling noise shrinks like\n"
     "sqrt(eta/K). Cells run in parallel. A diverged cell is reported (standard\n"
-    "error, TSV status ok|diverged|failed, JSON diverged) and marked in the plot; the trend is "
-    "judged\n"
-    "on the finite cells only.\n";
+    "error, TSV status ok|diverged|failed, JSON diverged) and marked in the plot;\n"
+    "the trend is judged on the finite cells only.\n";
 
 static const char *const EPILOGUE =
     "Exit status: 0 success, 1 failure, 2 bad input, 3 a trainer or ODE diverged.\n";
