@@ -356,9 +356,17 @@ void fadyn_compare_report(const fadyn_compare_table *t, fadyn_strbuf *b) {
                         "deviation", "dev_max", "dev_worst", "loss_dev");
     for (size_t c = 0; c < nc; c++) {
         const fadyn_compare_row *r = &t->rows[c];
-        fadyn_strbuf_printf(b, "  %-9g %-7zu %-8zu %-11.3e %-11.3e %-11.3e %-11.3e%s\n", r->eta,
-                            r->batch, r->steps, r->deviation, r->deviation_max, r->deviation_worst,
-                            r->loss_deviation, r->status == FADYN_OK ? "" : "  (diverged)");
+        if (r->status != FADYN_OK) { /* no bare nan in the report (docs/errors.md) */
+            fadyn_strbuf_printf(b, "  %-9g %-7zu %-8zu n/a (diverged)\n", r->eta, r->batch,
+                                r->steps);
+            continue;
+        }
+        char v[4][32];
+        const double x[4] = {r->deviation, r->deviation_max, r->deviation_worst, r->loss_deviation};
+        for (int k = 0; k < 4; k++)
+            fadyn_fmt_or_na(v[k], sizeof v[k], "%.3e", x[k], "undefined");
+        fadyn_strbuf_printf(b, "  %-9g %-7zu %-8zu %-11s %-11s %-11s %-11s\n", r->eta, r->batch,
+                            r->steps, v[0], v[1], v[2], v[3]);
     }
     fadyn_strbuf_printf(b, "  deviation shrinks as eta -> 0: %s; as K -> infinity: %s",
                         trend_word(eta_ok, t->ne, "n/a (one eta)"),
