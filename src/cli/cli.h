@@ -91,6 +91,9 @@ void cli_problem_opts_default(cli_problem_opts *o);
  * length); --sizes not given: read from --init-from's files, else
  * 30,20,10.  Prints the one-line error. */
 int cli_problem_check(const char *cmd, cli_problem_opts *o);
+/* sizes[] and *nsizes from the shapes of the matrices in dir (--init-from):
+ * 0, or CLI_EXIT_USAGE after one line naming the option. */
+int cli_sizes_from_files(const char *cmd, const char *dir, size_t *sizes, size_t *nsizes);
 
 /* Build the problem: drawn from the seed, zero, or read from --init-from;
  * then Σ. */

@@ -205,15 +205,8 @@ static int check_user(basin_opts *o) {
         snprintf(o->dir_spec[0], sizeof o->dir_spec[0], "%.*s", (int)(comma - spec), spec);
         snprintf(o->dir_spec[1], sizeof o->dir_spec[1], "%s", comma + 1);
     }
-    if (o->init_from && o->nsizes == 0) { /* the sizes from the files */
-        fadyn_err err;
-        size_t depth = 0;
-        if (fadyn_problem_sizes_of(o->init_from, o->sizes, &depth, &err) != FADYN_OK) {
-            cli_error(CMD, "--init-from %s", err.msg);
-            return CLI_EXIT_USAGE;
-        }
-        o->nsizes = depth + 1;
-    }
+    if (o->init_from && o->nsizes == 0) /* the sizes from the files */
+        return cli_sizes_from_files(CMD, o->init_from, o->sizes, &o->nsizes);
     return 0;
 }
 

@@ -68,15 +68,21 @@ void cli_problem_opts_default(cli_problem_opts *o) {
 
 #define MAX_WEIGHTS 1e7 /* a state vector of 80 MB */
 
+int cli_sizes_from_files(const char *cmd, const char *dir, size_t *sizes, size_t *nsizes) {
+    fadyn_err err;
+    size_t depth = 0;
+    if (fadyn_problem_sizes_of(dir, sizes, &depth, &err) != FADYN_OK) {
+        cli_error(cmd, "--init-from %s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    *nsizes = depth + 1;
+    return 0;
+}
+
 int cli_problem_check(const char *cmd, cli_problem_opts *o) {
     if (o->nsizes == 0 && o->init_from) { /* the sizes from the files' shapes */
-        fadyn_err err;
-        size_t depth = 0;
-        if (fadyn_problem_sizes_of(o->init_from, o->sizes, &depth, &err) != FADYN_OK) {
-            cli_error(cmd, "--init-from %s", err.msg);
-            return CLI_EXIT_USAGE;
-        }
-        o->nsizes = depth + 1;
+        int rc = cli_sizes_from_files(cmd, o->init_from, o->sizes, &o->nsizes);
+        if (rc) return rc;
     } else if (o->nsizes == 0) {
         size_t def[] = {30, 20, 10};
         memcpy(o->sizes, def, sizeof def);
