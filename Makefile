@@ -8,6 +8,8 @@
 #   make bench      optimised build, then the benchmarks (min/median of repeats)
 #   make sanitize   every test on a build with AddressSanitizer and UBSan
 #   make valgrind   the CLI tests with every fadyn run under valgrind memcheck
+#   make fuzz       FUZZ_SECONDS=N: build the libFuzzer targets (tests/fuzz/), run each N s
+#   make fuzz-regress  replay every committed fuzz corpus file once, no fuzzing
 #   make docs       refresh the --help quotes in docs/cli.md
 #   make notebooks  deps, build, execute notebooks/*.ipynb in place (fails if a cell fails)
 #   make install    PREFIX=/usr/local DESTDIR=: binary, libraries, headers, fadyn.pc,
@@ -27,6 +29,8 @@ PKGS     := gsl lapacke openblas jansson zlib
 DEB_PKGS += python3-pandas jupyter-nbconvert python3-ipykernel
 # make bench compares with SciPy and NumPy (tests/bench/reference.py)
 BENCH_PKGS := python3-scipy python3-numpy
+# make fuzz builds with clang's libFuzzer and its OpenMP runtime (tests/fuzz/)
+FUZZ_PKGS  := clang libomp-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 BUILD   ?= build
@@ -64,6 +68,7 @@ SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
 .PHONY: check-python check-install check-interactive man install uninstall notebooks notebooks-run valgrind
+.PHONY: fuzz fuzz-regress fuzz-build fuzz-bin
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -227,6 +232,65 @@ valgrind: all $(BUILD)/test_fadyn
 	n=$$(ls $(BUILD)/valgrind/*.log 2>/dev/null | wc -l); \
 	if [ $$fail = 0 ]; then echo "make valgrind: $$n fadyn runs under memcheck, all clean"; \
 	else echo "make valgrind: reports above"; exit 1; fi
+
+# --- fuzzing (tests/fuzz/, docs/errors.md "Fuzzing") -----------------------
+# libFuzzer targets: the matrix reader, the IDX reader (plain and gzip), the
+# MNIST checkpoint reader, and the argument parser of each subcommand (in
+# process, cli_parse over the command's table).  The library and the CLI are
+# built with clang into build/fuzz, instrumented for coverage, ASan and UBSan
+# (UBSan stops at its first report).  make fuzz runs each target for
+# FUZZ_SECONDS on its committed seeds (tests/fuzz/corpus/TARGET/, read only)
+# and the inputs it found before (build/fuzz/corpus/TARGET/); a crash, leak,
+# report or input over FUZZ_RSS_MB is saved as build/fuzz/crash/TARGET-* and
+# fails the target (the others still run).  Every input that ever crashed is
+# kept in tests/fuzz/corpus/TARGET/ under a name saying what it found, and
+# make fuzz-regress runs each committed file once.
+FUZZ_SECONDS ?= 20
+FUZZ_RSS_MB  ?= 1024
+FUZZ_ARGS    := ode basin flow compare train train_mnist verify figure
+FUZZ_TARGETS := matrix idx checkpoint $(FUZZ_ARGS:%=args_%)
+FUZZ_BIN      = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_CC      := clang -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OPTS     = -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB) -close_fd_mask=3 \
+                -print_final_stats=1
+FUZZ_ENV     := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+fuzz-build:
+	@$(MAKE) --no-print-directory deps DEB_PKGS="$(DEB_PKGS) $(FUZZ_PKGS)"
+	@$(MAKE) --no-print-directory BUILD=build/fuzz OPT="-O1 -g -fno-omit-frame-pointer" \
+	    CC="$(FUZZ_CC) -fsanitize=fuzzer-no-link" fuzz-bin
+
+fuzz-bin: $(FUZZ_BIN)
+
+FUZZ_LINK = $(FUZZ_CC) -fsanitize=fuzzer $(CFLAGS_ALL) -o $@ $(filter %.c %.o %.a,$^) $(LDLIBS_ALL)
+$(BUILD)/fuzz_args_%: tests/fuzz/fuzz_args.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h \
+                      $(filter-out %/main.o,$(CLI_OBJ)) $(BUILD)/libfadyn.a
+	$(FUZZ_LINK) -DFUZZ_CMD=cli_cmd_$*
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(BUILD)/libfadyn.a
+	$(FUZZ_LINK)
+
+fuzz: fuzz-build
+	@mkdir -p build/fuzz/crash; fail=""; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_ENV) build/fuzz/fuzz_$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(CURDIR)/build/fuzz/crash/$$t- \
+	    $(CURDIR)/build/fuzz/corpus/$$t $(CURDIR)/tests/fuzz/corpus/$$t \
+	    2> build/fuzz/$$t.log || fail="$$fail $$t"; \
+	  grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^(==[0-9]+==ERROR|SUMMARY)' build/fuzz/$$t.log; \
+	  echo "   corpus: $$(ls build/fuzz/corpus/$$t | wc -l) found + $$(ls tests/fuzz/corpus/$$t | wc -l) seeds"; \
+	done; \
+	if [ -n "$$fail" ]; then echo "make fuzz: findings in$$fail (build/fuzz/TARGET.log, build/fuzz/crash/)"; exit 1; fi; \
+	echo "make fuzz: $(words $(FUZZ_TARGETS)) targets, $(FUZZ_SECONDS) s each, no finding"
+
+# Each committed corpus file once (libFuzzer given files runs them, no fuzzing;
+# absolute paths: a target works in its own scratch directory).
+fuzz-regress: fuzz-build
+	@fail=""; for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_ENV) build/fuzz/fuzz_$$t $(FUZZ_OPTS) $(CURDIR)/tests/fuzz/corpus/$$t/* \
+	    > build/fuzz/$$t.regress.log 2>&1 || { fail="$$fail $$t"; cat build/fuzz/$$t.regress.log; }; \
+	  echo "== fuzz-regress $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) inputs"; done; \
+	if [ -n "$$fail" ]; then echo "make fuzz-regress: reports in$$fail"; exit 1; fi
 
 # Refresh the --help quotes in docs/cli.md (tests/test_docs.c checks them).
 docs: $(BUILD)/fadyn

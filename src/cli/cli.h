@@ -105,6 +105,15 @@ typedef struct {
     int quiet;
 } cli_output_opts;
 
+/* Each subcommand's option table, for cli_parse without running the
+ * command (the parsers' fuzz targets, tests/fuzz/). */
+extern const cli_cmd *const cli_cmd_ode,
+    *const cli_cmd_flow, *const cli_cmd_basin, *const cli_cmd_verify,
+                                                   *const cli_cmd_train,
+                                                       *const cli_cmd_train_mnist,
+                                                           *const cli_cmd_compare,
+                                                               *const cli_cmd_figure;
+
 /* Subcommands: argc/argv start at the subcommand's name. */
 int cmd_ode(int argc, char **argv);
 int cmd_flow(int argc, char **argv);

@@ -259,6 +259,7 @@ static const cli_cmd BASIN = {.name = CMD,
                               .size = sizeof(basin_opts),
                               .init = defaults,
                               .check = check};
+const cli_cmd *const cli_cmd_basin = &BASIN;
 
 /* ---- the 1-1-1 network: grid and points ------------------------------- */
 

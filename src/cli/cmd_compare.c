@@ -112,6 +112,7 @@ static const cli_cmd COMPARE = {.name = "compare",
                                 .size = sizeof(cmp_opts),
                                 .init = defaults,
                                 .check = check};
+const cli_cmd *const cli_cmd_compare = &COMPARE;
 
 #define CMD "compare"
 

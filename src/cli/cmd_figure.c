@@ -176,6 +176,7 @@ static const cli_cmd FIGURE = {.name = CMD,
                                .init = defaults,
                                .check = pick,
                                .operands = 1};
+const cli_cmd *const cli_cmd_figure = &FIGURE;
 
 int cmd_figure(int argc, char **argv) {
     fig_opts o;

@@ -110,6 +110,7 @@ static const cli_cmd FLOW = {.name = CMD,
                              .size = sizeof(flow_opts),
                              .init = defaults,
                              .check = check};
+const cli_cmd *const cli_cmd_flow = &FLOW;
 
 static void on_progress(void *ctx, double fraction) {
     (void)ctx;

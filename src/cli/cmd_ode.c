@@ -92,6 +92,7 @@ static const cli_cmd ODE = {.name = "ode",
                             .size = sizeof(ode_opts),
                             .init = defaults,
                             .check = check};
+const cli_cmd *const cli_cmd_ode = &ODE;
 
 #define CMD "ode"
 

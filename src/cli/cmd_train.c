@@ -160,6 +160,7 @@ static const cli_cmd TRAIN = {.name = "train",
                               .size = sizeof(train_opts),
                               .init = defaults,
                               .check = check};
+const cli_cmd *const cli_cmd_train = &TRAIN;
 
 static int write_summary(const train_opts *o, const fadyn_train_result *res, double wall,
                          const double *scores, fadyn_err *err) {

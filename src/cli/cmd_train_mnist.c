@@ -60,7 +60,7 @@ static int parse_rule(const char *cmd, const cli_opt *o, const char *arg, void *
     cli_error(cmd, "--rule '%s': not on MNIST (%s)", arg, list);
     return CLI_EXIT_USAGE;
 }
-static cli_kind rule_kind;
+static const cli_kind rule_kind = {1, 0, 0, parse_rule, cli_json_named, cli_show_named, NULL};
 
 typedef mnist_opts M;
 static const cli_opt OPTS[] = {
@@ -170,6 +170,7 @@ static const cli_cmd MNIST = {.name = "train",
                               .size = sizeof(mnist_opts),
                               .init = defaults,
                               .check = check};
+const cli_cmd *const cli_cmd_train_mnist = &MNIST;
 
 /* What needs the data: the epochs in examples, one epoch's default
  * intervals, the library's checks (their field named as its option). */
@@ -374,8 +375,6 @@ static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mni
 
 int cmd_train_mnist(int argc, char **argv) {
     mnist_opts o;
-    rule_kind = cli_k_rule;
-    rule_kind.parse = parse_rule;
     int rc = cli_parse(&MNIST, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     fadyn_err err;

@@ -146,6 +146,7 @@ static const cli_cmd VERIFY = {.name = "verify",
                                .size = sizeof(verify_opts),
                                .init = defaults,
                                .check = check};
+const cli_cmd *const cli_cmd_verify = &VERIFY;
 
 static int write_summary(const verify_opts *o, const fadyn_check_result *res, size_t nc,
                          int all_pass, fadyn_err *err) {

@@ -249,15 +249,15 @@ static const char *entry_name(const cli_opt *o, const void *base) {
     const void *e = *(const void *const *)field(o, base);
     return e ? *(const char *const *)e : NULL;
 }
-static json_t *json_named(const cli_opt *o, const void *base) {
+json_t *cli_json_named(const cli_opt *o, const void *base) {
     const char *s = entry_name(o, base);
     return s ? json_string(s) : NULL;
 }
-static void show_named(const cli_opt *o, const void *base, char *buf, size_t n) {
+void cli_show_named(const cli_opt *o, const void *base, char *buf, size_t n) {
     const char *s = entry_name(o, base);
     if (s) snprintf(buf, n, "%s", s);
 }
-const cli_kind cli_k_rule = {1, 0, 0, parse_rule, json_named, show_named, NULL};
+const cli_kind cli_k_rule = {1, 0, 0, parse_rule, cli_json_named, cli_show_named, NULL};
 
 /* A stepper name, resolved once to its descriptor (fadyn_stepper_parse). */
 static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, void *base) {
@@ -268,8 +268,8 @@ static int parse_stepper(const char *cmd, const cli_opt *o, const char *arg, voi
     cli_error(cmd, "--%s%s", o->name, rest ? rest : err.msg);
     return CLI_EXIT_USAGE;
 }
-const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, json_named, show_named, NULL};
-const cli_kind cli_k_ode_rule = {1, 0, 0, parse_ode_rule, json_named, show_named, NULL};
+const cli_kind cli_k_stepper = {1, 0, 0, parse_stepper, cli_json_named, cli_show_named, NULL};
+const cli_kind cli_k_ode_rule = {1, 0, 0, parse_ode_rule, cli_json_named, cli_show_named, NULL};
 
 /* ---- lists ------------------------------------------------------------------------ */
 

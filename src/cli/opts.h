@@ -139,6 +139,9 @@ int cli_read_doubles(const char *cmd, const cli_opt *o, const char *s, double *o
                      size_t *n);
 int cli_parse_enum(const char *cmd, const cli_opt *o, const char *arg, void *base);
 void cli_show_enum(const cli_opt *o, const void *base, char *buf, size_t n);
+/* Rules and steppers (a pointer to a table entry): its name as JSON, for --help. */
+json_t *cli_json_named(const cli_opt *o, const void *base);
+void cli_show_named(const cli_opt *o, const void *base, char *buf, size_t n);
 
 #define CLI_FIELD_K(kp, nm, mv, T, f, h)                                                           \
     .name = nm, .metavar = mv, .kind = kp, .off = offsetof(T, f), .field = #f, .help = h
