@@ -401,6 +401,42 @@ Test(train, parallel_runs_equal_serial_runs_and_every_run_sees_the_same_data) {
     fadyn_task_free(&t);
 }
 
+/* eval_per_decade = m: rows at 0, at the distinct ceil(10^(j/m)) and at the
+ * end, whatever the batch; the rows' NSE are those of a run stopped there. */
+Test(train, log_spaced_evaluations_at_the_ceilings_of_the_powers_of_ten) {
+    fadyn_task t;
+    fadyn_net_spec s = task1(&t);
+    fadyn_train_params p = fadyn_train_params_default();
+    p.eta = 0.01;
+    p.examples = 700;
+    p.eval_per_decade = 4;
+    /* 10^(j/4) = 1, 1.78, 3.16, 5.62, 10, 17.8, 31.6, 56.2, 100, 178, 316.2, 562.3 */
+    const double at[] = {0, 1, 2, 4, 6, 10, 18, 32, 57, 100, 178, 317, 563, 700};
+    const size_t n = sizeof at / sizeof at[0];
+    const fadyn_rule_type *fa = fadyn_rule_type_find("fa");
+    fadyn_train_result res;
+    cr_assert_eq(fadyn_train_run(&t, &s, fa, &p, 5, &res), FADYN_OK, "%s", res.err.msg);
+    cr_assert_eq(res.nrows, n, "%zu rows", res.nrows);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(res.rows[i * res.ncols], at[i], "row %zu at %g", i, res.rows[i * res.ncols]);
+    cr_expect_eq(res.final_nse, res.rows[(n - 1) * res.ncols + 1]);
+    /* the same run stopped at 317 examples ends with the row at 317 */
+    fadyn_train_params q = p;
+    q.eval_per_decade = 0;
+    q.examples = 317;
+    q.eval_every = 317;
+    fadyn_train_result cut;
+    cr_assert_eq(fadyn_train_run(&t, &s, fa, &q, 5, &cut), FADYN_OK);
+    cr_expect_float_eq(cut.final_nse, res.rows[11 * res.ncols + 1], 1e-12 * cut.final_nse);
+    fadyn_train_result_free(&cut);
+    fadyn_train_result_free(&res);
+    p.eval_per_decade = 1001;
+    fadyn_err e;
+    cr_assert_eq(fadyn_train_params_check(&p, &e), FADYN_EINVAL);
+    cr_expect(strstr(e.msg, "eval_per_decade 1001") == e.msg, "%s", e.msg);
+    fadyn_task_free(&t);
+}
+
 Test(train, a_diverging_run_is_reported_with_its_example_and_others_finish) {
     fadyn_task t;
     fadyn_net_spec s = task1(&t);

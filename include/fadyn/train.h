@@ -120,17 +120,21 @@ void fadyn_task_free(fadyn_task *t);
 
 /* ---- trainer parameters ---------------------------------------------------- */
 typedef struct {
-    double eta;        /* learning rate; <= 0: the rule's tuned default */
-    size_t batch;      /* K, 1 = online (the paper) */
-    size_t examples;   /* examples per run */
-    size_t eval_every; /* examples between evaluations (rounded up to batches) */
-    double decay;      /* weight decay α: W ← (1 − ηα) W + …, 0 */
-    double np_sigma;   /* node-perturbation σ, 0.01 */
-    double drop;       /* sparse-fa: fraction of W[1..] and F removed, 0.5 */
-    double w_scale;    /* initial weights and biases ~ U[-ω, ω], 0.01 */
-    double b_scale;    /* feedback ~ U[-β, β], 0.5 */
-    int angles;        /* compute the angles at evaluations, 1 */
-    double radius;     /* diverged when the loss of an example exceeds this, 1e12 */
+    double eta;             /* learning rate; <= 0: the rule's tuned default */
+    size_t batch;           /* K, 1 = online (the paper) */
+    size_t examples;        /* examples per run */
+    size_t eval_every;      /* examples between evaluations (rounded up to batches) */
+    size_t eval_per_decade; /* > 0: evaluate instead at 0, at the distinct ceil(10^(j/m))
+                               for m = eval_per_decade, j = 0, 1, ..., and at the end
+                               (log-spaced, for log-scaled plots); 0 (default): every
+                               eval_every examples */
+    double decay;           /* weight decay α: W ← (1 − ηα) W + …, 0 */
+    double np_sigma;        /* node-perturbation σ, 0.01 */
+    double drop;            /* sparse-fa: fraction of W[1..] and F removed, 0.5 */
+    double w_scale;         /* initial weights and biases ~ U[-ω, ω], 0.01 */
+    double b_scale;         /* feedback ~ U[-β, β], 0.5 */
+    int angles;             /* compute the angles at evaluations, 1 */
+    double radius;          /* diverged when the loss of an example exceeds this, 1e12 */
     double angle_floor; /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
 } fadyn_train_params;
 

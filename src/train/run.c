@@ -67,6 +67,29 @@ static int record(fadyn_train_ws *ws, fadyn_train_result *res, size_t examples, 
     return FADYN_OK;
 }
 
+/* The first evaluation after `done` examples: the next multiple of
+ * eval_every, or with eval_per_decade = m the least ceil(10^(j/m)) > done
+ * (the end of the run is always evaluated besides). */
+static size_t next_eval_after(const fadyn_train_params *p, size_t done) {
+    if (!p->eval_per_decade) return (done / p->eval_every + 1) * p->eval_every;
+    double m = (double)p->eval_per_decade;
+    double j = done ? floor(m * log10((double)done)) : 0.0;
+    size_t at;
+    while ((at = (size_t)ceil(pow(10.0, j / m) - 1e-9)) <= done)
+        j += 1.0;
+    return at;
+}
+
+/* Rows a run records at most: its evaluations, the first and the last. */
+static size_t eval_rows_max(const fadyn_train_params *p) {
+    if (p->eval_per_decade)
+        return (size_t)((double)p->eval_per_decade * (log10((double)p->examples + 1.0) + 1.0)) + 3;
+    size_t rows = SIZE_MAX; /* examples / eval_every + 3, which must not wrap (issue 13) */
+    if (p->eval_every && fadyn_add_size_overflow(p->examples / p->eval_every, 3, &rows))
+        rows = SIZE_MAX;
+    return rows;
+}
+
 static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train_result *res) {
     const fadyn_train_params *p = &ws->par;
     size_t K = p->batch, done = 0, next_eval = 0, since = 0;
@@ -75,9 +98,7 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
     while (1) {
         size_t k = p->examples - done < K ? p->examples - done : K;
         if (K == 1 && k == 1) { /* online: the examples up to the next record, at once */
-            size_t ne = next_eval;
-            while (ne <= done)
-                ne += p->eval_every;
+            size_t ne = next_eval > done ? next_eval : next_eval_after(p, done);
             k = p->examples - done;
             if (k > ne - done) k = ne - done;
             if (k > ws->kmax) k = ws->kmax;
@@ -89,8 +110,7 @@ static int run_ws(fadyn_train_ws *ws, gsl_rng *data, gsl_rng *noise, fadyn_train
             if (rc < 0) return fadyn_err_set(&res->err, rc, "SVD failed at example %zu", done);
             loss_acc = 0.0;
             since = 0;
-            while (next_eval <= done)
-                next_eval += p->eval_every;
+            next_eval = next_eval_after(p, done);
         }
         if (k == 0) break;
         double loss;
@@ -117,9 +137,7 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
     double t0 = fadyn_wall_seconds();
     res->ncols = fadyn_train_ncols(spec);
     res->final_nse = NAN;
-    size_t maxrows = SIZE_MAX; /* examples / eval_every + 3, which must not wrap (issue 13) */
-    if (par->eval_every && fadyn_add_size_overflow(par->examples / par->eval_every, 3, &maxrows))
-        maxrows = SIZE_MAX;
+    size_t maxrows = eval_rows_max(par);
     res->rows = fadyn_malloc_n(maxrows, res->ncols, sizeof(double)); /* NULL on overflow */
     fadyn_train_ws *ws = fadyn_train_ws_alloc(task, spec, rule, par, &res->err);
     gsl_rng *init = gsl_rng_alloc(gsl_rng_mt19937), *data = gsl_rng_alloc(gsl_rng_mt19937),

@@ -39,7 +39,10 @@ int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err) {
     if (p->examples < 1) return fadyn_err_set(err, FADYN_EINVAL, "examples 0: must be at least 1");
     if (p->eval_every < 1)
         return fadyn_err_set(err, FADYN_EINVAL, "eval_every 0: must be at least 1");
-    if (p->examples / p->eval_every > 10000000)
+    if (p->eval_per_decade > 1000)
+        return fadyn_err_set(err, FADYN_EINVAL, "eval_per_decade %zu: at most 1000",
+                             p->eval_per_decade);
+    if (!p->eval_per_decade && p->examples / p->eval_every > 10000000)
         return fadyn_err_set(err, FADYN_EINVAL,
                              "eval_every %zu: %zu evaluations are too many (at most 1e7 rows)",
                              p->eval_every, p->examples / p->eval_every);
