@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 static char dir[4096];
@@ -169,6 +170,63 @@ Test(idx, corrupt_and_cut_gzip_streams) {
     for (size_t i = 12; i < 20; i++)
         z[i] = 0xff;
     refused(put("c3.gz", z, zn, 0), 3, "byte ", "corrupt gzip data");
+}
+
+/* Address space of this process now, from /proc/self/status (0 if unknown). */
+static size_t vm_size(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    size_t kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmSize: %zu kB", &kb) == 1) break;
+    if (f) fclose(f);
+    return kb * 1024;
+}
+
+/* A gzip file whose header claims 2^31 - 1 bytes over 16: refused as
+ * truncated, counting every byte still expected, with no allocation near the
+ * claim: the test runs in 512 MB more address space than it holds (not
+ * under AddressSanitizer, whose shadow memory needs terabytes of it).
+ * Found by tests/fuzz (fuzz_idx: out-of-memory in malloc(2147483647)). */
+Test(idx, a_gzip_header_claiming_2_gib_allocates_what_arrives) {
+    unsigned char b[8 + 16] = {0, 0, 8, 1, 0x7f, 0xff, 0xff, 0xff};
+    const char *p = put("huge.gz", b, sizeof b, 1);
+#if !defined(__SANITIZE_ADDRESS__)
+    size_t vm = vm_size();
+    cr_assert_gt(vm, 0);
+    struct rlimit rl = {vm + ((size_t)512 << 20), vm + ((size_t)512 << 20)};
+    cr_assert_eq(setrlimit(RLIMIT_AS, &rl), 0);
+#endif
+    refused(p, 1, "byte 24:", "truncated (2147483631 more bytes of the data expected)");
+}
+
+/* A gzip file of 3 MiB + 5 bytes: its buffer grows past the first 1 MiB
+ * twice and ends at the exact size, every byte as written. */
+Test(idx, a_large_gzip_file_reads_back_across_its_buffer_growth) {
+    size_t n = ((size_t)3 << 20) + 5;
+    unsigned char *b = malloc(8 + n);
+    cr_assert_not_null(b);
+    unsigned char h[8] = {0,
+                          0,
+                          8,
+                          1,
+                          (unsigned char)(n >> 24),
+                          (unsigned char)(n >> 16),
+                          (unsigned char)(n >> 8),
+                          (unsigned char)n};
+    memcpy(b, h, 8);
+    for (size_t i = 0; i < n; i++)
+        b[8 + i] = (unsigned char)(i * 2654435761u >> 13);
+    fadyn_idx x;
+    fadyn_err e;
+    fadyn_err_clear(&e);
+    cr_assert_eq(fadyn_idx_read(put("big.gz", b, 8 + n, 1), 1, &x, &e), FADYN_OK, "%s", e.msg);
+    cr_assert_eq(x.size, n);
+    cr_assert_eq(memcmp(x.data, b + 8, n), 0);
+    fadyn_idx_free(&x);
+    /* the same stream one byte short: the count of the bytes missing is the total's */
+    refused(put("big1.gz", b, 8 + n - 1, 1), 1, "byte ", "truncated (1 more bytes of the data");
+    free(b);
 }
 
 Test(idx, missing_and_not_a_file) {

@@ -26,9 +26,11 @@ typedef struct {
     size_t pos;
 } idx_in;
 
-/* Read exactly n bytes of `what`; a short read is a truncated file or a
- * corrupt gzip stream, each named with the offset. */
-static int read_exact(idx_in *in, void *buf, size_t n, const char *what, fadyn_err *err) {
+/* Read exactly n bytes of `what` (of which `after` more follow this read);
+ * a short read is a truncated file or a corrupt gzip stream, each named with
+ * the offset. */
+static int read_part(idx_in *in, void *buf, size_t n, size_t after, const char *what,
+                     fadyn_err *err) {
     unsigned char *p = buf;
     while (n > 0) {
         unsigned chunk = n > (1u << 30) ? 1u << 30 : (unsigned)n;
@@ -49,14 +51,40 @@ static int read_exact(idx_in *in, void *buf, size_t n, const char *what, fadyn_e
             return fadyn_err_set(
                 err, FADYN_EPARSE, "%s: byte %zu: %s (%zu more bytes of the %s expected)", in->path,
                 in->pos,
-                zerr == Z_BUF_ERROR ? "the gzip stream ends early" : "the file is truncated", n,
-                what);
+                zerr == Z_BUF_ERROR ? "the gzip stream ends early" : "the file is truncated",
+                n + after, what);
         }
         p += got;
         n -= (size_t)got;
         in->pos += (size_t)got;
     }
     return FADYN_OK;
+}
+
+static int read_exact(idx_in *in, void *buf, size_t n, const char *what, fadyn_err *err) {
+    return read_part(in, buf, n, 0, what, err);
+}
+
+/* The first allocation for a gzip file's data, doubled as the bytes arrive. */
+#define IDX_GZ_CHUNK ((size_t)1 << 20)
+
+/* The x->size bytes of data into x->data.  A plain file's size was checked
+ * against its header; a gzip stream's is known only by reading it, so its
+ * buffer grows with the bytes that actually arrive (at most twice those):
+ * a header claiming 2 GiB over a few bytes of data allocates 1 MiB. */
+static int read_data(idx_in *in, fadyn_idx *x, fadyn_err *err) {
+    size_t have = 0, cap = gzdirect(in->g) || x->size < IDX_GZ_CHUNK ? x->size : IDX_GZ_CHUNK;
+    for (;;) {
+        unsigned char *d = realloc(x->data, cap);
+        if (!d)
+            return fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory for %zu bytes", in->path,
+                                 cap);
+        x->data = d;
+        int rc = read_part(in, d + have, cap - have, x->size - cap, "data", err);
+        if (rc || cap == x->size) return rc;
+        have = cap;
+        cap = cap > x->size / 2 ? x->size : 2 * cap;
+    }
 }
 
 static size_t be32(const unsigned char *b) {
@@ -143,9 +171,7 @@ int fadyn_idx_read(const char *path, size_t ndim, fadyn_idx *x, fadyn_err *err) 
                                "says %s)",
                                path, hdr + x->size, (size_t)st.st_size - hdr - x->size, dims);
     }
-    if (rc == FADYN_OK && !(x->data = malloc(x->size)))
-        rc = fadyn_err_set(err, FADYN_ENOMEM, "%s: out of memory for %zu bytes", path, x->size);
-    if (rc == FADYN_OK) rc = read_exact(&in, x->data, x->size, "data", err);
+    if (rc == FADYN_OK) rc = read_data(&in, x, err);
     if (rc == FADYN_OK) { /* nothing may follow (gzip: known only now) */
         unsigned char extra[256];
         int more = gzread(in.g, extra, sizeof extra);

@@ -106,7 +106,7 @@ IDX = {
     "five-dims": (0, 0, bytes([0, 0, 8, 5]) + bytes(20)),
     "gz-labels": (1, 1, idx([3], bytes([1, 2, 3]))),
     "gz-images": (1, 3, idx([2, 2, 2], bytes(range(8)))),
-    "gz-huge-header": (1, 1, idx([0x7fffffff], bytes(16))),
+    "oom-gzip-header-claims-2gib": (1, 1, idx([0x7fffffff], bytes(16))),
     "gz-truncated": (1, 3, idx([2, 2, 2], bytes(3))),
     "gz-extra": (1, 1, idx([2], bytes(9))),
     "pre-gzipped": (0, 1, gzip.compress(idx([4], bytes(4)), mtime=0)),
