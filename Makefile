@@ -191,6 +191,8 @@ bench-run: all $(BENCH_RUN)
 	@for b in $(BENCH_RUN); do echo "== $$b"; \
 	  FADYN_BENCH_DIR=$(BUILD)/bench FADYN_BENCH_REF=tests/bench/reference.py \
 	    FADYN_BENCH_PYTHON=$(PYTHON) $$b || exit 1; done
+	@echo "load average at the end of the run: $$(cut -d' ' -f1-3 /proc/loadavg)" \
+	  >> $(BUILD)/bench/targets.txt
 	@echo "== targets (docs/performance.md)"; cat $(BUILD)/bench/targets.txt
 
 # Every test, the CLI runs included, under AddressSanitizer + UBSan: any

@@ -109,6 +109,7 @@ static double bench_grid(size_t n) {
                 top[1] = dlt;
         }
     }
+    double last_wall = t[2];
     bench_stats(t, 3, &mn, &md);
     bench_stats(use, 3, &umn, &umd);
     double per = mn / (double)(n * n);
@@ -118,16 +119,17 @@ static double bench_grid(size_t n) {
            n, n, st.threads, mn, md, mn < 30 ? "met" : "MISSED", 1.0 / per,
            (double)st.rhs_evals / (double)st.n, (double)st.steps / (double)st.n,
            st.counts[FADYN_PHASE_BAD], st.disagree, st.disagree_near);
-    char load[128] = "";
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f && !fgets(load, sizeof load, f)) load[0] = 0;
-    if (f) fclose(f);
-    load[strcspn(load, "\n")] = 0;
+    char load[64];
+    bench_loadavg(load, sizeof load);
     printf("  CPU time / wall time %.2f (median; %.2f-%.2f) on %d cores; load average now %s; the "
            "two busiest threads of the last run worked %.2f s and %.2f s (balance %.2f)\n",
            umd, umn, use[2], (int)sysconf(_SC_NPROCESSORS_ONLN), load, top[0], top[1],
            top[0] > 0 ? top[1] / top[0] : 0.0);
     bench_target("basin 1000^2: CPU time / wall time (2 on an idle 2-core machine)", umd, 1, 1.8);
+    /* what the scheduling decides, whatever the load: how evenly the work split */
+    bench_figure("basin 1000^2: CPU s of the two busiest threads (last run)",
+                 "%.2f and %.2f, balance %.2f; wall %.2f s; load average %s", top[0], top[1],
+                 top[0] > 0 ? top[1] / top[0] : 0.0, last_wall, load);
     free(p);
     return per;
 }

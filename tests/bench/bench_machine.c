@@ -110,6 +110,8 @@ int main(void) {
     int fma, bits = vector_bits(&fma);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     read_line("/proc/loadavg", load, sizeof load);
+    char load3[64];
+    bench_loadavg(load3, sizeof load3);
     printf("cpu: %s, %ld logical cpus; vectors %d bits (%s)%s\n", model, cpus, bits,
            bits == 512   ? "AVX-512F"
            : bits == 256 ? "AVX2"
@@ -159,7 +161,11 @@ int main(void) {
         FILE *f = fopen(path, "w");
         if (f) fprintf(f, "dgemm1 %.6g dgemm2 %.6g bw1 %.6g bw2 %.6g\n", d1, d2, b1, b2), fclose(f);
         snprintf(path, sizeof path, "%s/targets.txt", dir);
-        remove(path); /* a fresh summary for this run */
+        remove(path); /* a fresh summary for this run, headed by the machine */
+        bench_summary("machine: %s, %ld cpus, %d-bit vectors%s; DGEMM %.1f GFLOP/s on one core, "
+                      "%.1f on two; triad %.1f GB/s on one core, %.1f on two",
+                      model, cpus, bits, fma ? " + FMA" : "", d1, d2, b1, b2);
+        bench_summary("load average at the start of the run: %s", load3);
     }
     return 0;
 }

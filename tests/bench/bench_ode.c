@@ -174,7 +174,7 @@ static void bench_trajectory(const bench_machine *m, const char *stepper) {
            "%.1fx the floor (min), %.1fx (median)\n",
            stepper, mn * 1e3, md * 1e3, st.steps, st.rhs_evals, floor * 1e3, mn / floor,
            md / floor);
-    if (strcmp(stepper, fadyn_integ_params_default().stepper) == 0) {
+    if (ip.stepper == fadyn_stepper_default()) {
         bench_target("30-20-10 t=50: default stepper's time / floor (median)", md / floor, 0, 3.0);
         /* with the observer at 201 samples, as `fadyn ode` runs it */
         ip.samples = 201;
@@ -208,9 +208,14 @@ typedef struct {
 
 static int fadyn_threads_default; /* what BLAS had before main set one thread */
 
-static void compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machine *m) {
+/* Returns fadyn's median time (s), NAN when the comparison failed. */
+static double compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machine *m) {
     char tmp[] = "/tmp/fadyn-bench-XXXXXX", dir[4200], fin[4200], reply[512];
-    if (!mkdtemp(tmp)) return;
+    double fadyn_median = NAN;
+    if (!mkdtemp(tmp)) {
+        if (c->target) bench_target_unmeasured(c->target, 1, c->ratio, "no temporary directory");
+        return NAN;
+    }
     snprintf(dir, sizeof dir, "%s/init", tmp);
     snprintf(fin, sizeof fin, "%s/final", tmp);
     fadyn_problem p;
@@ -263,11 +268,13 @@ static void compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machi
         printf("%-34s fadyn %-6s min %9.3f ms median %9.3f | SciPy min %9.3f ms median %9.3f | "
                "SciPy/fadyn %5.2fx (median of %d pairs; %.2f-%.2f) | evals %lu / %.0f = %.2f | "
                "fadyn/floor %.1fx | end states differ by %.1e\n",
-               label, ip.stepper, fmn * 1e3, fmd * 1e3, smn * 1e3, smd * 1e3, rmd, reps, rmn,
+               label, ip.stepper->name, fmn * 1e3, fmd * 1e3, smn * 1e3, smd * 1e3, rmd, reps, rmn,
                ratio[reps - 1], st.rhs_evals, nfev, (double)st.rhs_evals / nfev, fmd / floor, dist);
         if (c->target) bench_target(c->target, rmd, 1, c->ratio);
+        fadyn_median = fmd;
     } else {
         printf("%zu-%zu-%zu t=%g: the comparison failed\n", c->n0, c->nh, c->no, c->t_end);
+        if (c->target) bench_target_unmeasured(c->target, 1, c->ratio, "the comparison failed");
     }
     fadyn_blas_set_threads(old);
     free(y);
@@ -276,6 +283,7 @@ static void compare_scipy(bench_ref *ref, const scipy_case *c, const bench_machi
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp); /* mkdtemp's name: no quotes in it */
     if (system(cmd) != 0) printf("could not remove %s\n", tmp);
+    return fadyn_median;
 }
 
 static void bench_scipy(const bench_machine *m) {
@@ -287,18 +295,33 @@ static void bench_scipy(const bench_machine *m) {
         {784, 1000, 10, 0.25, 1, "784-1000-10 t=0.25, one thread: SciPy / fadyn", 2},
         {784, 1000, 10, 0.25, 0, NULL, 0},
     };
+    enum { NCASES = sizeof cases / sizeof cases[0] };
+    static const char *const threads_target =
+        "784-1000-10 t=0.25: fadyn default threads / one thread (medians)";
     bench_ref ref[2];
     printf("== fadyn against SciPy solve_ivp DOP853 (same start, rtol 1e-8, atol 1e-10)\n");
-    if (!bench_ref_open(&ref[0], 1)) return;
+    if (!bench_ref_open(&ref[0], 1)) {
+        for (size_t i = 0; i < NCASES; i++)
+            if (cases[i].target)
+                bench_target_unmeasured(cases[i].target, 1, cases[i].ratio, "no SciPy");
+        return;
+    }
     printf("   (SciPy with one BLAS thread for the one-thread rows, its default for the "
            "default rows)\n");
     int have_default = bench_ref_open(&ref[1], 0);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    double big[2] = {NAN, NAN}; /* fadyn's 784-1000-10 medians: one thread, default */
+    for (size_t i = 0; i < NCASES; i++) {
         if (cases[i].threads == 0 && !have_default) continue;
-        compare_scipy(&ref[cases[i].threads ? 0 : 1], &cases[i], m);
+        double md = compare_scipy(&ref[cases[i].threads ? 0 : 1], &cases[i], m);
+        if (cases[i].n0 == 784) big[cases[i].threads ? 0 : 1] = md;
     }
     bench_ref_close(&ref[0]);
     if (have_default) bench_ref_close(&ref[1]);
+    /* the whole trajectory, as a user runs it (the rhs alone: bench_threads) */
+    if (isfinite(big[0]) && isfinite(big[1]))
+        bench_target(threads_target, big[1] / big[0], 0, 1.05);
+    else
+        bench_target_unmeasured(threads_target, 0, 1.05, "a comparison failed");
 }
 
 /* The 784-1000-10 right-hand side with fadyn's default threads against one

@@ -79,7 +79,11 @@ static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, doub
     bench_ref ref;
     printf("== Task 1 online: fadyn against the NumPy loop (forward, error, B e, two outer "
            "products per example)\n");
-    if (!bench_ref_open(&ref, 1)) return;
+    static const char *const what = "Task 1 online trainer: NumPy loop / fadyn";
+    if (!bench_ref_open(&ref, 1)) {
+        bench_target_unmeasured(what, 1, 30, "no NumPy");
+        return;
+    }
     double tf[PAIRS], tn[PAIRS], ratio[PAIRS], fmn, fmd, nmn, nmd, rmn, rmd;
     char reply[256];
     for (int r = 0; r < PAIRS; r++) {
@@ -88,6 +92,7 @@ static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, doub
         if (!bench_ref_ask(&ref, reply, sizeof reply, "train 30 20 10 1e-3 %d", NP_EXAMPLES) ||
             sscanf(reply, "%lf", &s) != 1) {
             bench_ref_close(&ref);
+            bench_target_unmeasured(what, 1, 30, "the NumPy loop failed");
             return;
         }
         tn[r] = s / NP_EXAMPLES;
@@ -100,7 +105,7 @@ static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, doub
     printf("Task 1 online: fadyn %.0f examples/s (median of pair minima %.0f), NumPy %.0f (median "
            "%.0f): NumPy/fadyn %.1fx (median of %d pairs; %.1f-%.1f)\n",
            1.0 / fmn, 1.0 / fmd, 1.0 / nmn, 1.0 / nmd, rmd, PAIRS, rmn, ratio[PAIRS - 1]);
-    bench_target("Task 1 online trainer: NumPy loop / fadyn", rmd, 1, 30);
+    bench_target(what, rmd, 1, 30);
 }
 
 /* A whole `fadyn train` run (sampling, held-out NSE and angles every 1000 examples). */

@@ -98,22 +98,63 @@ static inline bench_machine bench_machine_rates(void) {
     return m;
 }
 
-/* Print a target next to its measured value and log it for the summary at
- * the end of `make bench`: met when value >= target (ge = 1) or
- * value <= target (ge = 0). */
-static inline void bench_target(const char *what, double value, int ge, double target) {
-    int met = ge ? value >= target : value <= target;
-    printf("  target %-52s %8.2f %s %-6g %s\n", what, value, ge ? ">=" : "<=", target,
-           met ? "met" : "MISSED");
+/* Append one line (printf-style, newline added) to the summary
+ * $FADYN_BENCH_DIR/targets.txt that `make bench` prints at the end. */
+static inline void bench_summary(const char *fmt, ...) {
     const char *d = bench_dir();
     if (!d) return;
     char path[4096];
     snprintf(path, sizeof path, "%s/targets.txt", d);
     FILE *f = fopen(path, "a");
     if (!f) return;
-    fprintf(f, "%-60s %8.2f %s %-6g %s\n", what, value, ge ? ">=" : "<=", target,
-            met ? "met" : "MISSED");
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
     fclose(f);
+}
+
+/* Print a target next to its measured value and log it for the summary at
+ * the end of `make bench`: met when value >= target (ge = 1) or
+ * value <= target (ge = 0). */
+static inline void bench_target(const char *what, double value, int ge, double target) {
+    const char *verdict = (ge ? value >= target : value <= target) ? "met" : "MISSED";
+    printf("  target %-60s %8.2f %s %-6g %s\n", what, value, ge ? ">=" : "<=", target, verdict);
+    bench_summary("%-68s %8.2f %s %-6g %s", what, value, ge ? ">=" : "<=", target, verdict);
+}
+
+/* A target this run could not measure (SciPy, NumPy or the data missing, a
+ * comparison that failed): printed and summarised as such, so the summary
+ * lists every target whatever the run had at hand. */
+static inline void bench_target_unmeasured(const char *what, int ge, double target,
+                                           const char *why) {
+    printf("  target %-60s %8s %s %-6g NOT MEASURED (%s)\n", what, "-", ge ? ">=" : "<=", target,
+           why);
+    bench_summary("%-68s %8s %s %-6g NOT MEASURED (%s)", what, "-", ge ? ">=" : "<=", target, why);
+}
+
+/* A measured figure the summary shows beside the targets, without a
+ * threshold of its own (printed here too). */
+static inline void bench_figure(const char *what, const char *fmt, ...) {
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    printf("  figure %-60s %s\n", what, text);
+    bench_summary("%-68s %s", what, text);
+}
+
+/* The load average now (the first three fields of /proc/loadavg). */
+static inline void bench_loadavg(char *out, size_t n) {
+    double l[3] = {0, 0, 0};
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f && fscanf(f, "%lf %lf %lf", &l[0], &l[1], &l[2]) == 3)
+        snprintf(out, n, "%.2f %.2f %.2f", l[0], l[1], l[2]);
+    else
+        snprintf(out, n, "unknown");
+    if (f) fclose(f);
 }
 
 /* The Python reference process ($FADYN_BENCH_PYTHON, default
