@@ -9,9 +9,11 @@
 #include <criterion/criterion.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define NC FADYN_MNIST_CLASSES
 
@@ -586,17 +588,25 @@ static void spill(const char *path, const unsigned char *b, size_t n) {
     fclose(f);
 }
 
+/* Two runs stopped past example 150 (a checkpoint every 100) into dir/a.ckpt
+ * (ck); bad is dir/b.ckpt, for the broken copies (dir 4096, ck and bad
+ * 4200 bytes). */
+static void stopped_checkpoint(const fadyn_mnist *d, const fadyn_mnist_params *p, char *dir,
+                               char *ck, char *bad) {
+    th_tmpdir(dir, 4096);
+    snprintf(ck, 4200, "%s/a.ckpt", dir);
+    snprintf(bad, 4200, "%s/b.ckpt", dir);
+    runs_out o = run_all(d, p, ck, 100, NULL, 150, 1);
+    cr_assert_eq(o.status, FADYN_STOPPED);
+    free_out(&o);
+}
+
 Test(mnist, broken_or_mismatched_checkpoints_are_refused) {
     fadyn_mnist d = fake(70, 20, 6, 6, 6);
     fadyn_mnist_params p = small_params();
     p.examples = 400;
     char dir[4096], ck[4200], bad[4200];
-    th_tmpdir(dir, sizeof dir);
-    snprintf(ck, sizeof ck, "%s/a.ckpt", dir);
-    snprintf(bad, sizeof bad, "%s/b.ckpt", dir);
-    runs_out o = run_all(&d, &p, ck, 100, NULL, 150, 1);
-    cr_assert_eq(o.status, FADYN_STOPPED);
-    free_out(&o);
+    stopped_checkpoint(&d, &p, dir, ck, bad);
     unsigned char *buf;
     size_t n = slurp(ck, &buf);
     spill(bad, buf, n - 100);
@@ -633,6 +643,116 @@ Test(mnist, broken_or_mismatched_checkpoints_are_refused) {
         fadyn_mnist_result_free(&r[i]);
     d.train.images[5] ^= 1;
     refused(&d, &p, ck, "other data");
+    remove(ck);
+    remove(bad);
+    remove(dir);
+    fadyn_mnist_free(&d);
+}
+
+/* ---- hostile checkpoints: valid checksum, contents that lie ------------------------ */
+/* The layout of write_checkpoint (src/train/mnist_run.c): magic 8, version
+ * and byte order 8, payload length 8, then the payload: runs 8,
+ * fingerprint 8 and per run status 8, rows 8, rows x 8 doubles, seconds 16,
+ * state length 8, state; then the CRC-32 of the payload. */
+typedef struct {
+    uint64_t status, nrows, slen;
+    double rows[64 * FADYN_MNIST_NCOLS], secs[2];
+    const unsigned char *state;
+} ck_run;
+
+static void ck_parse(const unsigned char *b, ck_run *run) {
+    size_t pos = 40;
+    for (int r = 0; r < 2; r++) {
+        ck_run *q = &run[r];
+        memcpy(&q->status, b + pos, 8);
+        memcpy(&q->nrows, b + pos + 8, 8);
+        cr_assert_leq(q->nrows, 60);
+        memcpy(q->rows, b + pos + 16, q->nrows * FADYN_MNIST_NCOLS * 8);
+        pos += 16 + q->nrows * FADYN_MNIST_NCOLS * 8;
+        memcpy(q->secs, b + pos, 16);
+        memcpy(&q->slen, b + pos + 16, 8);
+        q->state = b + pos + 24;
+        pos += 24 + q->slen;
+    }
+}
+
+/* The first 16 bytes of b (magic, version, byte order), run[] after b's
+ * run count and fingerprint, and the payload length and CRC to match. */
+static void ck_write(const char *path, const unsigned char *b, const ck_run *run) {
+    size_t payload = 16;
+    for (int r = 0; r < 2; r++)
+        payload += 16 + run[r].nrows * FADYN_MNIST_NCOLS * 8 + 24 + run[r].slen;
+    unsigned char *p = malloc(24 + payload + 4), *q = p + 40;
+    uint64_t len = payload;
+    memcpy(p, b, 16);
+    memcpy(p + 16, &len, 8);
+    memcpy(p + 24, b + 24, 16);
+    for (int r = 0; r < 2; r++) {
+        size_t nb = run[r].nrows * FADYN_MNIST_NCOLS * 8;
+        memcpy(q, &run[r].status, 8);
+        memcpy(q + 8, &run[r].nrows, 8);
+        memcpy(q + 16, run[r].rows, nb);
+        memcpy(q + 16 + nb, run[r].secs, 16);
+        memcpy(q + 32 + nb, &run[r].slen, 8);
+        memcpy(q + 40 + nb, run[r].state, run[r].slen);
+        q += 40 + nb + run[r].slen;
+    }
+    uint32_t crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), p + 24, (uInt)payload);
+    memcpy(q, &crc, 4);
+    spill(path, p, 24 + payload + 4);
+    free(p);
+}
+
+/* Found by tests/fuzz (fuzz_checkpoint, the CRC rewritten to match): a run
+ * claiming more rows than its position has, or a new run with rows,
+ * overflowed the result's rows as it went on; a corrupt run after one whose
+ * state was read leaked that state (make sanitize sees a leak); a last row
+ * at a NaN example was cast to a count.  Each is refused, naming the run. */
+Test(mnist, checkpoints_that_lie_under_a_valid_checksum_are_refused) {
+    fadyn_mnist d = fake(70, 20, 6, 6, 6);
+    fadyn_mnist_params p = small_params();
+    p.examples = 400;
+    p.eval_every = 50;
+    char dir[4096], ck[4200], bad[4200], msg[128];
+    stopped_checkpoint(&d, &p, dir, ck, bad);
+    unsigned char *buf;
+    slurp(ck, &buf);
+    static ck_run run[2];
+    ck_parse(buf, run);
+    cr_assert_eq(run[0].status, 1); /* RUN_ACTIVE: its state follows */
+    cr_assert_gt(run[0].slen, 0);
+    uint64_t n0 = run[0].nrows, done = (uint64_t)run[0].rows[(n0 - 1) * FADYN_MNIST_NCOLS];
+    cr_assert_eq(n0, 1 + done / 50, "rows at 0 and every 50 examples up to %llu",
+                 (unsigned long long)done);
+    ck_write(bad, buf, run); /* rewritten unchanged: accepted */
+    runs_out o = run_all(&d, &p, NULL, 0, bad, 0, 1);
+    cr_assert_eq(o.status, FADYN_OK, "%s", o.res[0].err.msg);
+    free_out(&o);
+    /* one row more, and as many as the result holds (400 / 50 + 3) */
+    for (uint64_t rows = n0 + 1; rows <= 11; rows += 11 - n0 - 1) {
+        for (uint64_t k = n0; k < rows; k++)
+            memcpy(run[0].rows + k * FADYN_MNIST_NCOLS, run[0].rows + (n0 - 1) * FADYN_MNIST_NCOLS,
+                   FADYN_MNIST_NCOLS * 8);
+        run[0].nrows = rows;
+        ck_write(bad, buf, run);
+        snprintf(msg, sizeof msg,
+                 "run 0: %llu evaluation rows, its position (example %llu) has %llu",
+                 (unsigned long long)rows, (unsigned long long)done, (unsigned long long)n0);
+        refused(&d, &p, bad, msg);
+    }
+    run[0].nrows = n0;
+    run[0].status = 0; /* a new run with rows */
+    ck_write(bad, buf, run);
+    refused(&d, &p, bad, "run 0: corrupt header");
+    run[0].status = 1;
+    run[1].status = 9; /* after run 0's state was read */
+    ck_write(bad, buf, run);
+    refused(&d, &p, bad, "run 1: corrupt header");
+    run[1].status = 0;
+    run[0].rows[(n0 - 1) * FADYN_MNIST_NCOLS] = NAN;
+    ck_write(bad, buf, run);
+    refused(&d, &p, bad, "run 0: its last row is at example nan, not 0 to 400");
+    free(buf);
     remove(ck);
     remove(bad);
     remove(dir);

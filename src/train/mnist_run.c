@@ -202,13 +202,23 @@ static int read_checkpoint(runs_ctx *c, fadyn_err *err) {
         uint64_t st, nrows, slen;
         double secs[2];
         fadyn_mnist_result *res = &c->res[r];
-        if (take(&k, &st, 8) || take(&k, &nrows, 8) || st > RUN_DIVERGED || nrows > res->cap) {
+        /* a new run has no rows; others are checked against their position in run_one */
+        if (take(&k, &st, 8) || take(&k, &nrows, 8) || st > RUN_DIVERGED || nrows > res->cap ||
+            (st == RUN_NEW && nrows)) {
             rc = fadyn_err_set(err, FADYN_EPARSE, "%s: run %zu: corrupt header", path, r);
             break;
         }
         if (take(&k, res->rows, nrows * FADYN_MNIST_NCOLS * 8) || take(&k, secs, sizeof secs) ||
             take(&k, &slen, 8) || slen > n - k.pos) {
             rc = fadyn_err_set(err, FADYN_EPARSE, "%s: run %zu: truncated", path, r);
+            break;
+        }
+        double last = nrows ? res->rows[(nrows - 1) * FADYN_MNIST_NCOLS] : 0.0;
+        if (!(last >= 0.0 && last <= (double)c->p->examples)) { /* NaN too */
+            rc = fadyn_err_set(err, FADYN_EPARSE,
+                               "%s: run %zu: its last row is at example %g, "
+                               "not 0 to %zu",
+                               path, r, last, c->p->examples);
             break;
         }
         res->nrows = (size_t)nrows;
@@ -314,10 +324,21 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
     if (ctl->n_rf && W0) keep_rf(ws, ctl, res->rf_init, W0);
     size_t K = p->batch, ev = (p->eval_every + K - 1) / K * K, ck = ctl->checkpoint_every;
     if (c->slot[r].status != RUN_NEW) {
-        if (fadyn_mnist_ws_load(ws, c->slot[r].state, c->slot[r].state_len, &res->err)) {
+        int bad = fadyn_mnist_ws_load(ws, c->slot[r].state, c->slot[r].state_len, &res->err);
+        /* an evaluation at 0 and at every multiple of ev so far (and at the end):
+         * more rows would overflow res->rows as the run goes on */
+        size_t want = 1 + ws->done / ev + (ws->done == p->examples && ws->done % ev);
+        if (bad) {
             char msg[sizeof res->err.msg];
             memcpy(msg, res->err.msg, sizeof msg);
             fadyn_err_set(&res->err, FADYN_EINVAL, "%.300s: run %zu: %.200s", ctl->resume, r, msg);
+        } else if (!finished && res->nrows != want) {
+            bad = fadyn_err_set(&res->err, FADYN_EINVAL,
+                                "%.300s: run %zu: %zu evaluation rows, its position (example "
+                                "%zu) has %zu",
+                                ctl->resume, r, res->nrows, ws->done, want);
+        }
+        if (bad) {
             res->status = FADYN_EINVAL;
             fadyn_mnist_ws_free(ws);
             free(W0);
@@ -390,6 +411,12 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
 
 /* ---- many runs --------------------------------------------------------------------------- */
 
+static void free_slots(run_slot *slot, size_t n) {
+    for (size_t r = 0; r < n; r++)
+        free(slot[r].state);
+    free(slot);
+}
+
 int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
                      const fadyn_mnist_params *p, size_t nruns, const fadyn_mnist_control *ctl,
                      fadyn_mnist_result *res) {
@@ -439,7 +466,7 @@ int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
             res[r].status = rc;
             res[r].err = err;
         }
-        free(c.slot);
+        free_slots(c.slot, c.slot ? nruns : 0); /* read_checkpoint may have filled some */
         return rc;
     }
     for (size_t r = 0; r < nruns; r++) {
@@ -482,9 +509,7 @@ int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
             }
         status = c.write_err.code;
     }
-    for (size_t r = 0; r < nruns; r++)
-        free(c.slot[r].state);
-    free(c.slot);
+    free_slots(c.slot, nruns);
     return status;
 }
 
