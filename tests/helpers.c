@@ -3,6 +3,8 @@
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +120,99 @@ void th_fake_mnist(const char *dir, size_t ntrain, size_t ntest, unsigned long s
     }
     gsl_rng_free(r);
     free(pattern);
+}
+
+int th_column_of(const char *hdr, const char *name) {
+    int k = 0;
+    size_t n = strlen(name);
+    for (const char *c = hdr; *c; k++) {
+        if (strncmp(c, name, n) == 0 && (c[n] == '\t' || c[n] == '\n' || c[n] == '\0')) return k;
+        c = strchr(c, '\t');
+        if (!c) break;
+        c++;
+    }
+    return -1;
+}
+
+size_t th_tsv_column(const char *path, const char *name, double *out, size_t cap) {
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s missing", path);
+    char line[16384];
+    cr_assert(fgets(line, sizeof line, f), "%s is empty", path);
+    int col = th_column_of(line, name);
+    cr_assert_geq(col, 0, "%s: no column %s", path, name);
+    size_t n = 0;
+    while (n < cap && fgets(line, sizeof line, f)) {
+        if (line[0] == '\n') continue; /* a blank line between gnuplot's blocks */
+        const char *c = line;
+        for (int i = 0; i < col && c; i++)
+            if ((c = strchr(c, '\t'))) c++;
+        cr_assert_not_null(c, "%s: a row without column %s", path, name);
+        out[n++] = strtod(c, NULL);
+    }
+    fclose(f);
+    return n;
+}
+
+size_t th_expect_folded(const char *signed_path, const char *abs_path, const char *col,
+                        size_t *rows) {
+    enum { CAP = 4096 };
+    static double s[CAP], a[CAP];
+    size_t n = th_tsv_column(signed_path, col, s, CAP), above = 0;
+    cr_assert_eq(th_tsv_column(abs_path, col, a, CAP), n, "%s: rows differ", col);
+    for (size_t i = 0; i < n; i++) {
+        above += s[i] > 90.0;
+        cr_assert(isnan(s[i]) ? isnan(a[i]) : fabs(a[i] - fmin(s[i], 180 - s[i])) < 1e-6,
+                  "%s: %s row %zu: signed %.10g, abs %.10g", abs_path, col, i, s[i], a[i]);
+    }
+    if (rows) *rows = n;
+    return above;
+}
+
+void th_expect_angle_kind(const char *json_path, int params, const char *gp_path,
+                          fadyn_angle_kind kind) {
+    json_t *j = json_load_file(json_path, 0, NULL);
+    cr_assert_not_null(j, "%s", json_path);
+    json_t *where = params ? json_object_get(j, "parameters") : j;
+    cr_assert_str_eq(json_string_value(json_object_get(where, "angle")),
+                     fadyn_angle_kind_name(kind), "%s", json_path);
+    json_decref(j);
+    char *gp = th_slurp(gp_path);
+    cr_assert_not_null(gp, "%s", gp_path);
+    fadyn_angle_kind other = kind == FADYN_ANGLE_ABS ? FADYN_ANGLE_SIGNED : FADYN_ANGLE_ABS;
+    cr_assert(strstr(gp, fadyn_angle_axis_label(kind)) != NULL, "%s: no '%s'", gp_path,
+              fadyn_angle_axis_label(kind));
+    cr_assert(strstr(gp, fadyn_angle_axis_label(other)) == NULL, "%s: '%s'", gp_path,
+              fadyn_angle_axis_label(other));
+    free(gp);
+}
+
+void th_run_both_angles(const char *args, const char *dir) {
+    char cmd[2048], line[512], json[512], gp[512];
+    for (int k = FADYN_ANGLE_SIGNED; k <= FADYN_ANGLE_ABS; k++) {
+        const char *kind = fadyn_angle_kind_name(k);
+        snprintf(cmd, sizeof cmd,
+                 "%s --angle %s --out %s/%s.tsv --summary %s/%s.json --plot %s/%s.svg", args, kind,
+                 dir, kind, dir, kind, dir, kind);
+        int st = th_run(cmd, line, sizeof line);
+        cr_assert_eq(st, 0, "%s: exit %d: %s", cmd, st, line);
+        snprintf(json, sizeof json, "%s/%s.json", dir, kind);
+        snprintf(gp, sizeof gp, "%s/%s.gp", dir, kind);
+        th_expect_angle_kind(json, 1, gp, (fadyn_angle_kind)k);
+    }
+}
+
+void th_expect_folded_runs(const char *dir, const char *const *cols, size_t n, size_t rows) {
+    char s[512], a[512];
+    snprintf(s, sizeof s, "%s/signed.tsv", dir);
+    snprintf(a, sizeof a, "%s/abs.tsv", dir);
+    size_t above = 0;
+    for (size_t c = 0; c < n; c++) {
+        size_t got;
+        above += th_expect_folded(s, a, cols[c], &got);
+        cr_assert_eq(got, rows, "%s: %zu rows, not %zu", cols[c], got, rows);
+    }
+    cr_assert_gt(above, 0, "no signed angle above 90 degrees in %s: the test shows nothing", s);
 }
 
 char *th_slurp(const char *path) {

@@ -30,6 +30,34 @@ int th_runv(const char *const *argv, const char *cwd, const char *env, const cha
 /* The whole file at path, malloc'd and terminated (NULL if unreadable). */
 char *th_slurp(const char *path);
 
+/* Column `name` of the header line hdr (tab-separated), or -1. */
+int th_column_of(const char *hdr, const char *name);
+/* The numbers of column `name` of the TSV table at path (a header line,
+ * then rows, blank lines skipped; "nan" reads as NaN) into out, at most cap; their count.  The
+ * test fails if the file or the column is missing. */
+size_t th_tsv_column(const char *path, const char *name, double *out, size_t cap);
+
+/* Column col of the tables at signed_path and abs_path, row by row: the abs
+ * angle is min(θ, 180° − θ) of the signed θ (to 1e-6, the tables' 10
+ * digits; NaN where θ is).  Returns how many θ exceed 90°; *rows, if given,
+ * gets the row count. */
+size_t th_expect_folded(const char *signed_path, const char *abs_path, const char *col,
+                        size_t *rows);
+/* The JSON at json_path records the angle's kind ("angle" in "parameters",
+ * or at the top level if params is 0) and the script at gp_path labels the
+ * angle axis as fadyn_angle_axis_label(kind) says (and never as the other). */
+void th_expect_angle_kind(const char *json_path, int params, const char *gp_path,
+                          fadyn_angle_kind kind);
+
+/* Run `fadyn ARGS --angle KIND --out DIR/KIND.tsv --summary DIR/KIND.json
+ * --plot DIR/KIND.svg` for KIND signed and abs (exit 0 each), then
+ * th_expect_angle_kind on each run's JSON parameters and script. */
+void th_run_both_angles(const char *args, const char *dir);
+/* th_expect_folded on each of the n columns of DIR/signed.tsv and
+ * DIR/abs.tsv, each of `rows` rows; the test fails unless some signed
+ * angle exceeds 90° (else it would show nothing). */
+void th_expect_folded_runs(const char *dir, const char *const *cols, size_t n, size_t rows);
+
 /* A fresh temporary directory (mkdtemp) whose name is written to out. */
 void th_tmpdir(char *out, size_t n);
 

@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,4 +127,25 @@ Test(cli_mnist, sigterm_saves_a_checkpoint_and_exits_4) {
     st = th_run(args, line, sizeof line);
     cr_expect_eq(st, 2, "exit %d: %s", st, line);
     cr_expect(strstr(line, "eta = 0.1"), "%s", line);
+}
+
+/* --angle abs folds every example's angle below 90°, so each interval's
+ * mean is at most the signed run's (the same runs, the same examples) and
+ * below it where some signed angle exceeded 90°; recorded, and on the axis. */
+Test(cli_mnist, angle_abs_folds_the_angles) {
+    char cmd[1024], path[256];
+    snprintf(cmd, sizeof cmd, BASE " %s --examples 400 --eval-every 100 --runs 1", dir);
+    th_run_both_angles(cmd, dir);
+    double s[16], a[16];
+    snprintf(path, sizeof path, "%s/signed.tsv", dir);
+    size_t n = th_tsv_column(path, "angle_mean_mean", s, 16);
+    snprintf(path, sizeof path, "%s/abs.tsv", dir);
+    cr_assert_eq(th_tsv_column(path, "angle_mean_mean", a, 16), n);
+    cr_assert_eq(n, 5);
+    size_t lower = 0;
+    for (size_t i = 1; i < n; i++) { /* row 0: before any example, no angle */
+        cr_assert(a[i] <= 90.0 && a[i] <= s[i] + 1e-9, "row %zu: signed %g, abs %g", i, s[i], a[i]);
+        lower += a[i] < s[i] - 1e-6;
+    }
+    cr_assert_gt(lower, 0, "no interval with a signed angle above 90 degrees");
 }

@@ -336,3 +336,24 @@ Test(cli_ode, labels_and_bounds_by_rule) {
     cr_expect(json_real_value(json_object_get(j, "conserved_c0_rel")) > 1e-6);
     json_decref(j);
 }
+
+/* `fadyn ode --angle abs`: the angles of every sample are the signed run's
+ * min(θ, 180° − θ) (seed 7 starts with its angle to bp above 90°), the
+ * summary's last angles too; "angle" recorded, the plot's axis says |cos|. */
+Test(cli_ode, angle_abs_folds_the_signed_angles) {
+    char dir[64], p[2][128];
+    th_tmpdir(dir, sizeof dir);
+    th_run_both_angles("ode --seed 7 --t-end 3 --samples 31 --quiet", dir);
+    const char *cols[] = {"angle_bp", "angle_pbp"};
+    th_expect_folded_runs(dir, cols, 2, 31);
+    json_t *j[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(p[k], sizeof p[k], "%s/%s.json", dir, k ? "abs" : "signed");
+        cr_assert_not_null(j[k] = json_load_file(p[k], 0, NULL));
+    }
+    double sl = json_real_value(json_object_get(j[0], "angle_bp_last"));
+    cr_assert_float_eq(json_real_value(json_object_get(j[1], "angle_bp_last")), fmin(sl, 180 - sl),
+                       1e-8);
+    json_decref(j[0]);
+    json_decref(j[1]);
+}

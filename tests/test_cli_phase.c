@@ -361,19 +361,6 @@ Test(cli_phase, from_file_faults_are_named) {
     expect_bad("basin", "--from 1,1 --grid 5x5 --backward", "points mode");
 }
 
-/* Column `name` of the header line hdr (tab-separated), or -1. */
-static int column_of(const char *hdr, const char *name) {
-    int k = 0;
-    size_t n = strlen(name);
-    for (const char *c = hdr; *c; k++) {
-        if (strncmp(c, name, n) == 0 && (c[n] == '\t' || c[n] == '\n' || c[n] == '\0')) return k;
-        c = strchr(c, '\t');
-        if (!c) break;
-        c++;
-    }
-    return -1;
-}
-
 /* Field k of a tab-separated line into out. */
 static void field_of(const char *line, int k, char *out, size_t n) {
     const char *c = line;
@@ -396,7 +383,7 @@ static size_t read_starts(const char *path, start_row *rows, size_t cap) {
     static const char *const names[4] = {"a0", "w0", "class", "direction"};
     int col[4];
     for (int k = 0; k < 4; k++) {
-        col[k] = column_of(line, names[k]);
+        col[k] = th_column_of(line, names[k]);
         cr_assert_geq(col[k], 0, "%s: no column %s", path, names[k]);
     }
     size_t n = 0;

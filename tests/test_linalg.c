@@ -193,3 +193,26 @@ Test(linalg, pinv_satisfies_the_moore_penrose_conditions) {
     fadyn_pinv_ws_free(ws);
     gsl_rng_free(r);
 }
+
+/* The paper's |aᵀb| angle: arccos(|cos|), computed here from the dot
+ * product, against the signed one folded, min(θ, 180° − θ). */
+Test(linalg, abs_angle_is_the_signed_angle_folded_below_90) {
+    const double deg = M_PI / 180.0;
+    double thetas[] = {0.0, 30.0, 89.0, 90.0, 91.0, 120.0, 179.0, 180.0};
+    for (size_t i = 0; i < sizeof thetas / sizeof *thetas; i++) {
+        double a[3] = {2.0, 0.0, 0.0},
+               b[3] = {3 * cos(thetas[i] * deg), 3 * sin(thetas[i] * deg), 0};
+        double s = fadyn_angle_deg(a, b, 3);
+        cr_assert_float_eq(s, thetas[i], 1e-6, "signed %g: %g", thetas[i], s);
+        double c = fabs(fadyn_dot(a, b, 3)) / (fadyn_norm(a, 3) * fadyn_norm(b, 3));
+        double want = acos(c > 1 ? 1 : c) / deg;
+        double got = fadyn_angle_as(s, FADYN_ANGLE_ABS);
+        cr_assert_float_eq(got, want, 1e-6, "abs of %g: %g, want %g", thetas[i], got, want);
+        cr_assert_float_eq(got, fmin(thetas[i], 180.0 - thetas[i]), 1e-6);
+        cr_assert_eq(fadyn_angle_as(s, FADYN_ANGLE_SIGNED), s);
+    }
+    cr_assert(isnan(fadyn_angle_as(NAN, FADYN_ANGLE_ABS)));
+    cr_assert_str_eq(fadyn_angle_kind_name(FADYN_ANGLE_ABS), "abs");
+    cr_assert_null(fadyn_angle_kind_name(2));
+    cr_assert(strstr(fadyn_angle_axis_label(FADYN_ANGLE_ABS), "|cos|") != NULL);
+}

@@ -217,7 +217,7 @@ Test(rules, reference_updates_and_angles_match_loops) {
             cr_expect_float_eq(up[i], wp[i], 1e-13, "c %zu: W⁺ G entry %zu", c, i);
         }
         double a_bp, a_pbp;
-        fadyn_obs_angles(wb, wb, wp, NK * c, &a_bp, &a_pbp);
+        fadyn_obs_angles(wb, wb, wp, NK * c, FADYN_ANGLE_SIGNED, &a_bp, &a_pbp);
         cr_expect_float_eq(a_bp, 0.0, 1e-6);
         double dot = 0, nb = 0, np = 0;
         for (size_t i = 0; i < NK * c; i++)

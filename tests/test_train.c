@@ -276,25 +276,33 @@ Test(train, minibatch_is_mean_of_online_updates) {
         batch_is_mean_of_online(rules[i]);
 }
 
-Test(train, angles_of_a_diagonal_network_match_the_hand_computation) {
-    /* 2-2-2 linear, A = I, W = diag(1, 2), B = I, x = 0, y* = (1, 1): e = (1, 1),
-     * Δh_fa = (1, 1), Δh_bp = Wᵀe = (1, 2), Δh_pbp = W⁺e = (1, 1/2). */
-    fadyn_task t = small_task(2, 2);
-    size_t sz[] = {2, 2, 2};
+/* The 2-2-2 linear network A = I, W = diag(1, 2), B = b I of a rule, at
+ * x = 0, y* = (1, 1): e = (1, 1). */
+static fadyn_train_ws *diagonal_ws(const fadyn_task *t, const char *rule, fadyn_train_params *p,
+                                   double b) {
+    static const size_t sz[] = {2, 2, 2};
     fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
-    fadyn_train_params p = fadyn_train_params_default();
-    p.eta = 0.1;
-    double A[4] = {1, 0, 0, 1}, W[4] = {1, 0, 0, 2}, B[4] = {1, 0, 0, 1};
+    p->eta = 0.1;
+    double A[4] = {1, 0, 0, 1}, W[4] = {1, 0, 0, 2}, B[4] = {b, 0, 0, b};
     const double *Ws[2] = {A, W}, *Fs[1] = {B};
+    fadyn_train_ws *ws = make_ws(t, &s, rule, p, 1);
+    fadyn_train_ws_set(ws, Ws, Fs);
+    double *X = fadyn_train_ws_X(ws), *Y = fadyn_train_ws_Y(ws);
+    X[0] = X[1] = 0.0;
+    Y[0] = Y[1] = 1.0;
+    return ws;
+}
+
+Test(train, angles_of_a_diagonal_network_match_the_hand_computation) {
+    /* B = I: Δh_fa = (1, 1), Δh_bp = Wᵀe = (1, 2), Δh_pbp = W⁺e = (1, 1/2). */
+    fadyn_task t = small_task(2, 2);
+    fadyn_train_params p = fadyn_train_params_default();
     const char *rules[] = {"fa", "bp", "pbp"};
     double want_bp[] = {acos(3 / sqrt(10.0)), 0, acos(2 / sqrt(5 * 1.25))};
     double want_pbp[] = {acos(1.5 / sqrt(2 * 1.25)), acos(2 / sqrt(5 * 1.25)), 0};
     for (int r = 0; r < 3; r++) {
-        fadyn_train_ws *ws = make_ws(&t, &s, rules[r], &p, 1);
-        fadyn_train_ws_set(ws, Ws, Fs);
+        fadyn_train_ws *ws = diagonal_ws(&t, rules[r], &p, 1.0);
         double *X = fadyn_train_ws_X(ws), *Y = fadyn_train_ws_Y(ws);
-        X[0] = X[1] = 0.0;
-        Y[0] = Y[1] = 1.0;
         double bp, pbp;
         cr_assert_eq(fadyn_train_ws_angles(ws, 0, &bp, &pbp), FADYN_OK);
         /* arccos near 1 loses half the digits: 1e-5 degrees */
@@ -311,6 +319,37 @@ Test(train, angles_of_a_diagonal_network_match_the_hand_computation) {
     fadyn_task_free(&t);
 }
 
+/* B = -I in the network above: fa's update is -(1, 1), at 180° - ∠((1,1), (1,2))
+ * to bp's and 180° - ∠((1,1), (1,1/2)) to pbp's; --angle abs (|cos|) folds them
+ * back below 90°. */
+Test(train, abs_angles_fold_the_signed_ones_above_90) {
+    fadyn_task t = small_task(2, 2);
+    fadyn_train_params p = fadyn_train_params_default();
+    double to_bp = acos(3 / sqrt(10.0)) * 180 / M_PI,
+           to_pbp = acos(1.5 / sqrt(2 * 1.25)) * 180 / M_PI;
+    double want[2][2] = {{180 - to_bp, 180 - to_pbp}, {to_bp, to_pbp}};
+    for (int k = 0; k < 2; k++) {
+        p.angle = k ? FADYN_ANGLE_ABS : FADYN_ANGLE_SIGNED;
+        fadyn_train_ws *ws = diagonal_ws(&t, "fa", &p, -1.0);
+        double bp, pbp;
+        cr_assert_eq(fadyn_train_ws_angles(ws, 0, &bp, &pbp), FADYN_OK);
+        cr_assert_float_eq(bp, want[k][0], 1e-5, "%s: to bp %g", k ? "abs" : "signed", bp);
+        cr_assert_float_eq(pbp, want[k][1], 1e-5, "%s: to pbp %g", k ? "abs" : "signed", pbp);
+        fadyn_train_ws_free(ws);
+    }
+    fadyn_task_free(&t);
+}
+
+/* `fadyn train --angle abs`: every angle of one run is the signed run's
+ * min(θ, 180° − θ), on a run where some signed angle exceeds 90°; recorded
+ * in the summary, said on the plot's axis. */
+Test(train_cli, angle_abs_folds_every_angle_of_the_run) {
+    char dir[256];
+    th_tmpdir(dir, sizeof dir);
+    th_run_both_angles("train --examples 60 --eval-every 1 --runs 1 --quiet", dir);
+    const char *cols[] = {"angle_bp_h1_mean", "angle_pbp_h1_mean"};
+    th_expect_folded_runs(dir, cols, 2, 61);
+}
 Test(train, node_perturbation_estimates_the_bp_update_on_average) {
     fadyn_task t = small_task(4, 3);
     size_t sz[] = {4, 6, 3};
@@ -616,6 +655,37 @@ Test(figure_cli, bad_input_exit_2_and_a_quick_figure) {
     json_decref(j);
 }
 
+/* `fadyn figure fig1e fig4 --angle abs`: the figures' angles are the signed
+ * run's folded, min(θ, 180° − θ), on runs where some signed angle exceeds
+ * 90°; each JSON says which, each axis too. */
+Test(figure_cli, angle_abs_folds_the_angles_of_figs_1e_and_4) {
+    char dir[256], cmd[1024], p[2][512], q[2][512];
+    th_tmpdir(dir, sizeof dir);
+    const char *kind[2] = {"signed", "abs"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "figure fig1e fig4 --examples 400 --angle %s --dir %s/%s --quiet",
+                 kind[k], dir, kind[k]);
+        cr_assert_eq(th_run(cmd, NULL, 0), 0, "%s", cmd);
+    }
+    const char *tables[3][2] = {
+        {"fig1e.tsv", "angle"}, {"fig4-w0.tsv", "angle_bp_h1"}, {"fig4-w0.tsv", "angle_pbp_h1"}};
+    size_t above = 0;
+    for (int t = 0; t < 3; t++) {
+        for (int k = 0; k < 2; k++)
+            snprintf(p[k], sizeof p[k], "%s/%s/%s", dir, kind[k], tables[t][0]);
+        size_t rows;
+        above += th_expect_folded(p[0], p[1], tables[t][1], &rows);
+        cr_assert_gt(rows, 100);
+    }
+    cr_assert_gt(above, 0, "no signed angle above 90 degrees: the test shows nothing");
+    const char *figs[2] = {"fig1e", "fig4"};
+    for (int k = 0; k < 2; k++)
+        for (int f = 0; f < 2; f++) {
+            snprintf(p[k], sizeof p[k], "%s/%s/%s.json", dir, kind[k], figs[f]);
+            snprintf(q[k], sizeof q[k], "%s/%s/%s.gp", dir, kind[k], figs[f]);
+            th_expect_angle_kind(p[k], 0, q[k], k ? FADYN_ANGLE_ABS : FADYN_ANGLE_SIGNED);
+        }
+}
 Test(train, a_data_set_task_draws_its_rows_and_learns_them) {
     /* 3 rows of a linear map y = M x; the held-out set is the same rows */
     double X[3 * 4] = {1, 0, 0, 1, 0, 1, 0, -1, 0, 0, 1, 2},

@@ -62,7 +62,8 @@ typedef struct {
     size_t examples;            /* examples per training run (where a figure trains) */
     fadyn_progress_fn progress; /* fraction of the experiment done (one call at a time), NULL */
     void *progress_ctx;
-    const char *data_dir; /* the MNIST files (Figs. 2a, 2b, S1); NULL: data/mnist */
+    const char *data_dir;   /* the MNIST files (Figs. 2a, 2b, S1); NULL: data/mnist */
+    fadyn_angle_kind angle; /* the angles of Figs. 1e, 2b, 4: signed (default) or |cos| */
 } fadyn_fig_settings;
 
 /* ---- Fig. 1d: four rules on Task 1 --------------------------------------- */

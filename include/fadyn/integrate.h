@@ -13,6 +13,7 @@
 FADYN_API_BEGIN
 
 #include "fadyn/error.h"
+#include "fadyn/linalg.h"
 
 #include <gsl/gsl_odeiv2.h>
 #include <stddef.h>
@@ -55,6 +56,7 @@ typedef struct {
     int log_time;                      /* sample times logarithmic from t_min to t_end */
     double t_min;                      /* first positive sample for log time, 1e-3 */
     double radius;                     /* blow-up radius on max |y_i|, 1e6 */
+    fadyn_angle_kind angle;            /* the observer's angles: signed (default) or |cos| */
 } fadyn_integ_params;
 
 fadyn_integ_params fadyn_integ_params_default(void);

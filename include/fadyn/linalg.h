@@ -37,6 +37,19 @@ double fadyn_dot(const double *a, const double *b, size_t n);
  * (docs/theory.md §1).  NaN when either vector is zero. */
 double fadyn_angle_deg(const double *a, const double *b, size_t n);
 
+/* Which angle a report gives: the signed form above, 0..180°, or the
+ * paper's arccos(|aᵀb| / (‖a‖‖b‖)), 0..90°, which is min(θ, 180° − θ) of
+ * the signed θ (docs/figures.md, "Deviations from the paper"). */
+typedef enum { FADYN_ANGLE_SIGNED = 0, FADYN_ANGLE_ABS = 1 } fadyn_angle_kind;
+
+/* The signed angle deg as kind k reports it (NaN stays NaN). */
+double fadyn_angle_as(double deg, fadyn_angle_kind k);
+/* "signed", "abs"; NULL past the last (an enum's names, for options). */
+const char *fadyn_angle_kind_name(int k);
+/* A plot's axis label for angles of kind k: "angle (degrees)" signed,
+ * "angle (|cos|, degrees)" abs. */
+const char *fadyn_angle_axis_label(fadyn_angle_kind k);
+
 /* 1 if some |a_i| > bound or is NaN (one pass, vectorisable): the blow-up
  * test of the integrators; bound = INFINITY tests finiteness. */
 int fadyn_exceeds(const double *a, size_t n, double bound);

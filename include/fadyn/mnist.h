@@ -36,6 +36,7 @@ FADYN_API_BEGIN
 
 #include "fadyn/error.h"
 #include "fadyn/idx.h"
+#include "fadyn/linalg.h"
 #include "fadyn/rule.h"
 
 #include <signal.h>
@@ -47,18 +48,19 @@ typedef enum { FADYN_MNIST_SINGLE = 0, FADYN_MNIST_DOUBLE = 1 } fadyn_mnist_prec
 #define FADYN_MNIST_BLOCK 64
 
 typedef struct {
-    size_t hidden;      /* hidden units, 1000 */
-    double eta;         /* learning rate η */
-    double decay;       /* weight decay α (weights only, not biases), 1e-6 */
-    double w_scale;     /* ω: W0, W and the biases ~ U[-ω, ω] */
-    double b_scale;     /* β: B ~ U[-β, β] */
-    double drop;        /* sparse fa: fraction of W and of B removed, 0.5 */
-    double input_scale; /* x = input_scale · pixel / 255, 1 */
-    int output_deriv;   /* 1: δ = e ∘ σ'(output) (the gradient of L); 0: δ = e */
-    size_t batch;       /* K examples per update, 1 (online) */
-    size_t examples;    /* examples per run */
-    size_t eval_every;  /* examples between evaluations (rounded up to batches) */
-    int angles;         /* the angle Δh_FA∠Δh_BP on every example, 1 */
+    size_t hidden;          /* hidden units, 1000 */
+    double eta;             /* learning rate η */
+    double decay;           /* weight decay α (weights only, not biases), 1e-6 */
+    double w_scale;         /* ω: W0, W and the biases ~ U[-ω, ω] */
+    double b_scale;         /* β: B ~ U[-β, β] */
+    double drop;            /* sparse fa: fraction of W and of B removed, 0.5 */
+    double input_scale;     /* x = input_scale · pixel / 255, 1 */
+    int output_deriv;       /* 1: δ = e ∘ σ'(output) (the gradient of L); 0: δ = e */
+    size_t batch;           /* K examples per update, 1 (online) */
+    size_t examples;        /* examples per run */
+    size_t eval_every;      /* examples between evaluations (rounded up to batches) */
+    int angles;             /* the angle Δh_FA∠Δh_BP on every example, 1 */
+    fadyn_angle_kind angle; /* signed (0..180°, the default) or from |cos| (0..90°) */
     fadyn_mnist_precision precision;
     size_t n_train, n_test; /* use the first n images of each set, 0: all */
     unsigned long seed;     /* data order (every rule and run) and the runs' seeds */

@@ -10,7 +10,8 @@
  *   drift = ‖C(t) − C(0)‖_F; drift_rel divides by ‖first term‖ + ‖A Aᵀ‖
  *   s     = tr(A Aᵀ)                                   (eq 35)
  *   angle_bp  = ∠(u, Wᵀ E Σ),  angle_pbp = ∠(u, W⁺ E Σ), u the rule's
- *               hidden signal (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow)
+ *               hidden signal (B E Σ for fa, Wᵀ E Σ for bp; NaN for shallow),
+ *               signed (0..180°) unless set to |cos| (0..90°)
  *   An angle is NaN where it is undefined: once E is at the noise level,
  *   √nse < floor (the trainers' rule ‖e‖ < floor·‖y*‖ in expectation), or
  *   once a signal it is taken between, a = M E Σ, is at that level,
@@ -31,6 +32,7 @@
 #include "fadyn/api.h"
 FADYN_API_BEGIN
 
+#include "fadyn/linalg.h"
 #include "fadyn/problem.h"
 
 /* The relative level below which the error and the signals count as noise
@@ -73,9 +75,10 @@ void fadyn_obs_reference_updates(size_t nk, size_t nk1, size_t c, const double *
                                  double *ubp, double *upbp);
 
 /* angle_bp = ∠(u, ubp) and angle_pbp = ∠(u, upbp) in degrees (n entries
- * each, fadyn_angle_deg), u the rule's own hidden update. */
+ * each, fadyn_angle_deg, as kind k reports it: fadyn_angle_as), u the
+ * rule's own hidden update. */
 void fadyn_obs_angles(const double *u, const double *ubp, const double *upbp, size_t n,
-                      double *angle_bp, double *angle_pbp);
+                      fadyn_angle_kind k, double *angle_bp, double *angle_pbp);
 
 typedef struct fadyn_observer fadyn_observer;
 
@@ -86,6 +89,8 @@ void fadyn_observer_free(fadyn_observer *o);
  * default).  An integration knows E only to its own error: see
  * fadyn_ode_angle_floor (fadyn/ode.h). */
 void fadyn_observer_set_floor(fadyn_observer *o, double level);
+/* The angles signed (the default) or from |cos| (fadyn_angle_as). */
+void fadyn_observer_set_angle(fadyn_observer *o, fadyn_angle_kind k);
 
 /* ‖C(0)‖_F ÷ (‖first term‖ + ‖A Aᵀ‖) at the state given to _alloc (0 if
  * both are 0): 0 to rounding when the start has C = 0. */

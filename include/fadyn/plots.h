@@ -110,9 +110,10 @@ int fadyn_plot_basin_slice(const fadyn_plot_target *t, const char *sizes, double
 
 /* `fadyn train`: NSE (mean ± sd band) and the angles against examples, from
  * stem.tsv (columns example, nse_mean, nse_sd, ..., see docs/cli.md).
- * nhidden: hidden layers (angle columns); title: one line. */
-int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, const char *title,
-                     fadyn_err *err);
+ * nhidden: hidden layers (angle columns); angles: drawn, of kind angle
+ * (its axis label, fadyn_angle_axis_label); title: one line. */
+int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, fadyn_angle_kind angle,
+                     const char *title, fadyn_err *err);
 
 /* `fadyn compare`: deviations against η, one line per batch K, from stem.tsv
  * (columns eta batch deviation loss_deviation status, rows grouped by K),
@@ -130,8 +131,8 @@ int fadyn_plot_compare(const fadyn_plot_target *t, const double *etas, size_t ne
 int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_t nrules,
                      double xmax_linear, fadyn_err *err);
 /* Fig. 1e: angle with a ±2 sd sliding-window band, from stem.tsv
- * (columns example angle mean sd). */
-int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err);
+ * (columns example angle mean sd); the y label says the angle's kind. */
+int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_angle_kind angle, fadyn_err *err);
 /* Fig. 2d: bars of the test NSE (mean ± sd, points per run) for 3 and 4
  * layers with bp and fa, n runs each, from stem.tsv (columns group rule_fa
  * layers run nse mean sd), the p-values in the title. */
@@ -139,15 +140,16 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
                      fadyn_err *err);
 /* Fig. 4: NSE, angle to bp, angle to pbp against examples, one colour per
  * ω, from stem-wI.tsv files (i = 0..n-1). */
-int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err);
+int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n,
+                    fadyn_angle_kind angle, fadyn_err *err);
 
 /* ---- MNIST, Task 2: fadyn train --task mnist, Figs. 2a, 2b, S1 (src/plot/plot_mnist.c) */
 
 /* `fadyn train --task mnist`: test error (mean, ± sd band over runs) and,
  * with angles, Δh_FA∠Δh_BP against examples, from stem.tsv (the columns of
  * fadyn_mnist_write_mean). */
-int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *title,
-                           fadyn_err *err);
+int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, fadyn_angle_kind angle,
+                           const char *title, fadyn_err *err);
 /* Fig. 2a: test error against examples, one curve per rule (its mean, a
  * band of ± 1 sd) from STEM-RULE.tsv (fadyn_mnist_write_mean's columns), in
  * the rule's colour (sparse rules light grey and dashed, as the paper), the
@@ -156,7 +158,8 @@ int fadyn_plot_fig2a(const fadyn_plot_target *t, const char *const *rules, const
                      const double *paper, size_t n, fadyn_err *err);
 /* Fig. 2b: the angle's interval means with ± 1 sd bars, from stem.tsv
  * (columns example mean sd). */
-int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_err *err);
+int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_angle_kind angle,
+                     fadyn_err *err);
 /* Fig. S1: four grey mosaics (`with image`: white positive, black
  * negative) from the four blocks of stem.tsv: the start, bp, fa, sparse fa;
  * their test errors (%) in the titles. */

@@ -136,6 +136,7 @@ typedef struct {
     int angles;             /* compute the angles at evaluations, 1 */
     double radius;          /* diverged when the loss of an example exceeds this, 1e12 */
     double angle_floor; /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
+    fadyn_angle_kind angle; /* the angles signed (0..180°, the default) or from |cos| */
 } fadyn_train_params;
 
 fadyn_train_params fadyn_train_params_default(void);

@@ -67,6 +67,7 @@ static const cli_opt OPTS[] = {
     CLI_STRING("mnist-dir", "DIR", A, ro.set.data_dir,
                "the MNIST files of figs 2a, 2b and S1 (make data fetches them)",
                .def = "$FADYN_MNIST, else data/mnist"),
+    CLI_ANGLE(A, ro.set.angle, .def = "signed; figs 1e, 2b and 4"),
     CLI_SET("quiet", A, quiet, "no summary on standard output"),
     CLI_END,
 };

@@ -50,6 +50,7 @@ static const cli_opt OPTS[] = {
     CLI_SET("log-time", A, integ.log_time, "logarithmic sample times from --t-min", CLI_REC),
     CLI_DOUBLE("t-min", "T", A, integ.t_min, "first sample time after 0 of --log-time"),
     CLI_DOUBLE("radius", "R", A, integ.radius, "stop as diverged when some |weight| > R", CLI_REC),
+    CLI_ANGLE(A, integ.angle, CLI_REC),
     CLI_ULONG("nmax", "N", A, integ.nmax, "total step limit", CLI_RANGE(1, 1e12)),
     CLI_DOUBLE("hmin", "H", A, integ.hmin, "smallest step; at most the first step h0 (1e-3)"),
     CLI_SET("force", A, force,

@@ -103,6 +103,7 @@ static const cli_opt OPTS[] = {
     CLI_SIZE("inputs", "N", A, task.inputs, "inputs of the linear task", CLI_RANGE(1, 100000)),
     CLI_SIZE("outputs", "N", A, task.outputs, "outputs of the linear task", CLI_RANGE(1, 100000)),
     CLI_CLEAR("no-angles", A, tp.angles, "skip the angles (faster)", .section = "Runs:"),
+    CLI_ANGLE(A, tp.angle, CLI_REC),
     CLI_SIZE("runs", "N", A, runs, "independent runs, in parallel", CLI_RANGE(1, 1000)),
     CLI_ULONG("seed", "N", A, seed, "seed of the task, data and runs"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
@@ -180,6 +181,7 @@ typedef struct {
     char title[512];
     size_t nhidden;
     int angles;
+    fadyn_angle_kind angle;
     const fadyn_train_result *res;
     size_t runs;
 } train_figure;
@@ -191,7 +193,7 @@ static int write_mean(const char *path, const void *figure, fadyn_err *err) {
 
 static int draw(const fadyn_plot_target *t, const void *figure, fadyn_err *err) {
     const train_figure *f = figure;
-    return fadyn_plot_train(t, f->nhidden, f->angles, f->title, err);
+    return fadyn_plot_train(t, f->nhidden, f->angles, f->angle, f->title, err);
 }
 
 static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_train_result *res,
@@ -209,7 +211,7 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     if (o->oo.plot) {
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
-        train_figure fig = {{0}, spec->depth - 1, o->tp.angles, res, o->runs};
+        train_figure fig = {{0}, spec->depth - 1, o->tp.angles, o->tp.angle, res, o->runs};
         snprintf(fig.title, sizeof fig.title, "fadyn train: task %s, rule %s, eta %g, %zu runs",
                  fadyn_task_name(o->task.kind), o->rule->name, o->tp.eta, o->runs);
         fadyn_plot_data data = {".tsv", write_mean, &fig, o->oo.out};

@@ -102,6 +102,7 @@ static const cli_opt OPTS[] = {
     CLI_SIZE("eval-every", "N", M, p.eval_every, "examples between evaluations", CLI_REC,
              CLI_RANGE(0, 1e10), .def = "one epoch"),
     CLI_CLEAR("no-angles", M, p.angles, "skip the angle dh_FA < dh_BP"),
+    CLI_ANGLE(M, p.angle, CLI_REC),
     CLI_ENUM("precision", "P", M, precision, precision_name, "the weights in single or double",
              CLI_REC),
     CLI_SIZE("runs", "N", M, runs, "independent runs", CLI_REC, CLI_RANGE(1, 1000),
@@ -315,6 +316,7 @@ typedef struct {
     size_t runs;
     char title[512];
     int angles;
+    fadyn_angle_kind angle;
 } mnist_figure;
 
 static int write_mean(const char *path, const void *ctx, fadyn_err *err) {
@@ -324,7 +326,7 @@ static int write_mean(const char *path, const void *ctx, fadyn_err *err) {
 
 static int draw(const fadyn_plot_target *t, const void *ctx, fadyn_err *err) {
     const mnist_figure *f = ctx;
-    return fadyn_plot_mnist_train(t, f->angles, f->title, err);
+    return fadyn_plot_mnist_train(t, f->angles, f->angle, f->title, err);
 }
 
 static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mnist_result *res,
@@ -343,7 +345,7 @@ static int outputs(const mnist_opts *o, const fadyn_mnist *data, const fadyn_mni
         fadyn_plot_target pt;
         if ((rc = fadyn_plot_target_parse(&pt, o->oo.plot, 0, 0, err))) return rc;
         mnist_figure fig = {
-            res, o->runs, {0}, o->p.angles && o->rule->signal == FADYN_SIGNAL_FEEDBACK};
+            res, o->runs, {0}, o->p.angles && o->rule->signal == FADYN_SIGNAL_FEEDBACK, o->p.angle};
         snprintf(fig.title, sizeof fig.title, "fadyn train: MNIST, rule %s, eta %g, %zu run%s",
                  o->rule->name, o->p.eta, o->runs, o->runs > 1 ? "s" : "");
         fadyn_plot_data d = {".tsv", write_mean, &fig, o->oo.out};

@@ -166,6 +166,13 @@ void cli_show_named(const cli_opt *o, const void *base, char *buf, size_t n);
     { CLI_FIELD(stepper, nm, "NAME", T, f, h), __VA_ARGS__ }
 #define CLI_ENUM(nm, mv, T, f, nf, h, ...)                                                         \
     { CLI_FIELD(enum, nm, mv, T, f, h), .names = nf, __VA_ARGS__ }
+/* --angle KIND: the angles signed or from |cos| (fadyn_angle_kind, an int
+ * field); the same words in every command that reports angles. */
+#define CLI_ANGLE(T, f, ...)                                                                       \
+    CLI_ENUM("angle", "KIND", T, f, fadyn_angle_kind_name,                                         \
+             "signed: arccos(a.b / |a||b|), 0..180 degrees; abs: arccos(|a.b| / |a||b|), 0..90, "  \
+             "the paper's |a^T b| (docs/figures.md, Deviations from the paper)",                   \
+             __VA_ARGS__)
 /* A list of kind kp in the array f, its count in n. */
 #define CLI_LIST_K(kp, nm, mv, T, f, n, h, ...)                                                    \
     {                                                                                              \

@@ -40,6 +40,18 @@ double fadyn_angle_deg(const double *a, const double *b, size_t n) {
     return acos(c) * (180.0 / M_PI);
 }
 
+double fadyn_angle_as(double deg, fadyn_angle_kind k) {
+    return k == FADYN_ANGLE_ABS && deg > 90.0 ? 180.0 - deg : deg;
+}
+
+const char *fadyn_angle_kind_name(int k) {
+    return k == FADYN_ANGLE_SIGNED ? "signed" : k == FADYN_ANGLE_ABS ? "abs" : NULL;
+}
+
+const char *fadyn_angle_axis_label(fadyn_angle_kind k) {
+    return k == FADYN_ANGLE_ABS ? "angle (|cos|, degrees)" : "angle (degrees)";
+}
+
 int fadyn_exceeds(const double *a, size_t n, double bound) {
     /* |a_i| <= DBL_MAX fails for ±inf and NaN: bound = INFINITY tests
      * finiteness, as the header says (|inf| <= INFINITY would pass) */

@@ -17,11 +17,12 @@ struct fadyn_observer {
     fadyn_dyn *dyn;
     fadyn_pinv_ws *pinv;
     double *E, *ES, *C0, *C, *tmp, *tmp2, *u, *ubp, *upbp, *Wplus, *eye, *M, *block;
-    size_t csize;  /* total entries of all C_k */
-    double tsT;    /* tr(T Σ Tᵀ) */
-    double nTS;    /* ‖T Σ‖_F */
-    double level;  /* noise floor of the angles (fadyn_observer_set_floor) */
-    double c0_rel; /* ‖C(0)‖ relative (fadyn_observer_c0_rel) */
+    size_t csize;           /* total entries of all C_k */
+    double tsT;             /* tr(T Σ Tᵀ) */
+    double nTS;             /* ‖T Σ‖_F */
+    double level;           /* noise floor of the angles (fadyn_observer_set_floor) */
+    double c0_rel;          /* ‖C(0)‖ relative (fadyn_observer_c0_rel) */
+    fadyn_angle_kind angle; /* signed or |cos| (fadyn_observer_set_angle) */
 };
 
 #define WK(y, k) ((y) + fadyn_problem_offset(o->p, (k)))
@@ -115,13 +116,17 @@ void fadyn_observer_set_floor(fadyn_observer *o, double level) {
     o->level = level;
 }
 
+void fadyn_observer_set_angle(fadyn_observer *o, fadyn_angle_kind k) {
+    o->angle = k;
+}
+
 /* ∠(a, b) in degrees, NaN unless both signals are above the noise level
  * (fadyn/observer.h): ‖a‖ ≥ floor·ma, ‖b‖ ≥ floor·mb, with ma, mb the
  * sizes the signals have when E Σ is at the floor. */
 static double defined_angle(const double *a, const double *b, size_t n, double ma, double mb,
-                            double level) {
+                            double level, fadyn_angle_kind k) {
     if (fadyn_norm(a, n) < level * ma || fadyn_norm(b, n) < level * mb) return NAN;
-    return fadyn_angle_deg(a, b, n);
+    return fadyn_angle_as(fadyn_angle_deg(a, b, n), k);
 }
 
 void fadyn_observer_free(fadyn_observer *o) {
@@ -176,8 +181,8 @@ int fadyn_observer_eval(fadyn_observer *o, double t, const double *y, fadyn_obs 
     p->rule->ode->signal(p, y, L - 1, no, o->eye, o->M);
     double gain = o->nTS / sqrt((double)no), mu = fadyn_norm(o->M, nh * no) * gain,
            mbp = fadyn_norm(W, nh * no) * gain, mpbp = fadyn_norm(o->Wplus, nh * no) * gain;
-    r->angle_bp = defined_angle(o->u, o->ubp, nh * n0, mu, mbp, o->level);
-    r->angle_pbp = defined_angle(o->u, o->upbp, nh * n0, mu, mpbp, o->level);
+    r->angle_bp = defined_angle(o->u, o->ubp, nh * n0, mu, mbp, o->level, o->angle);
+    r->angle_pbp = defined_angle(o->u, o->upbp, nh * n0, mu, mpbp, o->level, o->angle);
     return 0;
 }
 
@@ -200,9 +205,9 @@ void fadyn_obs_reference_updates(size_t nk, size_t nk1, size_t c, const double *
 }
 
 void fadyn_obs_angles(const double *u, const double *ubp, const double *upbp, size_t n,
-                      double *angle_bp, double *angle_pbp) {
-    *angle_bp = fadyn_angle_deg(u, ubp, n);
-    *angle_pbp = fadyn_angle_deg(u, upbp, n);
+                      fadyn_angle_kind k, double *angle_bp, double *angle_pbp) {
+    *angle_bp = fadyn_angle_as(fadyn_angle_deg(u, ubp, n), k);
+    *angle_pbp = fadyn_angle_as(fadyn_angle_deg(u, upbp, n), k);
 }
 
 void fadyn_obs_to_array(const fadyn_obs *r, double *v) {

@@ -17,7 +17,7 @@ int fadyn_exp_task1(unsigned long seed, fadyn_task *task, fadyn_net_spec *spec, 
 }
 
 fadyn_fig_settings fadyn_exp_settings(fadyn_recipe_scale scale) {
-    fadyn_fig_settings s = {1, scale.runs, scale.examples, NULL, NULL, NULL};
+    fadyn_fig_settings s = {1, scale.runs, scale.examples, NULL, NULL, NULL, FADYN_ANGLE_SIGNED};
     return s;
 }
 

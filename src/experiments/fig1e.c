@@ -57,6 +57,7 @@ int fadyn_fig1e_run(const fadyn_fig1e_params *p, fadyn_fig1e_result *r, fadyn_er
     r->eta = tp.eta = fadyn_train_default_eta(FADYN_TASK_LINEAR, fa);
     tp.examples = p->set.examples;
     tp.eval_every = 1;
+    tp.angle = p->set.angle;
     rc = fadyn_train_run(&task, &spec, fa, &tp, fadyn_train_run_seed(p->set.seed, 0), &r->run);
     fadyn_task_free(&task);
     if (p->set.progress) p->set.progress(p->set.progress_ctx, 1.0);
@@ -113,8 +114,8 @@ static int write_windows(const char *path, const void *result, fadyn_err *err) {
 }
 
 static int draw(const fadyn_plot_target *t, const void *result, fadyn_err *err) {
-    (void)result;
-    return fadyn_plot_fig1e(t, err);
+    const fadyn_fig1e_result *r = result;
+    return fadyn_plot_fig1e(t, r->par.set.angle, err);
 }
 
 int fadyn_fig1e_plot(const fadyn_fig1e_result *r, const fadyn_plot_target *t, fadyn_err *err) {

@@ -119,7 +119,7 @@ static int write_angles(const char *path, const void *result, fadyn_err *err) {
 
 static int draw(const fadyn_plot_target *t, const void *result, fadyn_err *err) {
     const fadyn_fig2b_result *r = result;
-    return fadyn_plot_fig2b(t, r->par.set.runs, err);
+    return fadyn_plot_fig2b(t, r->par.set.runs, r->par.set.angle, err);
 }
 
 int fadyn_fig2b_plot(const fadyn_fig2b_result *r, const fadyn_plot_target *t, fadyn_err *err) {

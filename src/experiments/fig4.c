@@ -55,6 +55,7 @@ int fadyn_fig4_run(const fadyn_fig4_params *p, fadyn_fig4_result *r, fadyn_err *
     tp.eta = p->eta;
     tp.examples = p->set.examples;
     tp.eval_every = tp.examples / 200;
+    tp.angle = p->set.angle;
     size_t done = 0;
     int old = fadyn_blas_set_threads(1);
 #pragma omp parallel for schedule(dynamic)
@@ -112,7 +113,7 @@ static int write_run(const char *path, const void *run, fadyn_err *err) {
 
 static int draw(const fadyn_plot_target *t, const void *result, fadyn_err *err) {
     const fadyn_fig4_result *r = result;
-    return fadyn_plot_fig4(t, r->par.omegas, r->par.nomegas, err);
+    return fadyn_plot_fig4(t, r->par.omegas, r->par.nomegas, r->par.set.angle, err);
 }
 
 int fadyn_fig4_plot(const fadyn_fig4_result *r, const fadyn_plot_target *t, fadyn_err *err) {

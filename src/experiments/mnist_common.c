@@ -25,6 +25,7 @@ fadyn_mnist_params fadyn_exp_mnist_train(const fadyn_fig_settings *s,
     fadyn_mnist_params p = *base;
     if (s->examples) p.examples = s->examples;
     if (s->seed) p.seed = s->seed;
+    p.angle = s->angle;
     return p;
 }
 

@@ -80,6 +80,7 @@ int fadyn_recipe_write(const fadyn_recipe *r, const fadyn_recipe_options *o, con
     json_object_set_new(sum, "figure", json_string(r->name));
     json_object_set_new(sum, "mode", json_string(o->full ? "full" : "quick"));
     json_object_set_new(sum, "seed", json_integer((json_int_t)o->set.seed));
+    json_object_set_new(sum, "angle", json_string(fadyn_angle_kind_name(o->set.angle)));
     r->summary(result, sum);
     json_object_set_new(sum, "diverged_runs",
                         json_integer((json_int_t)r->report(result, NULL, NULL)));

@@ -69,6 +69,7 @@ fadyn_integ_params fadyn_integ_params_default(void) {
         .log_time = 0,
         .t_min = 1e-3,
         .radius = 1e6,
+        .angle = FADYN_ANGLE_SIGNED,
     };
     return ip;
 }

@@ -81,6 +81,7 @@ int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
         return res->status = fadyn_err_set(&res->err, FADYN_ENOMEM, "out of memory");
     }
     fadyn_observer_set_floor(obs, res->angle_floor);
+    fadyn_observer_set_angle(obs, ip->angle);
     res->c0_rel = fadyn_observer_c0_rel(obs);
     res->conserved_name = p->rule->ode->conserved_name;
     res->lyapunov = p->rule->ode->lyapunov && p->depth == 2;

@@ -45,7 +45,7 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
     return fadyn_plot_finish(t, &b, err);
 }
 
-int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err) {
+int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_angle_kind angle, fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
@@ -54,7 +54,7 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err) {
         "data = '%s.tsv'\n"
         "set title 'Fig. 1e — angle between the hidden updates of feedback alignment and backprop, "
         "Δh_{FA} ∠ Δh_{BP} (Task 1)'\n"
-        "set grid\nset xlabel 'examples'\nset ylabel 'Δh_{FA} ∠ Δh_{BP} (degrees)'\n"
+        "set grid\nset xlabel 'examples'\nset ylabel 'Δh_{FA} ∠ Δh_{BP}: %s'\n"
         "set yrange [0:120]\nset ytics 0,15\nset key top right\n"
         "plot data using 'example':(column('mean')-2*column('sd')):(column('mean')+2*column('sd')) "
         "with filledcurves fc rgb '#a6dba0' fs solid 0.6 title '± 2 sd, window of 10 examples', "
@@ -62,7 +62,7 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_err *err) {
         "     data using 'example':'mean' with lines lw 2 lc rgb '#1a9641' title 'sliding mean', "
         "\\\n"
         "     90 with lines dt 2 lc rgb '#888888' title '90°'\n",
-        t->qbase);
+        t->qbase, fadyn_angle_axis_label(angle));
     return fadyn_plot_finish(t, &b, err);
 }
 
@@ -91,7 +91,8 @@ int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p
     return fadyn_plot_finish(t, &b, err);
 }
 
-int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, fadyn_err *err) {
+int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n,
+                    fadyn_angle_kind angle, fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
@@ -100,9 +101,10 @@ int fadyn_plot_fig4(const fadyn_plot_target *t, const double *omegas, size_t n, 
             "initial weights U[-ω, ω]: blue (small ω) to red (large ω)' font ',13'\n"
             "set grid\nset xlabel 'examples'\nset key top right font ',9'\nunset colorbox\n"
             "set palette defined (0 '#2c7bb6', 0.5 '#abd9a9', 0.75 '#fdae61', 1 '#d7191c')\n");
-    static const char *const what[3][3] = {{"a: NSE", "nse", "NSE (held-out)"},
-                                           {"b: Δh_{FA} ∠ Δh_{BP}", "angle_bp_h1", "degrees"},
-                                           {"c: Δh_{FA} ∠ Δh_{PBP}", "angle_pbp_h1", "degrees"}};
+    const char *deg = fadyn_angle_axis_label(angle);
+    const char *const what[3][3] = {{"a: NSE", "nse", "NSE (held-out)"},
+                                    {"b: Δh_{FA} ∠ Δh_{BP}", "angle_bp_h1", deg},
+                                    {"c: Δh_{FA} ∠ Δh_{PBP}", "angle_pbp_h1", deg}};
     for (int p = 0; p < 3; p++) {
         fadyn_strbuf_printf(
             &b, "set title '%s'\nset ylabel '%s'\n%s\n%s\nplot ", what[p][0], what[p][2],

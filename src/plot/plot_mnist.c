@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *title,
-                           fadyn_err *err) {
+int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, fadyn_angle_kind angle,
+                           const char *title, fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
@@ -25,14 +25,16 @@ int fadyn_plot_mnist_train(const fadyn_plot_target *t, int angles, const char *t
         t->dumb ? "fadyn-plot" : t->qbase, angles ? 2 : 1, title);
     if (angles)
         fadyn_strbuf_printf(
-            &b, "set title 'angle between the hidden updates of fa and of bp, Δh_{FA} ∠ Δh_{BP} "
-                "(mean over each interval, band: its sd)'\n"
-                "unset logscale y\nset yrange [0:*]\nset ylabel 'degrees'\n"
-                "plot data using 'example':(column('angle_mean_mean') - column('angle_sd_mean'))"
-                ":(column('angle_mean_mean') + column('angle_sd_mean')) with filledcurves "
-                "fc rgb '#bbddbb' fs transparent solid 0.5 title '± sd', \\\n"
-                "     data using 'example':'angle_mean_mean' with linespoints lw 2 pt 7 ps 0.5 "
-                "lc rgb '#1a9641' title 'angle'\n");
+            &b,
+            "set title 'angle between the hidden updates of fa and of bp, Δh_{FA} ∠ Δh_{BP} "
+            "(mean over each interval, band: its sd)'\n"
+            "unset logscale y\nset yrange [0:*]\nset ylabel '%s'\n"
+            "plot data using 'example':(column('angle_mean_mean') - column('angle_sd_mean'))"
+            ":(column('angle_mean_mean') + column('angle_sd_mean')) with filledcurves "
+            "fc rgb '#bbddbb' fs transparent solid 0.5 title '± sd', \\\n"
+            "     data using 'example':'angle_mean_mean' with linespoints lw 2 pt 7 ps 0.5 "
+            "lc rgb '#1a9641' title 'angle'\n",
+            fadyn_angle_axis_label(angle));
     fadyn_strbuf_printf(&b, "unset multiplot\n");
     return fadyn_plot_finish(t, &b, err);
 }
@@ -71,7 +73,8 @@ int fadyn_plot_fig2a(const fadyn_plot_target *t, const char *const *rules, const
     return fadyn_plot_finish(t, &b, err);
 }
 
-int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_err *err) {
+int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_angle_kind angle,
+                     fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
@@ -79,13 +82,14 @@ int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_err *err) {
         &b,
         "set title \"Fig. 2b: MNIST, fa: angle between the hidden updates of fa and bp, "
         "Δh_{FA} ∠ Δh_{BP}\\n(mean over each interval, bars ± 1 sd; %zu run%s)\" font ',13'\n"
-        "set grid\nset xlabel 'examples'\nset ylabel 'degrees'\nset yrange [0:90]\n"
+        "set grid\nset xlabel 'examples'\nset ylabel '%s'\nset yrange [0:90]\n"
         "set key top right\n"
         "plot '%s.tsv' using 'example':'mean':'sd' with yerrorbars pt 7 ps 0.6 "
         "lc rgb '#1a9641' title 'Δh_{FA} ∠ Δh_{BP}', \\\n"
         "     '' using 'example':'mean' with lines lw 2 lc rgb '#1a9641' notitle, \\\n"
         "     90 with lines dt 2 lc rgb '#808080' title '90° (orthogonal)'\n",
-        runs, runs > 1 ? "s" : "", t->dumb ? "fadyn-plot" : t->qbase);
+        runs, runs > 1 ? "s" : "", fadyn_angle_axis_label(angle),
+        t->dumb ? "fadyn-plot" : t->qbase);
     return fadyn_plot_finish(t, &b, err);
 }
 

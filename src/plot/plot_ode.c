@@ -48,11 +48,13 @@ int fadyn_plot_ode(const fadyn_plot_target *t, const fadyn_problem *p, const fad
         ro->conserved_name, p->depth > 2 ? " per layer" : "",
         p->depth > 2 ? ", root-sum-square over layers" : "");
     fadyn_strbuf_printf(
-        &b, "set title 'alignment of the hidden update (none once E is noise)'\nunset logscale "
-            "y\nset format y '%%g'\n"
-            "set yrange [0:*]\nset ylabel 'degrees'\n"
-            "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
-            "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"
-            "unset multiplot\n");
+        &b,
+        "set title 'alignment of the hidden update (none once E is noise)'\nunset logscale "
+        "y\nset format y '%%g'\n"
+        "set yrange [0:*]\nset ylabel '%s'\n"
+        "plot data using 't':'angle_bp' with lines lw 2 title '∠ to bp (W^T E)', \\\n"
+        "     data using 't':'angle_pbp' with lines lw 2 title '∠ to pbp (W^+ E)'\n"
+        "unset multiplot\n",
+        fadyn_angle_axis_label(ip->angle));
     return fadyn_plot_finish(t, &b, err);
 }

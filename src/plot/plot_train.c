@@ -6,8 +6,8 @@ static const char *log_format(const fadyn_plot_target *t) {
     return t->dumb ? "%.0e" : "10^{%T}";
 }
 
-int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, const char *title,
-                     fadyn_err *err) {
+int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, fadyn_angle_kind angle,
+                     const char *title, fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
@@ -29,7 +29,8 @@ int fadyn_plot_train(const fadyn_plot_target *t, size_t nhidden, int angles, con
         fadyn_strbuf_printf(&b,
                             "set title 'angle of the hidden update to bp (W^T e) and pbp (W^+ e)'\n"
                             "unset logscale y\nset format y '%%g'\nset yrange [0:*]\n"
-                            "set ylabel 'degrees'\nplot ");
+                            "set ylabel '%s'\nplot ",
+                            fadyn_angle_axis_label(angle));
         for (size_t k = 1; k <= nhidden; k++)
             fadyn_strbuf_printf(&b,
                                 "%sdata using 'example':'angle_bp_h%zu_mean' with lines lw 2 title "

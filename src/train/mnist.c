@@ -28,6 +28,7 @@ fadyn_mnist_params fadyn_mnist_params_default(void) {
     p.examples = 60000;
     p.eval_every = 60000;
     p.angles = 1;
+    p.angle = FADYN_ANGLE_SIGNED;
     p.precision = FADYN_MNIST_SINGLE;
     p.seed = 1;
     return p;
@@ -325,7 +326,7 @@ int fadyn_mnist_output(const fadyn_mnist_ws *ws, const double *ysum, double s1, 
 static void take_angle(fadyn_mnist_ws *ws, const double *dots) {
     if (!(dots[1] > 0 && dots[2] > 0)) return;
     double cs = dots[0] / sqrt(dots[1] * dots[2]);
-    double a = acos(cs > 1 ? 1 : cs < -1 ? -1 : cs) * 180.0 / M_PI;
+    double a = fadyn_angle_as(acos(cs > 1 ? 1 : cs < -1 ? -1 : cs) * 180.0 / M_PI, ws->p.angle);
     ws->ang_sum += a;
     ws->ang_sq += a * a;
     ws->ang_n++;

@@ -27,6 +27,7 @@ fadyn_train_params fadyn_train_params_default(void) {
     p.angles = 1;
     p.radius = 1e12;
     p.angle_floor = FADYN_ANGLE_FLOOR;
+    p.angle = FADYN_ANGLE_SIGNED;
     return p;
 }
 
@@ -365,7 +366,7 @@ int fadyn_train_ws_angles(fadyn_train_ws *ws, size_t row, double *bp, double *pb
                                     pnext);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], bnext, n[k]);
         fadyn_act_deriv_mul(s->act[k - 1], ws->H[k - 1], pnext, n[k]);
-        fadyn_obs_angles(ws->D[k - 1], bnext, pnext, n[k], &bp[k - 1], &pbp[k - 1]);
+        fadyn_obs_angles(ws->D[k - 1], bnext, pnext, n[k], ws->par.angle, &bp[k - 1], &pbp[k - 1]);
         double *t = bcur;
         bcur = bnext;
         bnext = t;
