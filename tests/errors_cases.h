@@ -123,6 +123,10 @@
      {"train", "--task", "mnist", "--mnist-dir", "%/mn2", "--hidden", "4", "--resume", "%/ck"},
      2,
      "%/ck: written for other data (the MNIST files differ)"},
+    {"CKP07",
+     {"train", "--task", "mnist", "--mnist-dir", "%/mn", "--hidden", "4", "--resume", "%/ck-new"},
+     2,
+     "%/ck-new: run 0: corrupt header"},
 
     /* ---- numerics ------------------------------------------------------------------------ */
     {"NUM01",
