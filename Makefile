@@ -243,8 +243,8 @@ valgrind: all $(BUILD)/test_fadyn
 # (UBSan stops at its first report).  make fuzz runs each target for
 # FUZZ_SECONDS on its committed seeds (tests/fuzz/corpus/TARGET/, read only)
 # and the inputs it found before (build/fuzz/corpus/TARGET/); a crash, leak,
-# report or input over FUZZ_RSS_MB is saved as build/fuzz/crash/TARGET-* and
-# fails the target (the others still run).  Every input that ever crashed is
+# report, input over FUZZ_RSS_MB or taking over 60 s is saved as
+# build/fuzz/crash/TARGET-* and fails the target (the others still run).  Every input that ever crashed is
 # kept in tests/fuzz/corpus/TARGET/ under a name saying what it found, and
 # make fuzz-regress runs each committed file once.
 FUZZ_SECONDS ?= 20
@@ -253,8 +253,8 @@ FUZZ_ARGS    := ode basin flow compare train train_mnist verify figure
 FUZZ_TARGETS := matrix idx checkpoint $(FUZZ_ARGS:%=args_%)
 FUZZ_BIN      = $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_CC      := clang -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_OPTS     = -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB) -close_fd_mask=3 \
-                -print_final_stats=1
+FUZZ_OPTS     = -rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB) -timeout=60 \
+                -close_fd_mask=3 -print_final_stats=1
 FUZZ_ENV     := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
