@@ -168,21 +168,42 @@ Test(experiments, fig1e_window_statistics_are_the_windows_mean_and_sd, .timeout 
     fadyn_fig1e_result_free(&r);
 }
 
-/* Fig. 2d: the t statistic is Welch's of the two groups' final NSE. */
-Test(experiments, fig2d_welch_statistic_of_the_groups, .timeout = 90) {
+/* Fig. 2d's conditions, in the paper's order (its caption's colours). */
+static const struct {
+    const char *rule;
+    size_t layers;
+} FIG2D_CONDITIONS[] = {{"shallow", 3}, {"bp", 3}, {"fa", 3}, {"bp", 4}, {"fa", 4}};
+
+static size_t fig2d_condition(const char *rule, size_t layers) {
+    for (size_t c = 0; c < 5; c++)
+        if (strcmp(FIG2D_CONDITIONS[c].rule, rule) == 0 && FIG2D_CONDITIONS[c].layers == layers)
+            return c;
+    return 5;
+}
+
+/* Fig. 2d: the five conditions; the t statistic is Welch's of the groups'
+ * final NSE; the two TSVs have these columns and words, fig2d.tsv holds
+ * each run's final NSE and fig2d-curves.tsv, row by row, the mean and sd
+ * over the runs of their NSE at that evaluation (computed here). */
+Test(experiments, fig2d_five_conditions_welch_and_the_curves_are_the_runs_means, .timeout = 300) {
     fadyn_fig2d_params p = fadyn_fig2d_params_default();
     p.set.runs = 3;
     p.set.examples = 2000;
     fadyn_fig2d_result r;
     fadyn_err err;
     cr_assert_eq(fadyn_fig2d_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
-    for (size_t k = 0; k < 2; k++) {
-        const fadyn_fig2d_group *a = &r.groups[2 * k], *b = a + 1;
+    cr_assert_eq(r.ngroups, 5);
+    for (size_t g = 0; g < 5; g++) {
+        cr_assert_str_eq(r.groups[g].rule, FIG2D_CONDITIONS[g].rule);
+        cr_assert_eq(r.groups[g].layers, FIG2D_CONDITIONS[g].layers);
+        cr_assert_eq(r.groups[g].finished, 3);
+    }
+    cr_assert_eq(r.par.nrules, 3);
+    cr_expect(isnan(r.welch[0].p), "shallow has no 4-layer student, no t-test");
+    for (size_t k = 1; k < 3; k++) {
+        const fadyn_fig2d_group *a = &r.groups[k], *b = &r.groups[k + 2];
         cr_assert_str_eq(a->rule, p.rules[k]);
-        cr_assert_eq(a->layers, 3);
-        cr_assert_eq(b->layers, 4);
-        cr_assert_eq(a->finished, 3);
-        cr_assert_eq(b->finished, 3);
+        cr_assert_str_eq(b->rule, p.rules[k]);
         for (size_t i = 0; i < 3; i++)
             cr_assert_eq(a->nse[i], a->runs[i].final_nse);
         double ma = gsl_stats_mean(a->nse, 1, 3), mb = gsl_stats_mean(b->nse, 1, 3);
@@ -196,6 +217,75 @@ Test(experiments, fig2d_welch_statistic_of_the_groups, .timeout = 90) {
         cr_expect(w->p >= 0.0 && w->p <= 1.0);
         cr_expect(fabs(a->mean - ma) <= 1e-14 * ma);
     }
+    /* the files, without gnuplot */
+    char dir[64], path[256], rule[32];
+    th_tmpdir(dir, sizeof dir);
+    setenv("PATH", "/nonexistent", 1);
+    fadyn_plot_target tg;
+    snprintf(path, sizeof path, "%s/fig2d.png", dir);
+    cr_assert_eq(fadyn_plot_target_parse(&tg, path, 0, 0, &err), FADYN_OK, "%s", err.msg);
+    cr_assert_eq(fadyn_fig2d_plot(&r, &tg, &err), FADYN_NOPLOT, "%s", err.msg);
+    /* fig2d.tsv: one row per run, its final NSE and its condition's mean */
+    snprintf(path, sizeof path, "%s/fig2d.tsv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[512];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "rule\tlayers\trun\tnse\tmean\tsd\n");
+    size_t rows = 0, layers, run, n;
+    double nse, mean, sd, example;
+    while (fgets(line, sizeof line, f)) {
+        cr_assert_eq(sscanf(line, "%31[a-z]\t%zu\t%zu\t%lf\t%lf\t%lf", rule, &layers, &run, &nse,
+                            &mean, &sd),
+                     6, "%s", line);
+        size_t c = fig2d_condition(rule, layers);
+        cr_assert(c < 5 && run < 3, "%s", line);
+        cr_expect(fabs(nse - r.groups[c].runs[run].final_nse) <= 1e-9 * nse, "%s", line);
+        cr_expect(fabs(mean - gsl_stats_mean(r.groups[c].nse, 1, 3)) <= 1e-9 * mean, "%s", line);
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 5 * 3);
+    /* fig2d-curves.tsv: one row per condition and evaluation */
+    snprintf(path, sizeof path, "%s/fig2d-curves.tsv", dir);
+    f = fopen(path, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "rule\tlayers\texample\tnse_mean\tnse_sd\tn\n");
+    size_t seen[5] = {0};
+    while (fgets(line, sizeof line, f)) {
+        cr_assert_eq(sscanf(line, "%31[a-z]\t%zu\t%lf\t%lf\t%lf\t%zu", rule, &layers, &example,
+                            &mean, &sd, &n),
+                     6, "%s", line);
+        size_t c = fig2d_condition(rule, layers);
+        cr_assert(c < 5, "%s", line);
+        const fadyn_train_result *runs = r.groups[c].runs;
+        size_t i = seen[c]++, nc = runs[0].ncols;
+        cr_assert(i < runs[0].nrows, "%s", line);
+        double v[3];
+        for (size_t k = 0; k < 3; k++) {
+            cr_assert_eq(runs[k].rows[i * nc], example, "%s", line);
+            v[k] = runs[k].rows[i * nc + 1];
+        }
+        double m = (v[0] + v[1] + v[2]) / 3.0;
+        double s = sqrt(
+            ((v[0] - m) * (v[0] - m) + (v[1] - m) * (v[1] - m) + (v[2] - m) * (v[2] - m)) / 2.0);
+        cr_expect(fabs(mean - m) <= 1e-9 * m, "%s: mean %.12g, the runs' %.12g", line, mean, m);
+        cr_expect(fabs(sd - s) <= 1e-9 * s + 1e-300, "%s: sd %.12g, the runs' %.12g", line, sd, s);
+        cr_expect_eq(n, 3);
+    }
+    fclose(f);
+    for (size_t c = 0; c < 5; c++) {
+        const fadyn_train_result *run0 = &r.groups[c].runs[0];
+        cr_expect_eq(seen[c], run0->nrows, "condition %zu: %zu rows", c, seen[c]);
+        /* log-spaced: 0, 1, 2, ..., ten a decade, and the end */
+        cr_expect_eq(run0->rows[0], 0.0);
+        cr_expect_eq(run0->rows[(run0->nrows - 1) * run0->ncols], 2000.0);
+        cr_expect(run0->nrows > 30 && run0->nrows < 40, "%zu evaluations", run0->nrows);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
     fadyn_fig2d_result_free(&r);
 }
 

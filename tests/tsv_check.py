@@ -23,8 +23,6 @@ CATEGORICAL = {
     "verdict", "check", "method", "stepper", "engine",
 }
 CATEGORICAL_PREFIXES = ("rule_", "is_", "has_")
-# Files left to another part of the work (fig2d's rule_fa is being reworked).
-WORD_CHECK_EXEMPT = {"fig2d.tsv"}
 
 
 def _is_number(s):
@@ -69,8 +67,7 @@ def check_file(path):
             bad.append(f"{name}: column {h} mixes numbers and words ({words})")
         elif not any(nums) and any(v == "" for v in vals):
             bad.append(f"{name}: column {h} has empty fields")
-        if (name not in WORD_CHECK_EXEMPT and (h in CATEGORICAL or h.startswith(CATEGORICAL_PREFIXES))
-                and any(nums)):
+        if (h in CATEGORICAL or h.startswith(CATEGORICAL_PREFIXES)) and any(nums):
             codes = sorted({v for v, n in zip(vals, nums) if n})[:5]
             bad.append(f"{name}: column {h} is a category coded as numbers {codes}: use words")
     return bad

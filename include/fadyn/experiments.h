@@ -127,15 +127,19 @@ void fadyn_fig1e_result_free(fadyn_fig1e_result *r);
 /* ---- Fig. 2d: 3 vs 4 layers on Task 3 ------------------------------------- */
 
 /* Task 3 (the 30-20-10-10 tanh teacher); students of 3 and 4 layers (tanh
- * hidden, linear output, biases) trained with bp and fa, runs each; the
- * test NSE of each group and a Welch t-test of 3 vs 4 layers per rule. */
+ * hidden, linear output, biases), runs each, as the paper's Fig. 2d: a rule
+ * that sends the error to the hidden layers (bp, fa) trains both students,
+ * shallow learning (the output layer only) the 3-layer one.  The test NSE
+ * of each condition against examples (mean over the runs, evaluated
+ * FADYN_FIG2D_PER_DECADE times a decade), its final value, and per rule with
+ * both students a Welch t-test of 3 against 4 layers. */
 typedef struct {
     fadyn_fig_settings set;   /* runs >= 2 (t-test), examples >= 200 */
-    const char *const *rules; /* "bp", "fa" */
+    const char *const *rules; /* "shallow", "bp", "fa" */
     size_t nrules;
 } fadyn_fig2d_params;
 
-enum { FADYN_FIG2D_STUDENTS = 2 }; /* 3 and 4 layers: the t-test compares the two */
+enum { FADYN_FIG2D_PER_DECADE = 10 }; /* evaluations per decade of examples */
 
 typedef struct {
     const char *rule;
@@ -145,14 +149,18 @@ typedef struct {
     size_t finished;          /* runs that did not diverge ... */
     double *nse;              /* ... and their final test NSE */
     double mean, sd;          /* over them */
+    size_t nrows;             /* the curve: evaluations of the finished runs, */
+    double *curve_mean;       /* nrows x runs[0].ncols: mean over them ... */
+    double *curve_sd;         /* ... and sample sd (fadyn_train_aggregate) */
 } fadyn_fig2d_group;
 
 typedef struct {
     fadyn_fig2d_params par;
     fadyn_task_params task;    /* the teacher's regime */
-    fadyn_train_params train;  /* the students' (w_scale, b_scale) */
-    fadyn_fig2d_group *groups; /* nrules x FADYN_FIG2D_STUDENTS, rule-major */
-    fadyn_welch *welch;        /* nrules: 3 (a) against 4 (b) layers */
+    fadyn_train_params train;  /* the students' (w_scale, b_scale, evaluations) */
+    size_t ngroups;            /* the conditions: */
+    fadyn_fig2d_group *groups; /* the 3-layer student of each rule, then the 4-layer ones */
+    fadyn_welch *welch;        /* nrules: 3 (a) against 4 (b) layers; p NaN for shallow */
     size_t diverged;
 } fadyn_fig2d_result;
 

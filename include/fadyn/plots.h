@@ -133,10 +133,23 @@ int fadyn_plot_fig1d(const fadyn_plot_target *t, const char *const *rules, size_
 /* Fig. 1e: angle with a ±2 sd sliding-window band, from stem.tsv
  * (columns example angle mean sd); the y label says the angle's kind. */
 int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_angle_kind angle, fadyn_err *err);
-/* Fig. 2d: bars of the test NSE (mean ± sd, points per run) for 3 and 4
- * layers with bp and fa, n runs each, from stem.tsv (columns group rule_fa
- * layers run nse mean sd), the p-values in the title. */
-int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
+/* Fig. 2d, two panels.  Left, the paper's: the test NSE against examples,
+ * log-log, one curve per condition (the mean over the runs, a band of
+ * ±1 sem) from stem-curves.tsv (columns rule layers example nse_mean nse_sd
+ * n).  Right: bars of the final NSE (mean ± sd, a point per run) from
+ * stem.tsv (columns rule layers run nse mean sd), the t-tests' p-values in
+ * its title.  n runs of `examples` examples each. */
+typedef struct {
+    const char *rule; /* a rule of the table (fadyn/rule.h) */
+    size_t layers;
+    const char *colour; /* #rrggbb */
+} fadyn_plot_fig2d_cond;
+typedef struct {
+    const char *rule; /* 3 against 4 layers */
+    double p;
+} fadyn_plot_fig2d_test;
+int fadyn_plot_fig2d(const fadyn_plot_target *t, const fadyn_plot_fig2d_cond *cond, size_t ncond,
+                     const fadyn_plot_fig2d_test *test, size_t ntest, size_t n, size_t examples,
                      fadyn_err *err);
 /* Fig. 4: NSE, angle to bp, angle to pbp against examples, one colour per
  * ω, from stem-wI.tsv files (i = 0..n-1). */

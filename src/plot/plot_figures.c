@@ -66,28 +66,83 @@ int fadyn_plot_fig1e(const fadyn_plot_target *t, fadyn_angle_kind angle, fadyn_e
     return fadyn_plot_finish(t, &b, err);
 }
 
-int fadyn_plot_fig2d(const fadyn_plot_target *t, size_t n, double p_bp, double p_fa,
+/* Fig. 2d's filter of one condition's rows, as gnuplot reads them. */
+static void fig2d_is(fadyn_strbuf *b, const fadyn_plot_fig2d_cond *c) {
+    fadyn_strbuf_printf(b, "is('%s', %zu)", c->rule, c->layers);
+}
+
+int fadyn_plot_fig2d(const fadyn_plot_target *t, const fadyn_plot_fig2d_cond *cond, size_t ncond,
+                     const fadyn_plot_fig2d_test *test, size_t ntest, size_t n, size_t examples,
                      fadyn_err *err) {
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
+    fadyn_strbuf_printf(&b,
+                        "data = '%s.tsv'\ncurves = '%s-curves.tsv'\n"
+                        "is(r, l) = strcol('rule') eq r && column('layers') == l\n"
+                        "sem = 'column(\"nse_sd\") / sqrt(column(\"n\"))'\n",
+                        t->qbase, t->qbase);
+    /* bar(rule, layers): a condition's position in the bars panel */
+    fadyn_strbuf_printf(&b, "bar(r, l) = ");
+    for (size_t i = 0; i < ncond; i++)
+        fadyn_strbuf_printf(&b, "r eq '%s' && l == %zu ? %zu : ", cond[i].rule, cond[i].layers, i);
     fadyn_strbuf_printf(
         &b,
-        "data = '%s.tsv'\n"
-        "set title sprintf('Fig. 2d — Task 3: test NSE of 3- and 4-layer students (n = %zu runs "
-        "per bar; "
-        "Welch t-test of 3 vs 4 layers: bp p = %%.1e, fa p = %%.1e)', %.17g, %.17g)\n"
-        "set grid y\nset ylabel 'test NSE (held-out, 5000 points)'\nset yrange [0:*]\n"
-        "set xrange [-0.6:3.6]\nset key top right\n"
-        "set xtics ('bp, 3 layers' 0, 'bp, 4 layers' 1, 'fa, 3 layers' 2, 'fa, 4 layers' 3)\n"
-        "set style fill solid 0.5 border -1\nset boxwidth 0.6\n"
-        "plot data using 'group':'mean':(column('group') < 2 ? 0x606060 : 0x1a9641) with boxes lc "
-        "rgb variable notitle, \\\n"
-        "     data using 'group':'mean':'sd' with yerrorbars lc rgb 'black' pt -1 lw 2 title 'mean "
-        "± sd', \\\n"
-        "     data using (column('group') + 0.18*(rand(0)-0.5)):'nse' with points pt 7 ps 0.6 lc "
-        "rgb '#444444' title 'runs'\n",
-        t->qbase, n, p_bp, p_fa);
+        "NaN\n"
+        "set multiplot layout 1,2 title 'Fig. 2d — Task 3: students of 3 and 4 layers learn a "
+        "30-20-10-10 tanh teacher (n = %zu runs per condition, %zu examples each)' font ',13'\n"
+        "set title 'd: test NSE against examples (mean of the runs, band ± 1 sem)'\n"
+        "set logscale xy\nset format x '10^{%%T}'\nset xrange [1:%zu]\nset yrange [*:1.5]\nset "
+        "grid\n"
+        "set xlabel 'examples'\n"
+        "set ylabel 'test NSE (held-out, 5000 points)'\nset key bottom left\nplot ",
+        n, examples, examples);
+    for (size_t i = 0; i < ncond; i++) {
+        const fadyn_plot_fig2d_cond *c = &cond[i];
+        for (int band = 1; band >= 0; band--) {
+            fadyn_strbuf_printf(&b, "%scurves using (", i || !band ? ", \\\n     " : "");
+            fig2d_is(&b, c);
+            fadyn_strbuf_printf(&b, " && column('example') > 0 ? column('example') : NaN):");
+            if (band)
+                fadyn_strbuf_printf(&b,
+                                    "(column('nse_mean') - @sem):(column('nse_mean') + @sem) with "
+                                    "filledcurves fc rgb '%s' fs transparent solid 0.2 noborder "
+                                    "notitle",
+                                    c->colour);
+            else
+                fadyn_strbuf_printf(&b,
+                                    "'nse_mean' with lines lw 2 lc rgb '%s' title '%s, %zu layers'",
+                                    c->colour, rule_title(c->rule), c->layers);
+        }
+    }
+    /* the bars: the final NSE, one bar per condition in the curves' order */
+    fadyn_strbuf_printf(&b, "\nset title \"final test NSE (mean ± sd, a point per run)\\nWelch "
+                            "t-test of 3 vs 4 layers:");
+    for (size_t k = 0; k < ntest; k++)
+        fadyn_strbuf_printf(&b, "%s %s p = %.1e", k ? "," : "", test[k].rule, test[k].p);
+    fadyn_strbuf_printf(&b,
+                        "\"\nunset logscale\nset format x '%%g'\nset grid noxtics ytics\n"
+                        "set xlabel ''\nset bmargin 4\nset yrange [0:*]\nset xrange [-0.6:%g]\n"
+                        "set key top right\nset style fill solid 0.5 border -1\n"
+                        "set boxwidth 0.6\nset xtics (",
+                        (double)ncond - 0.4);
+    for (size_t i = 0; i < ncond; i++)
+        fadyn_strbuf_printf(&b, "%s\"%s\\n%zu layers\" %zu", i ? ", " : "", cond[i].rule,
+                            cond[i].layers, i);
+    fadyn_strbuf_printf(&b, ")\nplot ");
+    for (size_t i = 0; i < ncond; i++) {
+        fadyn_strbuf_printf(&b, "%sdata using (", i ? ", \\\n     " : "");
+        fig2d_is(&b, &cond[i]);
+        fadyn_strbuf_printf(&b, " ? %zu : NaN):'mean' with boxes lc rgb '%s' notitle", i,
+                            cond[i].colour);
+    }
+    fadyn_strbuf_printf(
+        &b,
+        ", \\\n     data using (%s):'mean':'sd' with yerrorbars lc rgb 'black' pt -1 "
+        "lw 2 title 'mean ± sd', \\\n"
+        "     data using (%s + 0.18*(rand(0)-0.5)):'nse' with points pt 7 ps 0.6 "
+        "lc rgb '#444444' title 'runs'\nunset multiplot\n",
+        "bar(strcol('rule'), column('layers'))", "bar(strcol('rule'), column('layers'))");
     return fadyn_plot_finish(t, &b, err);
 }
 
