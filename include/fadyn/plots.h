@@ -175,7 +175,10 @@ int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_angle_kind a
                      fadyn_err *err);
 /* Fig. S1: four grey mosaics (`with image`: white positive, black
  * negative) from the four blocks of stem.tsv: the start, bp, fa, sparse fa;
- * their test errors (%) in the titles. */
+ * their test errors (%) in the titles.  The pixels between tiles hold
+ * FADYN_PLOT_MOSAIC_GAP, outside the fields' [-1, 1], drawn as background
+ * (not NaN, which gnuplot's matrix reader warns about on every panel). */
+#define FADYN_PLOT_MOSAIC_GAP 2.0
 int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *test_error,
                      fadyn_err *err);
 

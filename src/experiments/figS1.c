@@ -110,9 +110,11 @@ void fadyn_figS1_summary(const fadyn_figS1_result *r, json_t *summary) {
     json_object_set_new(summary, "rules", rules);
 }
 
-/* STEM.tsv: four blocks (gnuplot `index`: start, bp, fa, sparse fa), each a
- * matrix of the units' fields in a square mosaic, one NaN pixel between
- * tiles, every field scaled by its largest |weight| into [-1, 1]. */
+/* STEM.tsv: four blocks (gnuplot `index`: start, bp, fa, sparse fa), each
+ * headed `# block N: NAME (...)` and a tab-separated matrix (gnuplot
+ * `matrix`) of the units' fields in a square mosaic, one pixel of
+ * FADYN_PLOT_MOSAIC_GAP between tiles, every field scaled by its largest
+ * |weight| into [-1, 1]. */
 static int write_mosaics(const char *path, const void *result, fadyn_err *err) {
     const fadyn_figS1_result *r = result;
     size_t nu = r->par.units, side = (size_t)ceil(sqrt((double)nu)), R = r->rows, C = r->cols;
@@ -123,12 +125,13 @@ static int write_mosaics(const char *path, const void *result, fadyn_err *err) {
     static const char *const title[] = {"start", "bp", "fa", "sparse-fa"};
     for (int panel = 0; panel < 4; panel++) {
         const double *w = panel ? r->final[panel - 1] : r->init;
-        fprintf(f.f, "# %s: %zu receptive fields, %zu x %zu each\n", title[panel], nu, R, C);
+        fprintf(f.f, "# block %d: %s (%zu receptive fields, %zu x %zu each, %g between)\n", panel,
+                title[panel], nu, R, C, FADYN_PLOT_MOSAIC_GAP);
         for (size_t y = 0; y < H; y++) {
             for (size_t x = 0; x < W; x++) {
                 size_t ty = y / (R + 1), tx = x / (C + 1), py = y % (R + 1), px = x % (C + 1);
                 size_t u = ty * side + tx;
-                double v = NAN;
+                double v = FADYN_PLOT_MOSAIC_GAP;
                 if (py < R && px < C && u < nu) {
                     const double *row = w + u * R * C;
                     double m = 0;
@@ -136,7 +139,7 @@ static int write_mosaics(const char *path, const void *result, fadyn_err *err) {
                         m = fmax(m, fabs(row[i]));
                     v = m > 0 ? row[py * C + px] / m : 0;
                 }
-                fprintf(f.f, x ? " %.4g" : "%.4g", v);
+                fprintf(f.f, x ? "\t%.4g" : "%.4g", v);
             }
             fputc('\n', f.f);
         }

@@ -98,16 +98,20 @@ int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *tes
     fadyn_strbuf b;
     fadyn_strbuf_init(&b);
     fadyn_plot_preamble(t, &b);
+    /* The background and the title are drawn with the first panel only: a
+     * screen-wide object repeated in each panel would paint over the others. */
     fadyn_strbuf_printf(&b,
                         "data = '%s.tsv'\n"
-                        "set multiplot layout 2,2 title 'Fig. S1: receptive fields of %zu random "
-                        "hidden units (rows of W0; white positive, black negative, each scaled "
-                        "to its largest weight)' font ',13'\n"
+                        "set multiplot layout 2,2 margins 0.02,0.98,0.01,0.92 spacing 0.03,0.05\n"
+                        "set label 1 \"Fig. S1: receptive fields of %zu random hidden units\\n"
+                        "(rows of W0: white positive, black negative, each scaled to its largest "
+                        "|weight|)\" at screen 0.5,0.975 center font ',13' front\n"
+                        "set object 1 rectangle from screen 0,0 to screen 1,1 behind fc rgb "
+                        "'#6080a0' fs solid\n"
                         "set palette grey\nset cbrange [-1:1]\nunset colorbox\nunset key\n"
                         "unset tics\nunset border\nset size ratio -1\nset yrange [*:*] reverse\n"
-                        "set object 1 rectangle from screen 0,0 to screen 1,1 behind fc rgb "
-                        "'#6080a0' fs solid\n",
-                        t->dumb ? "fadyn-plot" : t->qbase, units);
+                        "gap(v) = v > 1 ? NaN : v  # between tiles: %g\n",
+                        t->dumb ? "fadyn-plot" : t->qbase, units, FADYN_PLOT_MOSAIC_GAP);
     static const char *const name[4] = {"start", "backprop", "feedback alignment",
                                         "sparse feedback alignment"};
     for (int p = 0; p < 4; p++) {
@@ -116,7 +120,8 @@ int fadyn_plot_figS1(const fadyn_plot_target *t, size_t units, const double *tes
                                 test_error[p - 1]);
         else
             fadyn_strbuf_printf(&b, "set title '%s'\n", name[p]);
-        fadyn_strbuf_printf(&b, "plot data index %d matrix with image\n", p);
+        fadyn_strbuf_printf(&b, "plot data index %d matrix using 1:2:(gap($3)) with image\n", p);
+        if (!p) fadyn_strbuf_printf(&b, "unset label 1\nunset object 1\n");
     }
     fadyn_strbuf_printf(&b, "unset multiplot\n");
     return fadyn_plot_finish(t, &b, err);
