@@ -97,6 +97,20 @@ def parse_help(command, text):
     return Interface(command, text, options, operands)
 
 
+def mode_helps(command, text):
+    """The modes of a command that have a --help of their own, as the
+    command's help names them ('fadyn train --task mnist --help'): a list of
+    selectors, each the flat list ['--task', 'mnist', ...]."""
+    found = re.finditer(rf"fadyn\s+{re.escape(command)}((?:\s+--[a-z][a-z0-9-]*\s+[\w.-]+)+)"
+                        r"\s+--help", text)
+    modes = []
+    for m in found:
+        words = m.group(1).split()
+        if words not in modes:
+            modes.append(words)
+    return modes
+
+
 def parse_commands(text):
     """{name: description} from the 'commands:' section of `fadyn --help`."""
     commands = {}

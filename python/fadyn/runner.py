@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .binary import find_binary
-from .helptext import parse_commands, parse_help
+from .helptext import mode_helps, parse_commands, parse_help
 from .tables import read_tables
 
 # Options that name where outputs go.  'out', 'summary' and a directory
@@ -168,12 +168,14 @@ class Fadyn:
         self._tmp = None
 
     # --- the interface, from --help ------------------------------------
-    def help(self, command=None):
-        """The text of `fadyn --help` or `fadyn COMMAND --help`."""
+    def help(self, command=None, *selector):
+        """The text of `fadyn --help` or `fadyn COMMAND [SELECTOR] --help`
+        (a selector such as '--task', 'mnist' picks a mode's own help)."""
         st = self.binary.stat()
-        key = (command, st.st_mtime_ns, st.st_size)
+        key = (command, selector, st.st_mtime_ns, st.st_size)
         if key not in self._help:
-            argv = [str(self.binary)] + ([command] if command else []) + ["--help"]
+            argv = [str(self.binary)] + ([command] if command else []) + list(selector) + \
+                ["--help"]
             p = subprocess.run(argv, capture_output=True, text=True, env=self._environ())
             if p.returncode != 0:
                 raise FadynError(
@@ -186,12 +188,19 @@ class Fadyn:
         """{command: one-line description}, from `fadyn --help`."""
         return parse_commands(self.help())
 
-    def interface(self, command):
-        """The options and operands of one command (helptext.Interface)."""
+    def interface(self, command, options=None):
+        """The options and operands of one command (helptext.Interface); with
+        the call's options, those of the mode they select when the command's
+        --help sends a mode to its own ('fadyn train --task mnist --help')."""
         if command not in self.commands():
             raise AttributeError(f"fadyn has no command '{command}' "
                                  f"(commands: {', '.join(self.commands())})")
-        return parse_help(command, self.help(command))
+        iface = parse_help(command, self.help(command))
+        for selector in mode_helps(command, iface.text):
+            pairs = list(zip(selector[::2], selector[1::2]))
+            if options and all(_given(options, name[2:]) == value for name, value in pairs):
+                return parse_help(command, self.help(command, *selector))
+        return iface
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -214,7 +223,7 @@ class Fadyn:
     def argv(self, command, *operands, **options):
         """The argument list call() would run, and the output paths it
         passes as {option: path}; checks every option against --help."""
-        iface = self.interface(command)
+        iface = self.interface(command, options)
         known = iface.options
         args, outputs = [], {}
         for key, value in options.items():
@@ -295,6 +304,14 @@ class Fadyn:
         if p.returncode != 0 and self.check:
             raise FadynError(result.message, p.returncode, result)
         return result
+
+
+def _given(options, name):
+    """The string a keyword argument gives option --name (None if absent)."""
+    for key, value in options.items():
+        if key.rstrip("_").replace("_", "-") == name and value is not None:
+            return _scalar(value)
+    return None
 
 
 def _ext(metavar, name):

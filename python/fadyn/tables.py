@@ -6,7 +6,9 @@ gnuplot-style file of several tables is read too: each block starts with a
 comment `# block N: NAME (remark)`, its columns are named by a comment line
 holding tabs (`# a<TAB>w`) or by a header line, blocks are separated by
 blank lines, and a single blank line inside a block separates segments
-(e.g. trajectories), numbered in an added `segment` column."""
+(e.g. trajectories), numbered in an added `segment` column.  A block with
+no header whose rows are all numbers is a matrix (gnuplot `matrix`, e.g.
+figS1's mosaics): its columns are numbered 0, 1, ..."""
 
 import io
 import re
@@ -49,7 +51,11 @@ class _Block:
         self.segments.append(self.segment)
 
     def frame(self):
-        df = _frame(self.columns or [], self.rows)
+        if self.columns is None:  # a matrix (gnuplot `matrix`): columns 0, 1, ...
+            df = pd.read_csv(io.StringIO("".join(r + "\n" for r in self.rows)), sep="\t",
+                             header=None)
+        else:
+            df = _frame(self.columns, self.rows)
         if self.segment > 0 and "segment" not in df.columns:
             df["segment"] = self.segments
         df.attrs["title"] = self.title
