@@ -5,9 +5,12 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -657,4 +660,67 @@ Test(cli_phase, big_plot_side_file_is_announced, .timeout = 120) {
     snprintf(cmd, sizeof cmd, "basin --grid 41x41 --plot %s/s.png --quiet", dir);
     cr_assert_eq(th_run(cmd, line, sizeof line), 0);
     cr_expect_str_eq(line, "", "a small one is not: '%s'", line);
+}
+
+/* 1 if s prints a negative zero: "-0" or "-0.0…0" standing alone (not
+ * -0.5, 1e-05, 2026-01-02 or a name such as x-0). */
+static int negative_zero_in(const char *s) {
+    for (const char *p = s; (p = strstr(p, "-0")); p++) {
+        if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.' || p[-1] == '_')) continue;
+        const char *q = p + 2;
+        if (*q == '.')
+            for (q++; *q == '0';)
+                q++;
+        if (isalnum((unsigned char)*q) || *q == '.' || *q == '_') continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* Issue 10's "C = -0": a start typed as -0 is the start 0, and C = 2bw − a²
+ * at a = w = 0 is 0, so flow's and basin's report, every table and the
+ * JSON say 0, never -0 (they did: "-0" in the tables, "-0.0" in the JSON). */
+Test(cli_phase, a_negative_zero_is_printed_as_0) {
+    cr_assert(negative_zero_in("C = -0\n") && negative_zero_in("[-0.0, 1]") &&
+              negative_zero_in("1\t-0\t2") && negative_zero_in("(-0, 1)"));
+    cr_assert(!negative_zero_in("-0.5 1e-05 2026-01-02 x-0 -0.05 -0x1p0"));
+    char dir[64], zf[128], out[128], tsv[128], json[128], err[1024];
+    th_tmpdir(dir, sizeof dir);
+    write_text(dir, "z.txt", "-0 -0\n-0.0 1\n");
+    snprintf(zf, sizeof zf, "%s/z.txt", dir);
+    const char *cmds[2] = {"flow", "basin"};
+    for (int c = 0; c < 2; c++) {
+        snprintf(out, sizeof out, "%s.out", cmds[c]);
+        write_text(dir, out, ""); /* th_runv opens it, does not create it */
+        snprintf(out, sizeof out, "%s/%s.out", dir, cmds[c]);
+        snprintf(tsv, sizeof tsv, "%s/%s.tsv", dir, cmds[c]);
+        snprintf(json, sizeof json, "%s/%s.json", dir, cmds[c]);
+        const char *argv[] = {"fadyn",        cmds[c], "--from",    "-0,-0", "--from-file", zf,
+                              "--out",        tsv,     "--summary", json,    "--grid",      "5x5",
+                              "--basin-grid", "11x11", NULL};
+        if (c == 1) argv[10] = NULL; /* basin's points mode: no grid */
+        int st = th_runv(argv, NULL, NULL, out, err, sizeof err);
+        cr_assert_eq(st, 0, "%s: exit %d: %s", cmds[c], st, err);
+    }
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "z.txt") == 0) continue;
+        char p[512];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        char *text = th_slurp(p);
+        cr_assert_not_null(text, "%s", p);
+        cr_expect(!negative_zero_in(text), "%s prints a negative zero", p);
+        free(text);
+        files++;
+    }
+    closedir(d);
+    cr_assert_geq(files, 6, "only %zu outputs", files); /* two reports, JSONs, tables each */
+    /* and the zero is there, as 0: the first start's C in basin's JSON */
+    json_t *j = json_load_file(json, 0, NULL);
+    cr_assert_not_null(j);
+    json_t *C = json_object_get(json_array_get(json_object_get(j, "points"), 0), "C");
+    cr_assert(json_is_real(C) && json_real_value(C) == 0.0 && !signbit(json_real_value(C)));
+    json_decref(j);
 }

@@ -5,6 +5,8 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,4 +156,46 @@ Test(io, garbage_is_quoted_escaped) {
     cr_expect_eq(fadyn_matrix_read_any(path, &rows, &cols, &a, &err), FADYN_OK, "%s", err.msg);
     cr_expect(rows == 2 && cols == 2 && a[3] == 4.0);
     free(a);
+}
+
+/* A negative zero is written as 0 by every writer (issue 10, "C = -0"), and
+ * only the zero: -1.5 keeps its sign; read back, "-0" is +0. */
+Test(io, writers_print_a_negative_zero_as_0) {
+    char dir[64], p[128];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(p, sizeof p, "%s/t.tsv", dir);
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f);
+    double v[3] = {-0.0, 0.0, -1.5};
+    fadyn_tsv_cells(f, v, 1);
+    fadyn_tsv_row(f, v, 3);
+    fclose(f);
+    char *text = th_slurp(p);
+    cr_assert_str_eq(text, "0\t0\t0\t-1.5\n");
+    free(text);
+    char buf[32];
+    cr_assert_str_eq(fadyn_fmt_or_na(buf, sizeof buf, "%g", -0.0, "none"), "0");
+    snprintf(p, sizeof p, "%s/m.txt", dir);
+    cr_assert_eq(fadyn_matrix_write(p, 1, 3, v, NULL), FADYN_OK);
+    text = th_slurp(p);
+    cr_assert_str_eq(text, "0 0 -1.5\n");
+    free(text);
+    snprintf(p, sizeof p, "%s/r.txt", dir);
+    f = fopen(p, "w");
+    cr_assert_not_null(f);
+    fputs("-0 -0.0 -1.5\n", f);
+    fclose(f);
+    double back[3];
+    cr_assert_eq(fadyn_matrix_read(p, 1, 3, back, NULL), FADYN_OK);
+    cr_assert(!signbit(back[0]) && !signbit(back[1]) && back[2] == -1.5);
+    json_t *j = json_pack("{s:f,s:[f,f],s:{s:f}}", "a", -0.0, "b", -0.0, -2.0, "c", "d", -0.0);
+    json_object_set_new(j, "e", fadyn_json_real(-0.0));
+    snprintf(p, sizeof p, "%s/j.json", dir);
+    cr_assert_eq(fadyn_json_write(j, p, NULL), FADYN_OK);
+    json_decref(j);
+    text = th_slurp(p);
+    cr_assert(strstr(text, "-0") == NULL && strstr(text, "-2.0") != NULL, "%s", text);
+    free(text);
+    cr_assert(!signbit(fadyn_plus_zero(-0.0)) && fadyn_plus_zero(-1e-300) == -1e-300);
+    cr_assert(!signbit(fadyn_phase_C(1.0, -0.0, -0.0)), "C at a = w = -0");
 }

@@ -113,12 +113,17 @@ int fadyn_matrix_read(const char *path, size_t rows, size_t cols, double *out, f
 int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double **data,
                           fadyn_err *err);
 
-/* Write rows x cols with 17 significant digits (round-trips exactly). */
+/* Write rows x cols with 17 significant digits (round-trips exactly; -0 as 0). */
 int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double *a, fadyn_err *err);
+
+/* x with a negative zero made +0 (x + 0.0; every other value unchanged):
+ * what the readers of numbers store and the writers print, so that no
+ * table, summary or report says "-0". */
+double fadyn_plus_zero(double x);
 
 /* ---- TSV -------------------------------------------------------------- */
 /* A header line of tab-separated names, then rows of %.10g values ("nan",
- * "inf" spelled as gnuplot and most readers accept them). */
+ * "inf" spelled as gnuplot and most readers accept them; -0 as 0). */
 void fadyn_tsv_header(FILE *f, const char *const *names, size_t n);
 void fadyn_tsv_row(FILE *f, const double *v, size_t n);
 /* The same cells, each followed by a tab: the numbers before a row's words. */
@@ -137,7 +142,7 @@ void fadyn_strbuf_free(fadyn_strbuf *b);
 void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* x printed with the one-number format fmt into buf, or "n/a (why)" when
+/* x printed (-0 as 0) with the one-number format fmt into buf, or "n/a (why)" when
  * x is not finite (a diverged run, an undefined angle): the text reports
  * never print a bare nan.  Returns buf. */
 const char *fadyn_fmt_or_na(char *buf, size_t n, const char *fmt, double x, const char *why);

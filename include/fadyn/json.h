@@ -9,11 +9,13 @@ FADYN_API_BEGIN
 
 #include <jansson.h>
 
-/* A real, or null when x is not finite (JSON has no NaN). */
+/* A real (-0 as 0), or null when x is not finite (JSON has no NaN). */
 json_t *fadyn_json_real(double x);
 
-/* Dump obj (indented, keys in insertion order) to path atomically. */
-int fadyn_json_write(const json_t *obj, const char *path, fadyn_err *err);
+/* Dump obj (indented, keys in insertion order) to path atomically, after
+ * making every negative zero among its reals +0 (jansson would print
+ * "-0.0"): obj is changed only there. */
+int fadyn_json_write(json_t *obj, const char *path, fadyn_err *err);
 
 /* The common header of every summary: tool, version, command. */
 json_t *fadyn_json_summary_new(const char *command);

@@ -405,7 +405,7 @@ static int run_points(const basin_opts *o, const fadyn_plot_target *pt) {
     }
     if (!o->pc.quiet) {
         printf("fadyn basin: b = %g, t = %g (fold at C = %.6g)\n", pc->b, pc->t,
-               fadyn_phase_fold_C(pc->b, pc->t) + 0.0); /* -0 prints 0 */
+               fadyn_phase_fold_C(pc->b, pc->t));
         fadyn_strbuf b;
         fadyn_strbuf_init(&b);
         fadyn_basin_points_report(&table, &b);

@@ -112,7 +112,7 @@ static int num_read(const char *cmd, const cli_opt *o, const char *s, int t, voi
     char *end = NULL;
     errno = 0;
     if (t == 'd') {
-        double x = strtod(s, &end);
+        double x = fadyn_plus_zero(strtod(s, &end)); /* "-0" is 0 */
         if (end == s || *end != '\0')
             cli_error(cmd, "--%s '%s': not a number", o->name, s);
         else if (errno == ERANGE && fabs(x) < 1.0)
@@ -143,7 +143,8 @@ static int num_read(const char *cmd, const cli_opt *o, const char *s, int t, voi
 }
 
 static json_t *num_json(int t, const void *p) {
-    return t == 'd' ? json_real(*(const double *)p) : json_integer((json_int_t)count_get(t, p));
+    return t == 'd' ? fadyn_json_real(*(const double *)p)
+                    : json_integer((json_int_t)count_get(t, p));
 }
 static void num_show(const cli_opt *o, const void *p, char *buf, size_t n) {
     fmt_num(o, o->kind->num == 'd' ? *(const double *)p : (double)count_get(o->kind->num, p), buf,

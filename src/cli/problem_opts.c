@@ -1,6 +1,7 @@
 /* problem_opts.c — the options that define a linear learning problem, shared
  * by `ode` and `compare`: their table, checks and the problem they build. */
 #include "cli.h"
+#include "fadyn/json.h"
 
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static json_t *sigma_json(const cli_opt *o, const void *base) {
     if (p->nsigma == 0) return json_string("identity");
     json_t *a = json_array();
     for (size_t i = 0; i < p->sizes[0]; i++)
-        json_array_append_new(a, json_real(p->sigma[p->nsigma == 1 ? 0 : i]));
+        json_array_append_new(a, fadyn_json_real(p->sigma[p->nsigma == 1 ? 0 : i]));
     return a;
 }
 static const cli_kind sigma_kind = {1, 'd', 1, cli_parse_list, sigma_json, NULL, NULL};

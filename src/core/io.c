@@ -449,7 +449,7 @@ int fadyn_matrix_read_any(const char *path, size_t *rows, size_t *cols, double *
             if (*p == '\0') break;
             char *end;
             errno = 0;
-            double x = strtod(p, &end);
+            double x = fadyn_plus_zero(strtod(p, &end));
             if (end == p) {
                 char tok[128];
                 fadyn_escape(p, strcspn(p, " \t,"), tok, 64);
@@ -518,8 +518,12 @@ int fadyn_matrix_write(const char *path, size_t rows, size_t cols, const double 
     if (rc != FADYN_OK) return rc;
     for (size_t i = 0; i < rows; i++)
         for (size_t j = 0; j < cols; j++)
-            fprintf(o.f, "%.17g%c", a[i * cols + j], j + 1 < cols ? ' ' : '\n');
+            fprintf(o.f, "%.17g%c", fadyn_plus_zero(a[i * cols + j]), j + 1 < cols ? ' ' : '\n');
     return fadyn_ofile_commit(&o, err);
+}
+
+double fadyn_plus_zero(double x) {
+    return x + 0.0; /* -0 + 0 is +0 (rounding to nearest); x + 0 is x for every other x */
 }
 
 /* ---- TSV ---------------------------------------------------------------- */
@@ -531,12 +535,12 @@ void fadyn_tsv_header(FILE *f, const char *const *names, size_t n) {
 
 void fadyn_tsv_row(FILE *f, const double *v, size_t n) {
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%.10g%c", v[i], i + 1 < n ? '\t' : '\n');
+        fprintf(f, "%.10g%c", fadyn_plus_zero(v[i]), i + 1 < n ? '\t' : '\n');
 }
 
 void fadyn_tsv_cells(FILE *f, const double *v, size_t n) {
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%.10g\t", v[i]);
+        fprintf(f, "%.10g\t", fadyn_plus_zero(v[i]));
 }
 
 /* ---- strings ------------------------------------------------------------ */
@@ -582,7 +586,7 @@ void fadyn_strbuf_printf(fadyn_strbuf *b, const char *fmt, ...) {
 
 const char *fadyn_fmt_or_na(char *buf, size_t n, const char *fmt, double x, const char *why) {
     if (isfinite(x))
-        snprintf(buf, n, fmt, x);
+        snprintf(buf, n, fmt, fadyn_plus_zero(x));
     else
         snprintf(buf, n, "n/a (%s)", why);
     return buf;

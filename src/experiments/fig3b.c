@@ -152,7 +152,7 @@ size_t fadyn_fig3b_report(const fadyn_fig3b_result *r, fadyn_strbuf *lines,
                             tr->start.backward ? "back from" : "from", e->a0, e->w0, e->a, e->w,
                             fadyn_phase_class_name(e->cls), fadyn_phase_class_name(e->predicted));
         if (isfinite(e->lambda)) fadyn_strbuf_printf(lines, ", lambda = %.4g", e->lambda);
-        fadyn_strbuf_printf(lines, ", C = %.6g", e->C + 0.0); /* -0 prints 0 */
+        fadyn_strbuf_printf(lines, ", C = %.6g", e->C);
         if (tr->exit == FADYN_EXIT_LEAVES)
             fadyn_strbuf_printf(lines, "; leaves the window at (%.4g, %.4g), t = %.4g", tr->exit_a,
                                 tr->exit_w, tr->exit_t);

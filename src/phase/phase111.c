@@ -1,5 +1,6 @@
 /* phase111.c — the 1-1-1 network's flow, Jacobian, conserved C, cubic
  * equilibria, analytic basin and equilibrium stability (docs/theory.md §4). */
+#include "fadyn/io.h"
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
 
@@ -48,11 +49,11 @@ gsl_odeiv2_system fadyn_phase_system(fadyn_phase_sys *s) {
 
 /* eq (14) for scalars: C = b w + w b − a a. */
 double fadyn_phase_C(double b, double a, double w) {
-    return 2.0 * b * w - a * a;
+    return fadyn_plus_zero(2.0 * b * w - a * a); /* a = w = 0: C = 0, never -0 */
 }
 
 double fadyn_phase_fold_C(double b, double t) {
-    return -3.0 * pow(fabs(b * t), 2.0 / 3.0);
+    return fadyn_plus_zero(-3.0 * pow(fabs(b * t), 2.0 / 3.0));
 }
 
 double fadyn_phase_fold_a(double b, double t) {

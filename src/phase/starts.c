@@ -41,7 +41,7 @@ static int is_header(char **field, size_t n) {
 static int parse_number(const char *s, double *out) {
     char *end = NULL;
     errno = 0;
-    *out = strtod(s, &end);
+    *out = fadyn_plus_zero(strtod(s, &end)); /* "-0" is the start 0 */
     return end != s && *end == '\0' && errno != ERANGE && isfinite(*out);
 }
 
