@@ -289,6 +289,29 @@ Test(experiments, fig2d_five_conditions_welch_and_the_curves_are_the_runs_means,
     fadyn_fig2d_result_free(&r);
 }
 
+/* Fig. 2d at the quick default: 4-layer fa has converged, its mean final
+ * NSE within a factor 1.5 of the full run's 0.021 (docs/figures.md; the
+ * 50 000 examples the quick default had gave 0.089). */
+Test(experiments, fig2d_quick_default_lets_4_layer_fa_converge, .timeout = 900) {
+    static const char *const fa[] = {"fa"};
+    fadyn_fig2d_params p = fadyn_fig2d_params_default();
+    p.rules = fa;
+    p.nrules = 1;
+    cr_assert_eq(p.set.runs, 20);
+    fadyn_fig2d_result r;
+    fadyn_err err;
+    cr_assert_eq(fadyn_fig2d_run(&p, &r, &err), FADYN_OK, "%s", err.msg);
+    cr_assert_eq(r.ngroups, 2);
+    const fadyn_fig2d_group *deep = &r.groups[1];
+    cr_assert_eq(deep->layers, 4);
+    cr_assert_eq(deep->finished, 20);
+    cr_expect(deep->mean < 1.5 * 0.021, "4-layer fa at the quick default: %.4f +- %.4f", deep->mean,
+              deep->sd);
+    cr_expect(deep->mean < 0.5 * r.groups[0].mean, "4 layers %.4f, 3 layers %.4f", deep->mean,
+              r.groups[0].mean);
+    fadyn_fig2d_result_free(&r);
+}
+
 /* Fig. 3b: every trajectory keeps C = 2 b w − a² (eq 14) and ends where the
  * analytic basin says, forward; backward too (fadyn_phase_predict_dir). */
 Test(experiments, fig3b_trajectories_conserve_C, .timeout = 60) {
