@@ -393,7 +393,7 @@ Test(experiments, mnist_figures_on_a_learnable_set, .timeout = 120) {
     a.set.runs = 2;
     a.set.examples = 3000;
     a.evaluations = 5;
-    a.train.eta = 0.1; /* fast on this set, whatever the defaults */
+    /* the default settings (docs/figures.md) learn this set */
     a.train.hidden = 200;
     fadyn_fig2a_result ra;
     cr_assert_eq(fadyn_fig2a_run(&a, &ra, &err), FADYN_OK, "%s", err.msg);
@@ -414,7 +414,6 @@ Test(experiments, mnist_figures_on_a_learnable_set, .timeout = 120) {
     b.set.data_dir = mnist;
     b.set.examples = 3000;
     b.evaluations = 6;
-    b.train.eta = 0.1;
     b.train.hidden = 200;
     fadyn_fig2b_result rb;
     cr_assert_eq(fadyn_fig2b_run(&b, &rb, &err), FADYN_OK, "%s", err.msg);
@@ -428,7 +427,6 @@ Test(experiments, mnist_figures_on_a_learnable_set, .timeout = 120) {
     s.set.data_dir = mnist;
     s.set.examples = 1000;
     s.units = 9;
-    s.train.eta = 0.1;
     s.train.hidden = 200;
     fadyn_figS1_result rs;
     cr_assert_eq(fadyn_figS1_run(&s, &rs, &err), FADYN_OK, "%s", err.msg);

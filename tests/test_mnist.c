@@ -49,6 +49,8 @@ static fadyn_mnist_params small_params(void) {
     p.decay = 1e-3;
     p.w_scale = 0.3;
     p.b_scale = 0.5;
+    p.input_scale = 1.0; /* pixel / 255 and the gradient of L: what the generic trainer does */
+    p.output_deriv = 1;
     p.precision = FADYN_MNIST_DOUBLE;
     p.examples = 150; /* blocks of 64, and an epoch boundary at 60 */
     p.eval_every = 50;

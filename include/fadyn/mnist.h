@@ -49,15 +49,15 @@ typedef enum { FADYN_MNIST_SINGLE = 0, FADYN_MNIST_DOUBLE = 1 } fadyn_mnist_prec
 
 typedef struct {
     size_t hidden;          /* hidden units, 1000 */
-    double eta;             /* learning rate η */
+    double eta;             /* learning rate η, 3e-3 (docs/figures.md) */
     double decay;           /* weight decay α (weights only, not biases), 1e-6 */
-    double w_scale;         /* ω: W0, W and the biases ~ U[-ω, ω] */
-    double b_scale;         /* β: B ~ U[-β, β] */
+    double w_scale;         /* ω: W0, W and the biases ~ U[-ω, ω], 0.01 */
+    double b_scale;         /* β: B ~ U[-β, β], 0.1 */
     double drop;            /* sparse fa: fraction of W and of B removed, 0.5 */
-    double input_scale;     /* x = input_scale · pixel / 255, 1 */
-    int output_deriv;       /* 1: δ = e ∘ σ'(output) (the gradient of L); 0: δ = e */
+    double input_scale;     /* x = input_scale · pixel / 255, 16 */
+    int output_deriv;       /* 1: δ = e ∘ σ'(output) (the gradient of L); 0 (default): δ = e */
     size_t batch;           /* K examples per update, 1 (online) */
-    size_t examples;        /* examples per run */
+    size_t examples;        /* examples per run, 15 epochs (the stopping point) */
     size_t eval_every;      /* examples between evaluations (rounded up to batches) */
     int angles;             /* the angle Δh_FA∠Δh_BP on every example, 1 */
     fadyn_angle_kind angle; /* signed (0..180°, the default) or from |cos| (0..90°) */

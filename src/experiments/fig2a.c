@@ -12,7 +12,7 @@
 #define QUICK                                                                                      \
     { 2, 300000 }
 #define FULL                                                                                       \
-    { 20, 1200000 }
+    { 20, 900000 }
 #define MINIMUM                                                                                    \
     { 2, 512 }
 

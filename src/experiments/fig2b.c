@@ -13,7 +13,7 @@
 #define QUICK                                                                                      \
     { 1, 300000 }
 #define FULL                                                                                       \
-    { 5, 1200000 }
+    { 20, 900000 }
 #define MINIMUM                                                                                    \
     { 1, 512 }
 

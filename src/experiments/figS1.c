@@ -15,7 +15,7 @@
 #define QUICK                                                                                      \
     { 0, 300000 }
 #define FULL                                                                                       \
-    { 0, 1200000 }
+    { 0, 900000 }
 #define MINIMUM                                                                                    \
     { 0, 512 }
 
