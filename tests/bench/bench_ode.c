@@ -230,7 +230,8 @@ static double compare_scipy(bench_ref *ref, const scipy_case *c, const bench_mac
     ip.samples = 2;
     double *y = malloc(p.dim * sizeof(double));
     fadyn_integ_stats st;
-    double tf[16], ts[16], ratio[16], nfev = 0, t0 = 0;
+    /* wall times, their ratios, and the CPU times' ratios (one-thread rows) */
+    double tf[16], ts[16], ratio[16], cratio[16], nfev = 0, t0 = 0;
     int ok = bench_ref_ask(ref, reply, sizeof reply, "ode %s %.17g 1e-8 1e-10", dir, c->t_end);
     /* a first pair warms up and sizes the repeats (~4 s in all, 3 to 15
      * pairs); a long one (over 1 s) needs no warming and is kept */
@@ -238,16 +239,17 @@ static double compare_scipy(bench_ref *ref, const scipy_case *c, const bench_mac
     for (int r = 0; ok && reps < want; r++) {
         memcpy(y, p.w0, p.dim * sizeof(double));
         t0 = fadyn_wall_seconds();
+        double c0 = bench_cpu_now();
         int rc = fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
-        double f = fadyn_wall_seconds() - t0, s;
+        double f = fadyn_wall_seconds() - t0, fc = bench_cpu_now() - c0, s, sc;
         ok = rc == FADYN_OK && bench_ref_ask(ref, reply, sizeof reply, "run") &&
-             sscanf(reply, "%lf %lf", &s, &nfev) == 2;
+             sscanf(reply, "%lf %lf %lf", &s, &nfev, &sc) == 3;
         if (r == 0) {
             want = (int)(4.0 / (f + s));
             want = want < 3 ? 3 : want > 15 ? 15 : want;
             if (f + s < 1.0) continue;
         }
-        tf[reps] = f, ts[reps] = s, ratio[reps] = s / f;
+        tf[reps] = f, ts[reps] = s, ratio[reps] = s / f, cratio[reps] = sc / fc;
         reps++;
     }
     double dist = NAN;
@@ -271,6 +273,14 @@ static double compare_scipy(bench_ref *ref, const scipy_case *c, const bench_mac
                label, ip.stepper->name, fmn * 1e3, fmd * 1e3, smn * 1e3, smd * 1e3, rmd, reps, rmn,
                ratio[reps - 1], st.rhs_evals, nfev, (double)st.rhs_evals / nfev, fmd / floor, dist);
         if (c->target) bench_target(c->target, rmd, 1, c->ratio);
+        if (c->threads == 1) { /* both on one thread: CPU time is comparable */
+            double cmn, cmd;
+            bench_stats(cratio, reps, &cmn, &cmd);
+            char what[160];
+            snprintf(what, sizeof what, "%s: SciPy / fadyn in CPU time", label);
+            bench_figure(what, "%.2f (median of %d pairs; %.2f-%.2f); wall min / min %.2f", cmd,
+                         reps, cmn, cratio[reps - 1], smn / fmn);
+        }
         fadyn_median = fmd;
     } else {
         printf("%zu-%zu-%zu t=%g: the comparison failed\n", c->n0, c->nh, c->no, c->t_end);

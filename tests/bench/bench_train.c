@@ -31,9 +31,10 @@ static void train_unit(fadyn_train_ws *ws, size_t K, const double *X, const doub
         fadyn_train_step(ws, K, X + off * n0, Y + off * nL, NULL, &loss);
 }
 
-/* Seconds per example (min over REPS; median to *median), printed. */
+/* Seconds per example (min over REPS; median to *median, the process's CPU
+ * seconds per example over all the repeats to *cpu), printed. */
 static double bench_case(const char *label, const fadyn_task *task, const fadyn_net_spec *spec,
-                         size_t K, double seconds, double dgemm, double *median) {
+                         size_t K, double seconds, double dgemm, double *median, double *cpu) {
     fadyn_train_params p = fadyn_train_params_default();
     p.eta = 1e-3;
     p.batch = K;
@@ -52,13 +53,14 @@ static double bench_case(const char *label, const fadyn_task *task, const fadyn_
     while (fadyn_wall_seconds() - t0 < 0.05)
         train_unit(ws, K, X, Y, units++);
     units = (size_t)((double)units * seconds / 0.05) + 1;
-    double t[REPS], mn, md;
+    double t[REPS], mn, md, c0 = bench_cpu_now();
     for (int rep = 0; rep < REPS; rep++) {
         t0 = fadyn_wall_seconds();
         for (size_t u = 0; u < units; u++)
             train_unit(ws, K, X, Y, u);
         t[rep] = (fadyn_wall_seconds() - t0) / (double)(units * per);
     }
+    if (cpu) *cpu = (bench_cpu_now() - c0) / (double)(REPS * units * per);
     bench_stats(t, REPS, &mn, &md);
     double gf = flops_per_example(spec) / mn * 1e-9;
     printf("%-34s K=%-4zu %11.0f examples/s (median %.0f)  %6.2f GFLOP/s = %3.0f%% of one "
@@ -84,19 +86,21 @@ static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, doub
         bench_target_unmeasured(what, 1, 30, "no NumPy");
         return;
     }
-    double tf[PAIRS], tn[PAIRS], ratio[PAIRS], fmn, fmd, nmn, nmd, rmn, rmd;
+    double tf[PAIRS], tn[PAIRS], ratio[PAIRS], cratio[PAIRS], fmn, fmd, nmn, nmd, rmn, rmd, cmn,
+        cmd;
     char reply[256];
     for (int r = 0; r < PAIRS; r++) {
-        double s;
-        tf[r] = bench_case("  Task 1, 30-20-10 linear, fa", task, spec, 1, 0.15, dgemm, NULL);
+        double s, sc, fc;
+        tf[r] = bench_case("  Task 1, 30-20-10 linear, fa", task, spec, 1, 0.15, dgemm, NULL, &fc);
         if (!bench_ref_ask(&ref, reply, sizeof reply, "train 30 20 10 1e-3 %d", NP_EXAMPLES) ||
-            sscanf(reply, "%lf", &s) != 1) {
+            sscanf(reply, "%lf %lf", &s, &sc) != 2) {
             bench_ref_close(&ref);
             bench_target_unmeasured(what, 1, 30, "the NumPy loop failed");
             return;
         }
         tn[r] = s / NP_EXAMPLES;
         ratio[r] = tn[r] / tf[r];
+        cratio[r] = (sc / NP_EXAMPLES) / fc; /* CPU seconds per example */
     }
     bench_ref_close(&ref);
     bench_stats(tf, PAIRS, &fmn, &fmd);
@@ -106,6 +110,10 @@ static void bench_numpy(const fadyn_task *task, const fadyn_net_spec *spec, doub
            "%.0f): NumPy/fadyn %.1fx (median of %d pairs; %.1f-%.1f)\n",
            1.0 / fmn, 1.0 / fmd, 1.0 / nmn, 1.0 / nmd, rmd, PAIRS, rmn, ratio[PAIRS - 1]);
     bench_target(what, rmd, 1, 30);
+    bench_stats(cratio, PAIRS, &cmn, &cmd);
+    bench_figure("Task 1 online trainer: NumPy loop / fadyn in CPU time",
+                 "%.1f (median of %d pairs; %.1f-%.1f); wall min / min %.1f", cmd, PAIRS, cmn,
+                 cratio[PAIRS - 1], nmn / fmn);
 }
 
 /* A whole `fadyn train` run (sampling, held-out NSE and angles every 1000 examples). */
@@ -146,10 +154,10 @@ int main(void) {
     fadyn_net_spec n3 = fadyn_net_spec_make(3, s3, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
     fadyn_net_spec nm = fadyn_net_spec_make(2, sm, FADYN_ACT_SIGMOID, FADYN_ACT_SIGMOID, 1);
 
-    bench_case("Task 1, 30-20-10 linear, fa", &t1, &n1, 1, 0.2, dgemm, NULL);
-    bench_case("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 1, 0.2, dgemm, NULL);
-    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 1, 0.3, dgemm, NULL);
-    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 100, 0.3, dgemm, NULL);
+    bench_case("Task 1, 30-20-10 linear, fa", &t1, &n1, 1, 0.2, dgemm, NULL, NULL);
+    bench_case("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 1, 0.2, dgemm, NULL, NULL);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 1, 0.3, dgemm, NULL, NULL);
+    bench_case("784-1000-10 sigmoid, fa", &tm, &nm, 100, 0.3, dgemm, NULL, NULL);
     bench_run("Task 1, 30-20-10 linear, fa", &t1, &n1, 20000);
     bench_run("Task 3, 30-20-10-10 tanh, fa", &t3, &n3, 20000);
     bench_numpy(&t1, &n1, dgemm);

@@ -6,15 +6,17 @@ each fadyn timing has a reference timing taken right next to it.
 Requests (one line each; every reply is one line, "error ..." on failure):
   ode DIR T_END RTOL ATOL   load a 2-layer fa problem (T, B, A, W .txt as
                             `fadyn ode --save-init` writes them)  -> "ok DIM"
-  run                       solve_ivp DOP853 on it once          -> "SECONDS NFEV"
+  run                       solve_ivp DOP853 on it once          -> "SECONDS NFEV CPU"
   dist DIR                  relative distance (max-norm) of the last end state
                             from the A, W in DIR                  -> "DIST"
   train N0 NH NO ETA N      Task 1 online fa loop in NumPy over N drawn
-                            examples                              -> "SECONDS"
+                            examples                              -> "SECONDS CPU"
   mnist DIR NH ETA N        Task 2 online fa in NumPy (784-NH-10 logistic,
                             biases, decay 1e-6, double) over the first N
                             training images in DIR                -> "SECONDS"
   quit
+SECONDS is wall time, CPU the process's CPU time over the same span (on a
+loaded machine the time it would take on an idle core, near enough).
 """
 import os
 import sys
@@ -42,14 +44,14 @@ class Ode:
                                (e @ a.T).ravel()])        # eq 12
 
     def run(self):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         sol = solve_ivp(self.f, (0.0, self.t_end), self.y0, method="DOP853",
                         rtol=self.rtol, atol=self.atol)
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         if sol.status != 0:
             raise RuntimeError(sol.message)
         self.y_end = sol.y[:, -1]
-        return f"{dt:.9g} {sol.nfev}"
+        return f"{dt:.9g} {sol.nfev} {dc:.9g}"
 
     def dist(self, d):
         A, W = (np.loadtxt(f"{d}/{n}.txt", ndmin=2) for n in "AW")
@@ -67,17 +69,17 @@ def train(n0, nh, no, eta, n):
     W = rng.uniform(-0.01, 0.01, (no, nh))
     X = rng.standard_normal((n, n0))
     Y = X @ T.T
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for x, ys in zip(X, Y):
         h = A @ x
         e = ys - W @ h                  # eq 5
         d = B @ e                       # the hidden signal, B e (eq 13)
         W += eta * np.outer(e, h)       # eq 12 per example
         A += eta * np.outer(d, x)       # eq 13 per example
-    dt = time.perf_counter() - t0
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
     if not np.all(np.isfinite(W)):
         raise RuntimeError("NumPy trainer diverged")
-    return f"{dt:.9g}"
+    return f"{dt:.9g} {dc:.9g}"
 
 
 def idx(path):
