@@ -149,3 +149,70 @@ Test(cli_mnist, angle_abs_folds_the_angles) {
     }
     cr_assert_gt(lower, 0, "no interval with a signed angle above 90 degrees");
 }
+
+/* tests/bench/mnist_tune.sh on the small set: every trial one row of its
+ * TSV, in stage order; the chosen eta is the bp row with the lowest test
+ * error, fa's trials use it, and the chosen beta is fa's lowest. */
+Test(cli_mnist, the_tuning_script_writes_every_trial_and_chooses_the_lowest) {
+    const char *bin = getenv("FADYN_BIN");
+    char cmd[1024], out[256], chosen[512] = "";
+    snprintf(out, sizeof out, "%s/tune.tsv", dir);
+    snprintf(cmd, sizeof cmd,
+             "sh tests/bench/mnist_tune.sh --fadyn '%s' --mnist-dir '%s' --out '%s' --epochs 1 "
+             "--etas 0.003,0.03 --init-scales 0.01 --b-scales 0.1,1 --threads 1 2>/dev/null",
+             bin ? bin : "build/fadyn", dir, out);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    while (fgets(chosen, sizeof chosen, p))
+        if (strncmp(chosen, "chosen:", 7) == 0) break;
+    cr_assert_eq(pclose(p), 0, "%s", cmd);
+    FILE *f = fopen(out, "r");
+    cr_assert_not_null(f, "%s", out);
+    char line[512], stage[6][16], rule[6][16];
+    double eta[6], err[6], beta[6];
+    size_t n = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "stage\trule\teta\tinit_scale\tb_scale\tinput_scale\toutput_delta\t"
+                           "epochs\ttest_error_percent\tseconds\n");
+    while (n < 6 && fgets(line, sizeof line, f)) {
+        char bs[16];
+        cr_assert_eq(sscanf(line, "%15s %15s %lf %*s %15s %*s %*s %*s %lf", stage[n], rule[n],
+                            &eta[n], bs, &err[n]),
+                     5, "%s", line);
+        beta[n] = strcmp(bs, "-") ? atof(bs) : NAN;
+        n++;
+    }
+    cr_expect_null(fgets(line, sizeof line, f), "more than 6 trials: %s", line);
+    fclose(f);
+    cr_assert_eq(n, 6);
+    const char *want[6] = {"regime", "regime", "bp", "bp", "fa", "fa"};
+    for (size_t i = 0; i < 6; i++)
+        cr_expect_str_eq(stage[i], want[i]);
+    size_t b = err[3] < err[2] ? 3 : 2, a = err[5] < err[4] ? 5 : 4;
+    cr_expect_eq(eta[4], eta[b]);
+    cr_expect_eq(eta[5], eta[b]);
+    cr_expect(isnan(beta[2]) && beta[4] == 0.1 && beta[5] == 1.0);
+    char expect[128];
+    snprintf(expect, sizeof expect, "--eta %s --init-scale 0.01 --b-scale %s ",
+             eta[b] == 0.003 ? "0.003" : "0.03", beta[a] == 0.1 ? "0.1" : "1");
+    cr_expect(strstr(chosen, expect), "'%s' not in: %s", expect, chosen);
+}
+
+/* A bad list: one line naming the option and the value, exit 2, no table. */
+Test(cli_mnist, the_tuning_script_refuses_a_bad_list) {
+    char cmd[1024], out[256], line[512] = "";
+    snprintf(out, sizeof out, "%s/bad.tsv", dir);
+    snprintf(cmd, sizeof cmd,
+             "sh tests/bench/mnist_tune.sh --mnist-dir '%s' --out '%s' --etas '0.1,1e-3;x' 2>&1",
+             dir, out);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    int lines = 0;
+    while (fgets(line, sizeof line, p))
+        lines++;
+    int st = pclose(p);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+    cr_expect_eq(lines, 1, "%s", line);
+    cr_expect(strstr(line, "--etas") && strstr(line, "1e-3;x"), "%s", line);
+    cr_expect(!exists(out));
+}
