@@ -15,6 +15,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=: binary, libraries, headers, fadyn.pc,
 #                   man pages, Python module, notebooks (docs/install.md); make uninstall
 #   make format     clang-format every C file; make format-check fails on drift
+#   make MPI=1      the same targets built with Open MPI's mpicc in build/mpi: an
+#                   MPI-aware fadyn for mpirun (docs/scaling.md); make check-mpi tests it
 #
 # Compile and link flags come from pkg-config.  Targets that need the
 # packages re-enter make after `deps`, so the flags are read only once the
@@ -25,6 +27,8 @@
 DEB_PKGS := libgsl-dev liblapacke-dev libopenblas-dev libjansson-dev \
             libcriterion-dev pkg-config gnuplot-x11 zlib1g-dev xvfb xdotool
 PKGS     := gsl lapacke openblas jansson zlib
+# Open MPI: make MPI=1 and its test, make check-mpi (docs/scaling.md)
+DEB_PKGS += libopenmpi-dev openmpi-bin
 # the Python module, its tests and the notebooks (docs/python.md)
 DEB_PKGS += python3-pandas jupyter-nbconvert python3-ipykernel
 # make bench compares with SciPy and NumPy (tests/bench/reference.py)
@@ -33,6 +37,13 @@ BENCH_PKGS := python3-scipy python3-numpy
 FUZZ_PKGS  := clang libomp-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# make MPI=1: the library and fadyn built by mpicc with FADYN_MPI (src/core/work.c
+# distributes work items over the ranks), in a build directory of their own.
+ifeq ($(MPI),1)
+BUILD   ?= build/mpi
+CC      := mpicc
+MPI_DEF := -DFADYN_MPI
+endif
 BUILD   ?= build
 # Debian's python3 (python3-pandas is installed for it), else the one on PATH
 PYTHON  ?= $(firstword $(wildcard /usr/bin/python3) python3)
@@ -44,7 +55,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # symbols, faster, so that one entry is dropped.
 PKG_LIBS   = $(filter-out -lgslcblas,$(shell pkg-config --libs gsl)) \
              $(shell pkg-config --libs lapacke openblas jansson zlib)
-CFLAGS_ALL = -std=c11 -D_XOPEN_SOURCE=700 $(OPT) $(WARN) -fopenmp -fPIC \
+CFLAGS_ALL = -std=c11 -D_XOPEN_SOURCE=700 $(OPT) $(WARN) -fopenmp -fPIC $(MPI_DEF) \
              -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -fopenmp -lm
 
@@ -67,7 +78,7 @@ SONAME   := libfadyn.so.$(MAJOR)
 SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
-.PHONY: check-python check-install check-interactive man install uninstall notebooks notebooks-run valgrind
+.PHONY: check-python check-install check-interactive check-mpi man install uninstall notebooks notebooks-run valgrind
 .PHONY: fuzz fuzz-regress fuzz-build fuzz-bin
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
@@ -155,7 +166,7 @@ check-run: all $(BUILD)/test_fadyn
 
 # after the Criterion tests (make sanitize leaves out the install: its
 # library needs the sanitizer runtime that programs built by cc lack)
-CHECK_MORE ?= check-python check-install check-interactive
+CHECK_MORE ?= check-python check-install check-interactive check-mpi
 
 # The Python module (python/fadyn/, docs/python.md) against this build.
 check-python: $(BUILD)/fadyn
@@ -175,6 +186,14 @@ check-install: all
 # (tests/interactive.sh); fails if either is missing (make deps installs them).
 check-interactive: $(BUILD)/fadyn
 	BUILD=$(BUILD) sh tests/interactive.sh
+
+# mpirun -np 2 on loopback against the serial build: byte-identical outputs
+# (tests/mpi.sh; skipped with a message only if mpirun is absent).
+check-mpi: $(BUILD)/fadyn
+	@if command -v mpirun >/dev/null && command -v mpicc >/dev/null; then \
+	  $(MAKE) --no-print-directory MPI=1 BUILD=$(BUILD)/mpi $(BUILD)/mpi/fadyn && \
+	  SERIAL=$(BUILD)/fadyn PARALLEL=$(BUILD)/mpi/fadyn sh tests/mpi.sh; \
+	else echo "check-mpi: skipped, no mpirun/mpicc (make deps installs openmpi-bin, libopenmpi-dev)"; fi
 
 test: check-run
 

@@ -30,6 +30,7 @@
 #include "fadyn/train.h"
 #include "fadyn/verify.h"
 #include "fadyn/version.h"
+#include "fadyn/work.h"
 
 /* Call fadyn_init() once before any other fadyn call.  It makes GSL's error
  * handling safe for the library: GSL's default handler aborts the process

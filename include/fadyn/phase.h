@@ -179,7 +179,7 @@ typedef struct {
     double e_tol;               /* converged when |E| = |t − w a| < e_tol ... 1e-6 */
     double speed_tol;           /* ... and |(ȧ, ẇ)| < speed_tol, 1e-6 */
     int engine;                 /* fadyn_basin_engine */
-    fadyn_progress_fn progress; /* grids: called by thread 0 with the fraction done, NULL */
+    fadyn_progress_fn progress; /* grids: called one at a time with the fraction done, NULL */
     void *progress_ctx;
     int backward; /* integrate the reversed flow: where the start came from, 0 */
 } fadyn_basin_params;

@@ -1,6 +1,7 @@
 /* args.c — one-line errors, exit codes, output paths, progress. */
 #include "cli.h"
 #include "fadyn/io.h"
+#include "fadyn/work.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,6 +107,16 @@ int cli_finish(const char *cmd, int rc) {
         rc = CLI_EXIT_FAILED;
     }
     return rc;
+}
+
+int cli_one_rank(const char *cmd, const char *what) {
+    int n = fadyn_work_ranks();
+    if (n <= 1) return 0;
+    cli_error(cmd,
+              "%s runs in one process, not across %d MPI ranks (the distributed commands: "
+              "docs/scaling.md); run it without mpirun",
+              what ? what : cmd, n);
+    return 1;
 }
 
 int cli_check_out(const char *cmd, const char *opt, const char *path) {

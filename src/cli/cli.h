@@ -53,6 +53,12 @@ void cli_start(void);
  * every earlier file stays as it was).  Returns the exit status. */
 int cli_finish(const char *cmd, int rc);
 
+/* Under mpirun with more than one rank (fadyn/work.h), a command or mode
+ * that is not distributed: one line "fadyn CMD: WHAT runs in one process
+ * ..." (WHAT NULL: the command) and 1, so the caller exits with
+ * CLI_EXIT_USAGE; 0 with one rank. */
+int cli_one_rank(const char *cmd, const char *what);
+
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
 

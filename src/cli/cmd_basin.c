@@ -503,8 +503,9 @@ int cmd_basin(int argc, char **argv) {
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
     const fadyn_plot_target *pt = o.pc.plot ? &o.pc.pt : NULL;
     switch (o.mode) {
-    case MODE_POINTS:
-        return run_points(&o, pt);
+    case MODE_POINTS: /* a few starts: not distributed */
+        return cli_one_rank(CMD, "basin's points mode (--from, --from-file)") ? CLI_EXIT_USAGE
+                                                                              : run_points(&o, pt);
     case MODE_GRID:
         return run_grid(&o, pt);
     default:

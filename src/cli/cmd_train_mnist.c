@@ -379,6 +379,7 @@ int cmd_train_mnist(int argc, char **argv) {
     mnist_opts o;
     int rc = cli_parse(&MNIST, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    if (cli_one_rank("train", "train --task mnist")) return CLI_EXIT_USAGE;
     fadyn_err err;
     fadyn_err_clear(&err);
     fadyn_mnist data;

@@ -205,7 +205,7 @@ int cmd_verify(int argc, char **argv) {
             cli_error_err(CMD, &err);
             exit_code = CLI_EXIT_FAILED;
         }
-        if (o.plot &&
+        if (o.plot && fadyn_work_rank() == 0 && /* one instance, drawn by rank 0 alone */
             (rc = cli_plot_status(CMD, fadyn_verify_plot(&o.vp, o.plot_instance, o.plot, &err),
                                   &err)) != FADYN_OK) {
             cli_error_err(CMD, &err);

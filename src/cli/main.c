@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "fadyn.h"
 #include "fadyn/version.h"
+#include "fadyn/work.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,17 +11,18 @@ typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *about;
+    int ranks; /* 1: refused under mpirun with more than one rank; 0: any (docs/scaling.md) */
 } command;
 
 static const command commands[] = {
-    {"ode", cmd_ode, "integrate the expected learning dynamics (eq 12-13) with GSL odeiv2"},
-    {"flow", cmd_flow, "phase portrait of the 1-1-1 network (Fig. 3)"},
-    {"basin", cmd_basin, "where does each start go: the basin of the bad equilibria"},
-    {"verify", cmd_verify, "check the supplementary proofs numerically"},
-    {"train", cmd_train, "stochastic discrete trainers (bp, fa, sparse fa, shallow, np, ...)"},
-    {"compare", cmd_compare, "the discrete trainer against its ODE limit"},
-    {"figure", cmd_figure, "reproduce a figure of the paper"},
-    {NULL, NULL, NULL},
+    {"ode", cmd_ode, "integrate the expected learning dynamics (eq 12-13) with GSL odeiv2", 1},
+    {"flow", cmd_flow, "phase portrait of the 1-1-1 network (Fig. 3)", 1},
+    {"basin", cmd_basin, "where does each start go: the basin of the bad equilibria", 0},
+    {"verify", cmd_verify, "check the supplementary proofs numerically", 0},
+    {"train", cmd_train, "stochastic discrete trainers (bp, fa, sparse fa, shallow, np, ...)", 0},
+    {"compare", cmd_compare, "the discrete trainer against its ODE limit", 1},
+    {"figure", cmd_figure, "reproduce a figure of the paper", 1},
+    {NULL, NULL, NULL, 0},
 };
 
 static void usage(FILE *f) {
@@ -34,8 +36,13 @@ static void usage(FILE *f) {
                "diverged.\n");
 }
 
-int main(int argc, char **argv) {
-    fadyn_init(); /* GSL errors as status codes, not abort() */
+static int asks_help(int argc, char **argv) {
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+    return 0;
+}
+
+static int run(int argc, char **argv) {
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;
@@ -64,9 +71,27 @@ int main(int argc, char **argv) {
     }
     for (const command *c = commands; c->name; c++)
         if (strcmp(c->name, name) == 0) {
+            if (c->ranks == 1 && !asks_help(argc, argv) && cli_one_rank(name, NULL))
+                return CLI_EXIT_USAGE;
             cli_start();
             return cli_finish(name, c->run(argc - 1, argv + 1));
         }
     fprintf(stderr, "fadyn: unknown command '%s' (see 'fadyn --help')\n", name);
     return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+    fadyn_init(); /* GSL errors as status codes, not abort() */
+    if (fadyn_work_init(&argc, &argv) != FADYN_OK) {
+        fprintf(stderr, "fadyn: MPI could not start with the thread level fadyn needs "
+                        "(MPI_THREAD_SERIALIZED)\n");
+        return CLI_EXIT_FAILED;
+    }
+    if (fadyn_work_rank() != 0) { /* rank 0 speaks for all (docs/scaling.md) */
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            return CLI_EXIT_FAILED;
+    }
+    int rc = run(argc, argv);
+    fadyn_work_finalize();
+    return rc;
 }

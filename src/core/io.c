@@ -1,5 +1,6 @@
 /* io.c — atomic output files, plain-text matrices, TSV, strings. */
 #include "fadyn/io.h"
+#include "fadyn/work.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -149,6 +150,15 @@ static int out_kind(const char *path, char **real, fadyn_err *err) {
 int fadyn_ofile_open(fadyn_ofile *o, const char *path, fadyn_err *err) {
     memset(o, 0, sizeof *o);
     o->slot = -1;
+    if (fadyn_work_rank() != 0) { /* only rank 0 writes (fadyn/work.h) */
+        o->path = dup_str(path);
+        o->f = o->path ? fopen("/dev/null", "w") : NULL;
+        if (o->f) return FADYN_OK;
+        free(o->path);
+        o->path = NULL;
+        return fadyn_err_set(err, FADYN_EIO, "%s: cannot open /dev/null on rank %d", path,
+                             fadyn_work_rank());
+    }
     char *real;
     int kind = out_kind(path, &real, err);
     if (kind < 0) {
@@ -604,6 +614,7 @@ int fadyn_mkdir_p(const char *path, fadyn_err *err) {
     char buf[FADYN_PATH_MAX];
     size_t n = strlen(path);
     if (n == 0 || n >= sizeof buf) return fadyn_err_set(err, FADYN_EINVAL, "bad directory name");
+    if (fadyn_work_rank() != 0) return FADYN_OK; /* only rank 0 writes (fadyn/work.h) */
     memcpy(buf, path, n + 1);
     for (size_t i = 1; i <= n; i++) {
         if (buf[i] == '/' || buf[i] == '\0') {

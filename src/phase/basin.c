@@ -1,9 +1,11 @@
 /* basin.c — where each start of the 1-1-1 network goes: settle one start
  * (GSL evolve in a per-thread driver, or the shared wrapper), and basin
- * grids over every core (Fig. 3b, docs/theory.md §4). */
+ * grids over every core and MPI rank, a row per work item (Fig. 3b,
+ * docs/theory.md §4). */
 #include "fadyn/clock.h"
 #include "fadyn/linalg.h"
 #include "fadyn/phase.h"
+#include "fadyn/work.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -266,6 +268,33 @@ void fadyn_phase_progress(fadyn_progress_fn fn, void *ctx, size_t *done, size_t 
     if (omp_get_thread_num() == 0) fn(ctx, (double)d / (double)total);
 }
 
+/* A basin grid as work items (fadyn/work.h): row j of the grid, w = w_j. */
+typedef struct {
+    double b, t;
+    const fadyn_window *win;
+    size_t na, nw;
+    const fadyn_basin_params *bp;
+} grid_job;
+
+static void *grid_ws_alloc(void *ctx, fadyn_err *err) {
+    return fadyn_phase_ws_alloc(((const grid_job *)ctx)->bp, err);
+}
+
+static void grid_ws_free(void *ctx, void *ws) {
+    (void)ctx;
+    fadyn_phase_ws_free(ws);
+}
+
+static int grid_row(void *ctx, void *ws, size_t j, void *rec, fadyn_err *err) {
+    const grid_job *g = ctx;
+    fadyn_basin_point *row = rec;
+    int rc = FADYN_OK;
+    for (size_t i = 0; i < g->na && rc == FADYN_OK; i++)
+        rc = fadyn_phase_settle(ws, g->b, g->t, fadyn_grid_a(g->win, g->na, i),
+                                fadyn_grid_w(g->win, g->nw, j), &row[i], err);
+    return rc;
+}
+
 int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, size_t nw,
                      const fadyn_basin_params *bp, fadyn_basin_point *pts, fadyn_basin_stats *st,
                      fadyn_err *err) {
@@ -282,32 +311,18 @@ int fadyn_basin_grid(double b, double t, const fadyn_window *win, size_t na, siz
     double da = (win->a_hi - win->a_lo) / (double)(na - 1);
     double dw = (win->w_hi - win->w_lo) / (double)(nw - 1);
     memset(st, 0, sizeof *st);
-    int status = FADYN_OK;
-    int threads = 1;
-    size_t rows_done = 0;
-#pragma omp parallel reduction(max : threads)
-    {
-        threads = omp_get_num_threads();
-        fadyn_err terr;
-        fadyn_err_clear(&terr);
-        fadyn_phase_ws *ws = fadyn_phase_ws_alloc(bp, &terr);
-        int trc = ws ? FADYN_OK : terr.code;
-#pragma omp for schedule(dynamic, 1)
-        for (size_t j = 0; j < nw; j++) {
-            for (size_t i = 0; i < na && trc == FADYN_OK; i++) {
-                fadyn_basin_point *p = &pts[j * na + i];
-                trc = fadyn_phase_settle(ws, b, t, fadyn_grid_a(win, na, i),
-                                         fadyn_grid_w(win, nw, j), p, &terr);
-            }
-            fadyn_phase_progress(bp->progress, bp->progress_ctx, &rows_done, nw);
-        }
-        fadyn_phase_ws_free(ws);
-#pragma omp critical
-        if (trc != FADYN_OK && status == FADYN_OK) {
-            status = trc;
-            if (err) *err = terr;
-        }
-    }
+    grid_job g = {b, t, win, na, nw, bp};
+    fadyn_work_job job = {.n = nw,
+                          .size = na * sizeof *pts,
+                          .rec = pts,
+                          .ctx = &g,
+                          .ws_alloc = grid_ws_alloc,
+                          .ws_free = grid_ws_free,
+                          .run = grid_row,
+                          .progress = bp->progress,
+                          .progress_ctx = bp->progress_ctx};
+    int threads = omp_get_max_threads();
+    int status = fadyn_work_map(&job, err);
     if (status != FADYN_OK) return status;
     st->n = na * nw;
     st->threads = threads;

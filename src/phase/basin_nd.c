@@ -1,12 +1,14 @@
 /* basin_nd.c — sampled basins of a layered linear network under fa: where
  * random starts end (sym(W·B) definite or not) and whether the end is a
- * stable equilibrium (Jacobian eigenvalues; docs/theory.md §2–4). */
+ * stable equilibrium (Jacobian eigenvalues; docs/theory.md §2–4); the
+ * starts are work items over threads and MPI ranks (fadyn/work.h). */
 #include "fadyn/dynamics.h"
 #include "fadyn/linalg.h"
 #include "fadyn/observer.h"
 #include "fadyn/phase.h"
 #include "fadyn/rule.h"
 #include "fadyn/size.h"
+#include "fadyn/work.h"
 
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -236,13 +238,109 @@ static int check_job(const nd_job *job, fadyn_err *err) {
     return fadyn_integ_params_check(&job->np->integ, err);
 }
 
-/* Record the first error of a parallel loop. */
-static void keep_first(int rc, const fadyn_err *terr, int *status, fadyn_err *err) {
-#pragma omp critical
-    if (rc != FADYN_OK && *status == FADYN_OK) {
-        *status = rc;
-        if (err) *err = *terr;
+/* ---- the starts as work items (fadyn/work.h): a sample (its problem drawn
+ * from seed + s, every scale), a node of a slice, or a scale --------------- */
+typedef struct {
+    const fadyn_problem *p; /* slices and scales: the one problem */
+    const fadyn_nd_params *np;
+    size_t depth;
+    const size_t *sizes;
+    unsigned long seed; /* samples: sample s is drawn from seed + s */
+    const double *scales;
+    size_t nscales;
+    const double *d0, *d1, *d2; /* a slice's plane w (d0 + u d1 + v d2) */
+    double scale, span;
+    size_t nu, nv;
+} nd_items;
+
+typedef struct {
+    fadyn_nd_ws *ws;
+    double *y0;
+} nd_thread;
+
+static void nd_thread_free(void *ctx, void *v) {
+    (void)ctx;
+    nd_thread *t = v;
+    if (!t) return;
+    fadyn_nd_ws_free(t->ws);
+    free(t->y0);
+    free(t);
+}
+
+/* The workspace and a start of the one problem. */
+static void *nd_thread_alloc(void *ctx, fadyn_err *err) {
+    const nd_items *it = ctx;
+    nd_thread *t = calloc(1, sizeof *t);
+    if (t && (t->ws = fadyn_nd_ws_alloc(it->p, err)) &&
+        (t->y0 = malloc(it->p->dim * sizeof(double))))
+        return t;
+    if (t && t->ws) fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    nd_thread_free(ctx, t);
+    return NULL;
+}
+
+/* Sample s: its problem from seed + s, its start at every scale. */
+static int nd_sample(void *ctx, void *ws, size_t s, void *rec, fadyn_err *err) {
+    (void)ws;
+    const nd_items *it = ctx;
+    fadyn_nd_result *res = rec;
+    fadyn_problem p;
+    memset(&p, 0, sizeof p);
+    int rc = draw(&p, it->depth, it->sizes, it->np, it->seed + s, err);
+    nd_thread t = {NULL, NULL};
+    if (rc == FADYN_OK) {
+        t.ws = fadyn_nd_ws_alloc(&p, err);
+        t.y0 = malloc(p.dim * sizeof(double));
+        if (!t.ws || !t.y0)
+            rc = t.ws || !err->code ? fadyn_err_set(err, FADYN_ENOMEM, "out of memory") : err->code;
     }
+    for (size_t k = 0; k < it->nscales && rc == FADYN_OK; k++) {
+        for (size_t i = 0; i < p.dim; i++)
+            t.y0[i] = it->scales[k] * p.w0[i];
+        rc = fadyn_nd_run(t.ws, t.y0, it->np, &res[k], err);
+    }
+    free(t.y0);
+    fadyn_nd_ws_free(t.ws);
+    fadyn_problem_free(&p);
+    return rc < 0 ? rc : FADYN_OK;
+}
+
+/* Node n = j nu + i of the slice: u_i, v_j. */
+static int nd_node(void *ctx, void *ws, size_t n, void *rec, fadyn_err *err) {
+    const nd_items *it = ctx;
+    nd_thread *t = ws;
+    double u = fadyn_nd_slice_coord(it->span, it->nu, n % it->nu);
+    double v = fadyn_nd_slice_coord(it->span, it->nv, n / it->nu);
+    for (size_t m = 0; m < it->p->dim; m++)
+        t->y0[m] = it->scale * (it->d0[m] + u * it->d1[m] + v * it->d2[m]);
+    return fadyn_nd_run(t->ws, t->y0, it->np, rec, err);
+}
+
+/* Scale k: the problem's start times scales[k]. */
+static int nd_scale(void *ctx, void *ws, size_t k, void *rec, fadyn_err *err) {
+    const nd_items *it = ctx;
+    nd_thread *t = ws;
+    for (size_t m = 0; m < it->p->dim; m++)
+        t->y0[m] = it->scales[k] * it->p->w0[m];
+    return fadyn_nd_run(t->ws, t->y0, it->np, rec, err);
+}
+
+/* The items of it, n records of size bytes into rec, BLAS on one thread. */
+static int nd_map(nd_items *it, size_t n, size_t size, void *rec,
+                  int (*run)(void *, void *, size_t, void *, fadyn_err *), fadyn_err *err) {
+    fadyn_work_job job = {.n = n,
+                          .size = size,
+                          .rec = rec,
+                          .ctx = it,
+                          .ws_alloc = it->p ? nd_thread_alloc : NULL,
+                          .ws_free = it->p ? nd_thread_free : NULL,
+                          .run = run,
+                          .progress = it->np->progress,
+                          .progress_ctx = it->np->progress_ctx};
+    int blas = fadyn_blas_set_threads(1);
+    int rc = fadyn_work_map(&job, err);
+    fadyn_blas_set_threads(blas);
+    return rc;
 }
 
 int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, size_t samples,
@@ -251,30 +349,20 @@ int fadyn_nd_run_many(size_t depth, const size_t *sizes, unsigned long seed, siz
     nd_job job = {depth, sizes, np};
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;
-    int blas = fadyn_blas_set_threads(1);
-    size_t done = 0;
-#pragma omp parallel for schedule(dynamic, 1)
-    for (size_t s = 0; s < samples; s++) {
-        fadyn_err terr;
-        fadyn_err_clear(&terr);
-        fadyn_problem p;
-        memset(&p, 0, sizeof p);
-        int rc = draw(&p, depth, sizes, np, seed + s, &terr);
-        fadyn_nd_ws *ws = rc == FADYN_OK ? fadyn_nd_ws_alloc(&p, &terr) : NULL;
-        double *y0 = malloc(p.dim * sizeof(double));
-        if (rc == FADYN_OK && (!ws || !y0)) rc = ws ? FADYN_ENOMEM : terr.code;
-        for (size_t k = 0; k < nscales && rc == FADYN_OK; k++) {
-            for (size_t i = 0; i < p.dim; i++)
-                y0[i] = scales[k] * p.w0[i];
-            rc = fadyn_nd_run(ws, y0, np, &res[k * samples + s], &terr);
-        }
-        keep_first(rc, &terr, &status, err);
-        fadyn_phase_progress(np->progress, np->progress_ctx, &done, samples);
-        free(y0);
-        fadyn_nd_ws_free(ws);
-        fadyn_problem_free(&p);
-    }
-    fadyn_blas_set_threads(blas);
+    /* a sample's record holds its scales; res is scale-major (res[k samples + s]) */
+    fadyn_nd_result *rec = fadyn_malloc_n(samples, nscales, sizeof *rec);
+    if (!rec) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory for %zu starts", samples);
+    nd_items it = {.np = np,
+                   .depth = depth,
+                   .sizes = sizes,
+                   .seed = seed,
+                   .scales = scales,
+                   .nscales = nscales};
+    status = nd_map(&it, samples, nscales * sizeof *rec, rec, nd_sample, err);
+    for (size_t s = 0; s < samples; s++)
+        for (size_t k = 0; k < nscales; k++)
+            res[k * samples + s] = rec[s * nscales + k];
+    free(rec);
     return status;
 }
 
@@ -309,32 +397,16 @@ int fadyn_nd_slice_of(const fadyn_problem *p, const double *d0, const double *d1
     if (nu < 2 || nv < 2 || !(span > 0.0) || !isfinite(span) || !(scale > 0.0) || !isfinite(scale))
         return fadyn_err_set(err, FADYN_EINVAL,
                              "slice: need a grid of at least 2x2, span > 0 and scale > 0");
-    int blas = fadyn_blas_set_threads(1);
-    size_t done = 0;
-#pragma omp parallel
-    {
-        fadyn_err terr;
-        fadyn_err_clear(&terr);
-        fadyn_nd_ws *ws = fadyn_nd_ws_alloc(p, &terr);
-        double *y0 = malloc(p->dim * sizeof(double));
-        int rc = ws && y0 ? FADYN_OK : ws ? FADYN_ENOMEM : terr.code;
-#pragma omp for schedule(dynamic, 1) collapse(2)
-        for (size_t j = 0; j < nv; j++)
-            for (size_t i = 0; i < nu; i++) {
-                if (rc != FADYN_OK) continue;
-                double u = fadyn_nd_slice_coord(span, nu, i);
-                double v = fadyn_nd_slice_coord(span, nv, j);
-                for (size_t m = 0; m < p->dim; m++)
-                    y0[m] = scale * (d0[m] + u * d1[m] + v * d2[m]);
-                rc = fadyn_nd_run(ws, y0, np, &res[j * nu + i], &terr);
-                fadyn_phase_progress(np->progress, np->progress_ctx, &done, nu * nv);
-            }
-        keep_first(rc, &terr, &status, err);
-        free(y0);
-        fadyn_nd_ws_free(ws);
-    }
-    fadyn_blas_set_threads(blas);
-    return status;
+    nd_items it = {.p = p,
+                   .np = np,
+                   .d0 = d0,
+                   .d1 = d1,
+                   .d2 = d2,
+                   .scale = scale,
+                   .span = span,
+                   .nu = nu,
+                   .nv = nv};
+    return nd_map(&it, nu * nv, sizeof *res, res, nd_node, err);
 }
 
 int fadyn_nd_run_scales(const fadyn_problem *p, const double *scales, size_t nscales,
@@ -342,29 +414,8 @@ int fadyn_nd_run_scales(const fadyn_problem *p, const double *scales, size_t nsc
     nd_job job = {p->depth, p->sizes, np};
     int status = check_job(&job, err);
     if (status != FADYN_OK) return status;
-    int blas = fadyn_blas_set_threads(1);
-    size_t done = 0;
-#pragma omp parallel
-    {
-        fadyn_err terr;
-        fadyn_err_clear(&terr);
-        fadyn_nd_ws *ws = fadyn_nd_ws_alloc(p, &terr);
-        double *y0 = malloc(p->dim * sizeof(double));
-        int rc = ws && y0 ? FADYN_OK : ws ? FADYN_ENOMEM : terr.code;
-#pragma omp for schedule(dynamic, 1)
-        for (size_t k = 0; k < nscales; k++) {
-            if (rc != FADYN_OK) continue;
-            for (size_t m = 0; m < p->dim; m++)
-                y0[m] = scales[k] * p->w0[m];
-            rc = fadyn_nd_run(ws, y0, np, &res[k], &terr);
-            fadyn_phase_progress(np->progress, np->progress_ctx, &done, nscales);
-        }
-        keep_first(rc, &terr, &status, err);
-        free(y0);
-        fadyn_nd_ws_free(ws);
-    }
-    fadyn_blas_set_threads(blas);
-    return status;
+    nd_items it = {.p = p, .np = np, .scales = scales, .nscales = nscales};
+    return nd_map(&it, nscales, sizeof *res, res, nd_scale, err);
 }
 
 double fadyn_nd_slice_coord(double span, size_t n, size_t i) {

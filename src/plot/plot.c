@@ -1,5 +1,6 @@
 /* plot.c — gnuplot terminals, scripts and the pipe that runs them. */
 #include "fadyn/plot.h"
+#include "fadyn/work.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -130,6 +131,7 @@ int fadyn_plot_render(const fadyn_plot_target *t, const char *script, fadyn_err 
             err, FADYN_ENOGNUPLOT,
             "gnuplot not found: the data and script are written; install it "
             "with 'apt-get install gnuplot-x11' (or gnuplot-nox) to draw the figure");
+    if (fadyn_work_rank() != 0) return FADYN_OK; /* only rank 0 draws (fadyn/work.h) */
     /* the data the script reads must be in place (fadyn_out_flush) */
     int rc = fadyn_out_flush(err);
     if (rc != FADYN_OK) return rc;

@@ -1,10 +1,12 @@
 /* run.c — training runs: one run with its evaluation rows, many in parallel
- * (OpenMP over runs), aggregation over runs and the learning-rate search. */
+ * (over threads and MPI ranks, fadyn/work.h), aggregation over runs and the learning-rate search.
+ */
 #include "fadyn/clock.h"
 #include "fadyn/size.h"
 #include "train_impl.h"
 
 #include "fadyn/observer.h"
+#include "fadyn/work.h"
 
 #include <math.h>
 #include <omp.h>
@@ -173,21 +175,76 @@ int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
     return fadyn_train_runs_progress(task, spec, rule, par, seed, nruns, res, NULL, NULL);
 }
 
+/* ---- runs as work items (fadyn/work.h): run r from fadyn_train_run_seed(seed, r);
+ * a record is a fadyn_train_result, its rows the part that travels after it */
+typedef struct {
+    const fadyn_task *task;
+    const fadyn_net_spec *spec;
+    const fadyn_rule_type *rule;
+    const fadyn_train_params *par;
+    unsigned long seed;
+} runs_job;
+
+static int run_item(void *ctx, void *ws, size_t r, void *rec, fadyn_err *err) {
+    (void)ws;
+    (void)err; /* a run's failure is its record's status and err */
+    const runs_job *j = ctx;
+    fadyn_train_run(j->task, j->spec, j->rule, j->par, fadyn_train_run_seed(j->seed, r), rec);
+    return FADYN_OK;
+}
+
+static size_t rows_bytes(void *ctx, const void *rec) {
+    (void)ctx;
+    const fadyn_train_result *r = rec;
+    return r->rows ? r->nrows * r->ncols * sizeof(double) : 0;
+}
+
+static void rows_pack(void *ctx, const void *rec, void *buf) {
+    const fadyn_train_result *r = rec;
+    memcpy(buf, r->rows, rows_bytes(ctx, rec));
+}
+
+static int rows_unpack(void *ctx, void *rec, const void *buf, size_t bytes, fadyn_err *err) {
+    (void)ctx;
+    fadyn_train_result *r = rec;
+    r->rows = NULL;
+    if (bytes == 0) return FADYN_OK;
+    if (!(r->rows = malloc(bytes))) return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
+    memcpy(r->rows, buf, bytes);
+    return FADYN_OK;
+}
+
+static void rows_release(void *ctx, void *rec) {
+    (void)ctx;
+    fadyn_train_result_free(rec);
+}
+
 int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
                               const fadyn_rule_type *rule, const fadyn_train_params *par,
                               unsigned long seed, size_t nruns, fadyn_train_result *res,
                               fadyn_progress_fn progress, void *ctx) {
-    size_t finished = 0;
+    runs_job j = {task, spec, rule, par, seed};
+    fadyn_work_job job = {.n = nruns,
+                          .size = sizeof *res,
+                          .rec = res,
+                          .ctx = &j,
+                          .run = run_item,
+                          .extra = rows_bytes,
+                          .pack = rows_pack,
+                          .unpack = rows_unpack,
+                          .release = rows_release,
+                          .progress = progress,
+                          .progress_ctx = ctx};
     int old = fadyn_blas_set_threads(1);
-#pragma omp parallel for schedule(dynamic)
-    for (size_t r = 0; r < nruns; r++) {
-        fadyn_train_run(task, spec, rule, par, fadyn_train_run_seed(seed, r), &res[r]);
-        if (progress) {
-#pragma omp critical
-            progress(ctx, (double)++finished / (double)nruns);
-        }
-    }
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    int rc = fadyn_work_map(&job, &err);
     fadyn_blas_set_threads(old);
+    if (rc < 0) { /* records that could not reach every rank */
+        for (size_t r = 0; r < nruns; r++)
+            if (res[r].status >= 0 && !res[r].rows) res[r].status = rc, res[r].err = err;
+        return rc;
+    }
     int status = FADYN_OK;
     for (size_t r = 0; r < nruns; r++) {
         if (res[r].status < 0) return res[r].status;

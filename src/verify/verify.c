@@ -1,12 +1,14 @@
 /* verify.c — the table of checks, the ensemble of seeded instances, and the
- * worst case of each check against its tolerance. */
+ * worst case of each check against its tolerance; the instances are work
+ * items over threads and MPI ranks (fadyn/work.h). */
 #include "fadyn/verify.h"
 #include "fadyn/linalg.h"
 #include "fadyn/seed.h"
+#include "fadyn/size.h"
+#include "fadyn/work.h"
 #include "verify_internal.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,49 +415,80 @@ static int summarise(const fadyn_check *ck, const double *v, const int *how, siz
     return FADYN_OK;
 }
 
+/* ---- instances as work items (fadyn/work.h): instance i's record holds,
+ * for every check c, its nv values and how it went; an instance's
+ * randomness comes from (seed, i) only (fadyn_v_inst_rng) */
+typedef struct {
+    const fadyn_verify_params *vp;
+    const int *selected;
+    size_t nc, nv;
+} verify_job;
+
+static int verify_item(void *ctx, void *ws, size_t i, void *rec, fadyn_err *err) {
+    (void)ws;
+    const verify_job *j = ctx;
+    double *v = rec;                       /* nc x nv values */
+    int *how = (int *)(v + j->nc * j->nv); /* nc statuses, then the allocation flag */
+    fadyn_verify_inst in;
+    how[j->nc] = 0;
+    for (size_t k = 0; k < j->nc * j->nv; k++)
+        v[k] = NAN;
+    for (size_t c = 0; c < j->nc; c++)
+        how[c] = 0;
+    if (inst_init(&in, j->vp, i) != FADYN_OK) {
+        how[j->nc] = 1;
+    } else {
+        for (size_t c = 0; c < j->nc; c++) {
+            if (j->selected && !j->selected[c]) continue;
+            int st = fadyn_checks[c].fn(&in, v + c * j->nv);
+            if (st == FADYN_ENOMEM) how[j->nc] = 1;
+            how[c] = st > 0 ? st : 0;
+        }
+    }
+    inst_free(&in);
+    (void)err; /* a failed allocation is the record's flag, reported after every instance */
+    return FADYN_OK;
+}
+
 int fadyn_verify_run(const fadyn_verify_params *vp, const int *selected, fadyn_check_result *res,
                      fadyn_progress_fn progress, void *pctx, fadyn_err *err) {
     int rc = fadyn_verify_params_check(vp, err);
     if (rc != FADYN_OK) return rc;
     const size_t nc = fadyn_check_count(), ni = vp->instances, nv = 1 + FADYN_VERIFY_NEXTRA;
-    double *val = malloc(nc * ni * nv * sizeof(double));
-    int *how = calloc(nc * ni, sizeof(int));
-    if (!val || !how) {
+    /* a record: nc nv doubles, then nc + 1 ints, padded to a double */
+    size_t rsize = nc * nv * sizeof(double) + (nc + 1) * sizeof(int);
+    rsize = (rsize + sizeof(double) - 1) / sizeof(double) * sizeof(double);
+    char *recs = fadyn_malloc_n(ni, rsize, 1);
+    double *val = fadyn_malloc_n(nc * ni, nv, sizeof(double));
+    int *how = fadyn_malloc_n(nc, ni, sizeof(int));
+    if (!recs || !val || !how) {
+        free(recs);
         free(val);
         free(how);
         return fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
     }
-    int failed_alloc = 0;
-    size_t done = 0;
+    verify_job vj = {vp, selected, nc, nv};
+    fadyn_work_job job = {.n = ni,
+                          .size = rsize,
+                          .rec = recs,
+                          .ctx = &vj,
+                          .threads = vp->threads,
+                          .run = verify_item,
+                          .progress = progress,
+                          .progress_ctx = pctx};
     int blas = fadyn_blas_set_threads(1);
-    int nthreads = vp->threads > 0 ? vp->threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic) num_threads(nthreads)
-    for (size_t i = 0; i < ni; i++) {
-        fadyn_verify_inst in;
-        if (inst_init(&in, vp, i) != FADYN_OK) {
-#pragma omp atomic write
-            failed_alloc = 1;
-        } else {
-            for (size_t c = 0; c < nc; c++) {
-                double *v = val + (c * ni + i) * nv;
-                for (size_t k = 0; k < nv; k++)
-                    v[k] = NAN;
-                if (selected && !selected[c]) continue;
-                int st = fadyn_checks[c].fn(&in, v);
-                if (st == FADYN_ENOMEM) {
-#pragma omp atomic write
-                    failed_alloc = 1;
-                }
-                how[c * ni + i] = st > 0 ? st : 0;
-            }
-        }
-        inst_free(&in);
-#pragma omp critical
-        {
-            done++;
-            if (progress) progress(pctx, (double)done / (double)ni);
+    rc = fadyn_work_map(&job, err);
+    int failed_alloc = rc == FADYN_ENOMEM;
+    for (size_t i = 0; i < ni; i++) { /* the records into val[(c ni + i) nv + k], how[c ni + i] */
+        const double *v = (const double *)(recs + i * rsize);
+        const int *h = (const int *)(v + nc * nv);
+        failed_alloc |= h[nc];
+        for (size_t c = 0; c < nc; c++) {
+            memcpy(val + (c * ni + i) * nv, v + c * nv, nv * sizeof(double));
+            how[c * ni + i] = h[c];
         }
     }
+    free(recs);
     fadyn_blas_set_threads(blas);
     rc = failed_alloc ? FADYN_ENOMEM : FADYN_OK;
     for (size_t c = 0; c < nc; c++) {

@@ -1,0 +1,136 @@
+#!/bin/sh
+# tests/mpi.sh — the MPI build (make MPI=1) under `mpirun -np 2` on loopback
+# against the plain build, run by make check-mpi (part of make check):
+#
+#  * every distributed command writes the same bytes as the serial run with
+#    the same arguments: TSV tables byte for byte, JSON summaries byte for
+#    byte once the fields that measure time (wall_seconds and the rates
+#    computed from it) are masked; each rank runs 2 OpenMP threads
+#  * a command that is not distributed refuses in one line (exit 2) and
+#    writes nothing; bad input is one line, not one per rank
+#
+# SERIAL and PARALLEL name the two binaries.
+set -eu
+SERIAL=$(realpath "${SERIAL:-build/fadyn}")
+PARALLEL=$(realpath "${PARALLEL:-build/mpi/fadyn}")
+command -v mpirun >/dev/null || { echo "tests/mpi.sh: skipped, no mpirun"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "tests/mpi.sh: FAIL: $*"; fails=$((fails + 1)); }
+if [ "$(id -u)" = 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export OMP_NUM_THREADS=2 FADYN_PROGRESS=0
+serial() { "$SERIAL" "$@"; }
+# each rank free to use both cores (Open MPI binds a rank to one core by default)
+parallel() { timeout 120 mpirun -np 2 --oversubscribe --bind-to none "$PARALLEL" "$@"; }
+mask() { # the JSON without its timing fields
+    python3 -c 'import json, sys
+def drop(x):
+    if isinstance(x, dict):
+        return {k: drop(v) for k, v in x.items()
+                if k not in ("wall_seconds", "trajectories_per_second", "examples_per_second")}
+    if isinstance(x, list):
+        return [drop(v) for v in x]
+    return x
+print(json.dumps(drop(json.load(open(sys.argv[1]))), indent=1))' "$1"
+}
+
+# same NAME ARGS...: the command serially into $tmp/s/, under mpirun into
+# $tmp/p/ (OUT, SUM and PLOT in ARGS stand for --out's, --summary's and
+# --plot's paths),
+# then every file of s/ compared with p/.
+same() {
+    name=$1
+    shift
+    rm -rf "$tmp/s" "$tmp/p"
+    f0=$fails
+    mkdir -p "$tmp/s" "$tmp/p"
+    t0=$(date +%s)
+    for side in s p; do
+        args="" # the arguments with OUT, SUM and PLOT replaced""
+        for a in "$@"; do
+            case "$a" in
+            OUT) a="$tmp/$side/out.tsv" ;;
+            SUM) a="$tmp/$side/summary.json" ;;
+            PLOT) a="$tmp/$side/plot.png" ;;
+            esac
+            args="$args '$a'"
+        done
+        if [ $side = s ]; then
+            eval serial $args > "$tmp/$side.stdout" 2> "$tmp/$side.stderr" || {
+                cat "$tmp/$side.stderr"
+                fail "$name: the serial run failed"
+                return
+            }
+        else
+            eval parallel $args > "$tmp/$side.stdout" 2> "$tmp/$side.stderr" || {
+                cat "$tmp/$side.stderr"
+                fail "$name: mpirun -np 2 failed"
+                return
+            }
+        fi
+    done
+    n=0
+    for f in "$tmp/s"/*; do
+        b=${f##*/}
+        n=$((n + 1))
+        if [ ! -f "$tmp/p/$b" ]; then
+            fail "$name: mpirun wrote no $b"
+        elif [ "${b%.json}" != "$b" ]; then
+            mask "$f" > "$tmp/s.masked"
+            mask "$tmp/p/$b" > "$tmp/p.masked"
+            cmp -s "$tmp/s.masked" "$tmp/p.masked" || {
+                diff "$tmp/s.masked" "$tmp/p.masked" | head -20
+                fail "$name: $b differs from the serial run's"
+            }
+        elif [ "${b%.png}" = "$b" ]; then
+            cmp -s "$f" "$tmp/p/$b" || fail "$name: $b differs from the serial run's"
+        fi
+    done
+    [ "$(ls "$tmp/p" | wc -l)" = "$n" ] || fail "$name: mpirun wrote other files: $(ls "$tmp/p")"
+    [ $n -ge 1 ] || fail "$name: no file to compare"
+    [ $fails != "$f0" ] || echo "tests/mpi.sh: $name: $n files, serial and mpirun -np 2 the same ($(($(date +%s) - t0)) s)"
+}
+
+same "basin grid" basin --grid 41x31 --out OUT --summary SUM --quiet
+same "basin grid --plot" basin --grid 21x21 --out OUT --plot PLOT --quiet
+same "basin network" basin --sizes 6,4,3 --samples 8 --out OUT --summary SUM --quiet
+same "basin slice" basin --sizes 6,4,3 --slice --grid 5x4 --out OUT --summary SUM --quiet
+same "verify" verify --instances 4 --summary SUM --quiet
+same "train --runs" train --runs 7 --examples 3000 --out OUT --summary SUM --quiet
+same "train --tune" train --tune --runs 3 --examples 2000 --rule bp --out OUT --summary SUM --quiet
+
+# one line from rank 0 (exit 2), nothing written, for a command that is not
+# distributed and for bad input
+one_line() {
+    name=$1 want=$2
+    shift 2
+    rm -rf "$tmp/r" && mkdir -p "$tmp/r"
+    f0=$fails
+    rc=0
+    (cd "$tmp/r" && parallel "$@") > "$tmp/r.stdout" 2> "$tmp/r.stderr" || rc=$?
+    [ $rc = 2 ] || fail "$name: exit $rc, want 2"
+    lines=$(grep -c '^fadyn' "$tmp/r.stderr" || true)
+    [ "$lines" = 1 ] || { cat "$tmp/r.stderr"; fail "$name: $lines lines of fadyn on stderr, want 1"; }
+    grep -q "$want" "$tmp/r.stderr" || { cat "$tmp/r.stderr"; fail "$name: no '$want' on stderr"; }
+    [ -z "$(ls "$tmp/r")" ] || fail "$name: wrote $(ls "$tmp/r")"
+    [ ! -s "$tmp/r.stdout" ] || fail "$name: wrote to standard output"
+    [ $fails != "$f0" ] || echo "tests/mpi.sh: $name: one line, exit 2"
+}
+one_line "ode refused" "^fadyn ode: ode runs in one process, not across 2 MPI ranks" \
+    ode --t-end 1 --out x.tsv --summary x.json
+one_line "flow refused" "^fadyn flow: flow runs in one process" flow --out x.tsv
+one_line "compare refused" "^fadyn compare: compare runs in one process" compare --out x.tsv
+one_line "mnist refused" "^fadyn train: train --task mnist runs in one process" \
+    train --task mnist --mnist-dir "$tmp" --epochs 1 --out x.tsv
+one_line "basin points refused" "^fadyn basin: basin's points mode (--from, --from-file) runs in one" \
+    basin --from 1,1 --out x.tsv
+one_line "figure refused" "^fadyn figure: figure runs in one process" figure fig1d --dir .
+one_line "bad input" "^fadyn basin: --grid '1x1'" basin --grid 1x1 --out x.tsv
+
+if [ $fails = 0 ]; then echo "tests/mpi.sh: all passed"; else
+    echo "tests/mpi.sh: $fails failed"
+    exit 1
+fi
