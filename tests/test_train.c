@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A small task (its targets are not used: steps get X and Y directly). */
 static fadyn_task small_task(size_t in, size_t out) {
@@ -350,6 +351,75 @@ Test(train_cli, angle_abs_folds_every_angle_of_the_run) {
     const char *cols[] = {"angle_bp_h1_mean", "angle_pbp_h1_mean"};
     th_expect_folded_runs(dir, cols, 2, 61);
 }
+/* par.init: every run starts at the problem's weights and feedback.  The
+ * first row's NSE is the held-out NSE of the problem's W A (A = I, W = T/2:
+ * about 1/4), computed here from T, A, W and the task's held-out inputs;
+ * two runs from it (same data) agree row for row; a drawn start (NSE about
+ * 1) does not give it. */
+Test(train, a_run_from_a_problem_starts_at_its_state) {
+    const size_t sz[] = {6, 6, 4};
+    fadyn_problem p;
+    th_problem(&p, 2, sz, th_rule("fa"), 3, 0.0);
+    for (size_t i = 0; i < 6; i++)
+        p.W[0][i * 6 + i] = 1.0;
+    for (size_t i = 0; i < 4 * 6; i++)
+        p.W[1][i] = 0.5 * p.T[i];
+    fadyn_task t;
+    cr_assert_eq(fadyn_task_alloc_linear(&t, 6, 4, p.T, NULL, 300, 7, NULL), FADYN_OK);
+    fadyn_net_spec s = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    double err2 = 0.0, y2 = 0.0;
+    for (size_t i = 0; i < 300; i++) {
+        const double *x = t.Xtest + i * 6;
+        double h[6] = {0}, y[4] = {0}, ys[4] = {0};
+        for (size_t j = 0; j < 6; j++)
+            for (size_t k = 0; k < 6; k++)
+                h[j] += p.W[0][j * 6 + k] * x[k];
+        for (size_t o = 0; o < 4; o++) {
+            for (size_t j = 0; j < 6; j++)
+                y[o] += p.W[1][o * 6 + j] * h[j];
+            for (size_t k = 0; k < 6; k++)
+                ys[o] += p.T[o * 6 + k] * x[k];
+            err2 += (ys[o] - y[o]) * (ys[o] - y[o]);
+            y2 += ys[o] * ys[o];
+        }
+    }
+    double want = err2 / y2;
+    cr_assert(fabs(want - 1.0) > 0.05, "a start unlike a drawn one (NSE about 1): %g", want);
+    fadyn_train_params tp = fadyn_train_params_default();
+    tp.eta = 1e-3;
+    tp.examples = 20;
+    tp.eval_every = 10;
+    tp.init = &p;
+    fadyn_train_result res[2];
+    cr_assert_eq(fadyn_train_runs(&t, &s, th_rule("fa"), &tp, 1, 2, res), FADYN_OK);
+    cr_assert_float_eq(res[0].rows[1], want, 1e-12 * want, "run 0 starts at NSE %.15g, want %.15g",
+                       res[0].rows[1], want);
+    for (size_t i = 0; i < res[0].nrows * res[0].ncols; i++)
+        cr_assert(res[0].rows[i] == res[1].rows[i] ||
+                      (isnan(res[0].rows[i]) && isnan(res[1].rows[i])),
+                  "the runs from one state differ at %zu", i);
+    fadyn_train_params drawn = tp;
+    drawn.init = NULL;
+    fadyn_train_result d;
+    cr_assert_eq(fadyn_train_run(&t, &s, th_rule("fa"), &drawn, 1, &d), FADYN_OK);
+    cr_assert(fabs(d.rows[1] - want) > 0.01, "a drawn start at the same NSE %g", d.rows[1]);
+    /* what cannot start from a problem: biases, other sizes, drawn masks or feedback */
+    fadyn_err e;
+    fadyn_net_spec biased = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 1);
+    const size_t other[] = {6, 3, 4};
+    fadyn_net_spec narrow = fadyn_net_spec_make(2, other, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    cr_assert_eq(fadyn_train_init_check(&p, &biased, th_rule("fa"), &e), FADYN_EINVAL);
+    cr_assert_eq(fadyn_train_init_check(&p, &narrow, th_rule("fa"), &e), FADYN_EINVAL);
+    cr_assert_eq(fadyn_train_init_check(&p, &s, th_rule("sparse-fa"), &e), FADYN_EINVAL);
+    cr_assert(strstr(e.msg, "masks") != NULL, "%s", e.msg);
+    cr_assert_eq(fadyn_train_init_check(&p, &s, th_rule("np"), &e), FADYN_OK);
+    for (int r = 0; r < 2; r++)
+        fadyn_train_result_free(&res[r]);
+    fadyn_train_result_free(&d);
+    fadyn_task_free(&t);
+    fadyn_problem_free(&p);
+}
+
 Test(train, node_perturbation_estimates_the_bp_update_on_average) {
     fadyn_task t = small_task(4, 3);
     size_t sz[] = {4, 6, 3};
@@ -605,6 +675,63 @@ Test(train_cli, diverging_run_exit_3_and_outputs_written) {
         cr_assert_not_null(json_object_get(j, keys[i]), "%s", keys[i]);
     cr_assert(json_real_value(json_object_get(j, "final_nse_mean")) < 0.1);
     json_decref(j);
+}
+
+/* `fadyn train --init-from D` starts from the state `fadyn ode --save-final
+ * D` saved (issue 11): its first held-out NSE (20 000 points: a relative sd
+ * of about 0.5 %) is the ODE's NSE at the end, within 3 %, where a drawn start
+ * is at about 1; --sizes come from the files; what cannot start from the
+ * files is refused in one line, exit 2, nothing written. */
+Test(train_cli, init_from_starts_at_an_ode_runs_state) {
+    char dir[256], cmd[1024], p[512], line[512];
+    th_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "ode --sizes 6,5,4 --t-end 3 --samples 4 --save-final %s/fin --out %s/ode.tsv --quiet",
+             dir, dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    double ode[8], tr[8];
+    snprintf(p, sizeof p, "%s/ode.tsv", dir);
+    cr_assert_eq(th_tsv_column(p, "nse", ode, 8), 4);
+    cr_assert(ode[3] < 0.5, "the ODE's end state is not an ordinary start: NSE %g", ode[3]);
+    snprintf(cmd, sizeof cmd,
+             "train --init-from %s/fin --examples 10 --eval-every 5 --runs 2 --test 20000 --out "
+             "%s/t.tsv --summary %s/t.json --quiet",
+             dir, dir, dir);
+    cr_assert_eq(th_run(cmd, line, sizeof line), 0, "%s", line);
+    snprintf(p, sizeof p, "%s/t.tsv", dir);
+    cr_assert_eq(th_tsv_column(p, "nse_mean", tr, 8), 3);
+    cr_assert(fabs(tr[0] / ode[3] - 1) < 0.03, "train starts at NSE %g, the ODE ended at %g", tr[0],
+              ode[3]);
+    snprintf(p, sizeof p, "%s/t.json", dir);
+    json_t *j = json_load_file(p, 0, NULL);
+    cr_assert_not_null(j);
+    json_t *sizes = json_object_get(json_object_get(j, "parameters"), "sizes");
+    cr_assert_eq(json_array_size(sizes), 3);
+    for (size_t k = 0; k < 3; k++)
+        cr_assert_eq(json_integer_value(json_array_get(sizes, k)), (json_int_t)(6 - k));
+    json_decref(j);
+    snprintf(cmd, sizeof cmd,
+             "train --inputs 6 --outputs 4 --sizes 6,5,4 --examples 10 --eval-every 5 --runs 1 "
+             "--test 20000 --out %s/d.tsv --quiet",
+             dir);
+    cr_assert_eq(th_run(cmd, NULL, 0), 0);
+    snprintf(p, sizeof p, "%s/d.tsv", dir);
+    cr_assert_eq(th_tsv_column(p, "nse_mean", tr, 8), 3);
+    cr_assert(tr[0] > 0.8, "a drawn start at NSE %g", tr[0]);
+    const char *bad[][2] = {{"--rule sparse-fa", "masks"},
+                            {"--sizes 6,4,4", "fin/B.txt"},
+                            {"--bias", "without biases"},
+                            {"--task teacher", "--task linear"},
+                            {"--act tanh", "linear network"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "train --init-from %s/fin %s --examples 10 --out %s/bad.tsv", dir,
+                 bad[i][0], dir);
+        cr_assert_eq(th_run(cmd, line, sizeof line), 2, "%s: %s", bad[i][0], line);
+        cr_assert(strncmp(line, "fadyn train: --init-from", 24) == 0 && strstr(line, bad[i][1]),
+                  "%s: %s", bad[i][0], line);
+        snprintf(p, sizeof p, "%s/bad.tsv", dir);
+        cr_assert(access(p, F_OK) != 0, "%s wrote %s", bad[i][0], p);
+    }
 }
 
 Test(train, tuning_prefers_a_working_rate_and_rejects_diverging_ones) {

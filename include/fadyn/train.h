@@ -137,6 +137,10 @@ typedef struct {
     double radius;          /* diverged when the loss of an example exceeds this, 1e12 */
     double angle_floor; /* angles are NaN once ‖e‖ < floor·‖y*‖ (e at rounding level), 1e-10 */
     fadyn_angle_kind angle; /* the angles signed (0..180°, the default) or from |cos| */
+    /* NULL: each run draws its feedback and initial weights; else every run
+     * starts from this problem's initial weights (w0) and feedback B, the
+     * state an ODE run starts from (fadyn_train_init_check; kept as a pointer) */
+    const fadyn_problem *init;
 } fadyn_train_params;
 
 fadyn_train_params fadyn_train_params_default(void);
@@ -150,6 +154,12 @@ int fadyn_train_params_check(const fadyn_train_params *p, fadyn_err *err);
  * task's inputs and outputs at its ends ("sizes ..." when not). */
 int fadyn_train_spec_check(const fadyn_task_params *task, const fadyn_net_spec *spec,
                            fadyn_err *err);
+/* Whether runs of rule on spec can start from problem p (par.init): a
+ * linear network without biases of p's sizes, and a rule whose feedback is
+ * p's B or none (not sparse-fa, whose masks are drawn, nor dfa, whose
+ * feedback has other shapes).  FADYN_EINVAL with "init: ..." if not. */
+int fadyn_train_init_check(const fadyn_problem *p, const fadyn_net_spec *spec,
+                           const fadyn_rule_type *rule, fadyn_err *err);
 
 /* ---- the workspace of one run --------------------------------------------- */
 typedef struct fadyn_train_ws fadyn_train_ws;

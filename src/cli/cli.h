@@ -100,6 +100,9 @@ int cli_problem_check(const char *cmd, cli_problem_opts *o);
 /* sizes[] and *nsizes from the shapes of the matrices in dir (--init-from):
  * 0, or CLI_EXIT_USAGE after one line naming the option. */
 int cli_sizes_from_files(const char *cmd, const char *dir, size_t *sizes, size_t *nsizes);
+/* --sizes when not given (*nsizes 0): from init_from's files
+ * (cli_sizes_from_files) if given, else 30,20,10; given: unchanged. */
+int cli_sizes_default(const char *cmd, const char *init_from, size_t *sizes, size_t *nsizes);
 
 /* Build the problem: drawn from the seed, zero, or read from --init-from;
  * then Σ. */

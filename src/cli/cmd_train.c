@@ -34,6 +34,7 @@ typedef struct {
     int bias, tune;
     size_t runs;
     unsigned long seed;
+    const char *init_from;
     cli_output_opts oo;
 } train_opts;
 
@@ -66,7 +67,7 @@ static const cli_opt OPTS[] = {
     {CLI_FIELD(rule, "rule", "NAME", A, rule, "{rules}"), CLI_REC},
     CLI_LIST(sizes, "sizes", "LIST", A, sizes, nsizes,
              "student layer sizes, inputs first; must match the task's inputs and outputs", CLI_REC,
-             CLI_RANGE(1, 100000)),
+             CLI_RANGE(1, 100000), .def = "30,20,10; with --init-from the files' shapes"),
     CLI_OPT(&acts_kind, "act", "NAME", A, act,
             "hidden activation: {names}; by default linear for the linear task, tanh for the "
             "teacher",
@@ -100,6 +101,12 @@ static const cli_opt OPTS[] = {
     CLI_DOUBLE("teacher-bias", "C", A, task.teacher_bias, "teacher biases ~ U[-C,C]", CLI_REC,
                CLI_NONNEG),
     CLI_RECORD(double, "t_scale", A, task.t_scale),
+    CLI_STRING("init-from", "DIR", A, init_from,
+               "the linear task's T and every run's initial weights and feedback from DIR, the "
+               "files `ode --save-init DIR` (or --save-final) writes and `ode --init-from` reads: "
+               "a stochastic run from the state an ODE run starts from (the same --seed, the same "
+               "data for every run); --sizes from the files' shapes",
+               CLI_REC),
     CLI_SIZE("inputs", "N", A, task.inputs, "inputs of the linear task", CLI_RANGE(1, 100000)),
     CLI_SIZE("outputs", "N", A, task.outputs, "outputs of the linear task", CLI_RANGE(1, 100000)),
     CLI_CLEAR("no-angles", A, tp.angles, "skip the angles (faster)", .section = "Runs:"),
@@ -127,9 +134,7 @@ static void defaults(void *v) {
     o->tp.eta = 0.0;      /* the rule's tuned rate */
     o->tp.eval_every = 0; /* examples/100 */
     o->rule = fadyn_rule_type_find("fa");
-    size_t def[] = {30, 20, 10};
-    memcpy(o->sizes, def, sizeof def);
-    o->nsizes = 3;
+    o->nsizes = 0; /* not given: 30,20,10, or --init-from's (check) */
     o->act = kind == FADYN_TASK_LINEAR ? FADYN_ACT_LINEAR : FADYN_ACT_TANH;
     o->out_act = FADYN_ACT_LINEAR;
     o->bias = kind == FADYN_TASK_TEACHER;
@@ -137,8 +142,26 @@ static void defaults(void *v) {
     o->seed = 1;
 }
 
+/* --sizes from --init-from's files when not given (30,20,10 without them),
+ * and the linear task's inputs and outputs from them. */
+static int init_sizes(const char *cmd, train_opts *o) {
+    if (o->init_from && o->task.kind != FADYN_TASK_LINEAR) {
+        cli_error(cmd, "--init-from: only with --task linear (the files hold a linear T)");
+        return CLI_EXIT_USAGE;
+    }
+    int rc = cli_sizes_default(cmd, o->init_from, o->sizes, &o->nsizes);
+    if (rc) return rc;
+    if (o->init_from) {
+        o->task.inputs = o->sizes[0];
+        o->task.outputs = o->sizes[o->nsizes - 1];
+    }
+    return 0;
+}
+
 static int check(cli_ctx *c, void *v) {
     train_opts *o = v;
+    int rc0 = init_sizes(c->cmd->name, o);
+    if (rc0) return rc0;
     if (o->task.kind == FADYN_TASK_TEACHER) {
         o->task.inputs = o->task.teacher.sizes[0];
         o->task.outputs = o->task.teacher.sizes[o->task.teacher.depth];
@@ -233,6 +256,33 @@ static int outputs(const train_opts *o, const fadyn_net_spec *spec, const fadyn_
     return FADYN_OK;
 }
 
+/* --init-from: the problem in the files (cli_problem_build; the rule's own
+ * when it has an ODE form, else fa's, only as a container of T, B and the
+ * weights), checked against the network and rule, and the linear task on
+ * its T.  0, or CLI_EXIT_USAGE after one line. */
+static int init_task(const train_opts *o, fadyn_problem *p, fadyn_task *task) {
+    cli_problem_opts po;
+    cli_problem_opts_default(&po);
+    po.init_from = o->init_from;
+    memcpy(po.sizes, o->sizes, sizeof po.sizes);
+    po.nsizes = o->nsizes;
+    if (o->rule->ode) po.rule = o->rule;
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    int rc = cli_problem_build(&po, p, &err);
+    if (rc == FADYN_OK) rc = fadyn_train_init_check(p, &o->spec, o->rule, &err);
+    if (rc == FADYN_OK)
+        rc = fadyn_task_alloc_linear(task, p->sizes[0], p->sizes[p->depth], p->T, NULL,
+                                     o->task.n_test, o->task.seed, &err);
+    if (rc == FADYN_OK) return 0;
+    const char *msg = err.msg;
+    if (strncmp(msg, "init_from ", 10) == 0) msg += 10; /* cli_problem_build's field name */
+    if (strncmp(msg, "init: ", 6) == 0) msg += 6;       /* fadyn_train_init_check's */
+    int named = strncmp(msg, o->init_from, strlen(o->init_from)) == 0; /* "DIR/T.txt: ..." */
+    cli_error(CMD, "--init-from %s%s%s", named ? "" : o->init_from, named ? "" : ": ", msg);
+    return CLI_EXIT_USAGE;
+}
+
 static void show_progress(void *ctx, double fraction) {
     cli_progress((const char *)ctx, fraction);
 }
@@ -249,10 +299,16 @@ int cmd_train(int argc, char **argv) {
     fadyn_err_clear(&err);
     const fadyn_net_spec spec = o.spec;
     fadyn_task task;
-    if ((rc = fadyn_task_alloc(&task, &o.task, &err))) {
+    memset(&task, 0, sizeof task);
+    fadyn_problem prob; /* --init-from's state, or nothing */
+    memset(&prob, 0, sizeof prob);
+    if (o.init_from) {
+        if ((rc = init_task(&o, &prob, &task))) goto fail;
+        o.tp.init = &prob;
+    } else if ((rc = fadyn_task_alloc(&task, &o.task, &err))) {
         cli_error_err(CMD, &err);
-        fadyn_task_free(&task);
-        return cli_exit_code(rc);
+        rc = cli_exit_code(rc);
+        goto fail;
     }
     double scores[16], *sc = NULL;
     if (o.tune) {
@@ -263,16 +319,16 @@ int cmd_train(int argc, char **argv) {
                               fadyn_tune_grid_n, &o.tp.eta, scores, &err);
         if (rc) {
             cli_error_err(CMD, &err);
-            fadyn_task_free(&task);
-            return cli_exit_code(rc);
+            rc = cli_exit_code(rc);
+            goto fail;
         }
         sc = scores;
     }
     fadyn_train_result *res = calloc(o.runs, sizeof *res);
     if (!res) {
         cli_error(CMD, "out of memory");
-        fadyn_task_free(&task);
-        return CLI_EXIT_FAILED;
+        rc = CLI_EXIT_FAILED;
+        goto fail;
     }
     double t0 = fadyn_wall_seconds();
     int status = fadyn_train_runs_progress(&task, &spec, o.rule, &o.tp, o.seed, o.runs, res,
@@ -298,6 +354,9 @@ int cmd_train(int argc, char **argv) {
     for (size_t r = 0; r < o.runs; r++)
         fadyn_train_result_free(&res[r]);
     free(res);
+    rc = exit_code;
+fail:
     fadyn_task_free(&task);
-    return exit_code;
+    fadyn_problem_free(&prob);
+    return rc;
 }

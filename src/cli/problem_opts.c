@@ -80,15 +80,18 @@ int cli_sizes_from_files(const char *cmd, const char *dir, size_t *sizes, size_t
     return 0;
 }
 
+int cli_sizes_default(const char *cmd, const char *init_from, size_t *sizes, size_t *nsizes) {
+    if (*nsizes) return 0;
+    if (init_from) return cli_sizes_from_files(cmd, init_from, sizes, nsizes);
+    static const size_t def[] = {30, 20, 10}; /* the paper's Task 1 */
+    memcpy(sizes, def, sizeof def);
+    *nsizes = 3;
+    return 0;
+}
+
 int cli_problem_check(const char *cmd, cli_problem_opts *o) {
-    if (o->nsizes == 0 && o->init_from) { /* the sizes from the files' shapes */
-        int rc = cli_sizes_from_files(cmd, o->init_from, o->sizes, &o->nsizes);
-        if (rc) return rc;
-    } else if (o->nsizes == 0) {
-        size_t def[] = {30, 20, 10};
-        memcpy(o->sizes, def, sizeof def);
-        o->nsizes = 3;
-    }
+    int rc = cli_sizes_default(cmd, o->init_from, o->sizes, &o->nsizes);
+    if (rc) return rc;
     /* the layer count is fadyn_problem_alloc's check (cli_problem_build) */
     double dim = 0.0;
     for (size_t k = 0; k + 1 < o->nsizes; k++)

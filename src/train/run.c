@@ -157,6 +157,9 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
         gsl_rng_set(data, fadyn_seed_mix(task->par.seed, 2)); /* one data sequence per seed */
         gsl_rng_set(noise, fadyn_seed_mix(init_seed, 7));
         fadyn_train_ws_draw(ws, init);
+        if (par->init) /* the problem's state instead of the drawn one */
+            fadyn_train_ws_set(ws, (const double *const *)par->init->W,
+                               (const double *const *)par->init->B);
         res->status = run_ws(ws, data, noise, res);
         if (res->status == FADYN_OK && res->nrows)
             res->final_nse = res->rows[(res->nrows - 1) * res->ncols + 1];

@@ -78,6 +78,26 @@ int fadyn_train_spec_check(const fadyn_task_params *task, const fadyn_net_spec *
     return FADYN_OK;
 }
 
+int fadyn_train_init_check(const fadyn_problem *p, const fadyn_net_spec *spec,
+                           const fadyn_rule_type *rule, fadyn_err *err) {
+    int same = spec->depth == p->depth;
+    for (size_t k = 0; same && k <= p->depth; k++)
+        same = spec->sizes[k] == p->sizes[k];
+    if (!same)
+        return fadyn_err_set(err, FADYN_EINVAL, "init: the network's sizes are not the problem's");
+    int linear = !spec->bias;
+    for (size_t k = 0; k < spec->depth; k++)
+        linear = linear && spec->act[k] == FADYN_ACT_LINEAR;
+    if (!linear)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "init: a problem's state is a linear network without biases");
+    if (rule->sparse || rule->feedback == FADYN_FEEDBACK_DIRECT)
+        return fadyn_err_set(err, FADYN_EINVAL,
+                             "init: rule %s draws its own %s; it cannot start from a problem's",
+                             rule->name, rule->sparse ? "masks" : "feedback (direct, n_k x n_L)");
+    return FADYN_OK;
+}
+
 static size_t feedback_size(const fadyn_train_ws *ws, size_t k) {
     const size_t *n = ws->net.spec.sizes;
     return ws->rule->feedback == FADYN_FEEDBACK_DIRECT ? n[k + 1] * n[ws->L] : n[k + 1] * n[k + 2];
@@ -87,6 +107,7 @@ fadyn_train_ws *fadyn_train_ws_alloc(const fadyn_task *task, const fadyn_net_spe
                                      const fadyn_rule_type *rule, const fadyn_train_params *par,
                                      fadyn_err *err) {
     if (fadyn_train_spec_check(&task->par, spec, err) != FADYN_OK) return NULL;
+    if (par->init && fadyn_train_init_check(par->init, spec, rule, err) != FADYN_OK) return NULL;
     fadyn_train_ws *ws = calloc(1, sizeof *ws);
     if (!ws) {
         fadyn_err_set(err, FADYN_ENOMEM, "out of memory");
