@@ -104,6 +104,11 @@ static const fadyn_fig2d_group *find_group(const fadyn_fig2d_result *r, const ch
     return NULL;
 }
 
+/* Whether rule k has both students, hence a t-test. */
+static int has_test(const fadyn_fig2d_result *r, size_t k) {
+    return find_group(r, r->par.rules[k], 4) != NULL;
+}
+
 /* Rule k's t-test of 3 against 4 layers; all NaN for a rule with one student. */
 static int welch_of(fadyn_fig2d_result *r, size_t k, fadyn_err *err) {
     const fadyn_fig2d_group *a = find_group(r, r->par.rules[k], 3),
@@ -154,7 +159,7 @@ void fadyn_fig2d_summary(const fadyn_fig2d_result *r, json_t *summary) {
     for (size_t k = 0; k < r->par.nrules; k++) {
         const fadyn_welch *w = &r->welch[k];
         const fadyn_fig2d_group *a = find_group(r, r->par.rules[k], 3);
-        if (!find_group(r, r->par.rules[k], 4)) continue; /* no t-test */
+        if (!has_test(r, k)) continue;
         json_t *e = json_object();
         json_object_set_new(e, "eta", json_real(a->eta));
         json_object_set_new(e, "nse_3_layers_mean", fadyn_json_real(w->mean_a));
@@ -249,8 +254,7 @@ static int draw(const fadyn_plot_target *t, const void *result, fadyn_err *err) 
         cond[nc] = (fadyn_plot_fig2d_cond){r->groups[g].rule, r->groups[g].layers,
                                            colour_of(&r->groups[g])};
     for (size_t k = 0; k < r->par.nrules && nt < 8; k++)
-        if (!isnan(r->welch[k].p))
-            test[nt++] = (fadyn_plot_fig2d_test){r->par.rules[k], r->welch[k].p};
+        if (has_test(r, k)) test[nt++] = (fadyn_plot_fig2d_test){r->par.rules[k], r->welch[k].p};
     return fadyn_plot_fig2d(t, cond, nc, test, nt, r->par.set.runs, r->par.set.examples, err);
 }
 
@@ -274,7 +278,7 @@ size_t fadyn_fig2d_report(const fadyn_fig2d_result *r, fadyn_strbuf *lines,
     }
     for (size_t k = 0; lines && k < r->par.nrules; k++) {
         const fadyn_welch *w = &r->welch[k];
-        if (isnan(w->p))
+        if (!has_test(r, k))
             fadyn_strbuf_printf(lines, "  fig2d %s: 3 layers %.4f +- %.4f (no 4-layer student)\n",
                                 r->par.rules[k], w->mean_a, w->sd_a);
         else
