@@ -27,8 +27,8 @@ static void help_recipe(const fadyn_recipe *r) {
     printf("%s\n", s);
     const fadyn_recipe_scale *q = &r->quick, *f = &r->full;
     if (q->runs)
-        printf("         (quick: %zu runs x %zu examples; full: %zu x %zu)\n", q->runs, q->examples,
-               f->runs, f->examples);
+        printf("         (quick: %zu run%s x %zu examples; full: %zu x %zu)\n", q->runs,
+               q->runs == 1 ? "" : "s", q->examples, f->runs, f->examples);
     else if (q->examples)
         printf("         (quick: %zu examples; full: %zu)\n", q->examples, f->examples);
 }

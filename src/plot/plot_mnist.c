@@ -82,13 +82,14 @@ int fadyn_plot_fig2b(const fadyn_plot_target *t, size_t runs, fadyn_angle_kind a
         &b,
         "set title \"Fig. 2b: MNIST, fa: angle between the hidden updates of fa and bp, "
         "Δh_{FA} ∠ Δh_{BP}\\n(mean over each interval, bars ± 1 sd; %zu run%s)\" font ',13'\n"
-        "set grid\nset xlabel 'examples'\nset ylabel '%s'\nset yrange [0:90]\n"
+        "set grid\nset xlabel 'examples'\nset ylabel '%s'\nset yrange [0:%d]\n"
         "set key top right\n"
         "plot '%s.tsv' using 'example':'mean':'sd' with yerrorbars pt 7 ps 0.6 "
         "lc rgb '#1a9641' title 'Δh_{FA} ∠ Δh_{BP}', \\\n"
         "     '' using 'example':'mean' with lines lw 2 lc rgb '#1a9641' notitle, \\\n"
         "     90 with lines dt 2 lc rgb '#808080' title '90° (orthogonal)'\n",
         runs, runs > 1 ? "s" : "", fadyn_angle_axis_label(angle),
+        angle == FADYN_ANGLE_ABS ? 90 : 120, /* a signed angle may pass 90° */
         t->dumb ? "fadyn-plot" : t->qbase);
     return fadyn_plot_finish(t, &b, err);
 }
