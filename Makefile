@@ -68,7 +68,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
-HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h tests/*.h)
+HDRS     := $(wildcard include/*.h include/fadyn/*.h src/*/*.h src/*/*.inc tests/*.h)
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)

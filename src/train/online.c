@@ -80,126 +80,23 @@ void fadyn_train_online_free(fadyn_train_online_ws *o) {
     free(o);
 }
 
-/* Blocks of 8 doubles as one value (GCC vector extension: 1 AVX-512, 2 AVX2
- * or 4 SSE2 registers); the transposed rows are whole blocks, 64-byte
- * aligned. */
-typedef double on_v8 __attribute__((vector_size(ON_BLOCK * sizeof(double))));
-#define ON_V(p, jb)  (((on_v8 *)(void *)(p))[jb])
-#define ON_VC(p, jb) (((const on_v8 *)(const void *)(p))[jb])
-
-/* One pass over the rows of Mᵀ (rows x nb blocks): row_c ← s row_c + u_c p,
- * then out = Σ_c x_c row_c, block by block with four partial sums (the
- * rows' chain of additions is the latency that bounds this).  scaled: s is
- * applied (weight decay), else s = 1. */
-/* *r ← s *r + u P (s = 1 unless scaled). */
-static inline __attribute__((always_inline)) void row_update(on_v8 *r, int scaled, double s,
-                                                             double u, const on_v8 *P) {
-    *r = (scaled ? s * *r : *r) + u * *P;
-}
-
-static inline __attribute__((always_inline)) void
-rows_pass(size_t rows, size_t nb, double *restrict M, int scaled, double s,
-          const double *restrict u, const double *restrict p, const double *restrict x,
-          double *restrict out) {
-    size_t ld = nb * ON_BLOCK;
-    for (size_t jb = 0; jb < nb; jb++) {
-        const on_v8 P = ON_V(p, jb);
-        on_v8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-        size_t c = 0;
-        for (; c + 4 <= rows; c += 4) {
-            on_v8 *r = &ON_V(M + c * ld, jb);
-            row_update(r, scaled, s, u[c], &P);
-            a0 += x[c] * *r;
-            r = &ON_V(M + (c + 1) * ld, jb);
-            row_update(r, scaled, s, u[c + 1], &P);
-            a1 += x[c + 1] * *r;
-            r = &ON_V(M + (c + 2) * ld, jb);
-            row_update(r, scaled, s, u[c + 2], &P);
-            a2 += x[c + 2] * *r;
-            r = &ON_V(M + (c + 3) * ld, jb);
-            row_update(r, scaled, s, u[c + 3], &P);
-            a3 += x[c + 3] * *r;
-        }
-        for (; c < rows; c++) {
-            on_v8 *r = &ON_V(M + c * ld, jb);
-            row_update(r, scaled, s, u[c], &P);
-            a0 += x[c] * *r;
-        }
-        ON_V(out, jb) = (a0 + a1) + (a2 + a3);
-    }
-}
-
-/* The update alone: row_c ← s row_c + u_c p. */
-static inline __attribute__((always_inline)) void rows_update(size_t rows, size_t nb,
-                                                              double *restrict M, int scaled,
-                                                              double s, const double *restrict u,
-                                                              const double *restrict p) {
-    size_t ld = nb * ON_BLOCK;
-    for (size_t c = 0; c < rows; c++)
-        for (size_t jb = 0; jb < nb; jb++) {
-            row_update(&ON_V(M + c * ld, jb), scaled, s, u[c], &ON_VC(p, jb));
-        }
-}
-
-/* out = Σ_j e_j row_j over the rows of Mᵀ (rows x nb blocks). */
-static inline __attribute__((always_inline)) void rows_combine(size_t rows, size_t nb,
-                                                               const double *restrict M,
-                                                               const double *restrict e,
-                                                               double *restrict out) {
-    size_t ld = nb * ON_BLOCK;
-    for (size_t jb = 0; jb < nb; jb++) {
-        on_v8 a0 = {0}, a1 = {0};
-        size_t j = 0;
-        for (; j + 2 <= rows; j += 2) {
-            a0 += e[j] * ON_VC(M + j * ld, jb);
-            a1 += e[j + 1] * ON_VC(M + (j + 1) * ld, jb);
-        }
-        if (j < rows) a0 += e[j] * ON_VC(M + j * ld, jb);
-        ON_V(out, jb) = a0 + a1;
-    }
-}
-
 typedef struct {
     const double *X, *Y;
     size_t n;
     double eta, shrink, radius;
 } online_args;
 
-/* The n examples; returns the index of the first bad one (n if none) and
- * the losses' sum in *loss.  The weights are those after the examples
- * before the returned index. */
-static inline __attribute__((always_inline)) size_t
-examples(fadyn_train_online_ws *o, const online_args *a, int scaled, double *loss) {
-    size_t n0 = o->n0, nh = o->nh, no = o->no, hb = o->hp / ON_BLOCK, ob = o->op / ON_BLOCK, i;
-    double total = 0.0;
-    for (i = 0; i < a->n; i++) {
-        int cur = (int)(i & 1), prev = !cur;
-        const double *x = a->X + i * n0, *ys = a->Y + i * no;
-        double s = i ? a->shrink : 1.0; /* nothing pending before the first */
-        rows_pass(n0, hb, o->At, scaled, s, o->ux, o->d[prev], x, o->h[cur]);
-        rows_pass(nh, ob, o->Wt, scaled, s, o->uh, o->e[prev], o->h[cur], o->y);
-        double l = 0.0;
-        for (size_t j = 0; j < no; j++) {
-            double e = ys[j] - o->y[j]; /* e = y* − y (eq 5) */
-            o->e[cur][j] = e;
-            l += 0.5 * e * e;
-        }
-        total += l;
-        if (!(l <= a->radius)) break;
-        rows_combine(no, hb, o->Bt, o->e[cur], o->d[cur]);
-        for (size_t c = 0; c < n0; c++)
-            o->ux[c] = a->eta * x[c];
-        for (size_t r = 0; r < nh; r++)
-            o->uh[r] = a->eta * o->h[cur][r];
-    }
-    if (i > 0 && i == a->n) { /* the last example's update, alone */
-        int last = (int)((i - 1) & 1);
-        rows_update(n0, hb, o->At, scaled, a->shrink, o->ux, o->d[last]);
-        rows_update(nh, ob, o->Wt, scaled, a->shrink, o->uh, o->e[last]);
-    }
-    *loss = total;
-    return i;
-}
+/* The pass at 4 doubles per vector value (SSE2, AVX2) and at 8 (AVX-512). */
+#define ON_W       4
+#define ON_NAME(x) x##_w4
+#include "online_kernels.inc"
+#undef ON_W
+#undef ON_NAME
+#define ON_W       8
+#define ON_NAME(x) x##_w8
+#include "online_kernels.inc"
+#undef ON_W
+#undef ON_NAME
 
 /* Compiled for the build's target and, with GCC on x86-64, for AVX2 + FMA
  * and AVX-512, chosen by the CPU. */
@@ -210,16 +107,16 @@ examples(fadyn_train_online_ws *o, const online_args *a, int scaled, double *los
 #endif
 
 /* Each version twice: without weight decay (s = 1) and with. */
-#define ON_EXAMPLES(suffix, attr)                                                                  \
+#define ON_EXAMPLES(suffix, attr, w)                                                               \
     attr static size_t examples_##suffix(fadyn_train_online_ws *o, const online_args *a,           \
                                          double *loss) {                                           \
-        return a->shrink == 1.0 ? examples(o, a, 0, loss) : examples(o, a, 1, loss);               \
+        return a->shrink == 1.0 ? examples_##w(o, a, 0, loss) : examples_##w(o, a, 1, loss);       \
     }
 
-ON_EXAMPLES(base, )
+ON_EXAMPLES(base, , w4)
 #if ON_X86
-ON_EXAMPLES(avx2, __attribute__((target("avx2,fma"))))
-ON_EXAMPLES(avx512, __attribute__((target("avx512f,fma"))))
+ON_EXAMPLES(avx2, __attribute__((target("avx2,fma"))), w4)
+ON_EXAMPLES(avx512, __attribute__((target("avx512f,fma"))), w8)
 #endif
 
 static size_t run_examples(fadyn_train_online_ws *o, const online_args *a, double *loss) {
