@@ -3,9 +3,10 @@
 # against the plain build, run by make check-mpi (part of make check):
 #
 #  * every distributed command writes the same bytes as the serial run with
-#    the same arguments: TSV tables byte for byte, JSON summaries byte for
-#    byte once the fields that measure time (wall_seconds and the rates
-#    computed from it) are masked; each rank runs 2 OpenMP threads
+#    the same arguments: TSV tables, scripts and images byte for byte, JSON
+#    summaries byte for byte once the fields that measure time
+#    (wall_seconds and the rates computed from it) are masked; each rank
+#    runs 2 OpenMP threads
 #  * a command that is not distributed refuses in one line (exit 2) and
 #    writes nothing; bad input is one line, not one per rank
 #
@@ -39,7 +40,7 @@ print(json.dumps(drop(json.load(open(sys.argv[1]))), indent=1))' "$1"
 
 # same NAME ARGS...: the command serially into $tmp/s/, under mpirun into
 # $tmp/p/ (OUT, SUM and PLOT in ARGS stand for --out's, --summary's and
-# --plot's paths),
+# --plot's paths, DIR for the directory),
 # then every file of s/ compared with p/.
 same() {
     name=$1
@@ -55,6 +56,7 @@ same() {
             OUT) a="$tmp/$side/out.tsv" ;;
             SUM) a="$tmp/$side/summary.json" ;;
             PLOT) a="$tmp/$side/plot.png" ;;
+            DIR) a="$tmp/$side" ;;
             esac
             args="$args '$a'"
         done
@@ -85,7 +87,7 @@ same() {
                 diff "$tmp/s.masked" "$tmp/p.masked" | head -20
                 fail "$name: $b differs from the serial run's"
             }
-        elif [ "${b%.png}" = "$b" ]; then
+        else # the images too: gnuplot draws the same bytes from the same data
             cmp -s "$f" "$tmp/p/$b" || fail "$name: $b differs from the serial run's"
         fi
     done
@@ -98,8 +100,9 @@ same "basin grid" basin --grid 41x31 --out OUT --summary SUM --quiet
 same "basin grid --plot" basin --grid 21x21 --out OUT --plot PLOT --quiet
 same "basin network" basin --sizes 6,4,3 --samples 8 --out OUT --summary SUM --quiet
 same "basin slice" basin --sizes 6,4,3 --slice --grid 5x4 --out OUT --summary SUM --quiet
-same "verify" verify --instances 4 --summary SUM --quiet
+same "verify" verify --instances 3 --summary SUM --quiet
 same "train --runs" train --runs 7 --examples 3000 --out OUT --summary SUM --quiet
+same "figure --full" figure fig1d fig2d fig4 --full --runs 2 --examples 2000 --dir DIR --quiet
 same "train --tune" train --tune --runs 3 --examples 2000 --rule bp --out OUT --summary SUM --quiet
 
 # one line from rank 0 (exit 2), nothing written, for a command that is not
@@ -127,7 +130,9 @@ one_line "mnist refused" "^fadyn train: train --task mnist runs in one process" 
     train --task mnist --mnist-dir "$tmp" --epochs 1 --out x.tsv
 one_line "basin points refused" "^fadyn basin: basin's points mode (--from, --from-file) runs in one" \
     basin --from 1,1 --out x.tsv
-one_line "figure refused" "^fadyn figure: figure runs in one process" figure fig1d --dir .
+one_line "figure fig1e refused" "^fadyn figure: figure fig1e runs in one process" \
+    figure fig1d fig1e --dir .
+one_line "figure all refused" "^fadyn figure: figure fig1e runs in one process" figure all --dir .
 one_line "bad input" "^fadyn basin: --grid '1x1'" basin --grid 1x1 --out x.tsv
 
 if [ $fails = 0 ]; then echo "tests/mpi.sh: all passed"; else

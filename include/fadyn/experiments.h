@@ -34,7 +34,8 @@
  *      result at small settings).
  *
  * Thread safety: the runs use OpenMP over training runs (BLAS on one thread
- * inside); results are independent objects. */
+ * inside), and MPI ranks where fadyn_recipe_distributed; results are
+ * independent objects. */
 #ifndef FADYN_EXPERIMENTS_H
 #define FADYN_EXPERIMENTS_H
 
@@ -357,6 +358,10 @@ extern const fadyn_recipe *const fadyn_recipes[];
 const fadyn_recipe *fadyn_recipe_find(const char *name);
 /* Number of recipes. */
 size_t fadyn_recipe_count(void);
+/* 1 if r's runs are work items over MPI ranks (fadyn/work.h): fig1d, fig2d
+ * and fig4, the ensembles of Tasks 1 and 3; the others run in one process
+ * (docs/scaling.md). */
+int fadyn_recipe_distributed(const fadyn_recipe *r);
 /* "fig1d, fig1e, ..." into out (n bytes, truncated); returns the length it
  * needs (snprintf's convention). */
 size_t fadyn_recipe_list(char *out, size_t n);

@@ -248,6 +248,16 @@ int fadyn_train_run(const fadyn_task *task, const fadyn_net_spec *spec, const fa
  * single-threaded inside).  res: nruns results.  Returns FADYN_OK if all
  * finished, FADYN_DIVERGED if any diverged (the others still complete), or
  * the first error. */
+/* n runs of any kind as work items over threads and MPI ranks (fadyn/work.h):
+ * run(ctx, i, &res[i]) for every i < n, each run drawing its randomness from
+ * i alone; every rank then holds every res[i] with its rows.  BLAS on one
+ * thread meanwhile; progress(pctx, fraction) as runs finish (NULL: none).
+ * FADYN_OK, or an error passing the rows between ranks (also in the
+ * records' status). */
+int fadyn_train_map(size_t n, fadyn_train_result *res,
+                    void (*run)(void *ctx, size_t i, fadyn_train_result *r), void *ctx,
+                    fadyn_progress_fn progress, void *pctx);
+
 int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
                      const fadyn_rule_type *rule, const fadyn_train_params *par, unsigned long seed,
                      size_t nruns, fadyn_train_result *res);

@@ -187,6 +187,12 @@ int cmd_figure(int argc, char **argv) {
     }
     int rc = cli_parse(&FIGURE, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+    for (size_t k = 0; fadyn_recipes[k]; k++) { /* under mpirun: the distributed ones only */
+        char what[64];
+        snprintf(what, sizeof what, "figure %s", fadyn_recipes[k]->name);
+        if (o.want[k] && !fadyn_recipe_distributed(fadyn_recipes[k]) && cli_one_rank(CMD, what))
+            return CLI_EXIT_USAGE;
+    }
     int diverged = 0, exit_code = CLI_EXIT_OK;
     for (size_t k = 0; fadyn_recipes[k]; k++)
         if (o.want[k] && one(fadyn_recipes[k], &o, &diverged) != CLI_EXIT_OK)

@@ -21,7 +21,7 @@ static const command commands[] = {
     {"verify", cmd_verify, "check the supplementary proofs numerically", 0},
     {"train", cmd_train, "stochastic discrete trainers (bp, fa, sparse fa, shallow, np, ...)", 0},
     {"compare", cmd_compare, "the discrete trainer against its ODE limit", 1},
-    {"figure", cmd_figure, "reproduce a figure of the paper", 1},
+    {"figure", cmd_figure, "reproduce a figure of the paper", 0},
     {NULL, NULL, NULL, 0},
 };
 

@@ -28,6 +28,22 @@ fadyn_fig4_params fadyn_fig4_params_default(void) {
     return p;
 }
 
+/* Run i: omega_i's initial scale, the seed of run 0 (one start per omega). */
+typedef struct {
+    const fadyn_task *task;
+    const fadyn_net_spec *spec;
+    const fadyn_rule_type *fa;
+    const fadyn_train_params *tp;
+    const fadyn_fig4_params *p;
+} fig4_job;
+
+static void fig4_run_one(void *ctx, size_t i, fadyn_train_result *res) {
+    const fig4_job *j = ctx;
+    fadyn_train_params pi = *j->tp;
+    pi.w_scale = j->p->omegas[i];
+    fadyn_train_run(j->task, j->spec, j->fa, &pi, fadyn_train_run_seed(j->p->set.seed, 0), res);
+}
+
 int fadyn_fig4_run(const fadyn_fig4_params *p, fadyn_fig4_result *r, fadyn_err *err) {
     memset(r, 0, sizeof *r);
     r->par = *p;
@@ -56,19 +72,9 @@ int fadyn_fig4_run(const fadyn_fig4_params *p, fadyn_fig4_result *r, fadyn_err *
     tp.examples = p->set.examples;
     tp.eval_every = tp.examples / 200;
     tp.angle = p->set.angle;
-    size_t done = 0;
-    int old = fadyn_blas_set_threads(1);
-#pragma omp parallel for schedule(dynamic)
-    for (size_t i = 0; i < n; i++) {
-        fadyn_train_params pi = tp;
-        pi.w_scale = p->omegas[i];
-        fadyn_train_run(&task, &spec, fa, &pi, fadyn_train_run_seed(p->set.seed, 0), &r->runs[i]);
-        if (p->set.progress) {
-#pragma omp critical
-            p->set.progress(p->set.progress_ctx, (double)++done / (double)n);
-        }
-    }
-    fadyn_blas_set_threads(old);
+    fig4_job job = {&task, &spec, fa, &tp, p};
+    /* over threads and MPI ranks; a failure is in its run's record, read below */
+    fadyn_train_map(n, r->runs, fig4_run_one, &job, p->set.progress, p->set.progress_ctx);
     fadyn_task_free(&task);
     for (size_t i = 0; i < n; i++) {
         const fadyn_train_result *res = &r->runs[i];

@@ -18,6 +18,14 @@ const fadyn_recipe *fadyn_recipe_find(const char *name) {
     return NULL;
 }
 
+int fadyn_recipe_distributed(const fadyn_recipe *r) {
+    /* their runs go through fadyn_train_map (fadyn_train_runs_progress) */
+    static const char *const spread[] = {"fig1d", "fig2d", "fig4"};
+    for (size_t i = 0; i < sizeof spread / sizeof *spread; i++)
+        if (strcmp(r->name, spread[i]) == 0) return 1;
+    return 0;
+}
+
 size_t fadyn_recipe_count(void) {
     size_t n = 0;
     while (fadyn_recipes[n])

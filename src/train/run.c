@@ -178,21 +178,18 @@ int fadyn_train_runs(const fadyn_task *task, const fadyn_net_spec *spec,
     return fadyn_train_runs_progress(task, spec, rule, par, seed, nruns, res, NULL, NULL);
 }
 
-/* ---- runs as work items (fadyn/work.h): run r from fadyn_train_run_seed(seed, r);
- * a record is a fadyn_train_result, its rows the part that travels after it */
+/* ---- runs as work items (fadyn/work.h): a record is a fadyn_train_result,
+ * its rows the part that travels after it */
 typedef struct {
-    const fadyn_task *task;
-    const fadyn_net_spec *spec;
-    const fadyn_rule_type *rule;
-    const fadyn_train_params *par;
-    unsigned long seed;
-} runs_job;
+    void (*run)(void *ctx, size_t i, fadyn_train_result *res);
+    void *ctx;
+} map_job;
 
-static int run_item(void *ctx, void *ws, size_t r, void *rec, fadyn_err *err) {
+static int map_item(void *ctx, void *ws, size_t i, void *rec, fadyn_err *err) {
     (void)ws;
     (void)err; /* a run's failure is its record's status and err */
-    const runs_job *j = ctx;
-    fadyn_train_run(j->task, j->spec, j->rule, j->par, fadyn_train_run_seed(j->seed, r), rec);
+    const map_job *j = ctx;
+    j->run(j->ctx, i, rec);
     return FADYN_OK;
 }
 
@@ -222,32 +219,53 @@ static void rows_release(void *ctx, void *rec) {
     fadyn_train_result_free(rec);
 }
 
-int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
-                              const fadyn_rule_type *rule, const fadyn_train_params *par,
-                              unsigned long seed, size_t nruns, fadyn_train_result *res,
-                              fadyn_progress_fn progress, void *ctx) {
-    runs_job j = {task, spec, rule, par, seed};
-    fadyn_work_job job = {.n = nruns,
+int fadyn_train_map(size_t n, fadyn_train_result *res,
+                    void (*run)(void *ctx, size_t i, fadyn_train_result *r), void *ctx,
+                    fadyn_progress_fn progress, void *pctx) {
+    map_job j = {run, ctx};
+    fadyn_work_job job = {.n = n,
                           .size = sizeof *res,
                           .rec = res,
                           .ctx = &j,
-                          .run = run_item,
+                          .run = map_item,
                           .extra = rows_bytes,
                           .pack = rows_pack,
                           .unpack = rows_unpack,
                           .release = rows_release,
                           .progress = progress,
-                          .progress_ctx = ctx};
+                          .progress_ctx = pctx};
     int old = fadyn_blas_set_threads(1);
     fadyn_err err;
     fadyn_err_clear(&err);
     int rc = fadyn_work_map(&job, &err);
     fadyn_blas_set_threads(old);
-    if (rc < 0) { /* records that could not reach every rank */
-        for (size_t r = 0; r < nruns; r++)
+    if (rc < 0) /* records that could not reach every rank */
+        for (size_t r = 0; r < n; r++)
             if (res[r].status >= 0 && !res[r].rows) res[r].status = rc, res[r].err = err;
-        return rc;
-    }
+    return rc;
+}
+
+/* Run r of an ensemble: its seed fadyn_train_run_seed(seed, r). */
+typedef struct {
+    const fadyn_task *task;
+    const fadyn_net_spec *spec;
+    const fadyn_rule_type *rule;
+    const fadyn_train_params *par;
+    unsigned long seed;
+} runs_job;
+
+static void ensemble_run(void *ctx, size_t r, fadyn_train_result *res) {
+    const runs_job *j = ctx;
+    fadyn_train_run(j->task, j->spec, j->rule, j->par, fadyn_train_run_seed(j->seed, r), res);
+}
+
+int fadyn_train_runs_progress(const fadyn_task *task, const fadyn_net_spec *spec,
+                              const fadyn_rule_type *rule, const fadyn_train_params *par,
+                              unsigned long seed, size_t nruns, fadyn_train_result *res,
+                              fadyn_progress_fn progress, void *ctx) {
+    runs_job j = {task, spec, rule, par, seed};
+    int rc = fadyn_train_map(nruns, res, ensemble_run, &j, progress, ctx);
+    if (rc < 0) return rc;
     int status = FADYN_OK;
     for (size_t r = 0; r < nruns; r++) {
         if (res[r].status < 0) return res[r].status;
