@@ -454,6 +454,9 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     int rc = !slice && !o->init_from ? fadyn_nd_run_many(2, o->sizes, o->seed, o->samples,
                                                          o->scales, o->nscales, &np, r, &err)
                                      : fadyn_nd_run_user(&user, &np, r, &err);
+    /* the run refuses its input (--init-from's files, --slice-dirs', an axis of
+     * --slice-axes) before it integrates anything: bad input, exit 2 */
+    int input_rc = rc;
     cli_progress_done();
     double wall = fadyn_wall_seconds() - t0;
     fadyn_nd_table t = {.r = NULL};
@@ -492,7 +495,7 @@ static int run_net(const basin_opts *o, const fadyn_plot_target *pt) {
     fadyn_nd_table_free(&t);
     if (rc) {
         cli_error_err(CMD, &err);
-        return CLI_EXIT_FAILED;
+        return input_rc ? cli_exit_code(input_rc) : CLI_EXIT_FAILED;
     }
     return CLI_EXIT_OK;
 }

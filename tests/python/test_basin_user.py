@@ -93,8 +93,14 @@ class BasinFromUserMatrices(unittest.TestCase):
                 self.assertIn(word, err)
         rc, err = fadyn("basin", "--sizes", "4,3,2", "--slice", "--grid", "3x3", "--slice-axes",
                         "A:9:0,W:0:0", "--quiet", cwd=self.d)
-        self.assertNotEqual(rc, 0)
+        self.assertEqual(rc, 2, err)  # bad input, as every other
         self.assertIn("A:9:0", err)
+        rc, err = fadyn("basin", "--sizes", "4,3,2", "--slice", "--grid", "3x3", "--slice-axes",
+                        "0,1", "--out", "ax.tsv", "--quiet", cwd=self.d)
+        self.assertEqual(rc, 2, err)
+        self.assertIn("NAME:ROW:COL", err)
+        self.assertEqual(err.count("\n"), 1, err)
+        self.assertFalse((self.d / "ax.tsv").exists())
 
     def test_t_and_b_scales_reach_the_draws(self):
         # T ~ U[-0.5, 0.5] and B ~ U[-X, X] in the JSON, and a different B gives
