@@ -79,7 +79,7 @@ SOFILE   := libfadyn.so.$(MAJOR).$(MINOR)
 
 .PHONY: all deps data demo check bench test clean demo-run check-run bench-run format format-check docs sanitize
 .PHONY: check-python check-install check-interactive check-mpi man install uninstall notebooks notebooks-run valgrind
-.PHONY: fuzz fuzz-regress fuzz-build fuzz-bin
+.PHONY: fuzz fuzz-regress fuzz-build fuzz-bin FORCE
 all: $(BUILD)/fadyn $(BUILD)/libfadyn.a $(BUILD)/libfadyn.so
 
 deps:
@@ -104,6 +104,16 @@ $(LIB_OBJ): VISIBILITY := -fvisibility=hidden
 $(BUILD)/obj/%.o: %.c $(HDRS) VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(VISIBILITY) -DFADYN_VERSION='"$(VERSION)"' -DFADYN_GITREV='"$(GITREV)"' -c $< -o $@
+
+# The git revision every output names (fadyn --version, each JSON's
+# "version"): version.o is rebuilt when HEAD moves, not only when version.c
+# changes (a stale one named an older commit, and check-mpi's serial and MPI
+# builds disagreed).
+$(BUILD)/gitrev: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GITREV)' | cmp -s - $@ 2>/dev/null || echo '$(GITREV)' > $@
+$(BUILD)/obj/src/core/version.o: $(BUILD)/gitrev
+FORCE:
 
 # The MNIST kernels' vector helpers are static and always inlined: no vector
 # crosses a call, so GCC's note on the vector-passing ABI does not apply.
