@@ -7,6 +7,7 @@
 #include "fadyn/api.h"
 #include "fadyn/clock.h"
 #include "fadyn/compare.h"
+#include "fadyn/cost.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/error.h"
 #include "fadyn/experiments.h"

@@ -50,14 +50,35 @@
      2,
      "--from-file: /dev/zero:1: a NUL byte at column 1 (not a text file?)"},
 
-    /* ---- work limits: estimated up front, refused unless --force -------- */
+    /* ---- work limits: estimated up front (fadyn/cost.h), refused unless --force
+     * (one helper, cli_cost_check, for every command) -------------------- */
     {"BND15",
      {"ode", "--t-end", "1e12"},
      2,
-     "about 1e+11 steps (t-end 1e+12 x spectral radius 0.306 / 3) of 4.3e+05 flop: 4.4e+16 flop, "
-     "beyond the limit of 1e+13 (about an hour); --force runs it"},
+     "1e+11 steps (t-end 1e+12 x spectral radius 0.306 / 3) of 4.3e+05 flop: about 4.4e+16 flop "
+     "(182 days at 2.8 GFLOP/s), beyond the limit of 1e+13 flop (an hour); --force runs it"},
     {"BND16",
      {"compare", "--etas", "1e-12"},
      2,
-     "the trainers' work is about 5.3e+19 flop (t-end 10 / eta steps per cell), beyond the limit "
-     "of 1e+13 (about an hour); --force runs it"},
+     "the trainers (t-end 10 / eta steps per cell): about 5.3e+19 flop (603 years at 2.8 GFLOP/s), "
+     "beyond the limit of 1e+13 flop (an hour); --force runs it"},
+    {"BND17",
+     {"train", "--examples", "1000000000", "--runs", "1000"},
+     2,
+     "1000 runs x 1000000000 examples of a 800-weight network: about 4.8e+15 flop (20 days at "
+     "2.8 GFLOP/s), beyond the limit of 1e+13 flop (an hour); --force runs it"},
+    {"BND18",
+     {"train", "--task", "mnist", "--mnist-dir", "%/mn", "--examples", "10000000"},
+     2,
+     "1 run x 10000000 examples of a 784-1000-10 network: about 5.6e+13 flop (6 hours at 2.8 "
+     "GFLOP/s), beyond the limit of 1e+13 flop (an hour); --force runs it"},
+    {"BND19",
+     {"figure", "fig2a", "--runs", "1000", "--examples", "10000000"},
+     2,
+     "fig2a at 1000 runs x 10000000 examples: about 1.9e+17 flop (793 days at 2.8 GFLOP/s), "
+     "beyond the limit of 1e+15 flop (4 days); --force runs it"},
+    {"BND20",
+     {"figure", "fig2a", "--runs", "1000", "--examples", "10000000", "--force", "--mnist-dir",
+      "%/nodir"},
+     1,
+     "fig2a: %/nodir/train-images-idx3-ubyte: no such file"},

@@ -114,16 +114,18 @@ Test(cli_mnist, sigterm_saves_a_checkpoint_and_exits_4) {
     char args[1024], ck[128], line[512];
     snprintf(ck, sizeof ck, "%s/run.ckpt", dir);
     /* far more examples than a second allows */
-    snprintf(args, sizeof args, BASE " %s --examples 100000000 --checkpoint %s", dir, ck);
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --force --checkpoint %s", dir, ck);
     int st = run_and_term(args, 1.0);
     cr_assert_eq(st, 4, "exit %d", st);
     cr_assert(exists(ck), "no checkpoint after SIGTERM");
     /* the checkpoint of other options is refused in one line */
-    snprintf(args, sizeof args, BASE " %s --examples 100000000 --rule bp --resume %s", dir, ck);
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --force --rule bp --resume %s", dir,
+             ck);
     st = th_run(args, line, sizeof line);
     cr_expect_eq(st, 2, "exit %d: %s", st, line);
     cr_expect(strstr(line, "rule fa, not bp"), "%s", line);
-    snprintf(args, sizeof args, BASE " %s --examples 100000000 --eta 0.2 --resume %s", dir, ck);
+    snprintf(args, sizeof args, BASE " %s --examples 100000000 --force --eta 0.2 --resume %s", dir,
+             ck);
     st = th_run(args, line, sizeof line);
     cr_expect_eq(st, 2, "exit %d: %s", st, line);
     cr_expect(strstr(line, "eta = 0.1"), "%s", line);

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -76,4 +77,38 @@ Test(size, a_training_run_of_size_max_examples_is_refused) {
     cr_expect_null(res.rows);
     fadyn_train_result_free(&res);
     fadyn_task_free(&task);
+}
+
+/* fadyn/cost.h: the counts of docs/figures.md ("Speed"), 6 flops per weight
+ * per example learned and 2 per weight per held-out point evaluated. */
+Test(cost, training_flops_are_six_per_weight_and_example_plus_the_evaluations) {
+    /* 800 weights, 1000 examples, 3 runs, 11 evaluations on 100 points:
+     * 3 (6 800 1000 + 2 800 100 11) = 3 (4.8e6 + 1.76e6) = 1.968e7 */
+    cr_assert_eq(fadyn_cost_training(800, 1000, 3, 11, 100), 1.968e7);
+    cr_assert_eq(fadyn_cost_evaluations(1000, 100), 11.0); /* at 0, 100, ..., 1000 */
+    cr_assert_eq(fadyn_cost_evaluations(1001, 100), 12.0); /* the last one at the end */
+    cr_assert_eq(fadyn_cost_evaluations(1000, 0), 2.0);    /* start and end */
+    /* no count overflows: 1e3 runs x 1e10 examples x 1e8 weights */
+    cr_assert_float_eq(fadyn_cost_training(1e8, 1e10, 1e3, 0, 0), 6e21, 1e7);
+}
+
+Test(cost, durations_read_as_the_messages_say) {
+    char d[64];
+    const struct {
+        double s;
+        const char *text;
+    } cases[] = {{12, "12 s"},
+                 {2400, "40 min"},
+                 {3600, "an hour"},
+                 {5 * 3600, "5 hours"},
+                 {4 * 86400, "4 days"},
+                 {600 * 365.25 * 86400, "600 years"},
+                 {NAN, "an unknown time"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fadyn_cost_duration(cases[i].s, d, sizeof d);
+        cr_expect_str_eq(d, cases[i].text, "%g s", cases[i].s);
+    }
+    /* the limits' times: FADYN_WORK_LIMIT an hour at FADYN_WORK_RATE */
+    fadyn_cost_duration(FADYN_WORK_LIMIT / FADYN_WORK_RATE, d, sizeof d);
+    cr_expect_str_eq(d, "an hour");
 }

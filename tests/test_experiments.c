@@ -94,6 +94,39 @@ Test(experiments, settings_below_a_recipes_minimum_name_the_field) {
     cr_expect(strstr(err.msg, "runs") != NULL, "'%s'", err.msg);
 }
 
+/* Each recipe's estimated work (fadyn/cost.h), counted here by hand from
+ * the figure's runs: the paper's scale of every figure is within
+ * FADYN_FIGURE_WORK_LIMIT, and fig3b (fixed, small) has none. */
+Test(experiments, recipe_work_counts_each_figures_runs) {
+    fadyn_recipe_options o = fadyn_recipe_options_default();
+    o.full = 1;
+    fadyn_fig_settings s;
+    fadyn_err err;
+    /* fig2a --full: 4 rules x 20 runs of 1.2e6 examples on 784-1000-10
+     * (794000 weights), 21 evaluations on 10000 test images */
+    const fadyn_recipe *r = fadyn_recipe_find("fig2a");
+    cr_assert_eq(fadyn_recipe_settings(r, &o, &s, &err), FADYN_OK);
+    double w = 794000.0, want = 80 * (6 * w * 1.2e6 + 2 * w * 10000 * 21);
+    cr_assert_float_eq(r->work(&s), want, 1e-9 * want);
+    /* fig1d --full: 4 rules x 20 runs of 20000 examples on 30-20-10 (800
+     * weights), 201 evaluations on 1000 points */
+    r = fadyn_recipe_find("fig1d");
+    cr_assert_eq(fadyn_recipe_settings(r, &o, &s, &err), FADYN_OK);
+    want = 80 * (6 * 800.0 * 20000 + 2 * 800.0 * 1000 * 201);
+    cr_assert_float_eq(r->work(&s), want, 1e-9 * want);
+    for (size_t k = 0; fadyn_recipes[k]; k++) {
+        r = fadyn_recipes[k];
+        cr_assert_eq(fadyn_recipe_settings(r, &o, &s, &err), FADYN_OK, "%s", r->name);
+        if (strcmp(r->name, "fig3b") == 0) {
+            cr_expect_null(r->work);
+            continue;
+        }
+        cr_assert_not_null(r->work, "%s", r->name);
+        double f = r->work(&s);
+        cr_expect(f > 1e9 && f < FADYN_FIGURE_WORK_LIMIT, "%s --full: %g flop", r->name, f);
+    }
+}
+
 /* Fig. 1d: bp and fa learn Task 1 far below where shallow learning can go. */
 Test(experiments, fig1d_bp_and_fa_fall_below_the_shallow_floor, .timeout = 60) {
     fadyn_fig1d_params p = fadyn_fig1d_params_default();

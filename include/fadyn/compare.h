@@ -105,7 +105,7 @@ double fadyn_compare_top(const fadyn_compare_table *t);
 /* The flops of the grid's trainers, estimated up front (issue 13: --etas
  * 1e-12 means 1e13 steps): per cell t_end/eta steps of K examples, each
  * about 6 dim flops per example (forward, error, both updates), over the
- * repeats; the ODEs cost far less. */
+ * repeats (fadyn_cost_training); the ODEs cost far less. */
 double fadyn_compare_work(size_t dim, const fadyn_compare_params *cp, const double *etas, size_t ne,
                           const size_t *batches, size_t nb);
 

@@ -350,6 +350,10 @@ typedef struct {
     /* Seconds the recipe will take at settings s on this machine (a short
      * measured run), or NULL where it is not worth saying. */
     double (*seconds)(const fadyn_fig_settings *s);
+    /* Flops the recipe will take at settings s, estimated from its counts
+     * alone (fadyn/cost.h), or NULL for a fixed, small figure (fig3b):
+     * `fadyn figure` refuses beyond FADYN_FIGURE_WORK_LIMIT unless --force. */
+    double (*work)(const fadyn_fig_settings *s);
 } fadyn_recipe;
 
 /* The paper's experiments, in the paper's order; NULL-terminated. */

@@ -70,6 +70,11 @@ fadyn_mnist_params fadyn_mnist_params_default(void);
 
 /* Check the parameters against a data set and a rule; the message names the
  * struct field (or the rule). */
+/* The flops of `runs` runs of p on images of `inputs` pixels evaluated on
+ * n_test test images (fadyn_cost_training: the weights hidden x (inputs +
+ * 10), p's examples and evaluations every p->eval_every). */
+double fadyn_mnist_work(const fadyn_mnist_params *p, size_t inputs, size_t n_test, size_t runs);
+
 int fadyn_mnist_params_check(const fadyn_mnist_params *p, const fadyn_mnist *data,
                              const fadyn_rule_type *rule, fadyn_err *err);
 

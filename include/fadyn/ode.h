@@ -11,6 +11,7 @@
 #include "fadyn/api.h"
 FADYN_API_BEGIN
 
+#include "fadyn/cost.h"
 #include "fadyn/integrate.h"
 #include "fadyn/io.h"
 #include "fadyn/observer.h"
@@ -79,7 +80,6 @@ int fadyn_ode_run_progress(const fadyn_problem *p, const fadyn_integ_params *ip,
  * dim JVPs and LUs of about 6 dim^3 flops: rk4imp factors a system of
  * 2 dim) gives its budget, FADYN_IMPLICIT_WORK flops of steps, at least 10
  * (the run stops there). */
-#define FADYN_WORK_LIMIT    1e13 /* flops a run may be estimated to take (about an hour) */
 #define FADYN_IMPLICIT_WORK 2e10 /* flops of implicit steps before the budget ends a run */
 typedef struct {
     double rho;           /* spectral radius of the Jacobian at the start */

@@ -59,6 +59,13 @@ int cli_finish(const char *cmd, int rc);
  * CLI_EXIT_USAGE; 0 with one rank. */
 int cli_one_rank(const char *cmd, const char *what);
 
+/* The work limit (cost.c): 0 if force or flops <= limit; else one line,
+ * "fadyn CMD: WHAT: about F flop (T at 2.8 GFLOP/s), beyond the limit of L
+ * flop (T); --force runs it" (WHAT from fmt), and CLI_EXIT_USAGE.  The
+ * limits and the rate are fadyn/cost.h's. */
+int cli_cost_check(const char *cmd, int force, double flops, double limit, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Check that an output path can be written (before any work is done). */
 int cli_check_out(const char *cmd, const char *opt, const char *path);
 

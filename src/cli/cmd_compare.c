@@ -94,13 +94,9 @@ static int check(cli_ctx *c, void *v) {
     for (size_t k = 0; rc == 0 && k + 1 < o->po.nsizes; k++)
         dim += o->po.sizes[k] * o->po.sizes[k + 1];
     double work = rc ? 0.0 : fadyn_compare_work(dim, &o->cp, o->etas, o->ne, o->batches, o->nb);
-    if (!o->force && work > FADYN_WORK_LIMIT) {
-        cli_error(c->cmd->name,
-                  "the trainers' work is about %.2g flop (t-end %g / eta steps per cell), beyond "
-                  "the limit of %g (about an hour); --force runs it",
-                  work, o->cp.t_end, FADYN_WORK_LIMIT);
-        rc = CLI_EXIT_USAGE;
-    }
+    if (rc == 0)
+        rc = cli_cost_check(c->cmd->name, o->force, work, FADYN_WORK_LIMIT,
+                            "the trainers (t-end %g / eta steps per cell)", o->cp.t_end);
     return rc;
 }
 

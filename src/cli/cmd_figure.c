@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "fadyn.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static void show_progress(void *ctx, double fraction) {
 typedef struct {
     fadyn_recipe_options ro;
     const char *dir;
-    int quiet;
+    int quiet, force;
     int want[MAX_FIGURES]; /* the named figures, in the order of fadyn_recipes */
 } fig_opts;
 
@@ -68,6 +69,10 @@ static const cli_opt OPTS[] = {
                "the MNIST files of figs 2a, 2b and S1 (make data fetches them)",
                .def = "$FADYN_MNIST, else data/mnist"),
     CLI_ANGLE(A, ro.set.angle, .def = "signed; figs 1e, 2b and 4"),
+    CLI_SET("force", A, force,
+            "run a figure even when its estimated work at these settings is beyond 1e15 flop "
+            "(the paper's scale of every figure is within it; the expected time is printed "
+            "first)"),
     CLI_SET("quiet", A, quiet, "no summary on standard output"),
     CLI_END,
 };
@@ -108,12 +113,28 @@ static int pick(cli_ctx *c, void *v) {
         if (!want[k]) continue;
         fadyn_fig_settings s;
         fadyn_err err;
-        if (fadyn_recipe_settings(fadyn_recipes[k], &o->ro, &s, &err) != FADYN_OK) {
+        const fadyn_recipe *r = fadyn_recipes[k];
+        if (fadyn_recipe_settings(r, &o->ro, &s, &err) != FADYN_OK) {
             cli_error(CMD, "%s (see --help)", err.msg);
             return CLI_EXIT_USAGE;
         }
+        if (r->work && cli_cost_check(CMD, o->force, r->work(&s), FADYN_FIGURE_WORK_LIMIT,
+                                      "%s at %zu run%s x %zu examples", r->name,
+                                      s.runs ? s.runs : 1, s.runs > 1 ? "s" : "", s.examples))
+            return CLI_EXIT_USAGE;
     }
     return 0;
+}
+
+/* "fadyn figure: NAME: detail", the name once (the library's details
+ * mostly start with it). */
+static void fig_error(const fadyn_recipe *r, const fadyn_err *err, int rc) {
+    const char *m = err->msg[0] ? err->msg : fadyn_strerror(rc);
+    size_t n = strlen(r->name);
+    if (strncmp(m, r->name, n) == 0 && m[n] == ':')
+        cli_error(CMD, "%s", m);
+    else
+        cli_error(CMD, "%s: %s", r->name, m);
 }
 
 /* Run, write and report one figure; its exit status. */
@@ -121,14 +142,19 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     fadyn_err err;
     fadyn_err_clear(&err);
     if (!o->quiet) printf("fadyn figure %s (%s):\n", r->name, o->ro.full ? "full" : "quick");
-    if (!o->quiet && o->ro.full && r->seconds) { /* the long ones say how long first */
-        fadyn_fig_settings s;
-        if (fadyn_recipe_settings(r, &o->ro, &s, &err) == FADYN_OK) {
-            double t = r->seconds(&s);
-            if (t == t)
-                printf("  expected time on this machine: about %.0f min (%zu runs x %zu "
-                       "examples per rule)\n",
-                       t / 60 < 1 ? 1 : t / 60, s.runs ? s.runs : 1, s.examples);
+    fadyn_fig_settings s;
+    if (!o->quiet && r->work && fadyn_recipe_settings(r, &o->ro, &s, &err) == FADYN_OK) {
+        /* the long ones say how long first: measured where the recipe can, else at the rate */
+        double flops = r->work(&s), t = flops / FADYN_WORK_RATE;
+        double tm = r->seconds && (o->ro.full || t >= 60) ? r->seconds(&s) : NAN;
+        int measured = isfinite(tm);
+        if (measured) t = tm;
+        if (t >= 60 || o->ro.full) {
+            char d[64];
+            fadyn_cost_duration(t, d, sizeof d);
+            printf("  expected time: about %s (%zu run%s x %zu examples, about %.2g flop, %s)\n", d,
+                   s.runs ? s.runs : 1, s.runs > 1 ? "s" : "", s.examples, flops,
+                   measured ? "from a short timed run here" : "at 2.8 GFLOP/s");
             fflush(stdout);
         }
     }
@@ -141,7 +167,7 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     int rc = fadyn_recipe_run(r, &ro, &res, &err);
     cli_progress_done();
     if (rc < 0) {
-        cli_error(CMD, "%s: %s", r->name, err.msg[0] ? err.msg : fadyn_strerror(rc));
+        fig_error(r, &err, rc);
         return CLI_EXIT_FAILED;
     }
     fadyn_strbuf lines, div;
@@ -157,7 +183,7 @@ static int one(const fadyn_recipe *r, const fig_opts *o, int *diverged) {
     fadyn_strbuf_free(&div);
     fadyn_recipe_free(r, res);
     if (wrc) {
-        cli_error(CMD, "%s: %s", r->name, err.msg[0] ? err.msg : fadyn_strerror(wrc));
+        fig_error(r, &err, wrc);
         return CLI_EXIT_FAILED;
     }
     if (rc == FADYN_CHECK_FAILED) {

@@ -158,11 +158,10 @@ int cmd_ode(int argc, char **argv) {
     fadyn_ode_work w;
     unsigned long budget = 0; /* the implicit stepper's, when it binds */
     if (!o.force && (rc = fadyn_ode_work_estimate(&p, &o.integ, &w, &err)) == FADYN_OK) {
-        if (!w.budget && w.flops > FADYN_WORK_LIMIT) {
-            cli_error(CMD,
-                      "about %.2g steps (t-end %g x spectral radius %.3g / 3) of %.2g flop: "
-                      "%.2g flop, beyond the limit of %g (about an hour); --force runs it",
-                      w.steps, o.integ.t_end, w.rho, w.step_flops, w.flops, FADYN_WORK_LIMIT);
+        if (!w.budget && cli_cost_check(CMD, 0, w.flops, FADYN_WORK_LIMIT,
+                                        "%.2g steps (t-end %g x spectral radius %.3g / 3) of "
+                                        "%.2g flop",
+                                        w.steps, o.integ.t_end, w.rho, w.step_flops)) {
             fadyn_problem_free(&p);
             return CLI_EXIT_USAGE;
         }

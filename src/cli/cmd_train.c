@@ -31,7 +31,7 @@ typedef struct {
     size_t sizes[FADYN_MAX_DEPTH + 1], nsizes;
     fadyn_net_spec spec; /* of sizes, act, out_act, bias */
     int act, out_act;    /* fadyn_act */
-    int bias, tune;
+    int bias, tune, force;
     size_t runs;
     unsigned long seed;
     const char *init_from;
@@ -113,6 +113,9 @@ static const cli_opt OPTS[] = {
     CLI_ANGLE(A, tp.angle, CLI_REC),
     CLI_SIZE("runs", "N", A, runs, "independent runs, in parallel", CLI_RANGE(1, 1000)),
     CLI_ULONG("seed", "N", A, seed, "seed of the task, data and runs"),
+    CLI_SET("force", A, force,
+            "run even when the estimated work (runs x examples x 6 weights, the evaluations "
+            "and --tune-rate's runs) is beyond 1e13 flop (about an hour)"),
     CLI_OUTFILE("out", "FILE.tsv", A, oo.out,
                 "rows averaged over runs: example nse_mean nse_sd loss_mean loss_sd "
                 "angle_bp_h1_mean ...; every run in FILE.runs.tsv",
@@ -173,7 +176,18 @@ static int check(cli_ctx *c, void *v) {
     o->task.seed = o->seed;
     if (!o->tp.eval_every) o->tp.eval_every = o->tp.examples >= 100 ? o->tp.examples / 100 : 1;
     if (o->tp.eta == 0.0) o->tp.eta = fadyn_train_default_eta(o->task.kind, o->rule);
-    return CLI_CHECK(c, fadyn_train_params_check, &o->tp);
+    if ((rc = CLI_CHECK(c, fadyn_train_params_check, &o->tp))) return rc;
+    /* the runs, and --tune-rate's 3 runs of examples/4 per rate of its grid */
+    double weights = (double)fadyn_net_spec_nweights(&o->spec), n = (double)o->tp.examples;
+    double work = fadyn_cost_training(weights, n, (double)o->runs,
+                                      fadyn_cost_evaluations(n, (double)o->tp.eval_every),
+                                      (double)o->task.n_test);
+    if (o->tune)
+        work += fadyn_cost_training(weights, n / 4, 3.0 * (double)fadyn_tune_grid_n, 21.0,
+                                    (double)o->task.n_test);
+    return cli_cost_check(
+        CMD, o->force, work, FADYN_WORK_LIMIT, "%zu run%s x %zu examples of a %zu-weight network",
+        o->runs, o->runs > 1 ? "s" : "", o->tp.examples, fadyn_net_spec_nweights(&o->spec));
 }
 
 static const cli_cmd TRAIN = {.name = "train",

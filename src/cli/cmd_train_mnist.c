@@ -38,6 +38,7 @@ typedef struct {
     const char *dir, *checkpoint, *resume;
     size_t runs, threads, checkpoint_every;
     double epochs;
+    int force;
     cli_output_opts oo;
 } mnist_opts;
 
@@ -108,6 +109,9 @@ static const cli_opt OPTS[] = {
     CLI_SIZE("runs", "N", M, runs, "independent runs", CLI_REC, CLI_RANGE(1, 1000),
              .section = "Runs:"),
     CLI_ULONG("seed", "N", M, p.seed, "seed of the data order and of the runs", CLI_REC),
+    CLI_SET("force", M, force,
+            "run even when the estimated work (runs x examples x 6 weights, and the "
+            "evaluations) is beyond 1e13 flop (about an hour)"),
     CLI_SIZE("threads", "N", M, threads,
              "cores to use: several runs at once, or one run's hidden units split among them "
              "(the same results either way)",
@@ -186,7 +190,13 @@ static int finish(mnist_opts *o, const fadyn_mnist *data) {
     fadyn_err err;
     fadyn_err_clear(&err);
     int rc = fadyn_mnist_params_check(&o->p, data, o->rule, &err);
-    return cli_lib_check(&MNIST, o, &o->p, sizeof o->p, rc, &err);
+    if ((rc = cli_lib_check(&MNIST, o, &o->p, sizeof o->p, rc, &err))) return rc;
+    size_t inputs = data->train.rows * data->train.cols;
+    size_t n_test = o->p.n_test && o->p.n_test < data->test.n ? o->p.n_test : data->test.n;
+    return cli_cost_check(CMD, o->force, fadyn_mnist_work(&o->p, inputs, n_test, o->runs),
+                          FADYN_WORK_LIMIT, "%zu run%s x %zu examples of a %zu-%zu-%d network",
+                          o->runs, o->runs > 1 ? "s" : "", o->p.examples, inputs, o->p.hidden,
+                          FADYN_MNIST_CLASSES);
 }
 
 /* ---- signals and progress -------------------------------------------------------- */

@@ -8,12 +8,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+fadyn_net_spec fadyn_exp_task1_spec(void) {
+    size_t sz[] = {30, 20, 10};
+    return fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+}
+
 int fadyn_exp_task1(unsigned long seed, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err) {
     fadyn_task_params tp = fadyn_task_params_default(FADYN_TASK_LINEAR);
     tp.seed = seed;
-    size_t sz[] = {30, 20, 10};
-    *spec = fadyn_net_spec_make(2, sz, FADYN_ACT_LINEAR, FADYN_ACT_LINEAR, 0);
+    *spec = fadyn_exp_task1_spec();
     return fadyn_task_alloc(task, &tp, err);
+}
+
+double fadyn_exp_train_work(const fadyn_net_spec *spec, size_t nets, const fadyn_fig_settings *s,
+                            size_t evaluations, size_t n_test) {
+    double runs = (double)nets * (double)(s->runs ? s->runs : 1);
+    return fadyn_cost_training((double)fadyn_net_spec_nweights(spec), (double)s->examples, runs,
+                               (double)evaluations + 1.0, (double)n_test);
 }
 
 fadyn_fig_settings fadyn_exp_settings(fadyn_recipe_scale scale) {

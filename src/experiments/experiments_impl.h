@@ -8,6 +8,7 @@
 #include "fadyn/experiments.h"
 
 /* Task 1 of the paper (T ~ U[-1,1] from seed) and its 30-20-10 linear student. */
+fadyn_net_spec fadyn_exp_task1_spec(void); /* its student */
 int fadyn_exp_task1(unsigned long seed, fadyn_task *task, fadyn_net_spec *spec, fadyn_err *err);
 
 /* Seed 1, the scale's runs and examples, no progress. */
@@ -17,6 +18,12 @@ fadyn_fig_settings fadyn_exp_settings(fadyn_recipe_scale scale);
  * are non-zero): "NAME: runs 1: at least 2". */
 int fadyn_exp_check(const char *name, const fadyn_fig_settings *s, fadyn_recipe_scale min,
                     fadyn_err *err);
+
+/* The flops of `nets` x the settings' runs (at least 1) runs of spec over
+ * the settings' examples, evaluated `evaluations` times on n_test points
+ * (fadyn_cost_training): what a recipe's work function returns. */
+double fadyn_exp_train_work(const fadyn_net_spec *spec, size_t nets, const fadyn_fig_settings *s,
+                            size_t evaluations, size_t n_test);
 
 /* FADYN_EINVAL unless each of the n names is a rule of fadyn/rule.h. */
 int fadyn_exp_rules_check(const char *name, const char *const *rules, size_t n, fadyn_err *err);
@@ -71,23 +78,22 @@ int fadyn_exp_target(const char *dir, const char *name, int width, int height, f
     static void recipe_free(void *result) {                                                        \
         fadyn_##FIG##_result_free(result);                                                         \
     }
-#define FADYN_RECIPE_DEFINE(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT)                       \
-    FADYN_RECIPE_ADAPTERS(FIG)                                                                     \
-    const fadyn_recipe fadyn_recipe_##FIG = {#FIG,        ABOUT,                                   \
-                                             QUICK,       FULL,                                    \
-                                             MINIMUM,     WIDTH,                                   \
-                                             HEIGHT,      sizeof(fadyn_##FIG##_result),            \
-                                             recipe_run,  recipe_summary,                          \
-                                             recipe_plot, recipe_report,                           \
-                                             recipe_free, NULL}
-/* The same with the recipe's estimate of its seconds (fadyn_recipe.seconds). */
-#define FADYN_RECIPE_DEFINE_TIMED(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT, SECONDS)        \
+#define FADYN_RECIPE_DEFINE(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT, WORK)                 \
     FADYN_RECIPE_ADAPTERS(FIG)                                                                     \
     const fadyn_recipe fadyn_recipe_##FIG = {                                                      \
         #FIG,        ABOUT,          QUICK,       FULL,                                            \
         MINIMUM,     WIDTH,          HEIGHT,      sizeof(fadyn_##FIG##_result),                    \
         recipe_run,  recipe_summary, recipe_plot, recipe_report,                                   \
-        recipe_free, SECONDS}
+        recipe_free, NULL,           WORK}
+/* WORK: the recipe's fadyn_recipe.work, or NULL.  The same with the
+ * recipe's estimate of its seconds (fadyn_recipe.seconds): */
+#define FADYN_RECIPE_DEFINE_TIMED(FIG, ABOUT, QUICK, FULL, MINIMUM, WIDTH, HEIGHT, WORK, SECONDS)  \
+    FADYN_RECIPE_ADAPTERS(FIG)                                                                     \
+    const fadyn_recipe fadyn_recipe_##FIG = {                                                      \
+        #FIG,        ABOUT,          QUICK,       FULL,                                            \
+        MINIMUM,     WIDTH,          HEIGHT,      sizeof(fadyn_##FIG##_result),                    \
+        recipe_run,  recipe_summary, recipe_plot, recipe_report,                                   \
+        recipe_free, SECONDS,        WORK}
 
 extern const fadyn_recipe fadyn_recipe_fig1d, fadyn_recipe_fig1e, fadyn_recipe_fig2a,
     fadyn_recipe_fig2b, fadyn_recipe_fig2d, fadyn_recipe_fig3b, fadyn_recipe_fig4,
@@ -107,6 +113,11 @@ int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngrou
                          const fadyn_mnist *data, const char *rule, const fadyn_mnist_params *p,
                          size_t runs, const size_t *rf_units, size_t n_rf, fadyn_mnist_result *res,
                          fadyn_err *err);
+/* The flops of `nets` x the settings' runs (at least 1) runs of Task 2 at
+ * base's settings with s's examples, `evaluations` along each run on
+ * n_test test images (0: all 10000): fadyn_mnist_work. */
+double fadyn_exp_mnist_work(const fadyn_fig_settings *s, const fadyn_mnist_params *base,
+                            size_t nets, size_t evaluations, size_t n_test);
 /* Seconds of `run_epochs` single-core epochs of Task 2 on the cores, from a
  * short timed run (NaN if the data cannot be read). */
 double fadyn_exp_mnist_seconds(const fadyn_fig_settings *s, double run_epochs);

@@ -305,8 +305,24 @@ void fadyn_fig2d_result_free(fadyn_fig2d_result *r) {
     r->ngroups = 0;
 }
 
+/* The runs of each condition (rule and student) on Task 3, evaluated
+ * FADYN_FIG2D_PER_DECADE times a decade on its 5000 held-out points. */
+static double work(const fadyn_fig_settings *s) {
+    fadyn_fig2d_params p = fadyn_fig2d_params_default();
+    double decades = ceil(log10(fmax(1.0, (double)s->examples))), w = 0.0;
+    for (size_t st = 0; st < 2; st++)
+        for (size_t k = 0; k < p.nrules; k++) {
+            if (st >= students_of(fadyn_rule_type_find(p.rules[k]))) continue;
+            fadyn_net_spec spec =
+                fadyn_net_spec_make(2 + st, STUDENT_SIZES, FADYN_ACT_TANH, FADYN_ACT_LINEAR, 1);
+            w += fadyn_exp_train_work(&spec, 1, s, (size_t)decades * FADYN_FIG2D_PER_DECADE + 1,
+                                      5000);
+        }
+    return w;
+}
+
 FADYN_RECIPE_DEFINE(fig2d,
                     "Task 3: test NSE against examples of 3-layer shallow, bp and fa and\n"
                     "4-layer bp and fa students (mean of runs each), and Welch t-tests of 3\n"
                     "vs 4 layers on the final NSE",
-                    QUICK, FULL, MINIMUM, 1600, 700);
+                    QUICK, FULL, MINIMUM, 1600, 700, work);

@@ -184,4 +184,4 @@ FADYN_RECIPE_DEFINE(fig3b,
                     "the 1-1-1 network, b = t = 1: flow field, equilibria by stability, the\n"
                     "integrated basin of the bad branch against the analytic separatrix, and\n"
                     "trajectories from (0,0), (-2.5,1), (-1,-2.5), (2,-2)",
-                    NONE, NONE, NONE, 1350, 1000);
+                    NONE, NONE, NONE, 1350, 1000, NULL);

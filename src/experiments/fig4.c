@@ -154,7 +154,13 @@ void fadyn_fig4_result_free(fadyn_fig4_result *r) {
     r->last = NULL;
 }
 
+/* One run per initial scale on Task 1, 200 evaluations on 1000 held-out points. */
+static double work(const fadyn_fig_settings *s) {
+    fadyn_net_spec spec = fadyn_exp_task1_spec();
+    return fadyn_exp_train_work(&spec, fadyn_fig4_params_default().nomegas, s, 200, 1000);
+}
+
 FADYN_RECIPE_DEFINE(fig4,
                     "Task 1, fa, eta = 1e-3, initial scale w in {1e-4 ... 0.25}: NSE and the\n"
                     "angles to bp and pbp",
-                    QUICK, FULL, MINIMUM, 1400, 700);
+                    QUICK, FULL, MINIMUM, 1400, 700, work);

@@ -56,6 +56,15 @@ int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngrou
     return rc;
 }
 
+double fadyn_exp_mnist_work(const fadyn_fig_settings *s, const fadyn_mnist_params *base,
+                            size_t nets, size_t evaluations, size_t n_test) {
+    fadyn_mnist_params p = fadyn_exp_mnist_train(s, base);
+    p.eval_every = p.examples / evaluations ? p.examples / evaluations : 1;
+    enum { PIXELS = 28 * 28, TEST_IMAGES = 10000 }; /* MNIST's images and test set */
+    return fadyn_mnist_work(&p, PIXELS, n_test ? n_test : TEST_IMAGES,
+                            nets * (s->runs ? s->runs : 1));
+}
+
 double fadyn_exp_mnist_seconds(const fadyn_fig_settings *s, double run_epochs) {
     fadyn_mnist data;
     if (fadyn_exp_mnist_load("estimate", s, &data, NULL)) return NAN;

@@ -1,5 +1,6 @@
 /* compare.c — the trainer against the expected ODE it approximates (docs/theory.md §2). */
 #include "fadyn/compare.h"
+#include "fadyn/cost.h"
 #include "fadyn/dynamics.h"
 #include "fadyn/json.h"
 #include "fadyn/observer.h"
@@ -407,5 +408,5 @@ double fadyn_compare_work(size_t dim, const fadyn_compare_params *cp, const doub
         steps += ceil(cp->t_end / etas[i]);
     for (size_t j = 0; j < nb; j++)
         examples += (double)batches[j];
-    return steps * examples * (double)cp->repeats * 6.0 * (double)dim;
+    return fadyn_cost_training((double)dim, steps * examples, (double)cp->repeats, 0.0, 0.0);
 }

@@ -2,6 +2,7 @@
  * draw of a network, the training loop (online with each example's update
  * fused with the next one's forward pass, or minibatches), evaluation on the
  * test set, and the weights as plain arrays. */
+#include "fadyn/cost.h"
 #include "fadyn/seed.h"
 #include "mnist_impl.h"
 
@@ -35,6 +36,13 @@ fadyn_mnist_params fadyn_mnist_params_default(void) {
     p.precision = FADYN_MNIST_SINGLE;
     p.seed = 1;
     return p;
+}
+
+double fadyn_mnist_work(const fadyn_mnist_params *p, size_t inputs, size_t n_test, size_t runs) {
+    double weights = (double)p->hidden * (double)(inputs + FADYN_MNIST_CLASSES);
+    return fadyn_cost_training(weights, (double)p->examples, (double)runs,
+                               fadyn_cost_evaluations((double)p->examples, (double)p->eval_every),
+                               (double)n_test);
 }
 
 /* The rule's hidden signal, from its table entry (one hidden layer: dfa is fa). */
