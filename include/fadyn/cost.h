@@ -19,7 +19,7 @@ FADYN_API_BEGIN
 #define FADYN_WORK_LIMIT 1e13
 /* Flops one figure of `fadyn figure` may be estimated to take without
  * --force: the paper's scale (--full) of every figure is within it (fig2a's,
- * the largest, is about 4e14 flop: 4 rules x 20 runs x 1.2e6 MNIST examples). */
+ * the largest, is about 3.7e14 flop: 4 rules x 20 runs x 9e5 MNIST examples). */
 #define FADYN_FIGURE_WORK_LIMIT 1e15
 /* The flop rate the times of the limits and of the expected-time lines
  * assume: Task 1's trainer on one core (docs/figures.md, "Speed"), so that
