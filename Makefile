@@ -243,10 +243,10 @@ sanitize: deps
 # Criterion suites: the CLI suites but errors (its ~60 runs, under
 # make sanitize), figure_cli (training runs: over 5 minutes in memcheck),
 # cli_paths (its disk-full and SIGINT tests are timed: they time out in memcheck),
-# cli_mnist and work_cli, so that .ci/run stays within 20 minutes on the
-# 2-core machine.
-VALGRIND_TESTS ?= cli_ode cli_phase compare_cli rules_cli \
-                  train_cli docs
+# cli_phase (605 s in memcheck at load 20, its 360x360 big-plot grid timed
+# out at 120 s), cli_mnist and work_cli, so that .ci/run stays within 20
+# minutes on the 2-core machine (docs/errors.md, "Sanitizers and valgrind").
+VALGRIND_TESTS ?= cli_ode compare_cli rules_cli train_cli docs
 VALGRIND := $(shell command -v valgrind)
 VALGRIND_OPTS := -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,possible \
                  --errors-for-leak-kinds=definite,possible --track-origins=yes \
