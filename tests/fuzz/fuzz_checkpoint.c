@@ -11,7 +11,8 @@
  * mutations reach past the checksum.
  *
  * FADYN_FUZZ_SEEDS=DIR: write the seed checkpoints (a finished pair of
- * runs, and one stopped after its first segment) into DIR and exit. */
+ * runs, and one stopped after its first segment) into DIR and exit;
+ * FADYN_FUZZ_VERBOSE=1: print each run's status and message. */
 #include "fadyn.h"
 #include "fadyn/mnist.h"
 #include "fuzz.h"
@@ -52,6 +53,8 @@ static int runs(fadyn_mnist_control *ctl) {
     fadyn_mnist_result res[NRUNS];
     ctl->threads = 1;
     int rc = fadyn_mnist_runs(&data, rule, &params, NRUNS, ctl, res);
+    if (getenv("FADYN_FUZZ_VERBOSE")) /* why an input was refused */
+        fprintf(stderr, "fuzz_checkpoint: status %d: %s\n", rc, res[0].err.msg);
     for (size_t r = 0; r < NRUNS; r++)
         fadyn_mnist_result_free(&res[r]);
     return rc;
