@@ -200,13 +200,17 @@ Test(cli_mnist, the_tuning_script_writes_every_trial_and_chooses_the_lowest) {
     cr_expect(strstr(chosen, expect), "'%s' not in: %s", expect, chosen);
 }
 
-/* A bad list: one line naming the option and the value, exit 2, no table. */
+/* A bad list: one line naming the option and the value, exit 2, no table.
+ * (--fadyn is the binary under test: under make sanitize in a fresh clone
+ * there is no build/fadyn, and the script refused that first.) */
 Test(cli_mnist, the_tuning_script_refuses_a_bad_list) {
+    const char *bin = getenv("FADYN_BIN");
     char cmd[1024], out[256], line[512] = "";
     snprintf(out, sizeof out, "%s/bad.tsv", dir);
     snprintf(cmd, sizeof cmd,
-             "sh tests/bench/mnist_tune.sh --mnist-dir '%s' --out '%s' --etas '0.1,1e-3;x' 2>&1",
-             dir, out);
+             "sh tests/bench/mnist_tune.sh --fadyn '%s' --mnist-dir '%s' --out '%s' --etas "
+             "'0.1,1e-3;x' 2>&1",
+             bin ? bin : "build/fadyn", dir, out);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p);
     int lines = 0;
