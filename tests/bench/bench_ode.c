@@ -239,9 +239,9 @@ static double compare_scipy(bench_ref *ref, const scipy_case *c, const bench_mac
     for (int r = 0; ok && reps < want; r++) {
         memcpy(y, p.w0, p.dim * sizeof(double));
         t0 = fadyn_wall_seconds();
-        double c0 = bench_cpu_now();
+        double c0 = bench_thread_cpu_now();
         int rc = fadyn_integrate(&sys, &ip, y, NULL, NULL, &st, NULL);
-        double f = fadyn_wall_seconds() - t0, fc = bench_cpu_now() - c0, s, sc;
+        double f = fadyn_wall_seconds() - t0, fc = bench_thread_cpu_now() - c0, s, sc;
         ok = rc == FADYN_OK && bench_ref_ask(ref, reply, sizeof reply, "run") &&
              sscanf(reply, "%lf %lf %lf", &s, &nfev, &sc) == 3;
         if (r == 0) {
