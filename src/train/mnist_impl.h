@@ -20,8 +20,15 @@
 
 #include <stdint.h>
 
-#define MNIST_K         FADYN_MNIST_CLASSES
-#define MNIST_VBYTES    64   /* bytes of one vector: 16 floats or 8 doubles */
+#define MNIST_K FADYN_MNIST_CLASSES
+/* Bytes of one vector: 64 (16 floats or 8 doubles) where the build targets
+ * AVX-512, else 32: a chunk's MNIST_CHUNK_V accumulators of 64 bytes are 16
+ * AVX2 registers, every one of them, and GCC spills them to the stack. */
+#ifdef __AVX512F__
+#define MNIST_VBYTES 64
+#else
+#define MNIST_VBYTES 32
+#endif
 #define MNIST_CHUNK_V   8    /* vectors per chunk of hidden units */
 #define MNIST_BLOCK     64   /* examples per block, online */
 #define MNIST_SEG       8192 /* examples per training segment (a multiple of the blocks) */
