@@ -152,18 +152,28 @@ Test(cli_mnist, angle_abs_folds_the_angles) {
     cr_assert_gt(lower, 0, "no interval with a signed angle above 90 degrees");
 }
 
+/* Runs tests/bench/mnist_tune.sh on the small set with the binary under
+ * test, writing its trials to dir/NAME (returned in out) and reading its
+ * standard output; `args` and `redirect` are appended to the command. */
+static FILE *tune_open(const char *name, const char *args, const char *redirect, char *out,
+                       size_t n, char *cmd, size_t ncmd) {
+    const char *bin = getenv("FADYN_BIN");
+    snprintf(out, n, "%s/%s", dir, name);
+    snprintf(cmd, ncmd,
+             "sh tests/bench/mnist_tune.sh --fadyn '%s' --mnist-dir '%s' --out '%s' %s %s",
+             bin ? bin : "build/fadyn", dir, out, args, redirect);
+    return popen(cmd, "r");
+}
+
 /* tests/bench/mnist_tune.sh on the small set: every trial one row of its
  * TSV, in stage order; the chosen eta is the bp row with the lowest test
  * error, fa's trials use it, and the chosen beta is fa's lowest. */
 Test(cli_mnist, the_tuning_script_writes_every_trial_and_chooses_the_lowest) {
-    const char *bin = getenv("FADYN_BIN");
     char cmd[1024], out[256], chosen[512] = "";
-    snprintf(out, sizeof out, "%s/tune.tsv", dir);
-    snprintf(cmd, sizeof cmd,
-             "sh tests/bench/mnist_tune.sh --fadyn '%s' --mnist-dir '%s' --out '%s' --epochs 1 "
-             "--etas 0.003,0.03 --init-scales 0.01 --b-scales 0.1,1 --threads 1 2>/dev/null",
-             bin ? bin : "build/fadyn", dir, out);
-    FILE *p = popen(cmd, "r");
+    FILE *p = tune_open("tune.tsv",
+                        "--epochs 1 --etas 0.003,0.03 --init-scales 0.01 --b-scales 0.1,1 "
+                        "--threads 1",
+                        "2>/dev/null", out, sizeof out, cmd, sizeof cmd);
     cr_assert_not_null(p);
     while (fgets(chosen, sizeof chosen, p))
         if (strncmp(chosen, "chosen:", 7) == 0) break;
@@ -204,14 +214,8 @@ Test(cli_mnist, the_tuning_script_writes_every_trial_and_chooses_the_lowest) {
  * (--fadyn is the binary under test: under make sanitize in a fresh clone
  * there is no build/fadyn, and the script refused that first.) */
 Test(cli_mnist, the_tuning_script_refuses_a_bad_list) {
-    const char *bin = getenv("FADYN_BIN");
     char cmd[1024], out[256], line[512] = "";
-    snprintf(out, sizeof out, "%s/bad.tsv", dir);
-    snprintf(cmd, sizeof cmd,
-             "sh tests/bench/mnist_tune.sh --fadyn '%s' --mnist-dir '%s' --out '%s' --etas "
-             "'0.1,1e-3;x' 2>&1",
-             bin ? bin : "build/fadyn", dir, out);
-    FILE *p = popen(cmd, "r");
+    FILE *p = tune_open("bad.tsv", "--etas '0.1,1e-3;x'", "2>&1", out, sizeof out, cmd, sizeof cmd);
     cr_assert_not_null(p);
     int lines = 0;
     while (fgets(line, sizeof line, p))
