@@ -233,7 +233,6 @@ fadyn_mnist_ws *fadyn_mnist_ws_alloc(const fadyn_mnist *data, const fadyn_rule_t
     size_t T = threads ? threads : (size_t)omp_get_max_threads();
     ws->threads = T < 1 ? 1 : T > ws->nchunks ? ws->nchunks : T;
     size_t S = n->stride, B = ws->rb;
-    ws->ldpx = (N + 15) / 16 * 16;
     n->V0 = ws_block(ws, N * S * R);
     n->b0 = ws_block(ws, S * R);
     n->V1 = ws_block(ws, MNIST_K * S * R);
@@ -258,9 +257,8 @@ fadyn_mnist_ws *fadyn_mnist_ws_alloc(const fadyn_mnist *data, const fadyn_rule_t
         b->G = ws_block(ws, B * B * sizeof(double));
         b->img = ws_block(ws, B * sizeof(*b->img));
         b->label = ws_block(ws, B);
-        b->px = ws_block(ws, B * ws->ldpx * sizeof(float));
         ok = b->rs && b->ro && b->rx && b->cs && b->co && b->cm && b->cx && b->G && b->img &&
-             b->label && b->px;
+             b->label;
     }
     ws->order = ws_block(ws, (MNIST_SEG + 2) * sizeof(size_t));
     ws->perm[0] = ws_block(ws, ws->n_train * sizeof(uint32_t));
@@ -365,10 +363,7 @@ static void block_setup(fadyn_mnist_ws *ws, mnist_block *b, size_t i0, size_t n)
     ws->kern->block(&ws->net, ws->xval, b, hid);
     if (hid && ws->p.batch == 1) {
         double sc = ws->p.input_scale / 255.0;
-        for (size_t m = 0; m < n; m++)
-            for (size_t q = 0; q < ws->net.inputs; q++)
-                b->px[m * ws->ldpx + q] = (float)b->img[m][q];
-        fadyn_mnist_gram(b->px, n, ws->ldpx, sc * sc, b->G);
+        fadyn_mnist_gram(b, ws->net.stride, sc * sc, b->G);
     }
 }
 

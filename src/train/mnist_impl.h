@@ -47,7 +47,6 @@ typedef struct {
     uint32_t *cs, *co, *cm; /* cs: np + 1 starts; co: row offsets; cm: example */
     void *cx;
     double *G;                 /* n x n: G[m'·n + m] = x_m'·x_m (m' < m) */
-    float *px;                 /* n x ldpx pixel values (online: for G) */
     const unsigned char **img; /* the n images */
     unsigned char *label;
 } mnist_block;
@@ -91,9 +90,9 @@ typedef struct {
 
 extern const mnist_kernels fadyn_mnist_kernels_f32, fadyn_mnist_kernels_f64;
 
-/* G[m'·n + m] = scale2 · Σ_p px_m'[p] px_m[p] for m' < m, px the pixel values
- * (0..255) as floats, ld per image (a multiple of 16, zero padded): exact. */
-void fadyn_mnist_gram(const float *px, size_t n, size_t ld, double scale2, double *G);
+/* G[m'·n + m] = scale2 · Σ_p img_m'[p] img_m[p] for m' < m (n = b->n <=
+ * MNIST_BLOCK), exact, from the block's lists by pixel (offsets p · stride). */
+void fadyn_mnist_gram(const mnist_block *b, size_t stride, double scale2, double *G);
 
 struct fadyn_mnist_ws {
     const fadyn_mnist *data;
@@ -103,7 +102,6 @@ struct fadyn_mnist_ws {
     mnist_kind kind;
     int angles, sparse;
     size_t threads, nchunks, n_train, n_test, rb; /* rb: examples per block */
-    size_t ldpx;                                  /* inputs rounded up to 16 */
     unsigned long init_seed;
     mnist_net net;
     double b1[MNIST_K], s0, s1;
