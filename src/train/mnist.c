@@ -228,8 +228,11 @@ fadyn_mnist_ws *fadyn_mnist_ws_alloc(const fadyn_mnist *data, const fadyn_rule_t
     size_t R = ws->kern->size, CH = ws->kern->chunk, N;
     N = n->inputs = data->train.rows * data->train.cols;
     n->hidden = p->hidden;
-    n->stride = (p->hidden + CH - 1) / CH * CH;
-    ws->nchunks = n->stride / CH;
+    ws->nchunks = (p->hidden + CH - 1) / CH;
+    n->width = ws->nchunks * CH;
+    /* one vector more than the chunks when rows would be a multiple of 4 KB apart (which
+     * would map the rows of a chunk onto the same few sets of every cache) */
+    n->stride = n->width * R % 4096 ? n->width : n->width + MNIST_VBYTES / R;
     size_t T = threads ? threads : (size_t)omp_get_max_threads();
     ws->threads = T < 1 ? 1 : T > ws->nchunks ? ws->nchunks : T;
     size_t S = n->stride, B = ws->rb;

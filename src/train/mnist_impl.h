@@ -60,7 +60,7 @@ typedef struct {
  * Units j >= hidden are padding: their activity is held at 0. */
 typedef struct {
     void *V0, *b0, *V1, *Bt, *M1;
-    size_t inputs, hidden, stride;
+    size_t inputs, hidden, width, stride; /* width: the chunks' units; stride >= width */
 } mnist_net;
 
 typedef struct {

@@ -42,9 +42,10 @@ void fadyn_mnist_result_free(fadyn_mnist_result *r) {
  * the payload, u32 CRC-32 of the payload.  Payload: u64 runs, u64 data
  * fingerprint, then per run: u64 status (0 not started, 1 in progress,
  * 2 finished, 3 diverged), u64 rows, the rows (f64), f64 train and eval
- * seconds, u64 state length, the state (fadyn_mnist_ws_save). */
+ * seconds, u64 state length, the state (fadyn_mnist_ws_save: the arrays by
+ * rows of the hidden units, without the kernels' padding; version 2). */
 #define CKP_MAGIC   "FADYNCKP"
-#define CKP_VERSION 1u
+#define CKP_VERSION 2u
 #define CKP_ORDER   0x01020304u
 
 enum { RUN_NEW = 0, RUN_ACTIVE, RUN_DONE, RUN_DIVERGED };

@@ -102,15 +102,22 @@ static size_t fields(const fadyn_mnist_ws *ws, ws_field *f) {
     return k;
 }
 
-/* The stored arrays and their sizes in bytes. */
-static size_t arrays(const fadyn_mnist_ws *ws, void **a, size_t *len) {
+/* The stored arrays: rows of the hidden units alone (not the kernels'
+ * padding, which differs between builds), so the bytes of a state do not
+ * depend on the vector width or the row pitch. */
+typedef struct {
+    void *a;
+    size_t rows, bytes, pitch; /* rows of `bytes` bytes, `pitch` bytes apart */
+} ws_array;
+
+static size_t arrays(const fadyn_mnist_ws *ws, ws_array *a) {
     const mnist_net *n = &ws->net;
-    size_t R = ws->kern->size, S = n->stride, k = 0;
-    a[k] = n->V0, len[k++] = n->inputs * S * R;
-    a[k] = n->b0, len[k++] = S * R;
-    a[k] = n->V1, len[k++] = MNIST_K * S * R;
-    if (n->Bt) a[k] = n->Bt, len[k++] = MNIST_K * S * R;
-    if (n->M1) a[k] = n->M1, len[k++] = MNIST_K * S * R;
+    size_t R = ws->kern->size, HR = n->hidden * R, SR = n->stride * R, k = 0;
+    a[k++] = (ws_array){n->V0, n->inputs, HR, SR};
+    a[k++] = (ws_array){n->b0, 1, HR, SR};
+    a[k++] = (ws_array){n->V1, MNIST_K, HR, SR};
+    if (n->Bt) a[k++] = (ws_array){n->Bt, MNIST_K, HR, SR};
+    if (n->M1) a[k++] = (ws_array){n->M1, MNIST_K, HR, SR};
     return k;
 }
 
@@ -137,10 +144,11 @@ int fadyn_mnist_ws_save(const fadyn_mnist_ws *ws, unsigned char **buf, size_t *n
     put_u(&w, ws->errors);
     put_u(&w, ws->ang_n);
     put_u(&w, (uint64_t)ws->diverged);
-    void *a[5];
-    size_t al[5], na = arrays(ws, a, al);
+    ws_array a[5];
+    size_t na = arrays(ws, a);
     for (size_t i = 0; i < na; i++)
-        put(&w, a[i], al[i]);
+        for (size_t row = 0; row < a[i].rows; row++)
+            put(&w, (const unsigned char *)a[i].a + row * a[i].pitch, a[i].bytes);
     if (w.oom) {
         free(w.b);
         return fadyn_err_set(err, FADYN_ENOMEM, "out of memory for the saved state");
@@ -180,14 +188,15 @@ int fadyn_mnist_ws_load(fadyn_mnist_ws *ws, const unsigned char *buf, size_t n, 
     double loss_sum = get_f(&r), ang_sum = get_f(&r), ang_sq = get_f(&r);
     size_t count = (size_t)get_u(&r), errors = (size_t)get_u(&r), ang_n = (size_t)get_u(&r);
     int diverged = (int)get_u(&r);
-    void *a[5];
-    size_t al[5], na = arrays(ws, a, al), need = 0;
+    ws_array a[5];
+    size_t na = arrays(ws, a), need = 0;
     for (size_t i = 0; i < na; i++)
-        need += al[i];
+        need += a[i].rows * a[i].bytes;
     if (r.bad || r.n - r.pos != need || done > ws->p.examples || !(s0 > 0 && s1 > 0))
         return fadyn_err_set(err, FADYN_EPARSE, "the saved state is truncated or corrupt");
     for (size_t i = 0; i < na; i++)
-        get(&r, a[i], al[i]);
+        for (size_t row = 0; row < a[i].rows; row++)
+            get(&r, (unsigned char *)a[i].a + row * a[i].pitch, a[i].bytes);
     ws->done = done;
     ws->s0 = s0;
     ws->s1 = s1;
