@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #define NC FADYN_MNIST_CLASSES
 
@@ -371,6 +374,31 @@ Test(mnist, threads_change_no_bit) {
     }
     fadyn_mnist_free(&d);
 }
+
+#if defined(__SSE2__)
+/* The trainer flushes subnormals to zero in its own threads only: the
+ * caller's floating-point mode is the same afterwards, and gradual
+ * underflow still works in the caller. */
+Test(mnist, the_callers_floating_point_mode_is_restored) {
+    fadyn_mnist d = fake(70, 20, 7, 7, 3);
+    fadyn_mnist_params p = small_params();
+    p.precision = FADYN_MNIST_SINGLE;
+    const unsigned control = ~0x3fu; /* not the sticky exception flags */
+    unsigned before = _mm_getcsr() & control;
+    for (size_t th = 1; th <= 2; th++) {
+        fadyn_mnist_ws *ws = make(&d, "fa", &p, 5, th);
+        cr_assert_eq(fadyn_mnist_ws_train(ws, p.examples), FADYN_OK);
+        double err, loss;
+        fadyn_mnist_ws_eval(ws, &err, &loss, NULL);
+        unsigned after = _mm_getcsr() & control;
+        cr_assert_eq(after, before, "MXCSR control %#x after, %#x before", after, before);
+        fadyn_mnist_ws_free(ws);
+    }
+    volatile float tiny = 1e-30f, scale = 1e-10f;
+    cr_assert_gt(tiny * scale, 0.0f, "a subnormal product flushed to zero in the caller");
+    fadyn_mnist_free(&d);
+}
+#endif
 
 Test(mnist, sparse_fa_masks_and_shared_initial_weights) {
     fadyn_mnist d = fake(60, 10, 7, 7, 4);

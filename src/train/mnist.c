@@ -11,6 +11,9 @@
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +472,32 @@ static void renormalize(fadyn_mnist_ws *ws) {
     }
 }
 
+/* Subnormal floats flushed to zero (MXCSR's FTZ and DAZ bits) in every
+ * thread of a training or evaluation pass, the caller's mode restored after.
+ * Saturated logistic units give deltas near 1e-38 in single precision, and
+ * Intel cores take a microcode assist on each subnormal operand: one online
+ * epoch ran 4.9 s instead of 0.9 s on a Xeon (docs/performance.md, run 8).
+ * Values so small change no prediction; every thread flushes alike, so
+ * results stay the same for any thread count. */
+#define MNIST_FTZ_DAZ 0x8040u
+static unsigned fp_flush_enter(void) {
+#if defined(__SSE2__)
+    unsigned m = _mm_getcsr();
+    _mm_setcsr(m | MNIST_FTZ_DAZ);
+    return m;
+#else
+    return 0;
+#endif
+}
+
+static void fp_flush_leave(unsigned m) {
+#if defined(__SSE2__)
+    _mm_setcsr(m);
+#else
+    (void)m;
+#endif
+}
+
 /* Positions done .. end-1: per block, one parallel pass over W0 (the
  * previous block's updates written back, this block's products taken), then
  * one thread learns the block while another prepares the next. */
@@ -476,9 +505,11 @@ static void seg_train(fadyn_mnist_ws *ws, size_t end) {
     const mnist_kernels *kn = ws->kern;
     const int hid = ws->kind != MNIST_SHALLOW, online = ws->p.batch == 1;
     size_t i0 = ws->done;
+    unsigned fpc = fp_flush_enter(); /* the caller's thread, block_setup included */
     block_setup(ws, &ws->blk[0], i0, block_end(ws, i0, end) - i0);
 #pragma omp parallel num_threads((int)ws->threads)
     {
+        unsigned fpm = fp_flush_enter();
         int t = omp_get_thread_num(), T = omp_get_num_threads();
         THREAD_RANGE(ws, t, T, c0, c1);
         size_t i = i0;
@@ -511,7 +542,9 @@ static void seg_train(fadyn_mnist_ws *ws, size_t end) {
             kn->heavy(&ws->net, c0, c1, &ws->blk[!cur], ws->D, NULL, NULL);
 #pragma omp barrier
         if (t == 0) ws->rescale0 = 1.0;
+        fp_flush_leave(fpm);
     }
+    fp_flush_leave(fpc);
 }
 
 int fadyn_mnist_ws_train(fadyn_mnist_ws *ws, size_t until) {
@@ -552,6 +585,7 @@ void fadyn_mnist_ws_eval(fadyn_mnist_ws *ws, double *error_percent, double *loss
     unsigned char *A = ws->A, *hs = ws->hscr;
 #pragma omp parallel num_threads((int)ws->threads)
     {
+        unsigned fpm = fp_flush_enter();
         int t = omp_get_thread_num(), T = omp_get_num_threads();
         THREAD_RANGE(ws, t, T, c0, c1);
         double ysum[MNIST_K], dout[MNIST_K];
@@ -582,6 +616,7 @@ void fadyn_mnist_ws_eval(fadyn_mnist_ws *ws, double *error_percent, double *loss
             }
 #pragma omp barrier
         }
+        fp_flush_leave(fpm);
     }
     size_t errors = 0;
     double lsum = 0.0;
