@@ -31,7 +31,8 @@ mask() { # the JSON without its timing fields
 def drop(x):
     if isinstance(x, dict):
         return {k: drop(v) for k, v in x.items()
-                if k not in ("wall_seconds", "trajectories_per_second", "examples_per_second")}
+                if k not in ("wall_seconds", "trajectories_per_second", "examples_per_second",
+                             "train_seconds", "eval_seconds")}
     if isinstance(x, list):
         return [drop(v) for v in x]
     return x
@@ -96,6 +97,26 @@ same() {
     [ $fails != "$f0" ] || echo "tests/mpi.sh: $name: $n files, serial and mpirun -np 2 the same ($(($(date +%s) - t0)) s)"
 }
 
+# fake_mnist DIR SEED: small MNIST files of 28x28 images (600 training,
+# 200 test), one random pattern per class, the standard IDX names
+fake_mnist() {
+    mkdir -p "$1"
+    python3 - "$1" "$2" <<'PY'
+import random, struct, sys
+d, rng = sys.argv[1], random.Random(int(sys.argv[2]))
+pattern = [[rng.random() < 0.2 for _ in range(784)] for _ in range(10)]
+for prefix, n in (("train", 600), ("t10k", 200)):
+    px = bytearray()
+    for m in range(n):
+        for on in pattern[m % 10]:
+            px.append(128 + rng.randrange(128) if rng.random() < (0.8 if on else 0.03) else 0)
+    open(f"{d}/{prefix}-images-idx3-ubyte", "wb").write(struct.pack(">iiii", 0x803, n, 28, 28) + bytes(px))
+    open(f"{d}/{prefix}-labels-idx1-ubyte", "wb").write(struct.pack(">ii", 0x801, n) + bytes(m % 10 for m in range(n)))
+PY
+}
+fake_mnist "$tmp/mnist" 2
+fake_mnist "$tmp/other" 3 # other images: refused under mpirun beside $tmp/mnist
+
 same "basin grid" basin --grid 41x31 --out OUT --summary SUM --quiet
 same "basin grid --plot" basin --grid 21x21 --out OUT --plot PLOT --quiet
 same "basin network" basin --sizes 6,4,3 --samples 8 --out OUT --summary SUM --quiet
@@ -103,31 +124,58 @@ same "basin slice" basin --sizes 6,4,3 --slice --grid 5x4 --out OUT --summary SU
 same "verify" verify --instances 3 --summary SUM --quiet
 same "train --runs" train --runs 7 --examples 3000 --out OUT --summary SUM --quiet
 same "figure --full" figure fig1d fig2d fig4 --full --runs 2 --examples 2000 --dir DIR --quiet
+same "train --task mnist --runs" train --task mnist --mnist-dir "$tmp/mnist" --runs 5 --hidden 40 \
+    --examples 1500 --eval-every 500 --out OUT --summary SUM --plot PLOT --quiet
+same "train --task mnist, one run" train --task mnist --mnist-dir "$tmp/mnist" --hidden 300 \
+    --rule sparse-fa --examples 1000 --eval-every 250 --precision double --out OUT --summary SUM --quiet
+same "figure fig2a fig2b figS1" figure fig2a fig2b figS1 --mnist-dir "$tmp/mnist" --runs 2 \
+    --examples 1200 --dir DIR --quiet
 same "train --tune" train --tune --runs 3 --examples 2000 --rule bp --out OUT --summary SUM --quiet
 
 # one line from rank 0 (exit 2), nothing written, for a command that is not
-# distributed and for bad input
+# distributed and for bad input; launched by parallel, or by $launch
 one_line() {
     name=$1 want=$2
     shift 2
     rm -rf "$tmp/r" && mkdir -p "$tmp/r"
     f0=$fails
     rc=0
-    (cd "$tmp/r" && parallel "$@") > "$tmp/r.stdout" 2> "$tmp/r.stderr" || rc=$?
-    [ $rc = 2 ] || fail "$name: exit $rc, want 2"
+    (cd "$tmp/r" && ${launch:-parallel} "$@") > "$tmp/r.stdout" 2> "$tmp/r.stderr" || rc=$?
+    [ $rc = "${want_rc:-2}" ] || fail "$name: exit $rc, want ${want_rc:-2}"
     lines=$(grep -c '^fadyn' "$tmp/r.stderr" || true)
     [ "$lines" = 1 ] || { cat "$tmp/r.stderr"; fail "$name: $lines lines of fadyn on stderr, want 1"; }
     grep -q "$want" "$tmp/r.stderr" || { cat "$tmp/r.stderr"; fail "$name: no '$want' on stderr"; }
     [ -z "$(ls "$tmp/r")" ] || fail "$name: wrote $(ls "$tmp/r")"
     [ ! -s "$tmp/r.stdout" ] || fail "$name: wrote to standard output"
-    [ $fails != "$f0" ] || echo "tests/mpi.sh: $name: one line, exit 2"
+    [ $fails != "$f0" ] || echo "tests/mpi.sh: $name: one line, exit ${want_rc:-2}"
 }
 one_line "ode refused" "^fadyn ode: ode runs in one process, not across 2 MPI ranks" \
     ode --t-end 1 --out x.tsv --summary x.json
 one_line "flow refused" "^fadyn flow: flow runs in one process" flow --out x.tsv
 one_line "compare refused" "^fadyn compare: compare runs in one process" compare --out x.tsv
-one_line "mnist refused" "^fadyn train: train --task mnist runs in one process" \
-    train --task mnist --mnist-dir "$tmp" --epochs 1 --out x.tsv
+one_line "mnist checkpoint refused" "^fadyn train: --checkpoint: checkpoints are written and resumed by one process" \
+    train --task mnist --mnist-dir "$tmp/mnist" --examples 600 --checkpoint x.ckpt --out x.tsv
+one_line "mnist resume refused" "^fadyn train: --resume: checkpoints are written and resumed by one process" \
+    train --task mnist --mnist-dir "$tmp/mnist" --examples 600 --resume x.ckpt --out x.tsv
+# rank 0 with $tmp/mnist, rank 1 with the directory given: every rank stops, rank 0 says why
+mpmd() {
+    timeout 120 mpirun --oversubscribe --bind-to none -np 1 "$PARALLEL" "$@" --mnist-dir "$tmp/mnist" \
+        : -np 1 "$PARALLEL" "$@" --mnist-dir "$rank1_dir"
+}
+launch=mpmd
+rank1_dir="$tmp/none"
+one_line "mnist missing on rank 1" \
+    "^fadyn train: rank 1: .*none/train-images-idx3-ubyte: no such file" \
+    train --task mnist --examples 600 --out x.tsv
+rank1_dir="$tmp/other"
+one_line "mnist other files on rank 1" \
+    "^fadyn train: .*mnist: the MPI ranks read different MNIST files" \
+    train --task mnist --examples 600 --out x.tsv
+rank1_dir="$tmp/none" want_rc=1 # a figure that fails: exit 1
+one_line "figure fig2a, mnist missing on rank 1" \
+    "^fadyn figure: fig2a: rank 1: .*none/train-images-idx3-ubyte: no such file" \
+    figure fig2a --examples 600 --runs 2 --dir . --quiet
+launch=parallel want_rc=2
 one_line "basin points refused" "^fadyn basin: basin's points mode (--from, --from-file) runs in one" \
     basin --from 1,1 --out x.tsv
 one_line "figure fig1e refused" "^fadyn figure: figure fig1e runs in one process" \

@@ -363,8 +363,8 @@ const fadyn_recipe *fadyn_recipe_find(const char *name);
 /* Number of recipes. */
 size_t fadyn_recipe_count(void);
 /* 1 if r's runs are work items over MPI ranks (fadyn/work.h): fig1d, fig2d
- * and fig4, the ensembles of Tasks 1 and 3; the others run in one process
- * (docs/scaling.md). */
+ * and fig4, the ensembles of Tasks 1 and 3, and fig2a, fig2b and figS1, the
+ * MNIST runs of Task 2; the others run in one process (docs/scaling.md). */
 int fadyn_recipe_distributed(const fadyn_recipe *r);
 /* "fig1d, fig1e, ..." into out (n bytes, truncated); returns the length it
  * needs (snprintf's convention). */

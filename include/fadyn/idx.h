@@ -71,6 +71,12 @@ typedef struct {
  * each also found with a .gz suffix.  Both sets must have the same image
  * size. */
 int fadyn_mnist_load(fadyn_mnist *m, const char *dir, fadyn_err *err);
+/* The same on every MPI rank at once (collective, fadyn/work.h; in a plain
+ * build, fadyn_mnist_load): every rank loads dir; if any rank fails, every
+ * rank returns the error of the lowest failing one, and if the ranks'
+ * files differ, every rank returns FADYN_EINVAL — so that the ranks go on
+ * together with the same data, or stop together. */
+int fadyn_mnist_load_agree(fadyn_mnist *m, const char *dir, fadyn_err *err);
 void fadyn_mnist_free(fadyn_mnist *m);
 
 /* The four file names, in the order above. */

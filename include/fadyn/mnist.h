@@ -202,6 +202,17 @@ unsigned long fadyn_mnist_run_seed(unsigned long seed, size_t run);
 int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
                      const fadyn_mnist_params *p, size_t nruns, const fadyn_mnist_control *ctl,
                      fadyn_mnist_result *res);
+/* The same for nrules rules at once, res[k nruns + r] the run r of rule k
+ * (run r starts from the same W0 under every rule).  In one process the
+ * rules run one after another, as nrules calls of fadyn_mnist_runs would;
+ * in an MPI build under several ranks (fadyn/work.h) every (rule, run)
+ * pair is one work item, handed out dynamically, and every rank gets every
+ * result: the same numbers as in one process.  A checkpoint (ctl) holds
+ * one rule's runs in one process: FADYN_EINVAL with nrules > 1 or several
+ * ranks. */
+int fadyn_mnist_runs_rules(const fadyn_mnist *data, const fadyn_rule_type *const *rules,
+                           size_t nrules, const fadyn_mnist_params *p, size_t nruns,
+                           const fadyn_mnist_control *ctl, fadyn_mnist_result *res);
 
 /* Mean and sample sd of the final test error over the runs that finished;
  * returns how many. */

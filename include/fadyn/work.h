@@ -79,5 +79,15 @@ typedef struct {
  * (a record that could not be passed between ranks). */
 int fadyn_work_map(const fadyn_work_job *job, fadyn_err *err);
 
+/* Collective over the ranks (every rank calls it; in a plain build, or
+ * with one rank, or inside a map, it returns rc at once): each rank's
+ * status rc of a step taken on every rank (loading a file, say).  Returns
+ * the error (rc < 0) of the lowest rank that failed, its message in *err
+ * on every rank (prefixed "rank N: " when N is not 0), or this rank's rc
+ * when none failed, so that every rank goes on, or stops, together. */
+int fadyn_work_agree(int rc, fadyn_err *err);
+/* Collective: 1 if every rank passed the same v (1 in a plain build). */
+int fadyn_work_same(unsigned long long v);
+
 FADYN_API_END
 #endif

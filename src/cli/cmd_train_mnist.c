@@ -24,8 +24,9 @@ static const char *const INTRO =
 static const char *const EPILOGUE =
     "Exit status: 0 success, 1 failure, 2 bad input (a data file is named with the\n"
     "byte offset and fault), 3 a run diverged, 4 stopped by SIGINT or SIGTERM (the\n"
-    "checkpoint is written; the same command with --resume FILE continues). See\n"
-    "docs/cli.md.\n";
+    "checkpoint is written; the same command with --resume FILE continues). Under\n"
+    "mpirun the runs are shared out among the ranks, with the same outputs; the\n"
+    "checkpoint options then refuse (docs/scaling.md). See docs/cli.md.\n";
 
 #define CMD                "train"
 #define DEFAULT_CHECKPOINT "fadyn-mnist.ckpt"
@@ -113,8 +114,8 @@ static const cli_opt OPTS[] = {
             "run even when the estimated work (runs x examples x 6 weights, and the "
             "evaluations) is beyond 1e13 flop (about an hour)"),
     CLI_SIZE("threads", "N", M, threads,
-             "cores to use: several runs at once, or one run's hidden units split among them "
-             "(the same results either way)",
+             "cores to use (in each MPI rank): several runs at once, or one run's hidden units "
+             "split among them (the same results either way)",
              CLI_RANGE(0, 1024), .def = "all"),
     CLI_OPT(&cli_k_outfile, "checkpoint", "FILE", M, checkpoint,
             "write the state of every run to FILE (atomically, with a format version and a "
@@ -160,6 +161,14 @@ static int check(cli_ctx *c, void *v) {
     }
     if (o->checkpoint_every && !o->checkpoint) {
         cli_error(CMD, "--checkpoint-every: needs --checkpoint FILE");
+        return CLI_EXIT_USAGE;
+    }
+    int ranks = fadyn_work_ranks();
+    if (ranks > 1 && (o->checkpoint || o->resume)) {
+        cli_error(CMD,
+                  "%s: checkpoints are written and resumed by one process, not across %d MPI "
+                  "ranks; run without mpirun to checkpoint",
+                  o->checkpoint ? "--checkpoint" : "--resume", ranks);
         return CLI_EXIT_USAGE;
     }
     if (o->checkpoint && cli_check_out(CMD, "--checkpoint", o->checkpoint)) return CLI_EXIT_USAGE;
@@ -389,11 +398,10 @@ int cmd_train_mnist(int argc, char **argv) {
     mnist_opts o;
     int rc = cli_parse(&MNIST, argc, argv, &o);
     if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
-    if (cli_one_rank("train", "train --task mnist")) return CLI_EXIT_USAGE;
     fadyn_err err;
     fadyn_err_clear(&err);
     fadyn_mnist data;
-    if ((rc = fadyn_mnist_load(&data, o.dir, &err))) {
+    if ((rc = fadyn_mnist_load_agree(&data, o.dir, &err))) { /* every MPI rank, or none */
         cli_error_err(CMD, &err);
         return CLI_EXIT_USAGE;
     }
@@ -409,7 +417,8 @@ int cmd_train_mnist(int argc, char **argv) {
     }
     fadyn_mnist_control ctl = fadyn_mnist_control_default();
     ctl.threads = o.threads;
-    ctl.checkpoint = o.checkpoint ? o.checkpoint : DEFAULT_CHECKPOINT;
+    int ranks = fadyn_work_ranks(); /* several: no checkpoint (check) */
+    ctl.checkpoint = ranks > 1 ? NULL : o.checkpoint ? o.checkpoint : DEFAULT_CHECKPOINT;
     ctl.checkpoint_every = o.checkpoint_every;
     ctl.resume = o.resume;
     ctl.stop = &stop_requested;
@@ -420,7 +429,9 @@ int cmd_train_mnist(int argc, char **argv) {
     double wall = fadyn_wall_seconds() - t0;
     cli_progress_done();
     int exit_code = cli_exit_code(status);
-    if (status == FADYN_STOPPED) {
+    if (status == FADYN_STOPPED && ranks > 1) {
+        cli_error(CMD, "stopped: under %d MPI ranks no checkpoint is written", ranks);
+    } else if (status == FADYN_STOPPED) {
         cli_error(CMD,
                   "stopped: the state of every run is in %s; the same command with --resume %s "
                   "continues it",

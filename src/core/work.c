@@ -379,6 +379,51 @@ int fadyn_work_mpi(void) {
 #endif
 }
 
+#ifdef FADYN_MPI
+/* A collective may be called: several ranks, the main thread, no map running. */
+static int collective(void) {
+    return work_ranks > 1 && !atomic_load(&work_active) && !omp_in_parallel();
+}
+#endif
+
+int fadyn_work_agree(int rc, fadyn_err *err) {
+#ifdef FADYN_MPI
+    if (!collective()) return rc;
+    struct {
+        int rc, rank;
+    } mine = {rc < 0 ? rc : 0, work_rank}, worst;
+    MPI_Allreduce(&mine, &worst, 1, MPI_2INT, MPI_MINLOC, MPI_COMM_WORLD);
+    if (worst.rc >= 0) return rc;
+    fadyn_err e;
+    fadyn_err_clear(&e);
+    if (work_rank == worst.rank && err) e = *err;
+    MPI_Bcast(&e, (int)sizeof e, MPI_BYTE, worst.rank, MPI_COMM_WORLD);
+    if (err) {
+        if (worst.rank != 0)
+            fadyn_err_set(err, worst.rc, "rank %d: %.480s", worst.rank, e.msg);
+        else
+            *err = e;
+    }
+    return worst.rc;
+#else
+    (void)err;
+    return rc;
+#endif
+}
+
+int fadyn_work_same(unsigned long long v) {
+#ifdef FADYN_MPI
+    if (!collective()) return 1;
+    unsigned long long lo = 0, hi = 0;
+    MPI_Allreduce(&v, &lo, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&v, &hi, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    return lo == hi;
+#else
+    (void)v;
+    return 1;
+#endif
+}
+
 int fadyn_work_map(const fadyn_work_job *job, fadyn_err *err) {
     if (job->n == 0) return FADYN_OK;
     work_state s;

@@ -2,10 +2,12 @@
  * counts that agree, labels 0..9, one image size. */
 #include "fadyn/idx.h"
 #include "fadyn/io.h"
+#include "fadyn/work.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 const char *const fadyn_mnist_files[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
@@ -80,6 +82,31 @@ int fadyn_mnist_load(fadyn_mnist *m, const char *dir, fadyn_err *err) {
                            m->train.rows, m->train.cols, p[2], m->test.rows, m->test.cols);
     if (rc) fadyn_mnist_free(m);
     return rc;
+}
+
+/* CRC-32 of n bytes, taken in pieces that fit zlib's uInt. */
+static unsigned long crc_of(unsigned long c, const unsigned char *p, size_t n) {
+    for (size_t o = 0; o < n; o += 1u << 30)
+        c = crc32(c, p + o, (uInt)(n - o < (1u << 30) ? n - o : 1u << 30));
+    return c;
+}
+
+int fadyn_mnist_load_agree(fadyn_mnist *m, const char *dir, fadyn_err *err) {
+    int own = fadyn_mnist_load(m, dir, err), rc = fadyn_work_agree(own, err);
+    if (rc != FADYN_OK && own == FADYN_OK) fadyn_mnist_free(m); /* another rank failed */
+    if (rc != FADYN_OK || fadyn_work_ranks() < 2) return rc;
+    const fadyn_mnist_set *s[2] = {&m->train, &m->test};
+    unsigned long c = crc32(0L, Z_NULL, 0);
+    for (int k = 0; k < 2; k++) {
+        c = crc_of(c, s[k]->images, s[k]->n * s[k]->rows * s[k]->cols);
+        c = crc_of(c, s[k]->labels, s[k]->n);
+    }
+    if (fadyn_work_same(((unsigned long long)m->train.n << 32) ^ c)) return FADYN_OK;
+    fadyn_mnist_free(m);
+    return fadyn_err_set(err, FADYN_EINVAL,
+                         "%s: the MPI ranks read different MNIST files (each rank loads its own "
+                         "copy: every rank needs the same four files)",
+                         dir);
 }
 
 void fadyn_mnist_free(fadyn_mnist *m) {

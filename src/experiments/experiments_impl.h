@@ -107,10 +107,12 @@ int fadyn_exp_mnist_load(const char *name, const fadyn_fig_settings *s, fadyn_mn
 /* Task 2's settings with s's examples and seed (0: the defaults'). */
 fadyn_mnist_params fadyn_exp_mnist_train(const fadyn_fig_settings *s,
                                          const fadyn_mnist_params *base);
-/* runs runs of rule (res: runs results), on all cores, progress as group
- * `group` of `ngroups` of s; rf_units as fadyn_mnist_control. */
-int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngroups,
-                         const fadyn_mnist *data, const char *rule, const fadyn_mnist_params *p,
+/* runs runs of each of the nrules rules (res: nrules x runs results, rule
+ * by rule) on all cores, or over MPI ranks as (rule, run) work items
+ * (fadyn_mnist_runs_rules), with s's progress; rf_units as
+ * fadyn_mnist_control. */
+int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, const fadyn_mnist *data,
+                         const char *const *rules, size_t nrules, const fadyn_mnist_params *p,
                          size_t runs, const size_t *rf_units, size_t n_rf, fadyn_mnist_result *res,
                          fadyn_err *err);
 /* The flops of `nets` x the settings' runs (at least 1) runs of Task 2 at

@@ -41,26 +41,29 @@ int fadyn_fig2a_run(const fadyn_fig2a_params *p, fadyn_fig2a_result *r, fadyn_er
     if ((rc = fadyn_exp_mnist_load("fig2a", &p->set, &data, err))) return rc;
     fadyn_mnist_params tp = fadyn_exp_mnist_train(&p->set, &p->train);
     tp.eval_every = tp.examples / p->evaluations ? tp.examples / p->evaluations : 1;
+    size_t runs = p->set.runs;
     r->curves = calloc(p->nrules, sizeof *r->curves);
-    if (!r->curves) rc = fadyn_err_set(err, FADYN_ENOMEM, "fig2a: out of memory");
+    fadyn_mnist_result *all = calloc(p->nrules * runs, sizeof *all); /* rule by rule */
+    if (!r->curves || !all) rc = fadyn_err_set(err, FADYN_ENOMEM, "fig2a: out of memory");
+    for (size_t i = 0; rc >= 0 && i < p->nrules; i++) {
+        r->curves[i].rule = fadyn_rule_type_find(p->rules[i]);
+        if (!(r->curves[i].runs = calloc(runs, sizeof *r->curves[i].runs)))
+            rc = fadyn_err_set(err, FADYN_ENOMEM, "fig2a: out of memory");
+    }
     double t0 = fadyn_wall_seconds();
+    if (rc >= 0) /* every (rule, run) at once: work items over MPI ranks */
+        rc =
+            fadyn_exp_mnist_runs(&p->set, &data, p->rules, p->nrules, &tp, runs, NULL, 0, all, err);
     for (size_t i = 0; rc >= 0 && i < p->nrules; i++) {
         fadyn_fig2a_curve *c = &r->curves[i];
-        c->rule = fadyn_rule_type_find(p->rules[i]);
-        c->runs = calloc(p->set.runs, sizeof *c->runs);
-        if (!c->runs) {
-            rc = fadyn_err_set(err, FADYN_ENOMEM, "fig2a: out of memory");
-            break;
-        }
-        int st = fadyn_exp_mnist_runs(&p->set, i, p->nrules, &data, p->rules[i], &tp, p->set.runs,
-                                      NULL, 0, c->runs, err);
-        if (st < 0) {
-            rc = st;
-            break;
-        }
-        c->finished = fadyn_mnist_final_stats(c->runs, p->set.runs, &c->final_mean, &c->final_sd);
-        r->diverged += p->set.runs - c->finished;
+        memcpy(c->runs, all + i * runs, runs * sizeof *c->runs); /* the curve owns them now */
+        c->finished = fadyn_mnist_final_stats(c->runs, runs, &c->final_mean, &c->final_sd);
+        r->diverged += runs - c->finished;
     }
+    if (rc < 0 && all)
+        for (size_t i = 0; i < p->nrules * runs; i++)
+            fadyn_mnist_result_free(&all[i]);
+    free(all);
     r->seconds = fadyn_wall_seconds() - t0;
     fadyn_mnist_free(&data);
     if (rc < 0) {

@@ -44,7 +44,8 @@ int fadyn_fig2b_run(const fadyn_fig2b_params *p, fadyn_fig2b_result *r, fadyn_er
     r->runs = calloc(runs, sizeof *r->runs);
     if (!r->runs) rc = fadyn_err_set(err, FADYN_ENOMEM, "fig2b: out of memory");
     if (rc == FADYN_OK)
-        rc = fadyn_exp_mnist_runs(&p->set, 0, 1, &data, "fa", &tp, runs, NULL, 0, r->runs, err);
+        rc = fadyn_exp_mnist_runs(&p->set, &data, (const char *const[]){"fa"}, 1, &tp, runs, NULL,
+                                  0, r->runs, err);
     fadyn_mnist_free(&data);
     if (rc < 0) {
         fadyn_fig2b_result_free(r);

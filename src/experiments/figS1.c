@@ -67,26 +67,25 @@ int fadyn_figS1_run(const fadyn_figS1_params *p, fadyn_figS1_result *r, fadyn_er
         gsl_rng_free(g);
     }
     free(all);
+    fadyn_mnist_result res[FADYN_FIGS1_RULES]; /* one run of each rule, at once */
+    memset(res, 0, sizeof res);
+    if (rc >= 0)
+        rc = fadyn_exp_mnist_runs(&p->set, &data, figS1_rules, FADYN_FIGS1_RULES, &tp, 1, r->unit,
+                                  nu, res, err);
     for (int k = 0; rc >= 0 && k < FADYN_FIGS1_RULES; k++) {
-        fadyn_mnist_result res;
-        int st = fadyn_exp_mnist_runs(&p->set, (size_t)k, FADYN_FIGS1_RULES, &data, figS1_rules[k],
-                                      &tp, 1, r->unit, nu, &res, err);
-        if (st < 0) {
-            rc = st;
-            break;
-        }
-        r->diverged += res.status == FADYN_DIVERGED;
-        r->test_error[k] = res.final_test_error;
+        r->diverged += res[k].status == FADYN_DIVERGED;
+        r->test_error[k] = res[k].final_test_error;
         if (!r->init) { /* every rule starts from the same W0 */
-            r->init = res.rf_init;
-            res.rf_init = NULL;
+            r->init = res[k].rf_init;
+            res[k].rf_init = NULL;
         }
-        r->final[k] = res.rf_final;
-        res.rf_final = NULL;
+        r->final[k] = res[k].rf_final;
+        res[k].rf_final = NULL;
         double nb;
         r->change[k] = dist(r->final[k], r->init, nu * in, &nb) / nb;
-        fadyn_mnist_result_free(&res);
     }
+    for (int k = 0; k < FADYN_FIGS1_RULES; k++)
+        fadyn_mnist_result_free(&res[k]);
     fadyn_mnist_free(&data);
     if (rc < 0) {
         fadyn_figS1_result_free(r);

@@ -1,5 +1,5 @@
 /* mnist_common.c — what the Task 2 figures (2a, 2b, S1) share: the data,
- * the settings, the runs of one rule with progress, the time estimate. */
+ * the settings, the runs of the rules with progress, the time estimate. */
 #include "experiments_impl.h"
 #include "fadyn/clock.h"
 
@@ -8,10 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+static const char *data_dir(const fadyn_fig_settings *s) {
+    return s->data_dir && *s->data_dir ? s->data_dir : "data/mnist";
+}
+
 int fadyn_exp_mnist_load(const char *name, const fadyn_fig_settings *s, fadyn_mnist *data,
                          fadyn_err *err) {
-    const char *dir = s->data_dir && *s->data_dir ? s->data_dir : "data/mnist";
-    int rc = fadyn_mnist_load(data, dir, err);
+    const char *dir = data_dir(s);
+    int rc = fadyn_mnist_load_agree(data, dir, err); /* every MPI rank, or none */
     if (rc && err) {
         char msg[sizeof err->msg];
         snprintf(msg, sizeof msg, "%s", err->msg);
@@ -29,29 +33,29 @@ fadyn_mnist_params fadyn_exp_mnist_train(const fadyn_fig_settings *s,
     return p;
 }
 
-typedef struct {
-    const fadyn_fig_settings *s;
-    size_t group, ngroups;
-} stage;
-
 static void on_progress(void *ctx, const fadyn_mnist_progress *pr) {
-    const stage *g = ctx;
-    g->s->progress(g->s->progress_ctx, ((double)g->group + pr->fraction) / (double)g->ngroups);
+    const fadyn_fig_settings *s = ctx;
+    s->progress(s->progress_ctx, pr->fraction);
 }
 
-int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, size_t group, size_t ngroups,
-                         const fadyn_mnist *data, const char *rule, const fadyn_mnist_params *p,
+int fadyn_exp_mnist_runs(const fadyn_fig_settings *s, const fadyn_mnist *data,
+                         const char *const *rules, size_t nrules, const fadyn_mnist_params *p,
                          size_t runs, const size_t *rf_units, size_t n_rf, fadyn_mnist_result *res,
                          fadyn_err *err) {
+    enum { MAX_RULES = 16 };
+    const fadyn_rule_type *type[MAX_RULES];
+    if (nrules > MAX_RULES)
+        return fadyn_err_set(err, FADYN_EINVAL, "%zu rules: at most %d", nrules, MAX_RULES);
+    for (size_t k = 0; k < nrules; k++)
+        type[k] = fadyn_rule_type_find(rules[k]);
     fadyn_mnist_control c = fadyn_mnist_control_default();
-    stage g = {s, group, ngroups};
     if (s->progress) {
         c.progress = on_progress;
-        c.progress_ctx = &g;
+        c.progress_ctx = (void *)s;
     }
     c.rf_units = rf_units;
     c.n_rf = n_rf;
-    int rc = fadyn_mnist_runs(data, fadyn_rule_type_find(rule), p, runs, &c, res);
+    int rc = fadyn_mnist_runs_rules(data, type, nrules, p, runs, &c, res);
     if (rc < 0 && err) *err = res[0].err;
     return rc;
 }
@@ -66,8 +70,8 @@ double fadyn_exp_mnist_work(const fadyn_fig_settings *s, const fadyn_mnist_param
 }
 
 double fadyn_exp_mnist_seconds(const fadyn_fig_settings *s, double run_epochs) {
-    fadyn_mnist data;
-    if (fadyn_exp_mnist_load("estimate", s, &data, NULL)) return NAN;
+    fadyn_mnist data; /* this process's own estimate: no rank waits for another */
+    if (fadyn_mnist_load(&data, data_dir(s), NULL)) return NAN;
     fadyn_mnist_params p = fadyn_mnist_params_default();
     p.examples = 3 * 8192;
     fadyn_mnist_ws *ws = fadyn_mnist_ws_alloc(&data, fadyn_rule_type_find("fa"), &p, 1, 1, NULL);

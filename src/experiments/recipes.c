@@ -19,8 +19,9 @@ const fadyn_recipe *fadyn_recipe_find(const char *name) {
 }
 
 int fadyn_recipe_distributed(const fadyn_recipe *r) {
-    /* their runs go through fadyn_train_map (fadyn_train_runs_progress) */
-    static const char *const spread[] = {"fig1d", "fig2d", "fig4"};
+    /* their runs go through fadyn_train_map (fadyn_train_runs_progress) or
+     * fadyn_mnist_runs */
+    static const char *const spread[] = {"fig1d", "fig2a", "fig2b", "fig2d", "fig4", "figS1"};
     for (size_t i = 0; i < sizeof spread / sizeof *spread; i++)
         if (strcmp(r->name, spread[i]) == 0) return 1;
     return 0;

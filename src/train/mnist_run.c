@@ -1,11 +1,13 @@
 /* mnist_run.c — MNIST runs: the evaluation rows of one run, many runs on
- * the cores (several runs at once, the rest with all threads each), the
- * checkpoint file of all runs (written atomically, with a format version
- * and a checksum) and resuming from it, progress, and the TSV outputs. */
+ * the cores (several runs at once, the rest with all threads each) and
+ * across MPI ranks (each run a work item, fadyn/work.h), the checkpoint
+ * file of all runs (written atomically, with a format version and a
+ * checksum) and resuming from it, progress, and the TSV outputs. */
 #include "fadyn/clock.h"
 #include "fadyn/io.h"
 #include "fadyn/linalg.h"
 #include "fadyn/seed.h"
+#include "fadyn/work.h"
 #include "mnist_impl.h"
 
 #include <math.h>
@@ -56,6 +58,15 @@ typedef struct {
     size_t state_len;
 } run_slot;
 
+/* Examples over every run of one call (all rules): learned this session,
+ * still to learn, in all; the runs in all; the time it started; the ranks
+ * sharing them (1: this process alone). */
+typedef struct {
+    size_t done, left, total, items, ranks;
+    double t0;
+} runs_tally;
+
+/* The runs of one rule. */
 typedef struct {
     const fadyn_mnist *data;
     const fadyn_rule_type *rule;
@@ -67,10 +78,8 @@ typedef struct {
     uint32_t fingerprint;
     int write_failed;
     fadyn_err write_err;
-    double t0;
-    size_t examples_done; /* over all runs, this session */
-    size_t examples_left; /* over all runs */
-    size_t examples_total;
+    runs_tally *tally;
+    size_t first; /* the call's index of run 0 (rule k: k nruns) */
 } runs_ctx;
 
 /* CRC-32 of the images and labels in use: a checkpoint resumes only on the
@@ -372,25 +381,27 @@ static void run_one(runs_ctx *c, size_t r, size_t threads) {
         int ck_due = ck && (ws->done / ck != before / ck || ws->done == p->examples);
 #pragma omp critical
         {
-            c->examples_done += ws->done - before;
-            c->examples_left -= ws->done - before;
+            runs_tally *t = c->tally;
+            t->done += ws->done - before;
+            t->left -= ws->done - before;
             if (ck_due || stopping) {
                 save_slot(c, r, ws, ws->done == p->examples ? RUN_DONE : RUN_ACTIVE);
                 checkpoint_now(c);
             }
             if (ctl->progress) {
-                double el = fadyn_wall_seconds() - c->t0,
-                       rate = el > 0 ? (double)c->examples_done / el : 0;
-                fadyn_mnist_progress pr = {
-                    r,
-                    c->nruns,
-                    ws->done,
-                    p->examples,
-                    res->final_test_error,
-                    rate,
-                    rate > 0 ? (double)c->examples_left / rate : NAN,
-                    1.0 - (double)c->examples_left /
-                              (double)(c->examples_total ? c->examples_total : 1)};
+                /* over ranks: this rank's rate taken for every rank's */
+                double el = fadyn_wall_seconds() - t->t0, R = (double)t->ranks,
+                       rate = el > 0 ? R * (double)t->done / el : 0,
+                       left = t->ranks > 1 ? (double)t->total - rate * el : (double)t->left;
+                if (left < 0) left = 0;
+                fadyn_mnist_progress pr = {c->first + r,
+                                           t->items,
+                                           ws->done,
+                                           p->examples,
+                                           res->final_test_error,
+                                           rate,
+                                           rate > 0 ? left / rate : NAN,
+                                           1.0 - left / (double)(t->total ? t->total : 1)};
                 ctl->progress(ctl->progress_ctx, &pr);
             }
         }
@@ -418,99 +429,266 @@ static void free_slots(run_slot *slot, size_t n) {
     free(slot);
 }
 
+/* A run's result before it starts: its seed, room for its rows (cap) and
+ * its receptive fields (rf doubles each, 0: none). */
+static int result_open(fadyn_mnist_result *res, unsigned long seed, size_t cap, size_t rf,
+                       fadyn_err *err) {
+    res->init_seed = seed;
+    res->cap = cap;
+    res->final_test_error = NAN;
+    res->rows = malloc(cap * FADYN_MNIST_NCOLS * sizeof(double));
+    if (rf) {
+        res->rf_init = calloc(rf, sizeof(double));
+        res->rf_final = calloc(rf, sizeof(double));
+    }
+    if (!res->rows || (rf && (!res->rf_init || !res->rf_final)))
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory for the results");
+    return FADYN_OK;
+}
+
+/* Several runs at once, one thread each (a wave of a multiple of the
+ * cores), the rest one after another with every thread. */
+static void runs_local(runs_ctx *c, size_t cores) {
+    size_t nruns = c->nruns, wave = nruns >= cores && cores > 1 ? nruns / cores * cores : 0;
+#pragma omp parallel for schedule(dynamic) num_threads((int)cores) if (wave > 0)
+    for (size_t r = 0; r < wave; r++)
+        run_one(c, r, 1);
+    for (size_t r = wave; r < nruns; r++) {
+        if (c->ctl->stop && *c->ctl->stop) {
+            c->res[r].status = FADYN_STOPPED;
+            continue;
+        }
+        run_one(c, r, cores);
+    }
+}
+
+/* Over MPI ranks: run r of rule k is work item k nruns + r (fadyn/work.h),
+ * its record the fadyn_mnist_result, its rows and receptive fields the
+ * parts that travel after it.  Each run is allocated where it runs. */
+typedef struct {
+    runs_ctx *c;    /* one per rule */
+    size_t nruns;   /* runs of each rule */
+    size_t cap, rf; /* rows of a run; doubles of each receptive-field array */
+    size_t per_run; /* threads of one run */
+} runs_map;
+
+static int map_run(void *ctx, void *ws, size_t i, void *rec, fadyn_err *err) {
+    (void)ws;
+    (void)err; /* a run's failure is its record's status and err */
+    runs_map *m = ctx;
+    runs_ctx *c = &m->c[i / m->nruns];
+    fadyn_mnist_result *res = rec;
+    if (c->ctl->stop && *c->ctl->stop) {
+        res->status = FADYN_STOPPED;
+        return FADYN_OK;
+    }
+    if (result_open(res, res->init_seed, m->cap, m->rf, &res->err) != FADYN_OK) {
+        res->status = FADYN_ENOMEM;
+        return FADYN_OK;
+    }
+    run_one(c, i % m->nruns, m->per_run);
+    return FADYN_OK;
+}
+
+static size_t run_bytes(void *ctx, const void *rec) {
+    const runs_map *m = ctx;
+    const fadyn_mnist_result *r = rec;
+    return (r->rows ? r->nrows * FADYN_MNIST_NCOLS : 0) + (r->rf_init ? 2 * m->rf : 0);
+}
+
+static size_t run_extra(void *ctx, const void *rec) {
+    return run_bytes(ctx, rec) * sizeof(double);
+}
+
+static void run_pack(void *ctx, const void *rec, void *buf) {
+    const runs_map *m = ctx;
+    const fadyn_mnist_result *r = rec;
+    double *b = buf;
+    size_t n = r->rows ? r->nrows * FADYN_MNIST_NCOLS : 0;
+    if (n) memcpy(b, r->rows, n * sizeof(double));
+    if (r->rf_init) {
+        memcpy(b + n, r->rf_init, m->rf * sizeof(double));
+        memcpy(b + n + m->rf, r->rf_final, m->rf * sizeof(double));
+    }
+}
+
+static int run_unpack(void *ctx, void *rec, const void *buf, size_t bytes, fadyn_err *err) {
+    const runs_map *m = ctx;
+    fadyn_mnist_result *r = rec;
+    const double *b = buf;
+    int had_rf = r->rf_init != NULL; /* the sender's pointers: only whether they were set */
+    size_t n = r->nrows * FADYN_MNIST_NCOLS, rf = had_rf ? 2 * m->rf : 0;
+    r->rows = r->rf_init = r->rf_final = NULL;
+    r->cap = 0;
+    if (bytes != (n + rf) * sizeof(double) || r->nrows > m->cap) {
+        r->nrows = 0;
+        return fadyn_err_set(err, FADYN_EINVAL, "run record of %zu bytes, %zu expected", bytes,
+                             (n + rf) * sizeof(double));
+    }
+    if (bytes == 0) return FADYN_OK;
+    r->rows = n ? malloc(n * sizeof(double)) : NULL;
+    if (rf) {
+        r->rf_init = malloc(m->rf * sizeof(double));
+        r->rf_final = malloc(m->rf * sizeof(double));
+    }
+    if ((n && !r->rows) || (rf && (!r->rf_init || !r->rf_final))) {
+        fadyn_mnist_result_free(r);
+        return fadyn_err_set(err, FADYN_ENOMEM, "out of memory for a run's results");
+    }
+    r->cap = r->nrows;
+    if (n) memcpy(r->rows, b, n * sizeof(double));
+    if (rf) {
+        memcpy(r->rf_init, b + n, m->rf * sizeof(double));
+        memcpy(r->rf_final, b + n + m->rf, m->rf * sizeof(double));
+    }
+    return FADYN_OK;
+}
+
+static void run_release(void *ctx, void *rec) {
+    (void)ctx;
+    fadyn_mnist_result *r = rec;
+    free(r->rows);
+    free(r->rf_init);
+    free(r->rf_final);
+    r->rows = r->rf_init = r->rf_final = NULL;
+}
+
+static int runs_ranks(runs_ctx *c, size_t nrules, size_t cores, size_t cap, size_t rf,
+                      fadyn_err *err) {
+    size_t n = nrules * c->nruns, per_run = n >= cores * c->tally->ranks ? 1 : cores;
+    runs_map m = {c, c->nruns, cap, rf, per_run};
+    fadyn_work_job job = {.n = n,
+                          .size = sizeof(fadyn_mnist_result),
+                          .rec = c->res, /* every rule's, one after another */
+                          .ctx = &m,
+                          .threads = (int)(cores / per_run),
+                          .run = map_run,
+                          .extra = run_extra,
+                          .pack = run_pack,
+                          .unpack = run_unpack,
+                          .release = run_release};
+    return fadyn_work_map(&job, err);
+}
+
 int fadyn_mnist_runs(const fadyn_mnist *data, const fadyn_rule_type *rule,
                      const fadyn_mnist_params *p, size_t nruns, const fadyn_mnist_control *ctl,
                      fadyn_mnist_result *res) {
+    return fadyn_mnist_runs_rules(data, &rule, 1, p, nruns, ctl, res);
+}
+
+/* The first error of the set-up; every run's result says it. */
+static int setup_failed(fadyn_mnist_result *res, size_t n, int rc, const fadyn_err *err) {
+    for (size_t i = 0; i < n; i++) {
+        res[i].status = rc;
+        res[i].err = *err;
+    }
+    return rc;
+}
+
+static void free_ctxs(runs_ctx *c, size_t nrules) {
+    for (size_t k = 0; c && k < nrules; k++)
+        free_slots(c[k].slot, c[k].slot ? c[k].nruns : 0); /* read_checkpoint may fill some */
+    free(c);
+}
+
+int fadyn_mnist_runs_rules(const fadyn_mnist *data, const fadyn_rule_type *const *rules,
+                           size_t nrules, const fadyn_mnist_params *p, size_t nruns,
+                           const fadyn_mnist_control *ctl, fadyn_mnist_result *res) {
     fadyn_err err;
     fadyn_err_clear(&err);
-    for (size_t r = 0; r < nruns; r++)
-        memset(&res[r], 0, sizeof res[r]);
-    if (nruns < 1) return FADYN_EINVAL;
-    int rc = fadyn_mnist_params_check(p, data, rule, &err);
-    runs_ctx c = {data,
-                  rule,
-                  p,
-                  ctl,
-                  res,
-                  calloc(nruns, sizeof(run_slot)),
-                  nruns,
-                  0,
-                  0,
-                  {0, {0}},
-                  fadyn_wall_seconds(),
-                  0,
-                  0,
-                  0};
-    size_t in = data->train.rows * data->train.cols;
+    size_t n = nrules * nruns;
+    for (size_t i = 0; i < n; i++)
+        memset(&res[i], 0, sizeof res[i]);
+    if (nruns < 1 || nrules < 1) return FADYN_EINVAL;
+    int rc = FADYN_OK;
+    for (size_t k = 0; rc == FADYN_OK && k < nrules; k++)
+        rc = fadyn_mnist_params_check(p, data, rules[k], &err);
+    runs_tally tally = {0, 0, n * p->examples, n, (size_t)fadyn_work_ranks(), fadyn_wall_seconds()};
+    size_t in = data->train.rows * data->train.cols, rf = ctl->n_rf * in;
     size_t cap = p->examples / ((p->eval_every + p->batch - 1) / p->batch * p->batch) + 3;
-    if (!c.slot && rc == FADYN_OK) rc = fadyn_err_set(&err, FADYN_ENOMEM, "out of memory");
     for (size_t u = 0; rc == FADYN_OK && u < ctl->n_rf; u++)
         if (ctl->rf_units[u] >= p->hidden)
             rc = fadyn_err_set(&err, FADYN_EINVAL, "rf_units[%zu] = %zu: only %zu hidden units", u,
                                ctl->rf_units[u], p->hidden);
-    for (size_t r = 0; rc == FADYN_OK && r < nruns; r++) {
-        res[r].init_seed = fadyn_mnist_run_seed(p->seed, r);
-        res[r].cap = cap;
-        res[r].rows = malloc(cap * FADYN_MNIST_NCOLS * sizeof(double));
-        res[r].final_test_error = NAN;
-        if (ctl->n_rf) {
-            res[r].rf_init = calloc(ctl->n_rf * in, sizeof(double));
-            res[r].rf_final = calloc(ctl->n_rf * in, sizeof(double));
-        }
-        if (!res[r].rows || (ctl->n_rf && (!res[r].rf_init || !res[r].rf_final)))
-            rc = fadyn_err_set(&err, FADYN_ENOMEM, "out of memory for the results");
+    if (rc == FADYN_OK && (ctl->checkpoint || ctl->resume) && tally.ranks > 1)
+        rc = fadyn_err_set(&err, FADYN_EINVAL,
+                           "checkpoints are written and resumed by one process, not across %zu "
+                           "MPI ranks",
+                           tally.ranks);
+    if (rc == FADYN_OK && (ctl->checkpoint || ctl->resume) && nrules > 1)
+        rc = fadyn_err_set(&err, FADYN_EINVAL, "a checkpoint holds the runs of one rule, not %zu",
+                           nrules);
+    runs_ctx *c = rc == FADYN_OK ? calloc(nrules, sizeof *c) : NULL;
+    if (rc == FADYN_OK && !c) rc = fadyn_err_set(&err, FADYN_ENOMEM, "out of memory");
+    for (size_t k = 0; rc == FADYN_OK && k < nrules; k++) {
+        c[k] = (runs_ctx){.data = data,
+                          .rule = rules[k],
+                          .p = p,
+                          .ctl = ctl,
+                          .res = res + k * nruns,
+                          .slot = calloc(nruns, sizeof(run_slot)),
+                          .nruns = nruns,
+                          .tally = &tally,
+                          .first = k * nruns};
+        if (!c[k].slot) rc = fadyn_err_set(&err, FADYN_ENOMEM, "out of memory");
     }
-    if (rc == FADYN_OK && (ctl->checkpoint || ctl->resume)) c.fingerprint = fingerprint(data, p);
-    if (rc == FADYN_OK && ctl->resume) rc = read_checkpoint(&c, &err);
+    for (size_t i = 0; rc == FADYN_OK && i < n; i++) {
+        unsigned long seed = fadyn_mnist_run_seed(p->seed, i % nruns); /* run r: every rule's */
+        if (tally.ranks > 1) { /* allocated where the run runs (runs_ranks) */
+            res[i].init_seed = seed;
+            res[i].final_test_error = NAN;
+        } else {
+            rc = result_open(&res[i], seed, cap, rf, &err);
+        }
+    }
+    if (rc == FADYN_OK && (ctl->checkpoint || ctl->resume)) c->fingerprint = fingerprint(data, p);
+    if (rc == FADYN_OK && ctl->resume) rc = read_checkpoint(c, &err); /* one rule */
     if (rc != FADYN_OK) {
+        free_ctxs(c, nrules);
+        return setup_failed(res, n, rc, &err);
+    }
+    tally.left = tally.total;
+    for (size_t k = 0; k < nrules; k++)
         for (size_t r = 0; r < nruns; r++) {
-            res[r].status = rc;
-            res[r].err = err;
+            const fadyn_mnist_result *q = &c[k].res[r];
+            size_t from = 0;
+            if (c[k].slot[r].status == RUN_DONE || c[k].slot[r].status == RUN_DIVERGED)
+                from = p->examples;
+            else if (c[k].slot[r].status == RUN_ACTIVE && c[k].slot[r].state_len > 8)
+                from = q->nrows ? (size_t)q->rows[(q->nrows - 1) * FADYN_MNIST_NCOLS] : 0;
+            tally.left -= from;
         }
-        free_slots(c.slot, c.slot ? nruns : 0); /* read_checkpoint may have filled some */
-        return rc;
-    }
-    for (size_t r = 0; r < nruns; r++) {
-        size_t from = 0;
-        if (c.slot[r].status == RUN_DONE || c.slot[r].status == RUN_DIVERGED)
-            from = p->examples;
-        else if (c.slot[r].status == RUN_ACTIVE && c.slot[r].state_len > 8)
-            from = res[r].nrows ? (size_t)res[r].rows[(res[r].nrows - 1) * FADYN_MNIST_NCOLS] : 0;
-        c.examples_left += p->examples - from;
-    }
-    c.examples_total = nruns * p->examples;
-    /* several runs at once, one thread each; the rest with every thread */
     size_t cores = ctl->threads ? ctl->threads : (size_t)omp_get_max_threads();
     if (cores < 1) cores = 1;
-    size_t wave = nruns >= cores && cores > 1 ? nruns / cores * cores : 0;
     int old = fadyn_blas_set_threads(1);
-#pragma omp parallel for schedule(dynamic) num_threads((int)cores) if (wave > 0)
-    for (size_t r = 0; r < wave; r++)
-        run_one(&c, r, 1);
-    for (size_t r = wave; r < nruns; r++) {
-        if (ctl->stop && *ctl->stop) {
-            res[r].status = FADYN_STOPPED;
-            continue;
-        }
-        run_one(&c, r, cores);
+    if (tally.ranks > 1) {
+        rc = runs_ranks(c, nrules, cores, cap, rf, &err);
+        for (size_t i = 0; rc < 0 && i < n; i++) /* records that could not reach every rank */
+            if (res[i].status >= 0) {
+                res[i].status = rc;
+                res[i].err = err;
+            }
+    } else {
+        for (size_t k = 0; k < nrules; k++)
+            runs_local(&c[k], cores);
     }
     fadyn_blas_set_threads(old);
     int status = FADYN_OK;
-    for (size_t r = 0; r < nruns; r++) {
-        if (res[r].status < 0) status = status < 0 ? status : res[r].status;
-        if (res[r].status == FADYN_STOPPED && status >= 0) status = FADYN_STOPPED;
-        if (res[r].status == FADYN_DIVERGED && status == FADYN_OK) status = FADYN_DIVERGED;
+    for (size_t i = 0; i < n; i++) {
+        if (res[i].status < 0) status = status < 0 ? status : res[i].status;
+        if (res[i].status == FADYN_STOPPED && status >= 0) status = FADYN_STOPPED;
+        if (res[i].status == FADYN_DIVERGED && status == FADYN_OK) status = FADYN_DIVERGED;
     }
-    if (status == FADYN_STOPPED && ctl->checkpoint) checkpoint_now(&c);
-    if (c.write_failed) {
-        for (size_t r = 0; r < nruns; r++)
-            if (res[r].status >= 0) {
-                res[r].status = c.write_err.code;
-                res[r].err = c.write_err;
+    if (status == FADYN_STOPPED && ctl->checkpoint) checkpoint_now(c);
+    if (c->write_failed) {
+        for (size_t i = 0; i < n; i++)
+            if (res[i].status >= 0) {
+                res[i].status = c->write_err.code;
+                res[i].err = c->write_err;
             }
-        status = c.write_err.code;
+        status = c->write_err.code;
     }
-    free_slots(c.slot, nruns);
+    free_ctxs(c, nrules);
     return status;
 }
 
