@@ -132,6 +132,15 @@ same "figure fig2a fig2b figS1" figure fig2a fig2b figS1 --mnist-dir "$tmp/mnist
     --examples 1200 --dir DIR --quiet
 same "train --tune" train --tune --runs 3 --examples 2000 --rule bp --out OUT --summary SUM --quiet
 
+# an output directory that does not exist yet: rank 0 makes it, the other
+# ranks do not wait for it (they once found it missing, now and then)
+for i in 1 2 3; do
+    parallel figure fig1d --runs 2 --examples 500 --dir "$tmp/new$i/fig" --quiet \
+        > "$tmp/n.out" 2>&1 || { cat "$tmp/n.out"; fail "figure into a new directory, try $i"; }
+    [ -s "$tmp/new$i/fig/fig1d.json" ] || fail "figure into a new directory, try $i: no fig1d.json"
+done
+[ $fails != 0 ] || echo "tests/mpi.sh: figure into a new directory: 3 tries, each written"
+
 # one line from rank 0 (exit 2), nothing written, for a command that is not
 # distributed and for bad input; launched by parallel, or by $launch
 one_line() {
@@ -175,6 +184,15 @@ rank1_dir="$tmp/none" want_rc=1 # a figure that fails: exit 1
 one_line "figure fig2a, mnist missing on rank 1" \
     "^fadyn figure: fig2a: rank 1: .*none/train-images-idx3-ubyte: no such file" \
     figure fig2a --examples 600 --runs 2 --dir . --quiet
+# rank 1 alone refuses an argument (a check that can see its node's files
+# differently): rank 0 says so, and no rank goes on alone (no hang)
+rank1() {
+    timeout 120 mpirun --oversubscribe --bind-to none -np 1 "$PARALLEL" "$@" \
+        : -np 1 "$PARALLEL" "$@" --runs 0
+}
+launch=rank1 want_rc=2
+one_line "a check failed on rank 1 alone" "^fadyn figure: rank 1: --runs 0: must be between 1 and 1000" \
+    figure fig1d --examples 500 --dir new --quiet
 launch=parallel want_rc=2
 one_line "basin points refused" "^fadyn basin: basin's points mode (--from, --from-file) runs in one" \
     basin --from 1,1 --out x.tsv

@@ -11,12 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The text of the last error line, for cli_agree. */
+static char last_error[512];
+
 void cli_error(const char *cmd, const char *fmt, ...) {
     char msg[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    snprintf(last_error, sizeof last_error, "%.511s", msg);
     /* one line whatever the names in it hold: control bytes escaped */
     fprintf(stderr, "fadyn %s: ", cmd);
     for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
@@ -117,6 +121,16 @@ int cli_one_rank(const char *cmd, const char *what) {
               "docs/scaling.md); run it without mpirun",
               what ? what : cmd, n);
     return 1;
+}
+
+int cli_agree(const char *cmd, int rc) {
+    if (rc < 0 || fadyn_work_ranks() < 2) return rc; /* --help: the same on every rank */
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    if (rc > 0) fadyn_err_set(&err, FADYN_EINVAL, "%s", last_error);
+    int worst = fadyn_work_agree(rc > 0 ? -rc : FADYN_OK, &err);
+    if (worst < 0 && rc == 0) cli_error(cmd, "%s", err.msg); /* another rank's line */
+    return worst < 0 ? -worst : 0;
 }
 
 int cli_check_out(const char *cmd, const char *opt, const char *path) {

@@ -59,6 +59,15 @@ int cli_finish(const char *cmd, int rc);
  * CLI_EXIT_USAGE; 0 with one rank. */
 int cli_one_rank(const char *cmd, const char *what);
 
+/* Under mpirun, after every rank parsed and checked the same arguments
+ * (rc: 0, an exit status, or < 0 for --help): the same outcome on every
+ * rank, so that none goes on alone into work the others never join.  A
+ * check can see the file system differently on another rank or node (a
+ * file one node lacks); if a rank failed while this one did not, rank 0
+ * prints that rank's line, "fadyn CMD: rank N: ...", and every rank
+ * returns the highest exit status.  rc itself with one rank. */
+int cli_agree(const char *cmd, int rc);
+
 /* The work limit (cost.c): 0 if force or flops <= limit; else one line,
  * "fadyn CMD: WHAT: about F flop (T at 2.8 GFLOP/s), beyond the limit of L
  * flop (T); --force runs it" (WHAT from fmt), and CLI_EXIT_USAGE.  The

@@ -8,6 +8,7 @@
 #include "fadyn/mnist.h"
 #include "fadyn/plot.h"
 #include "fadyn/rule.h"
+#include "fadyn/work.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -409,6 +410,7 @@ static int check_outdir(const char *cmd, const cli_opt *o, const void *base) {
         cli_error(cmd, "%s %s: path too long", opt, s);
         return CLI_EXIT_USAGE;
     }
+    if (fadyn_work_rank() != 0) return 0; /* rank 0 makes it and checks it: only it writes */
     if (fadyn_mkdir_p(s, &err) != FADYN_OK) {
         cli_error(cmd, "%s %s", opt, err.msg);
         return CLI_EXIT_USAGE;
@@ -595,7 +597,7 @@ static int scan(const cli_ctx *c, const flat *f, const struct option *lo, int pa
     return 0;
 }
 
-int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
+static int parse_here(const cli_cmd *c, int argc, char **argv, void *o) {
     flat f = {.n = 0};
     flatten(&f, c->opts, 0);
     struct option lo[MAX_OPTS + 2];
@@ -635,6 +637,10 @@ int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
         }
     }
     return 0;
+}
+
+int cli_parse(const cli_cmd *c, int argc, char **argv, void *o) {
+    return cli_agree(c->name, parse_here(c, argc, argv, o));
 }
 
 /* ---- JSON ----------------------------------------------------------------------------- */

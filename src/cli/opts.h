@@ -92,7 +92,8 @@ struct cli_cmd {
 
 /* Defaults, every option, the command's checks and the outputs: 0; -1 after
  * printing --help (the caller exits 0); CLI_EXIT_USAGE after one line on
- * stderr.  argv[0] is the command's name. */
+ * stderr.  argv[0] is the command's name.  Under mpirun every rank parses,
+ * and the ranks agree on the outcome (cli_agree, cli.h). */
 int cli_parse(const cli_cmd *c, int argc, char **argv, void *o);
 
 /* Print c's --help to stdout. */
@@ -125,7 +126,7 @@ void cli_fmt_double(double x, char *buf, size_t n);
  * entries.  Grids: "NxM" into the size_t at off and the one at n_off, each
  * side >= 2, N M points of max bytes in half the memory.  Enums: an int, names from o->names.
  * Flags: set an int to 1 or 0.  Output files: checked writable and distinct; plot targets: parsed;
- * output directories: made and checked writable. */
+ * output directories: made and checked writable (by MPI rank 0 alone). */
 extern const cli_kind cli_k_double, cli_k_size, cli_k_ulong, cli_k_int, cli_k_string, cli_k_set,
     cli_k_clear, cli_k_enum, cli_k_doubles, cli_k_sizes, cli_k_outfile, cli_k_plot, cli_k_outdir,
     cli_k_group, cli_k_rule, cli_k_ode_rule, cli_k_stepper, cli_k_grid;
