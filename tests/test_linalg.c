@@ -1,6 +1,7 @@
 /* test_linalg.c — fadyn_gemm (its small-product path below the threshold and
  * BLAS above) against cblas_dgemm called directly, on random shapes across
  * the threshold, every transpose case and beta in {0, 1, other}. */
+#include "../src/core/gemm_impl.h"
 #include "helpers.h"
 
 #include <cblas.h>
@@ -85,6 +86,50 @@ Test(linalg, gemm_matches_cblas_on_the_rhs_shapes_and_the_edges) {
     };
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         check_shape(shapes[s][0], shapes[s][1], shapes[s][2], r);
+    gsl_rng_free(r);
+}
+
+/* The small path's two kernels, vectors of 8 (AVX-512F) and of 4 (AVX2),
+ * give the same bits on 300 random shapes of the small path (m·n·k at most
+ * 16 384, n at least 4: gemm.c), every transpose case and beta, and neither
+ * writes past C (guard entries after it). */
+Test(linalg, gemm_small_kernels_agree_bit_for_bit) {
+    if (!__builtin_cpu_supports("avx512f")) cr_skip_test("no AVX-512F here: one small kernel");
+    enum { GUARD = 8 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 13);
+    const double betas[3] = {0.0, 1.0, -0.7};
+    double *A = malloc(40 * 40 * sizeof(double)), *B = malloc(40 * 40 * sizeof(double)),
+           *C[2] = {malloc((40 * 40 + GUARD) * sizeof(double)),
+                    malloc((40 * 40 + GUARD) * sizeof(double))};
+    int old = fadyn_gemm_small_wide(-1);
+    for (int t = 0; t < 300; t++) {
+        size_t m = 1 + gsl_rng_uniform_int(r, 40), n = 1 + gsl_rng_uniform_int(r, 40),
+               k = 1 + gsl_rng_uniform_int(r, 40), nc = m * n;
+        int ta = t % 2, tb = t / 2 % 2;
+        if (m * n * k > 16384 || n < 4 || (tb && k * n > 4096)) { /* not the small path */
+            t--;
+            continue;
+        }
+        double beta = betas[t / 4 % 3];
+        for (size_t i = 0; i < m * k; i++)
+            A[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t i = 0; i < k * n; i++)
+            B[i] = gsl_rng_uniform(r) - 0.5;
+        for (size_t i = 0; i < nc + GUARD; i++)
+            C[0][i] = C[1][i] = i >= nc ? 12345.0 : beta == 0.0 ? NAN : gsl_rng_uniform(r) - 0.5;
+        for (int w = 0; w < 2; w++) {
+            fadyn_gemm_small_wide(w);
+            fadyn_gemm(ta, tb, m, n, k, 1.3, A, B, beta, C[w]);
+        }
+        cr_assert(memcmp(C[0], C[1], nc * sizeof(double)) == 0,
+                  "ta %d tb %d %zux%zux%zu beta %g: the kernels differ", ta, tb, m, n, k, beta);
+        for (size_t i = nc; i < nc + GUARD; i++)
+            cr_assert(C[0][i] == 12345.0 && C[1][i] == 12345.0, "%zux%zux%zu: wrote past C", m, n,
+                      k);
+    }
+    fadyn_gemm_small_wide(old);
+    free(A), free(B), free(C[0]), free(C[1]);
     gsl_rng_free(r);
 }
 

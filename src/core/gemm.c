@@ -1,6 +1,7 @@
 /* gemm.c — fadyn_gemm: AVX2 kernels for tiny and thin products, the rest
  * to OpenBLAS (docs/performance.md). */
 #include "fadyn/linalg.h"
+#include "gemm_impl.h"
 #include "par.h"
 
 #include <cblas.h>
@@ -139,6 +140,120 @@ static inline __attribute__((always_inline)) void gemm_small_band(const gemm_sma
     if (j < n) gemm_small_block(g, i0, n - GEMM_VL, mr, 1, j + GEMM_VL - n);
 }
 
+/* ---- the small path in vectors of 8 (AVX-512) -------------------------------
+ * The same products where the CPU has AVX-512F: a block of C is up to
+ * S512_MR rows x S512_NV vectors of 8 (5 x 4: 20 accumulators of the 32
+ * registers), the last vector of a row masked, so that the 30-20-10
+ * right-hand side's products (10 x 30, 20 x 30, 10 x 20) are bands of 5
+ * rows with one block each, no column computed twice.  Every entry of C
+ * is formed by the same operations in the same order as in the AVX2
+ * kernel above (fused multiply-adds over p from 0, then alpha·acc, plus
+ * beta·C when beta is not 0): the two paths give the same bits. */
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+
+enum { S512_VL = 8, S512_MR = 5, S512_NV = 4 };
+
+/* C[i0 .. i0+mr, j0 .. j0+(nv-1)·8+popcount(last)) (constant mr, nv). */
+static inline __attribute__((always_inline)) void
+s512_block(const gemm_small_args *g, size_t i0, size_t j0, size_t mr, size_t nv, __mmask8 last) {
+    __m512d acc[S512_MR][S512_NV];
+#pragma GCC unroll 5
+    for (size_t r = 0; r < mr; r++)
+#pragma GCC unroll 4
+        for (size_t v = 0; v < nv; v++)
+            acc[r][v] = _mm512_setzero_pd();
+    const double *a = g->a + i0 * g->ars;
+    for (size_t p = 0; p < g->k; p++) {
+        const double *b = g->b + p * g->n + j0;
+        __m512d bv[S512_NV];
+#pragma GCC unroll 4
+        for (size_t v = 0; v < nv; v++)
+            bv[v] = v + 1 < nv ? _mm512_loadu_pd(b + v * S512_VL)
+                               : _mm512_maskz_loadu_pd(last, b + v * S512_VL);
+#pragma GCC unroll 5
+        for (size_t r = 0; r < mr; r++) {
+            const __m512d ar = _mm512_set1_pd(a[r * g->ars + p * g->acs]);
+#pragma GCC unroll 4
+            for (size_t v = 0; v < nv; v++)
+                acc[r][v] = _mm512_fmadd_pd(ar, bv[v], acc[r][v]);
+        }
+    }
+    const __m512d alpha = _mm512_set1_pd(g->alpha), beta = _mm512_set1_pd(g->beta);
+#pragma GCC unroll 5
+    for (size_t r = 0; r < mr; r++) {
+        double *c = g->c + (i0 + r) * g->n + j0;
+#pragma GCC unroll 4
+        for (size_t v = 0; v < nv; v++) {
+            const __mmask8 m = v + 1 < nv ? (__mmask8)0xff : last;
+            __m512d out = _mm512_mul_pd(alpha, acc[r][v]);
+            if (g->beta != 0.0) /* BLAS semantics: with beta 0, C is not read */
+                out = _mm512_add_pd(out,
+                                    _mm512_mul_pd(beta, _mm512_maskz_loadu_pd(m, c + v * S512_VL)));
+            _mm512_mask_storeu_pd(c + v * S512_VL, m, out);
+        }
+    }
+}
+
+/* One band of mr rows (constant after inlining): blocks of up to 32
+ * columns. */
+static inline __attribute__((always_inline)) void s512_band(const gemm_small_args *g, size_t i0,
+                                                            size_t mr) {
+    for (size_t j = 0; j < g->n; j += S512_NV * S512_VL) {
+        size_t w = g->n - j < S512_NV * S512_VL ? g->n - j : S512_NV * S512_VL,
+               nv = (w + S512_VL - 1) / S512_VL;
+        __mmask8 last = (__mmask8)(0xffu >> (nv * S512_VL - w));
+        switch (nv) {
+        case 1:
+            s512_block(g, i0, j, mr, 1, last);
+            break;
+        case 2:
+            s512_block(g, i0, j, mr, 2, last);
+            break;
+        case 3:
+            s512_block(g, i0, j, mr, 3, last);
+            break;
+        default:
+            s512_block(g, i0, j, mr, 4, last);
+            break;
+        }
+    }
+}
+
+static void gemm_small512(const gemm_small_args *g, size_t m) {
+    size_t i = 0;
+    for (; i + S512_MR <= m; i += S512_MR)
+        s512_band(g, i, S512_MR);
+    switch (m - i) {
+    case 4:
+        s512_band(g, i, 4);
+        break;
+    case 3:
+        s512_band(g, i, 3);
+        break;
+    case 2:
+        s512_band(g, i, 2);
+        break;
+    case 1:
+        s512_band(g, i, 1);
+        break;
+    default:
+        break;
+    }
+}
+
+#pragma GCC pop_options
+
+/* 1: the small path in vectors of 8 where the CPU has AVX-512F (the
+ * default); 0: the AVX2 kernel everywhere (gemm_impl.h). */
+static int small_wide = -1;
+
+int fadyn_gemm_small_wide(int on) {
+    int old = small_wide < 0 ? __builtin_cpu_supports("avx512f") != 0 : small_wide;
+    small_wide = on >= 0 ? on && __builtin_cpu_supports("avx512f") : small_wide;
+    return old;
+}
+
 /* panel (k x n) = Bᵀ for B stored n x k: 4 x 4 tiles through registers,
  * then the edges entry by entry. */
 static void gemm_transpose(size_t n, size_t k, const double *B, double *panel) {
@@ -169,6 +284,11 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
         B = panel;
     }
     gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
+    if (small_wide < 0) small_wide = __builtin_cpu_supports("avx512f") != 0;
+    if (small_wide) {
+        gemm_small512(&g, m);
+        return;
+    }
     size_t i = 0;
     for (; i + GEMM_MR <= m; i += GEMM_MR)
         gemm_small_band(&g, i, GEMM_MR);
@@ -442,6 +562,11 @@ static void thin_kn(size_t m, size_t n, size_t k, double alpha, const double *A,
 }
 
 #pragma GCC pop_options
+#else
+int fadyn_gemm_small_wide(int on) {
+    (void)on;
+    return 0;
+}
 #endif /* GEMM_SMALL_PATH */
 
 void fadyn_gemm(int ta, int tb, size_t m, size_t n, size_t k, double alpha, const double *A,

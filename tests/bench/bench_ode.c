@@ -1,6 +1,7 @@
 /* bench_ode.c — speed of the expected dynamics: right-hand-side rate for a
  * small and a large net against the measured DGEMM rate, and one full
  * 30–20–10 fa trajectory (rk8pd, rtol 1e-8) against its floor. */
+#include "../../src/core/gemm_impl.h"
 #include "bench_util.h"
 #include "fadyn.h"
 
@@ -107,6 +108,16 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, const bench_machine *m, i
            "eval)  %.2f GFLOP/s = %.0f%% of %s DGEMM (median %.0f%%)\n",
            n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf, 100.0 * gf / peak,
            threads > 1 ? "two cores'" : "one core's", 100.0 * flops / md * 1e-9 / peak);
+    if (fadyn_dyn_rhs_flops(&p) < 1e5 && fadyn_gemm_small_wide(-1)) {
+        /* the small products in vectors of 4 against 8 (gemm.c): the same bits */
+        double mn4, md4;
+        fadyn_gemm_small_wide(0);
+        time_rhs(d, p.w0, f, threads, &mn4, &md4);
+        fadyn_gemm_small_wide(1);
+        printf("rhs %4zu-%4zu-%-3zu small kernel AVX2 min %.3g s, median %.3g s: AVX2 / AVX-512 "
+               "%.2f (median)\n",
+               n0, nh, no, mn4, md4, md4 / md);
+    }
     free(f);
     fadyn_dyn_free(d);
     fadyn_problem_free(&p);
