@@ -169,12 +169,13 @@ one_line "mnist checkpoint refused" "^fadyn train: --checkpoint: checkpoints are
     train --task mnist --mnist-dir "$tmp/mnist" --examples 600 --checkpoint x.ckpt --out x.tsv
 one_line "mnist resume refused" "^fadyn train: --resume: checkpoints are written and resumed by one process" \
     train --task mnist --mnist-dir "$tmp/mnist" --examples 600 --resume x.ckpt --out x.tsv
-# rank 0 with $tmp/mnist, rank 1 with the directory given: every rank stops, rank 0 says why
+# rank 0 with $opt $rank0_dir, rank 1 with $opt $rank1_dir: every rank
+# stops, rank 0 says why
 mpmd() {
-    timeout 120 mpirun --oversubscribe --bind-to none -np 1 "$PARALLEL" "$@" --mnist-dir "$tmp/mnist" \
-        : -np 1 "$PARALLEL" "$@" --mnist-dir "$rank1_dir"
+    timeout 120 mpirun --oversubscribe --bind-to none -np 1 "$PARALLEL" "$@" "$opt" "$rank0_dir" \
+        : -np 1 "$PARALLEL" "$@" "$opt" "$rank1_dir"
 }
-launch=mpmd
+launch=mpmd opt=--mnist-dir rank0_dir="$tmp/mnist"
 rank1_dir="$tmp/none"
 one_line "mnist missing on rank 1" \
     "^fadyn train: rank 1: .*none/train-images-idx3-ubyte: no such file" \
@@ -187,6 +188,17 @@ rank1_dir="$tmp/none" want_rc=1 # a figure that fails: exit 1
 one_line "figure fig2a, mnist missing on rank 1" \
     "^fadyn figure: fig2a: rank 1: .*none/train-images-idx3-ubyte: no such file" \
     figure fig2a --examples 600 --runs 2 --dir . --quiet
+"$SERIAL" ode --sizes 6,4,3 --t-end 0.1 --save-init "$tmp/init" --quiet --out /dev/null
+cp -r "$tmp/init" "$tmp/init2"
+sed -i '1s/^[^ ]*/0.5/' "$tmp/init2/T.txt" # another first entry of T
+opt=--init-from rank0_dir="$tmp/init" rank1_dir="$tmp/none" want_rc=2
+one_line "basin --init-from missing on rank 1" "^fadyn basin: rank 1: .*none: no such directory" \
+    basin --sizes 6,4,3 --out x.tsv --quiet
+rank1_dir="$tmp/init2"
+one_line "basin --init-from other files on rank 1" \
+    "^fadyn basin: .*init: the MPI ranks read different files" basin --sizes 6,4,3 --out x.tsv --quiet
+one_line "train --init-from other files on rank 1" \
+    "^fadyn train: .*init: the MPI ranks read different files" train --runs 2 --examples 500 --out x.tsv
 # rank 1 alone refuses an argument (a check that can see its node's files
 # differently): rank 0 says so, and no rank goes on alone (no hang)
 rank1() {

@@ -1,5 +1,5 @@
 /* test_core.c — the core utilities: splitmix64 against its published
- * sequence, and the stream seeds derived from it. */
+ * sequence, the stream seeds derived from it, and a problem's digest. */
 #include "helpers.h"
 
 #include <criterion/criterion.h>
@@ -111,4 +111,27 @@ Test(cost, durations_read_as_the_messages_say) {
     /* the limits' times: FADYN_WORK_LIMIT an hour at FADYN_WORK_RATE */
     fadyn_cost_duration(FADYN_WORK_LIMIT / FADYN_WORK_RATE, d, sizeof d);
     cr_expect_str_eq(d, "an hour");
+}
+
+/* fadyn_problem_hash tells problems apart by every part the ranks must
+ * share — T, B, the weights, Σ — and two equal problems hash alike. */
+Test(problem, the_hash_changes_with_each_part) {
+    const size_t sz[] = {3, 2, 2};
+    fadyn_problem p, q;
+    cr_assert_eq(fadyn_problem_alloc(&p, 2, sz, fadyn_rule_type_find("fa"), NULL), FADYN_OK);
+    cr_assert_eq(fadyn_problem_alloc(&q, 2, sz, fadyn_rule_type_find("fa"), NULL), FADYN_OK);
+    unsigned long long h = fadyn_problem_hash(&p);
+    cr_expect_eq(fadyn_problem_hash(&q), h);
+    double *part[3] = {q.T, q.B[0], q.w0 + q.dim - 1};
+    for (int k = 0; k < 3; k++) {
+        *part[k] = 0.25;
+        cr_expect_neq(fadyn_problem_hash(&q), h, "part %d changed, the hash did not", k);
+        *part[k] = 0.0;
+        cr_expect_eq(fadyn_problem_hash(&q), h);
+    }
+    const double sigma[3] = {1.0, 2.0, 3.0};
+    cr_assert_eq(fadyn_problem_set_sigma(&q, sigma, NULL), FADYN_OK);
+    cr_expect_neq(fadyn_problem_hash(&q), h, "sigma set, the hash did not change");
+    fadyn_problem_free(&p);
+    fadyn_problem_free(&q);
 }

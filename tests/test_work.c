@@ -152,3 +152,19 @@ Test(work, no_items_no_calls) {
     cr_expect_eq(map(&c, NULL, 0, 2, &err), FADYN_OK);
     cr_expect_eq(atomic_load(&c.ws_made), 0);
 }
+
+/* fadyn_work_hash is FNV-1a (64 bits): the published test vectors, and
+ * one hash in two pieces equal to the hash of the whole; in one process
+ * the agreement calls return what they are given. */
+Test(work, the_hash_is_fnv1a_and_one_process_agrees_with_itself) {
+    cr_expect_eq(fadyn_work_hash(0, "", 0), 0xcbf29ce484222325ULL);
+    cr_expect_eq(fadyn_work_hash(0, "a", 1), 0xaf63dc4c8601ec8cULL);
+    cr_expect_eq(fadyn_work_hash(0, "foobar", 6), 0x85944171f73967e8ULL);
+    cr_expect_eq(fadyn_work_hash(fadyn_work_hash(0, "foo", 3), "bar", 3),
+                 fadyn_work_hash(0, "foobar", 6));
+    fadyn_err err;
+    fadyn_err_clear(&err);
+    cr_expect_eq(fadyn_work_agree(FADYN_EINVAL, &err), FADYN_EINVAL);
+    cr_expect_eq(fadyn_work_agree(FADYN_OK, &err), FADYN_OK);
+    cr_expect_eq(fadyn_work_same(42), 1);
+}

@@ -494,6 +494,11 @@ typedef struct {
  * and D2" (the axes A:0:1 and W:1:0): what a slice's plot says of it. */
 void fadyn_nd_slice_about(const char *init_from, int dirs, const char *spec0, const char *spec1,
                           char *buf, size_t n);
+/* u's run: its start loaded or drawn, its slice's directions, then the
+ * work items.  Under several MPI ranks every rank reads the files itself
+ * and the ranks agree (fadyn/work.h) before the items: if one rank cannot
+ * read them, every rank returns that rank's error; if the ranks read
+ * different ones, every rank returns FADYN_EINVAL. */
 int fadyn_nd_run_user(const fadyn_nd_user *u, const fadyn_nd_params *np, fadyn_nd_result *r,
                       fadyn_err *err);
 

@@ -64,6 +64,9 @@ int fadyn_problem_set_sigma(fadyn_problem *p, const double *sigma, fadyn_err *er
 /* Offset of weight k in the state vector and its entry count. */
 size_t fadyn_problem_offset(const fadyn_problem *p, size_t k);
 size_t fadyn_problem_wsize(const fadyn_problem *p, size_t k);
+/* A digest of T, every B, the weights and Σ (fadyn_work_hash): the same
+ * on every MPI rank when the ranks hold the same problem. */
+unsigned long long fadyn_problem_hash(const fadyn_problem *p);
 
 /* File names in a problem directory (the paper's letters):
  *   T.txt; with one hidden layer A.txt, W.txt, B.txt;

@@ -88,6 +88,9 @@ int fadyn_work_map(const fadyn_work_job *job, fadyn_err *err);
 int fadyn_work_agree(int rc, fadyn_err *err);
 /* Collective: 1 if every rank passed the same v (1 in a plain build). */
 int fadyn_work_same(unsigned long long v);
+/* FNV-1a (64 bits) of n bytes at p, continuing from h (0 starts one): a
+ * digest of data each rank read for itself, for fadyn_work_same. */
+unsigned long long fadyn_work_hash(unsigned long long h, const void *p, size_t n);
 
 FADYN_API_END
 #endif

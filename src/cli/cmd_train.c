@@ -285,6 +285,13 @@ static int init_task(const train_opts *o, fadyn_problem *p, fadyn_task *task) {
     fadyn_err_clear(&err);
     int rc = cli_problem_build(&po, p, &err);
     if (rc == FADYN_OK) rc = fadyn_train_init_check(p, &o->spec, o->rule, &err);
+    /* each MPI rank read the files itself: every rank goes on, or none */
+    rc = fadyn_work_agree(rc, &err);
+    if (rc == FADYN_OK && !fadyn_work_same(fadyn_problem_hash(p)))
+        rc = fadyn_err_set(&err, FADYN_EINVAL,
+                           "%s: the MPI ranks read different files (each rank reads its own "
+                           "copy: every rank needs the same ones)",
+                           o->init_from);
     if (rc == FADYN_OK)
         rc = fadyn_task_alloc_linear(task, p->sizes[0], p->sizes[p->depth], p->T, NULL,
                                      o->task.n_test, o->task.seed, &err);

@@ -1,6 +1,7 @@
 /* problem.c — layered linear learning problems: allocation, random draw, files. */
 #include "fadyn/problem.h"
 #include "fadyn/io.h"
+#include "fadyn/work.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -95,6 +96,15 @@ size_t fadyn_problem_offset(const fadyn_problem *p, size_t k) {
 
 size_t fadyn_problem_wsize(const fadyn_problem *p, size_t k) {
     return p->sizes[k + 1] * p->sizes[k];
+}
+
+unsigned long long fadyn_problem_hash(const fadyn_problem *p) {
+    const size_t *n = p->sizes;
+    unsigned long long h = fadyn_work_hash(0, p->T, n[p->depth] * n[0] * sizeof(double));
+    for (size_t k = 0; k + 1 < p->depth; k++)
+        h = fadyn_work_hash(h, p->B[k], n[k + 1] * n[k + 2] * sizeof(double));
+    h = fadyn_work_hash(h, p->w0, p->dim * sizeof(double));
+    return p->sigma ? fadyn_work_hash(h, p->sigma, n[0] * sizeof(double)) : h;
 }
 
 void fadyn_problem_file_name(const fadyn_problem *p, int is_b, size_t k, char *out, size_t n) {

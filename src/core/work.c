@@ -424,6 +424,14 @@ int fadyn_work_same(unsigned long long v) {
 #endif
 }
 
+unsigned long long fadyn_work_hash(unsigned long long h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    if (h == 0) h = 14695981039346656037ULL; /* FNV's offset basis */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL; /* FNV's 64-bit prime */
+    return h;
+}
+
 int fadyn_work_map(const fadyn_work_job *job, fadyn_err *err) {
     if (job->n == 0) return FADYN_OK;
     work_state s;
