@@ -507,25 +507,12 @@ const char *fadyn_nd_dirs_name(int kind) {
                                           : NULL;
 }
 
-/* 64-bit FNV-1a of n bytes, continuing from h. */
-static unsigned long long fnv1a(unsigned long long h, const void *p, size_t n) {
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ULL;
-    return h;
-}
-
 /* The start and the directions every rank read for itself: the same on
  * every MPI rank (fadyn_work_same), or FADYN_EINVAL on every rank. */
 static int same_inputs(const fadyn_nd_user *u, const fadyn_problem *p, const double *d,
                        fadyn_err *err) {
-    const size_t *n = p->sizes;
-    unsigned long long h =
-        fnv1a(14695981039346656037ULL, p->T, n[p->depth] * n[0] * sizeof(double));
-    for (size_t k = 0; k + 1 < p->depth; k++)
-        h = fnv1a(h, p->B[k], n[k + 1] * n[k + 2] * sizeof(double));
-    h = fnv1a(h, p->w0, p->dim * sizeof(double));
-    if (u->slice) h = fnv1a(h, d, 2 * p->dim * sizeof(double));
+    unsigned long long h = fadyn_problem_hash(p);
+    if (u->slice) h = fadyn_work_hash(h, d, 2 * p->dim * sizeof(double));
     if (fadyn_work_same(h)) return FADYN_OK;
     return fadyn_err_set(err, FADYN_EINVAL,
                          "%s: the MPI ranks read different files (each rank reads its own copy: "
