@@ -1,5 +1,5 @@
-/* gemm.c — fadyn_gemm: AVX2 kernels for tiny and thin products, the rest
- * to OpenBLAS (docs/performance.md). */
+/* gemm.c — fadyn_gemm: AVX2 kernels (and AVX-512 ones for the small path)
+ * for tiny and thin products, the rest to OpenBLAS (docs/performance.md). */
 #include "fadyn/linalg.h"
 #include "gemm_impl.h"
 #include "par.h"
@@ -248,9 +248,14 @@ static void gemm_small512(const gemm_small_args *g, size_t m) {
  * default); 0: the AVX2 kernel everywhere (gemm_impl.h). */
 static int small_wide = -1;
 
+static int small_wide_now(void) {
+    if (small_wide < 0) small_wide = __builtin_cpu_supports("avx512f") != 0;
+    return small_wide;
+}
+
 int fadyn_gemm_small_wide(int on) {
-    int old = small_wide < 0 ? __builtin_cpu_supports("avx512f") != 0 : small_wide;
-    small_wide = on >= 0 ? on && __builtin_cpu_supports("avx512f") : small_wide;
+    int old = small_wide_now();
+    if (on >= 0) small_wide = on && __builtin_cpu_supports("avx512f");
     return old;
 }
 
@@ -284,8 +289,7 @@ static void gemm_small(int ta, int tb, size_t m, size_t n, size_t k, double alph
         B = panel;
     }
     gemm_small_args g = {A, ta ? 1 : k, ta ? m : 1, B, C, n, k, alpha, beta};
-    if (small_wide < 0) small_wide = __builtin_cpu_supports("avx512f") != 0;
-    if (small_wide) {
+    if (small_wide_now()) {
         gemm_small512(&g, m);
         return;
     }

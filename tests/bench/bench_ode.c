@@ -108,7 +108,7 @@ static void bench_rhs(size_t n0, size_t nh, size_t no, const bench_machine *m, i
            "eval)  %.2f GFLOP/s = %.0f%% of %s DGEMM (median %.0f%%)\n",
            n0, nh, no, threads, threads > 1 ? "s" : " ", 1.0 / mn, mn, md, gf, 100.0 * gf / peak,
            threads > 1 ? "two cores'" : "one core's", 100.0 * flops / md * 1e-9 / peak);
-    if (fadyn_dyn_rhs_flops(&p) < 1e5 && fadyn_gemm_small_wide(-1)) {
+    if (flops < 1e5 && fadyn_gemm_small_wide(-1)) {
         /* the small products in vectors of 4 against 8 (gemm.c): the same bits */
         double mn4, md4;
         fadyn_gemm_small_wide(0);
